@@ -1,0 +1,236 @@
+import type { ApplyContext, StateData } from './data.js';
+import { StateError } from './errors.js';
+import { invalidateSession, sessionsOnCheck } from './sessions.js';
+import type {
+  CheckEntry,
+  CheckRegistration,
+  HealthStatus,
+  NodeDeregistration,
+  NodeEntry,
+  NodeRegistration,
+  ServiceEntry,
+  ServiceRegistration,
+} from './types.js';
+import { topics } from './watch-hub.js';
+
+const STATUSES: ReadonlySet<string> = new Set(['passing', 'warning', 'critical']);
+
+export function isHealthStatus(s: unknown): s is HealthStatus {
+  return typeof s === 'string' && STATUSES.has(s);
+}
+
+const instanceKey = (node: string, serviceId: string) => `${node}\u0000${serviceId}`;
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Bumps the per-service index of every service on a node (node or node-check changes affect them all). */
+function bumpNodeServices(ctx: ApplyContext, node: string): void {
+  const services = ctx.data.services.get(node);
+  if (!services) return;
+  const names = new Set<string>();
+  for (const s of services.values()) names.add(s.Service);
+  for (const name of names) ctx.bumpService(name);
+}
+
+export function register(ctx: ApplyContext, reg: NodeRegistration): void {
+  if (!reg.Node) throw new StateError('STATE_INVALID_REQUEST', 'Must provide node');
+  if (!reg.Address && !(reg.SkipNodeUpdate && ctx.data.nodes.has(reg.Node))) {
+    throw new StateError('STATE_INVALID_REQUEST', 'Must provide address');
+  }
+  if (reg.Service && !reg.Service.Service) {
+    throw new StateError('STATE_INVALID_REQUEST', 'Must provide service name with ID');
+  }
+  const checks = [...(reg.Check ? [reg.Check] : []), ...(reg.Checks ?? [])];
+  for (const c of checks) {
+    if (c.Status !== undefined && (c.Status as string) !== '' && !isHealthStatus(c.Status)) {
+      throw new StateError('STATE_INVALID_REQUEST', `Check status must be one of passing, warning, critical`);
+    }
+    if (c.Node && c.Node !== reg.Node) {
+      throw new StateError('STATE_INVALID_REQUEST', `Check node '${c.Node}' does not match node '${reg.Node}'`);
+    }
+    if (!c.CheckID && !c.Name) throw new StateError('STATE_INVALID_REQUEST', 'Must provide check name or ID');
+    const sid = c.ServiceID;
+    if (sid && sid !== (reg.Service?.ID || reg.Service?.Service) && !ctx.data.services.get(reg.Node)?.has(sid)) {
+      throw new StateError('STATE_UNKNOWN_SERVICE', `Missing service registration`);
+    }
+  }
+  if (!(reg.SkipNodeUpdate && ctx.data.nodes.has(reg.Node))) ensureNode(ctx, reg);
+  if (reg.Service) ensureService(ctx, reg.Node, reg.Service);
+  for (const c of checks) ensureCheck(ctx, reg.Node, c);
+}
+
+function ensureNode(ctx: ApplyContext, reg: NodeRegistration): void {
+  const { data } = ctx;
+  const existing = data.nodes.get(reg.Node);
+  const next: NodeEntry = {
+    ID: reg.ID ?? existing?.ID ?? '',
+    Node: reg.Node,
+    Address: reg.Address,
+    Datacenter: data.datacenter,
+    TaggedAddresses: reg.TaggedAddresses ?? existing?.TaggedAddresses ?? {},
+    Meta: reg.NodeMeta ?? existing?.Meta ?? {},
+    CreateIndex: existing?.CreateIndex ?? ctx.index,
+    ModifyIndex: ctx.index,
+  };
+  if (
+    existing &&
+    existing.ID === next.ID &&
+    existing.Address === next.Address &&
+    sameJson(existing.TaggedAddresses, next.TaggedAddresses) &&
+    sameJson(existing.Meta, next.Meta)
+  ) {
+    return;
+  }
+  data.nodes.set(reg.Node, next);
+  ctx.bumpTable('nodes');
+  ctx.touch(topics.node(reg.Node));
+  bumpNodeServices(ctx, reg.Node);
+}
+
+function ensureService(ctx: ApplyContext, node: string, reg: ServiceRegistration): void {
+  const { data } = ctx;
+  const id = reg.ID || reg.Service;
+  let services = data.services.get(node);
+  if (!services) {
+    services = new Map();
+    data.services.set(node, services);
+  }
+  const existing = services.get(id);
+  const next: ServiceEntry = {
+    ID: id,
+    Service: reg.Service,
+    Tags: reg.Tags ?? [],
+    Address: reg.Address ?? '',
+    ...(reg.TaggedAddresses ? { TaggedAddresses: reg.TaggedAddresses } : {}),
+    Meta: reg.Meta ?? {},
+    Port: reg.Port ?? 0,
+    Weights: reg.Weights ?? { Passing: 1, Warning: 1 },
+    EnableTagOverride: reg.EnableTagOverride ?? false,
+    ...(reg.Kind ? { Kind: reg.Kind } : {}),
+    CreateIndex: existing?.CreateIndex ?? ctx.index,
+    ModifyIndex: ctx.index,
+  };
+  if (existing && sameJson({ ...existing, ModifyIndex: 0 }, { ...next, ModifyIndex: 0 })) return;
+  services.set(id, next);
+  if (existing && existing.Service !== next.Service) {
+    data.serviceInstances.get(existing.Service)?.delete(instanceKey(node, id));
+    if (data.serviceInstances.get(existing.Service)?.size === 0) data.serviceInstances.delete(existing.Service);
+    ctx.bumpService(existing.Service);
+  }
+  let instances = data.serviceInstances.get(next.Service);
+  if (!instances) {
+    instances = new Set();
+    data.serviceInstances.set(next.Service, instances);
+  }
+  instances.add(instanceKey(node, id));
+  // keep the service's checks describing the service they belong to
+  for (const check of data.checks.get(node)?.values() ?? []) {
+    if (check.ServiceID === id) {
+      check.ServiceName = next.Service;
+      check.ServiceTags = next.Tags;
+    }
+  }
+  ctx.bumpTable('services');
+  ctx.bumpService(next.Service);
+  ctx.touch(topics.node(node));
+}
+
+function ensureCheck(ctx: ApplyContext, node: string, reg: CheckRegistration): void {
+  const { data } = ctx;
+  const id = reg.CheckID || (reg.Name as string);
+  let checks = data.checks.get(node);
+  if (!checks) {
+    checks = new Map();
+    data.checks.set(node, checks);
+  }
+  const existing = checks.get(id);
+  const service = reg.ServiceID ? data.services.get(node)?.get(reg.ServiceID) : undefined;
+  const status: HealthStatus = isHealthStatus(reg.Status) ? reg.Status : 'critical';
+  const next: CheckEntry = {
+    Node: node,
+    CheckID: id,
+    Name: reg.Name || id,
+    Status: status,
+    Notes: reg.Notes ?? '',
+    Output: reg.Output ?? '',
+    ServiceID: reg.ServiceID ?? '',
+    ServiceName: service?.Service ?? '',
+    ServiceTags: service?.Tags ?? [],
+    Type: reg.Type ?? '',
+    Interval: reg.Interval ?? '',
+    Timeout: reg.Timeout ?? '',
+    ExposedPort: 0,
+    Definition: reg.Definition ?? {},
+    CreateIndex: existing?.CreateIndex ?? ctx.index,
+    ModifyIndex: ctx.index,
+  };
+  if (existing && sameJson({ ...existing, ModifyIndex: 0 }, { ...next, ModifyIndex: 0 })) return;
+  checks.set(id, next);
+  ctx.bumpTable('checks');
+  ctx.touch(topics.node(node));
+  if (existing && existing.ServiceID && existing.ServiceID !== next.ServiceID) {
+    const old = data.services.get(node)?.get(existing.ServiceID);
+    if (old) ctx.bumpService(old.Service);
+  }
+  if (service) ctx.bumpService(service.Service);
+  else bumpNodeServices(ctx, node);
+  if (next.Status === 'critical') {
+    for (const sid of sessionsOnCheck(data, node, id)) invalidateSession(ctx, sid);
+  }
+}
+
+function deleteCheck(ctx: ApplyContext, node: string, id: string): void {
+  const { data } = ctx;
+  const checks = data.checks.get(node);
+  const check = checks?.get(id);
+  if (!checks || !check) return;
+  checks.delete(id);
+  if (checks.size === 0) data.checks.delete(node);
+  ctx.bumpTable('checks');
+  ctx.touch(topics.node(node));
+  if (check.ServiceID) {
+    const svc = data.services.get(node)?.get(check.ServiceID);
+    if (svc) ctx.bumpService(svc.Service);
+  } else bumpNodeServices(ctx, node);
+  for (const sid of sessionsOnCheck(data, node, id)) invalidateSession(ctx, sid);
+}
+
+function deleteService(ctx: ApplyContext, node: string, id: string): void {
+  const { data } = ctx;
+  const services = data.services.get(node);
+  const svc = services?.get(id);
+  if (!services || !svc) return;
+  for (const check of [...(data.checks.get(node)?.values() ?? [])]) {
+    if (check.ServiceID === id) deleteCheck(ctx, node, check.CheckID);
+  }
+  services.delete(id);
+  if (services.size === 0) data.services.delete(node);
+  const instances = data.serviceInstances.get(svc.Service);
+  instances?.delete(instanceKey(node, id));
+  if (instances?.size === 0) data.serviceInstances.delete(svc.Service);
+  ctx.bumpTable('services');
+  ctx.bumpService(svc.Service);
+  ctx.touch(topics.node(node));
+}
+
+export function deregister(ctx: ApplyContext, req: NodeDeregistration): void {
+  const { data } = ctx;
+  if (!req.Node) throw new StateError('STATE_INVALID_REQUEST', 'Must provide node');
+  if (req.ServiceID) {
+    deleteService(ctx, req.Node, req.ServiceID);
+    return;
+  }
+  if (req.CheckID) {
+    deleteCheck(ctx, req.Node, req.CheckID);
+    return;
+  }
+  if (!data.nodes.has(req.Node)) return;
+  for (const id of [...(data.services.get(req.Node)?.keys() ?? [])]) deleteService(ctx, req.Node, id);
+  for (const id of [...(data.checks.get(req.Node)?.keys() ?? [])]) deleteCheck(ctx, req.Node, id);
+  for (const s of [...data.sessions.values()]) if (s.Node === req.Node) invalidateSession(ctx, s.ID);
+  data.nodes.delete(req.Node);
+  ctx.bumpTable('nodes');
+  ctx.touch(topics.node(req.Node));
+}

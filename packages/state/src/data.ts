@@ -1,0 +1,175 @@
+import { SortedKeys } from './sorted-keys.js';
+import type { CheckEntry, KvEntry, NodeEntry, ServiceEntry, SessionEntry } from './types.js';
+import { type TableName, topics } from './watch-hub.js';
+
+/** All tables of the state. Only the mutation modules write to it, through an ApplyContext. */
+export interface StateData {
+  datacenter: string;
+  kv: Map<string, KvEntry>;
+  kvKeys: SortedKeys;
+  /** Deleted key → index of the delete. Keeps prefix indexes from going backwards. */
+  tombstones: Map<string, number>;
+  tombstoneKeys: SortedKeys;
+  /** Session ID → keys it holds locked. */
+  sessionKeys: Map<string, Set<string>>;
+  /** Key → wall-clock ms until which `acquire` is refused (lock-delay after invalidation). */
+  lockDelays: Map<string, number>;
+  sessions: Map<string, SessionEntry>;
+  nodes: Map<string, NodeEntry>;
+  /** node → serviceID → service */
+  services: Map<string, Map<string, ServiceEntry>>;
+  /** node → checkID → check */
+  checks: Map<string, Map<string, CheckEntry>>;
+  /** service name → set of `node\u0000serviceID` */
+  serviceInstances: Map<string, Set<string>>;
+  /** service name → last index that changed an instance of it (or its checks, or its node). */
+  serviceIndexes: Map<string, number>;
+  tableIndexes: Map<TableName, number>;
+}
+
+export function emptyData(datacenter: string): StateData {
+  return {
+    datacenter,
+    kv: new Map(),
+    kvKeys: new SortedKeys(),
+    tombstones: new Map(),
+    tombstoneKeys: new SortedKeys(),
+    sessionKeys: new Map(),
+    lockDelays: new Map(),
+    sessions: new Map(),
+    nodes: new Map(),
+    services: new Map(),
+    checks: new Map(),
+    serviceInstances: new Map(),
+    serviceIndexes: new Map(),
+    tableIndexes: new Map(),
+  };
+}
+
+/**
+ * The context of one `apply`: the raft index, the proposer's clock, the topics touched (for
+ * watches) and an undo journal so a failed transaction leaves no trace.
+ */
+export class ApplyContext {
+  readonly touched = new Set<string>();
+  readonly #undo: (() => void)[] = [];
+  #journaling = false;
+
+  constructor(
+    readonly data: StateData,
+    readonly index: number,
+    readonly time: number,
+  ) {}
+
+  touch(topic: string): void {
+    this.touched.add(topic);
+  }
+
+  bumpTable(table: TableName): void {
+    const prev = this.data.tableIndexes.get(table);
+    this.record(() => {
+      if (prev === undefined) this.data.tableIndexes.delete(table);
+      else this.data.tableIndexes.set(table, prev);
+    });
+    this.data.tableIndexes.set(table, this.index);
+    this.touch(topics.table(table));
+  }
+
+  bumpService(name: string): void {
+    const prev = this.data.serviceIndexes.get(name);
+    this.record(() => {
+      if (prev === undefined) this.data.serviceIndexes.delete(name);
+      else this.data.serviceIndexes.set(name, prev);
+    });
+    this.data.serviceIndexes.set(name, this.index);
+    this.touch(topics.service(name));
+  }
+
+  /** Start journaling undo actions (transactions). */
+  beginJournal(): void {
+    this.#journaling = true;
+  }
+
+  record(undo: () => void): void {
+    if (this.#journaling) this.#undo.push(undo);
+  }
+
+  rollback(): void {
+    for (let i = this.#undo.length - 1; i >= 0; i--) (this.#undo[i] as () => void)();
+    this.#undo.length = 0;
+    this.touched.clear();
+  }
+
+  // KV primitives: every KV write goes through these so transactions can roll back.
+
+  kvSet(entry: KvEntry): void {
+    const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
+    const prev = kv.get(entry.Key);
+    const prevTomb = tombstones.get(entry.Key);
+    this.record(() => {
+      if (prev) kv.set(entry.Key, prev);
+      else {
+        kv.delete(entry.Key);
+        kvKeys.delete(entry.Key);
+      }
+      if (prevTomb !== undefined) {
+        tombstones.set(entry.Key, prevTomb);
+        tombstoneKeys.add(entry.Key);
+      }
+    });
+    if (!prev) kvKeys.add(entry.Key);
+    kv.set(entry.Key, entry);
+    this.#trackLock(entry.Key, prev?.Session, entry.Session);
+    if (prevTomb !== undefined) {
+      tombstones.delete(entry.Key);
+      tombstoneKeys.delete(entry.Key);
+    }
+    this.bumpTable('kvs');
+    this.touch(topics.kvKey(entry.Key));
+  }
+
+  #trackLock(key: string, before: string | undefined, after: string | undefined): void {
+    if (before === after) return;
+    const { sessionKeys } = this.data;
+    const move = (from: string | undefined, to: string | undefined) => {
+      if (from) {
+        const set = sessionKeys.get(from);
+        set?.delete(key);
+        if (set?.size === 0) sessionKeys.delete(from);
+      }
+      if (to) {
+        let set = sessionKeys.get(to);
+        if (!set) {
+          set = new Set();
+          sessionKeys.set(to, set);
+        }
+        set.add(key);
+      }
+    };
+    move(before, after);
+    this.record(() => move(after, before));
+  }
+
+  kvDelete(key: string): boolean {
+    const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
+    const prev = kv.get(key);
+    if (!prev) return false;
+    const prevTomb = tombstones.get(key);
+    this.record(() => {
+      kv.set(key, prev);
+      kvKeys.add(key);
+      if (prevTomb === undefined) {
+        tombstones.delete(key);
+        tombstoneKeys.delete(key);
+      } else tombstones.set(key, prevTomb);
+    });
+    kv.delete(key);
+    kvKeys.delete(key);
+    this.#trackLock(key, prev.Session, undefined);
+    tombstones.set(key, this.index);
+    tombstoneKeys.add(key);
+    this.bumpTable('kvs');
+    this.touch(topics.kvKey(key));
+    return true;
+  }
+}

@@ -1,0 +1,18 @@
+/** Typed errors of the state machine; `code` is stable and mapped to HTTP statuses by the agent. */
+export type StateErrorCode =
+  | 'STATE_INVALID_SESSION'
+  | 'STATE_INVALID_REQUEST'
+  | 'STATE_MISSING_NODE'
+  | 'STATE_UNKNOWN_SERVICE'
+  | 'STATE_UNKNOWN_CHECK'
+  | 'STATE_CHECK_CRITICAL'
+  | 'STATE_UNKNOWN_COMMAND';
+
+export class StateError extends Error {
+  readonly code: StateErrorCode;
+  constructor(code: StateErrorCode, message: string) {
+    super(message);
+    this.name = 'StateError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,14 @@
+export { StateStore, MAX_TXN_OPS } from './store.js';
+export type {
+  ApplyResult,
+  QueryResult,
+  CatalogServiceNode,
+  HealthServiceEntry,
+  NodeServices,
+  StateSnapshot,
+} from './store.js';
+export { StateError } from './errors.js';
+export type { StateErrorCode } from './errors.js';
+export { encodeCommand, decodeCommand } from './command-codec.js';
+export { isHealthStatus } from './catalog.js';
+export type * from './types.js';

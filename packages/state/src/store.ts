@@ -1,0 +1,471 @@
+import { deregister, register } from './catalog.js';
+import { ApplyContext, type StateData, emptyData } from './data.js';
+import { StateError } from './errors.js';
+import { type KvOpResult, applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
+import { createSession, invalidateSession, pruneLockDelays } from './sessions.js';
+import type {
+  CheckEntry,
+  Command,
+  HealthStatus,
+  KvEntry,
+  KvOp,
+  NodeEntry,
+  ServiceEntry,
+  SessionEntry,
+  TxnResult,
+} from './types.js';
+import { type TableName, WatchHub, topics } from './watch-hub.js';
+
+/** The limit on operations in one transaction (Consul 1.14+). */
+export const MAX_TXN_OPS = 128;
+
+export interface ApplyResult {
+  /** The command's answer: a boolean for KV writes, a TxnResult for txns, a session for creates. */
+  value: unknown;
+  /** Set when the command was rejected as invalid; the state is unchanged. */
+  error?: StateError;
+}
+
+/** A query answer: the data, the index that represents it and the watch topics it read. */
+export interface QueryResult<T> {
+  value: T;
+  index: number;
+  topics: string[];
+}
+
+export interface CatalogServiceNode {
+  ID: string;
+  Node: string;
+  Address: string;
+  Datacenter: string;
+  TaggedAddresses: Record<string, string>;
+  NodeMeta: Record<string, string>;
+  ServiceKind: string;
+  ServiceID: string;
+  ServiceName: string;
+  ServiceTags: string[];
+  ServiceAddress: string;
+  ServiceTaggedAddresses?: Record<string, { Address: string; Port: number }>;
+  ServiceWeights: { Passing: number; Warning: number };
+  ServiceMeta: Record<string, string>;
+  ServicePort: number;
+  ServiceEnableTagOverride: boolean;
+  ServiceProxy: Record<string, unknown>;
+  ServiceConnect: Record<string, unknown>;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export interface HealthServiceEntry {
+  Node: NodeEntry;
+  Service: ServiceEntry;
+  Checks: CheckEntry[];
+}
+
+export interface NodeServices {
+  Node: NodeEntry;
+  Services: Record<string, ServiceEntry>;
+}
+
+export interface StateSnapshot {
+  version: 1;
+  index: number;
+  datacenter: string;
+  kv: KvEntry[];
+  tombstones: [string, number][];
+  lockDelays: [string, number][];
+  sessions: SessionEntry[];
+  nodes: NodeEntry[];
+  services: [string, ServiceEntry][];
+  checks: CheckEntry[];
+  serviceIndexes: [string, number][];
+  tableIndexes: [TableName, number][];
+}
+
+const byNode = (a: { Node: string }, b: { Node: string }) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0);
+
+/**
+ * The replicated state machine: KV, sessions, transactions, catalog and health. Pure and
+ * synchronous: `apply(index, command)` is deterministic, so every replica ends identical.
+ */
+export class StateStore {
+  #data: StateData;
+  #lastIndex = 0;
+  readonly #hub = new WatchHub();
+
+  constructor(options: { datacenter?: string } = {}) {
+    this.#data = emptyData(options.datacenter ?? 'dc1');
+  }
+
+  get datacenter(): string {
+    return this.#data.datacenter;
+  }
+
+  /** The index of the last applied command. */
+  get lastIndex(): number {
+    return this.#lastIndex;
+  }
+
+  /** Number of active watchers (for metrics and tests). */
+  get watcherCount(): number {
+    return this.#hub.size;
+  }
+
+  /** Calls `cb` once when any of `topicList` changes; returns a cancel function. */
+  watch(topicList: readonly string[], cb: () => void): () => void {
+    return this.#hub.watch(topicList, cb);
+  }
+
+  apply(index: number, command: Command): ApplyResult {
+    if (index <= this.#lastIndex) {
+      throw new StateError('STATE_INVALID_REQUEST', `index ${index} is not after ${this.#lastIndex}`);
+    }
+    this.#lastIndex = index;
+    const ctx = new ApplyContext(this.#data, index, command.time ?? 0);
+    let result: ApplyResult;
+    try {
+      result = { value: this.#dispatch(ctx, command) };
+    } catch (err) {
+      if (!(err instanceof StateError)) throw err;
+      ctx.rollback();
+      return { value: false, error: err };
+    }
+    this.#hub.notify(ctx.touched);
+    return result;
+  }
+
+  #dispatch(ctx: ApplyContext, command: Command): unknown {
+    switch (command.type) {
+      case 'kv': {
+        ctx.beginJournal();
+        return applyKvOp(ctx, command.op).ok;
+      }
+      case 'txn':
+        return this.#txn(ctx, command.ops);
+      case 'session-create':
+        return createSession(ctx, command.session);
+      case 'session-destroy':
+        invalidateSession(ctx, command.id);
+        if (command.time) pruneLockDelays(this.#data, command.time);
+        return true;
+      case 'register':
+        ctx.beginJournal();
+        register(ctx, command.reg);
+        return true;
+      case 'deregister':
+        deregister(ctx, command.dereg);
+        return true;
+      case 'tombstone-reap':
+        return reapTombstones(this.#data, command.upTo);
+      default:
+        throw new StateError('STATE_UNKNOWN_COMMAND', `unknown command ${JSON.stringify((command as Command).type)}`);
+    }
+  }
+
+  #txn(ctx: ApplyContext, ops: KvOp[]): TxnResult {
+    if (ops.length > MAX_TXN_OPS) {
+      throw new StateError('STATE_INVALID_REQUEST', `Transaction contains too many operations (${ops.length} > ${MAX_TXN_OPS})`);
+    }
+    ctx.beginJournal();
+    const results: { KV: KvEntry }[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as KvOp;
+      let r: KvOpResult;
+      try {
+        r = applyKvOp(ctx, op);
+      } catch (err) {
+        if (!(err instanceof StateError)) throw err;
+        r = { ok: false, what: err.message };
+      }
+      if (!r.ok) {
+        ctx.rollback();
+        return { Results: null, Errors: [{ OpIndex: i, What: r.what ?? 'failed' }] };
+      }
+      if (r.entries && !op.Verb.startsWith('delete')) {
+        const reads = op.Verb === 'get' || op.Verb === 'get-tree';
+        for (const e of r.entries) results.push({ KV: reads ? e : { ...e, Value: null } });
+      }
+    }
+    return { Results: results, Errors: null };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // KV queries
+
+  kvGet(key: string): QueryResult<KvEntry | undefined> {
+    return { value: this.#data.kv.get(key), index: kvTableIndex(this.#data), topics: [topics.kvKey(key)] };
+  }
+
+  kvList(prefix: string): QueryResult<KvEntry[]> {
+    return {
+      value: kvList(this.#data, prefix),
+      index: kvPrefixIndex(this.#data, prefix),
+      topics: [topics.kvPrefix(prefix)],
+    };
+  }
+
+  kvKeys(prefix: string, separator = ''): QueryResult<string[]> {
+    return {
+      value: kvKeyList(this.#data, prefix, separator),
+      index: kvPrefixIndex(this.#data, prefix),
+      topics: [topics.kvPrefix(prefix)],
+    };
+  }
+
+  /** Wall-clock ms until which `acquire` on `key` is refused, if a lock-delay is in force. */
+  lockDelayUntil(key: string): number | undefined {
+    return this.#data.lockDelays.get(key);
+  }
+
+  /** Index of the newest tombstone, for reaping decisions. */
+  tombstoneCount(): number {
+    return this.#data.tombstones.size;
+  }
+
+  /** Txn read-only evaluation (no write ops): runs against the current state without changing it. */
+  txnRead(ops: KvOp[]): QueryResult<TxnResult> {
+    const ctx = new ApplyContext(this.#data, this.#lastIndex, 0);
+    const value = this.#txn(ctx, ops);
+    ctx.rollback();
+    return { value, index: kvTableIndex(this.#data), topics: [] };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sessions
+
+  session(id: string): QueryResult<SessionEntry[]> {
+    const s = this.#data.sessions.get(id);
+    return { value: s ? [s] : [], index: this.#tableIndex('sessions'), topics: [topics.table('sessions')] };
+  }
+
+  sessions(): QueryResult<SessionEntry[]> {
+    const value = [...this.#data.sessions.values()].sort((a, b) => a.CreateIndex - b.CreateIndex);
+    return { value, index: this.#tableIndex('sessions'), topics: [topics.table('sessions')] };
+  }
+
+  nodeSessions(node: string): QueryResult<SessionEntry[]> {
+    const value = this.sessions().value.filter((s) => s.Node === node);
+    return { value, index: this.#tableIndex('sessions'), topics: [topics.table('sessions')] };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Catalog
+
+  #tableIndex(table: TableName): number {
+    return this.#data.tableIndexes.get(table) ?? 0;
+  }
+
+  #serviceIndex(name: string): number {
+    return this.#data.serviceIndexes.get(name) ?? this.#tableIndex('services');
+  }
+
+  nodes(): QueryResult<NodeEntry[]> {
+    const value = [...this.#data.nodes.values()].sort(byNode);
+    return { value, index: this.#tableIndex('nodes'), topics: [topics.table('nodes')] };
+  }
+
+  node(name: string): NodeEntry | undefined {
+    return this.#data.nodes.get(name);
+  }
+
+  /** Service name → distinct tags of all its instances. */
+  services(): QueryResult<Record<string, string[]>> {
+    const names = [...this.#data.serviceInstances.keys()].sort();
+    const value: Record<string, string[]> = {};
+    for (const name of names) {
+      const tags = new Set<string>();
+      for (const [, svc] of this.#instances(name)) for (const t of svc.Tags) tags.add(t);
+      value[name] = [...tags].sort();
+    }
+    return { value, index: this.#tableIndex('services'), topics: [topics.table('services')] };
+  }
+
+  *#instances(name: string): IterableIterator<[NodeEntry, ServiceEntry]> {
+    const keys = [...(this.#data.serviceInstances.get(name) ?? [])].sort();
+    for (const k of keys) {
+      const sep = k.indexOf('\u0000');
+      const nodeName = k.slice(0, sep);
+      const node = this.#data.nodes.get(nodeName);
+      const svc = this.#data.services.get(nodeName)?.get(k.slice(sep + 1));
+      if (node && svc) yield [node, svc];
+    }
+  }
+
+  serviceNodes(name: string, tags: readonly string[] = []): QueryResult<CatalogServiceNode[]> {
+    const value: CatalogServiceNode[] = [];
+    for (const [node, svc] of this.#instances(name)) {
+      if (!hasTags(svc, tags)) continue;
+      value.push({
+        ID: node.ID,
+        Node: node.Node,
+        Address: node.Address,
+        Datacenter: node.Datacenter,
+        TaggedAddresses: node.TaggedAddresses,
+        NodeMeta: node.Meta,
+        ServiceKind: svc.Kind ?? '',
+        ServiceID: svc.ID,
+        ServiceName: svc.Service,
+        ServiceTags: svc.Tags,
+        ServiceAddress: svc.Address,
+        ...(svc.TaggedAddresses ? { ServiceTaggedAddresses: svc.TaggedAddresses } : {}),
+        ServiceWeights: svc.Weights,
+        ServiceMeta: svc.Meta,
+        ServicePort: svc.Port,
+        ServiceEnableTagOverride: svc.EnableTagOverride,
+        ServiceProxy: {},
+        ServiceConnect: {},
+        CreateIndex: svc.CreateIndex,
+        ModifyIndex: svc.ModifyIndex,
+      });
+    }
+    return { value, index: this.#serviceIndex(name), topics: [topics.service(name), topics.table('services')] };
+  }
+
+  nodeServices(name: string): QueryResult<NodeServices | null> {
+    const node = this.#data.nodes.get(name);
+    const index = Math.max(this.#tableIndex('nodes'), this.#tableIndex('services'));
+    const watch = [topics.node(name), topics.table('nodes')];
+    if (!node) return { value: null, index, topics: watch };
+    const services: Record<string, ServiceEntry> = {};
+    const svcMap = this.#data.services.get(name);
+    for (const id of [...(svcMap?.keys() ?? [])].sort()) services[id] = svcMap?.get(id) as ServiceEntry;
+    return { value: { Node: node, Services: services }, index, topics: watch };
+  }
+
+  /** Services registered on a node (by service ID), for agents and anti-entropy. */
+  servicesOnNode(node: string): ServiceEntry[] {
+    return [...(this.#data.services.get(node)?.values() ?? [])];
+  }
+
+  checksOnNode(node: string): CheckEntry[] {
+    return [...(this.#data.checks.get(node)?.values() ?? [])];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Health
+
+  nodeChecks(node: string): QueryResult<CheckEntry[]> {
+    const value = [...(this.#data.checks.get(node)?.values() ?? [])].sort(byCheckId);
+    return { value, index: this.#tableIndex('checks'), topics: [topics.node(node), topics.table('nodes')] };
+  }
+
+  serviceChecks(name: string): QueryResult<CheckEntry[]> {
+    const value: CheckEntry[] = [];
+    for (const [node, svc] of this.#instances(name)) {
+      for (const c of this.#data.checks.get(node.Node)?.values() ?? []) if (c.ServiceID === svc.ID) value.push(c);
+    }
+    return { value, index: this.#serviceIndex(name), topics: [topics.service(name), topics.table('services')] };
+  }
+
+  checksInState(state: HealthStatus | 'any'): QueryResult<CheckEntry[]> {
+    const value: CheckEntry[] = [];
+    const nodes = [...this.#data.checks.keys()].sort();
+    for (const n of nodes) {
+      for (const c of [...(this.#data.checks.get(n)?.values() ?? [])].sort(byCheckId)) {
+        if (state === 'any' || c.Status === state) value.push(c);
+      }
+    }
+    return { value, index: this.#tableIndex('checks'), topics: [topics.table('checks')] };
+  }
+
+  healthService(
+    name: string,
+    options: { tags?: readonly string[]; passing?: boolean } = {},
+  ): QueryResult<HealthServiceEntry[]> {
+    const value: HealthServiceEntry[] = [];
+    for (const [node, svc] of this.#instances(name)) {
+      if (!hasTags(svc, options.tags ?? [])) continue;
+      const checks: CheckEntry[] = [];
+      for (const c of this.#data.checks.get(node.Node)?.values() ?? []) {
+        if (c.ServiceID === '' || c.ServiceID === svc.ID) checks.push(c);
+      }
+      checks.sort((a, b) => (a.ServiceID === b.ServiceID ? byCheckId(a, b) : a.ServiceID === '' ? -1 : 1));
+      if (options.passing && checks.some((c) => c.Status !== 'passing')) continue;
+      value.push({ Node: node, Service: svc, Checks: checks });
+    }
+    return { value, index: this.#serviceIndex(name), topics: [topics.service(name), topics.table('services')] };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Snapshot and restore
+
+  snapshot(): StateSnapshot {
+    const d = this.#data;
+    const services: [string, ServiceEntry][] = [];
+    for (const [node, m] of d.services) for (const s of m.values()) services.push([node, s]);
+    const checks: CheckEntry[] = [];
+    for (const m of d.checks.values()) for (const c of m.values()) checks.push(c);
+    return structuredClone({
+      version: 1,
+      index: this.#lastIndex,
+      datacenter: d.datacenter,
+      kv: d.kvKeys.all().map((k) => d.kv.get(k) as KvEntry),
+      tombstones: [...d.tombstones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      lockDelays: [...d.lockDelays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      sessions: [...d.sessions.values()].sort((a, b) => (a.ID < b.ID ? -1 : 1)),
+      nodes: [...d.nodes.values()].sort(byNode),
+      services: services.sort(([a, x], [b, y]) => (a === b ? (x.ID < y.ID ? -1 : 1) : a < b ? -1 : 1)),
+      checks: checks.sort((a, b) => (a.Node === b.Node ? byCheckId(a, b) : a.Node < b.Node ? -1 : 1)),
+      serviceIndexes: [...d.serviceIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
+      tableIndexes: [...d.tableIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
+    } satisfies StateSnapshot);
+  }
+
+  /** Replaces the whole state. Every watcher wakes (indexes may move backwards). */
+  restore(snap: StateSnapshot): void {
+    if (snap.version !== 1) throw new StateError('STATE_INVALID_REQUEST', `unsupported snapshot version ${snap.version}`);
+    const d = emptyData(snap.datacenter);
+    const s = structuredClone(snap);
+    for (const e of s.kv) {
+      d.kv.set(e.Key, e);
+      d.kvKeys.add(e.Key);
+      if (e.Session) {
+        let set = d.sessionKeys.get(e.Session);
+        if (!set) d.sessionKeys.set(e.Session, (set = new Set()));
+        set.add(e.Key);
+      }
+    }
+    for (const [k, i] of s.tombstones) {
+      d.tombstones.set(k, i);
+      d.tombstoneKeys.add(k);
+    }
+    for (const [k, t] of s.lockDelays) d.lockDelays.set(k, t);
+    for (const x of s.sessions) d.sessions.set(x.ID, x);
+    for (const n of s.nodes) d.nodes.set(n.Node, n);
+    for (const [node, svc] of s.services) {
+      let m = d.services.get(node);
+      if (!m) d.services.set(node, (m = new Map()));
+      m.set(svc.ID, svc);
+      let inst = d.serviceInstances.get(svc.Service);
+      if (!inst) d.serviceInstances.set(svc.Service, (inst = new Set()));
+      inst.add(`${node}\u0000${svc.ID}`);
+    }
+    for (const c of s.checks) {
+      let m = d.checks.get(c.Node);
+      if (!m) d.checks.set(c.Node, (m = new Map()));
+      m.set(c.CheckID, c);
+    }
+    for (const [n, i] of s.serviceIndexes) d.serviceIndexes.set(n, i);
+    for (const [t, i] of s.tableIndexes) d.tableIndexes.set(t, i);
+    const old = this.#data;
+    this.#data = d;
+    this.#lastIndex = s.index;
+    const all: string[] = [];
+    for (const k of old.kv.keys()) all.push(topics.kvKey(k));
+    for (const k of d.kv.keys()) all.push(topics.kvKey(k));
+    for (const t of ['kvs', 'sessions', 'nodes', 'services', 'checks'] as const) all.push(topics.table(t));
+    for (const n of new Set([...old.serviceInstances.keys(), ...d.serviceInstances.keys()])) all.push(topics.service(n));
+    for (const n of new Set([...old.nodes.keys(), ...d.nodes.keys()])) all.push(topics.node(n));
+    all.push(topics.kvPrefix(''));
+    this.#hub.notify(all);
+  }
+}
+
+function hasTags(svc: ServiceEntry, tags: readonly string[]): boolean {
+  for (const t of tags) if (!svc.Tags.some((x) => x.toLowerCase() === t.toLowerCase())) return false;
+  return true;
+}
+
+function byCheckId(a: CheckEntry, b: CheckEntry): number {
+  return a.CheckID < b.CheckID ? -1 : a.CheckID > b.CheckID ? 1 : 0;
+}

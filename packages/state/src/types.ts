@@ -1,0 +1,191 @@
+/**
+ * Entities of the replicated state, in the JSON shapes Consul's HTTP API uses.
+ * Field order follows Consul's Go structs, because JSON output keeps insertion order.
+ */
+
+export type HealthStatus = 'passing' | 'warning' | 'critical';
+
+export interface KvEntry {
+  LockIndex: number;
+  Key: string;
+  Flags: number;
+  /** Base64 of the value, or null for an empty value. */
+  Value: string | null;
+  Session?: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export interface NodeEntry {
+  ID: string;
+  Node: string;
+  Address: string;
+  Datacenter: string;
+  TaggedAddresses: Record<string, string>;
+  Meta: Record<string, string>;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export interface Weights {
+  Passing: number;
+  Warning: number;
+}
+
+export interface ServiceEntry {
+  ID: string;
+  Service: string;
+  Tags: string[];
+  Address: string;
+  TaggedAddresses?: Record<string, { Address: string; Port: number }>;
+  Meta: Record<string, string>;
+  Port: number;
+  Weights: Weights;
+  EnableTagOverride: boolean;
+  Kind?: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export interface CheckEntry {
+  Node: string;
+  CheckID: string;
+  Name: string;
+  Status: HealthStatus;
+  Notes: string;
+  Output: string;
+  ServiceID: string;
+  ServiceName: string;
+  ServiceTags: string[];
+  Type: string;
+  Interval: string;
+  Timeout: string;
+  ExposedPort: number;
+  Definition: Record<string, unknown>;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export type SessionBehavior = 'release' | 'delete';
+
+export interface SessionEntry {
+  ID: string;
+  Name: string;
+  Node: string;
+  /** Nanoseconds, as Consul serializes it. */
+  LockDelay: number;
+  Behavior: SessionBehavior;
+  /** Go duration string, or "" for none. */
+  TTL: string;
+  NodeChecks: string[] | null;
+  ServiceChecks: { ID: string; Namespace?: string }[] | null;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands: every mutation is one of these plain, serializable objects.
+
+export type KvVerb =
+  | 'set'
+  | 'cas'
+  | 'lock'
+  | 'unlock'
+  | 'delete'
+  | 'delete-tree'
+  | 'delete-cas'
+  | 'get'
+  | 'get-tree'
+  | 'check-index'
+  | 'check-session'
+  | 'check-not-exists';
+
+export interface KvOp {
+  Verb: KvVerb;
+  Key: string;
+  /** Base64 value (or null/undefined for empty). */
+  Value?: string | null;
+  Flags?: number;
+  Index?: number;
+  Session?: string;
+}
+
+export interface NodeRegistration {
+  ID?: string;
+  Node: string;
+  Address: string;
+  TaggedAddresses?: Record<string, string>;
+  NodeMeta?: Record<string, string>;
+  SkipNodeUpdate?: boolean;
+  Service?: ServiceRegistration;
+  Check?: CheckRegistration;
+  Checks?: CheckRegistration[];
+}
+
+export interface ServiceRegistration {
+  ID?: string;
+  Service: string;
+  Tags?: string[];
+  Address?: string;
+  TaggedAddresses?: Record<string, { Address: string; Port: number }>;
+  Meta?: Record<string, string>;
+  Port?: number;
+  Weights?: Weights;
+  EnableTagOverride?: boolean;
+  Kind?: string;
+}
+
+export interface CheckRegistration {
+  Node?: string;
+  CheckID?: string;
+  Name?: string;
+  Status?: HealthStatus;
+  Notes?: string;
+  Output?: string;
+  ServiceID?: string;
+  Type?: string;
+  Interval?: string;
+  Timeout?: string;
+  Definition?: Record<string, unknown>;
+}
+
+export interface NodeDeregistration {
+  Node: string;
+  ServiceID?: string;
+  CheckID?: string;
+}
+
+export interface SessionCreate {
+  ID: string;
+  Name?: string;
+  Node: string;
+  LockDelay: number;
+  Behavior: SessionBehavior;
+  TTL: string;
+  NodeChecks: string[] | null;
+  ServiceChecks: { ID: string }[] | null;
+}
+
+export type Command = (
+  | { type: 'kv'; op: KvOp }
+  | { type: 'txn'; ops: KvOp[] }
+  | { type: 'session-create'; session: SessionCreate }
+  | { type: 'session-destroy'; id: string }
+  | { type: 'register'; reg: NodeRegistration }
+  | { type: 'deregister'; dereg: NodeDeregistration }
+  | { type: 'tombstone-reap'; upTo: number }
+  | { type: 'check-status'; node: string; checkId: string; status: HealthStatus; output: string }
+) & {
+  /** Wall-clock milliseconds at the proposer; makes lock-delays deterministic on every replica. */
+  time?: number;
+};
+
+export interface TxnError {
+  OpIndex: number;
+  What: string;
+}
+
+export interface TxnResult {
+  Results: { KV: KvEntry }[] | null;
+  Errors: TxnError[] | null;
+}
