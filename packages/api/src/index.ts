@@ -1,0 +1,15 @@
+export { ConsulApi } from './client.js';
+export type { ConsulApiOptions } from './client.js';
+export { ApiError } from './errors.js';
+export { addressFromEnv, baseUrlOf, tokenFromEnv, DEFAULT_ADDRESS } from './address.js';
+export { parseDuration } from './duration.js';
+export { MAX_WAIT_MS } from './transport.js';
+export type { KV, KVDeleteOptions, KVKeysOptions, KVPutOptions } from './kv.js';
+export type { Session } from './session.js';
+export type { Catalog, CatalogServiceOptions } from './catalog.js';
+export type { Health, HealthServiceOptions } from './health.js';
+export type { Agent, ForceLeaveOptions, MembersOptions, ServiceRegisterOptions } from './agent.js';
+export type { Status } from './status.js';
+export type { Operator, RaftPeerSelector } from './operator.js';
+export type { QueryMeta, QueryOptions, QueryResult, RequestOptions, WriteOptions } from './options.js';
+export type * from './types.js';
