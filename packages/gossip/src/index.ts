@@ -1,0 +1,37 @@
+export type { GossipConfig, ConfigName } from './core/config.js';
+export { lanConfig, localConfig, configs, resolveConfig } from './core/config.js';
+export type {
+  AliveMessage,
+  BroadcastMessage,
+  DeadMessage,
+  Endpoint,
+  MemberStatus,
+  PacketMessage,
+  PushPullState,
+  SuspectMessage,
+  Tags,
+} from './core/messages.js';
+export type { MemberInfo, MemberEvent, MemberEventType, CoreOutput, CoreStats, SwimCoreOptions } from './core/swim.js';
+export { SwimCore } from './core/swim.js';
+export type { Prng } from './core/prng.js';
+export { createPrng } from './core/prng.js';
+export { BroadcastQueue } from './core/broadcast-queue.js';
+export { Suspicion } from './core/suspicion.js';
+export { Awareness } from './core/awareness.js';
+export {
+  expectedConfirmations,
+  pushPullScale,
+  remainingSuspicionTime,
+  retransmitLimit,
+  suspicionTimeout,
+} from './core/timing.js';
+export {
+  GossipError,
+  GossipConfigError,
+  GossipDecodeError,
+  GossipDecryptError,
+  GossipJoinError,
+  GossipKeyringError,
+  GossipStateError,
+  GossipTagsTooLargeError,
+} from './errors.js';

@@ -1,0 +1,140 @@
+import type { PacketMessage, PushPullState, Tags } from '../core/messages.js';
+import { GossipDecodeError } from '../errors.js';
+
+/**
+ * Wire format: a UDP packet is the JSON array of its messages; a TCP frame is a
+ * 4-byte big-endian length followed by one JSON `StreamMessage`. Encryption, when
+ * on, wraps each packet and each frame body (see `keyring.ts`). Not wire
+ * compatible with memberlist's msgpack format.
+ */
+export type StreamMessage =
+  | { readonly t: 'push-pull'; readonly join: boolean; readonly states: readonly PushPullState[] }
+  | { readonly t: 'push-pull-reply'; readonly states: readonly PushPullState[] }
+  | { readonly t: 'stream-ping'; readonly seq: number; readonly node: string }
+  | { readonly t: 'stream-ack'; readonly seq: number; readonly ok: boolean };
+
+const STATUSES = new Set(['alive', 'suspect', 'failed', 'left']);
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(o: Obj, k: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new GossipDecodeError(`field ${k} must be a string`);
+  return v;
+}
+function num(o: Obj, k: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new GossipDecodeError(`field ${k} must be a non-negative integer`);
+  return v;
+}
+function bool(o: Obj, k: string): boolean {
+  const v = o[k];
+  if (typeof v !== 'boolean') throw new GossipDecodeError(`field ${k} must be a boolean`);
+  return v;
+}
+function tags(o: Obj, k: string): Tags {
+  const v = o[k];
+  if (!isObj(v)) throw new GossipDecodeError(`field ${k} must be an object`);
+  const out: Record<string, string> = {};
+  for (const [key, val] of Object.entries(v)) {
+    if (typeof val !== 'string') throw new GossipDecodeError(`tag ${key} must be a string`);
+    out[key] = val;
+  }
+  return out;
+}
+
+function parseJson(buf: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8'));
+  } catch (err) {
+    throw new GossipDecodeError('not valid JSON', { cause: err });
+  }
+}
+
+export function decodeMessage(v: unknown): PacketMessage {
+  if (!isObj(v)) throw new GossipDecodeError('message must be an object');
+  switch (v.t) {
+    case 'ping':
+      return { t: 'ping', seq: num(v, 'seq'), node: str(v, 'node') };
+    case 'indirect-ping':
+      return {
+        t: 'indirect-ping',
+        seq: num(v, 'seq'),
+        node: str(v, 'node'),
+        addr: str(v, 'addr'),
+        port: num(v, 'port'),
+        nack: bool(v, 'nack'),
+      };
+    case 'ack':
+      return { t: 'ack', seq: num(v, 'seq') };
+    case 'nack':
+      return { t: 'nack', seq: num(v, 'seq') };
+    case 'alive':
+      return {
+        t: 'alive',
+        node: str(v, 'node'),
+        inc: num(v, 'inc'),
+        addr: str(v, 'addr'),
+        port: num(v, 'port'),
+        tags: tags(v, 'tags'),
+      };
+    case 'suspect':
+      return { t: 'suspect', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from') };
+    case 'dead':
+      return { t: 'dead', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from') };
+    default:
+      throw new GossipDecodeError(`unknown message type ${String(v.t)}`);
+  }
+}
+
+function decodeState(v: unknown): PushPullState {
+  if (!isObj(v)) throw new GossipDecodeError('state must be an object');
+  const status = str(v, 'status');
+  if (!STATUSES.has(status)) throw new GossipDecodeError(`unknown status ${status}`);
+  return {
+    name: str(v, 'name'),
+    addr: str(v, 'addr'),
+    port: num(v, 'port'),
+    inc: num(v, 'inc'),
+    status: status as PushPullState['status'],
+    tags: tags(v, 'tags'),
+  };
+}
+
+export function encodePacket(msgs: readonly PacketMessage[]): Buffer {
+  return Buffer.from(JSON.stringify(msgs), 'utf8');
+}
+
+export function decodePacket(buf: Uint8Array): PacketMessage[] {
+  const v = parseJson(buf);
+  if (!Array.isArray(v)) throw new GossipDecodeError('packet must be an array of messages');
+  return v.map(decodeMessage);
+}
+
+export function encodeStream(msg: StreamMessage): Buffer {
+  return Buffer.from(JSON.stringify(msg), 'utf8');
+}
+
+export function decodeStream(buf: Uint8Array): StreamMessage {
+  const v = parseJson(buf);
+  if (!isObj(v)) throw new GossipDecodeError('stream message must be an object');
+  const states = (): PushPullState[] => {
+    if (!Array.isArray(v.states)) throw new GossipDecodeError('states must be an array');
+    return v.states.map(decodeState);
+  };
+  switch (v.t) {
+    case 'push-pull':
+      return { t: 'push-pull', join: bool(v, 'join'), states: states() };
+    case 'push-pull-reply':
+      return { t: 'push-pull-reply', states: states() };
+    case 'stream-ping':
+      return { t: 'stream-ping', seq: num(v, 'seq'), node: str(v, 'node') };
+    case 'stream-ack':
+      return { t: 'stream-ack', seq: num(v, 'seq'), ok: bool(v, 'ok') };
+    default:
+      throw new GossipDecodeError(`unknown stream message type ${String(v.t)}`);
+  }
+}
