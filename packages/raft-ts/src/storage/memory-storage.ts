@@ -1,0 +1,120 @@
+import { CompactedError, InvariantViolation, SnapshotOutOfDateError, UnavailableError } from '../errors.js';
+import type { InitialState, Storage } from '../core/storage.js';
+import {
+  EMPTY_CONF,
+  EMPTY_HARD_STATE,
+  entrySize,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type Snapshot,
+} from '../core/types.js';
+
+const EMPTY_DATA = new Uint8Array(0);
+
+/**
+ * The in-memory log. `#ents[0]` is a dummy entry at the compaction point (index and term of the
+ * last compacted entry), so `term(firstIndex() - 1)` is always answerable.
+ */
+export class MemoryStorage implements Storage {
+  #hardState: HardState = EMPTY_HARD_STATE;
+  #snapshot: Snapshot = { meta: { index: 0, term: 0, conf: EMPTY_CONF }, data: EMPTY_DATA };
+  #ents: Entry[] = [{ term: 0, index: 0, type: 'normal', data: EMPTY_DATA }];
+
+  initialState(): InitialState {
+    return { hardState: this.#hardState, conf: this.#snapshot.meta.conf };
+  }
+
+  hardState(): HardState {
+    return this.#hardState;
+  }
+
+  setHardState(hs: HardState): void {
+    this.#hardState = hs;
+  }
+
+  #offset(): number {
+    return this.#ents[0]!.index;
+  }
+
+  firstIndex(): number {
+    return this.#offset() + 1;
+  }
+
+  lastIndex(): number {
+    return this.#offset() + this.#ents.length - 1;
+  }
+
+  term(index: number): number {
+    const offset = this.#offset();
+    if (index < offset) throw new CompactedError(index);
+    if (index - offset >= this.#ents.length) throw new UnavailableError(index);
+    return this.#ents[index - offset]!.term;
+  }
+
+  entries(lo: number, hi: number, maxBytes: number): Entry[] {
+    const offset = this.#offset();
+    if (lo <= offset) throw new CompactedError(lo);
+    if (hi > this.lastIndex() + 1) throw new UnavailableError(hi - 1);
+    const out: Entry[] = [];
+    let size = 0;
+    for (let i = lo; i < hi; i++) {
+      const e = this.#ents[i - offset]!;
+      size += entrySize(e);
+      if (out.length > 0 && size > maxBytes) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  snapshot(): Snapshot {
+    return this.#snapshot;
+  }
+
+  /** Entries still held (firstIndex..lastIndex); used by tests and the simulator. */
+  allEntries(): readonly Entry[] {
+    return this.#ents.slice(1);
+  }
+
+  /** Replace the whole log by a snapshot received from the leader. */
+  applySnapshot(snap: Snapshot): void {
+    if (snap.meta.index < this.#snapshot.meta.index) throw new SnapshotOutOfDateError(snap.meta.index);
+    this.#snapshot = snap;
+    this.#ents = [{ term: snap.meta.term, index: snap.meta.index, type: 'normal', data: EMPTY_DATA }];
+  }
+
+  /** Record a snapshot taken by the application at `index` (which must still be in the log). */
+  createSnapshot(index: number, conf: ConfState, data: Uint8Array): Snapshot {
+    if (index <= this.#snapshot.meta.index) throw new SnapshotOutOfDateError(index);
+    if (index > this.lastIndex()) throw new UnavailableError(index);
+    const snap: Snapshot = { meta: { index, term: this.term(index), conf }, data };
+    this.#snapshot = snap;
+    return snap;
+  }
+
+  /** Discard entries up to and including `index`. */
+  compact(index: number): void {
+    const offset = this.#offset();
+    if (index <= offset) return;
+    if (index > this.lastIndex()) throw new UnavailableError(index);
+    const i = index - offset;
+    const dummy = this.#ents[i]!;
+    this.#ents = [{ term: dummy.term, index: dummy.index, type: 'normal', data: EMPTY_DATA }, ...this.#ents.slice(i + 1)];
+  }
+
+  /** Append entries; an entry at index i replaces everything from i onward. */
+  append(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const first = this.firstIndex();
+    const last = entries[0]!.index + entries.length - 1;
+    if (last < first) return;
+    let ents = entries;
+    if (first > ents[0]!.index) ents = ents.slice(first - ents[0]!.index);
+    const offset = ents[0]!.index - this.#offset();
+    if (offset > this.#ents.length) {
+      throw new InvariantViolation(`missing log entry: last ${this.lastIndex()}, append at ${ents[0]!.index}`);
+    }
+    this.#ents.length = offset;
+    for (const e of ents) this.#ents.push(e);
+  }
+}
