@@ -262,7 +262,8 @@ export class SwimCore {
       if (now >= p.endAt) this.#finishProbe(p);
     }
     if (this.#probe === undefined && now >= this.#nextProbeAt) {
-      this.#nextProbeAt = Math.max(this.#nextProbeAt + this.config.probeIntervalMs, now);
+      this.#nextProbeAt += this.config.probeIntervalMs;
+      if (this.#nextProbeAt <= now) this.#nextProbeAt = now + this.config.probeIntervalMs;
       this.#startProbe();
     }
     for (const [seq, r] of this.#relays) {

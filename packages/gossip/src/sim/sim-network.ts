@@ -1,0 +1,52 @@
+import type { Prng } from '../core/prng.js';
+
+export interface NetworkOptions {
+  /** Probability that one UDP packet is lost. */
+  readonly loss: number;
+  /** One-way latency: `minMs` plus a uniform jitter up to `jitterMs`. */
+  readonly minLatencyMs: number;
+  readonly jitterMs: number;
+}
+
+/**
+ * The simulated network: per-packet loss and latency for UDP, lossless but
+ * partition-bound streams for TCP. Partitions are groups of member names; members in
+ * different groups cannot reach each other. Members not named in any group share one.
+ */
+export class SimNetwork {
+  readonly #rng: Prng;
+  readonly #opts: NetworkOptions;
+  #groupOf = new Map<string, number>();
+  loss: number;
+
+  constructor(rng: Prng, opts: NetworkOptions) {
+    this.#rng = rng;
+    this.#opts = opts;
+    this.loss = opts.loss;
+  }
+
+  latency(): number {
+    return this.#opts.minLatencyMs + this.#rng.next() * this.#opts.jitterMs;
+  }
+
+  /** Whether a UDP packet from `a` to `b` is delivered. */
+  deliversPacket(a: string, b: string): boolean {
+    if (!this.connected(a, b)) return false;
+    return this.loss <= 0 || this.#rng.next() >= this.loss;
+  }
+
+  connected(a: string, b: string): boolean {
+    return (this.#groupOf.get(a) ?? 0) === (this.#groupOf.get(b) ?? 0);
+  }
+
+  partition(groups: readonly (readonly string[])[]): void {
+    this.#groupOf = new Map();
+    groups.forEach((g, i) => {
+      for (const name of g) this.#groupOf.set(name, i + 1);
+    });
+  }
+
+  heal(): void {
+    this.#groupOf = new Map();
+  }
+}
