@@ -181,6 +181,27 @@ function ensureCheck(ctx: ApplyContext, node: string, reg: CheckRegistration): v
   }
 }
 
+/** Sets the status and output of an existing check (results of checks the agents run). */
+export function updateCheckStatus(ctx: ApplyContext, node: string, checkId: string, status: HealthStatus, output: string): void {
+  if (!isHealthStatus(status)) {
+    throw new StateError('STATE_INVALID_REQUEST', `Check status must be one of passing, warning, critical`);
+  }
+  const c = ctx.data.checks.get(node)?.get(checkId);
+  if (!c) throw new StateError('STATE_UNKNOWN_CHECK', `Missing check '${checkId}' registration`);
+  ensureCheck(ctx, node, {
+    CheckID: c.CheckID,
+    Name: c.Name,
+    Status: status,
+    Notes: c.Notes,
+    Output: output,
+    ServiceID: c.ServiceID,
+    Type: c.Type,
+    Interval: c.Interval,
+    Timeout: c.Timeout,
+    Definition: c.Definition,
+  });
+}
+
 function deleteCheck(ctx: ApplyContext, node: string, id: string): void {
   const { data } = ctx;
   const checks = data.checks.get(node);

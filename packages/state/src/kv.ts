@@ -41,7 +41,7 @@ export function applyKvOp(ctx: ApplyContext, op: KvOp): KvOpResult {
       }
       const delayUntil = data.lockDelays.get(op.Key);
       if (delayUntil !== undefined && ctx.time < delayUntil) {
-        return fail(`failed to lock key "${op.Key}", lock is in its lock-delay window`);
+        return fail(`failed to lock key "${op.Key}" due to lock delay`);
       }
       if (existing?.Session && existing.Session !== session) {
         return fail(`failed to lock key "${op.Key}", lock is already held`);
@@ -76,7 +76,7 @@ export function applyKvOp(ctx: ApplyContext, op: KvOp): KvOpResult {
     case 'get-tree':
       return ok(kvList(data, op.Key));
     case 'check-index':
-      if (!existing) return fail(`key "${op.Key}" doesn't exist`);
+      if (!existing) return fail(`failed to check index, key "${op.Key}" doesn't exist`);
       if (existing.ModifyIndex !== (op.Index ?? 0)) {
         return fail(
           `failed index check for key "${op.Key}", current modify index ${existing.ModifyIndex} != ${op.Index ?? 0}`,
@@ -84,8 +84,9 @@ export function applyKvOp(ctx: ApplyContext, op: KvOp): KvOpResult {
       }
       return ok([existing]);
     case 'check-session': {
-      const current = existing?.Session ?? '';
-      if (!existing || current !== (op.Session ?? '')) {
+      if (!existing) return fail(`failed to check session, key "${op.Key}" doesn't exist`);
+      const current = existing.Session ?? '';
+      if (current !== (op.Session ?? '')) {
         return fail(`failed session check for key "${op.Key}", current session "${current}" != "${op.Session ?? ''}"`);
       }
       return ok([existing]);
@@ -175,6 +176,7 @@ export function kvTableIndex(data: StateData): number {
 
 /** Max ModifyIndex of keys and tombstones under a prefix; the table index when nothing matches. */
 export function kvPrefixIndex(data: StateData, prefix: string): number {
+  if (prefix === '') return kvTableIndex(data); // the whole store: the table index, as Consul does
   let max = 0;
   for (const key of data.kvKeys.withPrefix(prefix)) {
     const m = (data.kv.get(key) as KvEntry).ModifyIndex;

@@ -1,4 +1,4 @@
-import { deregister, register } from './catalog.js';
+import { deregister, register, updateCheckStatus } from './catalog.js';
 import { ApplyContext, type StateData, emptyData } from './data.js';
 import { StateError } from './errors.js';
 import { type KvOpResult, applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
@@ -155,6 +155,10 @@ export class StateStore {
       case 'deregister':
         deregister(ctx, command.dereg);
         return true;
+      case 'check-status':
+        ctx.beginJournal();
+        updateCheckStatus(ctx, command.node, command.checkId, command.status, command.output);
+        return true;
       case 'tombstone-reap':
         return reapTombstones(this.#data, command.upTo);
       default:
@@ -259,6 +263,11 @@ export class StateStore {
     return this.#data.serviceIndexes.get(name) ?? this.#tableIndex('services');
   }
 
+  /** A known service is watched on its own index; an unknown one on the services table, like its index. */
+  #serviceTopics(name: string): string[] {
+    return this.#data.serviceIndexes.has(name) ? [topics.service(name)] : [topics.service(name), topics.table('services')];
+  }
+
   nodes(): QueryResult<NodeEntry[]> {
     const value = [...this.#data.nodes.values()].sort(byNode);
     return { value, index: this.#tableIndex('nodes'), topics: [topics.table('nodes')] };
@@ -318,7 +327,7 @@ export class StateStore {
         ModifyIndex: svc.ModifyIndex,
       });
     }
-    return { value, index: this.#serviceIndex(name), topics: [topics.service(name), topics.table('services')] };
+    return { value, index: this.#serviceIndex(name), topics: this.#serviceTopics(name) };
   }
 
   nodeServices(name: string): QueryResult<NodeServices | null> {
@@ -352,9 +361,10 @@ export class StateStore {
   serviceChecks(name: string): QueryResult<CheckEntry[]> {
     const value: CheckEntry[] = [];
     for (const [node, svc] of this.#instances(name)) {
-      for (const c of this.#data.checks.get(node.Node)?.values() ?? []) if (c.ServiceID === svc.ID) value.push(c);
+      const own = [...(this.#data.checks.get(node.Node)?.values() ?? [])].filter((c) => c.ServiceID === svc.ID);
+      value.push(...own.sort(byCheckId));
     }
-    return { value, index: this.#serviceIndex(name), topics: [topics.service(name), topics.table('services')] };
+    return { value, index: this.#serviceIndex(name), topics: this.#serviceTopics(name) };
   }
 
   checksInState(state: HealthStatus | 'any'): QueryResult<CheckEntry[]> {
@@ -383,7 +393,7 @@ export class StateStore {
       if (options.passing && checks.some((c) => c.Status !== 'passing')) continue;
       value.push({ Node: node, Service: svc, Checks: checks });
     }
-    return { value, index: this.#serviceIndex(name), topics: [topics.service(name), topics.table('services')] };
+    return { value, index: this.#serviceIndex(name), topics: this.#serviceTopics(name) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -447,17 +457,9 @@ export class StateStore {
     }
     for (const [n, i] of s.serviceIndexes) d.serviceIndexes.set(n, i);
     for (const [t, i] of s.tableIndexes) d.tableIndexes.set(t, i);
-    const old = this.#data;
     this.#data = d;
     this.#lastIndex = s.index;
-    const all: string[] = [];
-    for (const k of old.kv.keys()) all.push(topics.kvKey(k));
-    for (const k of d.kv.keys()) all.push(topics.kvKey(k));
-    for (const t of ['kvs', 'sessions', 'nodes', 'services', 'checks'] as const) all.push(topics.table(t));
-    for (const n of new Set([...old.serviceInstances.keys(), ...d.serviceInstances.keys()])) all.push(topics.service(n));
-    for (const n of new Set([...old.nodes.keys(), ...d.nodes.keys()])) all.push(topics.node(n));
-    all.push(topics.kvPrefix(''));
-    this.#hub.notify(all);
+    this.#hub.notifyAll();
   }
 }
 

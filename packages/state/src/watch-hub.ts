@@ -59,6 +59,13 @@ export class WatchHub {
     };
   }
 
+  /** Wakes every watcher (the whole state was replaced). */
+  notifyAll(): void {
+    const wake = new Set<WatchCallback>();
+    for (const set of this.#watchers.values()) for (const cb of set) wake.add(cb);
+    for (const cb of wake) cb();
+  }
+
   /** Wakes the watchers of the given topics (and of every prefix of touched KV keys). */
   notify(touched: Iterable<string>): void {
     if (this.#watchers.size === 0) return;
