@@ -202,6 +202,7 @@ function transportError(method: Method, url: URL, err: unknown): Error {
   if (err instanceof Error && err.name === 'AbortError') return err;
   const verb = method.charAt(0) + method.slice(1).toLowerCase();
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  const code = (cause as { code?: unknown } | null)?.code;
+  const detail = (cause instanceof Error && cause.message) || (typeof code === 'string' ? code : String(cause));
   return new Error(`${verb} "${url.href}": ${detail}`, { cause: err });
 }

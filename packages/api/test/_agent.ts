@@ -1,0 +1,115 @@
+/**
+ * Test helper: start a real `-dev` agent (the `concord` binary) as a child
+ * process on ephemeral ports, stopped by PID when the test ends.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
+
+/** Repository root (this file runs from packages/api/dist/test/). */
+export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../../../packages/cli/bin/concord.js', import.meta.url));
+
+export interface RunningAgent {
+  readonly node: string;
+  readonly httpPort: number;
+  /** `127.0.0.1:<port>`, for CONSUL_HTTP_ADDR. */
+  readonly httpAddr: string;
+  readonly pid: number;
+  /** Everything the agent printed so far (for failure messages). */
+  output(): string;
+}
+
+let seq = 0;
+
+export function uniqueName(prefix: string): string {
+  seq += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${seq}`;
+}
+
+const CLIENT_ADDR_RE = /Client Addr: .*\(HTTP: (\d+)/;
+
+/** Starts `concord agent -dev` and resolves once its banner shows the HTTP port. */
+export async function startAgent(t: ExecutionContext, extraArgs: readonly string[] = []): Promise<RunningAgent> {
+  const node = uniqueName('node');
+  const args = [
+    BIN,
+    'agent',
+    '-dev',
+    '-node',
+    node,
+    '-http-port',
+    '0',
+    '-dns-port',
+    '-1',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    ...extraArgs,
+  ];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString('utf8');
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  t.teardown(() => stopChild(child));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`agent did not print its HTTP port within 15 s; output:\n${output.slice(-4000)}`));
+    }, 15_000);
+    const onData = (): void => {
+      const m = CLIENT_ADDR_RE.exec(output);
+      if (m) {
+        cleanup();
+        resolve(Number(m[1]));
+      }
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`agent exited with ${code} before listening; output:\n${output.slice(-4000)}`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onData);
+    child.on('exit', onExit);
+    onData();
+  });
+  return {
+    node,
+    httpPort: port,
+    httpAddr: `127.0.0.1:${port}`,
+    pid: child.pid as number,
+    output: () => output,
+  };
+}
+
+/** SIGTERM by PID, SIGKILL after 3 s; resolves when the child is gone. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const pid = child.pid;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, 3000);
+  await exited;
+  clearTimeout(timer);
+}
+

@@ -1,0 +1,113 @@
+/**
+ * Finds the command named by the arguments and runs it, with the conventions
+ * of Consul's CLI: `-h`/`-help`/`--help` anywhere print help (exit 0), no
+ * command or an unknown one prints the command list (exit 127), a group
+ * without a subcommand prints its help to stderr (exit 1).
+ */
+import { FlagError } from '@concord/agent';
+import { type Command, SHOW_HELP } from './command.js';
+import type { Io } from './io.js';
+
+export interface Lookup {
+  /** The full command name, e.g. `kv put`; empty when none matched. */
+  readonly name: string;
+  readonly command: Command | undefined;
+  readonly args: readonly string[];
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+const HELP_FLAGS = new Set(['-h', '-help', '--help']);
+const VERSION_FLAGS = new Set(['-v', '-version', '--version']);
+
+export function lookup(argv: readonly string[], commands: ReadonlyMap<string, Command>): Lookup {
+  let help = false;
+  let version = false;
+  let start = -1;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') break;
+    if (HELP_FLAGS.has(arg)) help = true;
+    else if (start === -1 && VERSION_FLAGS.has(arg)) version = true;
+    else if (start === -1 && arg !== '' && !arg.startsWith('-')) start = i;
+  }
+  if (start === -1) return { name: '', command: undefined, args: [], help, version };
+  // Longest run of words that names a command: "operator raft list-peers".
+  let name = '';
+  let end = start;
+  for (let j = start; j < argv.length; j++) {
+    const word = argv[j] as string;
+    if (word.startsWith('-') || word.includes(' ')) break;
+    const candidate = name === '' ? word : `${name} ${word}`;
+    if (!commands.has(candidate)) break;
+    name = candidate;
+    end = j + 1;
+  }
+  if (name === '') return { name: argv[start] as string, command: undefined, args: [], help, version };
+  const args = [...argv.slice(0, start), ...argv.slice(end)].filter((a) => !HELP_FLAGS.has(a));
+  return { name, command: commands.get(name), args, help, version };
+}
+
+export async function dispatch(
+  argv: readonly string[],
+  commands: ReadonlyMap<string, Command>,
+  io: Io,
+  mainHelp: () => string,
+): Promise<number> {
+  const found = lookup(argv, commands);
+  if (!found.command) {
+    if (found.version && found.name === '') return runCommand(commands.get('version'), [], io);
+    io.out(mainHelp());
+    return found.help && found.name === '' ? 0 : 127;
+  }
+  if (found.help) {
+    io.out(commandHelp(found.name, found.command, commands));
+    return 0;
+  }
+  const code = await runCommand(found.command, found.args, io);
+  if (code === SHOW_HELP) {
+    io.err(commandHelp(found.name, found.command, commands));
+    return 1;
+  }
+  return code;
+}
+
+async function runCommand(command: Command | undefined, args: readonly string[], io: Io): Promise<number> {
+  if (!command) return 1;
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    if (err instanceof FlagError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+/** A command's help, plus the list of its subcommands when it has any. */
+export function commandHelp(name: string, command: Command, commands: ReadonlyMap<string, Command>): string {
+  const subs = [...commands.keys()]
+    .filter((n) => n.startsWith(`${name} `) && !n.slice(name.length + 1).includes(' '))
+    .sort();
+  let text = command.help().trim();
+  if (subs.length > 0) {
+    const width = Math.max(...subs.map((s) => s.length - name.length - 1));
+    text += '\n\nSubcommands:\n';
+    text += subs
+      .map((s) => {
+        const short = s.slice(name.length + 1);
+        return `    ${short.padEnd(width)}    ${(commands.get(s) as Command).synopsis}`;
+      })
+      .join('\n');
+  }
+  return text;
+}
+
+/** The top-level usage with the list of commands. */
+export function usage(app: string, commands: ReadonlyMap<string, Command>): string {
+  const top = [...commands.keys()].filter((n) => !n.includes(' ')).sort();
+  const width = Math.max(...top.map((n) => n.length));
+  const lines = top.map((n) => `    ${n.padEnd(width)}    ${(commands.get(n) as Command).synopsis}`);
+  return `Usage: ${app} [--version] [--help] <command> [<args>]\n\nAvailable commands are:\n${lines.join('\n')}\n`;
+}

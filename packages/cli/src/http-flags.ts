@@ -1,0 +1,69 @@
+/** The flags every command that talks to an agent accepts, and the client they build. */
+import { readFileSync } from 'node:fs';
+import { ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
+import type { FlagSpecs } from '@concord/agent';
+import type { FlagReader } from './flags.js';
+import type { Io } from './io.js';
+
+/** `-http-addr`, `-token`, `-token-file`. */
+export const CLIENT_FLAGS: FlagSpecs = {
+  'http-addr': { kind: 'string' },
+  token: { kind: 'string' },
+  'token-file': { kind: 'string' },
+};
+
+/** `-datacenter`, `-stale`. */
+export const SERVER_FLAGS: FlagSpecs = {
+  datacenter: { kind: 'string' },
+  stale: { kind: 'boolean' },
+};
+
+export const CLIENT_FLAGS_HELP = `
+HTTP API Options
+
+  -http-addr=<address>
+     The address and port of the agent HTTP API. Can be an IP address or a
+     DNS name, with the port, optionally prefixed with http:// or https://.
+     Defaults to CONCORD_HTTP_ADDR, then CONSUL_HTTP_ADDR, then
+     http://127.0.0.1:8500.
+
+  -token=<value>
+     ACL token to use in the request. Defaults to CONCORD_HTTP_TOKEN or
+     CONSUL_HTTP_TOKEN.
+
+  -token-file=<value>
+     File containing the ACL token to use in the request.`;
+
+export const SERVER_FLAGS_HELP = `
+  -datacenter=<value>
+     Name of the datacenter to query. Defaults to the agent's datacenter.
+
+  -stale
+     Permit any server to answer the request, not only the leader. The
+     default is false.`;
+
+export interface HttpSettings {
+  readonly client: ConsulApi;
+  readonly stale: boolean;
+}
+
+/** Builds the API client from the common flags and the environment. */
+export function httpClient(flags: FlagReader, io: Io): HttpSettings {
+  const address = flags.string('http-addr') || addressFromEnv(io.env);
+  let token = flags.string('token') || undefined;
+  const tokenFile = flags.string('token-file');
+  if (!token && tokenFile) token = readFileSync(tokenFile, 'utf8').trim() || undefined;
+  token ??= tokenFromEnv(io.env);
+  const datacenter = flags.string('datacenter') || undefined;
+  const client = new ConsulApi({
+    address,
+    ...(token ? { token } : {}),
+    ...(datacenter ? { datacenter } : {}),
+  });
+  return { client, stale: flags.bool('stale') };
+}
+
+/** The message of an error from the client, for one-line output. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,27 @@
+/** Where a command reads and writes; tests and the binary supply their own. */
+
+export interface Io {
+  readonly env: NodeJS.ProcessEnv;
+  /** Writes one line to stdout. */
+  out(line: string): void;
+  /** Writes one line to stderr. */
+  err(line: string): void;
+  /** Writes bytes to stdout as they are. */
+  write(bytes: Uint8Array | string): void;
+  /** Reads stdin to its end. */
+  readStdin(): Promise<Buffer>;
+}
+
+export function processIo(): Io {
+  return {
+    env: process.env,
+    out: (line) => void process.stdout.write(`${line}\n`),
+    err: (line) => void process.stderr.write(`${line}\n`),
+    write: (bytes) => void process.stdout.write(bytes),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks);
+    },
+  };
+}
