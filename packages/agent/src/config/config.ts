@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { type FlagSpecs, parseGoFlags } from '../go-flags.js';
+import { durationFromJson } from './duration.js';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** The resolved agent configuration (flags over config files over defaults). */
+export interface AgentConfig {
+  dev: boolean;
+  server: boolean;
+  bootstrap: boolean;
+  bootstrapExpect: number;
+  nodeName: string;
+  nodeId: string;
+  datacenter: string;
+  dataDir: string | undefined;
+  bindAddr: string;
+  advertiseAddr: string;
+  clientAddr: string;
+  httpAddr: string;
+  dnsAddr: string;
+  ports: { http: number; dns: number; server: number; serfLan: number };
+  domain: string;
+  altDomain: string | undefined;
+  recursors: string[];
+  /** The raw `dns_config` block, validated by the DNS module. */
+  dnsConfig: Record<string, unknown>;
+  nodeMeta: Record<string, string>;
+  retryJoin: string[];
+  logLevel: LogLevel;
+  logJson: boolean;
+  enableScriptChecks: boolean;
+  enableLocalScriptChecks: boolean;
+  /** Service and check definitions from config files (agent-local, raw JSON). */
+  services: Record<string, unknown>[];
+  checks: Record<string, unknown>[];
+  kvMaxValueSize: number;
+  txnMaxReqLen: number;
+  sessionTtlMinMs: number;
+  defaultQueryTimeMs: number;
+  maxQueryTimeMs: number;
+  responseHeaders: Record<string, string>;
+  blockEndpoints: string[];
+  pidFile: string | undefined;
+  encrypt: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'AGENT_CONFIG';
+}
+
+export const agentFlagSpecs: FlagSpecs = {
+  dev: { kind: 'boolean' },
+  server: { kind: 'boolean' },
+  bootstrap: { kind: 'boolean' },
+  'bootstrap-expect': { kind: 'number' },
+  node: { kind: 'string' },
+  'node-id': { kind: 'string' },
+  'node-meta': { kind: 'list' },
+  datacenter: { kind: 'string' },
+  'data-dir': { kind: 'string' },
+  bind: { kind: 'string' },
+  advertise: { kind: 'string' },
+  client: { kind: 'string' },
+  'http-port': { kind: 'number' },
+  'dns-port': { kind: 'number' },
+  'server-port': { kind: 'number' },
+  'serf-lan-port': { kind: 'number' },
+  'config-file': { kind: 'list' },
+  'config-dir': { kind: 'list' },
+  'config-format': { kind: 'string' },
+  'log-level': { kind: 'string' },
+  'log-json': { kind: 'boolean' },
+  domain: { kind: 'string' },
+  'alt-domain': { kind: 'string' },
+  recursor: { kind: 'list' },
+  join: { kind: 'list' },
+  'retry-join': { kind: 'list' },
+  'enable-script-checks': { kind: 'boolean' },
+  'enable-local-script-checks': { kind: 'boolean' },
+  'pid-file': { kind: 'string' },
+  ui: { kind: 'boolean' },
+  encrypt: { kind: 'string' },
+  'default-query-time': { kind: 'string' },
+  'max-query-time': { kind: 'string' },
+};
+
+/** Config-file keys this agent understands; others that Consul knows are accepted and ignored. */
+const KNOWN_KEYS = new Set([
+  'datacenter', 'data_dir', 'node_name', 'node_id', 'server', 'bootstrap', 'bootstrap_expect', 'bind_addr',
+  'advertise_addr', 'client_addr', 'addresses', 'ports', 'retry_join', 'start_join', 'log_level', 'log_json',
+  'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
+  'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
+  'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
+]);
+const IGNORED_KEYS = new Set([
+  'ui', 'ui_config', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt',
+  'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'performance', 'autopilot', 'telemetry',
+  'acl', 'raft_protocol', 'check_update_interval', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
+  'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name', 'watches',
+  'encrypt_verify_incoming', 'encrypt_verify_outgoing', 'disable_remote_exec', 'connect', 'license_path',
+]);
+const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Merges config objects as Consul does: scalars replaced, lists appended, objects merged. */
+export function mergeConfig(base: Json, next: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(next)) {
+    const prev = out[k];
+    if (Array.isArray(prev) && Array.isArray(v)) out[k] = [...prev, ...v];
+    else if (isObject(prev) && isObject(v) && k !== 'service' && k !== 'check') out[k] = mergeConfig(prev, v);
+    else if ((k === 'service' || k === 'check') && prev !== undefined) out[k] = [...asArray(prev), ...asArray(v)];
+    else out[k] = v;
+  }
+  return out;
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [v];
+}
+
+function readConfigFile(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Error loading ${path}: ${(err as Error).message}`);
+  }
+  if (path.endsWith('.hcl')) {
+    throw new ConfigError(`Error loading ${path}: HCL config files are not supported; use JSON`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`Error parsing ${path}: ${(err as Error).message}`);
+  }
+  if (!isObject(parsed)) throw new ConfigError(`Error parsing ${path}: top level must be an object`);
+  for (const key of Object.keys(parsed)) {
+    if (!KNOWN_KEYS.has(key) && !IGNORED_KEYS.has(key)) {
+      throw new ConfigError(`Error parsing ${path}: invalid config key ${key}`);
+    }
+  }
+  return parsed;
+}
+
+/** Loads and merges `-config-file` and `-config-dir` (JSON files, alphabetical, no recursion). */
+export function loadConfigFiles(files: readonly string[], dirs: readonly string[]): Json {
+  let merged: Json = {};
+  const paths: string[] = [];
+  for (const f of files) paths.push(f);
+  for (const d of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(d).sort();
+    } catch (err) {
+      throw new ConfigError(`Error loading ${d}: ${(err as Error).message}`);
+    }
+    for (const e of entries) {
+      const p = join(d, e);
+      if ((e.endsWith('.json') || e.endsWith('.hcl')) && statSync(p).isFile()) paths.push(p);
+    }
+  }
+  for (const p of paths) merged = mergeConfig(merged, readConfigFile(p));
+  return merged;
+}
+
+function str(v: unknown, key: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new ConfigError(`${key} must be a string`);
+  return v;
+}
+
+function bool(v: unknown, key: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw new ConfigError(`${key} must be a boolean`);
+  return v;
+}
+
+function int(v: unknown, key: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ConfigError(`${key} must be an integer`);
+  return v;
+}
+
+function strList(v: unknown, key: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ConfigError(`${key} must be a list of strings`);
+  return v as string[];
+}
+
+function strMap(v: unknown, key: string): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string')) {
+    throw new ConfigError(`${key} must be a map of strings`);
+  }
+  return v as Record<string, string>;
+}
+
+function dur(v: unknown, key: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const ms = durationFromJson(v);
+  if (ms === undefined || ms < 0) throw new ConfigError(`${key}: invalid duration ${JSON.stringify(v)}`);
+  return ms;
+}
+
+function objectList(v: unknown, key: string): Json[] {
+  if (v === undefined || v === null) return [];
+  const list = asArray(v);
+  if (list.some((x) => !isObject(x))) throw new ConfigError(`${key} must be objects`);
+  return list as Json[];
+}
+
+/** Builds the agent configuration from command-line arguments (and the files they name). */
+export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
+  const { values: f, positionals } = parseGoFlags(argv, agentFlagSpecs);
+  if (positionals.length > 0) throw new ConfigError(`Unexpected argument: ${positionals[0]}`);
+  const file = loadConfigFiles((f['config-file'] as string[]) ?? [], (f['config-dir'] as string[]) ?? []);
+  const addresses = isObject(file.addresses) ? file.addresses : {};
+  const ports = isObject(file.ports) ? file.ports : {};
+  const limits = isObject(file.limits) ? file.limits : {};
+  const httpConfig = isObject(file.http_config) ? file.http_config : {};
+
+  const dev = (f.dev as boolean | undefined) ?? false;
+  const server = (f.server as boolean | undefined) ?? bool(file.server, 'server') ?? dev;
+  const bootstrap = (f.bootstrap as boolean | undefined) ?? bool(file.bootstrap, 'bootstrap') ?? false;
+  const bootstrapExpect = (f['bootstrap-expect'] as number | undefined) ?? int(file.bootstrap_expect, 'bootstrap_expect') ?? 0;
+  const dataDir = (f['data-dir'] as string | undefined) ?? str(file.data_dir, 'data_dir');
+  const logLevel = ((f['log-level'] as string | undefined) ?? str(file.log_level, 'log_level') ?? (dev ? 'debug' : 'info')).toLowerCase();
+  if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`Invalid log level: ${logLevel}`);
+  const datacenter = ((f.datacenter as string | undefined) ?? str(file.datacenter, 'datacenter') ?? 'dc1').toLowerCase();
+  if (!/^[a-z0-9_-]+$/.test(datacenter)) {
+    throw new ConfigError(`datacenter can only contain lowercase alphanumeric, - or _ characters.`);
+  }
+  const nodeMeta = { ...strMap(file.node_meta, 'node_meta') };
+  for (const kv of (f['node-meta'] as string[]) ?? []) {
+    const at = kv.indexOf(':');
+    if (at <= 0) throw new ConfigError(`-node-meta must be of the form key:value, got ${kv}`);
+    nodeMeta[kv.slice(0, at)] = kv.slice(at + 1);
+  }
+
+  if (server && !dev && bootstrapExpect === 0 && !bootstrap) {
+    // A server with neither flag waits to be joined into an existing cluster (cluster issue).
+  }
+  if (bootstrap && bootstrapExpect > 0) throw new ConfigError('Bootstrap cannot be provided with an expected server count');
+  if (bootstrapExpect < 0) throw new ConfigError('bootstrap_expect cannot be negative');
+  if (bootstrapExpect > 0 && !server) throw new ConfigError('bootstrap_expect = ' + bootstrapExpect + ' not allowed without server mode');
+  if (!dev && !dataDir) throw new ConfigError('data_dir cannot be empty');
+
+  const portOf = (flag: string, key: string, dflt: number) => {
+    const v = (f[flag] as number | undefined) ?? int(ports[key], `ports.${key}`) ?? dflt;
+    if (v < -1 || v > 65535) throw new ConfigError(`ports.${key}: invalid port ${v}`);
+    return v;
+  };
+  const clientAddr = (f.client as string | undefined) ?? str(file.client_addr, 'client_addr') ?? '127.0.0.1';
+  const bindAddr = (f.bind as string | undefined) ?? str(file.bind_addr, 'bind_addr') ?? (dev ? '127.0.0.1' : '0.0.0.0');
+  const advertiseAddr =
+    (f.advertise as string | undefined) ?? str(file.advertise_addr, 'advertise_addr') ?? (bindAddr === '0.0.0.0' ? '127.0.0.1' : bindAddr);
+
+  const queryTime = (flag: string, key: string, dflt: number) => {
+    const raw = (f[flag] as string | undefined) ?? file[key];
+    return dur(raw, key) ?? dflt;
+  };
+
+  return {
+    dev,
+    server,
+    bootstrap: bootstrap || bootstrapExpect === 1 || dev,
+    bootstrapExpect,
+    nodeName: (f.node as string | undefined) ?? str(file.node_name, 'node_name') ?? hostname(),
+    nodeId: (f['node-id'] as string | undefined) ?? str(file.node_id, 'node_id') ?? randomUUID(),
+    datacenter,
+    dataDir,
+    bindAddr,
+    advertiseAddr,
+    clientAddr,
+    httpAddr: str(addresses.http, 'addresses.http') ?? clientAddr,
+    dnsAddr: str(addresses.dns, 'addresses.dns') ?? clientAddr,
+    ports: {
+      http: portOf('http-port', 'http', 8500),
+      dns: portOf('dns-port', 'dns', 8600),
+      server: portOf('server-port', 'server', 8300),
+      serfLan: portOf('serf-lan-port', 'serf_lan', 8301),
+    },
+    domain: normalizeDomain((f.domain as string | undefined) ?? str(file.domain, 'domain') ?? 'consul.'),
+    altDomain: ((a) => (a ? normalizeDomain(a) : undefined))((f['alt-domain'] as string | undefined) ?? str(file.alt_domain, 'alt_domain')),
+    recursors: [...strList(file.recursors, 'recursors'), ...((f.recursor as string[]) ?? [])],
+    dnsConfig: isObject(file.dns_config) ? file.dns_config : {},
+    nodeMeta,
+    retryJoin: [
+      ...strList(file.start_join, 'start_join'),
+      ...strList(file.retry_join, 'retry_join'),
+      ...((f.join as string[]) ?? []),
+      ...((f['retry-join'] as string[]) ?? []),
+    ],
+    logLevel: logLevel as LogLevel,
+    logJson: (f['log-json'] as boolean | undefined) ?? bool(file.log_json, 'log_json') ?? false,
+    enableScriptChecks: (f['enable-script-checks'] as boolean | undefined) ?? bool(file.enable_script_checks, 'enable_script_checks') ?? false,
+    enableLocalScriptChecks:
+      (f['enable-local-script-checks'] as boolean | undefined) ??
+      bool(file.enable_local_script_checks, 'enable_local_script_checks') ??
+      false,
+    services: [...objectList(file.services, 'services'), ...objectList(file.service, 'service')],
+    checks: [...objectList(file.checks, 'checks'), ...objectList(file.check, 'check')],
+    kvMaxValueSize: int(limits.kv_max_value_size, 'limits.kv_max_value_size') ?? 512 * 1024,
+    txnMaxReqLen: int(limits.txn_max_req_len, 'limits.txn_max_req_len') ?? 512 * 1024,
+    sessionTtlMinMs: dur(file.session_ttl_min, 'session_ttl_min') ?? 10_000,
+    defaultQueryTimeMs: queryTime('default-query-time', 'default_query_time', 300_000),
+    maxQueryTimeMs: queryTime('max-query-time', 'max_query_time', 600_000),
+    responseHeaders: strMap(httpConfig.response_headers, 'http_config.response_headers'),
+    blockEndpoints: strList(httpConfig.block_endpoints, 'http_config.block_endpoints'),
+    pidFile: (f['pid-file'] as string | undefined) ?? str(file.pid_file, 'pid_file'),
+    encrypt: (f.encrypt as string | undefined) ?? str(file.encrypt, 'encrypt'),
+  };
+}
+
+function normalizeDomain(d: string): string {
+  const lower = d.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}

@@ -1,0 +1,68 @@
+/** Go duration strings (`10s`, `1m30s`, `500ms`, `1h`) ↔ milliseconds. */
+
+const UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+
+/** Parses a Go duration into milliseconds; undefined when malformed. */
+export function parseDuration(input: string): number | undefined {
+  let s = input.trim();
+  if (s === '') return undefined;
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    if (s[0] === '-') sign = -1;
+    s = s.slice(1);
+  }
+  if (s === '0') return 0;
+  let total = 0;
+  PART.lastIndex = 0;
+  let pos = 0;
+  while (pos < s.length) {
+    PART.lastIndex = pos;
+    const m = PART.exec(s);
+    if (!m) return undefined;
+    total += Number(m[1]) * (UNITS[m[2] as string] as number);
+    pos = PART.lastIndex;
+  }
+  return sign * total;
+}
+
+/**
+ * A duration as found in JSON bodies and config: a Go duration string or a number of
+ * nanoseconds. Returns milliseconds, or undefined when malformed.
+ */
+export function durationFromJson(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value / 1e6;
+  if (typeof value === 'string') return parseDuration(value);
+  return undefined;
+}
+
+/** Formats milliseconds the way Go's time.Duration.String() does (`1m30s`, `10s`, `500ms`, `0s`). */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  if (rest < 1000) {
+    const body = Number.isInteger(rest) ? `${rest}ms` : rest < 1 ? `${Math.round(rest * 1000)}µs` : `${rest}ms`;
+    return (neg ? '-' : '') + body;
+  }
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = rest / 1000;
+  let out = '';
+  if (h) out += `${h}h`;
+  if (h || m) out += `${m}m`;
+  out += `${Number.isInteger(s) ? s : Number(s.toFixed(9))}s`;
+  return (neg ? '-' : '') + out;
+}

@@ -1,0 +1,57 @@
+import type { QueryResult } from '@concord/state';
+import type { AgentContext } from '../agent-context.js';
+import { type Consistency, blockingQuery, consistencyOf, setQueryHeaders } from './blocking.js';
+import { HttpError, badRequest } from './http-error.js';
+import type { RequestContext } from './request.js';
+import { sendJson } from './respond.js';
+import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
+
+/** `?dc=` must name this datacenter (there is no WAN federation). */
+export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void {
+  const dc = ctx.query.get('dc');
+  if (dc && dc.toLowerCase() !== agent.config.datacenter) throw new HttpError(500, 'No path to datacenter');
+}
+
+/** Runs a read with Consul's consistency flags, blocking semantics and X-Consul-* headers. */
+export async function read<T>(
+  ctx: RequestContext,
+  agent: AgentContext,
+  run: () => QueryResult<T>,
+): Promise<QueryResult<T>> {
+  checkDatacenter(ctx, agent);
+  const consistency: Consistency = consistencyOf(ctx.query);
+  const result = await blockingQuery(ctx, agent.query, run);
+  setQueryHeaders(ctx, { index: result.index, knownLeader: true, lastContactMs: 0, consistency });
+  return result;
+}
+
+/** The compiled `?filter=` expression, if any; 400 when malformed. */
+export function filterOf(ctx: RequestContext): Filter | undefined {
+  const expr = ctx.query.get('filter');
+  if (expr === null || expr.trim() === '') return undefined;
+  try {
+    return compileFilter(expr);
+  } catch (err) {
+    if (err instanceof FilterError) throw badRequest(`Failed to create boolean expression evaluator: ${err.message}`);
+    throw err;
+  }
+}
+
+export function applyFilter<T>(items: T[], filter: Filter | undefined): T[] {
+  return filter ? items.filter((x) => filter(x)) : items;
+}
+
+export function json(ctx: RequestContext, value: unknown, status = 200): void {
+  sendJson(ctx.res, status, value, ctx.pretty);
+}
+
+/** `?node-meta=key:value` (repeatable) filter on node metadata. */
+export function nodeMetaFilter(ctx: RequestContext): ((meta: Record<string, string>) => boolean) | undefined {
+  const pairs = ctx.query.getAll('node-meta');
+  if (pairs.length === 0) return undefined;
+  const wanted = pairs.map((p) => {
+    const at = p.indexOf(':');
+    return at === -1 ? [p, ''] : [p.slice(0, at), p.slice(at + 1)];
+  });
+  return (meta) => wanted.every(([k, v]) => meta[k as string] === v);
+}

@@ -1,0 +1,314 @@
+import type { HealthStatus } from '@concord/state';
+import type { AgentContext } from '../../agent-context.js';
+import { parseCheckDefinition, parseServiceDefinition } from '../../local/definitions.js';
+import { isBody, optString } from '../decode.js';
+import { applyFilter, filterOf, json } from '../endpoint-kit.js';
+import { HttpError, badRequest } from '../http-error.js';
+import { type RequestContext, decodeSegment, flag, parseJsonBody, readBody } from '../request.js';
+import { sendEmpty, sendText } from '../respond.js';
+import type { Route } from '../router.js';
+import { agentSelf } from './agent-self.js';
+
+const BODY_LIMIT = 1024 * 1024;
+
+async function body(ctx: RequestContext): Promise<unknown> {
+  return parseJsonBody(await readBody(ctx.req, BODY_LIMIT, (n) => `Request body(${n} bytes) too large, max size: ${BODY_LIMIT} bytes`));
+}
+
+function param(ctx: RequestContext, name: string): string {
+  return decodeSegment(ctx.params[name] ?? '', name);
+}
+
+function agentService(agent: AgentContext, id: string) {
+  const s = agent.local.services.get(id);
+  if (!s) return undefined;
+  return {
+    ID: s.ID,
+    Service: s.Service,
+    Tags: s.Tags,
+    Meta: s.Meta,
+    Port: s.Port,
+    Address: s.Address,
+    ...(s.TaggedAddresses ? { TaggedAddresses: s.TaggedAddresses } : {}),
+    Weights: s.Weights,
+    EnableTagOverride: s.EnableTagOverride,
+    ...(s.Kind ? { Kind: s.Kind } : {}),
+    Datacenter: agent.config.datacenter,
+  };
+}
+
+function agentCheck(agent: AgentContext, id: string) {
+  const reg = agent.local.catalogCheck(id);
+  if (!reg) return undefined;
+  const svc = reg.ServiceID ? agent.local.services.get(reg.ServiceID) : undefined;
+  return {
+    Node: agent.config.nodeName,
+    CheckID: reg.CheckID,
+    Name: reg.Name,
+    Status: reg.Status,
+    Notes: reg.Notes,
+    Output: reg.Output,
+    ServiceID: reg.ServiceID,
+    ServiceName: svc?.Service ?? '',
+    ServiceTags: svc?.Tags ?? [],
+    Type: reg.Type,
+    Interval: reg.Interval,
+    Timeout: reg.Timeout,
+    ExposedPort: 0,
+    Definition: {},
+    CreateIndex: 0,
+    ModifyIndex: 0,
+  };
+}
+
+function ttlUpdate(agent: AgentContext, ctx: RequestContext, id: string, status: HealthStatus, output: string): void {
+  const check = agent.local.checks.get(id);
+  if (!check) throw new HttpError(404, `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`);
+  if (check.def.Kind !== 'ttl') throw new HttpError(500, `CheckID "${id}" does not have associated TTL`);
+  agent.local.updateCheck(id, status, output);
+  sendEmpty(ctx.res);
+}
+
+function enableParam(q: URLSearchParams): boolean {
+  if (!q.has('enable')) throw badRequest('Missing value for enable');
+  const v = (q.get('enable') ?? '').toLowerCase();
+  if (v === 'true' || v === '1' || v === 't') return true;
+  if (v === 'false' || v === '0' || v === 'f') return false;
+  throw badRequest(`Invalid value for enable: "${q.get('enable')}"`);
+}
+
+const DEFAULT_MAINT_REASON =
+  'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
+const DEFAULT_NODE_MAINT_REASON =
+  'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
+
+/** Worst status of the given service instances' checks (maintenance counts as critical). */
+function aggregate(agent: AgentContext, serviceIds: string[]): HealthStatus {
+  let worst: HealthStatus = 'passing';
+  for (const c of agent.local.checks.values()) {
+    if (c.def.ServiceID && !serviceIds.includes(c.def.ServiceID)) continue;
+    if (c.status === 'critical') return 'critical';
+    if (c.status === 'warning') worst = 'warning';
+  }
+  return worst;
+}
+
+function healthReply(ctx: RequestContext, status: HealthStatus, payload: unknown): void {
+  const code = status === 'passing' ? 200 : status === 'warning' ? 429 : 503;
+  if (ctx.query.get('format') === 'text') return sendText(ctx.res, code, status);
+  json(ctx, payload, code);
+}
+
+export function agentRoutes(agent: AgentContext): Route[] {
+  const local = agent.local;
+  return [
+    { path: '/v1/agent/self', methods: ['GET'], handler: (ctx) => json(ctx, agentSelf(agent)) },
+    {
+      path: '/v1/agent/members',
+      methods: ['GET'],
+      handler: (ctx) => json(ctx, applyFilter(agent.members(), filterOf(ctx))),
+    },
+    {
+      path: '/v1/agent/services',
+      methods: ['GET'],
+      handler: (ctx) => {
+        const filter = filterOf(ctx);
+        const out: Record<string, unknown> = {};
+        for (const id of [...local.services.keys()].sort()) {
+          const s = agentService(agent, id);
+          if (!filter || filter(s)) out[id] = s;
+        }
+        json(ctx, out);
+      },
+    },
+    {
+      path: '/v1/agent/service/register',
+      methods: ['PUT'],
+      handler: async (ctx) => {
+        const { service, checks } = parseServiceDefinition(await body(ctx));
+        local.addService(service, checks, flag(ctx.query, 'replace-existing-checks'));
+        sendEmpty(ctx.res);
+      },
+    },
+    {
+      path: '/v1/agent/service/deregister/:id',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        const id = param(ctx, 'id');
+        if (!local.removeService(id)) {
+          throw new HttpError(404, `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`);
+        }
+        sendEmpty(ctx.res);
+      },
+    },
+    {
+      path: '/v1/agent/service/maintenance/:id',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        const id = param(ctx, 'id');
+        const enable = enableParam(ctx.query);
+        if (!local.services.has(id)) throw new HttpError(404, `Unknown service ID "${id}"`);
+        const checkId = `_service_maintenance:${id}`;
+        if (enable) {
+          local.addCheck({
+            ...parseCheckDefinition({ Name: 'Service Maintenance Mode', CheckID: checkId, TTL: '87600h', ServiceID: id }),
+            Notes: ctx.query.get('reason') || DEFAULT_MAINT_REASON,
+            Status: 'critical',
+            Kind: 'maintenance',
+          });
+        } else local.removeCheck(checkId);
+        sendEmpty(ctx.res);
+      },
+    },
+    {
+      path: '/v1/agent/maintenance',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        const enable = enableParam(ctx.query);
+        if (enable) {
+          local.addCheck({
+            ...parseCheckDefinition({ Name: 'Node Maintenance Mode', CheckID: '_node_maintenance', TTL: '87600h' }),
+            Notes: ctx.query.get('reason') || DEFAULT_NODE_MAINT_REASON,
+            Status: 'critical',
+            Kind: 'maintenance',
+          });
+        } else local.removeCheck('_node_maintenance');
+        sendEmpty(ctx.res);
+      },
+    },
+    {
+      path: '/v1/agent/service/:id',
+      methods: ['GET'],
+      handler: (ctx) => {
+        const id = param(ctx, 'id');
+        const s = agentService(agent, id);
+        if (!s) throw new HttpError(404, `unknown service ID: ${id}`);
+        const hash = Buffer.from(JSON.stringify(s)).toString('base64url').slice(0, 16);
+        ctx.res.setHeader('X-Consul-ContentHash', hash);
+        json(ctx, { ...s, ContentHash: hash });
+      },
+    },
+    {
+      path: '/v1/agent/checks',
+      methods: ['GET'],
+      handler: (ctx) => {
+        const filter = filterOf(ctx);
+        const out: Record<string, unknown> = {};
+        for (const id of [...local.checks.keys()].sort()) {
+          const c = agentCheck(agent, id);
+          if (!filter || filter(c)) out[id] = c;
+        }
+        json(ctx, out);
+      },
+    },
+    {
+      path: '/v1/agent/check/register',
+      methods: ['PUT'],
+      handler: async (ctx) => {
+        const def = parseCheckDefinition(await body(ctx));
+        if (def.ServiceID && !local.services.has(def.ServiceID)) {
+          throw badRequest(`ServiceID "${def.ServiceID}" does not exist`);
+        }
+        if (def.Kind === 'script' && !agent.config.enableScriptChecks) {
+          throw badRequest('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
+        }
+        local.addCheck(def);
+        sendEmpty(ctx.res);
+      },
+    },
+    {
+      path: '/v1/agent/check/deregister/:id',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        const id = param(ctx, 'id');
+        if (!local.removeCheck(id)) throw new HttpError(404, `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`);
+        sendEmpty(ctx.res);
+      },
+    },
+    { path: '/v1/agent/check/pass/:id', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, param(ctx, 'id'), 'passing', ctx.query.get('note') ?? '') },
+    { path: '/v1/agent/check/warn/:id', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, param(ctx, 'id'), 'warning', ctx.query.get('note') ?? '') },
+    { path: '/v1/agent/check/fail/:id', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, param(ctx, 'id'), 'critical', ctx.query.get('note') ?? '') },
+    {
+      path: '/v1/agent/check/update/:id',
+      methods: ['PUT'],
+      handler: async (ctx) => {
+        const raw = await body(ctx);
+        if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
+        const status = optString(raw, 'Status') ?? '';
+        if (status !== 'passing' && status !== 'warning' && status !== 'critical') {
+          throw badRequest(`Invalid check status: '${status}'`);
+        }
+        ttlUpdate(agent, ctx, param(ctx, 'id'), status, optString(raw, 'Output') ?? '');
+      },
+    },
+    {
+      path: '/v1/agent/health/service/id/:id',
+      methods: ['GET'],
+      handler: (ctx) => {
+        const id = param(ctx, 'id');
+        const s = agentService(agent, id);
+        if (!s) {
+          if (ctx.query.get('format') === 'text') return sendText(ctx.res, 404, `ServiceId ${id} not found`);
+          throw new HttpError(404, `ServiceId ${id} not found`);
+        }
+        const status = aggregate(agent, [id]);
+        healthReply(ctx, status, { AggregatedStatus: status, Service: s, Checks: checksOf(agent, [id]) });
+      },
+    },
+    {
+      path: '/v1/agent/health/service/name/:name',
+      methods: ['GET'],
+      handler: (ctx) => {
+        const name = param(ctx, 'name');
+        const ids = [...local.services.values()].filter((s) => s.Service === name).map((s) => s.ID);
+        if (ids.length === 0) {
+          if (ctx.query.get('format') === 'text') return sendText(ctx.res, 404, `ServiceName ${name} Not Found`);
+          throw new HttpError(404, `ServiceName ${name} Not Found`);
+        }
+        const entries = ids.map((id) => {
+          const status = aggregate(agent, [id]);
+          return { AggregatedStatus: status, Service: agentService(agent, id), Checks: checksOf(agent, [id]) };
+        });
+        healthReply(ctx, aggregate(agent, ids), entries);
+      },
+    },
+    {
+      path: '/v1/agent/reload',
+      methods: ['PUT'],
+      handler: async (ctx) => {
+        await agent.reload();
+        sendEmpty(ctx.res);
+      },
+    },
+    {
+      path: '/v1/agent/leave',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        sendEmpty(ctx.res);
+        setImmediate(() => void agent.leave());
+      },
+    },
+    {
+      path: '/v1/agent/join/:address',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        const addr = param(ctx, 'address');
+        throw new HttpError(500, `Failed to join ${addr}: this agent runs as a single server without gossip`);
+      },
+    },
+    {
+      path: '/v1/agent/force-leave/:node',
+      methods: ['PUT'],
+      handler: (ctx) => {
+        const node = param(ctx, 'node');
+        throw new HttpError(500, `agent: No node found with name '${node}'`);
+      },
+    },
+  ];
+}
+
+function checksOf(agent: AgentContext, serviceIds: string[]) {
+  return [...agent.local.checks.keys()]
+    .map((id) => agentCheck(agent, id))
+    .filter((c) => c && (!c.ServiceID || serviceIds.includes(c.ServiceID)));
+}

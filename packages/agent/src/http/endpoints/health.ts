@@ -1,0 +1,66 @@
+import { isHealthStatus } from '@concord/state';
+import type { AgentContext } from '../../agent-context.js';
+import { applyFilter, filterOf, json, nodeMetaFilter, read } from '../endpoint-kit.js';
+import { badRequest } from '../http-error.js';
+import { type RequestContext, decodeSegment } from '../request.js';
+import type { Route } from '../router.js';
+
+/** `?passing`: presence, `1` or `true` mean on; `false`/`0` mean off; anything else is an error. */
+function passingParam(q: URLSearchParams): boolean {
+  if (!q.has('passing')) return false;
+  const v = (q.get('passing') ?? '').toLowerCase();
+  if (v === '' || v === '1' || v === 'true' || v === 't') return true;
+  if (v === '0' || v === 'false' || v === 'f') return false;
+  throw badRequest('Invalid value for ?passing');
+}
+
+function param(ctx: RequestContext, name: string): string {
+  return decodeSegment(ctx.params[name] ?? '', name);
+}
+
+export function healthRoutes(agent: AgentContext): Route[] {
+  const state = agent.server.state;
+  return [
+    {
+      path: '/v1/health/node/:node',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const node = param(ctx, 'node');
+        const filter = filterOf(ctx);
+        json(ctx, applyFilter((await read(ctx, agent, () => state.nodeChecks(node))).value, filter));
+      },
+    },
+    {
+      path: '/v1/health/checks/:service',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const service = param(ctx, 'service');
+        const filter = filterOf(ctx);
+        json(ctx, applyFilter((await read(ctx, agent, () => state.serviceChecks(service))).value, filter));
+      },
+    },
+    {
+      path: '/v1/health/state/:state',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const s = param(ctx, 'state');
+        if (s !== 'any' && !isHealthStatus(s)) throw badRequest(`Invalid state: ${s}`);
+        const filter = filterOf(ctx);
+        json(ctx, applyFilter((await read(ctx, agent, () => state.checksInState(s))).value, filter));
+      },
+    },
+    {
+      path: '/v1/health/service/:service',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const service = param(ctx, 'service');
+        const passing = passingParam(ctx.query);
+        const tags = ctx.query.getAll('tag');
+        const filter = filterOf(ctx);
+        const meta = nodeMetaFilter(ctx);
+        const { value } = await read(ctx, agent, () => state.healthService(service, { tags, passing }));
+        json(ctx, applyFilter(meta ? value.filter((e) => meta(e.Node.Meta)) : value, filter));
+      },
+    },
+  ];
+}

@@ -1,0 +1,116 @@
+import type { KvEntry, KvOp } from '@concord/state';
+import type { AgentContext } from '../../agent-context.js';
+import { json, read } from '../endpoint-kit.js';
+import { HttpError, badRequest } from '../http-error.js';
+import { type RequestContext, decodeSegment, flag, readBody, uintParam } from '../request.js';
+import { sendEmpty, sendJsonText } from '../respond.js';
+import type { Route } from '../router.js';
+
+const PREFIX = '/v1/kv/';
+
+function keyOf(ctx: RequestContext): string {
+  return decodeSegment(ctx.path.slice(PREFIX.length), 'key');
+}
+
+async function getKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  const key = keyOf(ctx);
+  const q = ctx.query;
+  const state = agent.server.state;
+  if (flag(q, 'keys')) {
+    const sep = q.get('separator') ?? q.get('seperator') ?? '';
+    const { value } = await read(ctx, agent, () => state.kvKeys(key, sep));
+    if (value.length === 0 && key !== '') return sendEmpty(ctx.res, 404);
+    return json(ctx, value);
+  }
+  if (flag(q, 'recurse')) {
+    const { value } = await read(ctx, agent, () => state.kvList(key));
+    if (value.length === 0) return sendEmpty(ctx.res, 404);
+    return json(ctx, value);
+  }
+  if (key === '') throw badRequest('Missing key name');
+  const { value } = await read(ctx, agent, () => state.kvGet(key));
+  if (!value) return sendEmpty(ctx.res, 404);
+  if (flag(q, 'raw')) {
+    const body = value.Value === null ? Buffer.alloc(0) : Buffer.from(value.Value, 'base64');
+    ctx.res.statusCode = 200;
+    ctx.res.setHeader('Content-Type', 'text/plain');
+    ctx.res.setHeader('X-Content-Type-Options', 'nosniff');
+    ctx.res.setHeader('Content-Security-Policy', 'sandbox');
+    ctx.res.setHeader('Content-Length', body.length);
+    ctx.res.end(body);
+    return;
+  }
+  if (ctx.pretty) return json(ctx, [value]);
+  sendJsonText(ctx.res, 200, `[${JSON.stringify(value)}]`);
+}
+
+function conflicting(ctx: RequestContext): HttpError {
+  const raw = ctx.req.url?.split('?')[1] ?? '';
+  return badRequest(`Conflicting flags: ${raw}`);
+}
+
+async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  const key = keyOf(ctx);
+  const q = ctx.query;
+  if (key === '') throw badRequest('Missing key name');
+  const has = ['cas', 'acquire', 'release'].filter((k) => q.has(k));
+  if (has.length > 1) throw conflicting(ctx);
+  const flags = uintParam(q, 'flags', 'Invalid flags: must be an unsigned integer') ?? 0;
+  const max = agent.config.kvMaxValueSize;
+  const body = await readBody(
+    ctx.req,
+    max,
+    (size) =>
+      `Request body(${size} bytes) too large, max size: ${max} bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.`,
+  );
+  const value = body.length === 0 ? null : body.toString('base64');
+  const op: KvOp = { Verb: 'set', Key: key, Value: value, Flags: flags };
+  if (q.has('cas')) {
+    op.Verb = 'cas';
+    op.Index = uintParam(q, 'cas', 'Invalid cas index: must be an unsigned integer') ?? 0;
+  } else if (q.has('acquire')) {
+    op.Verb = 'lock';
+    op.Session = q.get('acquire') ?? '';
+  } else if (q.has('release')) {
+    op.Verb = 'unlock';
+    op.Session = q.get('release') ?? '';
+  }
+  const { result } = await agent.write({ type: 'kv', op });
+  sendJsonText(ctx.res, 200, result.value === true ? 'true' : 'false');
+}
+
+async function deleteKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  const key = keyOf(ctx);
+  const q = ctx.query;
+  const recurse = flag(q, 'recurse');
+  if (recurse && q.has('cas')) throw conflicting(ctx);
+  if (!recurse && key === '') throw badRequest('Missing key name');
+  const op: KvOp = { Verb: recurse ? 'delete-tree' : 'delete', Key: key };
+  if (q.has('cas')) {
+    op.Verb = 'delete-cas';
+    op.Index = uintParam(q, 'cas', 'Invalid cas index: must be an unsigned integer') ?? 0;
+  }
+  const { result } = await agent.write({ type: 'kv', op });
+  sendJsonText(ctx.res, 200, result.value === true ? 'true' : 'false');
+}
+
+export function kvRoutes(agent: AgentContext): Route[] {
+  return [
+    {
+      path: '/v1/kv/*',
+      methods: ['GET', 'PUT', 'DELETE'],
+      handler: (ctx) => {
+        switch (ctx.req.method) {
+          case 'PUT':
+            return putKv(ctx, agent);
+          case 'DELETE':
+            return deleteKv(ctx, agent);
+          default:
+            return getKv(ctx, agent);
+        }
+      },
+    },
+  ];
+}
+
+export type { KvEntry };

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionBehavior, SessionEntry } from '@concord/state';
+import type { AgentContext } from '../../agent-context.js';
+import { formatDuration } from '../../config/duration.js';
+import { field, isBody, optString, optStringList, rejectUnknown } from '../decode.js';
+import { durationFromJson } from '../../config/duration.js';
+import { checkDatacenter, json, read } from '../endpoint-kit.js';
+import { HttpError, badRequest } from '../http-error.js';
+import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
+import type { Route } from '../router.js';
+
+const FIELDS = ['ID', 'Name', 'Node', 'Checks', 'NodeChecks', 'ServiceChecks', 'LockDelay', 'Behavior', 'TTL', 'Namespace', 'Partition'];
+const MAX_TTL_MS = 86_400_000;
+
+/** LockDelay: a duration or a number; values below 1000 (ns or parsed) are taken as seconds. */
+function lockDelayNs(raw: unknown): number {
+  if (raw === undefined || raw === null || raw === '') return 15e9;
+  let ns: number | undefined;
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) ns = raw;
+  else if (typeof raw === 'string') {
+    const ms = durationFromJson(raw);
+    ns = ms === undefined ? (/^\d+$/.test(raw) ? Number(raw) : undefined) : ms * 1e6;
+  }
+  if (ns === undefined || ns < 0) throw badRequest(`Request decode failed: invalid LockDelay ${JSON.stringify(raw)}`);
+  if (ns < 1000) ns *= 1e9;
+  if (ns > 60e9) throw badRequest('LockDelay cannot be more than 60 seconds');
+  return Math.round(ns);
+}
+
+async function create(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  checkDatacenter(ctx, agent);
+  const body = parseJsonBody(await readBody(ctx.req, 64 * 1024, () => 'Request body too large'));
+  const raw = body ?? {};
+  if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
+  rejectUnknown(raw, FIELDS, 'session');
+  const behavior = optString(raw, 'Behavior') || 'release';
+  if (behavior !== 'release' && behavior !== 'delete') throw new HttpError(500, `Invalid Behavior setting '${behavior}'`);
+  const ttlRaw = field(raw, 'TTL');
+  let ttl = '';
+  if (ttlRaw !== undefined && ttlRaw !== null && ttlRaw !== '' && ttlRaw !== '0') {
+    const ms = typeof ttlRaw === 'string' ? durationFromJson(ttlRaw) : undefined;
+    if (ms === undefined) throw badRequest(`Request decode failed: invalid TTL ${JSON.stringify(ttlRaw)}`);
+    const min = agent.config.sessionTtlMinMs;
+    if (ms !== 0 && (ms < min || ms > MAX_TTL_MS)) {
+      throw new HttpError(500, `Invalid Session TTL '${ttlRaw}', must be between [${formatDuration(min)}=${formatDuration(MAX_TTL_MS)}]`);
+    }
+    ttl = ms === 0 ? '' : formatDuration(ms);
+  }
+  const legacy = optStringList(raw, 'Checks');
+  const nodeChecks = optStringList(raw, 'NodeChecks');
+  const serviceChecksRaw = field(raw, 'ServiceChecks');
+  let serviceChecks: { ID: string }[] | null = null;
+  if (serviceChecksRaw !== undefined && serviceChecksRaw !== null) {
+    if (!Array.isArray(serviceChecksRaw) || serviceChecksRaw.some((c) => !isBody(c) || typeof field(c, 'ID') !== 'string')) {
+      throw badRequest('Request decode failed: ServiceChecks must be a list of {"ID": "..."}');
+    }
+    serviceChecks = serviceChecksRaw.map((c) => ({ ID: field(c, 'ID') as string }));
+  }
+  let checks: string[] | null;
+  if (nodeChecks !== undefined || legacy !== undefined) checks = [...(legacy ?? []), ...(nodeChecks ?? [])];
+  else checks = serviceChecks ? [] : ['serfHealth'];
+  const id = randomUUID();
+  const { result } = await agent.write({
+    type: 'session-create',
+    session: {
+      ID: id,
+      Name: optString(raw, 'Name') ?? '',
+      Node: optString(raw, 'Node') || agent.config.nodeName,
+      LockDelay: lockDelayNs(field(raw, 'LockDelay')),
+      Behavior: behavior as SessionBehavior,
+      TTL: ttl,
+      NodeChecks: checks,
+      ServiceChecks: serviceChecks,
+    },
+  });
+  agent.sessionTimers.started(result.value as SessionEntry);
+  json(ctx, { ID: id });
+}
+
+function sessionId(ctx: RequestContext): string {
+  const id = decodeSegment(ctx.params.id ?? '', 'session id');
+  if (!id) throw badRequest('Missing session');
+  return id;
+}
+
+async function destroy(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  checkDatacenter(ctx, agent);
+  const id = sessionId(ctx);
+  await agent.write({ type: 'session-destroy', id });
+  agent.sessionTimers.stopped(id);
+  json(ctx, true);
+}
+
+async function renew(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  checkDatacenter(ctx, agent);
+  const id = sessionId(ctx);
+  const { value } = agent.server.state.session(id);
+  if (value.length === 0) throw new HttpError(404, `Session id '${id}' not found`);
+  agent.sessionTimers.renewed(value[0] as SessionEntry);
+  json(ctx, value);
+}
+
+export function sessionRoutes(agent: AgentContext): Route[] {
+  const state = agent.server.state;
+  return [
+    { path: '/v1/session/create', methods: ['PUT'], handler: (ctx) => create(ctx, agent) },
+    { path: '/v1/session/destroy/:id', methods: ['PUT'], handler: (ctx) => destroy(ctx, agent) },
+    { path: '/v1/session/renew/:id', methods: ['PUT'], handler: (ctx) => renew(ctx, agent) },
+    {
+      path: '/v1/session/info/:id',
+      methods: ['GET'],
+      handler: async (ctx) => json(ctx, (await read(ctx, agent, () => state.session(sessionId(ctx)))).value),
+    },
+    {
+      path: '/v1/session/node/:node',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const node = decodeSegment(ctx.params.node ?? '', 'node');
+        json(ctx, (await read(ctx, agent, () => state.nodeSessions(node))).value);
+      },
+    },
+    { path: '/v1/session/list', methods: ['GET'], handler: async (ctx) => json(ctx, (await read(ctx, agent, () => state.sessions())).value) },
+  ];
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseDuration } from '../config/duration.js';
+import { HttpError, badRequest } from './http-error.js';
+
+/** One HTTP request with its parsed query string. */
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path without the query string, still URL-encoded. */
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string | undefined>;
+  pretty: boolean;
+}
+
+/** Presence flags: `?recurse`, `?recurse=`, `?recurse=false` all mean "on", as in Consul. */
+export function flag(q: URLSearchParams, name: string): boolean {
+  return q.has(name);
+}
+
+/** An unsigned integer query parameter; 400 with `message` when malformed. */
+export function uintParam(q: URLSearchParams, name: string, message: string): number | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw badRequest(message);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw badRequest(message);
+  return n;
+}
+
+/** Reads the body, refusing more than `limit` bytes with 413. */
+export function readBody(req: IncomingMessage, limit: number, tooLarge: (size: number) => string): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(new HttpError(413, tooLarge(declared)));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new HttpError(413, tooLarge(size)));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+/** Parses a JSON body; an empty body gives `undefined`. */
+export function parseJsonBody(body: Buffer, what = 'Request decode failed'): unknown {
+  if (body.length === 0) return undefined;
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`${what}: ${(err as Error).message}`);
+  }
+}
+
+/** Parses `?wait=`, defaulting and capping like Consul (default 5m, max 10m). */
+export function waitParam(q: URLSearchParams, defaultMs: number, maxMs: number): number {
+  const raw = q.get('wait');
+  if (raw === null || raw === '') return defaultMs;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < 0) throw badRequest('Invalid wait time');
+  return Math.min(ms, maxMs);
+}
+
+/** Decodes one path segment; 400 for bad escapes or invalid UTF-8. */
+export function decodeSegment(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badRequest(`Invalid ${what}: not valid UTF-8 or bad escape`);
+  }
+}

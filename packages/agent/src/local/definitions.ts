@@ -1,0 +1,206 @@
+import type { HealthStatus } from '@concord/state';
+import { isHealthStatus } from '@concord/state';
+import { formatDuration } from '../config/duration.js';
+import {
+  type Body,
+  field,
+  isBody,
+  optBool,
+  optDuration,
+  optInt,
+  optString,
+  optStringList,
+  optStringMap,
+  rejectUnknown,
+} from '../http/decode.js';
+import { badRequest } from '../http/http-error.js';
+
+/** A service as the agent owns it (the shape of `/v1/agent/services` entries). */
+export interface ServiceDefinition {
+  ID: string;
+  Service: string;
+  Tags: string[];
+  Meta: Record<string, string>;
+  Port: number;
+  Address: string;
+  TaggedAddresses?: Record<string, { Address: string; Port: number }>;
+  Weights: { Passing: number; Warning: number };
+  EnableTagOverride: boolean;
+  Kind?: string;
+}
+
+export type CheckKind = 'maintenance' | 'ttl' | 'http' | 'tcp' | 'udp' | 'grpc' | 'script' | 'docker' | 'alias' | 'h2ping';
+
+/** A check as the agent owns it: its identity, its kind and how to run it. */
+export interface CheckDefinition {
+  CheckID: string;
+  Name: string;
+  Notes: string;
+  ServiceID: string;
+  Status: HealthStatus;
+  Kind: CheckKind;
+  ttlMs?: number;
+  intervalMs?: number;
+  timeoutMs?: number;
+  deregisterCriticalAfterMs?: number;
+  successBeforePassing: number;
+  failuresBeforeWarning: number;
+  failuresBeforeCritical: number;
+  outputMaxSize: number;
+  /** The kind-specific settings as given (HTTP, Method, Header, TCP, Args, ...). */
+  spec: Record<string, unknown>;
+}
+
+const SERVICE_FIELDS = [
+  'ID', 'Name', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Kind', 'EnableTagOverride', 'Check',
+  'Checks', 'Weights', 'Proxy', 'Connect', 'Namespace', 'Partition', 'SocketPath', 'Locality', 'Token',
+];
+
+const CHECK_FIELDS = [
+  'ID', 'CheckID', 'Name', 'Notes', 'ServiceID', 'Status', 'TTL', 'HTTP', 'Method', 'Header', 'Body',
+  'TLSSkipVerify', 'TLSServerName', 'DisableRedirects', 'TCP', 'UDP', 'GRPC', 'GRPCUseTLS', 'Args', 'ScriptArgs',
+  'Script', 'DockerContainerID', 'Shell', 'AliasNode', 'AliasService', 'H2PING', 'H2PingUseTLS', 'Interval',
+  'Timeout', 'DeregisterCriticalServiceAfter', 'SuccessBeforePassing', 'FailuresBeforeWarning',
+  'FailuresBeforeCritical', 'OutputMaxSize', 'Type', 'Definition', 'Namespace', 'Partition', 'Token', 'TCPUseTLS',
+];
+
+const SPEC_FIELDS = [
+  'HTTP', 'Method', 'Header', 'Body', 'TLSSkipVerify', 'TLSServerName', 'DisableRedirects', 'TCP', 'UDP', 'GRPC',
+  'GRPCUseTLS', 'Args', 'Script', 'DockerContainerID', 'Shell', 'AliasNode', 'AliasService', 'H2PING',
+];
+
+function invalidServiceAddress(addr: string): boolean {
+  return addr === '0.0.0.0' || addr === '::' || addr === '[::]';
+}
+
+/** Parses a service definition (HTTP body or config file); 400 with a reason when invalid. */
+export function parseServiceDefinition(raw: unknown): { service: ServiceDefinition; checks: CheckDefinition[] } {
+  if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
+  rejectUnknown(raw, SERVICE_FIELDS, 'service definition');
+  const name = optString(raw, 'Name');
+  if (!name) throw badRequest('Missing service name');
+  const id = optString(raw, 'ID') || name;
+  const address = optString(raw, 'Address') ?? '';
+  if (invalidServiceAddress(address)) throw badRequest('Invalid service address');
+  const weightsRaw = field(raw, 'Weights');
+  let weights = { Passing: 1, Warning: 1 };
+  if (weightsRaw !== undefined && weightsRaw !== null) {
+    if (!isBody(weightsRaw)) throw badRequest('Request decode failed: Weights must be an object');
+    const passing = optInt(weightsRaw, 'Passing', 0, 65535) ?? 1;
+    const warning = optInt(weightsRaw, 'Warning', 0, 65535) ?? 1;
+    if (passing < 1) throw badRequest('Passing must be greater than 0');
+    weights = { Passing: passing, Warning: warning };
+  }
+  const tagged = field(raw, 'TaggedAddresses');
+  let taggedAddresses: ServiceDefinition['TaggedAddresses'];
+  if (tagged !== undefined && tagged !== null) {
+    if (!isBody(tagged)) throw badRequest('Request decode failed: TaggedAddresses must be an object');
+    taggedAddresses = {};
+    for (const [k, v] of Object.entries(tagged)) {
+      if (!isBody(v)) throw badRequest(`Request decode failed: TaggedAddresses.${k} must be an object`);
+      taggedAddresses[k] = { Address: optString(v, 'Address') ?? '', Port: optInt(v, 'Port', 0, 65535) ?? 0 };
+    }
+  }
+  const kind = optString(raw, 'Kind');
+  const service: ServiceDefinition = {
+    ID: id,
+    Service: name,
+    Tags: optStringList(raw, 'Tags') ?? [],
+    Meta: optStringMap(raw, 'Meta') ?? {},
+    Port: optInt(raw, 'Port', 0, 65535) ?? 0,
+    Address: address,
+    ...(taggedAddresses ? { TaggedAddresses: taggedAddresses } : {}),
+    Weights: weights,
+    EnableTagOverride: optBool(raw, 'EnableTagOverride') ?? false,
+    ...(kind ? { Kind: kind } : {}),
+  };
+  for (const [k, v] of Object.entries(service.Meta)) {
+    if (k.length > 128) throw badRequest(`Key is too long (limit: 128 characters): ${k}`);
+    if (v.length > 512) throw badRequest(`Value is too long (limit: 512 characters): ${k}`);
+  }
+  const rawChecks: unknown[] = [];
+  const one = field(raw, 'Check');
+  if (one !== undefined && one !== null) rawChecks.push(one);
+  const many = field(raw, 'Checks');
+  if (many !== undefined && many !== null) {
+    if (!Array.isArray(many)) throw badRequest('Request decode failed: Checks must be a list');
+    rawChecks.push(...many);
+  }
+  const checks = rawChecks.map((c, i) => {
+    const check = parseCheckDefinition(c, { serviceId: id, serviceName: name });
+    if (!optString(c as Body, 'CheckID') && !optString(c as Body, 'ID')) {
+      check.CheckID = rawChecks.length === 1 ? `service:${id}` : `service:${id}:${i + 1}`;
+    }
+    return check;
+  });
+  return { service, checks };
+}
+
+/** Parses a check definition; `service` is set for checks nested in a service definition. */
+export function parseCheckDefinition(
+  raw: unknown,
+  service?: { serviceId: string; serviceName: string },
+): CheckDefinition {
+  if (!isBody(raw)) throw badRequest('Request decode failed: check must be a JSON object');
+  rejectUnknown(raw, CHECK_FIELDS, 'check definition');
+  const nameGiven = optString(raw, 'Name');
+  if (!service && !nameGiven) throw badRequest('Missing check name');
+  const name = nameGiven || (service ? `Service '${service.serviceName}' check` : '');
+  const id = optString(raw, 'CheckID') || optString(raw, 'ID') || name;
+  const statusRaw = optString(raw, 'Status');
+  if (statusRaw !== undefined && statusRaw !== '' && !isHealthStatus(statusRaw)) throw badRequest('Bad check status');
+  const ttlMs = optDuration(raw, 'TTL');
+  const intervalMs = optDuration(raw, 'Interval');
+  const timeoutMs = optDuration(raw, 'Timeout');
+  const spec: Record<string, unknown> = {};
+  for (const f of SPEC_FIELDS) {
+    const v = field(raw, f);
+    if (v !== undefined && v !== null && v !== '') spec[f] = v;
+  }
+  const args = optStringList(raw, 'Args') ?? optStringList(raw, 'ScriptArgs');
+  if (args) spec.Args = args;
+  let kind: CheckKind | undefined;
+  if (ttlMs !== undefined && ttlMs > 0) kind = 'ttl';
+  else if (spec.HTTP) kind = 'http';
+  else if (spec.TCP) kind = 'tcp';
+  else if (spec.UDP) kind = 'udp';
+  else if (spec.GRPC) kind = 'grpc';
+  else if (spec.H2PING) kind = 'h2ping';
+  else if (spec.DockerContainerID) kind = 'docker';
+  else if (spec.Args || spec.Script) kind = 'script';
+  else if (spec.AliasService || spec.AliasNode) kind = 'alias';
+  if (!kind) {
+    throw badRequest('Invalid check: Must provide TTL or Script/DockerContainerID/HTTP/TCP/UDP/GRPC/H2PING/Alias and Interval');
+  }
+  if (kind !== 'ttl' && kind !== 'alias' && !(intervalMs && intervalMs > 0)) {
+    throw badRequest(`Invalid check: Interval must be > 0 for ${kind.toUpperCase()} checks`);
+  }
+  const serviceId = optString(raw, 'ServiceID') || service?.serviceId || '';
+  const deregAfter = optDuration(raw, 'DeregisterCriticalServiceAfter');
+  const check: CheckDefinition = {
+    CheckID: id,
+    Name: name,
+    Notes: optString(raw, 'Notes') ?? '',
+    ServiceID: serviceId,
+    Status: (statusRaw && isHealthStatus(statusRaw) ? statusRaw : 'critical') as HealthStatus,
+    Kind: kind,
+    successBeforePassing: optInt(raw, 'SuccessBeforePassing') ?? 0,
+    failuresBeforeWarning: optInt(raw, 'FailuresBeforeWarning') ?? 0,
+    failuresBeforeCritical: optInt(raw, 'FailuresBeforeCritical') ?? 0,
+    outputMaxSize: optInt(raw, 'OutputMaxSize', 1) ?? 4096,
+    spec,
+  };
+  if (ttlMs !== undefined && ttlMs > 0) check.ttlMs = ttlMs;
+  if (intervalMs !== undefined) check.intervalMs = intervalMs;
+  if (timeoutMs !== undefined) check.timeoutMs = timeoutMs;
+  if (deregAfter !== undefined && deregAfter > 0) check.deregisterCriticalAfterMs = Math.max(deregAfter, 60_000);
+  return check;
+}
+
+/** The interval/timeout strings the catalog shows for a check. */
+export function checkTimings(c: CheckDefinition): { Interval: string; Timeout: string } {
+  return {
+    Interval: c.intervalMs ? formatDuration(c.intervalMs) : '',
+    Timeout: c.timeoutMs ? formatDuration(c.timeoutMs) : c.Kind === 'ttl' || c.Kind === 'alias' ? '' : '10s',
+  };
+}
