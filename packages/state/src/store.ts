@@ -221,7 +221,7 @@ export class StateStore {
     return this.#data.lockDelays.get(key);
   }
 
-  /** Index of the newest tombstone, for reaping decisions. */
+  /** Number of tombstones not yet reaped. */
   tombstoneCount(): number {
     return this.#data.tombstones.size;
   }

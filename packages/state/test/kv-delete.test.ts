@@ -115,3 +115,15 @@ test('deleting a locked key clears the lock so its session holds nothing', (t) =
   t.truthy(h.get('k'), 'destroying the delete-behaviour session does not delete a key it no longer holds');
   t.is(h.store.lockDelayUntil('k'), undefined);
 });
+
+test('a list of the whole store keeps the table index after the tombstones are reaped', (t) => {
+  const h = new Harness();
+  h.set('a', '1');
+  h.set('z', '1');
+  h.kv({ Verb: 'delete', Key: 'z' });
+  const del = h.index;
+  h.apply({ type: 'tombstone-reap', upTo: del });
+  t.is(h.store.tombstoneCount(), 0);
+  t.is(h.store.kvList('').index, del);
+  t.is(h.store.kvKeys('').index, del);
+});
