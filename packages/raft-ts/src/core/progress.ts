@@ -95,7 +95,9 @@ export class Progress {
       case 'probe':
         return this.msgAppFlowPaused;
       case 'replicate':
-        return this.msgAppFlowPaused || this.inflights.full();
+        // Set when the window filled; a heartbeat response clears it so that one append can go
+        // out and find out whether in-flight messages were lost.
+        return this.msgAppFlowPaused;
       case 'snapshot':
         return true;
     }

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Deterministic whole-cluster Raft simulator; see `raft-sim --help`. Runs the built package.
+import { main } from '../dist/src/sim/cli.js';
+
+process.exitCode = main(process.argv.slice(2));
