@@ -1,0 +1,238 @@
+/**
+ * Pre-encoded answers and per-reply assembly: shuffle, answer limits and trimming to the UDP
+ * (512 bytes or the EDNS size) or TCP budget, the way Consul's trimUDPResponse and
+ * trimTCPResponse do it, with the TC bit only when `enable_truncate` is on.
+ */
+
+import type { DnsAnswer } from './answer.js';
+import { type EncodedRecord, HEADER_SIZE, QTYPE, RecordEncoder } from './wire.js';
+
+export interface EncodedAnswer {
+  rcode: number;
+  authoritative: boolean;
+  answers: EncodedRecord[];
+  /** Per answer: indexes into `extras` supporting it, in order. */
+  answerExtras: number[][];
+  /** Per answer: the one extra kept once the reply is trimmed (the SRV target's address), or -1. */
+  syncedExtra: number[];
+  extras: EncodedRecord[];
+  /** Extras not tied to an answer. */
+  baseExtras: number[];
+  authority: EncodedRecord[];
+  shuffle: boolean;
+  answerLimit: number;
+}
+
+/** Encodes a built answer once, for the question whose labels are given. */
+export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[], compress: boolean): EncodedAnswer {
+  const enc = new RecordEncoder(questionLabels, compress);
+  const extras: EncodedRecord[] = [];
+  const extraIndex = new Map<string, number>();
+  const addExtra = (rr: Parameters<RecordEncoder['encode']>[0]): number => {
+    const e = tryEncode(enc, rr);
+    if (!e) return -1;
+    const key = e.buf.toString('latin1');
+    let i = extraIndex.get(key);
+    if (i === undefined) {
+      i = extras.length;
+      extras.push(e);
+      extraIndex.set(key, i);
+    }
+    return i;
+  };
+  const out: EncodedAnswer = {
+    rcode: answer.rcode,
+    authoritative: answer.authoritative,
+    answers: [],
+    answerExtras: [],
+    syncedExtra: [],
+    extras,
+    baseExtras: [],
+    authority: [],
+    shuffle: answer.shuffle,
+    answerLimit: answer.answerLimit,
+  };
+  answer.answers.forEach((rr, i) => {
+    const e = tryEncode(enc, rr);
+    if (!e) return;
+    const supporting = answer.answerExtras[i] ?? [];
+    const idx: number[] = [];
+    let synced = -1;
+    for (const x of supporting) {
+      const j = addExtra(x);
+      if (j < 0) continue;
+      idx.push(j);
+      if (synced < 0 && rr.type === 'SRV' && x.name.toLowerCase() === rr.target.toLowerCase()) synced = j;
+    }
+    out.answers.push(e);
+    out.answerExtras.push(idx);
+    out.syncedExtra.push(synced);
+  });
+  for (const rr of answer.additional) {
+    const j = addExtra(rr);
+    if (j >= 0 && !out.baseExtras.includes(j)) out.baseExtras.push(j);
+  }
+  for (const rr of answer.authority) {
+    const e = tryEncode(enc, rr);
+    if (e) out.authority.push(e);
+  }
+  return out;
+}
+
+function tryEncode(enc: RecordEncoder, rr: Parameters<RecordEncoder['encode']>[0]): EncodedRecord | undefined {
+  try {
+    return enc.encode(rr);
+  } catch {
+    return undefined; // a catalog name that is not a valid DNS name: leave the record out
+  }
+}
+
+export interface ReplyOptions {
+  tcp: boolean;
+  /** EDNS UDP size from the query, or 0 without EDNS. */
+  ednsSize: number;
+  /** The OPT record to append, or null. */
+  opt: Buffer | null;
+  qtype: number;
+  recursionAvailable: boolean;
+  enableTruncate: boolean;
+  udpAnswerLimit: number;
+}
+
+const MAX_UDP_ANSWER_LIMIT = 8;
+const MAX_UDP_SIZE = 65535 - 68;
+const MAX_TCP_SIZE = 65523;
+
+function shuffled(n: number): number[] {
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+/** Builds one reply to `request` (whose question ends at `questionEnd`) from an encoded answer. */
+export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions): Buffer {
+  const total = entry.answers.length;
+  const order = entry.shuffle && total > 1 ? shuffled(total) : null;
+  const at = (i: number) => (order ? (order[i] as number) : i);
+  let n = total;
+  if (entry.answerLimit > 0 && n > entry.answerLimit) n = entry.answerLimit;
+  const offered = n;
+
+  const qlen = questionEnd - HEADER_SIZE;
+  const optLen = o.opt ? o.opt.length : 0;
+  let full = false; // measure names uncompressed (Consul does for capped 512-byte replies)
+  let synced = false;
+  let withAuthority = true;
+  let limit: number;
+  if (!o.tcp) {
+    const max = o.ednsSize > 512 ? Math.min(o.ednsSize, MAX_UDP_SIZE) : 512;
+    const cap = Math.min(MAX_UDP_ANSWER_LIMIT, o.udpAnswerLimit);
+    if (max === 512 && n > cap) {
+      n = cap;
+      synced = true;
+      full = true;
+    }
+    limit = max - 8;
+  } else {
+    const cap = o.qtype === QTYPE.SRV ? 1024 : 4096;
+    if (n > cap) n = cap;
+    limit = MAX_TCP_SIZE;
+  }
+  const len = (r: EncodedRecord) => (full ? r.fullLength : r.buf.length);
+  let authorityLen = 0;
+  for (const r of entry.authority) authorityLen += len(r);
+
+  const pickExtras = (k: number, sync: boolean): number[] => {
+    const seen = new Set<number>();
+    const list: number[] = [];
+    for (let i = 0; i < k; i++) {
+      const a = at(i);
+      if (sync) {
+        const j = entry.syncedExtra[a] as number;
+        if (j >= 0 && !seen.has(j)) {
+          seen.add(j);
+          list.push(j);
+        }
+      } else {
+        for (const j of entry.answerExtras[a] as number[]) {
+          if (!seen.has(j)) {
+            seen.add(j);
+            list.push(j);
+          }
+        }
+      }
+    }
+    if (!sync) {
+      for (const j of entry.baseExtras) {
+        if (!seen.has(j)) {
+          seen.add(j);
+          list.push(j);
+        }
+      }
+    }
+    return list;
+  };
+  const sizeOf = (k: number, extras: number[], auth: boolean): number => {
+    let s = HEADER_SIZE + qlen + optLen + (auth ? authorityLen : 0);
+    for (let i = 0; i < k; i++) s += len(entry.answers[at(i)] as EncodedRecord);
+    for (const j of extras) s += len(entry.extras[j] as EncodedRecord);
+    return s;
+  };
+
+  let extras = pickExtras(n, synced);
+  if (n > 1 && sizeOf(n, extras, true) > limit) {
+    withAuthority = false;
+    synced = true;
+    // keep the longest prefix of the (shuffled) answers that fits, at least one
+    let size = HEADER_SIZE + qlen + optLen;
+    const seen = new Set<number>();
+    let k = 0;
+    for (; k < n; k++) {
+      const a = at(k);
+      let add = len(entry.answers[a] as EncodedRecord);
+      const j = entry.syncedExtra[a] as number;
+      if (j >= 0 && !seen.has(j)) add += len(entry.extras[j] as EncodedRecord);
+      if (k > 0 && size + add > limit) break;
+      size += add;
+      if (j >= 0) seen.add(j);
+    }
+    n = k;
+    extras = pickExtras(n, true);
+  }
+  const truncated = n < offered && o.enableTruncate;
+
+  const authority = withAuthority ? entry.authority : [];
+  let size = HEADER_SIZE + qlen + optLen;
+  for (let i = 0; i < n; i++) size += (entry.answers[at(i)] as EncodedRecord).buf.length;
+  for (const r of authority) size += r.buf.length;
+  for (const j of extras) size += (entry.extras[j] as EncodedRecord).buf.length;
+
+  const out = Buffer.allocUnsafe(size);
+  out.writeUInt16BE(request.readUInt16BE(0), 0);
+  const reqFlags = request.readUInt16BE(2);
+  const flags =
+    0x8000 |
+    (reqFlags & 0x7900) | // opcode and RD
+    (entry.authoritative ? 0x0400 : 0) |
+    (truncated ? 0x0200 : 0) |
+    (o.recursionAvailable ? 0x0080 : 0) |
+    (reqFlags & 0x0010) | // CD
+    (entry.rcode & 0xf);
+  out.writeUInt16BE(flags, 2);
+  out.writeUInt16BE(1, 4);
+  out.writeUInt16BE(n, 6);
+  out.writeUInt16BE(authority.length, 8);
+  out.writeUInt16BE(extras.length + (o.opt ? 1 : 0), 10);
+  let off = HEADER_SIZE + request.copy(out, HEADER_SIZE, HEADER_SIZE, questionEnd);
+  for (let i = 0; i < n; i++) off += (entry.answers[at(i)] as EncodedRecord).buf.copy(out, off);
+  for (const r of authority) off += r.buf.copy(out, off);
+  for (const j of extras) off += (entry.extras[j] as EncodedRecord).buf.copy(out, off);
+  if (o.opt) o.opt.copy(out, off);
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * One query in, one reply out (or nothing, for packets to drop). The hot path reads the
+ * question with the cheap parser and serves a cached encoded answer; a miss builds the answer
+ * from the catalog; unusual packets go through the bounds-checked dns2 parse first.
+ */
+
+import { type DnsAnswer, Resolver } from './answer.js';
+import { AnswerCache } from './answer-cache.js';
+import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer } from './assemble.js';
+import type { DnsCatalog } from './catalog.js';
+import type { DnsConfig } from './config.js';
+import { readEdns } from './full-parse.js';
+import type { RecursorRelay } from './recursor.js';
+import { HEADER_SIZE, type ParsedQuery, RCODE, WireError, encodeErrorReply, encodeOpt, parseQuery } from './wire.js';
+
+export interface DnsLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface QueryHandlerOptions {
+  catalog: DnsCatalog;
+  config: DnsConfig;
+  /** Configured domains, lower-case without the trailing dot; the first is the primary one. */
+  domains: string[];
+  datacenter: string;
+  relay: RecursorRelay;
+  logger?: DnsLogger | undefined;
+}
+
+const MAX_UDP_REPLY = 65507;
+
+const REFUSED: EncodedAnswer = {
+  rcode: RCODE.REFUSED,
+  authoritative: false,
+  answers: [],
+  answerExtras: [],
+  syncedExtra: [],
+  extras: [],
+  baseExtras: [],
+  authority: [],
+  shuffle: false,
+  answerLimit: 0,
+};
+
+export type Reply = Buffer | null;
+
+export class QueryHandler {
+  readonly #o: QueryHandlerOptions;
+  readonly #resolver: Resolver;
+  readonly cache = new AnswerCache();
+
+  constructor(options: QueryHandlerOptions) {
+    this.#o = options;
+    this.#resolver = new Resolver(options);
+  }
+
+  /** Answers a raw query. Never throws; returns null when the packet must be dropped. */
+  handle(packet: Buffer, tcp: boolean): Reply | Promise<Reply> {
+    let q: ParsedQuery | null;
+    try {
+      q = parseQuery(packet);
+    } catch (err) {
+      if (err instanceof WireError && err.id !== undefined) return this.#error(packet, RCODE.FORMERR, undefined);
+      return null;
+    }
+    if (!q) return null;
+    if (q.opcode !== 0) return this.#error(packet, RCODE.NOTIMP, q.questionEnd);
+    let ednsSize = q.ednsSize;
+    let opt: Buffer | null = ednsSize ? encodeOpt(packet.readUInt16BE(q.questionEnd + 3)) : null;
+    if (q.unusual) {
+      const edns = readEdns(packet, q.questionEnd);
+      if (!edns) return this.#error(packet, RCODE.FORMERR, q.questionEnd);
+      ednsSize = edns.ednsSize ? Math.max(512, edns.ednsSize) : 0;
+      opt = edns.opt;
+    }
+    const reply: ReplyOptions = {
+      tcp,
+      ednsSize,
+      opt,
+      qtype: q.qtype,
+      recursionAvailable: this.#o.relay.enabled,
+      enableTruncate: this.#o.config.enableTruncate,
+      udpAnswerLimit: this.#o.config.udpAnswerLimit,
+    };
+    const key = AnswerCache.key(q.name, q.qtype, q.qclass);
+    const index = this.#o.catalog.index;
+    const now = Date.now();
+    const hit = this.cache.get(key, index, now);
+    if (hit) return this.#assemble(hit, packet, q, reply);
+    return this.#miss(packet, q, reply, key, index, now).catch((err: unknown) => {
+      this.#o.logger?.warn({ err, question: q?.name }, 'DNS query failed');
+      return this.#error(packet, RCODE.SERVFAIL, q?.questionEnd);
+    });
+  }
+
+  async #miss(packet: Buffer, q: ParsedQuery, reply: ReplyOptions, key: string, index: number, now: number): Promise<Reply> {
+    const answer: DnsAnswer | undefined = await this.#resolver.resolve(q.labels, q.qtype);
+    if (!answer) {
+      if (this.#o.relay.enabled) {
+        const relayed = await this.#o.relay.relay(packet, reply.tcp);
+        return relayed ?? this.#error(packet, RCODE.SERVFAIL, q.questionEnd);
+      }
+      this.cache.set(key, index, now, REFUSED);
+      return this.#assemble(REFUSED, packet, q, reply);
+    }
+    const entry = encodeAnswer(answer, q.labels, !this.#o.config.disableCompression);
+    if (answer.cacheable) this.cache.set(key, index, now, entry);
+    return this.#assemble(entry, packet, q, reply);
+  }
+
+  #assemble(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions): Buffer {
+    const out = assembleReply(entry, packet, q.questionEnd, reply);
+    if (!reply.tcp && out.length > MAX_UDP_REPLY) {
+      // one record too large for any datagram: tell the client to retry over TCP
+      const tc = encodeErrorReply(packet, entry.rcode, q.questionEnd, { ra: reply.recursionAvailable });
+      tc.writeUInt16BE(tc.readUInt16BE(2) | 0x0200 | (entry.authoritative ? 0x0400 : 0), 2);
+      return tc;
+    }
+    return out;
+  }
+
+  #error(packet: Buffer, rcode: number, questionEnd: number | undefined): Buffer | null {
+    if (packet.length < HEADER_SIZE) return null;
+    return encodeErrorReply(packet, rcode, questionEnd, { ra: this.#o.relay.enabled });
+  }
+}
