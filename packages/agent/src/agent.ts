@@ -18,6 +18,7 @@ import { statusRoutes } from './http/endpoints/status.js';
 import { txnRoutes } from './http/endpoints/txn.js';
 import { fromStateError } from './http/http-error.js';
 import { sendText } from './http/respond.js';
+import { serveKvGetFast } from './http/kv-fast-path.js';
 import { Router } from './http/router.js';
 import { parseCheckDefinition, parseServiceDefinition } from './local/definitions.js';
 import { LocalState } from './local/local-state.js';
@@ -200,7 +201,9 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
   const extraHeaders = Object.entries(config.responseHeaders);
   const blocked = config.blockEndpoints;
   const prettyAll = false;
+  const fastPath = extraHeaders.length === 0 && blocked.length === 0;
   const http: Server = createServer((req, res) => {
+    if (fastPath && serveKvGetFast(req, res, server.state)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', 'allow');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
