@@ -35,3 +35,9 @@ export {
   GossipStateError,
   GossipTagsTooLargeError,
 } from './errors.js';
+export type { GossipOptions, GossipEvents, GossipStats } from './driver/gossip.js';
+export { Gossip, createGossip } from './driver/gossip.js';
+export { Keyring, generateKey, ENCRYPTION_OVERHEAD } from './driver/keyring.js';
+export { parseAddress, DEFAULT_GOSSIP_PORT } from './driver/address.js';
+export type { StreamMessage } from './wire/codec.js';
+export { encodePacket, decodePacket, encodeStream, decodeStream } from './wire/codec.js';

@@ -72,7 +72,7 @@ export const localConfig: GossipConfig = Object.freeze({
   gossipToTheDeadMs: 15_000,
   suspicionMult: 3,
   suspicionMaxTimeoutMult: 6,
-  retransmitMult: 2,
+  retransmitMult: 4,
   pushPullIntervalMs: 15_000,
   awarenessMaxMultiplier: 8,
   tcpTimeoutMs: 1000,

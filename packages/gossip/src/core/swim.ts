@@ -161,6 +161,8 @@ export class SwimCore {
     };
     this.#members.set(self.name, self);
     this.#order.push(self.name);
+    // Announce ourselves: after a join this reaches the members the seed did not tell.
+    this.#queue.queue(self.name, this.#aliveOf(self));
     const c = opts.config;
     // Stagger the periodic work like memberlist's randomized tickers.
     this.#nextProbeAt = opts.now + this.#rng.int(c.probeIntervalMs);

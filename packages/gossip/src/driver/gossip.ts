@@ -1,0 +1,470 @@
+import { randomInt } from 'node:crypto';
+import type { Socket as UdpSocket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
+import type { Server, Socket } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { ConfigName, GossipConfig } from '../core/config.js';
+import { resolveConfig } from '../core/config.js';
+import type { Endpoint, Tags } from '../core/messages.js';
+import { createPrng } from '../core/prng.js';
+import type { CoreOutput, MemberEvent, MemberInfo } from '../core/swim.js';
+import { SwimCore } from '../core/swim.js';
+import { GossipDecodeError, GossipDecryptError, GossipError, GossipJoinError, GossipStateError } from '../errors.js';
+import type { StreamMessage } from '../wire/codec.js';
+import { decodePacket, decodeStream, encodePacket, encodeStream } from '../wire/codec.js';
+import { DEFAULT_GOSSIP_PORT, defaultAdvertiseAddr, parseAddress } from './address.js';
+import type { Keyring } from './keyring.js';
+import { ENCRYPTION_OVERHEAD } from './keyring.js';
+import { frame, readFrame, request } from './stream.js';
+import { TypedEmitter } from './typed-emitter.js';
+
+export interface GossipOptions {
+  /** Unique member name (Consul uses the node name). */
+  readonly name: string;
+  /** IP to bind UDP and TCP to. Default `0.0.0.0`. */
+  readonly bindAddr?: string;
+  /** Port for both UDP and TCP; 0 picks a free one. Default 8301. */
+  readonly bindPort?: number;
+  /** IP others should use to reach us. Default: the bind address, or a local IPv4 for a wildcard. */
+  readonly advertiseAddr?: string;
+  readonly advertisePort?: number;
+  readonly tags?: Tags;
+  /** `lan` (memberlist's DefaultLANConfig) or `local` (faster, for tests), or a full config. */
+  readonly config?: ConfigName | GossipConfig;
+  /** Field-by-field overrides on top of `config`. */
+  readonly overrides?: Partial<GossipConfig>;
+  /** Encrypt every UDP packet and TCP frame with the primary key; accept any installed key. */
+  readonly keyring?: Keyring;
+  /** Seed of the protocol's PRNG; random by default. */
+  readonly seed?: number;
+}
+
+/** Typed events: one per member change, plus `error` for problems that never stop the driver. */
+export interface GossipEvents extends Record<string, unknown> {
+  join: MemberEvent;
+  update: MemberEvent;
+  suspect: MemberEvent;
+  failed: MemberEvent;
+  leave: MemberEvent;
+  reap: MemberEvent;
+  /** Every member event, whatever its type. */
+  member: MemberEvent;
+  error: GossipError;
+}
+
+/** Counters of the driver's traffic and of what it dropped. */
+export interface GossipStats {
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  streamsOpened: number;
+  streamsAccepted: number;
+  /** Messages no installed key could decrypt (or plaintext while encryption is on). */
+  decryptFailures: number;
+  /** Messages that decrypted (or were plaintext) but did not parse. */
+  decodeFailures: number;
+  pushPulls: number;
+  streamErrors: number;
+}
+
+type State = 'new' | 'running' | 'leaving' | 'stopped';
+
+/**
+ * The gossip driver: binds a `SwimCore` to UDP and TCP sockets on one port and to
+ * real timers. Create with `createGossip`, then `start()` and `join()`.
+ */
+export class Gossip {
+  readonly name: string;
+  readonly config: GossipConfig;
+  readonly keyring: Keyring | undefined;
+  readonly #opts: GossipOptions;
+  readonly #events: TypedEmitter<GossipEvents>;
+  readonly #stats: GossipStats = {
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    streamsOpened: 0,
+    streamsAccepted: 0,
+    decryptFailures: 0,
+    decodeFailures: 0,
+    pushPulls: 0,
+    streamErrors: 0,
+  };
+  readonly #sockets = new Set<Socket>();
+  #core: SwimCore | undefined;
+  #udp: UdpSocket | undefined;
+  #tcp: Server | undefined;
+  #port = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #armedAt = Number.POSITIVE_INFINITY;
+  #state: State = 'new';
+
+  constructor(opts: GossipOptions) {
+    this.name = opts.name;
+    this.#opts = opts;
+    this.config = resolveConfig(opts.config ?? 'lan', opts.overrides ?? {});
+    this.keyring = opts.keyring;
+    this.#events = new TypedEmitter<GossipEvents>((err) => {
+      queueMicrotask(() => {
+        throw err;
+      });
+    });
+  }
+
+  /** The port UDP and TCP are bound to (known after `start`). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Where peers reach this member. */
+  get advertised(): Endpoint {
+    const self = this.#requireCore().self;
+    return { addr: self.addr, port: self.port };
+  }
+
+  get stats(): Readonly<GossipStats> {
+    return { ...this.#stats };
+  }
+
+  /** Lifeguard's local health score, 0 (healthy) to AwarenessMaxMultiplier − 1. */
+  get healthScore(): number {
+    return this.#core?.awarenessScore ?? 0;
+  }
+
+  on<E extends keyof GossipEvents>(event: E, listener: (payload: GossipEvents[E]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  off<E extends keyof GossipEvents>(event: E, listener: (payload: GossipEvents[E]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /** Bind the sockets and start probing and gossiping. */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') throw new GossipStateError('start() may be called once');
+    const bindAddr = this.#opts.bindAddr ?? '0.0.0.0';
+    await this.#bind(bindAddr, this.#opts.bindPort ?? DEFAULT_GOSSIP_PORT);
+    const advertiseAddr = this.#opts.advertiseAddr ?? defaultAdvertiseAddr(bindAddr);
+    this.#core = new SwimCore({
+      name: this.name,
+      addr: advertiseAddr,
+      port: this.#opts.advertisePort ?? this.#port,
+      tags: this.#opts.tags ?? {},
+      config: this.config,
+      rng: createPrng(this.#opts.seed ?? randomInt(0, 2 ** 47)),
+      now: performance.now(),
+      packetOverhead: this.keyring === undefined ? 0 : ENCRYPTION_OVERHEAD,
+    });
+    this.#state = 'running';
+    this.#arm();
+  }
+
+  /**
+   * Join a cluster through any of `addrs` (`ip` or `ip:port`): a full state exchange
+   * with each. Resolves to how many answered; rejects with `GossipJoinError` if none did.
+   */
+  async join(addrs: readonly string[]): Promise<number> {
+    this.#requireRunning();
+    const endpoints = addrs.map((a) => parseAddress(a));
+    const results = await Promise.allSettled(endpoints.map((e) => this.#pushPull(e, true)));
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    if (ok === 0 && endpoints.length > 0) {
+      const reasons = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      throw new GossipJoinError(`could not join through any of ${addrs.join(', ')}`, {
+        cause: new AggregateError(reasons),
+      });
+    }
+    return ok;
+  }
+
+  /** Every known member, this one included. */
+  members(): MemberInfo[] {
+    return this.#core?.members() ?? [];
+  }
+
+  localMember(): MemberInfo {
+    return this.#requireCore().self;
+  }
+
+  /** Replace this member's tags; peers see a `member-update`. */
+  setTags(tags: Tags): void {
+    this.#requireRunning();
+    const core = this.#requireCore();
+    core.setTags(tags, performance.now());
+    this.#flush();
+  }
+
+  /** Mark a failed member as left cluster-wide (Serf's force-leave). False if it is not failed. */
+  forceLeave(name: string): boolean {
+    this.#requireRunning();
+    const ok = this.#requireCore().forceLeave(name, performance.now());
+    this.#flush();
+    return ok;
+  }
+
+  /**
+   * Leave gracefully: broadcast `left`, keep gossiping for LeavePropagateDelay so it
+   * spreads, then shut down.
+   */
+  async leave(): Promise<void> {
+    if (this.#state !== 'running') return;
+    this.#state = 'leaving';
+    this.#requireCore().leave(performance.now());
+    this.#flush();
+    await new Promise<void>((resolve) => setTimeout(resolve, this.config.leavePropagateDelayMs));
+    await this.shutdown();
+  }
+
+  /** Close the sockets at once, without telling anyone (peers will detect a failure). */
+  async shutdown(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    this.#state = 'stopped';
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const s of this.#sockets) s.destroy();
+    this.#sockets.clear();
+    const udp = this.#udp;
+    const tcp = this.#tcp;
+    await Promise.all([
+      udp === undefined ? undefined : new Promise<void>((resolve) => udp.close(() => resolve())),
+      tcp === undefined ? undefined : new Promise<void>((resolve) => tcp.close(() => resolve())),
+    ]);
+  }
+
+  // ---------------------------------------------------------------- sockets
+
+  async #bind(addr: string, port: number): Promise<void> {
+    // TCP first; then UDP on the same port number. With port 0 the kernel's pick for
+    // TCP may be taken for UDP, so retry a few times.
+    for (let attempt = 0; ; attempt++) {
+      const tcp = createServer((s) => this.#onStream(s));
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, addr, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+      const address = tcp.address();
+      const bound = typeof address === 'object' && address !== null ? address.port : port;
+      const udp = createSocket({ type: isIPv6(addr) ? 'udp6' : 'udp4' });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          udp.once('error', reject);
+          udp.bind(bound, addr, () => {
+            udp.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        udp.close();
+        await new Promise<void>((resolve) => tcp.close(() => resolve()));
+        if (port === 0 && attempt < 10) continue;
+        throw new GossipError('GOSSIP_BIND', `could not bind UDP ${addr}:${bound}`, { cause: err });
+      }
+      tcp.on('error', (err) => this.#report(new GossipError('GOSSIP_SOCKET', 'TCP listener error', { cause: err })));
+      udp.on('error', (err) => this.#report(new GossipError('GOSSIP_SOCKET', 'UDP socket error', { cause: err })));
+      udp.on('message', (msg, rinfo) => this.#onPacket(msg, { addr: rinfo.address, port: rinfo.port }));
+      this.#tcp = tcp;
+      this.#udp = udp;
+      this.#port = bound;
+      return;
+    }
+  }
+
+  #onPacket(msg: Buffer, from: Endpoint): void {
+    if (this.#state === 'stopped' || this.#core === undefined) return;
+    this.#stats.packetsReceived++;
+    this.#stats.bytesReceived += msg.length;
+    const plain = this.#open(msg);
+    if (plain === undefined) return;
+    let msgs;
+    try {
+      msgs = decodePacket(plain);
+    } catch {
+      this.#stats.decodeFailures++;
+      return;
+    }
+    this.#core.step(from, msgs, performance.now());
+    this.#flush();
+  }
+
+  #onStream(socket: Socket): void {
+    if (this.#state === 'stopped') {
+      socket.destroy();
+      return;
+    }
+    this.#stats.streamsAccepted++;
+    this.#sockets.add(socket);
+    socket.on('error', () => {
+      this.#stats.streamErrors++;
+    });
+    socket.on('close', () => this.#sockets.delete(socket));
+    readFrame(socket, this.config.tcpTimeoutMs)
+      .then((body) => {
+        this.#stats.bytesReceived += body.length + 4;
+        const plain = this.#open(body);
+        if (plain === undefined) return socket.destroy();
+        let msg: StreamMessage;
+        try {
+          msg = decodeStream(plain);
+        } catch {
+          this.#stats.decodeFailures++;
+          return socket.destroy();
+        }
+        const reply = this.#answerStream(msg);
+        if (reply === undefined) return socket.destroy();
+        const out = frame(this.#seal(encodeStream(reply)));
+        this.#stats.bytesSent += out.length;
+        socket.end(out);
+      })
+      .catch(() => {
+        this.#stats.streamErrors++;
+        socket.destroy();
+      });
+  }
+
+  #answerStream(msg: StreamMessage): StreamMessage | undefined {
+    const core = this.#core;
+    if (core === undefined || this.#state === 'stopped') return undefined;
+    switch (msg.t) {
+      case 'push-pull': {
+        const states = core.localState();
+        core.mergeRemoteState(msg.states, performance.now());
+        this.#stats.pushPulls++;
+        this.#flush();
+        return { t: 'push-pull-reply', states };
+      }
+      case 'stream-ping':
+        return { t: 'stream-ack', seq: msg.seq, ok: core.acceptsStreamPing(msg.node) };
+      default:
+        return undefined;
+    }
+  }
+
+  /** Decrypt when a keyring is set; counts and swallows failures. */
+  #open(msg: Buffer): Buffer | undefined {
+    if (this.keyring === undefined) return msg;
+    try {
+      return this.keyring.decrypt(msg);
+    } catch (err) {
+      if (err instanceof GossipDecryptError) this.#stats.decryptFailures++;
+      else this.#stats.decodeFailures++;
+      return undefined;
+    }
+  }
+
+  #seal(plain: Buffer): Buffer {
+    return this.keyring === undefined ? plain : this.keyring.encrypt(plain);
+  }
+
+  async #streamRequest(to: Endpoint, msg: StreamMessage, timeoutMs: number): Promise<StreamMessage> {
+    this.#stats.streamsOpened++;
+    const body = this.#seal(encodeStream(msg));
+    this.#stats.bytesSent += body.length + 4;
+    const reply = await request(to.addr, to.port, body, timeoutMs);
+    this.#stats.bytesReceived += reply.length + 4;
+    const plain = this.keyring === undefined ? reply : this.keyring.decrypt(reply);
+    return decodeStream(plain);
+  }
+
+  async #pushPull(to: Endpoint, join: boolean): Promise<void> {
+    const core = this.#requireCore();
+    const reply = await this.#streamRequest(to, { t: 'push-pull', join, states: core.localState() }, this.config.tcpTimeoutMs);
+    if (reply.t !== 'push-pull-reply') throw new GossipDecodeError(`expected a push-pull reply, got ${reply.t}`);
+    if (this.#state === 'stopped') return;
+    this.#stats.pushPulls++;
+    core.mergeRemoteState(reply.states, performance.now());
+    this.#flush();
+  }
+
+  // ---------------------------------------------------------------- core plumbing
+
+  #arm(): void {
+    const core = this.#core;
+    if (core === undefined || this.#state === 'stopped') return;
+    const deadline = core.nextDeadline();
+    if (this.#timer !== undefined && deadline >= this.#armedAt) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#armedAt = deadline;
+    const delay = Math.max(0, Math.ceil(deadline - performance.now()));
+    this.#timer = setTimeout(() => this.#onTimer(), delay);
+    this.#timer.unref?.();
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+    const core = this.#core;
+    if (core === undefined || this.#state === 'stopped') return;
+    core.tick(performance.now());
+    this.#flush();
+  }
+
+  #flush(): void {
+    const core = this.#core;
+    if (core === undefined) return;
+    for (const out of core.drain()) this.#perform(out);
+    this.#arm();
+  }
+
+  #perform(out: CoreOutput): void {
+    switch (out.kind) {
+      case 'packet': {
+        if (this.#state === 'stopped' || this.#udp === undefined) return;
+        const buf = this.#seal(encodePacket(out.msgs));
+        this.#stats.packetsSent++;
+        this.#stats.bytesSent += buf.length;
+        this.#udp.send(buf, out.to.port, out.to.addr, (err) => {
+          if (err !== null && err !== undefined) this.#stats.streamErrors++;
+        });
+        return;
+      }
+      case 'stream-ping': {
+        if (this.#state === 'stopped') return;
+        const timeout = Math.max(1, this.config.probeIntervalMs - this.config.probeTimeoutMs);
+        this.#streamRequest(out.to, { t: 'stream-ping', seq: out.seq, node: out.node }, timeout)
+          .then((reply) => {
+            if (reply.t !== 'stream-ack' || this.#core === undefined) return;
+            this.#core.streamPingResult(reply.seq, reply.ok, performance.now());
+            this.#flush();
+          })
+          .catch(() => {
+            this.#stats.streamErrors++;
+          });
+        return;
+      }
+      case 'push-pull':
+        if (this.#state === 'stopped') return;
+        this.#pushPull(out.to, out.join).catch(() => {
+          this.#stats.streamErrors++;
+        });
+        return;
+      case 'event':
+        this.#events.emit(out.event.type, out.event);
+        this.#events.emit('member', out.event);
+        return;
+    }
+  }
+
+  #report(err: GossipError): void {
+    this.#events.emit('error', err);
+  }
+
+  #requireCore(): SwimCore {
+    if (this.#core === undefined) throw new GossipStateError('not started');
+    return this.#core;
+  }
+
+  #requireRunning(): void {
+    if (this.#state !== 'running') throw new GossipStateError(`cannot do that while ${this.#state}`);
+  }
+}
+
+/** Create a gossip member; call `start()` to bind and run it. */
+export function createGossip(opts: GossipOptions): Gossip {
+  return new Gossip(opts);
+}

@@ -1,0 +1,47 @@
+import test from 'ava';
+import { Keyring, generateKey } from '../src/index.js';
+import { allSee, converged, startMembers, waitFor } from './_cluster.js';
+
+test('twenty members with encryption converge and detect a kill, and a member with the wrong key is rejected', async (t) => {
+  const key = generateKey();
+  const members = await startMembers(t, 20, () => ({ keyring: new Keyring([key]) }), 'enc-');
+  const seed = `127.0.0.1:${members[0]!.port}`;
+  for (const m of members.slice(1)) await m.join([seed]);
+  await waitFor('all 20 alive everywhere', () => converged(members), 15_000);
+
+  const [intruder] = await startMembers(t, 1, () => ({ keyring: new Keyring([generateKey()]) }), 'intruder-');
+  await t.throwsAsync(() => intruder!.join([seed]), { code: 'GOSSIP_JOIN' } as never);
+  // It also cannot talk its way in over UDP: point its probes at the cluster.
+  t.true(members.every((m) => !m.members().some((x) => x.name.startsWith('intruder'))));
+  t.is(intruder!.members().length, 1);
+
+  const [plain] = await startMembers(t, 1, () => ({}), 'plain-');
+  await t.throwsAsync(() => plain!.join([seed]), { code: 'GOSSIP_JOIN' } as never);
+  await waitFor('failures counted', () => members[0]!.stats.decryptFailures >= 2, 5000);
+
+  const victim = members[11]!;
+  await victim.shutdown();
+  const rest = members.filter((m) => m !== victim);
+  await waitFor('enc-11 failed everywhere', () => allSee(rest, 'enc-11', 'failed'), 30_000);
+  t.true(rest.every((o) => o.members().filter((m) => m.status === 'alive').length === 19));
+});
+
+test('keys rotate without downtime: install, use, then remove the old key', async (t) => {
+  const oldKey = generateKey();
+  const newKey = generateKey();
+  const members = await startMembers(t, 4, () => ({ keyring: new Keyring([oldKey]) }), 'rot-');
+  for (const m of members.slice(1)) await m.join([`127.0.0.1:${members[0]!.port}`]);
+  await waitFor('converged', () => converged(members), 10_000);
+  for (const m of members) m.keyring!.install(newKey);
+  for (const m of members) m.keyring!.use(newKey);
+  for (const m of members) m.keyring!.remove(oldKey);
+  const before = members.map((m) => m.stats.packetsReceived);
+  await waitFor(
+    'traffic under the new key',
+    () => members.every((m, i) => m.stats.packetsReceived > (before[i] ?? 0) + 5),
+    10_000,
+  );
+  t.true(converged(members));
+  t.true(members.every((m) => m.stats.decryptFailures === 0));
+  t.deepEqual(members[0]!.keyring!.list(), [newKey]);
+});
