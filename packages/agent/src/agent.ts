@@ -7,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { AgentContext, MemberInfo } from './agent-context.js';
 import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/config.js';
+import { type DnsConfig, type DnsServer, parseDnsConfig, startDnsServer, stateCatalog } from './dns/index.js';
 import { EventBuffer } from './events/event-buffer.js';
 import { agentRoutes } from './http/endpoints/agent.js';
 import { catalogRoutes } from './http/endpoints/catalog.js';
@@ -224,7 +225,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
   });
   const httpPort = (http.address() as AddressInfo).port;
 
-  let dns: { udpPort: number; close(): Promise<void> } | undefined;
+  let dns: DnsServer | undefined;
   if (config.ports.dns >= 0) {
     try {
       dns = await startDns(config, context);
@@ -255,17 +256,19 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
   return { config, httpPort, dnsPort: dns?.udpPort ?? -1, context, stopped, close };
 }
 
-async function startDns(config: AgentConfig, context: AgentContext): Promise<{ udpPort: number; close(): Promise<void> }> {
-  // The DNS module is loaded on demand so agents started with -dns-port=-1 never load dns2.
-  const specifier = './dns/index.js';
-  const dnsModule = (await import(specifier)) as DnsModule;
-  const dnsConfig = { ...dnsModule.defaultDnsConfig(), ...dnsModule.parseDnsConfig(config.dnsConfig) };
-  return dnsModule.startDnsServer({
-    catalog: dnsModule.stateCatalog(context.server.state),
+async function startDns(config: AgentConfig, context: AgentContext): Promise<DnsServer> {
+  let dnsConfig: DnsConfig;
+  try {
+    dnsConfig = parseDnsConfig(config.dnsConfig);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return startDnsServer({
+    catalog: stateCatalog(context.server.state),
     config: {
       ...dnsConfig,
       domain: config.domain,
-      ...(config.altDomain ? { altDomain: config.altDomain } : {}),
+      altDomain: config.altDomain,
       datacenter: config.datacenter,
       recursors: config.recursors,
       bindAddress: config.dnsAddr,
@@ -273,17 +276,6 @@ async function startDns(config: AgentConfig, context: AgentContext): Promise<{ u
     },
     logger: context.logger,
   });
-}
-
-interface DnsModule {
-  defaultDnsConfig(): Record<string, unknown>;
-  parseDnsConfig(raw: unknown): Record<string, unknown>;
-  stateCatalog(state: unknown): unknown;
-  startDnsServer(options: {
-    catalog: unknown;
-    config: Record<string, unknown>;
-    logger: Logger;
-  }): Promise<{ udpPort: number; close(): Promise<void> }>;
 }
 
 /** Registers the services and checks of config files (and drops the ones a reload removed). */
