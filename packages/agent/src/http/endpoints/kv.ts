@@ -40,8 +40,7 @@ async function getKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
     ctx.res.end(body);
     return;
   }
-  if (ctx.pretty) return json(ctx, [value]);
-  sendJsonText(ctx.res, 200, `[${JSON.stringify(value)}]`);
+  json(ctx, [value]);
 }
 
 function conflicting(ctx: RequestContext): HttpError {
