@@ -14,6 +14,7 @@ import { catalogRoutes } from './http/endpoints/catalog.js';
 import { eventRoutes } from './http/endpoints/event-list.js';
 import { healthRoutes } from './http/endpoints/health.js';
 import { kvRoutes } from './http/endpoints/kv.js';
+import { metricsRoutes } from './http/endpoints/metrics.js';
 import { sessionRoutes } from './http/endpoints/session.js';
 import { statusRoutes } from './http/endpoints/status.js';
 import { txnRoutes } from './http/endpoints/txn.js';
@@ -192,6 +193,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     agentRoutes(context),
     statusRoutes(context),
     eventRoutes(context),
+    metricsRoutes(context),
   ]) {
     for (const r of routes) router.add(r);
   }

@@ -1,0 +1,70 @@
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AgentContext } from '../../agent-context.js';
+import { json } from '../endpoint-kit.js';
+import { sendText } from '../respond.js';
+import type { Route } from '../router.js';
+
+/** `/v1/agent/metrics`: Consul's JSON shape by default, Prometheus text with `?format=prometheus`. */
+export function metricsRoutes(agent: AgentContext): Route[] {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'concord_' });
+  const state = agent.server.state;
+  new Gauge({
+    name: 'concord_state_last_index',
+    help: 'Index of the last command applied to the state machine',
+    registers: [registry],
+    collect() {
+      this.set(state.lastIndex);
+    },
+  });
+  new Gauge({
+    name: 'concord_state_watchers',
+    help: 'Blocking queries currently waiting for a change',
+    registers: [registry],
+    collect() {
+      this.set(state.watcherCount);
+    },
+  });
+  new Gauge({
+    name: 'concord_agent_services',
+    help: 'Services registered with this agent',
+    registers: [registry],
+    collect() {
+      this.set(agent.local.services.size);
+    },
+  });
+  new Gauge({
+    name: 'concord_agent_checks',
+    help: 'Checks registered with this agent',
+    registers: [registry],
+    collect() {
+      this.set(agent.local.checks.size);
+    },
+  });
+  return [
+    {
+      path: '/v1/agent/metrics',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        if (ctx.query.get('format') === 'prometheus') {
+          const text = await registry.metrics();
+          ctx.res.setHeader('Content-Type', registry.contentType);
+          ctx.res.end(text);
+          return;
+        }
+        if (ctx.query.has('format')) return sendText(ctx.res, 400, `Invalid format: ${ctx.query.get('format')}`);
+        const metrics = await registry.getMetricsAsJSON();
+        const gauges: { Name: string; Value: number; Labels: Record<string, string> }[] = [];
+        const counters: { Name: string; Count: number; Sum: number; Labels: Record<string, string> }[] = [];
+        for (const m of metrics) {
+          for (const v of m.values) {
+            const labels = Object.fromEntries(Object.entries(v.labels ?? {}).map(([k, x]) => [k, String(x)]));
+            if (String(m.type) === 'counter') counters.push({ Name: m.name, Count: v.value, Sum: v.value, Labels: labels });
+            else if (String(m.type) === 'gauge') gauges.push({ Name: m.name, Value: v.value, Labels: labels });
+          }
+        }
+        json(ctx, { Timestamp: new Date().toISOString(), Gauges: gauges, Points: [], Counters: counters, Samples: [] });
+      },
+    },
+  ];
+}
