@@ -1,6 +1,6 @@
 /**
- * A small seeded PRNG (sfc32 seeded through splitmix32). The core never calls
- * `Math.random`; callers inject one of these so a run replays from its seed.
+ * A small seeded PRNG (sfc32 seeded through splitmix32). The core has no random
+ * source of its own; callers inject one of these so a run replays from its seed.
  */
 export interface Prng {
   /** A float in [0, 1). */
