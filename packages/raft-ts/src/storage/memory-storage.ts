@@ -1,5 +1,6 @@
 import { CompactedError, InvariantViolation, SnapshotOutOfDateError, UnavailableError } from '../errors.js';
-import type { InitialState, Storage } from '../core/storage.js';
+import type { InitialState } from '../core/storage.js';
+import type { DurableStorage, PersistBatch } from './durable-storage.js';
 import {
   EMPTY_CONF,
   EMPTY_HARD_STATE,
@@ -16,10 +17,25 @@ const EMPTY_DATA = new Uint8Array(0);
  * The in-memory log. `#ents[0]` is a dummy entry at the compaction point (index and term of the
  * last compacted entry), so `term(firstIndex() - 1)` is always answerable.
  */
-export class MemoryStorage implements Storage {
+export class MemoryStorage implements DurableStorage {
   #hardState: HardState = EMPTY_HARD_STATE;
   #snapshot: Snapshot = { meta: { index: 0, term: 0, conf: EMPTY_CONF }, data: EMPTY_DATA };
   #ents: Entry[] = [{ term: 0, index: 0, type: 'normal', data: EMPTY_DATA }];
+
+  /** Rebuild a storage from persisted parts (used by LevelStorage when it opens). */
+  static restore(parts: {
+    hardState: HardState;
+    snapshot: Snapshot | undefined;
+    compactIndex: number;
+    compactTerm: number;
+    entries: readonly Entry[];
+  }): MemoryStorage {
+    const m = new MemoryStorage();
+    m.#hardState = parts.hardState;
+    if (parts.snapshot) m.#snapshot = parts.snapshot;
+    m.#ents = [{ term: parts.compactTerm, index: parts.compactIndex, type: 'normal', data: EMPTY_DATA }, ...parts.entries];
+    return m;
+  }
 
   initialState(): InitialState {
     return { hardState: this.#hardState, conf: this.#snapshot.meta.conf };
@@ -117,4 +133,24 @@ export class MemoryStorage implements Storage {
     this.#ents.length = offset;
     for (const e of ents) this.#ents.push(e);
   }
+
+  // DurableStorage: in memory, a write is "durable" at once (for tests and -dev mode).
+
+  async save(batch: PersistBatch, _sync: boolean): Promise<void> {
+    this.saveSync(batch);
+  }
+
+  saveSync(batch: PersistBatch): void {
+    if (batch.snapshot) this.applySnapshot(batch.snapshot);
+    this.append(batch.entries);
+    if (batch.hardState) this.setHardState(batch.hardState);
+  }
+
+  async saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
+    const snap = this.createSnapshot(index, conf, data);
+    this.compact(compactTo);
+    return snap;
+  }
+
+  async close(): Promise<void> {}
 }

@@ -1,0 +1,434 @@
+import { EventEmitter } from 'node:events';
+import { randomInt } from 'node:crypto';
+import { bootstrapEntries } from '../core/bootstrap.js';
+import type { RaftConfig } from '../core/config.js';
+import { Xoshiro128, type Prng } from '../core/prng.js';
+import { RawNode, type Ready, type Status } from '../core/raw-node.js';
+import type { ConfChangeItem, Message, NodeId, Role } from '../core/types.js';
+import {
+  NotLeaderError,
+  ProposalLostError,
+  RaftError,
+  ReadIndexError,
+  StoppedError,
+  LeadershipTransferError,
+} from '../errors.js';
+import type { DurableStorage } from '../storage/durable-storage.js';
+import type { StateMachine } from './state-machine.js';
+import type { Transport } from './transport.js';
+
+export interface RaftNodeOptions<R = unknown> {
+  /** This node's id. */
+  readonly id: NodeId;
+  readonly storage: DurableStorage;
+  readonly transport: Transport;
+  readonly stateMachine: StateMachine<R>;
+  /**
+   * Initial voters of a new cluster (including this node). Used only when the storage is empty;
+   * a node started without it waits to be added by the leader.
+   */
+  readonly bootstrap?: readonly NodeId[];
+  /** Milliseconds per logical tick. Default 100 (with electionTick 10: a 1-2 s election timeout). */
+  readonly tickMs?: number;
+  /** Core settings (see RaftConfig); id, prng and applied are filled in. */
+  readonly raft?: Omit<Partial<RaftConfig>, 'id' | 'prng' | 'applied' | 'injectBug'>;
+  /** Take a snapshot after this many applied entries. Default 8192. */
+  readonly snapshotThreshold?: number;
+  /** Entries kept in the log behind a snapshot for slow followers. Default 10240. */
+  readonly trailingLogs?: number;
+  /** fsync each Ready that needs it. Default true; false only for tests and -dev mode. */
+  readonly sync?: boolean;
+  /** ReadIndex requests fail after this many ms. Default 5000. */
+  readonly readTimeoutMs?: number;
+  /** Randomness for election timeouts. Default: seeded from node:crypto. */
+  readonly prng?: Prng;
+}
+
+export interface LeaderChange {
+  readonly leader: NodeId;
+  readonly term: number;
+  readonly role: Role;
+}
+
+export interface ProposeResult<R> {
+  readonly index: number;
+  readonly result: R;
+}
+
+export interface RaftNodeEvents {
+  leaderChange: [LeaderChange];
+  /** Emitted after a snapshot is taken or installed. */
+  snapshot: [{ readonly index: number; readonly term: number; readonly installed: boolean }];
+  /** A storage or state machine failure stopped the node. */
+  error: [Error];
+}
+
+interface Pending<R> {
+  readonly term: number;
+  readonly resolve: (r: ProposeResult<R>) => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface QueuedProposal<R> {
+  readonly data: Uint8Array;
+  readonly resolve: (r: ProposeResult<R>) => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface PendingRead {
+  readonly resolve: (index: number) => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: NodeJS.Timeout;
+  index: number;
+}
+
+
+/**
+ * The driver: binds the pure core to a DurableStorage, a Transport, real timers and the
+ * application's StateMachine. One Ready at a time: persist (one synced batch), send, apply,
+ * advance. Proposals arriving while a batch is being written join the next one (group commit).
+ */
+export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
+  readonly id: NodeId;
+  readonly #raw: RawNode;
+  readonly #storage: DurableStorage;
+  readonly #transport: Transport;
+  readonly #sm: StateMachine<R>;
+  readonly #tickMs: number;
+  readonly #snapshotThreshold: number;
+  readonly #trailingLogs: number;
+  readonly #sync: boolean;
+  readonly #readTimeoutMs: number;
+  #ticker: NodeJS.Timeout | undefined;
+  #scheduled = false;
+  #busy = false;
+  #stopped = false;
+  #applied: number;
+  #queue: QueuedProposal<R>[] = [];
+  readonly #pending = new Map<number, Pending<R>>();
+  readonly #reads = new Map<string, PendingRead>();
+  #readWaits: PendingRead[] = [];
+  #readSeq = 0;
+  #role: Role = 'follower';
+  #lead: NodeId = '';
+  #transferWaiters: { target: NodeId; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  /** Counters for status and benchmarks. */
+  readonly metrics = { readies: 0, syncedReadies: 0, entriesPersisted: 0, applied: 0, snapshotsTaken: 0, snapshotsInstalled: 0 };
+
+  private constructor(opts: RaftNodeOptions<R>, raw: RawNode, applied: number) {
+    super();
+    this.id = opts.id;
+    this.#raw = raw;
+    this.#storage = opts.storage;
+    this.#transport = opts.transport;
+    this.#sm = opts.stateMachine;
+    this.#tickMs = opts.tickMs ?? 100;
+    this.#snapshotThreshold = opts.snapshotThreshold ?? 8192;
+    this.#trailingLogs = opts.trailingLogs ?? 10240;
+    this.#sync = opts.sync ?? true;
+    this.#readTimeoutMs = opts.readTimeoutMs ?? 5000;
+    this.#applied = applied;
+  }
+
+  /** Open a node over its storage (bootstrapping a new cluster if asked) and start its timers. */
+  static async start<R>(opts: RaftNodeOptions<R>): Promise<RaftNode<R>> {
+    const storage = opts.storage;
+    const empty = storage.lastIndex() === 0 && storage.snapshot().meta.index === 0 && storage.initialState().hardState.term === 0;
+    if (empty && opts.bootstrap && opts.bootstrap.length > 0) {
+      const b = bootstrapEntries(opts.bootstrap);
+      await storage.save({ entries: b.entries, hardState: b.hardState, snapshot: undefined }, opts.sync ?? true);
+    }
+    const snap = storage.snapshot();
+    if (snap.meta.index > 0) opts.stateMachine.restore(snap.data, { index: snap.meta.index, term: snap.meta.term });
+    const raw = new RawNode(
+      {
+        ...opts.raft,
+        id: opts.id,
+        prng: opts.prng ?? new Xoshiro128(randomInt(2 ** 32)),
+        applied: snap.meta.index,
+      },
+      storage,
+    );
+    const node = new RaftNode<R>(opts, raw, snap.meta.index);
+    await opts.transport.start({
+      onMessage: (m) => node.#onMessage(m),
+      onUnreachable: (id) => {
+        if (node.#stopped) return;
+        node.#raw.reportUnreachable(id);
+        node.#schedule();
+      },
+      onSnapshotStatus: (id, ok) => {
+        if (node.#stopped) return;
+        node.#raw.reportSnapshot(id, ok);
+        node.#schedule();
+      },
+    });
+    node.#ticker = setInterval(() => {
+      node.#raw.tick();
+      node.#schedule();
+    }, node.#tickMs);
+    node.#schedule();
+    return node;
+  }
+
+  // ---- public API ------------------------------------------------------------------------
+
+  /** Replicate `data`; resolves once this node's state machine applied it, with apply's result. */
+  propose(data: Uint8Array): Promise<ProposeResult<R>> {
+    if (this.#stopped) return Promise.reject(new StoppedError());
+    if (this.#raw.raft.role !== 'leader') return Promise.reject(new NotLeaderError(this.#raw.raft.lead));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ data, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /**
+   * A linearizable read point: resolves with an index once this node applied at least that far;
+   * reading the state machine then observes every write acknowledged before the call.
+   */
+  readIndex(): Promise<number> {
+    if (this.#stopped) return Promise.reject(new StoppedError());
+    const ctx = `${this.id}:${++this.#readSeq}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#reads.delete(ctx);
+        this.#readWaits = this.#readWaits.filter((w) => w !== pr);
+        reject(new ReadIndexError('timed out'));
+      }, this.#readTimeoutMs);
+      const pr: PendingRead = { resolve, reject, timer, index: -1 };
+      this.#reads.set(ctx, pr);
+      try {
+        this.#raw.readIndex(ctx);
+      } catch (err) {
+        clearTimeout(timer);
+        this.#reads.delete(ctx);
+        reject(err as Error);
+        return;
+      }
+      this.#schedule();
+    });
+  }
+
+  /** Hand leadership to `target`; resolves when it is leader, rejects after an election timeout. */
+  transferLeadership(target: NodeId): Promise<void> {
+    if (this.#stopped) return Promise.reject(new StoppedError());
+    try {
+      this.#raw.transferLeader(target);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    this.#schedule();
+    if (target === this.id) return Promise.resolve();
+    const electionMs = (this.#raw.raft.cfg.electionTick * 2 + 2) * this.#tickMs;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#transferWaiters = this.#transferWaiters.filter((w) => w.timer !== timer);
+        reject(new LeadershipTransferError(`${target} did not become leader in time`));
+      }, electionMs);
+      this.#transferWaiters.push({ target, resolve, reject, timer });
+    });
+  }
+
+  addVoter(id: NodeId): Promise<{ index: number }> {
+    return this.#confChange({ type: 'addVoter', nodeId: id });
+  }
+
+  /** Add a non-voting member; promote it with addVoter once it caught up. */
+  addLearner(id: NodeId): Promise<{ index: number }> {
+    return this.#confChange({ type: 'addLearner', nodeId: id });
+  }
+
+  removeServer(id: NodeId): Promise<{ index: number }> {
+    return this.#confChange({ type: 'removeNode', nodeId: id });
+  }
+
+  #confChange(change: ConfChangeItem): Promise<{ index: number }> {
+    if (this.#stopped) return Promise.reject(new StoppedError());
+    let r: { index: number; term: number };
+    try {
+      r = this.#raw.proposeConfChange({ changes: [change] });
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    this.#schedule();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(r.index, { term: r.term, resolve: ({ index }) => resolve({ index }), reject });
+    });
+  }
+
+  get leader(): NodeId {
+    return this.#raw.raft.lead;
+  }
+
+  get term(): number {
+    return this.#raw.raft.term;
+  }
+
+  isLeader(): boolean {
+    return this.#raw.raft.role === 'leader';
+  }
+
+  /** Term, leader, commit and applied indexes, configuration and (on the leader) per-peer progress. */
+  status(): Status {
+    return { ...this.#raw.status(), applied: this.#applied };
+  }
+
+  /** Stop timers and the transport, wait for the write in progress, close the storage. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#ticker) clearInterval(this.#ticker);
+    const err = new StoppedError();
+    for (const q of this.#queue) q.reject(err);
+    this.#queue = [];
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+    this.#failReads(err);
+    for (const w of this.#transferWaiters) (clearTimeout(w.timer), w.reject(err));
+    this.#transferWaiters = [];
+    await this.#transport.close();
+    while (this.#busy) await new Promise((r) => setTimeout(r, 5));
+    await this.#storage.close();
+  }
+
+  // ---- the loop --------------------------------------------------------------------------
+
+  #onMessage(m: Message): void {
+    if (this.#stopped) return;
+    try {
+      this.#raw.step(m);
+    } catch (err) {
+      if (!(err instanceof RaftError) || err.code !== 'RAFT_STEP_LOCAL_MESSAGE') throw err;
+    }
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#busy || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#process().catch((err: unknown) => this.#fail(err as Error));
+    });
+  }
+
+  #fail(err: Error): void {
+    this.emit('error', err);
+    void this.stop();
+  }
+
+  #flushProposals(): void {
+    if (this.#queue.length === 0) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    let r: { index: number; term: number };
+    try {
+      r = this.#raw.propose(batch.map((q) => q.data));
+    } catch (err) {
+      for (const q of batch) q.reject(err as Error);
+      return;
+    }
+    batch.forEach((q, i) => this.#pending.set(r.index + i, { term: r.term, resolve: q.resolve, reject: q.reject }));
+  }
+
+  async #process(): Promise<void> {
+    if (this.#busy || this.#stopped) return;
+    this.#flushProposals();
+    if (!this.#raw.hasReady()) return;
+    this.#busy = true;
+    try {
+      const rd = this.#raw.ready();
+      this.metrics.readies++;
+      if (rd.entries.length > 0 || rd.hardState || rd.snapshot) {
+        const sync = this.#sync && (rd.mustSync || rd.snapshot !== undefined);
+        await this.#storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, sync);
+        if (sync) this.metrics.syncedReadies++;
+        this.metrics.entriesPersisted += rd.entries.length;
+      }
+      if (this.#stopped) return;
+      for (const m of rd.messages) this.#transport.send(m);
+      this.#apply(rd);
+      this.#raw.advance(rd);
+      if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
+      await this.#maybeSnapshot();
+    } finally {
+      this.#busy = false;
+    }
+    this.#schedule();
+  }
+
+  #apply(rd: Ready): void {
+    if (rd.snapshot) {
+      const m = rd.snapshot.meta;
+      this.#sm.restore(rd.snapshot.data, { index: m.index, term: m.term });
+      this.#applied = m.index;
+      this.metrics.snapshotsInstalled++;
+      for (const [idx, p] of this.#pending) {
+        if (idx <= m.index) {
+          this.#pending.delete(idx);
+          p.reject(new RaftError('RAFT_PROPOSAL_UNKNOWN', `outcome of entry ${idx} unknown: replaced by a snapshot`));
+        }
+      }
+      this.emit('snapshot', { index: m.index, term: m.term, installed: true });
+    }
+    for (const e of rd.committedEntries) {
+      let result: unknown;
+      if (e.type === 'normal' && e.data.byteLength > 0) result = this.#sm.apply({ index: e.index, term: e.term, data: e.data });
+      this.#applied = e.index;
+      this.metrics.applied++;
+      const p = this.#pending.get(e.index);
+      if (!p) continue;
+      this.#pending.delete(e.index);
+      if (p.term === e.term) p.resolve({ index: e.index, result: result as R });
+      else p.reject(new ProposalLostError(e.index));
+    }
+    for (const rs of rd.readStates) {
+      const pr = this.#reads.get(rs.context);
+      if (!pr) continue;
+      this.#reads.delete(rs.context);
+      pr.index = rs.index;
+      this.#readWaits.push(pr);
+    }
+    if (this.#readWaits.length > 0) {
+      const done = this.#readWaits.filter((w) => w.index <= this.#applied);
+      this.#readWaits = this.#readWaits.filter((w) => w.index > this.#applied);
+      for (const w of done) (clearTimeout(w.timer), w.resolve(w.index));
+    }
+  }
+
+  #onSoftState(lead: NodeId, role: Role): void {
+    const changed = lead !== this.#lead || role !== this.#role;
+    const lostLeadership = this.#role === 'leader' && role !== 'leader';
+    this.#lead = lead;
+    this.#role = role;
+    if (!changed) return;
+    if (lostLeadership) this.#failReads(new ReadIndexError('leadership lost'));
+    for (const w of this.#transferWaiters.filter((x) => x.target === lead)) {
+      clearTimeout(w.timer);
+      w.resolve();
+    }
+    this.#transferWaiters = this.#transferWaiters.filter((x) => x.target !== lead);
+    this.emit('leaderChange', { leader: lead, term: this.#raw.raft.term, role });
+  }
+
+  #failReads(err: Error): void {
+    for (const r of [...this.#reads.values(), ...this.#readWaits]) {
+      clearTimeout(r.timer);
+      r.reject(err);
+    }
+    this.#reads.clear();
+    this.#readWaits = [];
+  }
+
+  async #maybeSnapshot(): Promise<void> {
+    const snapIndex = this.#storage.snapshot().meta.index;
+    if (this.#applied - snapIndex < this.#snapshotThreshold) return;
+    const data = this.#sm.snapshot();
+    const compactTo = Math.max(0, this.#applied - this.#trailingLogs);
+    const snap = await this.#storage.saveSnapshot(this.#applied, this.#raw.confState(), data, compactTo);
+    this.metrics.snapshotsTaken++;
+    this.emit('snapshot', { index: snap.meta.index, term: snap.meta.term, installed: false });
+  }
+}
+

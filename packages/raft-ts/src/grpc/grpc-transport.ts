@@ -1,0 +1,316 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { TransportHandler, Transport } from '../driver/transport.js';
+import type { Message, NodeId } from '../core/types.js';
+import { raftDescriptor } from '../gen/raft-descriptor.js';
+import type { ProtoGrpcType } from '../gen/raft.js';
+import type { RaftClient } from '../gen/concord/raft/v1/Raft.js';
+import type { Batch, Batch__Output } from '../gen/concord/raft/v1/Batch.js';
+import type { Message as PbMessage } from '../gen/concord/raft/v1/Message.js';
+import type { SnapshotChunk, SnapshotChunk__Output } from '../gen/concord/raft/v1/SnapshotChunk.js';
+import type { SnapshotAck } from '../gen/concord/raft/v1/SnapshotAck.js';
+import type { StreamAck } from '../gen/concord/raft/v1/StreamAck.js';
+import { fromPb, metaFromPb, metaToPb, toPb } from './codec.js';
+
+/** Options identical to the generator's (`scripts/gen-proto.mjs`). */
+const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+let cachedProto: ProtoGrpcType | undefined;
+function loadProto(): ProtoGrpcType {
+  cachedProto ??= grpc.loadPackageDefinition(
+    protoLoader.fromJSON(raftDescriptor as unknown as Parameters<typeof protoLoader.fromJSON>[0], LOADER_OPTIONS),
+  ) as unknown as ProtoGrpcType;
+  return cachedProto;
+}
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_send_message_length': -1,
+  'grpc.max_receive_message_length': -1,
+  'grpc.initial_reconnect_backoff_ms': 50,
+  'grpc.max_reconnect_backoff_ms': 2000,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+};
+
+export interface GrpcTransportOptions {
+  readonly id: NodeId;
+  /** Address to listen on, e.g. `127.0.0.1:0` (port 0 picks a free port). */
+  readonly listen: string;
+  /** Peer id → `host:port`. More can be added with setPeer(). */
+  readonly peers?: Readonly<Record<NodeId, string>>;
+  /** Snapshot chunk size in bytes. Default 1 MiB. */
+  readonly snapshotChunkBytes?: number;
+  /** Bytes buffered on one stream before further messages are dropped. Default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Reconnect backoff after a stream fails: initial and maximum delay in ms. Defaults 50 and 2000. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+type Lane = 'control' | 'append';
+
+class OutStream {
+  call: grpc.ClientWritableStream<Batch> | undefined;
+  queue: PbMessage[] = [];
+  scheduled = false;
+  failures = 0;
+  retryAt = 0;
+  reported = false;
+}
+
+class Peer {
+  readonly id: NodeId;
+  address: string;
+  client: RaftClient | undefined;
+  readonly lanes: Record<Lane, OutStream> = { control: new OutStream(), append: new OutStream() };
+
+  constructor(id: NodeId, address: string) {
+    this.id = id;
+    this.address = address;
+  }
+}
+
+function laneOf(m: Message): Lane {
+  return m.type === 'app' || m.type === 'appResp' ? 'append' : 'control';
+}
+
+/**
+ * Raft transport over gRPC. Each node opens, per peer and over one HTTP/2 connection, two
+ * long-lived client streams: `control` (heartbeats, votes, reads, TimeoutNow) and `append`
+ * (appends and their acknowledgements), so heartbeats never queue behind appends. Snapshots go on
+ * their own InstallSnapshot call in chunks. Messages queued in one event-loop turn are written as
+ * one Batch. A failed stream is reopened with exponential backoff; messages sent meanwhile are
+ * dropped (Raft retransmits) and the peer is reported unreachable.
+ */
+export class GrpcTransport implements Transport {
+  readonly id: NodeId;
+  readonly #opts: GrpcTransportOptions;
+  readonly #peers = new Map<NodeId, Peer>();
+  #server: grpc.Server | undefined;
+  #handler: TransportHandler | undefined;
+  #port = 0;
+  #closed = false;
+  readonly #inbound = new Set<grpc.ServerReadableStream<Batch__Output, StreamAck> | grpc.ServerReadableStream<SnapshotChunk__Output, SnapshotAck>>();
+
+  constructor(opts: GrpcTransportOptions) {
+    this.id = opts.id;
+    this.#opts = opts;
+    for (const [id, addr] of Object.entries(opts.peers ?? {})) if (id !== opts.id) this.setPeer(id, addr);
+  }
+
+  /** The bound `host:port` (after start). */
+  get address(): string {
+    const host = this.#opts.listen.slice(0, this.#opts.listen.lastIndexOf(':'));
+    return `${host}:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  setPeer(id: NodeId, address: string): void {
+    const p = this.#peers.get(id);
+    if (p && p.address === address) return;
+    if (p) this.removePeer(id);
+    this.#peers.set(id, new Peer(id, address));
+  }
+
+  removePeer(id: NodeId): void {
+    const p = this.#peers.get(id);
+    if (!p) return;
+    this.#peers.delete(id);
+    for (const lane of Object.values(p.lanes)) lane.call?.end();
+    p.client?.close();
+  }
+
+  async start(handler: TransportHandler): Promise<void> {
+    this.#handler = handler;
+    const proto = loadProto();
+    const server = new grpc.Server(CHANNEL_OPTIONS);
+    server.addService(proto.concord.raft.v1.Raft.service, {
+      Stream: (call: grpc.ServerReadableStream<Batch__Output, StreamAck>, cb: grpc.sendUnaryData<StreamAck>) => {
+        this.#inbound.add(call);
+        call.on('data', (b: Batch__Output) => {
+          for (const pm of b.messages) {
+            let m: Message;
+            try {
+              m = fromPb(pm);
+            } catch {
+              continue;
+            }
+            this.#peerAlive(m.from);
+            handler.onMessage(m);
+          }
+        });
+        call.on('end', () => {
+          this.#inbound.delete(call);
+          cb(null, {});
+        });
+        call.on('error', () => this.#inbound.delete(call));
+      },
+      InstallSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk__Output, SnapshotAck>, cb: grpc.sendUnaryData<SnapshotAck>) => {
+        this.#inbound.add(call);
+        let first: SnapshotChunk__Output | undefined;
+        const parts: Uint8Array[] = [];
+        call.on('data', (c: SnapshotChunk__Output) => {
+          first ??= c;
+          if (c.data.byteLength > 0) parts.push(c.data);
+        });
+        call.on('end', () => {
+          this.#inbound.delete(call);
+          if (!first?.header || !first.meta) {
+            cb(null, { ok: false });
+            return;
+          }
+          try {
+            const data = concat(parts);
+            const m = fromPb(first.header, { meta: metaFromPb(first.meta), data });
+            handler.onMessage(m);
+            cb(null, { ok: true });
+          } catch {
+            cb(null, { ok: false });
+          }
+        });
+        call.on('error', () => this.#inbound.delete(call));
+      },
+    });
+    this.#port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(this.#opts.listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    });
+    this.#server = server;
+  }
+
+  send(m: Message): void {
+    if (this.#closed) return;
+    const peer = this.#peers.get(m.to);
+    if (!peer) return;
+    if (m.type === 'snap') {
+      void this.#sendSnapshot(peer, m);
+      return;
+    }
+    const lane = peer.lanes[laneOf(m)];
+    lane.queue.push(toPb(m));
+    if (!lane.scheduled) {
+      lane.scheduled = true;
+      setImmediate(() => this.#flush(peer, lane));
+    }
+  }
+
+  #client(peer: Peer): RaftClient {
+    if (!peer.client) {
+      const Ctor = loadProto().concord.raft.v1.Raft;
+      peer.client = new Ctor(peer.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    }
+    return peer.client;
+  }
+
+  #peerAlive(id: NodeId): void {
+    const p = this.#peers.get(id);
+    if (!p) return;
+    for (const lane of Object.values(p.lanes)) {
+      if (lane.call === undefined && lane.failures > 0) lane.retryAt = 0;
+    }
+  }
+
+  #flush(peer: Peer, lane: OutStream): void {
+    lane.scheduled = false;
+    if (this.#closed || lane.queue.length === 0 || this.#peers.get(peer.id) !== peer) return;
+    const messages = lane.queue;
+    lane.queue = [];
+    if (!lane.call) {
+      if (performance.now() < lane.retryAt) {
+        this.#dropped(peer, lane);
+        return;
+      }
+      const call = this.#client(peer).Stream((err) => {
+        if (lane.call === call) lane.call = undefined;
+        if (err && !this.#closed) {
+          lane.failures++;
+          const backoff = Math.min(this.#opts.backoffMaxMs ?? 2000, (this.#opts.backoffInitialMs ?? 50) * 2 ** Math.min(lane.failures - 1, 10));
+          lane.retryAt = performance.now() + backoff * (0.5 + Math.random() / 2);
+          this.#handler?.onUnreachable(peer.id);
+        }
+      });
+      lane.call = call;
+      lane.reported = false;
+    }
+    const call = lane.call;
+    if (call.writableLength > (this.#opts.maxBufferedBytes ?? 64 * 1024 * 1024)) {
+      this.#dropped(peer, lane);
+      return;
+    }
+    call.write({ messages }, () => {
+      // Written to the connection: the peer is reachable again.
+      lane.failures = 0;
+    });
+  }
+
+  #dropped(peer: Peer, lane: OutStream): void {
+    if (lane.reported) return;
+    lane.reported = true;
+    this.#handler?.onUnreachable(peer.id);
+  }
+
+  async #sendSnapshot(peer: Peer, m: Message): Promise<void> {
+    const snap = m.snapshot;
+    if (!snap) return;
+    const chunkBytes = this.#opts.snapshotChunkBytes ?? 1024 * 1024;
+    let settled = false;
+    const report = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      this.#handler?.onSnapshotStatus(peer.id, ok);
+    };
+    try {
+      const call = this.#client(peer).InstallSnapshot((err, ack) => report(!err && ack?.ok === true));
+      call.on('error', () => report(false));
+      const header = toPb({ ...m, snapshot: undefined });
+      const n = Math.max(1, Math.ceil(snap.data.byteLength / chunkBytes));
+      for (let i = 0; i < n; i++) {
+        const chunk: SnapshotChunk = {
+          data: snap.data.subarray(i * chunkBytes, (i + 1) * chunkBytes),
+          last: i === n - 1,
+          ...(i === 0 ? { header, meta: metaToPb(snap) } : {}),
+        };
+        if (!call.write(chunk)) await new Promise<void>((resolve) => call.once('drain', resolve));
+        if (settled) return;
+      }
+      call.end();
+    } catch {
+      report(false);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#peers.keys()]) this.removePeer(id);
+    for (const call of this.#inbound) call.destroy();
+    this.#inbound.clear();
+    const server = this.#server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 500);
+      server.tryShutdown(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}

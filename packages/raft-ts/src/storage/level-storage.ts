@@ -1,0 +1,202 @@
+import { Level } from 'level';
+import type { InitialState } from '../core/storage.js';
+import type { ConfState, Entry, HardState, Snapshot } from '../core/types.js';
+import { EMPTY_HARD_STATE } from '../core/types.js';
+import type { DurableStorage, PersistBatch } from './durable-storage.js';
+import { decodeEntry, encodeEntry, indexKey, keyIndex } from './entry-codec.js';
+import { MemoryStorage } from './memory-storage.js';
+
+const CHUNK = 1024 * 1024;
+
+interface SnapshotRecord {
+  index: number;
+  term: number;
+  conf: ConfState;
+  chunks: number;
+}
+
+interface CompactRecord {
+  index: number;
+  term: number;
+}
+
+type Sub<K, V> = ReturnType<Level<string, string>['sublevel']> & {
+  get(key: K): Promise<V | undefined>;
+};
+
+/**
+ * Durable Raft storage on `level` (LevelDB). The unsnapshotted log is mirrored in a MemoryStorage
+ * for the core's synchronous reads; `level` is the write-behind:
+ * - sublevel `log`: 8-byte big-endian index → term, type, data;
+ * - sublevel `meta`: hard state, snapshot metadata, compaction point (JSON);
+ * - sublevel `snap`: snapshot data in chunks of at most 1 MiB.
+ * Each save() is one atomic batch (group commit: one fsync per Ready). A truncated suffix is
+ * deleted key by key inside that batch (`clear()` is not atomic). Compaction first records the new
+ * compaction point atomically, then clears the prefix in the background; keys below the point are
+ * ignored at startup.
+ */
+export class LevelStorage implements DurableStorage {
+  readonly #db: Level<string, string>;
+  readonly #log: Sub<Uint8Array, Uint8Array>;
+  readonly #meta: Sub<string, unknown>;
+  readonly #snap: Sub<string, Uint8Array>;
+  #mem: MemoryStorage;
+  #snapChunks = 0;
+  #chain: Promise<unknown> = Promise.resolve();
+  #background = new Set<Promise<unknown>>();
+  /** fsyncs issued (synced batches), for benchmarks. */
+  syncs = 0;
+  entriesWritten = 0;
+
+  private constructor(db: Level<string, string>) {
+    this.#db = db;
+    this.#log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' }) as unknown as Sub<Uint8Array, Uint8Array>;
+    this.#meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }) as unknown as Sub<string, unknown>;
+    this.#snap = db.sublevel<string, Uint8Array>('snap', { valueEncoding: 'view' }) as unknown as Sub<string, Uint8Array>;
+    this.#mem = new MemoryStorage();
+  }
+
+  /** Open (or create) the database at `path` and load the log into memory. */
+  static async open(path: string): Promise<LevelStorage> {
+    const db = new Level<string, string>(path);
+    await db.open();
+    const s = new LevelStorage(db);
+    await s.#load();
+    return s;
+  }
+
+  async #load(): Promise<void> {
+    const meta = this.#meta as unknown as Level<string, unknown>;
+    const hardState = ((await meta.get('hardState')) as HardState | undefined) ?? EMPTY_HARD_STATE;
+    const snapRec = (await meta.get('snapshot')) as SnapshotRecord | undefined;
+    const compact = ((await meta.get('compact')) as CompactRecord | undefined) ?? { index: 0, term: 0 };
+    let snapshot: Snapshot | undefined;
+    if (snapRec) {
+      const parts: Uint8Array[] = [];
+      const snap = this.#snap as unknown as Level<string, Uint8Array>;
+      for (let i = 0; i < snapRec.chunks; i++) parts.push((await snap.get(chunkKey(i)))!);
+      snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data: concat(parts) };
+      this.#snapChunks = snapRec.chunks;
+    }
+    const entries: Entry[] = [];
+    const log = this.#log as unknown as Level<Uint8Array, Uint8Array>;
+    for await (const [k, v] of log.iterator({ gt: indexKey(compact.index) })) {
+      const index = keyIndex(k);
+      if (index !== compact.index + entries.length + 1) break;
+      entries.push(decodeEntry(index, v));
+    }
+    this.#mem = MemoryStorage.restore({ hardState, snapshot, compactIndex: compact.index, compactTerm: compact.term, entries });
+  }
+
+  // ---- Storage (synchronous, from the mirror) -------------------------------------------
+
+  initialState(): InitialState {
+    return this.#mem.initialState();
+  }
+  entries(lo: number, hi: number, maxBytes: number): Entry[] {
+    return this.#mem.entries(lo, hi, maxBytes);
+  }
+  term(index: number): number {
+    return this.#mem.term(index);
+  }
+  firstIndex(): number {
+    return this.#mem.firstIndex();
+  }
+  lastIndex(): number {
+    return this.#mem.lastIndex();
+  }
+  snapshot(): Snapshot {
+    return this.#mem.snapshot();
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.#chain.then(fn, fn);
+    this.#chain = p.catch(() => undefined);
+    return p;
+  }
+
+  save(batch: PersistBatch, sync: boolean): Promise<void> {
+    return this.#serial(async () => {
+      const b = this.#db.batch();
+      const log = { sublevel: this.#log } as never;
+      const meta = { sublevel: this.#meta } as never;
+      let last = this.#mem.lastIndex();
+      let first = this.#mem.firstIndex();
+      if (batch.snapshot) {
+        // The received snapshot replaces the whole log.
+        for (let i = first; i <= last; i++) b.del(indexKey(i) as never, log);
+        this.#putSnapshot(b, batch.snapshot);
+        b.put('compact', { index: batch.snapshot.meta.index, term: batch.snapshot.meta.term } as never, meta);
+        first = batch.snapshot.meta.index + 1;
+        last = batch.snapshot.meta.index;
+      }
+      if (batch.entries.length > 0) {
+        const newLast = batch.entries[batch.entries.length - 1]!.index;
+        for (let i = Math.max(newLast + 1, first); i <= last; i++) b.del(indexKey(i) as never, log);
+        for (const e of batch.entries) b.put(indexKey(e.index) as never, encodeEntry(e) as never, log);
+      }
+      if (batch.hardState) b.put('hardState', batch.hardState as never, meta);
+      await b.write({ sync });
+      if (sync) this.syncs++;
+      this.entriesWritten += batch.entries.length;
+      this.#mem.saveSync(batch);
+    });
+  }
+
+  #putSnapshot(b: ReturnType<Level<string, string>['batch']>, snap: Snapshot): void {
+    const chunks = Math.max(1, Math.ceil(snap.data.byteLength / CHUNK));
+    const snapOpt = { sublevel: this.#snap } as never;
+    for (let i = 0; i < chunks; i++) b.put(chunkKey(i), snap.data.subarray(i * CHUNK, (i + 1) * CHUNK) as never, snapOpt);
+    for (let i = chunks; i < this.#snapChunks; i++) b.del(chunkKey(i), snapOpt);
+    this.#snapChunks = chunks;
+    const rec: SnapshotRecord = { index: snap.meta.index, term: snap.meta.term, conf: snap.meta.conf, chunks };
+    b.put('snapshot', rec as never, { sublevel: this.#meta } as never);
+  }
+
+  saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
+    return this.#serial(async () => {
+      const snap: Snapshot = { meta: { index, term: this.#mem.term(index), conf }, data };
+      const b = this.#db.batch();
+      this.#putSnapshot(b, snap);
+      const to = Math.max(compactTo, this.#mem.firstIndex() - 1);
+      if (to >= this.#mem.firstIndex()) {
+        b.put('compact', { index: to, term: this.#mem.term(to) } as never, { sublevel: this.#meta } as never);
+      }
+      await b.write({ sync: true });
+      this.syncs++;
+      const out = this.#mem.createSnapshot(index, conf, data);
+      this.#mem.compact(to);
+      // Lazy prefix compaction: keys below the compaction point are already ignored.
+      const log = this.#log as unknown as Level<Uint8Array, Uint8Array>;
+      const p = log.clear({ lt: indexKey(to + 1) }).catch(() => undefined);
+      this.#background.add(p);
+      void p.finally(() => this.#background.delete(p));
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#chain;
+    await Promise.all([...this.#background]);
+    await this.#db.close();
+  }
+}
+
+function chunkKey(i: number): string {
+  return `data-${String(i).padStart(8, '0')}`;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+import type { AppliedEntry, StateMachine } from '../src/index.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A tiny key-value state machine for driver tests: commands are `key=value`. */
+export class KvMachine implements StateMachine<number> {
+  map = new Map<string, string>();
+  appliedIndex = 0;
+
+  apply(e: AppliedEntry): number {
+    const [k, v] = dec.decode(e.data).split('=');
+    this.map.set(k!, v ?? '');
+    this.appliedIndex = e.index;
+    return this.map.size;
+  }
+
+  snapshot(): Uint8Array {
+    return enc.encode(JSON.stringify([...this.map]));
+  }
+
+  restore(data: Uint8Array, meta: { index: number }): void {
+    this.map = new Map(JSON.parse(dec.decode(data)) as [string, string][]);
+    this.appliedIndex = meta.index;
+  }
+}
+
+export const cmd = (s: string): Uint8Array => enc.encode(s);
+
+export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

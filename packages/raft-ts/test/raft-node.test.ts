@@ -1,0 +1,118 @@
+import test from 'ava';
+import { MemoryNetwork, MemoryStorage, RaftNode, type LeaderChange } from '../src/index.js';
+import { KvMachine, cmd, waitFor } from './_kv-machine.js';
+
+interface Member {
+  node: RaftNode<number>;
+  sm: KvMachine;
+}
+
+async function cluster(t: { teardown(fn: () => Promise<void>): void }, ids: string[], net = new MemoryNetwork()): Promise<Map<string, Member>> {
+  const out = new Map<string, Member>();
+  for (const id of ids) {
+    const sm = new KvMachine();
+    const node = await RaftNode.start({
+      id,
+      storage: new MemoryStorage(),
+      transport: net.transport(id),
+      stateMachine: sm,
+      bootstrap: ids,
+      tickMs: 10,
+      snapshotThreshold: 50,
+      trailingLogs: 5,
+    });
+    out.set(id, { node, sm });
+    t.teardown(() => node.stop());
+  }
+  return out;
+}
+
+async function leaderOf(c: Map<string, Member>): Promise<Member> {
+  let leader: Member | undefined;
+  await waitFor(() => (leader = [...c.values()].find((m) => m.node.isLeader())) !== undefined, 5000, 'a leader');
+  return leader!;
+}
+
+test('a proposal resolves with its index and the state machine result on the leader', async (t) => {
+  const c = await cluster(t, ['a', 'b', 'c']);
+  const leader = await leaderOf(c);
+  const r1 = await leader.node.propose(cmd('x=1'));
+  const r2 = await leader.node.propose(cmd('y=2'));
+  t.is(r2.index, r1.index + 1);
+  t.is(r1.result, 1);
+  t.is(r2.result, 2);
+  await waitFor(() => [...c.values()].every((m) => m.sm.map.get('y') === '2'), 2000, 'replication');
+});
+
+test('proposals on a follower are rejected with a leader hint', async (t) => {
+  const c = await cluster(t, ['a', 'b', 'c']);
+  const leader = await leaderOf(c);
+  const follower = [...c.values()].find((m) => m !== leader)!;
+  await waitFor(() => follower.node.leader === leader.node.id, 2000, 'follower to know the leader');
+  const err = await t.throwsAsync(follower.node.propose(cmd('x=1')));
+  t.is((err as { code?: string }).code, 'RAFT_NOT_LEADER');
+  t.is((err as { leaderHint?: string }).leaderHint, leader.node.id);
+});
+
+test('concurrent proposals are batched and all applied in order', async (t) => {
+  const c = await cluster(t, ['a', 'b', 'c']);
+  const leader = await leaderOf(c);
+  const results = await Promise.all(Array.from({ length: 300 }, (_, i) => leader.node.propose(cmd(`k${i}=${i}`))));
+  const indexes = results.map((r) => r.index);
+  t.deepEqual(indexes, [...indexes].sort((a, b) => a - b));
+  t.is(new Set(indexes).size, 300);
+  t.true(leader.node.metrics.readies < 300, `readies ${leader.node.metrics.readies}`);
+});
+
+test('readIndex on a follower returns a point that includes every acknowledged write', async (t) => {
+  const c = await cluster(t, ['a', 'b', 'c']);
+  const leader = await leaderOf(c);
+  const { index } = await leader.node.propose(cmd('r=fresh'));
+  const follower = [...c.values()].find((m) => m !== leader)!;
+  await waitFor(() => follower.node.leader !== '', 2000, 'follower to know the leader');
+  const ri = await follower.node.readIndex();
+  t.true(ri >= index);
+  t.is(follower.sm.map.get('r'), 'fresh');
+});
+
+test('leadership transfer hands over to the chosen voter and emits leaderChange', async (t) => {
+  const c = await cluster(t, ['a', 'b', 'c']);
+  const leader = await leaderOf(c);
+  await leader.node.propose(cmd('t=1'));
+  const target = [...c.keys()].find((id) => id !== leader.node.id)!;
+  const events: LeaderChange[] = [];
+  c.get(target)!.node.on('leaderChange', (e) => events.push(e));
+  await leader.node.transferLeadership(target);
+  t.true(c.get(target)!.node.isLeader());
+  t.true(events.some((e) => e.leader === target && e.role === 'leader'));
+});
+
+test('a learner is added, caught up by snapshot, promoted, and a voter is removed', async (t) => {
+  const net = new MemoryNetwork();
+  const c = await cluster(t, ['a', 'b', 'c'], net);
+  const leader = await leaderOf(c);
+  for (let i = 0; i < 120; i++) await leader.node.propose(cmd(`p${i}=${i}`));
+  const sm = new KvMachine();
+  const d = await RaftNode.start({ id: 'd', storage: new MemoryStorage(), transport: net.transport('d'), stateMachine: sm, tickMs: 10 });
+  t.teardown(() => d.stop());
+  await leader.node.addLearner('d');
+  await waitFor(() => sm.map.get('p119') === '119', 5000, 'learner catch-up');
+  t.true(d.metrics.snapshotsInstalled > 0, 'caught up through a snapshot');
+  await leader.node.addVoter('d');
+  t.deepEqual(leader.node.status().conf.voters, ['a', 'b', 'c', 'd']);
+  const victim = [...c.keys()].find((id) => id !== leader.node.id)!;
+  await leader.node.removeServer(victim);
+  t.false(leader.node.status().conf.voters.includes(victim));
+  const r = await leader.node.propose(cmd('after=1'));
+  t.true(r.index > 0);
+});
+
+test('a second configuration change is refused while one is pending', async (t) => {
+  const c = await cluster(t, ['a', 'b', 'c']);
+  const leader = await leaderOf(c);
+  await leader.node.propose(cmd('x=1'));
+  const first = leader.node.addLearner('e');
+  const err = await t.throwsAsync(leader.node.addLearner('f'));
+  t.is((err as { code?: string }).code, 'RAFT_CONF_CHANGE_REJECTED');
+  await first;
+});
