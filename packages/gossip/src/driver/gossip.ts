@@ -66,7 +66,10 @@ export interface GossipStats {
   /** Messages that decrypted (or were plaintext) but did not parse. */
   decodeFailures: number;
   pushPulls: number;
+  /** TCP exchanges (push-pull, fallback pings) that failed or timed out. */
   streamErrors: number;
+  /** UDP sends the operating system refused. */
+  sendErrors: number;
 }
 
 type State = 'new' | 'running' | 'leaving' | 'stopped';
@@ -92,6 +95,7 @@ export class Gossip {
     decodeFailures: 0,
     pushPulls: 0,
     streamErrors: 0,
+    sendErrors: 0,
   };
   readonly #sockets = new Set<Socket>();
   #core: SwimCore | undefined;
@@ -419,7 +423,7 @@ export class Gossip {
         this.#stats.packetsSent++;
         this.#stats.bytesSent += buf.length;
         this.#udp.send(buf, out.to.port, out.to.addr, (err) => {
-          if (err !== null && err !== undefined) this.#stats.streamErrors++;
+          if (err !== null && err !== undefined) this.#stats.sendErrors++;
         });
         return;
       }
