@@ -63,6 +63,10 @@ export interface RaftNodeEvents {
   error: [Error];
 }
 
+function isLeaderStream(m: Message): boolean {
+  return m.type === 'app' || m.type === 'heartbeat';
+}
+
 interface Pending<R> {
   readonly term: number;
   readonly resolve: (r: ProposeResult<R>) => void;
@@ -340,14 +344,24 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     try {
       const rd = this.#raw.ready();
       this.metrics.readies++;
-      if (rd.entries.length > 0 || rd.hardState || rd.snapshot) {
+      // A leader may send appends and heartbeats while its own write is in progress (thesis
+      // 10.2.1): acknowledgements can advance the commit index only in memory, and the new
+      // commit index leaves this node (in messages or as applied entries) only in a later Ready,
+      // after this write is durable. Everything else waits for the write.
+      const early = this.#raw.raft.role === 'leader' ? rd.messages.filter(isLeaderStream) : [];
+      for (const m of early) this.#transport.send(m);
+      if (rd.entries.length > 0 || rd.snapshot || (rd.hardState && rd.mustSync)) {
         const sync = this.#sync && (rd.mustSync || rd.snapshot !== undefined);
         await this.#storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, sync);
         if (sync) this.metrics.syncedReadies++;
         this.metrics.entriesPersisted += rd.entries.length;
+      } else if (rd.hardState) {
+        // Only the commit index changed: nothing depends on it being durable (a restarted node
+        // learns it again), so the write is queued behind earlier ones and not awaited.
+        this.#storage.save({ entries: [], hardState: rd.hardState, snapshot: undefined }, false).catch((err: unknown) => this.#fail(err as Error));
       }
       if (this.#stopped) return;
-      for (const m of rd.messages) this.#transport.send(m);
+      for (const m of rd.messages) if (!early.includes(m)) this.#transport.send(m);
       this.#apply(rd);
       this.#raw.advance(rd);
       if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);

@@ -89,6 +89,7 @@ export class Simulation {
   readonly #swarm: Swarm;
   readonly #history: Operation<RegisterInput, RegisterOutput>[] = [];
   readonly #removing = new Set<NodeId>();
+  readonly #early = new WeakSet<Message>();
   readonly #initial: number;
   #nextId: number;
   #unknown = 0;
@@ -303,6 +304,14 @@ export class Simulation {
     const rd = raw.ready();
     n.busy = true;
     const inc = n.incarnation;
+    // As the driver does: a leader sends appends and heartbeats before its own write completes.
+    if (raw.raft.role === 'leader') {
+      for (const m of rd.messages) {
+        if (m.type !== 'app' && m.type !== 'heartbeat') continue;
+        this.#early.add(m);
+        this.#net.send(m, (x) => this.#deliver(x));
+      }
+    }
     const writes = rd.entries.length > 0 || rd.hardState !== undefined || rd.snapshot !== undefined;
     if (!writes) {
       this.#complete(n, rd);
@@ -335,6 +344,7 @@ export class Simulation {
       chk.onHardState(n.id, rd.hardState);
     }
     for (const m of rd.messages) {
+      if (this.#early.has(m)) continue;
       if (m.type === 'snap') {
         this.#trace(`n${m.from} sends snapshot at ${m.snapshot?.meta.index} to n${m.to}`);
         this.#net.send(m, (x) => this.#deliver(x), (ok) => {
