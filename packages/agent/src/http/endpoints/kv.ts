@@ -1,6 +1,6 @@
 import type { KvEntry, KvOp } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import { json, read } from '../endpoint-kit.js';
+import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment, flag, readBody, uintParam } from '../request.js';
 import { sendEmpty, sendJsonText } from '../respond.js';
@@ -49,6 +49,7 @@ function conflicting(ctx: RequestContext): HttpError {
 }
 
 async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  checkDatacenter(ctx, agent);
   const key = keyOf(ctx);
   const q = ctx.query;
   if (key === '') throw badRequest('Missing key name');
@@ -79,6 +80,7 @@ async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
 }
 
 async function deleteKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  checkDatacenter(ctx, agent);
   const key = keyOf(ctx);
   const q = ctx.query;
   const recurse = flag(q, 'recurse');

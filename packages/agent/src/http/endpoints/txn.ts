@@ -1,7 +1,7 @@
 import type { KvOp, KvVerb, TxnResult } from '@concord/state';
 import { MAX_TXN_OPS } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import { json, read } from '../endpoint-kit.js';
+import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { type Body, field, isBody, optInt, optString } from '../decode.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, readBody } from '../request.js';
@@ -55,6 +55,7 @@ function decodeOps(raw: unknown, maxValue: number): KvOp[] {
 }
 
 async function txn(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  checkDatacenter(ctx, agent);
   const { kvMaxValueSize, txnMaxReqLen } = agent.config;
   const limit = Math.max(kvMaxValueSize, txnMaxReqLen);
   const body = await readBody(ctx.req, limit, () => `Request body too large, max size: ${limit} bytes`);
