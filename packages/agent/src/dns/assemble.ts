@@ -21,6 +21,25 @@ export interface EncodedAnswer {
   authority: EncodedRecord[];
   shuffle: boolean;
   answerLimit: number;
+  /** Precomputed for untrimmed replies: every answer's size, every extra and the authority. */
+  answersLength: number;
+  allExtras: Buffer;
+  allExtrasCount: number;
+  authorityBuf: Buffer;
+}
+
+/** Fills in the precomputed parts of an encoded answer. */
+export function finishEncoded(e: Omit<EncodedAnswer, 'answersLength' | 'allExtras' | 'allExtrasCount' | 'authorityBuf'>): EncodedAnswer {
+  const order: number[] = [];
+  for (const list of e.answerExtras) for (const j of list) if (!order.includes(j)) order.push(j);
+  for (const j of e.baseExtras) if (!order.includes(j)) order.push(j);
+  return {
+    ...e,
+    answersLength: e.answers.reduce((n, r) => n + r.buf.length, 0),
+    allExtras: Buffer.concat(order.map((j) => (e.extras[j] as EncodedRecord).buf)),
+    allExtrasCount: order.length,
+    authorityBuf: Buffer.concat(e.authority.map((r) => r.buf)),
+  };
 }
 
 /** Encodes a built answer once, for the question whose labels are given. */
@@ -40,7 +59,7 @@ export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[
     }
     return i;
   };
-  const out: EncodedAnswer = {
+  const out: Omit<EncodedAnswer, 'answersLength' | 'allExtras' | 'allExtrasCount' | 'authorityBuf'> = {
     rcode: answer.rcode,
     authoritative: answer.authoritative,
     answers: [],
@@ -76,7 +95,7 @@ export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[
     const e = tryEncode(enc, rr);
     if (e) out.authority.push(e);
   }
-  return out;
+  return finishEncoded(out);
 }
 
 function tryEncode(enc: RecordEncoder, rr: Parameters<RecordEncoder['encode']>[0]): EncodedRecord | undefined {
@@ -117,6 +136,8 @@ function shuffled(n: number): number[] {
 
 /** Builds one reply to `request` (whose question ends at `questionEnd`) from an encoded answer. */
 export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions): Buffer {
+  const fast = assembleUntrimmed(entry, request, questionEnd, o);
+  if (fast) return fast;
   const total = entry.answers.length;
   const order = entry.shuffle && total > 1 ? shuffled(total) : null;
   const at = (i: number) => (order ? (order[i] as number) : i);
@@ -214,6 +235,25 @@ export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd
   for (const j of extras) size += (entry.extras[j] as EncodedRecord).buf.length;
 
   const out = Buffer.allocUnsafe(size);
+  let off = writeHead(out, request, questionEnd, entry, truncated, o, n, authority.length, extras.length);
+  for (let i = 0; i < n; i++) off += (entry.answers[at(i)] as EncodedRecord).buf.copy(out, off);
+  for (const r of authority) off += r.buf.copy(out, off);
+  for (const j of extras) off += (entry.extras[j] as EncodedRecord).buf.copy(out, off);
+  if (o.opt) o.opt.copy(out, off);
+  return out;
+}
+
+function writeHead(
+  out: Buffer,
+  request: Buffer,
+  questionEnd: number,
+  entry: EncodedAnswer,
+  truncated: boolean,
+  o: ReplyOptions,
+  an: number,
+  ns: number,
+  ar: number,
+): number {
   out.writeUInt16BE(request.readUInt16BE(0), 0);
   const reqFlags = request.readUInt16BE(2);
   const flags =
@@ -226,13 +266,38 @@ export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd
     (entry.rcode & 0xf);
   out.writeUInt16BE(flags, 2);
   out.writeUInt16BE(1, 4);
-  out.writeUInt16BE(n, 6);
-  out.writeUInt16BE(authority.length, 8);
-  out.writeUInt16BE(extras.length + (o.opt ? 1 : 0), 10);
-  let off = HEADER_SIZE + request.copy(out, HEADER_SIZE, HEADER_SIZE, questionEnd);
-  for (let i = 0; i < n; i++) off += (entry.answers[at(i)] as EncodedRecord).buf.copy(out, off);
-  for (const r of authority) off += r.buf.copy(out, off);
-  for (const j of extras) off += (entry.extras[j] as EncodedRecord).buf.copy(out, off);
+  out.writeUInt16BE(an, 6);
+  out.writeUInt16BE(ns, 8);
+  out.writeUInt16BE(ar + (o.opt ? 1 : 0), 10);
+  return HEADER_SIZE + request.copy(out, HEADER_SIZE, HEADER_SIZE, questionEnd);
+}
+
+/** The common case: everything fits, so no limit or trimming applies. Returns null otherwise. */
+function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions): Buffer | null {
+  const n = entry.answers.length;
+  if (entry.answerLimit > 0 && n > entry.answerLimit) return null;
+  let limit: number;
+  if (o.tcp) {
+    if (n > 1024) return null;
+    limit = MAX_TCP_SIZE;
+  } else {
+    const max = o.ednsSize > 512 ? Math.min(o.ednsSize, MAX_UDP_SIZE) : 512;
+    if (max === 512 && n > Math.min(MAX_UDP_ANSWER_LIMIT, o.udpAnswerLimit)) return null;
+    limit = max - 8;
+  }
+  const size =
+    questionEnd + (o.opt ? o.opt.length : 0) + entry.answersLength + entry.authorityBuf.length + entry.allExtras.length;
+  if (n > 1 && size > limit) return null;
+  const out = Buffer.allocUnsafe(size);
+  let off = writeHead(out, request, questionEnd, entry, false, o, n, entry.authority.length, entry.allExtrasCount);
+  if (entry.shuffle && n > 1) {
+    const order = shuffled(n);
+    for (let i = 0; i < n; i++) off += (entry.answers[order[i] as number] as EncodedRecord).buf.copy(out, off);
+  } else {
+    for (let i = 0; i < n; i++) off += (entry.answers[i] as EncodedRecord).buf.copy(out, off);
+  }
+  off += entry.authorityBuf.copy(out, off);
+  off += entry.allExtras.copy(out, off);
   if (o.opt) o.opt.copy(out, off);
   return out;
 }

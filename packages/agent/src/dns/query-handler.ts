@@ -6,12 +6,12 @@
 
 import { type DnsAnswer, Resolver } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
-import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer } from './assemble.js';
+import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer, finishEncoded } from './assemble.js';
 import type { DnsCatalog } from './catalog.js';
 import type { DnsConfig } from './config.js';
 import { readEdns } from './full-parse.js';
 import type { RecursorRelay } from './recursor.js';
-import { HEADER_SIZE, type ParsedQuery, RCODE, WireError, encodeErrorReply, encodeOpt, parseQuery } from './wire.js';
+import { HEADER_SIZE, type ParsedQuery, RCODE, WireError, encodeErrorReply, encodeOpt, parseQuery, questionLabels } from './wire.js';
 
 export interface DnsLogger {
   debug(obj: object, msg?: string): void;
@@ -30,7 +30,7 @@ export interface QueryHandlerOptions {
 
 const MAX_UDP_REPLY = 65507;
 
-const REFUSED: EncodedAnswer = {
+const REFUSED: EncodedAnswer = finishEncoded({
   rcode: RCODE.REFUSED,
   authoritative: false,
   answers: [],
@@ -41,7 +41,7 @@ const REFUSED: EncodedAnswer = {
   authority: [],
   shuffle: false,
   answerLimit: 0,
-};
+});
 
 export type Reply = Buffer | null;
 
@@ -83,19 +83,20 @@ export class QueryHandler {
       enableTruncate: this.#o.config.enableTruncate,
       udpAnswerLimit: this.#o.config.udpAnswerLimit,
     };
-    const key = AnswerCache.key(q.name, q.qtype, q.qclass);
+    const key = AnswerCache.key(q.key, q.qtype, q.qclass);
     const index = this.#o.catalog.index;
     const now = Date.now();
     const hit = this.cache.get(key, index, now);
     if (hit) return this.#assemble(hit, packet, q, reply);
     return this.#miss(packet, q, reply, key, index, now).catch((err: unknown) => {
-      this.#o.logger?.warn({ err, question: q?.name }, 'DNS query failed');
+      this.#o.logger?.warn({ err, question: q?.key }, 'DNS query failed');
       return this.#error(packet, RCODE.SERVFAIL, q?.questionEnd);
     });
   }
 
   async #miss(packet: Buffer, q: ParsedQuery, reply: ReplyOptions, key: string, index: number, now: number): Promise<Reply> {
-    const answer: DnsAnswer | undefined = await this.#resolver.resolve(q.labels, q.qtype);
+    const labels = questionLabels(packet);
+    const answer: DnsAnswer | undefined = await this.#resolver.resolve(labels, q.qtype);
     if (!answer) {
       if (this.#o.relay.enabled) {
         const relayed = await this.#o.relay.relay(packet, reply.tcp);
@@ -104,7 +105,7 @@ export class QueryHandler {
       this.cache.set(key, index, now, REFUSED);
       return this.#assemble(REFUSED, packet, q, reply);
     }
-    const entry = encodeAnswer(answer, q.labels, !this.#o.config.disableCompression);
+    const entry = encodeAnswer(answer, labels, !this.#o.config.disableCompression);
     if (answer.cacheable) this.cache.set(key, index, now, entry);
     return this.#assemble(entry, packet, q, reply);
   }

@@ -65,9 +65,6 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   const makeUdp = (): UdpSocket => {
     const sock = createSocket({ type: isIPv6(config.bindAddress) ? 'udp6' : 'udp4' });
     sock.on('message', (msg, rinfo) => {
-      const send = (reply: Reply) => {
-        if (reply && !closed) sock.send(reply, rinfo.port, rinfo.address, () => undefined);
-      };
       let r: Reply | Promise<Reply>;
       try {
         r = handler.handle(msg, false);
@@ -75,8 +72,16 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
         logger?.warn({ err }, 'DNS UDP query failed');
         return;
       }
-      if (r instanceof Promise) r.then(send, (err: unknown) => logger?.warn({ err }, 'DNS UDP query failed'));
-      else send(r);
+      if (r instanceof Promise) {
+        r.then(
+          (reply) => {
+            if (reply && !closed) sock.send(reply, rinfo.port, rinfo.address);
+          },
+          (err: unknown) => logger?.warn({ err }, 'DNS UDP query failed'),
+        );
+      } else if (r && !closed) {
+        sock.send(r, rinfo.port, rinfo.address);
+      }
     });
     return sock;
   };

@@ -59,10 +59,8 @@ export interface ParsedQuery {
   /** Header flags word as received (opcode, RD, CD, ...). */
   flags: number;
   opcode: number;
-  /** Lower-cased question name without the trailing dot ("" for the root). */
-  name: string;
-  /** The question's labels, lower-cased. */
-  labels: string[];
+  /** The question name in wire form, lower-cased (a cache key; see questionLabels for labels). */
+  key: string;
   qtype: number;
   qclass: number;
   /** Offset just past the question section. */
@@ -102,7 +100,6 @@ export function parseQuery(buf: Buffer): ParsedQuery | null {
   // authority sections and two in the additional one. Anything else is refused before parsing.
   if (qd !== 1 || an > 1 || ns > 1 || ar > 2) throw new WireError('bad section counts', id);
   let off = HEADER_SIZE;
-  const labels: string[] = [];
   let wire = 1;
   for (;;) {
     if (off >= buf.length) throw new WireError('question overruns the packet', id);
@@ -115,7 +112,6 @@ export function parseQuery(buf: Buffer): ParsedQuery | null {
     wire += len + 1;
     if (wire > MAX_NAME_WIRE) throw new WireError('question name too long', id);
     if (off + 1 + len > buf.length) throw new WireError('label overruns the packet', id);
-    labels.push(buf.toString('latin1', off + 1, off + 1 + len).toLowerCase());
     off += 1 + len;
   }
   if (off + 4 > buf.length) throw new WireError('question overruns the packet', id);
@@ -138,14 +134,25 @@ export function parseQuery(buf: Buffer): ParsedQuery | null {
     id,
     flags,
     opcode,
-    name: labels.join('.'),
-    labels,
+    // label lengths are at most 63, below 'A', so lower-casing the wire form only touches letters
+    key: buf.toString('latin1', HEADER_SIZE, off).toLowerCase(),
     qtype,
     qclass,
     questionEnd,
     ednsSize,
     unusual,
   };
+}
+
+/** The labels of a question already checked by parseQuery, lower-cased. */
+export function questionLabels(buf: Buffer): string[] {
+  const labels: string[] = [];
+  let off = HEADER_SIZE;
+  for (let len = buf[off] as number; len !== 0; len = buf[off] as number) {
+    labels.push(buf.toString('latin1', off + 1, off + 1 + len).toLowerCase());
+    off += 1 + len;
+  }
+  return labels;
 }
 
 // ---------------------------------------------------------------------------------------------
