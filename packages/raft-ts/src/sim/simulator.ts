@@ -26,6 +26,8 @@ export interface SimOptions {
 export interface SimResult {
   readonly seed: number;
   readonly violations: readonly string[];
+  /** The client history given to the linearizability checker. */
+  readonly history: readonly Operation<RegisterInput, RegisterOutput>[];
   readonly stats: {
     readonly nodes: number;
     readonly ops: number;
@@ -90,6 +92,9 @@ export class Simulation {
   readonly #history: Operation<RegisterInput, RegisterOutput>[] = [];
   readonly #removing = new Set<NodeId>();
   readonly #early = new WeakSet<Message>();
+  /** Client operations still waiting for an answer; at the end their outcome is unknown. */
+  readonly #inflight = new Map<number, { clientId: number; input: RegisterInput; call: number }>();
+  #opSeq = 0;
   readonly #initial: number;
   #nextId: number;
   #unknown = 0;
@@ -160,6 +165,11 @@ export class Simulation {
       this.#checker.violations.push(`t=${this.#q.now.toFixed(1)}ms exception: ${err instanceof Error ? `${(err as RaftError).code ?? ''} ${err.message}` : String(err)}`);
     }
     this.#stopped = true;
+    for (const op of this.#inflight.values()) {
+      if (op.input.kind === 'read') continue;
+      this.#unknown++;
+      this.#history.push({ clientId: op.clientId, input: op.input, output: undefined, call: op.call, ret: Infinity });
+    }
 
     const report = checkHistory(registerModel, this.#history, 2_000_000);
     if (report.result === 'illegal') {
@@ -171,6 +181,7 @@ export class Simulation {
     return {
       seed: this.#opts.seed,
       violations: this.#checker.violations,
+      history: this.#history,
       stats: {
         nodes: this.#nodes.size,
         ops: this.#history.length,
@@ -458,6 +469,8 @@ export class Simulation {
         ? live[rng.int(live.length)]!
         : (leaders[rng.int(leaders.length)] ?? live[rng.int(live.length)]!);
     const call = this.#q.now;
+    const opId = ++this.#opSeq;
+    this.#inflight.set(opId, { clientId, input, call });
     let finished = false;
     const next = (): void => {
       this.#q.schedule(rng.int(20), () => this.#clientLoop(clientId));
@@ -466,6 +479,7 @@ export class Simulation {
       this.#q.schedule(0.5 + rng.next(), () => {
         if (finished) return;
         finished = true;
+        this.#inflight.delete(opId);
         if (res.ok) {
           this.#history.push({ clientId, input, output: res.value, call, ret: this.#q.now });
           this.#trace(`client ${clientId} ${describeInput(input)} -> ${String(res.value)} (n${target.id})`);
@@ -476,6 +490,7 @@ export class Simulation {
     this.#q.schedule(CLIENT_TIMEOUT_MS, () => {
       if (finished) return;
       finished = true;
+      this.#inflight.delete(opId);
       if (input.kind !== 'read') {
         this.#unknown++;
         this.#history.push({ clientId, input, output: undefined, call, ret: Infinity });
