@@ -44,7 +44,8 @@ async function create(ctx: RequestContext, agent: AgentContext): Promise<void> {
     if (ms !== 0 && (ms < min || ms > MAX_TTL_MS)) {
       throw new HttpError(500, `Invalid Session TTL '${ttlRaw}', must be between [${formatDuration(min)}=${formatDuration(MAX_TTL_MS)}]`);
     }
-    ttl = ms === 0 ? '' : formatDuration(ms);
+    // Consul keeps the TTL string as given ("60s" stays "60s").
+    ttl = ms === 0 ? '' : (ttlRaw as string);
   }
   const legacy = optStringList(raw, 'Checks');
   const nodeChecks = optStringList(raw, 'NodeChecks');
