@@ -1,0 +1,247 @@
+// DNS benchmark: dnsperf against Concord's DNS server and, in the same run, against dnsmasq
+// serving the same names from a hosts file and srv-host lines on another loopback port.
+//
+//   npm run bench -- dns [--duration 3] [--runs 3] [--sizes 1,10,100] [--services 20] [--edns]
+//
+// For each query mix (A, SRV) and each instance count, it measures the maximum queries/s of
+// both servers (dnsperf, 100 queries outstanding), then the latency of both at a fixed rate of
+// half of Concord's maximum (average and p99 from dnsperf's per-query log).
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { StateStore } from '@concord/state';
+
+import { defaultDnsConfig, startDnsServer, stateCatalog } from '../packages/agent/dist/src/dns/index.js';
+
+function parseArgs(args) {
+  const o = { duration: 3, runs: 3, sizes: [1, 10, 100], services: 20, edns: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--duration') o.duration = Number(args[++i]);
+    else if (a === '--runs') o.runs = Number(args[++i]);
+    else if (a === '--sizes') o.sizes = String(args[++i]).split(',').map(Number);
+    else if (a === '--services') o.services = Number(args[++i]);
+    else if (a === '--edns') o.edns = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a child to completion (bounded by `timeoutMs`), killing it by PID on timeout. */
+function runChild(cmd, args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => process.kill(child.pid, 'SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+}
+
+async function dnsperf(port, file, o, { rate, verbose } = {}) {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(o.duration), '-c', '1', '-q', '100', '-t', '2'];
+  if (o.edns) args.push('-e');
+  if (rate) args.push('-Q', String(Math.max(1, Math.round(rate))));
+  if (verbose) args.push('-v');
+  const out = await runChild('dnsperf', args, (o.duration + 10) * 1000);
+  const qps = Number(out.match(/Queries per second:\s+([\d.]+)/)?.[1] ?? NaN);
+  const lost = Number(out.match(/Queries lost:\s+(\d+)/)?.[1] ?? NaN);
+  const avg = Number(out.match(/Average Latency \(s\):\s+([\d.]+)/)?.[1] ?? NaN) * 1000;
+  let p99 = NaN;
+  if (verbose) {
+    const lat = [];
+    for (const m of out.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)) lat.push(Number(m[1]) * 1000);
+    lat.sort((a, b) => a - b);
+    if (lat.length) p99 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))];
+  }
+  return { qps, lost, avg, p99 };
+}
+
+function waitForAnswer(port, timeoutMs = 5000) {
+  // a plain query for the apex SOA; any reply means the server is up
+  const q = Buffer.from('abcd01000001000000000000076578616d706c6503636f6d0000060001', 'hex');
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const sock = createSocket('udp4');
+    let done = false;
+    const tick = () => {
+      if (done) return;
+      if (Date.now() > deadline) {
+        done = true;
+        sock.close();
+        reject(new Error(`no DNS answer on port ${port}`));
+        return;
+      }
+      sock.send(q, port, '127.0.0.1');
+      setTimeout(tick, 100).unref();
+    };
+    sock.on('message', () => {
+      if (done) return;
+      done = true;
+      sock.close();
+      resolve();
+    });
+    tick();
+  });
+}
+
+function fixture(n, services) {
+  const state = new StateStore({ datacenter: 'dc1' });
+  const hosts = [];
+  const srv = [];
+  let index = 0;
+  let ip = 0;
+  for (let s = 0; s < services; s++) {
+    const name = `svc${s}`;
+    for (let i = 0; i < n; i++) {
+      ip++;
+      const address = `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`;
+      const node = `${name}-node-${i}`;
+      state.apply(++index, {
+        type: 'register',
+        reg: {
+          Node: node,
+          Address: address,
+          Service: { ID: name, Service: name, Port: 8000 + i },
+          Checks: [{ CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing' }],
+        },
+      });
+      hosts.push(`${address} ${name}.service.consul`, `${address} ${node}.node.dc1.consul`);
+      srv.push(`srv-host=${name}.service.consul,${node}.node.dc1.consul,${8000 + i},1,1`);
+    }
+  }
+  return { state, hosts, srv };
+}
+
+async function startDnsmasq(dir, fx) {
+  const port = await freePort();
+  const hostsFile = join(dir, 'hosts');
+  writeFileSync(hostsFile, `${fx.hosts.join('\n')}\n`);
+  const conf = join(dir, 'dnsmasq.conf');
+  writeFileSync(
+    conf,
+    [
+      `port=${port}`,
+      'listen-address=127.0.0.1',
+      'bind-interfaces',
+      'no-resolv',
+      'no-hosts',
+      `addn-hosts=${hostsFile}`,
+      'local=/consul/',
+      'cache-size=10000',
+      ...fx.srv,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('dnsmasq', ['-k', `--conf-file=${conf}`, '--pid-file', '--user=root'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  try {
+    await waitForAnswer(port);
+  } catch (e) {
+    process.kill(child.pid, 'SIGKILL');
+    throw new Error(`dnsmasq did not start: ${err || e.message}`);
+  }
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      process.kill(child.pid, 'SIGTERM');
+      setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 2000).unref();
+    });
+  return { port, stop };
+}
+
+const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+export async function run(args) {
+  const o = parseArgs(args);
+  for (const bin of ['dnsperf', 'dnsmasq']) {
+    if (spawnSync(bin, ['--version']).error) {
+      process.stderr.write(`${bin} is not installed (apt-get install -y dnsperf dnsmasq-base)\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'concord-dns-bench-'));
+  const rows = [];
+  try {
+    for (const n of o.sizes) {
+      const fx = fixture(n, o.services);
+      const server = await startDnsServer({
+        catalog: stateCatalog(fx.state),
+        config: { ...defaultDnsConfig(), domain: 'consul.', datacenter: 'dc1', recursors: [], bindAddress: '127.0.0.1', port: 0 },
+      });
+      const dnsmasq = await startDnsmasq(dir, fx);
+      try {
+        for (const mix of ['A', 'SRV']) {
+          const file = join(dir, `queries-${mix}`);
+          writeFileSync(file, `${Array.from({ length: o.services }, (_, s) => `svc${s}.service.consul ${mix}`).join('\n')}\n`);
+          // warm both servers (JIT, caches) before measuring
+          await dnsperf(server.udpPort, file, { ...o, duration: 1 });
+          await dnsperf(dnsmasq.port, file, { ...o, duration: 1 });
+          const cq = [];
+          const dq = [];
+          for (let r = 0; r < o.runs; r++) {
+            cq.push((await dnsperf(server.udpPort, file, o)).qps);
+            dq.push((await dnsperf(dnsmasq.port, file, o)).qps);
+          }
+          const concordQps = median(cq);
+          const dnsmasqQps = median(dq);
+          const rate = concordQps / 2;
+          const cl = await dnsperf(server.udpPort, file, o, { rate, verbose: true });
+          const dl = await dnsperf(dnsmasq.port, file, o, { rate, verbose: true });
+          rows.push({ mix, n, concordQps, dnsmasqQps, rate, cl, dl });
+          process.stderr.write(`  ${mix} x${n}: concord ${fmt(concordQps)} q/s, dnsmasq ${fmt(dnsmasqQps)} q/s\n`);
+        }
+      } finally {
+        await dnsmasq.stop();
+        await server.close();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const head = ['mix', 'instances', 'concord q/s', 'dnsmasq q/s', 'ratio', '@ rate q/s', 'concord avg/p99 ms', 'dnsmasq avg/p99 ms'];
+  const body = rows.map((r) => [
+    r.mix,
+    String(r.n),
+    fmt(r.concordQps),
+    fmt(r.dnsmasqQps),
+    `${fmt((100 * r.concordQps) / r.dnsmasqQps)}%`,
+    fmt(r.rate),
+    `${fmt(r.cl.avg, 2)} / ${fmt(r.cl.p99, 2)}`,
+    `${fmt(r.dl.avg, 2)} / ${fmt(r.dl.p99, 2)}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(
+    `\nDNS: dnsperf -c 1 -q 100 -l ${o.duration}${o.edns ? ' -e' : ''}, ${o.services} services per mix, median of ${o.runs} run(s); latency at half of Concord's max`,
+  );
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+}
