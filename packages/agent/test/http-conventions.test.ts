@@ -171,3 +171,18 @@ test('request bodies bind field names case-insensitively', async (t) => {
   const svc = (await call(agent, 'GET', '/v1/catalog/service/lowersvc')).json<{ Node: string; ServicePort: number; Address: string }[]>();
   t.like(svc[0], { Node: 'lower-node', ServicePort: 99, Address: '10.3.0.1' });
 });
+
+test('path parameters are percent-decoded exactly once', async (t) => {
+  const r = await call(agent, 'PUT', '/v1/catalog/register', { Node: 'pct-node', Address: '10.3.0.2', Service: { Service: '100%', Port: 1 } });
+  t.is(r.status, 200, r.text);
+  const svc = await call(agent, 'GET', '/v1/catalog/service/100%25');
+  t.is(svc.status, 200, svc.text);
+  t.deepEqual(
+    svc.json<{ ServiceName: string }[]>().map((s) => s.ServiceName),
+    ['100%'],
+  );
+  t.is((await call(agent, 'GET', '/v1/health/service/100%25')).json<unknown[]>().length, 1);
+  t.deepEqual((await call(agent, 'GET', '/v1/catalog/service/100%2525')).json(), [], 'no second decoding');
+  t.is((await call(agent, 'PUT', '/v1/kv/pct/100%25', 'v')).text, 'true');
+  t.deepEqual((await call(agent, 'GET', '/v1/kv/pct/?keys')).json(), ['pct/100%']);
+});

@@ -46,6 +46,11 @@ export class Router {
         sendText(res, 200, 'Consul Agent');
         return;
       }
+      // find-my-way matches nothing when a percent escape is malformed or not UTF-8.
+      if (!decodable(path)) {
+        sendText(res, 400, 'Invalid URL path: not valid UTF-8 or bad escape');
+        return;
+      }
       sendEmpty(res, 404);
       return;
     }
@@ -61,7 +66,7 @@ export class Router {
       sendText(res, 405, `method ${method} not allowed`);
       return;
     }
-    const ctx: RequestContext = { req, res, path, query, params: found.params, pretty: pretty(query) };
+    const ctx: RequestContext = { req, res, path, query, params: rawParams(route.path, path), pretty: pretty(query) };
     try {
       const out = route.handler(ctx);
       if (out && typeof (out as Promise<void>).then === 'function') {
@@ -78,4 +83,28 @@ export class Router {
     const e = toHttpError(err);
     sendText(ctx.res, e.status, e.message);
   }
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The route's parameters as they appear in the raw path, still percent-encoded, so that handlers
+ * decode them exactly once (find-my-way's own params are already decoded).
+ */
+function rawParams(pattern: string, path: string): Record<string, string> {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  const out: Record<string, string> = {};
+  want.forEach((seg, i) => {
+    if (seg.startsWith(':')) out[seg.slice(1)] = got[i] ?? '';
+    else if (seg === '*') out['*'] = got.slice(i).join('/');
+  });
+  return out;
 }
