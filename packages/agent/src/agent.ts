@@ -24,6 +24,10 @@ import { serveKvGetFast } from './http/kv-fast-path.js';
 import { Router } from './http/router.js';
 import { parseCheckDefinition, parseServiceDefinition } from './local/definitions.js';
 import { LocalState } from './local/local-state.js';
+import { startCheckRunner } from './checks/index.js';
+import { AntiEntropy } from './local/anti-entropy.js';
+import { startCriticalReaper } from './local/critical-reaper.js';
+import { LocalPersistence } from './local/persistence.js';
 import type { CommandLog } from './log/command-log.js';
 import { LevelLog } from './log/level-log.js';
 import { MemoryLog } from './log/memory-log.js';
@@ -47,6 +51,17 @@ export interface StartOptions {
   /** The arguments the config came from, re-read on reload. */
   argv?: readonly string[];
   logger?: Logger;
+  /** Local-state timings (tests shorten them; the defaults are Consul's). */
+  localTimings?: LocalTimings;
+}
+
+export interface LocalTimings {
+  /** Base period of anti-entropy full syncs (default 1 minute, scaled by cluster size). */
+  antiEntropyIntervalMs?: number;
+  /** How often services with long-critical checks are reaped (default 30 s). */
+  checkReapIntervalMs?: number;
+  /** Smallest honoured DeregisterCriticalServiceAfter (default 1 minute). */
+  deregisterCriticalMinMs?: number;
 }
 
 function makeLogger(config: AgentConfig): Logger {
@@ -96,6 +111,21 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
     nodeName: config.nodeName,
     write,
     onError: (err) => logger.warn({ err: String(err) }, 'agent: catalog sync failed'),
+    ...(config.dev ? {} : { persistence: new LocalPersistence(join(config.dataDir as string, 'local')) }),
+    startRunner: (def, source, report) =>
+      startCheckRunner(
+        def,
+        {
+          nodeName: config.nodeName,
+          scriptsAllowed: config.enableScriptChecks || (source === 'config' && config.enableLocalScriptChecks),
+          catalog: {
+            checksOnNode: (node) => server.state.checksOnNode(node),
+            serviceExists: (node, id) => server.state.servicesOnNode(node).some((s) => s.ID === id),
+            watchNode: (node, cb) => server.state.watch([`node:${node}`], cb),
+          },
+        },
+        report,
+      ),
   });
   const events = new EventBuffer();
   const members = (): MemberInfo[] => [
@@ -181,6 +211,24 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
   });
   sessionTimers.resetAll(server.state.sessions().value);
   applyConfigDefinitions(local, config, undefined);
+  local.restorePersisted((path, err) => logger.warn({ path, err: String(err) }, 'agent: skipped unreadable local state file'));
+  const timings = options.localTimings ?? {};
+  const antiEntropy = new AntiEntropy({
+    local,
+    catalog: {
+      servicesOnNode: (node) => server.state.servicesOnNode(node),
+      checksOnNode: (node) => server.state.checksOnNode(node),
+      nodeCount: () => server.state.nodes().value.length,
+    },
+    ...(timings.antiEntropyIntervalMs ? { intervalMs: timings.antiEntropyIntervalMs } : {}),
+    onError: (err) => logger.warn({ err: String(err) }, 'agent: anti-entropy sync failed'),
+  });
+  antiEntropy.start();
+  const stopCriticalReaper = startCriticalReaper(local, {
+    ...(timings.checkReapIntervalMs ? { intervalMs: timings.checkReapIntervalMs } : {}),
+    ...(timings.deregisterCriticalMinMs !== undefined ? { minimumMs: timings.deregisterCriticalMinMs } : {}),
+    onReap: (serviceId, checkId) => logger.info({ serviceId, checkId }, 'agent: check critical for too long, deregistered service'),
+  });
   const reaper = new TombstoneReaper(server.state, write, logger);
 
   const router = new Router();
@@ -244,6 +292,8 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       logger.info('agent: shutting down');
       reaper.stop();
       sessionTimers.clear();
+      antiEntropy.stop();
+      stopCriticalReaper();
       local.close();
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
@@ -286,13 +336,13 @@ function applyConfigDefinitions(local: LocalState, next: AgentConfig, prev: Agen
   for (const raw of next.services) {
     const { service, checks } = parseServiceDefinition(raw);
     keepServices.add(service.ID);
-    local.addService(service, checks, true);
+    local.addService(service, checks, true, { source: 'config' });
   }
   const keepChecks = new Set<string>();
   for (const raw of next.checks) {
     const def = parseCheckDefinition(raw);
     keepChecks.add(def.CheckID);
-    local.addCheck(def);
+    local.addCheck(def, { source: 'config' });
   }
   if (prev) {
     for (const raw of prev.services) {

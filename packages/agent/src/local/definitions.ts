@@ -193,7 +193,8 @@ export function parseCheckDefinition(
   if (ttlMs !== undefined && ttlMs > 0) check.ttlMs = ttlMs;
   if (intervalMs !== undefined) check.intervalMs = intervalMs;
   if (timeoutMs !== undefined) check.timeoutMs = timeoutMs;
-  if (deregAfter !== undefined && deregAfter > 0) check.deregisterCriticalAfterMs = Math.max(deregAfter, 60_000);
+  // the 1 minute minimum is applied by the critical-service reaper
+  if (deregAfter !== undefined && deregAfter > 0) check.deregisterCriticalAfterMs = deregAfter;
   return check;
 }
 

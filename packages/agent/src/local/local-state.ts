@@ -1,9 +1,14 @@
 import type { CheckRegistration, Command, HealthStatus } from '@concord/state';
+import type { CheckResult, CheckRunner } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
 import { type CheckDefinition, type ServiceDefinition, checkTimings } from './definitions.js';
+import type { LocalPersistence } from './persistence.js';
 
 /** Consul truncates check output to this many bytes by default. */
 const OUTPUT_LIMIT = 4096;
+
+/** Where a service or check came from: the HTTP API (persisted) or config files (re-read at start). */
+export type DefinitionSource = 'api' | 'config';
 
 export interface LocalCheck {
   def: CheckDefinition;
@@ -11,6 +16,9 @@ export interface LocalCheck {
   output: string;
   /** The last note given to a TTL update, quoted when the TTL expires. */
   lastNote: string;
+  source: DefinitionSource;
+  /** When the check last turned critical (epoch ms); undefined while it is not critical. */
+  criticalSince?: number;
 }
 
 export interface LocalStateDeps {
@@ -18,16 +26,28 @@ export interface LocalStateDeps {
   /** Applies a catalog command (register/deregister). Failures are logged and retried by a later sync. */
   write(command: Command): Promise<unknown>;
   onError(err: unknown): void;
+  /** Starts what runs a non-TTL check; its results arrive through `report`. */
+  startRunner?(def: CheckDefinition, source: DefinitionSource, report: (result: CheckResult) => void): CheckRunner | undefined;
+  /** Keeps API-registered services and checks across restarts. */
+  persistence?: LocalPersistence;
+  now?: () => number;
+}
+
+export interface AddOptions {
+  /** Defaults to `api`. */
+  source?: DefinitionSource;
 }
 
 /**
  * The services and checks this agent owns. Every change is pushed to the catalog at once;
- * TTL checks expire here.
+ * TTL checks expire here, other checks run through their runners.
  */
 export class LocalState {
   readonly services = new Map<string, ServiceDefinition>();
+  readonly serviceSources = new Map<string, DefinitionSource>();
   readonly checks = new Map<string, LocalCheck>();
   readonly #ttlTimers = new Map<string, NodeJS.Timeout>();
+  readonly #runners = new Map<string, CheckRunner>();
   readonly #deps: LocalStateDeps;
   #closed = false;
 
@@ -35,56 +55,86 @@ export class LocalState {
     this.#deps = deps;
   }
 
-  addService(service: ServiceDefinition, checks: CheckDefinition[], replaceExistingChecks = false): void {
+  get nodeName(): string {
+    return this.#deps.nodeName;
+  }
+
+  #now(): number {
+    return (this.#deps.now ?? Date.now)();
+  }
+
+  addService(service: ServiceDefinition, checks: CheckDefinition[], replaceExistingChecks = false, options: AddOptions = {}): void {
+    const source = options.source ?? 'api';
     const existing = this.services.get(service.ID);
     this.services.set(service.ID, service);
+    this.serviceSources.set(service.ID, source);
+    this.#persist(source, (p) => p.saveService(service));
     if (existing && replaceExistingChecks) {
-      for (const [id, c] of this.checks) {
+      for (const [id, c] of [...this.checks]) {
         if (c.def.ServiceID === service.ID && !checks.some((n) => n.CheckID === id)) this.removeCheck(id);
       }
     }
-    if (existing && existing.Service !== service.Service) {
-      // re-registering an ID under another name: the catalog replaces it with the register below
-    }
-    for (const c of checks) this.#putCheck(c, false);
-    this.#syncService(service.ID);
+    for (const c of checks) this.#putCheck(c, false, source);
+    this.syncService(service.ID);
   }
 
   removeService(id: string): boolean {
     if (!this.services.has(id)) return false;
     for (const [cid, c] of [...this.checks]) {
       if (c.def.ServiceID === id) {
-        this.#stopTtl(cid);
+        this.#stopCheck(cid);
         this.checks.delete(cid);
+        this.#unpersist((p) => p.deleteCheck(cid));
       }
     }
     this.services.delete(id);
+    this.serviceSources.delete(id);
+    this.#unpersist((p) => p.deleteService(id));
     this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, ServiceID: id } });
     return true;
   }
 
-  addCheck(def: CheckDefinition): void {
-    this.#putCheck(def, true);
+  addCheck(def: CheckDefinition, options: AddOptions = {}): void {
+    this.#putCheck(def, true, options.source ?? 'api');
   }
 
-  #putCheck(def: CheckDefinition, sync: boolean): void {
+  #putCheck(def: CheckDefinition, sync: boolean, source: DefinitionSource): void {
     const prev = this.checks.get(def.CheckID);
+    this.#stopCheck(def.CheckID);
     const check: LocalCheck = {
       def,
       status: def.Status,
       output: prev && prev.def.Kind === def.Kind ? prev.output : '',
       lastNote: '',
+      source,
+      ...(def.Status === 'critical' ? { criticalSince: prev?.criticalSince ?? this.#now() } : {}),
     };
     this.checks.set(def.CheckID, check);
+    this.#persist(source, (p) => p.saveCheck(def));
     if (def.Kind === 'ttl') this.#armTtl(def.CheckID);
-    else this.#stopTtl(def.CheckID);
-    if (sync) this.#syncCheck(def.CheckID);
+    else this.#startRunner(check);
+    if (sync) this.syncCheck(def.CheckID);
+  }
+
+  #startRunner(check: LocalCheck): void {
+    if (this.#closed || !this.#deps.startRunner) return;
+    const id = check.def.CheckID;
+    try {
+      const runner = this.#deps.startRunner(check.def, check.source, (r) => {
+        if (this.checks.get(id) === check) this.updateCheck(id, r.status, r.output);
+      });
+      if (runner) this.#runners.set(id, runner);
+    } catch (err) {
+      this.#deps.onError(err);
+      this.#setStatus(check, 'critical', `Failed to start check: ${String(err)}`);
+    }
   }
 
   removeCheck(id: string): boolean {
     if (!this.checks.has(id)) return false;
-    this.#stopTtl(id);
+    this.#stopCheck(id);
     this.checks.delete(id);
+    this.#unpersist((p) => p.deleteCheck(id));
     this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, CheckID: id } });
     return true;
   }
@@ -98,10 +148,17 @@ export class LocalState {
       check.lastNote = limited;
       this.#armTtl(id);
     }
-    if (check.status === status && check.output === limited) return;
+    if (this.#setStatus(check, status, limited)) this.syncCheck(id);
+  }
+
+  /** Records a status; true when something changed. */
+  #setStatus(check: LocalCheck, status: HealthStatus, output: string): boolean {
+    if (check.status === status && check.output === output) return false;
+    if (status !== 'critical') delete check.criticalSince;
+    else if (check.status !== 'critical' || check.criticalSince === undefined) check.criticalSince = this.#now();
     check.status = status;
-    check.output = limited;
-    this.#syncCheck(id);
+    check.output = output;
+    return true;
   }
 
   #armTtl(id: string): void {
@@ -113,11 +170,7 @@ export class LocalState {
       const c = this.checks.get(id);
       if (!c) return;
       const output = c.lastNote ? `TTL expired (last output before timeout follows): ${c.lastNote}` : 'TTL expired';
-      if (c.status !== 'critical' || c.output !== output) {
-        c.status = 'critical';
-        c.output = output;
-        this.#syncCheck(id);
-      }
+      if (this.#setStatus(c, 'critical', output)) this.syncCheck(id);
     }, check.def.ttlMs);
     timer.unref();
     this.#ttlTimers.set(id, timer);
@@ -127,6 +180,55 @@ export class LocalState {
     const t = this.#ttlTimers.get(id);
     if (t) clearTimeout(t);
     this.#ttlTimers.delete(id);
+  }
+
+  #stopCheck(id: string): void {
+    this.#stopTtl(id);
+    const runner = this.#runners.get(id);
+    this.#runners.delete(id);
+    try {
+      runner?.stop();
+    } catch (err) {
+      this.#deps.onError(err);
+    }
+  }
+
+  #persist(source: DefinitionSource, fn: (p: LocalPersistence) => void): void {
+    const p = this.#deps.persistence;
+    if (!p) return;
+    try {
+      if (source === 'api') fn(p);
+    } catch (err) {
+      this.#deps.onError(err);
+    }
+  }
+
+  #unpersist(fn: (p: LocalPersistence) => void): void {
+    this.#persist('api', fn);
+  }
+
+  /** Re-adds the services and checks saved by an earlier run (after the config-file ones). */
+  restorePersisted(onBadFile?: (path: string, err: unknown) => void): { services: number; checks: number } {
+    const p = this.#deps.persistence;
+    if (!p) return { services: 0, checks: 0 };
+    const { services, checks } = p.load(onBadFile);
+    let nServices = 0;
+    let nChecks = 0;
+    for (const svc of services) {
+      if (this.services.has(svc.ID)) continue;
+      this.addService(svc, [], false, { source: 'api' });
+      nServices++;
+    }
+    for (const def of checks) {
+      if (this.checks.has(def.CheckID)) continue;
+      if (def.ServiceID && !this.services.has(def.ServiceID)) {
+        this.#unpersist((q) => q.deleteCheck(def.CheckID));
+        continue;
+      }
+      this.addCheck(def, { source: 'api' });
+      nChecks++;
+    }
+    return { services: nServices, checks: nChecks };
   }
 
   /** The catalog form of a local check. */
@@ -149,7 +251,8 @@ export class LocalState {
     };
   }
 
-  #syncService(id: string): void {
+  /** Registers a service and its checks in the catalog. */
+  syncService(id: string): void {
     const svc = this.services.get(id);
     if (!svc) return;
     const checks = [...this.checks.values()]
@@ -178,7 +281,8 @@ export class LocalState {
     });
   }
 
-  #syncCheck(id: string): void {
+  /** Registers one check in the catalog (with its service when it has one). */
+  syncCheck(id: string): void {
     const reg = this.catalogCheck(id);
     if (!reg) return;
     if (reg.ServiceID && !this.services.has(reg.ServiceID)) return;
@@ -187,8 +291,13 @@ export class LocalState {
 
   /** Pushes every local service and check to the catalog (after start or an outage). */
   syncAll(): void {
-    for (const id of this.services.keys()) this.#syncService(id);
-    for (const [id, c] of this.checks) if (!c.def.ServiceID) this.#syncCheck(id);
+    for (const id of this.services.keys()) this.syncService(id);
+    for (const [id, c] of this.checks) if (!c.def.ServiceID) this.syncCheck(id);
+  }
+
+  /** Sends a command to the catalog (used by anti-entropy for deregistrations). */
+  send(command: Command): void {
+    this.#send(command);
   }
 
   #send(command: Command): void {
@@ -200,6 +309,7 @@ export class LocalState {
     this.#closed = true;
     for (const t of this.#ttlTimers.values()) clearTimeout(t);
     this.#ttlTimers.clear();
+    for (const id of [...this.#runners.keys()]) this.#stopCheck(id);
   }
 }
 

@@ -126,6 +126,9 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: async (ctx) => {
         const { service, checks } = parseServiceDefinition(await body(ctx));
+        if (checks.some((c) => c.Kind === 'script' || c.Kind === 'docker') && !agent.config.enableScriptChecks) {
+          throw badRequest('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
+        }
         local.addService(service, checks, flag(ctx.query, 'replace-existing-checks'));
         sendEmpty(ctx.res);
       },
@@ -209,7 +212,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
         if (def.ServiceID && !local.services.has(def.ServiceID)) {
           throw badRequest(`ServiceID "${def.ServiceID}" does not exist`);
         }
-        if (def.Kind === 'script' && !agent.config.enableScriptChecks) {
+        if ((def.Kind === 'script' || def.Kind === 'docker') && !agent.config.enableScriptChecks) {
           throw badRequest('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
         }
         local.addCheck(def);

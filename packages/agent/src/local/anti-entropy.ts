@@ -1,0 +1,171 @@
+import type { CheckEntry, ServiceEntry } from '@concord/state';
+import type { LocalState } from './local-state.js';
+
+/** What anti-entropy reads from the catalog. */
+export interface AntiEntropyCatalog {
+  servicesOnNode(node: string): ServiceEntry[];
+  checksOnNode(node: string): CheckEntry[];
+  /** Number of nodes in the cluster (scales the sync period). */
+  nodeCount(): number;
+}
+
+export interface AntiEntropyOptions {
+  local: LocalState;
+  catalog: AntiEntropyCatalog;
+  /** Base period of full syncs (Consul's `ae_interval`, 1 minute). */
+  intervalMs?: number;
+  /** Catalog services on this node owned by the server itself, never removed. */
+  reservedServices?: readonly string[];
+  /** Catalog checks on this node owned by the servers, never removed. */
+  reservedChecks?: readonly string[];
+  random?: () => number;
+  onError?(err: unknown): void;
+}
+
+export interface SyncReport {
+  registered: number;
+  deregistered: number;
+}
+
+const SCALE_THRESHOLD = 128;
+
+/** Consul's cluster-size scale of the full-sync period: 1 up to 128 nodes, +1 per doubling above. */
+export function aeScaleFactor(nodes: number): number {
+  if (nodes <= SCALE_THRESHOLD) return 1;
+  return Math.ceil(Math.log2(nodes) - Math.log2(SCALE_THRESHOLD)) + 1;
+}
+
+/** The wait before the next full sync: the interval plus a random stagger of up to scale × interval. */
+export function aeDelay(intervalMs: number, nodes: number, random: () => number = Math.random): number {
+  return intervalMs + Math.floor(random() * aeScaleFactor(nodes) * intervalMs);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sortedTags(tags: readonly string[]): string[] {
+  return [...tags].sort();
+}
+
+/**
+ * Periodic full sync of the agent's local state into the catalog: registers what is missing
+ * or differs, and deregisters services and checks on this node that the agent does not own.
+ */
+export class AntiEntropy {
+  readonly #o: AntiEntropyOptions;
+  readonly #interval: number;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = true;
+
+  constructor(options: AntiEntropyOptions) {
+    this.#o = options;
+    this.#interval = options.intervalMs ?? 60_000;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#stopped) return;
+    let nodes = 1;
+    try {
+      nodes = this.#o.catalog.nodeCount();
+    } catch {
+      // keep the smallest scale
+    }
+    this.#timer = setTimeout(() => {
+      try {
+        this.syncFull();
+      } catch (err) {
+        this.#o.onError?.(err);
+      }
+      this.#arm();
+    }, aeDelay(this.#interval, nodes, this.#o.random));
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One full sync now. */
+  syncFull(): SyncReport {
+    const { local, catalog } = this.#o;
+    const node = local.nodeName;
+    const reservedServices = new Set(this.#o.reservedServices ?? ['consul']);
+    const reservedChecks = new Set(this.#o.reservedChecks ?? ['serfHealth']);
+    const report: SyncReport = { registered: 0, deregistered: 0 };
+
+    const remoteServices = new Map(catalog.servicesOnNode(node).map((s) => [s.ID, s]));
+    const remoteChecks = new Map(catalog.checksOnNode(node).map((c) => [c.CheckID, c]));
+
+    // Services (and their checks) in the catalog but not owned here.
+    const removedServices = new Set<string>();
+    for (const id of remoteServices.keys()) {
+      if (local.services.has(id) || reservedServices.has(id)) continue;
+      local.send({ type: 'deregister', dereg: { Node: node, ServiceID: id } });
+      removedServices.add(id);
+      report.deregistered++;
+    }
+    for (const [id, c] of remoteChecks) {
+      if (local.checks.has(id) || reservedChecks.has(id) || removedServices.has(c.ServiceID)) continue;
+      if (c.ServiceID && reservedServices.has(c.ServiceID)) continue;
+      local.send({ type: 'deregister', dereg: { Node: node, CheckID: id } });
+      report.deregistered++;
+    }
+
+    // Local services missing or different in the catalog.
+    const resynced = new Set<string>();
+    for (const [id, svc] of local.services) {
+      const remote = remoteServices.get(id);
+      if (remote && svc.EnableTagOverride && !sameJson(sortedTags(remote.Tags), sortedTags(svc.Tags))) {
+        // the catalog's tags win for services that allow overriding them
+        local.services.set(id, { ...svc, Tags: [...remote.Tags] });
+      }
+      const current = local.services.get(id) ?? svc;
+      const differs =
+        !remote ||
+        remote.Service !== current.Service ||
+        !sameJson(remote.Tags, current.Tags) ||
+        remote.Address !== current.Address ||
+        remote.Port !== current.Port ||
+        !sameJson(remote.Meta, current.Meta) ||
+        !sameJson(remote.Weights, current.Weights) ||
+        remote.EnableTagOverride !== current.EnableTagOverride ||
+        (remote.Kind ?? '') !== (current.Kind ?? '') ||
+        !sameJson(remote.TaggedAddresses ?? {}, current.TaggedAddresses ?? {});
+      if (differs) {
+        local.syncService(id);
+        resynced.add(id);
+        report.registered++;
+      }
+    }
+
+    // Local checks missing or different in the catalog.
+    for (const id of local.checks.keys()) {
+      const want = local.catalogCheck(id);
+      if (!want || (want.ServiceID && resynced.has(want.ServiceID))) continue;
+      const have = remoteChecks.get(id);
+      const differs =
+        !have ||
+        have.Status !== want.Status ||
+        have.Output !== want.Output ||
+        have.Name !== want.Name ||
+        have.Notes !== want.Notes ||
+        have.ServiceID !== want.ServiceID ||
+        have.Type !== want.Type ||
+        have.Interval !== want.Interval ||
+        have.Timeout !== want.Timeout;
+      if (differs) {
+        local.syncCheck(id);
+        report.registered++;
+      }
+    }
+    return report;
+  }
+}
