@@ -33,7 +33,8 @@ export function parseDuration(input: string): number | undefined {
     total += Number(m[1]) * (UNITS[m[2] as string] as number);
     pos = PART.lastIndex;
   }
-  return sign * total;
+  // Go durations are whole nanoseconds; rounding there also drops float noise (1.001s is 1001 ms).
+  return (sign * Math.round(total * 1e6)) / 1e6;
 }
 
 /**
