@@ -1,2 +1,2 @@
 // raft-ts/level: durable Raft storage on `level`.
-export { LevelStorage } from './storage/level-storage.js';
+export { LevelStorage, type LevelStorageOptions } from './storage/level-storage.js';

@@ -413,17 +413,27 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
 
   #onSoftState(lead: NodeId, role: Role): void {
     const changed = lead !== this.#lead || role !== this.#role;
-    const lostLeadership = this.#role === 'leader' && role !== 'leader';
+    const leaderChanged = lead !== this.#lead;
     this.#lead = lead;
     this.#role = role;
     if (!changed) return;
-    if (lostLeadership) this.#failReads(new ReadIndexError('leadership lost'));
+    // Reads not yet confirmed may never be answered by the old leader. Confirmed read points stay
+    // valid: they only wait for this node to apply far enough.
+    if (leaderChanged) this.#failUnconfirmedReads(new ReadIndexError('leader changed'));
     for (const w of this.#transferWaiters.filter((x) => x.target === lead)) {
       clearTimeout(w.timer);
       w.resolve();
     }
     this.#transferWaiters = this.#transferWaiters.filter((x) => x.target !== lead);
     this.emit('leaderChange', { leader: lead, term: this.#raw.raft.term, role });
+  }
+
+  #failUnconfirmedReads(err: Error): void {
+    for (const r of this.#reads.values()) {
+      clearTimeout(r.timer);
+      r.reject(err);
+    }
+    this.#reads.clear();
   }
 
   #failReads(err: Error): void {

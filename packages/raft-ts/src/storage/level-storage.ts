@@ -20,6 +20,14 @@ interface CompactRecord {
   term: number;
 }
 
+export interface LevelStorageOptions {
+  /**
+   * LevelDB memtable size in bytes. Larger values mean fewer level-0 flushes and fewer write
+   * stalls under a steady append load, at the cost of memory. Default 16 MiB (LevelDB's is 4 MiB).
+   */
+  readonly writeBufferSize?: number;
+}
+
 type Sub<K, V> = ReturnType<Level<string, string>['sublevel']> & {
   get(key: K): Promise<V | undefined>;
 };
@@ -57,8 +65,8 @@ export class LevelStorage implements DurableStorage {
   }
 
   /** Open (or create) the database at `path` and load the log into memory. */
-  static async open(path: string): Promise<LevelStorage> {
-    const db = new Level<string, string>(path);
+  static async open(path: string, options: LevelStorageOptions = {}): Promise<LevelStorage> {
+    const db = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? 16 * 1024 * 1024 });
     await db.open();
     const s = new LevelStorage(db);
     await s.#load();
