@@ -2,10 +2,17 @@ import type { ExecutionContext } from 'ava';
 import type { Gossip, GossipOptions, MemberStatus } from '../src/index.js';
 import { createGossip } from '../src/index.js';
 
-export async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs: number,
+  describe?: () => string,
+): Promise<number> {
   const start = Date.now();
   while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describe ? `: ${describe()}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
   return Date.now() - start;
@@ -48,4 +55,16 @@ export function converged(members: readonly Gossip[]): boolean {
     const alive = o.members().filter((m) => m.status === 'alive').length;
     return alive === members.length;
   });
+}
+
+/** Who sees whom in a state other than alive, for failure messages. */
+export function describeViews(members: readonly Gossip[]): string {
+  const out: string[] = [];
+  for (const o of members) {
+    const odd = members
+      .filter((x) => statusOf(o, x.name) !== 'alive')
+      .map((x) => `${x.name}=${statusOf(o, x.name) ?? 'unknown'}`);
+    if (odd.length > 0) out.push(`${o.name} sees ${odd.join(' ')} (health ${o.healthScore}, ${o.stats.packetsReceived} packets in, ${o.stats.sendErrors} send errors)`);
+  }
+  return out.join('; ');
 }

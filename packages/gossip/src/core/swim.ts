@@ -167,7 +167,7 @@ export class SwimCore {
     // Stagger the periodic work like memberlist's randomized tickers.
     this.#nextProbeAt = opts.now + this.#rng.int(c.probeIntervalMs);
     this.#nextGossipAt = opts.now + this.#rng.int(c.gossipIntervalMs);
-    this.#nextPushPullAt = opts.now + c.pushPullIntervalMs + this.#rng.int(c.pushPullIntervalMs);
+    this.#nextPushPullAt = opts.now + this.#rng.int(c.pushPullIntervalMs);
     this.#nextReapAt = opts.now + c.reapIntervalMs;
     this.#nextReconnectAt = opts.now + c.reconnectIntervalMs + this.#rng.int(c.reconnectIntervalMs);
   }
