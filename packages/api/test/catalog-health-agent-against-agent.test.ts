@@ -5,8 +5,12 @@ import { type RunningAgent, startAgent, uniqueName } from './_agent.js';
 const test = anyTest as TestFn<{ api: ConsulApi; agent: RunningAgent }>;
 
 test.before(async (t) => {
-  t.context.agent = await startAgent(t);
+  t.context.agent = await startAgent();
   t.context.api = new ConsulApi({ address: t.context.agent.httpAddr });
+});
+
+test.after.always(async (t) => {
+  await t.context.agent?.stop();
 });
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {

@@ -1,12 +1,18 @@
 import anyTest, { type TestFn } from 'ava';
 import { ConsulApi } from '../src/index.js';
-import { startAgent, uniqueName } from './_agent.js';
+import { type RunningAgent, startAgent, uniqueName } from './_agent.js';
 
-const test = anyTest as TestFn<{ api: ConsulApi }>;
+const test = anyTest as TestFn<{ api: ConsulApi; agent: RunningAgent }>;
 
+// The index of a single-key read is the whole KV table's, so the blocking
+// tests run serially (before the others) to see only their own writes.
 test.before(async (t) => {
-  const agent = await startAgent(t);
-  t.context.api = new ConsulApi({ address: agent.httpAddr });
+  t.context.agent = await startAgent();
+  t.context.api = new ConsulApi({ address: t.context.agent.httpAddr });
+});
+
+test.after.always(async (t) => {
+  await t.context.agent?.stop();
 });
 
 test('put then get returns the value with equal create and modify indexes', async (t) => {
@@ -66,7 +72,7 @@ test('delete with recurse removes the prefix, and a cas delete needs the current
   t.deepEqual((await api.kv.list(prefix)).value, []);
 });
 
-test('a blocking get returns as soon as the key changes, with a higher index', async (t) => {
+test.serial('a blocking get returns as soon as the key changes, with a higher index', async (t) => {
   const { api } = t.context;
   const key = uniqueName('block');
   await api.kv.put(key, 'before');
@@ -80,7 +86,7 @@ test('a blocking get returns as soon as the key changes, with a higher index', a
   t.is(res.value?.Value?.toString(), 'after');
 });
 
-test('a blocking get without changes answers after the wait with the same index', async (t) => {
+test.serial('a blocking get without changes answers after the wait with the same index', async (t) => {
   const { api } = t.context;
   const key = uniqueName('idle');
   await api.kv.put(key, 'v');

@@ -1,5 +1,6 @@
 /** Every command, by its full name ("kv put", "operator raft list-peers"). */
 import type { Command } from './command.js';
+import { agent } from './commands/agent.js';
 import { catalogGroup } from './commands/catalog/index.js';
 import { catalogNodes } from './commands/catalog/nodes.js';
 import { catalogServices } from './commands/catalog/services.js';
@@ -19,6 +20,7 @@ import { servicesRegister } from './commands/services/register.js';
 import { version } from './commands/version.js';
 
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ['agent', agent],
   ['catalog', catalogGroup],
   ['catalog nodes', catalogNodes],
   ['catalog services', catalogServices],

@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ExecutionContext } from 'ava';
 
 /** Repository root (this file runs from packages/cli/dist/test/). */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -18,6 +17,8 @@ export interface RunningAgent {
   readonly pid: number;
   /** Everything the agent printed so far (for failure messages). */
   output(): string;
+  /** Stops the agent by PID (SIGTERM, then SIGKILL after 3 s). */
+  stop(): Promise<void>;
 }
 
 let seq = 0;
@@ -29,8 +30,12 @@ export function uniqueName(prefix: string): string {
 
 const CLIENT_ADDR_RE = /Client Addr: .*\(HTTP: (\d+)/;
 
-/** Starts `concord agent -dev` and resolves once its banner shows the HTTP port. */
-export async function startAgent(t: ExecutionContext, extraArgs: readonly string[] = []): Promise<RunningAgent> {
+/**
+ * Starts `concord agent -dev` and resolves once its banner shows the HTTP port.
+ * The caller stops it (`test.after.always`); if the test process exits first,
+ * the child is killed by PID.
+ */
+export async function startAgent(extraArgs: readonly string[] = []): Promise<RunningAgent> {
   const node = uniqueName('node');
   const args = [
     BIN,
@@ -56,9 +61,16 @@ export async function startAgent(t: ExecutionContext, extraArgs: readonly string
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  t.teardown(() => stopChild(child));
+  const killOnExit = (): void => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
+    await stopChild(child);
+  };
 
-  const port = await new Promise<number>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
       reject(new Error(`agent did not print its HTTP port within 15 s; output:\n${output.slice(-4000)}`));
@@ -83,12 +95,20 @@ export async function startAgent(t: ExecutionContext, extraArgs: readonly string
     child.on('exit', onExit);
     onData();
   });
+  let port: number;
+  try {
+    port = await ready;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return {
     node,
     httpPort: port,
     httpAddr: `127.0.0.1:${port}`,
     pid: child.pid as number,
     output: () => output,
+    stop,
   };
 }
 

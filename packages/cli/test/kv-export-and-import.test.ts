@@ -4,7 +4,11 @@ import { type RunningAgent, runCli, startAgent, uniqueName } from './_agent.js';
 const test = anyTest as TestFn<{ agent: RunningAgent }>;
 
 test.before(async (t) => {
-  t.context.agent = await startAgent(t);
+  t.context.agent = await startAgent();
+});
+
+test.after.always(async (t) => {
+  await t.context.agent?.stop();
 });
 
 const cli = (t: { context: { agent: RunningAgent } }, args: string[], stdin?: string) =>
