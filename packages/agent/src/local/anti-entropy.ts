@@ -63,8 +63,18 @@ export class AntiEntropy {
     this.#interval = options.intervalMs ?? 60_000;
   }
 
+  /** Starts the periodic sync; the first full sync runs right away (repairs what a restart left behind). */
   start(): void {
     this.#stopped = false;
+    const first = setImmediate(() => {
+      if (this.#stopped) return;
+      try {
+        this.syncFull();
+      } catch (err) {
+        this.#o.onError?.(err);
+      }
+    });
+    first.unref();
     this.#arm();
   }
 
