@@ -63,6 +63,7 @@ if (!present && !IN_CI) {
       const m = /^(ok|not ok) - ([^:\s]+)(.*)$/.exec(line);
       if (m) verdicts.set(m[2] as string, line);
     }
+    t.log(result.stdout.trim().split('\n').at(-1));
     const failing = selected.filter((name) => !verdicts.get(name)?.startsWith('ok - '));
     const report = failing.map((name) => verdicts.get(name) ?? `not run - ${name}`).join('\n');
     t.deepEqual(failing, [], `${failing.length} of ${selected.length} checks failed:\n${report}\n${result.stderr}`);
