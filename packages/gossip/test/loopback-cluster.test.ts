@@ -86,3 +86,18 @@ test('garbage datagrams are counted and dropped without disturbing the member', 
   t.is(members[0]!.stats.decodeFailures, 4);
   await waitFor('still converged', () => converged(members), 5000);
 });
+
+test('a retried join succeeds once a seed comes up', async (t) => {
+  const [late] = await startMembers(t, 1, () => ({}), 'retry-');
+  const [seedProbe] = await startMembers(t, 1, () => ({}), 'spare-');
+  const port = seedProbe!.port;
+  await seedProbe!.shutdown();
+  const joining = late!.joinWithRetry([`127.0.0.1:${port}`], { attempts: 20, intervalMs: 100 });
+  await new Promise((r) => setTimeout(r, 250));
+  const [seed] = await startMembers(t, 1, () => ({ bindPort: port }), 'seed-');
+  t.is(await joining, 1);
+  await waitFor('both see each other', () => converged([late!, seed!]), 10_000);
+  await t.throwsAsync(() => late!.joinWithRetry(['127.0.0.1:1'], { attempts: 2, intervalMs: 10 }), {
+    code: 'GOSSIP_JOIN',
+  } as never);
+});

@@ -150,3 +150,19 @@ test('a probe of a suspect member carries the suspicion so it can refute at once
   t.truthy(probe);
   t.true(probe!.msgs.some((m) => m.t === 'suspect' && m.node === 'n1'));
 });
+
+test('a degraded awareness score also stretches the wait for a direct ack', (t) => {
+  const tc = makeCore({ peers: ['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8'] });
+  // Two refutations: score 2, so the ack wait is 3 × 500 ms.
+  tc.step('n1', [{ t: 'suspect', node: 'n0', inc: 1, from: 'n1' }]);
+  tc.step('n1', [{ t: 'suspect', node: 'n0', inc: 2, from: 'n1' }]);
+  t.is(tc.core.awarenessScore, 2);
+  const ping = tc.untilPing();
+  const started = tc.now();
+  tc.clear();
+  tc.advance(started + 1400);
+  t.false(tc.packets().some((p) => p.msgs.some((m) => m.t === 'indirect-ping')), 'no indirect probe before 1.5 s');
+  tc.advance(started + 1550);
+  const req = tc.packets().flatMap((p) => p.msgs).find((m) => m.t === 'indirect-ping');
+  t.like(req, { t: 'indirect-ping', seq: ping.seq });
+});

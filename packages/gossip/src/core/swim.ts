@@ -392,12 +392,15 @@ export class SwimCore {
     if (target === undefined) return;
     const now = this.#now;
     const seq = ++this.#seq;
+    // Lifeguard (LHA-Probe): a member in poor local health waits longer for acks and
+    // probes less often. memberlist scales only the interval; the paper scales both.
     const interval = this.#awareness.scaleTimeout(this.config.probeIntervalMs);
+    const timeout = Math.min(this.#awareness.scaleTimeout(this.config.probeTimeoutMs), interval / 2);
     this.#probe = {
       target: target.name,
       seq,
       startedAt: now,
-      ackDeadline: now + this.config.probeTimeoutMs,
+      ackDeadline: now + Math.max(this.config.probeTimeoutMs, timeout),
       endAt: now + interval,
       indirect: false,
       expectedNacks: 0,

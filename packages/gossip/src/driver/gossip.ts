@@ -106,6 +106,11 @@ export class Gossip {
   #armedAt = Number.POSITIVE_INFINITY;
   #state: State = 'new';
 
+  /** Same as `createGossip(opts)`. */
+  static create(opts: GossipOptions): Gossip {
+    return new Gossip(opts);
+  }
+
   constructor(opts: GossipOptions) {
     this.name = opts.name;
     this.#opts = opts;
@@ -182,6 +187,33 @@ export class Gossip {
       });
     }
     return ok;
+  }
+
+  /**
+   * `join`, retried: each round tries every address; rounds repeat every `intervalMs`
+   * until one succeeds or `attempts` rounds failed (Consul's `retry_join`).
+   */
+  async joinWithRetry(
+    addrs: readonly string[],
+    opts: { attempts?: number; intervalMs?: number; signal?: AbortSignal } = {},
+  ): Promise<number> {
+    const attempts = opts.attempts ?? Number.POSITIVE_INFINITY;
+    const interval = opts.intervalMs ?? 30_000;
+    for (let round = 1; ; round++) {
+      try {
+        return await this.join(addrs);
+      } catch (err) {
+        if (!(err instanceof GossipJoinError) || round >= attempts || opts.signal?.aborted) throw err;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, interval);
+        opts.signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      if (this.#state !== 'running') throw new GossipStateError('stopped while retrying to join');
+    }
   }
 
   /** Every known member, this one included. */
