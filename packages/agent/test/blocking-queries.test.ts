@@ -138,7 +138,9 @@ test('a blocking read with no change times out at wait (within wait/16 jitter) w
   t.is(reply.text, first.text);
 });
 
-test('writes to other keys do not wake a blocking read of one KV key', async (t) => {
+// Serial: a single-key read reports the KV table's index, so a write by a concurrent test between
+// the first read and the blocking one would (correctly) answer at once.
+test.serial('writes to other keys do not wake a blocking read of one KV key', async (t) => {
   await put('bqu/watched', 'w');
   const index = indexOf(await call(agent, 'GET', '/v1/kv/bqu/watched'));
   const pending = timed(`/v1/kv/bqu/watched?index=${index}&wait=1500ms`);
