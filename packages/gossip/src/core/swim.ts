@@ -349,7 +349,9 @@ export class SwimCore {
     this.#now = now;
     for (const r of states) {
       if (r.name === this.name || this.#members.has(r.name)) continue;
-      const m: MemberState = { ...r, tags: { ...r.tags }, changedAt: now };
+      // A restored suspect has no timer to resolve it; probing will find out.
+      const status = r.status === 'suspect' ? 'alive' : r.status;
+      const m: MemberState = { ...r, status, tags: { ...r.tags }, changedAt: now };
       this.#insert(m);
     }
   }
