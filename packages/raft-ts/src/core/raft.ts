@@ -255,10 +255,16 @@ export class Raft {
   #appendEntries(items: readonly { type: EntryType; data: Uint8Array }[]): number {
     let li = this.log.lastIndex();
     const ents: Entry[] = items.map((it) => ({ term: this.term, index: ++li, type: it.type, data: it.data }));
-    const last = this.log.append(ents);
-    this.prs.get(this.id)?.maybeUpdate(last);
-    this.#maybeCommit();
-    return last;
+    // The leader's own acknowledgement comes in onStable(), once the entries are durable, so the
+    // commit index never covers entries that exist only in this node's memory.
+    return this.log.append(ents);
+  }
+
+  /** Entries up to (index, term) are durable (RawNode.advance calls this). */
+  onStable(index: number, term: number): void {
+    if (this.role !== 'leader' || this.log.term(index) !== term) return;
+    const self = this.prs.get(this.id);
+    if (self?.maybeUpdate(index) && this.#maybeCommit()) this.bcastAppend();
   }
 
   #checkCanPropose(): void {

@@ -183,6 +183,10 @@ export class RawNode {
       if (r.cfg.injectBug === 'apply-uncommitted') r.log.applied = Math.max(r.log.applied, last);
       else r.log.appliedTo(last);
     }
+    if (rd.entries.length > 0) {
+      const last = rd.entries[rd.entries.length - 1]!;
+      r.onStable(last.index, last.term);
+    }
     this.#outstanding = false;
   }
 

@@ -345,9 +345,9 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       const rd = this.#raw.ready();
       this.metrics.readies++;
       // A leader may send appends and heartbeats while its own write is in progress (thesis
-      // 10.2.1): acknowledgements can advance the commit index only in memory, and the new
-      // commit index leaves this node (in messages or as applied entries) only in a later Ready,
-      // after this write is durable. Everything else waits for the write.
+      // 10.2.1). The core counts the leader's own copy toward a quorum only once it is durable
+      // (advance → onStable), so the commit index these messages carry never covers entries
+      // that exist only in this node's memory. Everything else waits for the write.
       const early = this.#raw.raft.role === 'leader' ? rd.messages.filter(isLeaderStream) : [];
       for (const m of early) this.#transport.send(m);
       if (rd.entries.length > 0 || rd.snapshot || (rd.hardState && rd.mustSync)) {

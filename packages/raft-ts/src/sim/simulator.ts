@@ -319,6 +319,9 @@ export class Simulation {
     if (raw.raft.role === 'leader') {
       for (const m of rd.messages) {
         if (m.type !== 'app' && m.type !== 'heartbeat') continue;
+        if (m.commit > n.storage.lastIndex()) {
+          this.#checker.violations.push(`t=${this.#q.now.toFixed(1)}ms leader n${n.id} would send commit ${m.commit} beyond its durable log ${n.storage.lastIndex()}`);
+        }
         this.#early.add(m);
         this.#net.send(m, (x) => this.#deliver(x));
       }
