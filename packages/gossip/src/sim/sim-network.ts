@@ -29,6 +29,16 @@ export class SimNetwork {
     return this.#opts.minLatencyMs + this.#rng.next() * this.#opts.jitterMs;
   }
 
+  /**
+   * One-way delay of a TCP exchange step: a lost segment costs a retransmission
+   * (about a second for a SYN), so streams are slow, not lossy, on a lossy network.
+   */
+  streamLatency(): number {
+    let d = this.latency();
+    while (this.loss > 0 && this.#rng.next() < this.loss) d += 1000;
+    return d;
+  }
+
   /** Whether a UDP packet from `a` to `b` is delivered. */
   deliversPacket(a: string, b: string): boolean {
     if (!this.connected(a, b)) return false;

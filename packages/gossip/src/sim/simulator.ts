@@ -212,7 +212,7 @@ export class Simulation {
       case 'stream-ping': {
         if (!this.#up(ev.to)) return;
         const ok = ev.to.core.acceptsStreamPing(ev.node);
-        if (ok) this.#queue.push(this.#now + this.network.latency(), { kind: 'stream-ack', to: ev.from, seq: ev.seq });
+        if (ok) this.#queue.push(this.#now + this.network.streamLatency(), { kind: 'stream-ack', to: ev.from, seq: ev.seq });
         return;
       }
       case 'stream-ack':
@@ -226,7 +226,7 @@ export class Simulation {
         ev.to.core.mergeRemoteState(ev.states, this.#now);
         this.#flush(ev.to);
         if (this.network.connected(ev.to.name, ev.from.name)) {
-          this.#queue.push(this.#now + this.network.latency(), { kind: 'push-pull-reply', to: ev.from, states: reply });
+          this.#queue.push(this.#now + this.network.streamLatency(), { kind: 'push-pull-reply', to: ev.from, states: reply });
         }
         return;
       }
@@ -258,7 +258,7 @@ export class Simulation {
         case 'stream-ping': {
           const to = this.#byEndpoint.get(endpointKey(out.to));
           if (to === undefined || !this.network.connected(node.name, to.name)) break;
-          this.#queue.push(this.#now + this.network.latency(), {
+          this.#queue.push(this.#now + this.network.streamLatency(), {
             kind: 'stream-ping',
             to,
             from: node,
@@ -281,7 +281,7 @@ export class Simulation {
   #pushPull(from: SimNode, toEndpoint: Endpoint): void {
     const to = this.#byEndpoint.get(endpointKey(toEndpoint));
     if (to === undefined || !this.network.connected(from.name, to.name)) return;
-    this.#queue.push(this.#now + this.network.latency(), {
+    this.#queue.push(this.#now + this.network.streamLatency(), {
       kind: 'push-pull',
       to,
       from,
