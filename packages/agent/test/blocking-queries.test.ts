@@ -184,6 +184,28 @@ test('a malformed wait or index is a 400 with a plain-text reason', async (t) =>
   t.is(health.text, 'Invalid wait time');
 });
 
+test('blocking queries abandoned by their clients leave the agent serving without errors', async (t) => {
+  await put('bqa/key', 'v');
+  const index = indexOf(await call(agent, 'GET', '/v1/kv/bqa/?recurse'));
+  const aborted = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const controller = new AbortController();
+      const pending = fetch(`${agent.base}/v1/kv/bqa/?recurse&index=${index}&wait=30s`, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 200);
+      return pending.then(
+        () => false,
+        (err: Error) => err.name === 'AbortError',
+      );
+    }),
+  );
+  t.true(aborted.every(Boolean));
+  await put('bqa/key', 'after');
+  const r = await call(agent, 'GET', '/v1/kv/bqa/key?raw');
+  t.is(r.text, 'after');
+  t.is(agent.child.exitCode, null, 'the agent is still running');
+  t.notRegex(agent.output(), /ERROR|Unhandled|ERR_STREAM/);
+});
+
 test('the consul client watch sees a KV change', async (t) => {
   await put('bqw/key', 'first');
   const watch = consul.watch({ method: consul.kv.get, options: { key: 'bqw/key', wait: '2s' } as never });
