@@ -17,6 +17,7 @@ export class SimNetwork {
   readonly #rng: Prng;
   readonly #opts: NetworkOptions;
   #groupOf = new Map<string, number>();
+  readonly #inboundLoss = new Map<string, number>();
   loss: number;
 
   constructor(rng: Prng, opts: NetworkOptions) {
@@ -42,7 +43,15 @@ export class SimNetwork {
   /** Whether a UDP packet from `a` to `b` is delivered. */
   deliversPacket(a: string, b: string): boolean {
     if (!this.connected(a, b)) return false;
+    const extra = this.#inboundLoss.get(b);
+    if (extra !== undefined && this.#rng.next() < extra) return false;
     return this.loss <= 0 || this.#rng.next() >= this.loss;
+  }
+
+  /** Drop this share of the UDP packets sent to `name` (a saturated NIC, a starved process). */
+  degrade(name: string, inboundLoss: number): void {
+    if (inboundLoss <= 0) this.#inboundLoss.delete(name);
+    else this.#inboundLoss.set(name, inboundLoss);
   }
 
   connected(a: string, b: string): boolean {
