@@ -166,3 +166,17 @@ test('a degraded awareness score also stretches the wait for a direct ack', (t) 
   const req = tc.packets().flatMap((p) => p.msgs).find((m) => m.t === 'indirect-ping');
   t.like(req, { t: 'indirect-ping', seq: ping.seq });
 });
+
+test('a tick that comes late still gives indirect probes their window before suspecting', (t) => {
+  const tc = makeCore({ peers: ['n1', 'n2', 'n3', 'n4', 'n5'] });
+  const ping = tc.untilPing();
+  const started = tc.now();
+  tc.clear();
+  // The driver was starved: one tick, well past both the ack deadline and the interval end.
+  tc.core.tick(started + 1500);
+  tc.out.push(...tc.core.drain());
+  t.true(tc.packets().some((p) => p.msgs.some((m) => m.t === 'indirect-ping')));
+  t.is(tc.core.member(ping.node)?.status, 'alive', 'not suspected in the same breath');
+  tc.core.tick(started + 2100);
+  t.is(tc.core.member(ping.node)?.status, 'suspect');
+});

@@ -77,7 +77,7 @@ interface ProbeState {
   readonly seq: number;
   readonly startedAt: number;
   readonly ackDeadline: number;
-  readonly endAt: number;
+  endAt: number;
   indirect: boolean;
   expectedNacks: number;
   nacks: number;
@@ -288,7 +288,7 @@ export class SwimCore {
     if (now >= this.#nextPushPullAt) {
       this.#nextPushPullAt = now + pushPullScale(this.config.pushPullIntervalMs, this.#liveCount);
       const peer = this.#randomMembers(1, (m) => m.status === 'alive')[0];
-      if (peer !== undefined) this.#outputs.push({ kind: 'push-pull', to: peer, join: false });
+      if (peer !== undefined) this.#outputs.push({ kind: 'push-pull', to: { addr: peer.addr, port: peer.port }, join: false });
     }
     if (now >= this.#nextReconnectAt) {
       this.#nextReconnectAt = now + this.config.reconnectIntervalMs;
@@ -434,6 +434,9 @@ export class SwimCore {
 
   #startIndirect(p: ProbeState): void {
     p.indirect = true;
+    // If the caller ticked late, still give the indirect probes their full window.
+    const late = this.#now - p.ackDeadline;
+    if (late > 0) p.endAt += late;
     const target = this.#members.get(p.target);
     if (target === undefined) return;
     const relays = this.#randomMembers(

@@ -434,10 +434,14 @@ export class Gossip {
   #onTimer(): void {
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
-    const core = this.#core;
-    if (core === undefined || this.#state === 'stopped') return;
-    core.tick(performance.now());
-    this.#flush();
+    // Tick after the event loop's I/O phase, so an ack already waiting in the socket
+    // is seen before its deadline is judged (it matters when the loop runs late).
+    setImmediate(() => {
+      const core = this.#core;
+      if (core === undefined || this.#state === 'stopped') return;
+      core.tick(performance.now());
+      this.#flush();
+    });
   }
 
   #flush(): void {
