@@ -324,7 +324,11 @@ export class Gossip {
       this.#stats.decodeFailures++;
       return;
     }
-    this.#core.step(from, msgs, performance.now());
+    try {
+      this.#core.step(from, msgs, performance.now());
+    } catch (err) {
+      this.#report(new GossipError('GOSSIP_INTERNAL', 'a packet could not be processed', { cause: err }));
+    }
     this.#flush();
   }
 

@@ -41,6 +41,7 @@ function tags(o: Obj, k: string): Tags {
   const out: Record<string, string> = {};
   for (const [key, val] of Object.entries(v)) {
     if (typeof val !== 'string') throw new GossipDecodeError(`tag ${key} must be a string`);
+    if (key === '__proto__') throw new GossipDecodeError('tag name __proto__ is not allowed');
     out[key] = val;
   }
   return out;
