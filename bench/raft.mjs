@@ -63,7 +63,9 @@ async function freePorts(n) {
 
 class Child {
   constructor(id, dir, port, peers) {
-    this.proc = fork(nodeScript, [id, dir, String(port), JSON.stringify(peers)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // RAFT_BENCH_NODE_ARGS passes flags to the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    const execArgv = process.env.RAFT_BENCH_NODE_ARGS ? process.env.RAFT_BENCH_NODE_ARGS.split(' ') : [];
+    this.proc = fork(nodeScript, [id, dir, String(port), JSON.stringify(peers)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.seq = 0;
     this.waiters = new Map();
     this.ready = new Promise((r) => {
@@ -150,7 +152,13 @@ export async function run(args) {
     console.log(`256 proposers: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`);
   } finally {
     await Promise.all(children.map((c) => c.call('stop').catch(() => undefined)));
-    for (const c of children) c.proc.kill('SIGKILL');
+    await Promise.all(
+      children.map((c) => new Promise((r) => {
+        if (c.proc.exitCode !== null) return r();
+        const t = setTimeout(() => (c.proc.kill('SIGKILL'), r()), 5000);
+        c.proc.once('exit', () => (clearTimeout(t), r()));
+      })),
+    );
     rmSync(base, { recursive: true, force: true });
   }
 }

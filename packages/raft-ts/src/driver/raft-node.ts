@@ -308,6 +308,11 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#schedule();
   }
 
+  /**
+   * Run the loop once the current synchronous work and already-queued continuations are done, so
+   * that everything arriving in one turn (a batch of messages, proposals from many callers)
+   * lands in one Ready.
+   */
   #schedule(): void {
     if (this.#scheduled || this.#busy || this.#stopped) return;
     this.#scheduled = true;
