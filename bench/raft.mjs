@@ -117,11 +117,15 @@ export async function run(args) {
     for (const concurrency of [1, 256]) {
       const results = [];
       const followerRatios = [];
+      const writeP50 = [];
+      const writeP99 = [];
       for (let r = 0; r < runs; r++) {
         const before = await Promise.all(children.map((c) => c.call('disk')));
         results.push(await leader.call('load', { concurrency, durationMs: seconds * 1000, size: 256 }));
         const after = await Promise.all(children.map((c) => c.call('disk')));
         children.forEach((c, i) => {
+          writeP50.push(after[i].writeP50);
+          writeP99.push(after[i].writeP99);
           if (c === leader) return;
           const syncs = after[i].syncs - before[i].syncs;
           followerRatios.push(syncs > 0 ? (after[i].entries - before[i].entries) / syncs : 0);
@@ -135,16 +139,18 @@ export async function run(args) {
         leaderEntriesPerFsync: median(results.map((x) => (x.syncs > 0 ? x.entries / x.syncs : 0))),
         followerEntriesPerFsync: Math.min(...followerRatios),
         errors: results.reduce((a, x) => a + x.errors, 0),
+        writeP50: median(writeP50),
+        writeP99: Math.max(...writeP99),
       });
     }
     const floor = 1000 / fsyncs + rtt;
     const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
     console.log(`\nraft-ts: 3 servers in separate processes, loopback gRPC, LevelStorage fsync on, 256 B proposals`);
     console.log(`median of ${runs} runs x ${seconds}s; raw fs.fsyncSync: ${f(fsyncs, 0)}/s (${f(1000 / fsyncs, 2)} ms); loopback RTT ${f(rtt, 3)} ms\n`);
-    console.log('| proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | errors |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | synced write p50 / worst p99 ms | errors |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
-      console.log(`| ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${r.errors} |`);
+      console.log(`| ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${f(r.writeP50, 2)} / ${f(r.writeP99, 2)} | ${r.errors} |`);
     }
     const one = rows[0];
     console.log(`\n1 proposer: p50 ${f(one.p50, 2)} ms = ${f(one.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);

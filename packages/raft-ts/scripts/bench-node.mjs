@@ -22,6 +22,14 @@ class CounterMachine {
 }
 
 const storage = await LevelStorage.open(dir);
+// Time every synced write (one per Ready that needs an fsync) to show the disk's share of latency.
+const syncedWriteMs = [];
+const save = storage.save.bind(storage);
+storage.save = async (batch, sync) => {
+  const t0 = performance.now();
+  await save(batch, sync);
+  if (sync) syncedWriteMs.push(performance.now() - t0);
+};
 const transport = new GrpcTransport({ id, listen: `127.0.0.1:${port}`, peers });
 const node = await RaftNode.start({
   id,
@@ -80,9 +88,11 @@ process.on('message', async (msg) => {
     case 'load':
       process.send({ id: msg.id, ...(await load(msg)) });
       break;
-    case 'disk':
-      process.send({ id: msg.id, syncs: storage.syncs, entries: storage.entriesWritten });
+    case 'disk': {
+      const w = syncedWriteMs.splice(0).sort((a, b) => a - b);
+      process.send({ id: msg.id, syncs: storage.syncs, entries: storage.entriesWritten, writeP50: pct(w, 50), writeP99: pct(w, 99) });
       break;
+    }
     case 'stop':
       await node.stop();
       process.send({ id: msg.id });
