@@ -40,6 +40,8 @@ export interface SimResult {
 
 const TICK_MS = 10;
 const CLIENT_TIMEOUT_MS = 400;
+/** After healing, a new write must commit within this long: 10 maximal election timeouts. */
+const LIVENESS_MS = 10 * 2 * 10 * TICK_MS;
 
 type Respond = (r: { ok: true; value: RegisterOutput } | { ok: false; hint: NodeId }) => void;
 
@@ -206,7 +208,7 @@ export class Simulation {
     this.#net.faults = { ...this.#net.faults, loss: 0, duplicate: 0 };
     for (const n of this.#nodes.values()) if (!n.raw && !n.retired) this.#restart(n);
     this.#trace('liveness phase: network healed, every node restarted, faults off');
-    const deadline = start + 6000;
+    const deadline = start + LIVENESS_MS;
     let committed = false;
     let proposedAt = -1;
     let target: { node: SimNode; index: number; term: number } | undefined;
@@ -232,7 +234,7 @@ export class Simulation {
     }
     if (!committed) {
       this.#checker.now = this.#q.now;
-      this.#checker.violations.push(`t=${this.#q.now.toFixed(1)}ms liveness: no write committed within 6000ms after healing`);
+      this.#checker.violations.push(`t=${this.#q.now.toFixed(1)}ms liveness: no write committed within ${LIVENESS_MS}ms after healing`);
       for (const n of this.#nodes.values()) {
         this.#checker.violations.push(`  ${this.#nodeStatus(n)}`);
         for (const [id, p] of n.raw?.status().progress ?? []) {
