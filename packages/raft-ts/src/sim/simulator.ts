@@ -97,6 +97,7 @@ export class Simulation {
   /** Client operations still waiting for an answer; at the end their outcome is unknown. */
   readonly #inflight = new Map<number, { clientId: number; input: RegisterInput; call: number }>();
   #opSeq = 0;
+  readonly #lastSeen = new Map<string, number | null>();
   readonly #initial: number;
   #nextId: number;
   #unknown = 0;
@@ -466,7 +467,12 @@ export class Simulation {
     let input: RegisterInput;
     if (r < 0.45) input = { kind: 'read', key };
     else if (r < 0.8) input = { kind: 'write', key, value: ++this.#valueSeq };
-    else input = { kind: 'cas', key, from: rng.next() < 0.3 ? null : rng.int(this.#valueSeq + 1), to: ++this.#valueSeq };
+    else {
+      // Mostly compare against the last value some client observed, so that many CAS succeed.
+      const seen = this.#lastSeen.get(key);
+      const from = seen !== undefined && rng.next() < 0.7 ? seen : rng.next() < 0.3 ? null : rng.int(this.#valueSeq + 1);
+      input = { kind: 'cas', key, from, to: ++this.#valueSeq };
+    }
     const live = [...this.#nodes.values()].filter((n) => !n.retired);
     const leaders = live.filter((n) => n.raw?.raft.role === 'leader');
     const target =
@@ -487,6 +493,8 @@ export class Simulation {
         this.#inflight.delete(opId);
         if (res.ok) {
           this.#history.push({ clientId, input, output: res.value, call, ret: this.#q.now });
+          if (input.kind === 'read') this.#lastSeen.set(input.key, res.value as number | null);
+          else if (input.kind === 'write' || res.value === true) this.#lastSeen.set(input.key, input.kind === 'write' ? input.value : input.to);
           this.#trace(`client ${clientId} ${describeInput(input)} -> ${String(res.value)} (n${target.id})`);
         }
         next();
