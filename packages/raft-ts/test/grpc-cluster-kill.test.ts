@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './_kv-machine.js';
+
 
 const childScript = join(dirname(fileURLToPath(import.meta.url)), '_grpc-server-child.js');
 const IDS = ['s1', 's2', 's3'];
