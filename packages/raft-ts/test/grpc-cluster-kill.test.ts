@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-
 const childScript = join(dirname(fileURLToPath(import.meta.url)), '_grpc-server-child.js');
 const IDS = ['s1', 's2', 's3'];
 
