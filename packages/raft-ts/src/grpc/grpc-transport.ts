@@ -34,8 +34,16 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 
 export interface GrpcTransportOptions {
   readonly id: NodeId;
-  /** Address to listen on, e.g. `127.0.0.1:0` (port 0 picks a free port). */
-  readonly listen: string;
+  /**
+   * Address to listen on, e.g. `127.0.0.1:0` (port 0 picks a free port). Ignored when `server`
+   * is given.
+   */
+  readonly listen?: string;
+  /**
+   * An existing gRPC server to register the Raft service on (e.g. the agent's RPC server, which
+   * also serves forwarding). The caller binds it and shuts it down; close() leaves it running.
+   */
+  readonly server?: grpc.Server;
   /** Peer id → `host:port`. More can be added with setPeer(). */
   readonly peers?: Readonly<Record<NodeId, string>>;
   /** Snapshot chunk size in bytes. Default 1 MiB. */
@@ -100,7 +108,8 @@ export class GrpcTransport implements Transport {
 
   /** The bound `host:port` (after start). */
   get address(): string {
-    const host = this.#opts.listen.slice(0, this.#opts.listen.lastIndexOf(':'));
+    const listen = this.#opts.listen ?? '127.0.0.1:0';
+    const host = listen.slice(0, listen.lastIndexOf(':'));
     return `${host}:${this.#port}`;
   }
 
@@ -126,11 +135,12 @@ export class GrpcTransport implements Transport {
   async start(handler: TransportHandler): Promise<void> {
     this.#handler = handler;
     const proto = loadProto();
-    const server = new grpc.Server(CHANNEL_OPTIONS);
+    const server = this.#opts.server ?? new grpc.Server(CHANNEL_OPTIONS);
     server.addService(proto.concord.raft.v1.Raft.service, {
       Stream: (call: grpc.ServerReadableStream<Batch__Output, StreamAck>, cb: grpc.sendUnaryData<StreamAck>) => {
         this.#inbound.add(call);
         call.on('data', (b: Batch__Output) => {
+          if (this.#closed) return;
           for (const pm of b.messages) {
             let m: Message;
             try {
@@ -174,8 +184,10 @@ export class GrpcTransport implements Transport {
         call.on('error', () => this.#inbound.delete(call));
       },
     });
+    if (this.#opts.server) return;
+    const listen = this.#opts.listen ?? '127.0.0.1:0';
     this.#port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(this.#opts.listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+      server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
     });
     this.#server = server;
   }
