@@ -76,3 +76,35 @@ test('a snapshot received from the leader replaces the whole log', async (t) => 
   t.is(r.term(100), 3);
   t.is(new TextDecoder().decode(r.snapshot().data), 'state');
 });
+
+test('writes queued behind a running write are merged into one synced batch and resolve in order', async (t) => {
+  const dir = await tempDir(t);
+  const s = await LevelStorage.open(dir);
+  t.teardown(() => s.close());
+  const order: number[] = [];
+  const writes = [1, 2, 3, 4, 5].map((i) =>
+    s.save({ entries: [ent(1, i, `v${i}`)], hardState: { term: 1, vote: '', commit: i - 1 }, snapshot: undefined }, true).then(() => order.push(i)),
+  );
+  await Promise.all(writes);
+  t.deepEqual(order, [1, 2, 3, 4, 5]);
+  t.is(s.lastIndex(), 5);
+  t.true(s.syncs <= 2, `${s.syncs} synced batches for 5 queued writes`);
+  t.is(s.entriesWritten, 5);
+  t.deepEqual(s.initialState().hardState, { term: 1, vote: '', commit: 4 });
+});
+
+test('a merged batch applies a later truncation after an earlier append', async (t) => {
+  const dir = await tempDir(t);
+  const s = await LevelStorage.open(dir);
+  const a = s.save({ entries: [ent(1, 1, 'a')], hardState: undefined, snapshot: undefined }, true);
+  const b = s.save({ entries: [ent(1, 2, 'b'), ent(1, 3, 'c'), ent(1, 4, 'd')], hardState: undefined, snapshot: undefined }, true);
+  const c = s.save({ entries: [ent(2, 3, 'x')], hardState: { term: 2, vote: '', commit: 1 }, snapshot: undefined }, true);
+  await Promise.all([a, b, c]);
+  t.is(s.lastIndex(), 3);
+  await s.close();
+  const r = await LevelStorage.open(dir);
+  t.teardown(() => r.close());
+  t.is(r.lastIndex(), 3);
+  t.is(r.term(3), 2);
+  t.is(new TextDecoder().decode(r.entries(3, 4, 1e9)[0]!.data), 'x');
+});

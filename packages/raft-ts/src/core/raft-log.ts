@@ -2,14 +2,36 @@ import { CompactedError, InvariantViolation, UnavailableError } from '../errors.
 import type { Storage } from './storage.js';
 import { entrySize, type Entry, type Snapshot } from './types.js';
 
-/** Entries (and possibly a snapshot) not yet persisted. `offset` is the index of entries[0]. */
+/**
+ * Entries (and possibly a snapshot) not yet persisted. `offset` is the index of entries[0].
+ * Entries from `offsetInProgress` on have not been handed to the application for writing yet;
+ * those before it are being written (writes may overlap: asynchronous storage writes).
+ */
 class Unstable {
   snapshot: Snapshot | undefined;
+  snapshotInProgress = false;
   entries: Entry[] = [];
   offset: number;
+  offsetInProgress: number;
 
   constructor(offset: number) {
     this.offset = offset;
+    this.offsetInProgress = offset;
+  }
+
+  /** Entries not yet handed out for writing. */
+  entriesToWrite(): Entry[] {
+    return this.entries.slice(this.offsetInProgress - this.offset);
+  }
+
+  snapshotToWrite(): Snapshot | undefined {
+    return this.snapshot && !this.snapshotInProgress ? this.snapshot : undefined;
+  }
+
+  /** Everything unstable has now been handed out for writing. */
+  acceptInProgress(): void {
+    this.offsetInProgress = this.offset + this.entries.length;
+    if (this.snapshot) this.snapshotInProgress = true;
   }
 
   maybeFirstIndex(): number | undefined {
@@ -37,17 +59,23 @@ class Unstable {
     if (gt === t && i >= this.offset) {
       this.entries = this.entries.slice(i + 1 - this.offset);
       this.offset = i + 1;
+      this.offsetInProgress = Math.max(this.offsetInProgress, this.offset);
     }
   }
 
   stableSnapTo(i: number): void {
-    if (this.snapshot && this.snapshot.meta.index === i) this.snapshot = undefined;
+    if (this.snapshot && this.snapshot.meta.index === i) {
+      this.snapshot = undefined;
+      this.snapshotInProgress = false;
+    }
   }
 
   restore(s: Snapshot): void {
     this.offset = s.meta.index + 1;
+    this.offsetInProgress = this.offset;
     this.entries = [];
     this.snapshot = s;
+    this.snapshotInProgress = false;
   }
 
   truncateAndAppend(ents: readonly Entry[]): void {
@@ -55,10 +83,13 @@ class Unstable {
     if (after === this.offset + this.entries.length) {
       for (const e of ents) this.entries.push(e);
     } else if (after <= this.offset) {
+      // The whole unstable tail (and maybe stable entries) is replaced: write everything again.
       this.offset = after;
+      this.offsetInProgress = after;
       this.entries = ents.slice();
     } else {
       this.entries = this.entries.slice(0, after - this.offset).concat(ents);
+      this.offsetInProgress = Math.min(this.offsetInProgress, after);
     }
   }
 

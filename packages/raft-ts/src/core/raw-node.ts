@@ -21,9 +21,12 @@ import {
 } from './types.js';
 
 /**
- * One batch of work for the application. Process it in this order: persist `entries`, `hardState`
- * and `snapshot` (one durable write; `mustSync` says whether an fsync is needed); then send
- * `messages`; then apply `snapshot` and `committedEntries` to the state machine; then advance().
+ * One batch of work for the application. The simple procedure: persist `entries`, `hardState` and
+ * `snapshot` (one durable write; `mustSync` says whether an fsync is needed); then send
+ * `messages`; then apply `snapshot` and `committedEntries`; then advance(). A pipelining driver
+ * may instead apply at once (advanceApplied), start the write, take the next Ready, and send the
+ * messages and call advanceStable when the write completes, in Ready order. A leader may send its
+ * 'app' and 'heartbeat' messages before its write completes.
  */
 export interface Ready {
   readonly softState: SoftState | undefined;
@@ -68,7 +71,7 @@ export class RawNode {
   readonly raft: Raft;
   #prevSoft: SoftState;
   #prevHard: HardState;
-  #outstanding = false;
+  #applyPending = false;
 
   constructor(config: RaftConfig, storage: Storage) {
     this.raft = new Raft(config, storage);
@@ -132,48 +135,52 @@ export class RawNode {
     const hs = r.hardState();
     if (!isEmptyHardState(hs) && !hardStateEqual(hs, this.#prevHard)) return true;
     const u = r.log.unstable;
-    if (u.snapshot || u.entries.length > 0) return true;
+    if (u.snapshotToWrite() || u.offsetInProgress < u.offset + u.entries.length) return true;
     if (r.msgs.length > 0 || r.readStates.length > 0) return true;
     return u.snapshot === undefined && r.applyUpTo() > r.log.applied;
   }
 
+  /**
+   * Take the next batch of work. Its entries and snapshot are marked as being written, so the
+   * next Ready carries only newer ones: writes may overlap, but must complete in Ready order
+   * (advanceStable). Call advanceApplied (or advance) before the next ready().
+   */
   ready(): Ready {
-    if (this.#outstanding) throw new InvariantViolation('ready() called before advance()');
+    if (this.#applyPending) throw new InvariantViolation('ready() called before the previous Ready was applied');
     const r = this.raft;
+    const u = r.log.unstable;
     const ss = r.softState();
     const hs = r.hardState();
     const softChanged = ss.lead !== this.#prevSoft.lead || ss.role !== this.#prevSoft.role;
     const hardChanged = !isEmptyHardState(hs) && !hardStateEqual(hs, this.#prevHard);
-    const entries = r.log.unstableEntries();
+    const entries = u.entriesToWrite();
     const rd: Ready = {
       softState: softChanged ? ss : undefined,
       hardState: hardChanged ? hs : undefined,
       readStates: r.readStates,
       entries,
-      snapshot: r.log.unstable.snapshot,
+      snapshot: u.snapshotToWrite(),
       committedEntries: r.log.nextCommittedEnts(r.applyUpTo()),
       messages: r.msgs,
       mustSync: entries.length > 0 || hs.term !== this.#prevHard.term || hs.vote !== this.#prevHard.vote,
     };
+    u.acceptInProgress();
+    this.#prevSoft = ss;
+    if (hardChanged) this.#prevHard = hs;
     r.msgs = [];
     r.readStates = [];
-    this.#outstanding = true;
+    this.#applyPending = true;
     return rd;
   }
 
-  /** Acknowledge that a Ready was persisted, sent and applied. Applies configuration entries. */
-  advance(rd: Ready): void {
+  /**
+   * The Ready's snapshot and committed entries were applied to the state machine; configuration
+   * entries take effect here. Committed entries are durable on a majority, so they may be applied
+   * before this node's own write of them completes.
+   */
+  advanceApplied(rd: Ready): void {
     const r = this.raft;
-    if (rd.softState) this.#prevSoft = rd.softState;
-    if (rd.hardState) this.#prevHard = rd.hardState;
-    if (rd.entries.length > 0) {
-      const last = rd.entries[rd.entries.length - 1]!;
-      r.log.stableTo(last.index, last.term);
-    }
-    if (rd.snapshot) {
-      r.log.stableSnapTo(rd.snapshot.meta.index);
-      if (rd.snapshot.meta.index > r.log.applied) r.log.appliedTo(rd.snapshot.meta.index);
-    }
+    if (rd.snapshot && rd.snapshot.meta.index > r.log.applied) r.log.appliedTo(rd.snapshot.meta.index);
     if (rd.committedEntries.length > 0) {
       for (const e of rd.committedEntries) {
         if (e.type === 'conf' && e.index > r.log.applied) r.applyConfChange(decodeConfChange(e.data));
@@ -183,11 +190,24 @@ export class RawNode {
       if (r.cfg.injectBug === 'apply-uncommitted') r.log.applied = Math.max(r.log.applied, last);
       else r.log.appliedTo(last);
     }
+    this.#applyPending = false;
+  }
+
+  /** The Ready's entries, hard state and snapshot are durable. Call once per Ready, in order. */
+  advanceStable(rd: Ready): void {
+    const r = this.raft;
+    if (rd.snapshot) r.log.stableSnapTo(rd.snapshot.meta.index);
     if (rd.entries.length > 0) {
       const last = rd.entries[rd.entries.length - 1]!;
+      r.log.stableTo(last.index, last.term);
       r.onStable(last.index, last.term);
     }
-    this.#outstanding = false;
+  }
+
+  /** Both advanceApplied and advanceStable, for drivers that handle one Ready at a time. */
+  advance(rd: Ready): void {
+    this.advanceApplied(rd);
+    this.advanceStable(rd);
   }
 
   status(): Status {

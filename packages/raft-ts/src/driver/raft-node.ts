@@ -38,6 +38,11 @@ export interface RaftNodeOptions<R = unknown> {
   readonly trailingLogs?: number;
   /** fsync each Ready that needs it. Default true; false only for tests and -dev mode. */
   readonly sync?: boolean;
+  /**
+   * Readys whose write may be in flight at once. 1 processes one Ready at a time; more lets the
+   * node apply newly committed entries and take new proposals while its disk is busy. Default 4.
+   */
+  readonly maxPipelinedWrites?: number;
   /** ReadIndex requests fail after this many ms. Default 5000. */
   readonly readTimeoutMs?: number;
   /** Randomness for election timeouts. Default: seeded from node:crypto. */
@@ -105,7 +110,10 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readonly #readTimeoutMs: number;
   #ticker: NodeJS.Timeout | undefined;
   #scheduled = false;
-  #busy = false;
+  #inflightWrites = 0;
+  #pipeline: Promise<void> = Promise.resolve();
+  #snapshotting = false;
+  readonly #maxPipelinedWrites: number;
   #stopped = false;
   #applied: number;
   #queue: QueuedProposal<R>[] = [];
@@ -131,6 +139,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#trailingLogs = opts.trailingLogs ?? 10240;
     this.#sync = opts.sync ?? true;
     this.#readTimeoutMs = opts.readTimeoutMs ?? 5000;
+    this.#maxPipelinedWrites = opts.maxPipelinedWrites ?? 4;
     this.#applied = applied;
   }
 
@@ -292,7 +301,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     for (const w of this.#transferWaiters) (clearTimeout(w.timer), w.reject(err));
     this.#transferWaiters = [];
     await this.#transport.close();
-    while (this.#busy) await new Promise((r) => setTimeout(r, 5));
+    await this.#pipeline.catch(() => undefined);
     await this.#storage.close();
   }
 
@@ -314,17 +323,22 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
    * lands in one Ready.
    */
   #schedule(): void {
-    if (this.#scheduled || this.#busy || this.#stopped) return;
+    if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      this.#process().catch((err: unknown) => this.#fail(err as Error));
+      try {
+        this.#process();
+      } catch (err) {
+        this.#fail(err as Error);
+      }
     });
   }
 
   #fail(err: Error): void {
-    this.emit('error', err);
+    if (this.#stopped) return;
     void this.stop();
+    this.emit('error', err);
   }
 
   #flushProposals(): void {
@@ -341,40 +355,53 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     batch.forEach((q, i) => this.#pending.set(r.index + i, { term: r.term, resolve: q.resolve, reject: q.reject }));
   }
 
-  async #process(): Promise<void> {
-    if (this.#busy || this.#stopped) return;
+  /**
+   * Take Readys while fewer than `maxPipelinedWrites` writes are in flight. For each: a leader
+   * sends its appends and heartbeats at once; committed entries are applied at once (they are
+   * durable on a majority); the write is queued (the storage merges queued writes into one
+   * batch); when it completes, in order, the other messages go out and advanceStable() runs.
+   * The core counts the leader's own copy toward a quorum only once it is durable, so no commit
+   * index leaves this node covering entries that exist only in memory.
+   */
+  #process(): void {
+    if (this.#stopped) return;
     this.#flushProposals();
-    if (!this.#raw.hasReady()) return;
-    this.#busy = true;
-    try {
+    while (this.#inflightWrites < this.#maxPipelinedWrites && this.#raw.hasReady()) {
       const rd = this.#raw.ready();
       this.metrics.readies++;
-      // A leader may send appends and heartbeats while its own write is in progress (thesis
-      // 10.2.1). The core counts the leader's own copy toward a quorum only once it is durable
-      // (advance → onStable), so the commit index these messages carry never covers entries
-      // that exist only in this node's memory. Everything else waits for the write.
       const early = this.#raw.raft.role === 'leader' ? rd.messages.filter(isLeaderStream) : [];
       for (const m of early) this.#transport.send(m);
-      if (rd.entries.length > 0 || rd.snapshot || (rd.hardState && rd.mustSync)) {
-        const sync = this.#sync && (rd.mustSync || rd.snapshot !== undefined);
-        await this.#storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, sync);
-        if (sync) this.metrics.syncedReadies++;
-        this.metrics.entriesPersisted += rd.entries.length;
-      } else if (rd.hardState) {
-        // Only the commit index changed: nothing depends on it being durable (a restarted node
-        // learns it again), so the write is queued behind earlier ones and not awaited.
-        this.#storage.save({ entries: [], hardState: rd.hardState, snapshot: undefined }, false).catch((err: unknown) => this.#fail(err as Error));
-      }
-      if (this.#stopped) return;
-      for (const m of rd.messages) if (!early.includes(m)) this.#transport.send(m);
       this.#apply(rd);
-      this.#raw.advance(rd);
+      this.#raw.advanceApplied(rd);
       if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
-      await this.#maybeSnapshot();
-    } finally {
-      this.#busy = false;
+      const write = this.#write(rd);
+      write.catch(() => undefined);
+      this.#inflightWrites++;
+      this.#enqueue(async () => {
+        await write;
+        this.#inflightWrites--;
+        if (this.#stopped) return;
+        for (const m of rd.messages) if (!early.includes(m)) this.#transport.send(m);
+        this.#raw.advanceStable(rd);
+        this.#schedule();
+      });
     }
-    this.#schedule();
+    this.#maybeSnapshot();
+  }
+
+  /** Run `step` after every earlier step; a failure stops the node. */
+  #enqueue(step: () => Promise<void>): void {
+    const next = this.#pipeline.then(step);
+    next.catch((err: unknown) => this.#fail(err as Error));
+    this.#pipeline = next;
+  }
+
+  #write(rd: Ready): Promise<void> {
+    if (rd.entries.length === 0 && !rd.snapshot && !rd.hardState) return Promise.resolve();
+    const sync = this.#sync && (rd.mustSync || rd.snapshot !== undefined);
+    if (sync) this.metrics.syncedReadies++;
+    this.metrics.entriesPersisted += rd.entries.length;
+    return this.#storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, sync);
   }
 
   #apply(rd: Ready): void {
@@ -450,14 +477,28 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#readWaits = [];
   }
 
-  async #maybeSnapshot(): Promise<void> {
+  #maybeSnapshot(): void {
+    if (this.#snapshotting || this.#stopped) return;
     const snapIndex = this.#storage.snapshot().meta.index;
     if (this.#applied - snapIndex < this.#snapshotThreshold) return;
+    // Serialize the state now, at the applied index; store it after the writes queued so far,
+    // which include every entry up to that index.
+    this.#snapshotting = true;
+    const index = this.#applied;
     const data = this.#sm.snapshot();
-    const compactTo = Math.max(0, this.#applied - this.#trailingLogs);
-    const snap = await this.#storage.saveSnapshot(this.#applied, this.#raw.confState(), data, compactTo);
-    this.metrics.snapshotsTaken++;
-    this.emit('snapshot', { index: snap.meta.index, term: snap.meta.term, installed: false });
+    const conf = this.#raw.confState();
+    const compactTo = Math.max(0, index - this.#trailingLogs);
+    this.#enqueue(async () => {
+      // A snapshot received from the leader meanwhile may already cover this index.
+      if (this.#storage.snapshot().meta.index >= index) {
+        this.#snapshotting = false;
+        return;
+      }
+      const snap = await this.#storage.saveSnapshot(index, conf, data, compactTo);
+      this.#snapshotting = false;
+      this.metrics.snapshotsTaken++;
+      this.emit('snapshot', { index: snap.meta.index, term: snap.meta.term, installed: false });
+    });
   }
 }
 

@@ -140,7 +140,7 @@ export class FaultInjector {
   }
 
   #forceSnapshot(): void {
-    const up = [...this.#world.nodes.values()].filter((n) => n.raw && !n.busy);
+    const up = [...this.#world.nodes.values()].filter((n) => n.raw);
     if (up.length === 0) return;
     const n = up[this.#rng.int(up.length)]!;
     this.#world.snapshotNow(n);

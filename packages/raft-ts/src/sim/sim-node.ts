@@ -17,7 +17,9 @@ export class SimNode {
   sm = new RegisterMachine();
   applied = 0;
   checkedCommit = 0;
-  busy = false;
+  /** Ready writes queued on the simulated disk; they complete in order. */
+  pendingWrites = 0;
+  lastWriteDoneAt = 0;
   incarnation = 0;
   retired = false;
   ctxSeq = 0;

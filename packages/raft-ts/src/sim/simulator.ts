@@ -44,6 +44,8 @@ export interface SimResult {
 const TICK_MS = 10;
 /** After healing, a new write must commit within this long: 10 maximal election timeouts. */
 const LIVENESS_MS = 10 * 2 * 10 * TICK_MS;
+/** Writes a node may have in flight at once (the driver's default). */
+const MAX_PIPELINED_WRITES = 4;
 
 /** One whole-cluster run from one seed. Every decision comes from the seed, so a run replays exactly. */
 export class Simulation implements SimWorld {
@@ -289,7 +291,8 @@ export class Simulation implements SimWorld {
   #crash(n: SimNode): void {
     n.raw = undefined;
     n.incarnation++;
-    n.busy = false;
+    n.pendingWrites = 0;
+    n.lastWriteDoneAt = 0;
     n.pendingProps.clear();
     n.readCtx.clear();
     n.readWaits = [];
@@ -309,69 +312,42 @@ export class Simulation implements SimWorld {
     this.#pump(n);
   }
 
+  /**
+   * The driver's procedure, pipelined as RaftNode does it: take a Ready, let a leader send its
+   * appends at once, apply committed entries, queue the write; when the write completes (writes
+   * complete in order), persist, send the other messages and advanceStable.
+   */
   #pump(n: SimNode): void {
     const raw = n.raw;
-    if (!raw || n.busy || this.#stopped || !raw.hasReady()) return;
-    const rd = raw.ready();
-    n.busy = true;
-    const inc = n.incarnation;
-    // As the driver does: a leader sends appends and heartbeats before its own write completes.
-    if (raw.raft.role === 'leader') {
-      for (const m of rd.messages) {
-        if (m.type !== 'app' && m.type !== 'heartbeat') continue;
-        if (m.commit > n.storage.lastIndex()) {
-          this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms leader n${n.id} would send commit ${m.commit} beyond its durable log ${n.storage.lastIndex()}`);
+    if (!raw || this.#stopped) return;
+    while (n.raw === raw && n.pendingWrites < MAX_PIPELINED_WRITES && raw.hasReady()) {
+      const rd = raw.ready();
+      const inc = n.incarnation;
+      if (raw.raft.role === 'leader') {
+        for (const m of rd.messages) {
+          if (m.type !== 'app' && m.type !== 'heartbeat') continue;
+          this.#early.add(m);
+          this.net.send(m, (x) => this.#deliver(x));
         }
-        this.#early.add(m);
-        this.net.send(m, (x) => this.#deliver(x));
       }
+      this.#applyReady(n, rd);
+      raw.advanceApplied(rd);
+      const writes = rd.entries.length > 0 || rd.hardState !== undefined || rd.snapshot !== undefined;
+      const latency = !writes ? 0 : rd.mustSync ? 0.3 + this.#rngDisk.next() * 2 : 0.05;
+      const doneAt = Math.max(this.q.now + latency, n.lastWriteDoneAt);
+      n.lastWriteDoneAt = doneAt;
+      n.pendingWrites++;
+      this.q.schedule(doneAt - this.q.now, () => {
+        if (n.incarnation === inc && n.raw === raw) this.#persisted(n, rd);
+      });
     }
-    const writes = rd.entries.length > 0 || rd.hardState !== undefined || rd.snapshot !== undefined;
-    if (!writes) {
-      this.#complete(n, rd);
-      return;
-    }
-    const latency = rd.mustSync ? 0.3 + this.#rngDisk.next() * 2 : 0.05;
-    this.q.schedule(latency, () => {
-      if (n.incarnation === inc && n.raw === raw) this.#complete(n, rd);
-    });
   }
 
-  /** The driver's procedure, synchronously: persist, send, apply, advance. */
-  #complete(n: SimNode, rd: Ready): void {
+  /** Apply a Ready's snapshot and committed entries, answer clients, record what the checker needs. */
+  #applyReady(n: SimNode, rd: Ready): void {
     const raw = n.raw!;
     const chk = this.#checker;
     chk.now = this.q.now;
-    if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
-    if (rd.entries.length > 0) {
-      n.storage.append(rd.entries);
-      chk.onPersist(n.id, rd.entries, (i) => {
-        try {
-          return n.storage.term(i);
-        } catch {
-          return undefined;
-        }
-      });
-    }
-    if (rd.hardState) {
-      n.storage.setHardState(rd.hardState);
-      chk.onHardState(n.id, rd.hardState);
-    }
-    for (const m of rd.messages) {
-      if (this.#early.has(m)) continue;
-      if (m.type === 'snap') {
-        this.#trace(`n${m.from} sends snapshot at ${m.snapshot?.meta.index} to n${m.to}`);
-        this.net.send(m, (x) => this.#deliver(x), (ok) => {
-          const s = this.#nodes.get(m.from);
-          if (s?.raw) {
-            s.raw.reportSnapshot(m.to, ok);
-            this.#pump(s);
-          }
-        });
-      } else {
-        this.net.send(m, (x) => this.#deliver(x));
-      }
-    }
     if (rd.snapshot) {
       n.sm.restore(rd.snapshot.data);
       n.applied = rd.snapshot.meta.index;
@@ -421,8 +397,45 @@ export class Simulation implements SimWorld {
       n.readWaits = n.readWaits.filter((w) => w.index > n.applied);
       for (const w of ready) w.respond({ ok: true, value: n.sm.read(w.key) });
     }
-    raw.advance(rd);
-    n.busy = false;
+  }
+
+  /** A Ready's write completed: make it durable, send what waited for it, advanceStable. */
+  #persisted(n: SimNode, rd: Ready): void {
+    const raw = n.raw!;
+    const chk = this.#checker;
+    chk.now = this.q.now;
+    n.pendingWrites--;
+    if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
+    if (rd.entries.length > 0) {
+      n.storage.append(rd.entries);
+      chk.onPersist(n.id, rd.entries, (i) => {
+        try {
+          return n.storage.term(i);
+        } catch {
+          return undefined;
+        }
+      });
+    }
+    if (rd.hardState) {
+      n.storage.setHardState(rd.hardState);
+      chk.onHardState(n.id, rd.hardState);
+    }
+    for (const m of rd.messages) {
+      if (this.#early.has(m)) continue;
+      if (m.type === 'snap') {
+        this.#trace(`n${m.from} sends snapshot at ${m.snapshot?.meta.index} to n${m.to}`);
+        this.net.send(m, (x) => this.#deliver(x), (ok) => {
+          const s = this.#nodes.get(m.from);
+          if (s?.raw) {
+            s.raw.reportSnapshot(m.to, ok);
+            this.#pump(s);
+          }
+        });
+      } else {
+        this.net.send(m, (x) => this.#deliver(x));
+      }
+    }
+    raw.advanceStable(rd);
     if (rd.committedEntries.length > 0 && raw.raft.role === 'leader') this.#retireRemoved(raw);
     this.#maybeSnapshot(n, false);
     this.#pump(n);

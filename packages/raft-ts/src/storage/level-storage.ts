@@ -38,7 +38,8 @@ type Sub<K, V> = ReturnType<Level<string, string>['sublevel']> & {
  * - sublevel `log`: 8-byte big-endian index → term, type, data;
  * - sublevel `meta`: hard state, snapshot metadata, compaction point (JSON);
  * - sublevel `snap`: snapshot data in chunks of at most 1 MiB.
- * Each save() is one atomic batch (group commit: one fsync per Ready). A truncated suffix is
+ * Each save() becomes part of one atomic batch (group commit: one fsync per Ready, or per several
+ * Readys when a driver pipelines them). A truncated suffix is
  * deleted key by key inside that batch (`clear()` is not atomic). Compaction first records the new
  * compaction point atomically, then clears the prefix in the background; keys below the point are
  * ignored at startup.
@@ -51,6 +52,8 @@ export class LevelStorage implements DurableStorage {
   #mem: MemoryStorage;
   #snapChunks = 0;
   #chain: Promise<unknown> = Promise.resolve();
+  #queued: { batch: PersistBatch; sync: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
+  #drainQueued = false;
   #background = new Set<Promise<unknown>>();
   /** fsyncs issued (synced batches), for benchmarks. */
   syncs = 0;
@@ -125,32 +128,61 @@ export class LevelStorage implements DurableStorage {
     return p;
   }
 
+  /**
+   * Queue one Ready's write. Writes queued while an earlier one is in progress are merged into a
+   * single atomic batch (one fsync for all of them: group commit across pipelined Readys); they
+   * become durable, and their promises resolve, in the order they were queued.
+   */
   save(batch: PersistBatch, sync: boolean): Promise<void> {
-    return this.#serial(async () => {
+    const done = new Promise<void>((resolve, reject) => this.#queued.push({ batch, sync, resolve, reject }));
+    if (!this.#drainQueued) {
+      this.#drainQueued = true;
+      void this.#serial(() => this.#drain());
+    }
+    return done;
+  }
+
+  async #drain(): Promise<void> {
+    this.#drainQueued = false;
+    const group = this.#queued.splice(0);
+    if (group.length === 0) return;
+    try {
       const b = this.#db.batch();
       const log = { sublevel: this.#log } as never;
       const meta = { sublevel: this.#meta } as never;
       let last = this.#mem.lastIndex();
       let first = this.#mem.firstIndex();
-      if (batch.snapshot) {
-        // The received snapshot replaces the whole log.
-        for (let i = first; i <= last; i++) b.del(indexKey(i) as never, log);
-        this.#putSnapshot(b, batch.snapshot);
-        b.put('compact', { index: batch.snapshot.meta.index, term: batch.snapshot.meta.term } as never, meta);
-        first = batch.snapshot.meta.index + 1;
-        last = batch.snapshot.meta.index;
+      let sync = false;
+      let entries = 0;
+      for (const { batch } of group) {
+        if (batch.snapshot) {
+          // A received snapshot replaces the whole log.
+          for (let i = first; i <= last; i++) b.del(indexKey(i) as never, log);
+          this.#putSnapshot(b, batch.snapshot);
+          b.put('compact', { index: batch.snapshot.meta.index, term: batch.snapshot.meta.term } as never, meta);
+          first = batch.snapshot.meta.index + 1;
+          last = batch.snapshot.meta.index;
+        }
+        if (batch.entries.length > 0) {
+          // An append at index i replaces everything from i on: delete the old suffix explicitly.
+          const newLast = batch.entries[batch.entries.length - 1]!.index;
+          for (let i = Math.max(newLast + 1, first); i <= last; i++) b.del(indexKey(i) as never, log);
+          for (const e of batch.entries) b.put(indexKey(e.index) as never, encodeEntry(e) as never, log);
+          last = newLast;
+          entries += batch.entries.length;
+        }
+        if (batch.hardState) b.put('hardState', batch.hardState as never, meta);
       }
-      if (batch.entries.length > 0) {
-        const newLast = batch.entries[batch.entries.length - 1]!.index;
-        for (let i = Math.max(newLast + 1, first); i <= last; i++) b.del(indexKey(i) as never, log);
-        for (const e of batch.entries) b.put(indexKey(e.index) as never, encodeEntry(e) as never, log);
-      }
-      if (batch.hardState) b.put('hardState', batch.hardState as never, meta);
+      for (const item of group) sync ||= item.sync;
       await b.write({ sync });
       if (sync) this.syncs++;
-      this.entriesWritten += batch.entries.length;
-      this.#mem.saveSync(batch);
-    });
+      this.entriesWritten += entries;
+      for (const { batch } of group) this.#mem.saveSync(batch);
+    } catch (err) {
+      for (const item of group) item.reject(err as Error);
+      return;
+    }
+    for (const item of group) item.resolve();
   }
 
   #putSnapshot(b: ReturnType<Level<string, string>['batch']>, snap: Snapshot): void {
