@@ -94,8 +94,9 @@ interface PendingRead {
 
 /**
  * The driver: binds the pure core to a DurableStorage, a Transport, real timers and the
- * application's StateMachine. One Ready at a time: persist (one synced batch), send, apply,
- * advance. Proposals arriving while a batch is being written join the next one (group commit).
+ * application's StateMachine. Each Ready is applied at once, written (writes complete in order;
+ * the storage merges queued ones into one synced batch), and its messages are sent when its
+ * write is durable. Proposals arriving meanwhile join the next Ready (group commit).
  */
 export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readonly id: NodeId;
