@@ -95,11 +95,12 @@ export async function waitForStatus(
   checkId: string,
   status: string,
   timeoutMs: number,
+  outputMatches?: RegExp,
 ): Promise<HealthCheckView | undefined> {
   let last: HealthCheckView | undefined;
   await waitFor(async () => {
     last = await healthStatus(base, service, checkId);
-    return last?.Status === status;
+    return last?.Status === status && (outputMatches === undefined || outputMatches.test(last.Output ?? ''));
   }, timeoutMs);
   return last;
 }

@@ -110,7 +110,8 @@ test('an HTTP check follows redirects unless DisableRedirects is set', async (t)
   const follow = await waitForStatus(base, 'redir', 'follow', 'passing', 1200);
   t.is(follow?.Status, 'passing');
   t.is(follow?.Output, `HTTP GET ${web.url}/old: 200 OK Output: status 200`);
-  const stay = await waitForStatus(base, 'redir', 'stay', 'critical', 1200);
+  // A new check starts critical with no output; wait for the first run's result.
+  const stay = await waitForStatus(base, 'redir', 'stay', 'critical', 2000, /302/);
   t.regex(stay?.Output ?? '', /: 302 Found Output: $/);
 });
 
