@@ -161,6 +161,13 @@ export class StateStore {
         return true;
       case 'tombstone-reap':
         return reapTombstones(this.#data, command.upTo);
+      case 'restore':
+        // Indexes inside the snapshot are kept; the command's own index stays the last applied.
+        if (command.snapshot?.datacenter !== this.#data.datacenter) {
+          throw new StateError('STATE_INVALID_REQUEST', `snapshot is of datacenter ${JSON.stringify(command.snapshot?.datacenter)}, not ${this.#data.datacenter}`);
+        }
+        this.restore({ ...command.snapshot, index: ctx.index });
+        return true;
       default:
         throw new StateError('STATE_UNKNOWN_COMMAND', `unknown command ${JSON.stringify((command as Command).type)}`);
     }

@@ -2,6 +2,7 @@
  * Entities of the replicated state, in the JSON shapes Consul's HTTP API uses.
  * Field order follows Consul's Go structs, because JSON output keeps insertion order.
  */
+import type { StateSnapshot } from './store.js';
 
 export type HealthStatus = 'passing' | 'warning' | 'critical';
 
@@ -175,6 +176,8 @@ export type Command = (
   | { type: 'deregister'; dereg: NodeDeregistration }
   | { type: 'tombstone-reap'; upTo: number }
   | { type: 'check-status'; node: string; checkId: string; status: HealthStatus; output: string }
+  /** Replaces the whole state with a saved snapshot (`concord snapshot restore`). */
+  | { type: 'restore'; snapshot: StateSnapshot }
 ) & {
   /** Wall-clock milliseconds at the proposer; makes lock-delays deterministic on every replica. */
   time?: number;

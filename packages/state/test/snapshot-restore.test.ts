@@ -1,6 +1,6 @@
 import test from 'ava';
 import { StateError, StateStore } from '../src/index.js';
-import { Harness, b64, watchCount } from './_helpers.js';
+import { Harness, b64, text, watchCount } from './_helpers.js';
 
 function busy(): Harness {
   const h = new Harness();
@@ -92,4 +92,19 @@ test('restoring an unsupported snapshot version throws and keeps the state', (t)
   const err = t.throws(() => h.store.restore({ ...before, version: 2 as 1 }));
   t.true(err instanceof StateError);
   t.deepEqual(h.store.snapshot(), before);
+});
+
+test('a restore command replaces the state at its own index and refuses another datacenter', (t) => {
+  const saved = busy().store.snapshot();
+  const h = new Harness();
+  h.set('other', 'x');
+  const r = h.apply({ type: 'restore', snapshot: saved });
+  t.is(r.value, true);
+  t.is(h.store.lastIndex, h.index);
+  t.is(h.store.kvGet('other').value, undefined);
+  t.is(text(h.store.kvGet('p/x').value?.Value), '2');
+  const bad = h.apply({ type: 'restore', snapshot: { ...saved, datacenter: 'dc9' } });
+  t.is(bad.value, false);
+  t.is(bad.error?.code, 'STATE_INVALID_REQUEST');
+  t.is(text(h.store.kvGet('p/x').value?.Value), '2');
 });
