@@ -4,6 +4,7 @@ import type { AgentConfig } from './config/config.js';
 import type { EventBuffer } from './events/event-buffer.js';
 import type { QuerySource } from './http/blocking.js';
 import type { LocalState } from './local/local-state.js';
+import type { Cluster } from './cluster/cluster.js';
 import type { SessionTimers } from './server/session-timers.js';
 import type { StateServer, WriteResult } from './server/state-server.js';
 
@@ -22,22 +23,29 @@ export interface MemberInfo {
   DelegateCur: number;
 }
 
-/** Everything the HTTP endpoints need from the running agent. */
+/** Everything the agent-local HTTP endpoints need from the running agent, server or client. */
 export interface AgentContext {
   readonly config: AgentConfig;
-  readonly server: StateServer;
+  /** The replicated state, on servers only (client agents forward state requests). */
+  readonly server: StateServer | undefined;
+  readonly cluster: Cluster;
   readonly local: LocalState;
   readonly events: EventBuffer;
-  readonly sessionTimers: SessionTimers;
   readonly logger: Logger;
-  readonly query: QuerySource;
   readonly startedAt: number;
   readonly version: string;
-  /** `<advertise>:<server port>` of this server. */
+  /** `<advertise>:<server port>` of this agent's RPC listener. */
   readonly serverAddress: string;
   members(): MemberInfo[];
   /** Applies a command through the log; throws HttpError when the state machine rejects it. */
   write(command: Command): Promise<WriteResult>;
   reload(): Promise<void>;
   leave(): Promise<void>;
+}
+
+/** What the endpoints that read the replicated state need: only servers register them. */
+export interface ServerContext extends AgentContext {
+  readonly server: StateServer;
+  readonly sessionTimers: SessionTimers;
+  readonly query: QuerySource;
 }

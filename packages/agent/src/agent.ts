@@ -5,7 +5,25 @@ import { join } from 'node:path';
 import type { Command } from '@concord/state';
 import { type Logger, pino } from 'pino';
 import pinoPretty from 'pino-pretty';
-import type { AgentContext, MemberInfo } from './agent-context.js';
+import type * as grpc from '@grpc/grpc-js';
+import type { AgentContext, ServerContext } from './agent-context.js';
+import type { AliasCatalog } from './checks/alias-check.js';
+import { ClientCluster } from './cluster/client-cluster.js';
+import type { Cluster } from './cluster/cluster.js';
+import { KeyringStore } from './cluster/keyring-store.js';
+import { Membership } from './cluster/membership.js';
+import { RaftLog } from './cluster/raft-log.js';
+import { type RemoteGet, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
+import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
+import { bindRpcServer, shutdownRpcServer } from './cluster/rpc.js';
+import { ServerCluster } from './cluster/server-cluster.js';
+import type { DnsCatalog } from './dns/catalog.js';
+import { clusterOpsRoutes, keyringRoutes } from './http/endpoints/cluster-ops.js';
+import { eventFireRoutes } from './http/endpoints/event-fire.js';
+import { internalRoutes } from './http/endpoints/internal.js';
+import { snapshotRoutes } from './http/endpoints/snapshot.js';
+import type { Route } from './http/router.js';
+import type { NodeCatalogView } from './local/anti-entropy.js';
 import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/config.js';
 import { type DnsConfig, type DnsServer, parseDnsConfig, startDnsServer, stateCatalog } from './dns/index.js';
 import { EventBuffer } from './events/event-buffer.js';
@@ -16,9 +34,7 @@ import { healthRoutes } from './http/endpoints/health.js';
 import { kvRoutes } from './http/endpoints/kv.js';
 import { metricsRoutes } from './http/endpoints/metrics.js';
 import { sessionRoutes } from './http/endpoints/session.js';
-import { statusRoutes } from './http/endpoints/status.js';
 import { txnRoutes } from './http/endpoints/txn.js';
-import { fromStateError } from './http/http-error.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
 import { Router } from './http/router.js';
@@ -29,11 +45,8 @@ import { AntiEntropy } from './local/anti-entropy.js';
 import { startCriticalReaper } from './local/critical-reaper.js';
 import { LocalPersistence } from './local/persistence.js';
 import type { CommandLog } from './log/command-log.js';
-import { LevelLog } from './log/level-log.js';
 import { MemoryLog } from './log/memory-log.js';
-import { SessionTimers } from './server/session-timers.js';
 import { StateServer, type WriteResult } from './server/state-server.js';
-import { TombstoneReaper } from './server/tombstone-reaper.js';
 
 export const VERSION = '0.1.0';
 
@@ -41,10 +54,16 @@ export interface RunningAgent {
   readonly config: AgentConfig;
   readonly httpPort: number;
   readonly dnsPort: number;
+  /** The bound LAN gossip port. */
+  readonly serfPort: number;
+  /** The bound server RPC port (0 on a client agent). */
+  readonly serverPort: number;
   readonly context: AgentContext;
   /** Resolves when the agent has stopped (after `close()` or a `leave`). */
   readonly stopped: Promise<void>;
   close(): Promise<void>;
+  /** Leaves the cluster gracefully (a server leaves raft first), then closes. */
+  leave(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -70,43 +89,156 @@ function makeLogger(config: AgentConfig): Logger {
   return pino({ level }, pinoPretty({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname', destination: 1, sync: true }));
 }
 
-/** Is this configuration a single server that can run on its own? */
-function assertSingleServer(config: AgentConfig): void {
-  if (config.dev) return;
-  if (!config.server) throw new ConfigError('Client agents need a server cluster; start this agent with -server -bootstrap-expect=1 or -dev');
-  if (!config.bootstrap) {
-    throw new ConfigError('Only a single self-bootstrapping server is supported: use -bootstrap or -bootstrap-expect=1');
+/** A client agent needs somewhere to find servers. */
+function assertRunnable(config: AgentConfig): void {
+  if (config.dev || config.server) return;
+  if (config.startJoin.length === 0 && config.retryJoin.length === 0) {
+    throw new ConfigError('A client agent needs servers to join: use -join or -retry-join (or -server, or -dev)');
+  }
+}
+
+function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger): { log: CommandLog; raft: RaftLog | undefined } {
+  if (config.dev) return { log: new MemoryLog(), raft: undefined };
+  const dir = join(config.dataDir as string, 'raft');
+  mkdirSync(dir, { recursive: true });
+  const raft = new RaftLog({
+    id: config.nodeId,
+    dir,
+    rpcServer,
+    logger,
+    tickMs: 100 * config.raftMultiplier,
+    snapshotThreshold: config.raftSnapshotThreshold,
+    trailingLogs: config.raftTrailingLogs,
+  });
+  return { log: raft, raft };
+}
+
+/** Joins `-join` addresses now (failing the start) and `-retry-join` ones in the background. */
+async function joinAtStart(config: AgentConfig, membership: Membership, logger: Logger, signal: AbortSignal): Promise<void> {
+  if (config.startJoin.length > 0) {
+    try {
+      const n = await membership.join(config.startJoin);
+      logger.info({ joined: n }, 'agent: joined the cluster');
+    } catch (err) {
+      throw new ConfigError(`Error joining cluster: ${(err as Error).message}`);
+    }
+  }
+  if (config.retryJoin.length > 0) {
+    const addrs = config.retryJoin;
+    void (async () => {
+      for (let round = 1; !signal.aborted; round++) {
+        try {
+          const n = await membership.join(addrs);
+          logger.info({ joined: n }, 'agent: retry join completed');
+          return;
+        } catch (err) {
+          logger.warn({ err: String(err) }, `agent: join attempt ${round} failed`);
+          if (config.retryMax > 0 && round >= config.retryMax) {
+            logger.error('agent: max join retry exhausted, exiting');
+            return;
+          }
+        }
+        await new Promise((r) => setTimeout(r, config.retryIntervalMs).unref());
+      }
+    })();
   }
 }
 
 export async function startAgent(config: AgentConfig, options: StartOptions = {}): Promise<RunningAgent> {
-  assertSingleServer(config);
+  assertRunnable(config);
   const logger = options.logger ?? makeLogger(config);
-  let log: CommandLog;
-  if (config.dev) log = new MemoryLog();
-  else {
-    const dir = join(config.dataDir as string, 'state');
-    mkdirSync(dir, { recursive: true });
-    log = new LevelLog({ path: dir });
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const undo = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    return await startAgentParts(config, options, logger, cleanups);
+  } catch (err) {
+    await undo();
+    throw err;
   }
-  const server = new StateServer(log, config.datacenter);
-  await server.open();
+}
+
+async function startAgentParts(
+  config: AgentConfig,
+  options: StartOptions,
+  logger: Logger,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<RunningAgent> {
+  // The RPC listener (servers only): raft, forwarding, status.
+  let rpc: { server: grpc.Server; port: number } | undefined;
+  if (config.server) {
+    rpc = await bindRpcServer(config.bindAddr, config.ports.server);
+    const bound = rpc.server;
+    cleanups.push(() => shutdownRpcServer(bound));
+  }
+  const rpcPort = rpc?.port ?? 0;
+  const serverAddress = `${config.advertiseAddr}:${rpcPort || config.ports.server}`;
+
+  let server: StateServer | undefined;
+  let raft: RaftLog | undefined;
+  if (rpc) {
+    const opened = openLog(config, rpc.server, logger);
+    raft = opened.raft;
+    server = new StateServer(opened.log, config.datacenter);
+    await server.open();
+    const s = server;
+    cleanups.push(() => s.close());
+  }
   if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}\n`);
 
-  const serverAddress = `${config.advertiseAddr}:${config.ports.server === 0 ? 8300 : config.ports.server}`;
+  const keyringStore = new KeyringStore(config.encrypt, config.dev ? undefined : config.dataDir);
+  const keyring = keyringStore.keyring;
+  const membership = await Membership.start({
+    config,
+    version: VERSION,
+    rpcPort,
+    logger,
+    ...(keyring ? { keyring } : {}),
+    gossip: config.gossipLan,
+  });
+  cleanups.push(() => membership.shutdown());
+
+  let cluster: Cluster;
+  let serverCluster: ServerCluster | undefined;
+  let clientCluster: ClientCluster | undefined;
+  if (server && rpc) {
+    serverCluster = new ServerCluster({
+      config,
+      server,
+      raft,
+      membership,
+      rpcServer: rpc.server,
+      rpcAddress: serverAddress,
+      keyring: keyringStore,
+      version: VERSION,
+      logger,
+      deadServerCleanupMs: config.cleanupDeadServers ? 30_000 : 0,
+    });
+    cluster = serverCluster;
+  } else {
+    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger });
+    cluster = clientCluster;
+  }
+  const c = cluster;
+  cleanups.push(() => c.close());
+
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => {
     resolveStopped = r;
   });
 
-  const write = async (command: Command): Promise<WriteResult> => {
-    const out = await server.write(command);
-    if (out.result.error) throw fromStateError(out.result.error);
-    return out;
-  };
-  const sessionTimers = new SessionTimers((id) => {
-    write({ type: 'session-destroy', id }).catch((err: unknown) => logger.warn({ err }, 'session expiry failed'));
-  });
+  const write = (command: Command): Promise<WriteResult> => cluster.write(command);
+  const remoteGet = clientCluster ? (path: string) => (clientCluster as ClientCluster).get(path) : undefined;
+  const remoteWatch = remoteGet ? new RemoteNodeWatch(remoteGet) : undefined;
+  if (remoteWatch) cleanups.push(() => remoteWatch.close());
+  const aliasCatalog: AliasCatalog = server
+    ? {
+        checksOnNode: (node) => (server as StateServer).state.checksOnNode(node),
+        serviceExists: (node, id) => (server as StateServer).state.servicesOnNode(node).some((x) => x.ID === id),
+        watchNode: (node, cb) => (server as StateServer).state.watch([`node:${node}`], cb),
+      }
+    : (remoteWatch as RemoteNodeWatch);
   const local = new LocalState({
     nodeName: config.nodeName,
     write,
@@ -118,63 +250,26 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
         {
           nodeName: config.nodeName,
           scriptsAllowed: config.enableScriptChecks || (source === 'config' && config.enableLocalScriptChecks),
-          catalog: {
-            checksOnNode: (node) => server.state.checksOnNode(node),
-            serviceExists: (node, id) => server.state.servicesOnNode(node).some((s) => s.ID === id),
-            watchNode: (node, cb) => server.state.watch([`node:${node}`], cb),
-          },
+          catalog: aliasCatalog,
         },
         report,
       ),
   });
+  cleanups.push(() => local.close());
   const events = new EventBuffer();
-  const members = (): MemberInfo[] => [
-    {
-      Name: config.nodeName,
-      Addr: config.advertiseAddr,
-      Port: config.ports.serfLan === 0 ? 8301 : config.ports.serfLan,
-      Tags: {
-        build: `${VERSION}:concord`,
-        dc: config.datacenter,
-        id: config.nodeId,
-        port: String(config.ports.server),
-        role: config.server ? 'consul' : 'node',
-        segment: '',
-        vsn: '2',
-        vsn_max: '3',
-        vsn_min: '2',
-        raft_vsn: '3',
-        ...(config.bootstrap ? { bootstrap: '1' } : {}),
-        ...(config.bootstrapExpect ? { expect: String(config.bootstrapExpect) } : {}),
-      },
-      Status: 1,
-      ProtocolMin: 1,
-      ProtocolMax: 5,
-      ProtocolCur: 2,
-      DelegateMin: 2,
-      DelegateMax: 5,
-      DelegateCur: 4,
-    },
-  ];
 
   let closing: Promise<void> | undefined;
   const context: AgentContext = {
     config,
     server,
+    cluster,
     local,
     events,
     logger,
-    sessionTimers,
     startedAt: Date.now(),
     version: VERSION,
     serverAddress,
-    query: {
-      watch: (topics, cb) => server.state.watch(topics, cb),
-      defaultQueryTimeMs: config.defaultQueryTimeMs,
-      maxQueryTimeMs: config.maxQueryTimeMs,
-      random: Math.random,
-    },
-    members,
+    members: () => cluster.members(),
     write,
     reload: async () => {
       if (!options.argv) return;
@@ -183,13 +278,36 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       logger.level = next.logLevel;
       logger.info('agent: reloaded configuration');
     },
-    leave: () => close(),
+    leave: () => leaveAndClose(),
   };
+  const serverContext: ServerContext | undefined =
+    server && serverCluster
+      ? {
+          ...context,
+          server,
+          sessionTimers: serverCluster.sessionTimers,
+          query: {
+            watch: (topics, cb) => (server as StateServer).state.watch(topics, cb),
+            defaultQueryTimeMs: config.defaultQueryTimeMs,
+            maxQueryTimeMs: config.maxQueryTimeMs,
+            random: Math.random,
+          },
+        }
+      : undefined;
 
-  // This server is its own leader: register its node, its serfHealth and the consul service.
-  await write({
-    type: 'register',
-    reg: {
+  applyConfigDefinitions(local, config, undefined);
+  local.restorePersisted((path, err) => logger.warn({ path, err: String(err) }, 'agent: skipped unreadable local state file'));
+  const timings = options.localTimings ?? {};
+  const nodeView = server
+    ? (node: string): NodeCatalogView => {
+        const state = (server as StateServer).state;
+        return { node: state.node(node), services: state.servicesOnNode(node), checks: state.checksOnNode(node), nodeCount: state.nodes().value.length };
+      }
+    : async (node: string): Promise<NodeCatalogView> => (await remoteNodeView(remoteGet as RemoteGet, node)).value;
+  const antiEntropy = new AntiEntropy({
+    local,
+    catalog: { nodeView },
+    node: {
       ID: config.nodeId,
       Node: config.nodeName,
       Address: config.advertiseAddr,
@@ -200,51 +318,36 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
         wan_ipv4: config.advertiseAddr,
       },
       NodeMeta: { 'consul-network-segment': '', ...config.nodeMeta },
-      Service: {
-        ID: 'consul',
-        Service: 'consul',
-        Port: config.ports.server === 0 ? 8300 : config.ports.server,
-        Meta: { raft_version: '3', serf_protocol_current: '2', serf_protocol_max: '5', serf_protocol_min: '1', version: VERSION },
-      },
-      Checks: [{ CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing', Output: 'Agent alive and reachable', Type: '' }],
     },
-  });
-  sessionTimers.resetAll(server.state.sessions().value);
-  applyConfigDefinitions(local, config, undefined);
-  local.restorePersisted((path, err) => logger.warn({ path, err: String(err) }, 'agent: skipped unreadable local state file'));
-  const timings = options.localTimings ?? {};
-  const antiEntropy = new AntiEntropy({
-    local,
-    catalog: {
-      servicesOnNode: (node) => server.state.servicesOnNode(node),
-      checksOnNode: (node) => server.state.checksOnNode(node),
-      nodeCount: () => server.state.nodes().value.length,
-    },
+    writeNode: (reg) => write({ type: 'register', reg }),
     ...(timings.antiEntropyIntervalMs ? { intervalMs: timings.antiEntropyIntervalMs } : {}),
     onError: (err) => logger.warn({ err: String(err) }, 'agent: anti-entropy sync failed'),
   });
-  antiEntropy.start();
   const stopCriticalReaper = startCriticalReaper(local, {
     ...(timings.checkReapIntervalMs ? { intervalMs: timings.checkReapIntervalMs } : {}),
     ...(timings.deregisterCriticalMinMs !== undefined ? { minimumMs: timings.deregisterCriticalMinMs } : {}),
     onReap: (serviceId, checkId) => logger.info({ serviceId, checkId }, 'agent: check critical for too long, deregistered service'),
   });
-  const reaper = new TombstoneReaper(server.state, write, logger);
+  cleanups.push(() => {
+    antiEntropy.stop();
+    stopCriticalReaper();
+  });
 
+  const dnsCatalog: DnsCatalog = server ? stateCatalog(server.state) : remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter);
   const router = new Router();
-  for (const routes of [
-    kvRoutes(context),
-    txnRoutes(context),
-    sessionRoutes(context),
-    catalogRoutes(context),
-    healthRoutes(context),
-    agentRoutes(context),
-    statusRoutes(context),
-    eventRoutes(context),
-    metricsRoutes(context),
-  ]) {
-    for (const r of routes) router.add(r);
+  const routeSets: Route[][] = [agentRoutes(context), clusterOpsRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
+  if (serverContext) {
+    routeSets.push(
+      kvRoutes(serverContext),
+      txnRoutes(serverContext),
+      sessionRoutes(serverContext),
+      catalogRoutes(serverContext),
+      healthRoutes(serverContext),
+      snapshotRoutes(serverContext),
+      internalRoutes(serverContext, dnsCatalog),
+    );
   }
+  for (const routes of routeSets) for (const r of routes) router.add(r);
   router.onError((err, ctx) => {
     const status = (err as { status?: number }).status;
     if (status === undefined || status >= 500) logger.debug({ err: String(err), path: ctx.path }, 'http: request failed');
@@ -252,15 +355,16 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
   const extraHeaders = Object.entries(config.responseHeaders);
   const blocked = config.blockEndpoints;
   const prettyAll = false;
-  const fastPath = extraHeaders.length === 0 && blocked.length === 0;
+  const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0;
   const http: Server = createServer((req, res) => {
-    if (fastPath && serveKvGetFast(req, res, server.state)) return;
-    res.setHeader('X-Consul-Default-ACL-Policy', 'allow');
-    for (const [k, v] of extraHeaders) res.setHeader(k, v);
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
       return;
     }
+    if (cluster.routeHttp(req, res)) return;
+    if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
+    res.setHeader('X-Consul-Default-ACL-Policy', 'allow');
+    for (const [k, v] of extraHeaders) res.setHeader(k, v);
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
   });
   http.keepAliveTimeout = 30_000;
@@ -273,42 +377,69 @@ export async function startAgent(config: AgentConfig, options: StartOptions = {}
       resolve();
     });
   });
+  cleanups.push(async () => {
+    http.closeAllConnections();
+    await new Promise<void>((r) => http.close(() => r()));
+  });
   const httpPort = (http.address() as AddressInfo).port;
+  serverCluster?.attachHttp(config.httpAddr, httpPort);
 
   let dns: DnsServer | undefined;
   if (config.ports.dns >= 0) {
-    try {
-      dns = await startDns(config, context);
-    } catch (err) {
-      await new Promise<void>((r) => http.close(() => r()));
-      await server.close();
-      throw err;
-    }
+    dns = await startDns(config, context, dnsCatalog);
+    const d = dns;
+    cleanups.push(() => d.close());
   }
+
+  await serverCluster?.start();
+  const joinAbort = new AbortController();
+  cleanups.push(() => joinAbort.abort());
+  await joinAtStart(config, membership, logger, joinAbort.signal);
+  antiEntropy.start();
 
   const close = (): Promise<void> => {
     if (closing) return closing;
     closing = (async () => {
       logger.info('agent: shutting down');
-      reaper.stop();
-      sessionTimers.clear();
-      antiEntropy.stop();
-      stopCriticalReaper();
-      local.close();
-      http.closeAllConnections();
-      await new Promise<void>((r) => http.close(() => r()));
-      await dns?.close();
-      await server.close();
+      for (const c of cleanups.reverse()) {
+        try {
+          await c();
+        } catch (err) {
+          logger.warn({ err: String(err) }, 'agent: error while shutting down');
+        }
+      }
       if (config.pidFile) rmSync(config.pidFile, { force: true });
       resolveStopped();
     })();
     return closing;
   };
+  let leaving: Promise<void> | undefined;
+  const leaveAndClose = (): Promise<void> => {
+    leaving ??= (async () => {
+      try {
+        await cluster.leave();
+      } catch (err) {
+        logger.warn({ err: String(err) }, 'agent: graceful leave failed');
+      }
+      await close();
+    })();
+    return leaving;
+  };
 
-  return { config, httpPort, dnsPort: dns?.udpPort ?? -1, context, stopped, close };
+  return {
+    config,
+    httpPort,
+    dnsPort: dns?.udpPort ?? -1,
+    serfPort: membership.port,
+    serverPort: rpcPort,
+    context,
+    stopped,
+    close,
+    leave: leaveAndClose,
+  };
 }
 
-async function startDns(config: AgentConfig, context: AgentContext): Promise<DnsServer> {
+async function startDns(config: AgentConfig, context: AgentContext, catalog: DnsCatalog): Promise<DnsServer> {
   let dnsConfig: DnsConfig;
   try {
     dnsConfig = parseDnsConfig(config.dnsConfig);
@@ -316,7 +447,7 @@ async function startDns(config: AgentConfig, context: AgentContext): Promise<Dns
     throw new ConfigError((err as Error).message);
   }
   return startDnsServer({
-    catalog: stateCatalog(context.server.state),
+    catalog,
     config: {
       ...dnsConfig,
       domain: config.domain,

@@ -2,7 +2,7 @@ import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/conf
 import { FlagError } from './go-flags.js';
 import { VERSION, startAgent } from './agent.js';
 
-function banner(config: AgentConfig, httpPort: number, dnsPort: number): string {
+function banner(config: AgentConfig, httpPort: number, dnsPort: number, serfPort: number): string {
   const lines = [
     '==> Starting Concord agent...',
     `               Version: '${VERSION}'`,
@@ -12,8 +12,8 @@ function banner(config: AgentConfig, httpPort: number, dnsPort: number): string 
     `            Datacenter: '${config.datacenter}' (Segment: '<all>')`,
     `                Server: ${config.server} (Bootstrap: ${config.bootstrap})`,
     `           Client Addr: [${config.clientAddr}] (HTTP: ${httpPort}, HTTPS: -1, gRPC: -1, DNS: ${dnsPort})`,
-    `          Cluster Addr: ${config.advertiseAddr} (LAN: ${config.ports.serfLan}, WAN: -1)`,
-    `     Gossip Encryption: false`,
+    `          Cluster Addr: ${config.advertiseAddr} (LAN: ${serfPort}, WAN: -1)`,
+    `     Gossip Encryption: ${config.encrypt !== undefined}`,
     '',
     '==> Log data will now stream in as it occurs:',
     '',
@@ -40,19 +40,19 @@ export async function runAgentCommand(argv: string[]): Promise<number> {
     process.stderr.write(`==> Error starting agent: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  process.stdout.write(banner(config, agent.httpPort, agent.dnsPort));
-  const stop = () => {
-    void agent.close();
-  };
+  process.stdout.write(banner(config, agent.httpPort, agent.dnsPort, agent.serfPort));
+  // Consul's defaults: a client leaves the cluster on SIGTERM and SIGINT; a server only shuts down.
+  const onTerm = () => void (config.leaveOnTerminate ? agent.leave() : agent.close());
+  const onInt = () => void (config.skipLeaveOnInterrupt ? agent.close() : agent.leave());
   const reload = () => {
     agent.context.reload().catch((err: unknown) => agent.context.logger.error({ err: String(err) }, 'agent: reload failed'));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   process.on('SIGHUP', reload);
   await agent.stopped;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onTerm);
   process.off('SIGHUP', reload);
   return 0;
 }

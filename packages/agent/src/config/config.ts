@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type FlagSpecs, parseGoFlags } from '../go-flags.js';
@@ -29,7 +29,27 @@ export interface AgentConfig {
   /** The raw `dns_config` block, validated by the DNS module. */
   dnsConfig: Record<string, unknown>;
   nodeMeta: Record<string, string>;
+  /** `-join`/`start_join`: joined at start; the agent fails to start if none answers. */
+  startJoin: string[];
+  /** `-retry-join`/`retry_join`: joined in the background until one answers. */
   retryJoin: string[];
+  retryIntervalMs: number;
+  /** Rounds of retry-join before giving up; 0 retries forever. */
+  retryMax: number;
+  /** Leave the cluster gracefully on SIGTERM (default: clients yes, servers no). */
+  leaveOnTerminate: boolean;
+  /** Skip the graceful leave on SIGINT (default: servers yes, clients no). */
+  skipLeaveOnInterrupt: boolean;
+  /** Autopilot's `cleanup_dead_servers`: remove servers failed for a while from raft. */
+  cleanupDeadServers: boolean;
+  /** `performance.raft_multiplier`: scales raft timing (1 = 100 ms ticks, elections in 1-2 s). */
+  raftMultiplier: number;
+  /** `raft_snapshot_threshold`: applied entries between raft snapshots. */
+  raftSnapshotThreshold: number;
+  /** `raft_trailing_logs`: entries kept behind a snapshot for slow followers. */
+  raftTrailingLogs: number;
+  /** `gossip_lan` overrides, in the gossip package's names (milliseconds). */
+  gossipLan: Record<string, number>;
   logLevel: LogLevel;
   logJson: boolean;
   enableScriptChecks: boolean;
@@ -79,6 +99,8 @@ export const agentFlagSpecs: FlagSpecs = {
   recursor: { kind: 'list' },
   join: { kind: 'list' },
   'retry-join': { kind: 'list' },
+  'retry-interval': { kind: 'string' },
+  'retry-max': { kind: 'number' },
   'enable-script-checks': { kind: 'boolean' },
   'enable-local-script-checks': { kind: 'boolean' },
   'pid-file': { kind: 'string' },
@@ -95,10 +117,11 @@ const KNOWN_KEYS = new Set([
   'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
+  'raft_snapshot_threshold', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
-  'ui', 'ui_config', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt',
-  'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'performance', 'autopilot', 'telemetry',
+  'ui', 'ui_config',
+  'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'telemetry',
   'acl', 'raft_protocol', 'check_update_interval', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
   'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name', 'watches',
   'encrypt_verify_incoming', 'encrypt_verify_outgoing', 'disable_remote_exec', 'connect', 'license_path',
@@ -229,6 +252,8 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
   const ports = isObject(file.ports) ? file.ports : {};
   const limits = isObject(file.limits) ? file.limits : {};
   const httpConfig = isObject(file.http_config) ? file.http_config : {};
+  const autopilot = isObject(file.autopilot) ? file.autopilot : {};
+  const performance = isObject(file.performance) ? file.performance : {};
 
   const dev = (f.dev as boolean | undefined) ?? false;
   const server = (f.server as boolean | undefined) ?? bool(file.server, 'server') ?? dev;
@@ -277,7 +302,7 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     bootstrap: bootstrap || bootstrapExpect === 1 || dev,
     bootstrapExpect,
     nodeName: (f.node as string | undefined) ?? str(file.node_name, 'node_name') ?? hostname(),
-    nodeId: (f['node-id'] as string | undefined) ?? str(file.node_id, 'node_id') ?? randomUUID(),
+    nodeId: (f['node-id'] as string | undefined) ?? str(file.node_id, 'node_id') ?? persistedNodeId(dev ? undefined : dataDir),
     datacenter,
     dataDir,
     bindAddr,
@@ -296,12 +321,17 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     recursors: [...strList(file.recursors, 'recursors'), ...((f.recursor as string[]) ?? [])],
     dnsConfig: isObject(file.dns_config) ? file.dns_config : {},
     nodeMeta,
-    retryJoin: [
-      ...strList(file.start_join, 'start_join'),
-      ...strList(file.retry_join, 'retry_join'),
-      ...((f.join as string[]) ?? []),
-      ...((f['retry-join'] as string[]) ?? []),
-    ],
+    startJoin: [...strList(file.start_join, 'start_join'), ...((f.join as string[]) ?? [])],
+    retryJoin: [...strList(file.retry_join, 'retry_join'), ...((f['retry-join'] as string[]) ?? [])],
+    retryIntervalMs: dur(f['retry-interval'] ?? file.retry_interval, 'retry_interval') ?? 30_000,
+    retryMax: (f['retry-max'] as number | undefined) ?? int(file.retry_max, 'retry_max') ?? 0,
+    leaveOnTerminate: bool(file.leave_on_terminate, 'leave_on_terminate') ?? !server,
+    skipLeaveOnInterrupt: bool(file.skip_leave_on_interrupt, 'skip_leave_on_interrupt') ?? server,
+    cleanupDeadServers: bool(autopilot.cleanup_dead_servers, 'autopilot.cleanup_dead_servers') ?? true,
+    raftMultiplier: positiveInt(performance.raft_multiplier, 'performance.raft_multiplier', 10) ?? 1,
+    raftSnapshotThreshold: positiveInt(file.raft_snapshot_threshold, 'raft_snapshot_threshold', 2 ** 31) ?? 8192,
+    raftTrailingLogs: positiveInt(file.raft_trailing_logs, 'raft_trailing_logs', 2 ** 31) ?? 10240,
+    gossipLan: gossipOverrides(isObject(file.gossip_lan) ? file.gossip_lan : {}),
     logLevel: logLevel as LogLevel,
     logJson: (f['log-json'] as boolean | undefined) ?? bool(file.log_json, 'log_json') ?? false,
     enableScriptChecks: (f['enable-script-checks'] as boolean | undefined) ?? bool(file.enable_script_checks, 'enable_script_checks') ?? false,
@@ -321,6 +351,55 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     pidFile: (f['pid-file'] as string | undefined) ?? str(file.pid_file, 'pid_file'),
     encrypt: (f.encrypt as string | undefined) ?? str(file.encrypt, 'encrypt'),
   };
+}
+
+/** A node keeps its ID across restarts: it is kept in `<data-dir>/node-id`, as Consul does. */
+function persistedNodeId(dataDir: string | undefined): string {
+  if (!dataDir) return randomUUID();
+  const path = join(dataDir, 'node-id');
+  try {
+    const id = readFileSync(path, 'utf8').trim();
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return id.toLowerCase();
+  } catch {
+    // a new node
+  }
+  const id = randomUUID();
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, id);
+  } catch (err) {
+    throw new ConfigError(`Error saving the node ID in ${path}: ${(err as Error).message}`);
+  }
+  return id;
+}
+
+function positiveInt(v: unknown, key: string, max: number): number | undefined {
+  const n = int(v, key);
+  if (n === undefined) return undefined;
+  if (n < 1 || n > max) throw new ConfigError(`${key} cannot be ${n}. Must be between 1 and ${max}`);
+  return n;
+}
+
+/** `gossip_lan` keys (Consul's names) mapped to the gossip package's settings. */
+const GOSSIP_KEYS: Record<string, { name: string; duration: boolean }> = {
+  gossip_nodes: { name: 'gossipNodes', duration: false },
+  gossip_interval: { name: 'gossipIntervalMs', duration: true },
+  probe_interval: { name: 'probeIntervalMs', duration: true },
+  probe_timeout: { name: 'probeTimeoutMs', duration: true },
+  suspicion_mult: { name: 'suspicionMult', duration: false },
+  retransmit_mult: { name: 'retransmitMult', duration: false },
+};
+
+function gossipOverrides(block: Json): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(block)) {
+    const spec = GOSSIP_KEYS[k];
+    if (!spec) throw new ConfigError(`gossip_lan: invalid config key ${k}`);
+    const n = spec.duration ? dur(v, `gossip_lan.${k}`) : int(v, `gossip_lan.${k}`);
+    if (n === undefined || n <= 0) throw new ConfigError(`gossip_lan.${k} must be positive`);
+    out[spec.name] = n;
+  }
+  return out;
 }
 
 function normalizeDomain(d: string): string {

@@ -117,6 +117,31 @@ export const agentDescriptor = {
                     }
                   }
                 },
+                "KeyringRequest": {
+                  "fields": {
+                    "op": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "key": {
+                      "type": "string",
+                      "id": 2
+                    }
+                  }
+                },
+                "KeyringResponse": {
+                  "fields": {
+                    "keys": {
+                      "rule": "repeated",
+                      "type": "string",
+                      "id": 1
+                    },
+                    "primary": {
+                      "type": "string",
+                      "id": 2
+                    }
+                  }
+                },
                 "Agent": {
                   "methods": {
                     "Forward": {
@@ -130,6 +155,10 @@ export const agentDescriptor = {
                     "Status": {
                       "requestType": "StatusRequest",
                       "responseType": "ServerStatus"
+                    },
+                    "Keyring": {
+                      "requestType": "KeyringRequest",
+                      "responseType": "KeyringResponse"
                     }
                   }
                 }

@@ -6,6 +6,8 @@ import type { ApplyRequest as _concord_agent_v1_ApplyRequest, ApplyRequest__Outp
 import type { ApplyResponse as _concord_agent_v1_ApplyResponse, ApplyResponse__Output as _concord_agent_v1_ApplyResponse__Output } from './concord/agent/v1/ApplyResponse.js';
 import type { HttpRequest as _concord_agent_v1_HttpRequest, HttpRequest__Output as _concord_agent_v1_HttpRequest__Output } from './concord/agent/v1/HttpRequest.js';
 import type { HttpResponse as _concord_agent_v1_HttpResponse, HttpResponse__Output as _concord_agent_v1_HttpResponse__Output } from './concord/agent/v1/HttpResponse.js';
+import type { KeyringRequest as _concord_agent_v1_KeyringRequest, KeyringRequest__Output as _concord_agent_v1_KeyringRequest__Output } from './concord/agent/v1/KeyringRequest.js';
+import type { KeyringResponse as _concord_agent_v1_KeyringResponse, KeyringResponse__Output as _concord_agent_v1_KeyringResponse__Output } from './concord/agent/v1/KeyringResponse.js';
 import type { ServerStatus as _concord_agent_v1_ServerStatus, ServerStatus__Output as _concord_agent_v1_ServerStatus__Output } from './concord/agent/v1/ServerStatus.js';
 import type { StatusRequest as _concord_agent_v1_StatusRequest, StatusRequest__Output as _concord_agent_v1_StatusRequest__Output } from './concord/agent/v1/StatusRequest.js';
 
@@ -22,6 +24,8 @@ export interface ProtoGrpcType {
         ApplyResponse: MessageTypeDefinition<_concord_agent_v1_ApplyResponse, _concord_agent_v1_ApplyResponse__Output>
         HttpRequest: MessageTypeDefinition<_concord_agent_v1_HttpRequest, _concord_agent_v1_HttpRequest__Output>
         HttpResponse: MessageTypeDefinition<_concord_agent_v1_HttpResponse, _concord_agent_v1_HttpResponse__Output>
+        KeyringRequest: MessageTypeDefinition<_concord_agent_v1_KeyringRequest, _concord_agent_v1_KeyringRequest__Output>
+        KeyringResponse: MessageTypeDefinition<_concord_agent_v1_KeyringResponse, _concord_agent_v1_KeyringResponse__Output>
         ServerStatus: MessageTypeDefinition<_concord_agent_v1_ServerStatus, _concord_agent_v1_ServerStatus__Output>
         StatusRequest: MessageTypeDefinition<_concord_agent_v1_StatusRequest, _concord_agent_v1_StatusRequest__Output>
       }

@@ -1,8 +1,9 @@
 import type { QueryResult } from '@concord/state';
-import type { AgentContext } from '../agent-context.js';
+import type { AgentContext, ServerContext } from '../agent-context.js';
 import { type Consistency, blockingQuery, consistencyOf, setQueryHeaders } from './blocking.js';
 import { HttpError, badRequest } from './http-error.js';
 import type { RequestContext } from './request.js';
+import { parseDuration } from '../config/duration.js';
 import { sendJson } from './respond.js';
 import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
 
@@ -15,13 +16,30 @@ export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void 
 /** Runs a read with Consul's consistency flags, blocking semantics and X-Consul-* headers. */
 export async function read<T>(
   ctx: RequestContext,
-  agent: AgentContext,
+  agent: ServerContext,
   run: () => QueryResult<T>,
 ): Promise<QueryResult<T>> {
   checkDatacenter(ctx, agent);
   const consistency: Consistency = consistencyOf(ctx.query);
+  const cluster = agent.cluster;
+  if (consistency === 'stale') {
+    const maxStale = ctx.query.get('max_stale');
+    const limit = maxStale ? parseDuration(maxStale) : undefined;
+    if (maxStale && limit === undefined) throw badRequest('Invalid max_stale value');
+    if (limit !== undefined && cluster.lastContactMs() > limit) {
+      // Too stale to answer here: the leader answers instead (Consul retries against the leader).
+      await cluster.consistentBarrier();
+    }
+  } else if (consistency === 'consistent') {
+    await cluster.consistentBarrier();
+  }
   const result = await blockingQuery(ctx, agent.query, run);
-  setQueryHeaders(ctx, { index: result.index, knownLeader: true, lastContactMs: 0, consistency });
+  setQueryHeaders(ctx, {
+    index: result.index,
+    knownLeader: cluster.knownLeader(),
+    lastContactMs: consistency === 'stale' ? cluster.lastContactMs() : 0,
+    consistency,
+  });
   return result;
 }
 

@@ -1,12 +1,18 @@
-import type { CheckEntry, ServiceEntry } from '@concord/state';
+import type { CheckEntry, NodeEntry, NodeRegistration, ServiceEntry } from '@concord/state';
 import type { LocalState } from './local-state.js';
+
+/** This node's catalog entries, read from local state on a server or from a server on a client. */
+export interface NodeCatalogView {
+  node: NodeEntry | undefined;
+  services: ServiceEntry[];
+  checks: CheckEntry[];
+  /** Number of nodes in the cluster (scales the sync period). */
+  nodeCount: number;
+}
 
 /** What anti-entropy reads from the catalog. */
 export interface AntiEntropyCatalog {
-  servicesOnNode(node: string): ServiceEntry[];
-  checksOnNode(node: string): CheckEntry[];
-  /** Number of nodes in the cluster (scales the sync period). */
-  nodeCount(): number;
+  nodeView(node: string): NodeCatalogView | Promise<NodeCatalogView>;
 }
 
 export interface AntiEntropyOptions {
@@ -18,6 +24,10 @@ export interface AntiEntropyOptions {
   reservedServices?: readonly string[];
   /** Catalog checks on this node owned by the servers, never removed. */
   reservedChecks?: readonly string[];
+  /** The node entry this agent keeps in the catalog (address, tagged addresses, meta). */
+  node?: Omit<NodeRegistration, 'Service' | 'Check' | 'Checks' | 'SkipNodeUpdate'>;
+  /** Registers the node entry (a `register` command through the leader). */
+  writeNode?(reg: NodeRegistration): Promise<unknown>;
   random?: () => number;
   onError?(err: unknown): void;
 }
@@ -25,6 +35,8 @@ export interface AntiEntropyOptions {
 export interface SyncReport {
   registered: number;
   deregistered: number;
+  /** True when the node entry itself was (re)registered. */
+  node: boolean;
 }
 
 const SCALE_THRESHOLD = 128;
@@ -42,6 +54,16 @@ export function aeDelay(intervalMs: number, nodes: number, random: () => number 
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function nodeDiffers(have: NodeEntry | undefined, want: NonNullable<AntiEntropyOptions['node']>): boolean {
+  if (!have) return true;
+  return (
+    have.Address !== want.Address ||
+    (want.ID !== undefined && have.ID !== want.ID) ||
+    (want.TaggedAddresses !== undefined && !sameJson(have.TaggedAddresses, want.TaggedAddresses)) ||
+    (want.NodeMeta !== undefined && !sameJson(have.Meta, want.NodeMeta))
+  );
 }
 
 function sortedTags(tags: readonly string[]): string[] {
@@ -68,11 +90,7 @@ export class AntiEntropy {
     this.#stopped = false;
     const first = setImmediate(() => {
       if (this.#stopped) return;
-      try {
-        this.syncFull();
-      } catch (err) {
-        this.#o.onError?.(err);
-      }
+      this.syncFull().catch((err: unknown) => this.#o.onError?.(err));
     });
     first.unref();
     this.#arm();
@@ -80,22 +98,15 @@ export class AntiEntropy {
 
   #arm(): void {
     if (this.#stopped) return;
-    let nodes = 1;
-    try {
-      nodes = this.#o.catalog.nodeCount();
-    } catch {
-      // keep the smallest scale
-    }
     this.#timer = setTimeout(() => {
-      try {
-        this.syncFull();
-      } catch (err) {
-        this.#o.onError?.(err);
-      }
-      this.#arm();
-    }, aeDelay(this.#interval, nodes, this.#o.random));
+      this.syncFull()
+        .catch((err: unknown) => this.#o.onError?.(err))
+        .finally(() => this.#arm());
+    }, aeDelay(this.#interval, this.#nodes, this.#o.random));
     this.#timer.unref();
   }
+
+  #nodes = 1;
 
   stop(): void {
     this.#stopped = true;
@@ -104,15 +115,23 @@ export class AntiEntropy {
   }
 
   /** One full sync now. */
-  syncFull(): SyncReport {
+  async syncFull(): Promise<SyncReport> {
     const { local, catalog } = this.#o;
     const node = local.nodeName;
     const reservedServices = new Set(this.#o.reservedServices ?? ['consul']);
     const reservedChecks = new Set(this.#o.reservedChecks ?? ['serfHealth']);
-    const report: SyncReport = { registered: 0, deregistered: 0 };
+    const report: SyncReport = { registered: 0, deregistered: 0, node: false };
 
-    const remoteServices = new Map(catalog.servicesOnNode(node).map((s) => [s.ID, s]));
-    const remoteChecks = new Map(catalog.checksOnNode(node).map((c) => [c.CheckID, c]));
+    const view = await catalog.nodeView(node);
+    this.#nodes = Math.max(1, view.nodeCount);
+    const want = this.#o.node;
+    if (want && nodeDiffers(view.node, want)) {
+      // The node entry first: services and checks cannot be registered without it.
+      await this.#o.writeNode?.({ ...want });
+      report.node = true;
+    }
+    const remoteServices = new Map(view.services.map((s) => [s.ID, s]));
+    const remoteChecks = new Map(view.checks.map((c) => [c.CheckID, c]));
 
     // Services (and their checks) in the catalog but not owned here.
     const removedServices = new Set<string>();

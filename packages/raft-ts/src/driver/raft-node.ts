@@ -224,6 +224,16 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     });
   }
 
+  /**
+   * Start an election now instead of waiting for the election timeout (a single-voter cluster
+   * uses it to lead at once). Pre-vote and the usual vote rules still apply.
+   */
+  campaign(): void {
+    if (this.#stopped) return;
+    this.#raw.campaign();
+    this.#schedule();
+  }
+
   /** Hand leadership to `target`; resolves when it is leader, rejects after an election timeout. */
   transferLeadership(target: NodeId): Promise<void> {
     if (this.#stopped) return Promise.reject(new StoppedError());

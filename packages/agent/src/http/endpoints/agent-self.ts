@@ -3,9 +3,8 @@ import type { AgentContext } from '../../agent-context.js';
 /** The `/v1/agent/self` document; `Stats` is what `concord info` prints. */
 export function agentSelf(agent: AgentContext) {
   const { config } = agent;
-  const state = agent.server.state;
   const member = agent.members().find((m) => m.Name === config.nodeName);
-  const leaderAddr = agent.serverAddress;
+  const stats = agent.cluster.stats();
   return {
     Config: {
       Datacenter: config.datacenter,
@@ -45,18 +44,11 @@ export function agentSelf(agent: AgentContext) {
       consul: {
         bootstrap: String(config.bootstrap),
         known_datacenters: '1',
-        leader: String(agent.server.isLeader()),
-        leader_addr: leaderAddr,
+        leader: String(stats.leader),
+        leader_addr: stats.leaderAddr,
         server: String(config.server),
       },
-      raft: {
-        applied_index: String(state.lastIndex),
-        commit_index: String(state.lastIndex),
-        last_log_index: String(state.lastIndex),
-        num_peers: '0',
-        state: 'Leader',
-        protocol_version: '3',
-      },
+      raft: stats.raft,
       runtime: {
         arch: process.arch,
         os: process.platform,
@@ -65,12 +57,7 @@ export function agentSelf(agent: AgentContext) {
         max_procs: '1',
         cpu_count: '1',
       },
-      serf_lan: {
-        members: String(agent.members().length),
-        failed: '0',
-        left: '0',
-        encrypted: 'false',
-      },
+      serf_lan: stats.serf_lan,
     },
     Meta: config.nodeMeta,
   };

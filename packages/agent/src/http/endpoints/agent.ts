@@ -291,22 +291,6 @@ export function agentRoutes(agent: AgentContext): Route[] {
         setImmediate(() => void agent.leave());
       },
     },
-    {
-      path: '/v1/agent/join/:address',
-      methods: ['PUT'],
-      handler: (ctx) => {
-        const addr = param(ctx, 'address');
-        throw new HttpError(500, `Failed to join ${addr}: this agent runs as a single server without gossip`);
-      },
-    },
-    {
-      path: '/v1/agent/force-leave/:node',
-      methods: ['PUT'],
-      handler: (ctx) => {
-        const node = param(ctx, 'node');
-        throw new HttpError(500, `agent: No node found with name '${node}'`);
-      },
-    },
   ];
 }
 

@@ -1,6 +1,6 @@
 import type { CheckRegistration, HealthStatus, NodeRegistration, ServiceRegistration } from '@concord/state';
 import { isHealthStatus } from '@concord/state';
-import type { AgentContext } from '../../agent-context.js';
+import type { ServerContext } from '../../agent-context.js';
 import {
   type Body,
   field,
@@ -73,7 +73,7 @@ function decodeCheck(raw: unknown): CheckRegistration {
   return check;
 }
 
-async function register(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function register(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const raw = await bodyOf(ctx);
   rejectUnknown(raw, REG_FIELDS, 'registration');
@@ -102,7 +102,7 @@ async function register(ctx: RequestContext, agent: AgentContext): Promise<void>
   json(ctx, true);
 }
 
-async function deregister(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function deregister(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const raw = await bodyOf(ctx);
   rejectUnknown(raw, DEREG_FIELDS, 'deregistration');
@@ -121,7 +121,7 @@ function param(ctx: RequestContext, name: string): string {
   return decodeSegment(ctx.params[name] ?? '', name);
 }
 
-export function catalogRoutes(agent: AgentContext): Route[] {
+export function catalogRoutes(agent: ServerContext): Route[] {
   const state = agent.server.state;
   return [
     { path: '/v1/catalog/register', methods: ['PUT'], handler: (ctx) => register(ctx, agent) },

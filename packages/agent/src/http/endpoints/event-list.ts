@@ -11,7 +11,12 @@ export function eventRoutes(agent: AgentContext): Route[] {
       methods: ['GET'],
       handler: async (ctx) => {
         const name = ctx.query.get('name') || undefined;
-        const source = { ...agent.query, watch: (_t: readonly string[], cb: () => void) => agent.events.watch(cb) };
+        const source = {
+          defaultQueryTimeMs: agent.config.defaultQueryTimeMs,
+          maxQueryTimeMs: agent.config.maxQueryTimeMs,
+          random: Math.random,
+          watch: (_t: readonly string[], cb: () => void) => agent.events.watch(cb),
+        };
         const result = await blockingQuery(ctx, source, () => agent.events.list(name));
         setQueryHeaders(ctx, { index: result.index, knownLeader: true, lastContactMs: 0, consistency: 'leader' });
         json(ctx, result.value);

@@ -1,5 +1,5 @@
 import { isHealthStatus } from '@concord/state';
-import type { AgentContext } from '../../agent-context.js';
+import type { ServerContext } from '../../agent-context.js';
 import { applyFilter, filterOf, json, nodeMetaFilter, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment } from '../request.js';
@@ -18,7 +18,7 @@ function param(ctx: RequestContext, name: string): string {
   return decodeSegment(ctx.params[name] ?? '', name);
 }
 
-export function healthRoutes(agent: AgentContext): Route[] {
+export function healthRoutes(agent: ServerContext): Route[] {
   const state = agent.server.state;
   return [
     {

@@ -1,5 +1,5 @@
 import type { KvEntry, KvOp } from '@concord/state';
-import type { AgentContext } from '../../agent-context.js';
+import type { ServerContext } from '../../agent-context.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment, flag, readBody, uintParam } from '../request.js';
@@ -12,7 +12,7 @@ function keyOf(ctx: RequestContext): string {
   return decodeSegment(ctx.path.slice(PREFIX.length), 'key');
 }
 
-async function getKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function getKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
   const key = keyOf(ctx);
   const q = ctx.query;
   const state = agent.server.state;
@@ -48,7 +48,7 @@ function conflicting(ctx: RequestContext): HttpError {
   return badRequest(`Conflicting flags: ${raw}`);
 }
 
-async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function putKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const key = keyOf(ctx);
   const q = ctx.query;
@@ -79,7 +79,7 @@ async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
   sendJsonText(ctx.res, 200, result.value === true ? 'true' : 'false');
 }
 
-async function deleteKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function deleteKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const key = keyOf(ctx);
   const q = ctx.query;
@@ -95,7 +95,7 @@ async function deleteKv(ctx: RequestContext, agent: AgentContext): Promise<void>
   sendJsonText(ctx.res, 200, result.value === true ? 'true' : 'false');
 }
 
-export function kvRoutes(agent: AgentContext): Route[] {
+export function kvRoutes(agent: ServerContext): Route[] {
   return [
     {
       path: '/v1/kv/*',

@@ -8,23 +8,25 @@ import type { Route } from '../router.js';
 export function metricsRoutes(agent: AgentContext): Route[] {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'concord_' });
-  const state = agent.server.state;
-  new Gauge({
-    name: 'concord_state_last_index',
-    help: 'Index of the last command applied to the state machine',
-    registers: [registry],
-    collect() {
-      this.set(state.lastIndex);
-    },
-  });
-  new Gauge({
-    name: 'concord_state_watchers',
-    help: 'Blocking queries currently waiting for a change',
-    registers: [registry],
-    collect() {
-      this.set(state.watcherCount);
-    },
-  });
+  const state = agent.server?.state;
+  if (state) {
+    new Gauge({
+      name: 'concord_state_last_index',
+      help: 'Index of the last command applied to the state machine',
+      registers: [registry],
+      collect() {
+        this.set(state.lastIndex);
+      },
+    });
+    new Gauge({
+      name: 'concord_state_watchers',
+      help: 'Blocking queries currently waiting for a change',
+      registers: [registry],
+      collect() {
+        this.set(state.watcherCount);
+      },
+    });
+  }
   new Gauge({
     name: 'concord_agent_services',
     help: 'Services registered with this agent',

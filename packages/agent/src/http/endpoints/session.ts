@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionBehavior, SessionEntry } from '@concord/state';
-import type { AgentContext } from '../../agent-context.js';
+import type { ServerContext } from '../../agent-context.js';
 import { formatDuration } from '../../config/duration.js';
 import { field, isBody, optString, optStringList, rejectUnknown } from '../decode.js';
 import { durationFromJson } from '../../config/duration.js';
@@ -27,7 +27,7 @@ function lockDelayNs(raw: unknown): number {
   return Math.round(ns);
 }
 
-async function create(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function create(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const body = parseJsonBody(await readBody(ctx.req, 64 * 1024, () => 'Request body too large'));
   const raw = body ?? {};
@@ -84,7 +84,7 @@ function sessionId(ctx: RequestContext): string {
   return id;
 }
 
-async function destroy(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function destroy(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const id = sessionId(ctx);
   await agent.write({ type: 'session-destroy', id });
@@ -92,7 +92,7 @@ async function destroy(ctx: RequestContext, agent: AgentContext): Promise<void> 
   json(ctx, true);
 }
 
-async function renew(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function renew(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const id = sessionId(ctx);
   const { value } = agent.server.state.session(id);
@@ -101,7 +101,7 @@ async function renew(ctx: RequestContext, agent: AgentContext): Promise<void> {
   json(ctx, value);
 }
 
-export function sessionRoutes(agent: AgentContext): Route[] {
+export function sessionRoutes(agent: ServerContext): Route[] {
   const state = agent.server.state;
   return [
     { path: '/v1/session/create', methods: ['PUT'], handler: (ctx) => create(ctx, agent) },

@@ -1,6 +1,6 @@
 import type { KvOp, KvVerb, TxnResult } from '@concord/state';
 import { MAX_TXN_OPS } from '@concord/state';
-import type { AgentContext } from '../../agent-context.js';
+import type { ServerContext } from '../../agent-context.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { type Body, field, isBody, optInt, optString } from '../decode.js';
 import { HttpError, badRequest } from '../http-error.js';
@@ -54,7 +54,7 @@ function decodeOps(raw: unknown, maxValue: number): KvOp[] {
   });
 }
 
-async function txn(ctx: RequestContext, agent: AgentContext): Promise<void> {
+async function txn(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
   const { kvMaxValueSize, txnMaxReqLen } = agent.config;
   const limit = Math.max(kvMaxValueSize, txnMaxReqLen);
@@ -76,6 +76,6 @@ async function txn(ctx: RequestContext, agent: AgentContext): Promise<void> {
   json(ctx, result, result.Errors ? 409 : 200);
 }
 
-export function txnRoutes(agent: AgentContext): Route[] {
+export function txnRoutes(agent: ServerContext): Route[] {
   return [{ path: '/v1/txn', methods: ['PUT'], handler: (ctx) => txn(ctx, agent) }];
 }

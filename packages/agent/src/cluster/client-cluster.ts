@@ -1,0 +1,220 @@
+/**
+ * The client role: no state of its own. Requests about the replicated state and the agent's own
+ * catalog writes go to a server picked from gossip; a server that fails is rotated out.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { type Command, encodeCommand } from '@concord/state';
+import type { Logger } from 'pino';
+import type { MemberInfo } from '../agent-context.js';
+import type { AgentConfig } from '../config/config.js';
+import { HttpError, fromStateError } from '../http/http-error.js';
+import type { WriteResult } from '../server/state-server.js';
+import type { AutopilotHealth, Cluster, KeyringCounts, RaftServerView } from './cluster.js';
+import type { KeyringStore } from './keyring-store.js';
+import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
+import type { Membership, ServerMember } from './membership.js';
+import { RpcClients, RpcError, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
+import { NO_LEADER, decodeApplyResult } from './server-cluster.js';
+
+export const NO_SERVERS = 'No known Consul servers';
+const KEYRING_FOLLOW_MS = 3000;
+
+/** Keeps one preferred server and moves to another when it fails. */
+export class ServerPicker {
+  #current: string | undefined;
+  readonly #servers: () => ServerMember[];
+
+  constructor(servers: () => ServerMember[]) {
+    this.#servers = servers;
+  }
+
+  pick(): string | undefined {
+    const alive = this.#servers().filter((s) => s.status === 'alive');
+    if (this.#current && alive.some((s) => s.rpcAddr === this.#current)) return this.#current;
+    const next = alive[Math.floor(Math.random() * alive.length)];
+    this.#current = next?.rpcAddr;
+    return this.#current;
+  }
+
+  /** Marks `addr` as failed: the next pick prefers any other alive server. */
+  failed(addr: string): void {
+    if (this.#current !== addr) return;
+    const others = this.#servers().filter((s) => s.status === 'alive' && s.rpcAddr !== addr);
+    this.#current = others[Math.floor(Math.random() * others.length)]?.rpcAddr ?? addr;
+  }
+}
+
+function unreachable(err: unknown): boolean {
+  return err instanceof RpcError && (err.grpcCode === grpc.status.UNAVAILABLE || err.grpcCode === grpc.status.DEADLINE_EXCEEDED);
+}
+
+export interface ClientClusterOptions {
+  config: AgentConfig;
+  membership: Membership;
+  keyring: KeyringStore;
+  logger: Logger;
+  /** How long a request waits for a reachable server. */
+  serverWaitMs?: number;
+}
+
+export class ClientCluster implements Cluster {
+  readonly isServer = false;
+  readonly #o: ClientClusterOptions;
+  readonly #rpc = new RpcClients();
+  readonly #picker: ServerPicker;
+
+  #keyringTimer: NodeJS.Timeout | undefined;
+
+  constructor(o: ClientClusterOptions) {
+    this.#o = o;
+    this.#picker = new ServerPicker(() => o.membership.servers());
+    if (o.keyring.keyring) {
+      // Clients follow the servers' keyring, so `concord keyring` rotations reach them too.
+      this.#keyringTimer = setInterval(() => void this.#followKeyring(), KEYRING_FOLLOW_MS);
+      this.#keyringTimer.unref();
+    }
+  }
+
+  async #followKeyring(): Promise<void> {
+    const addr = this.#picker.pick();
+    if (!addr) return;
+    try {
+      this.#o.keyring.follow(await this.#rpc.keyring(addr, 'list', '', 2000));
+    } catch (err) {
+      this.#o.logger.debug({ err: String(err) }, 'keyring: could not read the servers\' keyring');
+    }
+  }
+
+  async keyring(): Promise<KeyringCounts> {
+    throw new HttpError(500, 'keyring operations are served by servers');
+  }
+
+  /** Sends an RPC to a server, moving to another server while none answers. */
+  async #call<T>(fn: (addr: string) => Promise<T>, idempotent: boolean): Promise<T> {
+    const deadline = Date.now() + (this.#o.serverWaitMs ?? 7000);
+    let lastErr: unknown;
+    for (;;) {
+      const addr = this.#picker.pick();
+      if (addr) {
+        try {
+          return await fn(addr);
+        } catch (err) {
+          lastErr = err;
+          if (!unreachable(err)) throw err;
+          this.#picker.failed(addr);
+          const sent = !/No connection established|ECONNREFUSED|connect/i.test((err as Error).message);
+          if (sent && !idempotent) throw err;
+        }
+      }
+      if (Date.now() >= deadline) {
+        if (!addr) throw new HttpError(500, NO_SERVERS);
+        throw lastErr instanceof RpcError ? new HttpError(500, lastErr.message) : (lastErr ?? new HttpError(500, NO_SERVERS));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  routeHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    if (forwardTarget({ server: false, leader: false }, req.method ?? 'GET', path, query) === 'local') return false;
+    void this.#forward(req, res, query);
+    return true;
+  }
+
+  async #forward(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const ac = new AbortController();
+    res.once('close', () => ac.abort());
+    try {
+      const rpcReq = await toRpcRequest(req, 0);
+      const idempotent = rpcReq.method === 'GET' || rpcReq.method === 'HEAD';
+      const timeout = forwardTimeoutMs(query, this.#o.config.maxQueryTimeMs, this.#o.config.defaultQueryTimeMs);
+      writeRpcResponse(res, await this.#call((addr) => this.#rpc.forward(addr, rpcReq, timeout, ac.signal), idempotent));
+    } catch (err) {
+      if (err instanceof HttpError) sendForwardError(res, err.status, err.message);
+      else sendForwardError(res, 500, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** A GET answered by a server, for the agent's own reads (anti-entropy, DNS). */
+  async get(path: string): Promise<HttpResponse__Output> {
+    const req: HttpRequest__Output = { method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 0 };
+    return this.#call((addr) => this.#rpc.forward(addr, req, 30_000), true);
+  }
+
+  async write(command: Command): Promise<WriteResult> {
+    let r: { index: number; result: Buffer };
+    try {
+      r = await this.#call((addr) => this.#rpc.apply(addr, encodeCommand(command), 0, 30_000), false);
+    } catch (err) {
+      if (err instanceof RpcError) throw new HttpError(500, err.grpcCode === grpc.status.UNAVAILABLE ? NO_LEADER : err.message);
+      throw err;
+    }
+    const result = decodeApplyResult(r.result);
+    if (result.error) throw fromStateError(result.error);
+    return { index: r.index, result };
+  }
+
+  members(): MemberInfo[] {
+    return this.#o.membership.members();
+  }
+
+  leaderAddress(): string {
+    return '';
+  }
+
+  knownLeader(): boolean {
+    return this.#o.membership.aliveServers().length > 0;
+  }
+
+  lastContactMs(): number {
+    return 0;
+  }
+
+  async consistentBarrier(): Promise<void> {}
+
+  peers(): string[] {
+    return [];
+  }
+
+  raftConfiguration(): { Servers: RaftServerView[]; Index: number } {
+    return { Servers: [], Index: 0 };
+  }
+
+  async removePeer(): Promise<void> {
+    throw new HttpError(500, 'raft peers are managed by servers');
+  }
+
+  async autopilotHealth(): Promise<AutopilotHealth> {
+    throw new HttpError(500, 'autopilot health is served by servers');
+  }
+
+  join(addrs: readonly string[]): Promise<number> {
+    return this.#o.membership.join(addrs);
+  }
+
+  forceLeave(node: string): boolean {
+    return this.#o.membership.forceLeave(node);
+  }
+
+  stats(): { raft: Record<string, string>; serf_lan: Record<string, string>; leader: boolean; leaderAddr: string } {
+    return {
+      leader: false,
+      leaderAddr: '',
+      raft: {},
+      serf_lan: this.#o.membership.serfStats(),
+    };
+  }
+
+  async leave(): Promise<void> {
+    await this.#o.membership.leave();
+  }
+
+  async close(): Promise<void> {
+    if (this.#keyringTimer) clearInterval(this.#keyringTimer);
+    this.#rpc.close();
+  }
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Command } from '@concord/state';
+import type { MemberInfo } from '../agent-context.js';
+import type { WriteResult } from '../server/state-server.js';
+
+/** A raft server as `/v1/operator/raft/configuration` lists it. */
+export interface RaftServerView {
+  ID: string;
+  Node: string;
+  Address: string;
+  Leader: boolean;
+  Voter: boolean;
+  ProtocolVersion: string;
+}
+
+/** One server in `/v1/operator/autopilot/health`. */
+export interface ServerHealthView {
+  ID: string;
+  Name: string;
+  Address: string;
+  SerfStatus: string;
+  Version: string;
+  Leader: boolean;
+  LastContact: string;
+  LastTerm: number;
+  LastIndex: number;
+  Healthy: boolean;
+  Voter: boolean;
+  StableSince: string;
+}
+
+export interface AutopilotHealth {
+  Healthy: boolean;
+  FailureTolerance: number;
+  Servers: ServerHealthView[];
+}
+
+/** `/v1/operator/keyring` for the LAN pool: how many agents hold each key. */
+export interface KeyringCounts {
+  Keys: Record<string, number>;
+  PrimaryKeys: Record<string, number>;
+  NumNodes: number;
+}
+
+export function countKeys(replies: readonly { keys: string[]; primary: string }[]): KeyringCounts {
+  const out: KeyringCounts = { Keys: {}, PrimaryKeys: {}, NumNodes: replies.length };
+  for (const r of replies) {
+    for (const k of r.keys) out.Keys[k] = (out.Keys[k] ?? 0) + 1;
+    if (r.primary) out.PrimaryKeys[r.primary] = (out.PrimaryKeys[r.primary] ?? 0) + 1;
+  }
+  return out;
+}
+
+/**
+ * What the HTTP API and the local agent need from the cluster, whether this agent is a server
+ * (raft, leader duties, answering forwarded requests) or a client (forwarding to a server).
+ */
+export interface Cluster {
+  readonly isServer: boolean;
+  /** Takes over requests that must be answered elsewhere; false leaves it to the local router. */
+  routeHttp(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Applies a command through the leader; throws HttpError when the state machine refuses it. */
+  write(command: Command): Promise<WriteResult>;
+  members(): MemberInfo[];
+  /** The leader's RPC address, or '' when none is known. */
+  leaderAddress(): string;
+  knownLeader(): boolean;
+  /** Milliseconds since this server heard from the leader (0 on the leader). */
+  lastContactMs(): number;
+  /** Waits until this server's state reflects every write acknowledged before the call. */
+  consistentBarrier(): Promise<void>;
+  /** RPC addresses of the raft voters. */
+  peers(): string[];
+  raftConfiguration(): { Servers: RaftServerView[]; Index: number };
+  removePeer(by: { id?: string; address?: string }): Promise<void>;
+  autopilotHealth(): Promise<AutopilotHealth>;
+  /** A keyring operation on every server, with the resulting key counts. */
+  keyring(op: 'list' | 'install' | 'use' | 'remove', key: string): Promise<KeyringCounts>;
+  join(addrs: readonly string[]): Promise<number>;
+  forceLeave(node: string, prune: boolean): boolean;
+  /** Stats for `/v1/agent/self` (`raft` and `serf_lan`). */
+  stats(): { raft: Record<string, string>; serf_lan: Record<string, string>; leader: boolean; leaderAddr: string };
+  /** Graceful leave: a server leaves raft first, then gossip. */
+  leave(): Promise<void>;
+  close(): Promise<void>;
+}

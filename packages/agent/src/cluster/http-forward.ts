@@ -1,0 +1,137 @@
+/**
+ * Moving HTTP API requests between agents. A client agent sends every request about the
+ * replicated state to a server; a follower sends the ones that need the leader (writes, default
+ * and consistent reads) to the leader. The request travels over the `Forward` RPC and the
+ * receiving server replays it against its own HTTP listener on loopback, so it is answered by
+ * exactly the code a direct request would reach.
+ */
+import { type Agent as HttpAgent, type IncomingMessage, type ServerResponse, Agent, request } from 'node:http';
+import { parseDuration } from '../config/duration.js';
+import { sendText } from '../http/respond.js';
+import type { HttpRequest__Output, HttpResponse__Output } from './rpc.js';
+
+/** Header carrying how many RPC hops a forwarded request took. */
+export const HOPS_HEADER = 'x-concord-hops';
+/** A request is never forwarded more often than this. */
+export const MAX_HOPS = 3;
+
+export type ForwardTarget = 'local' | 'server' | 'leader';
+
+/** Paths served by every agent from its own state. */
+function agentLocal(path: string): boolean {
+  return path.startsWith('/v1/agent/') || path === '/v1/agent' || path.startsWith('/v1/event/') || !path.startsWith('/v1/');
+}
+
+function isRead(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+function staleAllowed(query: URLSearchParams): boolean {
+  return query.has('stale') || query.has('max_stale');
+}
+
+/** Where a request must be answered, seen from a client agent or a server. */
+export function forwardTarget(
+  role: { server: boolean; leader: boolean },
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): ForwardTarget {
+  if (agentLocal(path)) return 'local';
+  if (!role.server) return 'server';
+  if (role.leader) return 'local';
+  if (path === '/v1/status/leader' || path === '/v1/status/peers') return 'local';
+  if (path.startsWith('/v1/internal/') && isRead(method)) return 'local';
+  if (isRead(method) && staleAllowed(query)) return 'local';
+  return 'leader';
+}
+
+/** How long a forwarded call may take: a blocking query's wait plus its jitter, else 30 s. */
+export function forwardTimeoutMs(query: URLSearchParams, maxQueryMs: number, defaultQueryMs: number): number {
+  if (!query.has('index')) return 30_000;
+  const raw = query.get('wait');
+  const wait = raw ? (parseDuration(raw) ?? defaultQueryMs) : defaultQueryMs;
+  const bounded = Math.min(Math.max(0, wait), maxQueryMs);
+  return bounded + bounded / 16 + 30_000;
+}
+
+const SKIPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', HOPS_HEADER]);
+const SKIPPED_RESPONSE_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'date']);
+
+/** Reads a whole request into the RPC message. */
+export async function toRpcRequest(req: IncomingMessage, hops: number): Promise<HttpRequest__Output> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || SKIPPED_REQUEST_HEADERS.has(k)) continue;
+    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks), hops };
+}
+
+/** Writes a forwarded answer to the waiting HTTP response. */
+export function writeRpcResponse(res: ServerResponse, r: HttpResponse__Output): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = r.status;
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (!SKIPPED_RESPONSE_HEADERS.has(k)) res.setHeader(k, v);
+  }
+  res.setHeader('Content-Length', r.body.length);
+  res.end(r.body);
+}
+
+export function sendForwardError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent || res.destroyed) return;
+  sendText(res, status, message);
+}
+
+/** The hop count a request arrived with (0 for a request from outside). */
+export function hopsOf(req: IncomingMessage): number {
+  const raw = req.headers[HOPS_HEADER];
+  const n = Number(Array.isArray(raw) ? raw[0] : raw);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/**
+ * Replays forwarded requests against this agent's own HTTP listener over loopback, with the hop
+ * count in a header so the answer is not forwarded in circles.
+ */
+export class LoopbackReplayer {
+  readonly #host: string;
+  readonly #port: number;
+  readonly #agent: HttpAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+
+  constructor(httpAddr: string, port: number) {
+    this.#host = httpAddr === '0.0.0.0' || httpAddr === '' ? '127.0.0.1' : httpAddr === '::' ? '::1' : httpAddr;
+    this.#port = port;
+  }
+
+  replay(r: HttpRequest__Output, signal: AbortSignal): Promise<HttpResponse__Output> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...r.headers, [HOPS_HEADER]: String(r.hops) };
+      if (r.body.length > 0) headers['content-length'] = String(r.body.length);
+      const req = request(
+        { host: this.#host, port: this.#port, method: r.method, path: r.path, headers, agent: this.#agent, signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const out: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers)) {
+              if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+            }
+            resolve({ status: res.statusCode ?? 500, headers: out, body: Buffer.concat(chunks) });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(r.body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The server's command log: raft-ts over `level` storage in the data dir, with the gRPC transport
+ * on the agent's RPC server. The node starts when the storage already holds a log (a restart),
+ * when the bootstrap logic decides on the initial voters, or when this server is told to wait to
+ * be added by an existing leader.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { type Message, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
+import { GrpcTransport } from 'raft-ts/grpc';
+import { LevelStorage } from 'raft-ts/level';
+import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
+
+export interface RaftLogOptions {
+  /** This server's raft ID (its node ID). */
+  id: string;
+  /** Directory of the raft database and the peer address book. */
+  dir: string;
+  rpcServer: grpc.Server;
+  logger: Logger;
+  tickMs?: number;
+  snapshotThreshold?: number;
+  trailingLogs?: number;
+}
+
+/** Holds the transport's inbound traffic until the node starts, and notes leader contact. */
+class GatedTransport implements Transport {
+  readonly inner: GrpcTransport;
+  #handler: TransportHandler | undefined;
+  #started = false;
+  lastLeaderContact = 0;
+  onEarlyMessage: (m: Message) => void = () => {};
+
+  constructor(inner: GrpcTransport) {
+    this.inner = inner;
+  }
+
+  async listen(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    await this.inner.start({
+      onMessage: (m) => {
+        if (m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') this.lastLeaderContact = Date.now();
+        if (this.#handler) this.#handler.onMessage(m);
+        else this.onEarlyMessage(m);
+      },
+      onUnreachable: (id) => this.#handler?.onUnreachable(id),
+      onSnapshotStatus: (id, ok) => this.#handler?.onSnapshotStatus(id, ok),
+    });
+  }
+
+  async start(handler: TransportHandler): Promise<void> {
+    this.#handler = handler;
+    await this.listen();
+  }
+
+  send(m: Message): void {
+    this.inner.send(m);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+export interface LeaderState {
+  leader: string;
+  term: number;
+  isLeader: boolean;
+}
+
+export class RaftLog implements CommandLog {
+  readonly #o: RaftLogOptions;
+  readonly #transport: GatedTransport;
+  readonly #peers = new Map<string, string>();
+  #storage: LevelStorage | undefined;
+  #sm: LogStateMachine | undefined;
+  #node: RaftNode<unknown> | undefined;
+  #starting: Promise<void> | undefined;
+  #closed = false;
+  #listeners: ((s: LeaderState) => void)[] = [];
+
+  constructor(o: RaftLogOptions) {
+    this.#o = o;
+    this.#transport = new GatedTransport(new GrpcTransport({ id: o.id, server: o.rpcServer }));
+    for (const [id, addr] of Object.entries(this.#readPeers())) this.setPeer(id, addr, false);
+  }
+
+  /** Opens the storage; a server with a log on disk starts its node at once. */
+  async open(sm: LogStateMachine): Promise<void> {
+    this.#sm = sm;
+    this.#storage = await LevelStorage.open(join(this.#o.dir, 'db'));
+    await this.#transport.listen();
+    if (this.hasState()) await this.start(undefined);
+  }
+
+  /** True when the storage holds a log, a snapshot or a vote (this server was part of a cluster). */
+  hasState(): boolean {
+    const s = this.#storage;
+    if (!s) return false;
+    return s.lastIndex() > 0 || s.snapshot().meta.index > 0 || s.initialState().hardState.term > 0;
+  }
+
+  /** Called with raft messages that arrive before the node runs. */
+  set onEarlyMessage(fn: (m: Message) => void) {
+    this.#transport.onEarlyMessage = fn;
+  }
+
+  get started(): boolean {
+    return this.#node !== undefined;
+  }
+
+  /** Starts the node: with `voters` on an empty log it bootstraps a new cluster of exactly them. */
+  start(voters: readonly string[] | undefined): Promise<void> {
+    this.#starting ??= this.#start(voters);
+    return this.#starting;
+  }
+
+  async #start(voters: readonly string[] | undefined): Promise<void> {
+    const storage = this.#storage;
+    const sm = this.#sm;
+    if (!storage || !sm || this.#closed) return;
+    if (voters) this.#o.logger.info({ voters }, 'raft: bootstrapping a new cluster');
+    const node = await RaftNode.start<unknown>({
+      id: this.#o.id,
+      storage,
+      transport: this.#transport,
+      stateMachine: {
+        apply: (e) => sm.apply(e.index, e.data),
+        snapshot: () => sm.snapshot(),
+        restore: (data, meta) => sm.restore(meta.index, data),
+      },
+      ...(voters ? { bootstrap: voters } : {}),
+      tickMs: this.#o.tickMs ?? 100,
+      snapshotThreshold: this.#o.snapshotThreshold ?? 8192,
+      trailingLogs: this.#o.trailingLogs ?? 10240,
+    });
+    this.#node = node;
+    node.on('leaderChange', (c) => {
+      this.#o.logger.info({ leader: c.leader, term: c.term, role: c.role }, 'raft: leader changed');
+      const s = { leader: c.leader, term: c.term, isLeader: c.role === 'leader' };
+      for (const l of this.#listeners) l(s);
+    });
+    node.on('error', (err) => this.#o.logger.error({ err: String(err) }, 'raft: node stopped on error'));
+    node.on('snapshot', (s) => this.#o.logger.debug(s, 'raft: snapshot'));
+  }
+
+  onLeaderChange(fn: (s: LeaderState) => void): () => void {
+    this.#listeners.push(fn);
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== fn);
+    };
+  }
+
+  propose(data: Uint8Array): Promise<Proposal> {
+    const node = this.#node;
+    if (!node) return Promise.reject(new NotLeaderError(''));
+    return node.propose(data);
+  }
+
+  readIndex(): Promise<number> {
+    const node = this.#node;
+    if (!node) return Promise.reject(new NotLeaderError(''));
+    return node.readIndex();
+  }
+
+  isLeader(): boolean {
+    return this.#node?.isLeader() ?? false;
+  }
+
+  /** The leader's raft ID, or '' when none is known. */
+  get leader(): string {
+    return this.#node?.leader ?? '';
+  }
+
+  get node(): RaftNode<unknown> | undefined {
+    return this.#node;
+  }
+
+  status(): Status | undefined {
+    return this.#node?.status();
+  }
+
+  /** Milliseconds since the leader was last heard from (0 on the leader). */
+  lastContactMs(): number {
+    if (this.isLeader()) return 0;
+    const at = this.#transport.lastLeaderContact;
+    return at === 0 ? Number.MAX_SAFE_INTEGER : Date.now() - at;
+  }
+
+  /** The RPC address of a server, from gossip or the persisted address book. */
+  peerAddress(id: string): string | undefined {
+    return this.#peers.get(id);
+  }
+
+  setPeer(id: string, address: string, persist = true): void {
+    if (id === this.#o.id || this.#peers.get(id) === address) return;
+    this.#peers.set(id, address);
+    this.#transport.inner.setPeer(id, address);
+    if (persist) this.#writePeers();
+  }
+
+  #readPeers(): Record<string, string> {
+    try {
+      return JSON.parse(readFileSync(join(this.#o.dir, 'peers.json'), 'utf8')) as Record<string, string>;
+    } catch {
+      return {};
+    }
+  }
+
+  #writePeers(): void {
+    const path = join(this.#o.dir, 'peers.json');
+    try {
+      writeFileSync(`${path}.tmp`, JSON.stringify(Object.fromEntries(this.#peers)));
+      renameSync(`${path}.tmp`, path);
+    } catch (err) {
+      this.#o.logger.warn({ err: String(err) }, 'raft: could not save the peer address book');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#starting?.catch(() => {});
+    if (this.#node) await this.#node.stop();
+    else {
+      await this.#transport.close();
+      await this.#storage?.close();
+    }
+  }
+}

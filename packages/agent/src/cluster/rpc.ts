@@ -1,0 +1,189 @@
+/**
+ * The agent's RPC service (proto/agent.proto) on the server port: HTTP forwarding, command
+ * application through the leader, and server status. Raft shares the same gRPC server.
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { agentDescriptor } from '../gen/agent-descriptor.js';
+import type { ProtoGrpcType } from '../gen/agent.js';
+import type { AgentClient, AgentHandlers } from '../gen/concord/agent/v1/Agent.js';
+import type { HttpRequest, HttpRequest__Output } from '../gen/concord/agent/v1/HttpRequest.js';
+import type { HttpResponse__Output } from '../gen/concord/agent/v1/HttpResponse.js';
+import type { ServerStatus, ServerStatus__Output } from '../gen/concord/agent/v1/ServerStatus.js';
+
+export type { HttpRequest, HttpRequest__Output, HttpResponse__Output, ServerStatus, ServerStatus__Output };
+
+const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+export const RPC_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_send_message_length': -1,
+  'grpc.max_receive_message_length': -1,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 2000,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+};
+
+let cached: ProtoGrpcType | undefined;
+function proto(): ProtoGrpcType {
+  cached ??= grpc.loadPackageDefinition(
+    protoLoader.fromJSON(agentDescriptor as unknown as Parameters<typeof protoLoader.fromJSON>[0], LOADER_OPTIONS),
+  ) as unknown as ProtoGrpcType;
+  return cached;
+}
+
+/** An RPC failure with the status code the server chose (UNAVAILABLE for "no leader", ...). */
+export class RpcError extends Error {
+  readonly code = 'AGENT_RPC';
+  constructor(
+    message: string,
+    readonly grpcCode: grpc.status,
+  ) {
+    super(message);
+  }
+}
+
+export interface KeyringReply {
+  keys: string[];
+  primary: string;
+}
+
+export interface ApplyReply {
+  index: number;
+  result: Buffer;
+}
+
+/** What a server answers on its RPC port. */
+export interface RpcHandlers {
+  forward(req: HttpRequest__Output, signal: AbortSignal): Promise<HttpResponse__Output>;
+  apply(command: Buffer, hops: number): Promise<ApplyReply>;
+  status(): ServerStatus;
+  keyring(op: string, key: string): KeyringReply;
+}
+
+function toServiceError(err: unknown): Partial<grpc.ServiceError> {
+  if (err instanceof RpcError) return { code: err.grpcCode, details: err.message, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: grpc.status.UNKNOWN, details: message, message };
+}
+
+/** Registers the Agent service on `server` (which the caller binds and shuts down). */
+export function addAgentService(server: grpc.Server, handlers: RpcHandlers): void {
+  const impl: AgentHandlers = {
+    Forward: (call, callback) => {
+      const ac = new AbortController();
+      call.on('cancelled', () => ac.abort());
+      handlers.forward(call.request, ac.signal).then(
+        (res) => callback(null, res),
+        (err: unknown) => callback(toServiceError(err)),
+      );
+    },
+    Apply: (call, callback) => {
+      handlers.apply(call.request.command, call.request.hops).then(
+        (r) => callback(null, { index: r.index, result: r.result }),
+        (err: unknown) => callback(toServiceError(err)),
+      );
+    },
+    Status: (_call, callback) => {
+      try {
+        callback(null, handlers.status());
+      } catch (err) {
+        callback(toServiceError(err));
+      }
+    },
+    Keyring: (call, callback) => {
+      try {
+        callback(null, handlers.keyring(call.request.op, call.request.key));
+      } catch (err) {
+        callback(toServiceError(err));
+      }
+    },
+  };
+  server.addService(proto().concord.agent.v1.Agent.service, impl);
+}
+
+function fromServiceError(err: grpc.ServiceError): RpcError {
+  return new RpcError(err.details || err.message, err.code);
+}
+
+/** One client per server address, created on first use. */
+export class RpcClients {
+  readonly #clients = new Map<string, AgentClient>();
+
+  #client(address: string): AgentClient {
+    let c = this.#clients.get(address);
+    if (!c) {
+      const Ctor = proto().concord.agent.v1.Agent;
+      c = new Ctor(address, grpc.credentials.createInsecure(), RPC_CHANNEL_OPTIONS);
+      this.#clients.set(address, c);
+    }
+    return c;
+  }
+
+  forward(address: string, req: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse__Output> {
+    return new Promise((resolve, reject) => {
+      const call = this.#client(address).Forward(req, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        signal?.removeEventListener('abort', cancel);
+        if (err) reject(fromServiceError(err));
+        else resolve(res as HttpResponse__Output);
+      });
+      const cancel = () => call.cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
+    });
+  }
+
+  apply(address: string, command: Buffer, hops: number, timeoutMs: number): Promise<ApplyReply> {
+    return new Promise((resolve, reject) => {
+      this.#client(address).Apply({ command, hops }, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(fromServiceError(err));
+        else resolve({ index: Number(res?.index ?? 0), result: res?.result ?? Buffer.alloc(0) });
+      });
+    });
+  }
+
+  status(address: string, timeoutMs: number): Promise<ServerStatus__Output> {
+    return new Promise((resolve, reject) => {
+      this.#client(address).Status({}, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(fromServiceError(err));
+        else resolve(res as ServerStatus__Output);
+      });
+    });
+  }
+
+  keyring(address: string, op: string, key: string, timeoutMs: number): Promise<KeyringReply> {
+    return new Promise((resolve, reject) => {
+      this.#client(address).Keyring({ op, key }, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(fromServiceError(err));
+        else resolve({ keys: res?.keys ?? [], primary: res?.primary ?? '' });
+      });
+    });
+  }
+
+  close(): void {
+    for (const c of this.#clients.values()) c.close();
+    this.#clients.clear();
+  }
+}
+
+/** Creates the agent's gRPC server and binds it; resolves with the bound port. */
+export async function bindRpcServer(address: string, port: number): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server(RPC_CHANNEL_OPTIONS);
+  const host = address.includes(':') ? `[${address}]` : address;
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return { server, port: bound };
+}
+
+export function shutdownRpcServer(server: grpc.Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 1000);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,577 @@
+/**
+ * The server role: the state machine behind raft (or an in-memory log in -dev), the RPC service,
+ * gossip, bootstrap, leader duties and forwarding to the leader.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { type ApplyResult, type Command, StateError, type StateErrorCode, encodeCommand, decodeCommand } from '@concord/state';
+import type { Logger } from 'pino';
+import { NotLeaderError, RaftError } from 'raft-ts';
+import type { MemberInfo } from '../agent-context.js';
+import type { AgentConfig } from '../config/config.js';
+import { HttpError, fromStateError } from '../http/http-error.js';
+import type { StateServer, WriteResult } from '../server/state-server.js';
+import { SessionTimers } from '../server/session-timers.js';
+import { TombstoneReaper } from '../server/tombstone-reaper.js';
+import { Bootstrapper } from './bootstrapper.js';
+import { type AutopilotHealth, type Cluster, type KeyringCounts, type RaftServerView, type ServerHealthView, countKeys } from './cluster.js';
+import { KEYRING_OPS, type KeyringOp, type KeyringStore } from './keyring-store.js';
+import {
+  LoopbackReplayer,
+  MAX_HOPS,
+  forwardTarget,
+  forwardTimeoutMs,
+  hopsOf,
+  sendForwardError,
+  toRpcRequest,
+  writeRpcResponse,
+} from './http-forward.js';
+import { LeaderDuties } from './leader-duties.js';
+import { type Membership, asServer } from './membership.js';
+import type { RaftLog } from './raft-log.js';
+import { type ApplyReply, RpcClients, RpcError, type ServerStatus, addAgentService } from './rpc.js';
+
+export interface ServerClusterOptions {
+  config: AgentConfig;
+  server: StateServer;
+  /** The raft log, or undefined in -dev (an in-memory log that always leads). */
+  raft: RaftLog | undefined;
+  membership: Membership;
+  rpcServer: grpc.Server;
+  rpcAddress: string;
+  keyring: KeyringStore;
+  version: string;
+  logger: Logger;
+  /** How long a request waits for a leader before `No cluster leader`. */
+  leaderWaitMs?: number;
+  deadServerCleanupMs?: number;
+}
+
+export const NO_LEADER = 'No cluster leader';
+
+/** Serializes an apply result for the Apply RPC (state errors keep their code). */
+export function encodeApplyResult(r: ApplyResult): Buffer {
+  return Buffer.from(JSON.stringify(r.error ? { value: r.value, error: { code: r.error.code, message: r.error.message } } : { value: r.value }));
+}
+
+export function decodeApplyResult(b: Buffer): ApplyResult {
+  const parsed = JSON.parse(b.toString('utf8')) as { value: unknown; error?: { code: StateErrorCode; message: string } };
+  return parsed.error ? { value: parsed.value, error: new StateError(parsed.error.code, parsed.error.message) } : { value: parsed.value };
+}
+
+/** Errors that mean the command was not handed to raft, so trying again cannot apply it twice. */
+function notProposed(err: unknown): boolean {
+  if (err instanceof NotLeaderError) return true;
+  if (err instanceof RaftError && err.code === 'RAFT_PROPOSAL_DROPPED') return true;
+  return err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && /No connection established|ECONNREFUSED|no leader/i.test(err.message);
+}
+
+export class ServerCluster implements Cluster {
+  readonly isServer = true;
+  readonly sessionTimers: SessionTimers;
+  readonly #o: ServerClusterOptions;
+  readonly #rpc = new RpcClients();
+  readonly #duties: LeaderDuties | undefined;
+  #bootstrapper: Bootstrapper | undefined;
+  #replayer: LoopbackReplayer | undefined;
+  #reaper: TombstoneReaper | undefined;
+  #leading = false;
+  #leaderWaiters: (() => void)[] = [];
+  #closed = false;
+  readonly #unsubscribe: (() => void)[] = [];
+
+  constructor(o: ServerClusterOptions) {
+    this.#o = o;
+    const write = (c: Command) => this.write(c);
+    this.sessionTimers = new SessionTimers((id) => {
+      write({ type: 'session-destroy', id }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'session expiry failed'));
+    });
+    addAgentService(o.rpcServer, {
+      forward: (req, signal) => {
+        if (!this.#replayer) return Promise.reject(new RpcError('HTTP API not ready', grpc.status.UNAVAILABLE));
+        return this.#replayer.replay(req, signal);
+      },
+      apply: (command, hops) => this.#applyRpc(command, hops),
+      status: () => this.#status(),
+      keyring: (op, key) => {
+        if (!(KEYRING_OPS as readonly string[]).includes(op)) throw new RpcError(`unknown keyring operation ${op}`, grpc.status.INVALID_ARGUMENT);
+        try {
+          return o.keyring.apply(op as KeyringOp, key);
+        } catch (err) {
+          throw new RpcError((err as Error).message, grpc.status.FAILED_PRECONDITION);
+        }
+      },
+    });
+    if (o.raft) {
+      const raft = o.raft;
+      this.#duties = new LeaderDuties({
+        state: o.server.state,
+        write,
+        members: () => o.membership.gossip.members(),
+        raft: {
+          voters: () => [...(raft.status()?.conf.voters ?? [])],
+          addVoter: async (id, address) => {
+            raft.setPeer(id, address);
+            await raft.node?.addVoter(id);
+          },
+          removeServer: async (id) => {
+            await raft.node?.removeServer(id);
+          },
+        },
+        datacenter: o.config.datacenter,
+        selfId: o.config.nodeId,
+        version: o.version,
+        logger: o.logger,
+        deadServerCleanupMs: o.deadServerCleanupMs ?? 30_000,
+      });
+      this.#unsubscribe.push(raft.onLeaderChange((s) => this.#onLeadership(s.isLeader, s.leader !== '')));
+      this.#unsubscribe.push(
+        o.membership.onMember((e) => {
+          const s = asServer(e.member);
+          if (s) raft.setPeer(s.id, s.rpcAddr);
+          this.#duties?.kick();
+        }),
+      );
+      raft.onEarlyMessage = (m) => {
+        if ((m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') && !raft.started && !this.#closed) {
+          o.logger.info({ from: m.from }, 'raft: contacted by a leader; joining its cluster');
+          this.#bootstrapper?.stop();
+          void raft.start(undefined);
+        }
+      };
+    } else {
+      this.#duties = new LeaderDuties({
+        state: o.server.state,
+        write,
+        members: () => o.membership.gossip.members(),
+        raft: { voters: () => [o.config.nodeId], addVoter: async () => {}, removeServer: async () => {} },
+        datacenter: o.config.datacenter,
+        selfId: o.config.nodeId,
+        version: o.version,
+        logger: o.logger,
+        deadServerCleanupMs: 0,
+      });
+      this.#unsubscribe.push(o.membership.onMember(() => this.#duties?.kick()));
+    }
+  }
+
+  /** Starts raft (restart, bootstrap or wait) and, in -dev, leadership at once. */
+  async start(): Promise<void> {
+    const { raft, config, membership, logger } = this.#o;
+    if (!raft) {
+      this.#onLeadership(true, true);
+      return;
+    }
+    for (const s of membership.servers()) raft.setPeer(s.id, s.rpcAddr);
+    if (raft.started) {
+      logger.info('raft: restarted from the data directory');
+      await this.#leadIfAlone();
+    } else if (config.bootstrap) {
+      await raft.start([config.nodeId]);
+      await this.#leadIfAlone();
+    } else if (config.bootstrapExpect > 1) {
+      this.#bootstrapper = new Bootstrapper({
+        selfId: config.nodeId,
+        expect: config.bootstrapExpect,
+        aliveServers: () => membership.aliveServers(),
+        status: (addr) => this.#rpc.status(addr, 2000),
+        start: (voters) => raft.start(voters),
+        logger,
+      });
+      this.#bootstrapper.start();
+    } else {
+      logger.info('raft: no bootstrap requested; waiting to be added by a leader');
+      await raft.start(undefined);
+    }
+    if (raft.isLeader()) this.#onLeadership(true, true);
+  }
+
+  /**
+   * The only voter needs nobody's vote: it campaigns at once instead of after an election
+   * timeout, as soon as its configuration is applied from the log.
+   */
+  async #leadIfAlone(): Promise<void> {
+    const raft = this.#o.raft;
+    for (let i = 0; i < 100 && raft?.node && !this.#closed; i++) {
+      const voters = raft.status()?.conf.voters ?? [];
+      if (voters.length > 0) {
+        if (voters.length === 1 && voters[0] === this.#o.config.nodeId && !raft.isLeader()) raft.node.campaign();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  attachHttp(httpAddr: string, port: number): void {
+    this.#replayer = new LoopbackReplayer(httpAddr, port);
+  }
+
+  #onLeadership(leading: boolean, leaderKnown: boolean): void {
+    if (leaderKnown) {
+      const waiters = this.#leaderWaiters;
+      this.#leaderWaiters = [];
+      for (const w of waiters) w();
+    }
+    if (leading === this.#leading || this.#closed) return;
+    this.#leading = leading;
+    const { server, logger } = this.#o;
+    if (leading) {
+      logger.info('leader: this server is the leader');
+      this.sessionTimers.resetAll(server.state.sessions().value);
+      this.#reaper = new TombstoneReaper(server.state, (c) => this.write(c), logger);
+      this.#duties?.start();
+    } else {
+      logger.info('leader: leadership lost');
+      this.sessionTimers.clear();
+      this.#reaper?.stop();
+      this.#reaper = undefined;
+      this.#duties?.stop();
+    }
+  }
+
+  isLeader(): boolean {
+    return this.#o.raft ? this.#o.raft.isLeader() : true;
+  }
+
+  leaderAddress(): string {
+    const raft = this.#o.raft;
+    if (!raft) return this.#o.rpcAddress;
+    const id = raft.leader;
+    if (!id) return '';
+    if (id === this.#o.config.nodeId) return this.#o.rpcAddress;
+    return raft.peerAddress(id) ?? '';
+  }
+
+  knownLeader(): boolean {
+    return this.leaderAddress() !== '';
+  }
+
+  lastContactMs(): number {
+    const raft = this.#o.raft;
+    if (!raft) return 0;
+    const ms = raft.lastContactMs();
+    return ms === Number.MAX_SAFE_INTEGER ? 0 : ms;
+  }
+
+  async consistentBarrier(): Promise<void> {
+    const raft = this.#o.raft;
+    if (!raft) return;
+    try {
+      await raft.readIndex();
+    } catch (err) {
+      throw new HttpError(500, err instanceof NotLeaderError ? NO_LEADER : `consistent read failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Resolves once a leader is known, or after `ms`. */
+  #waitForLeader(ms: number): Promise<void> {
+    if (this.knownLeader()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#leaderWaiters = this.#leaderWaiters.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#leaderWaiters.push(done);
+    });
+  }
+
+  async write(command: Command): Promise<WriteResult> {
+    const out = await this.#writeRaw(command, 0);
+    if (out.result.error) throw fromStateError(out.result.error);
+    return out;
+  }
+
+  async #writeRaw(command: Command, hops: number): Promise<WriteResult> {
+    const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
+    for (;;) {
+      try {
+        if (this.isLeader()) return await this.#o.server.write(command);
+        const leader = this.leaderAddress();
+        if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS) {
+          const r = await this.#rpc.apply(leader, encodeCommand(command), hops + 1, 30_000);
+          return { index: r.index, result: decodeApplyResult(r.result) };
+        }
+      } catch (err) {
+        if (!notProposed(err)) throw err instanceof RpcError ? new HttpError(500, err.message) : err;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || this.#closed) throw new HttpError(500, NO_LEADER);
+      await this.#waitForLeader(Math.min(left, 250));
+      if (!this.knownLeader() || !this.isLeader()) await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async #applyRpc(bytes: Buffer, hops: number): Promise<ApplyReply> {
+    let command: Command;
+    try {
+      command = decodeCommand(bytes);
+    } catch (err) {
+      throw new RpcError((err as Error).message, grpc.status.INVALID_ARGUMENT);
+    }
+    try {
+      const out = await this.#writeRaw(command, hops);
+      return { index: out.index, result: encodeApplyResult(out.result) };
+    } catch (err) {
+      if (err instanceof HttpError && err.message === NO_LEADER) throw new RpcError(NO_LEADER, grpc.status.UNAVAILABLE);
+      throw new RpcError(err instanceof Error ? err.message : String(err), grpc.status.INTERNAL);
+    }
+  }
+
+  routeHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    const target = forwardTarget({ server: true, leader: this.isLeader() }, req.method ?? 'GET', path, query);
+    if (target === 'local') return false;
+    void this.#forwardToLeader(req, res, query);
+    return true;
+  }
+
+  async #forwardToLeader(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const hops = hopsOf(req);
+    const ac = new AbortController();
+    res.once('close', () => ac.abort());
+    try {
+      const rpcReq = await toRpcRequest(req, hops + 1);
+      const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
+      for (;;) {
+        if (this.isLeader()) {
+          // Leadership arrived while waiting: answer here, through our own listener.
+          if (!this.#replayer) throw new HttpError(500, NO_LEADER);
+          writeRpcResponse(res, await this.#replayer.replay(rpcReq, ac.signal));
+          return;
+        }
+        const leader = this.leaderAddress();
+        if (leader && hops < MAX_HOPS) {
+          try {
+            const timeout = forwardTimeoutMs(query, this.#o.config.maxQueryTimeMs, this.#o.config.defaultQueryTimeMs);
+            writeRpcResponse(res, await this.#rpc.forward(leader, rpcReq, timeout, ac.signal));
+            return;
+          } catch (err) {
+            if (!notProposed(err)) throw err;
+          }
+        }
+        const left = deadline - Date.now();
+        if (left <= 0 || ac.signal.aborted) break;
+        await this.#waitForLeader(Math.min(left, 250));
+        if (!this.knownLeader()) await new Promise((r) => setTimeout(r, 50));
+      }
+      sendForwardError(res, 500, NO_LEADER);
+    } catch (err) {
+      if (err instanceof HttpError) sendForwardError(res, err.status, err.message);
+      else sendForwardError(res, 500, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  #status(): ServerStatus {
+    const raft = this.#o.raft;
+    const st = raft?.status();
+    return {
+      id: this.#o.config.nodeId,
+      name: this.#o.config.nodeName,
+      initialized: raft ? (st?.conf.voters.length ?? 0) > 0 : true,
+      voters: raft ? [...(st?.conf.voters ?? [])] : [this.#o.config.nodeId],
+      leader: raft ? (st?.lead ?? '') : this.#o.config.nodeId,
+      term: st?.term ?? 1,
+      lastIndex: st?.lastIndex ?? this.#o.server.state.lastIndex,
+      appliedIndex: st?.applied ?? this.#o.server.state.lastIndex,
+      lastContactMs: raft ? Math.min(raft.lastContactMs(), 2 ** 31) : 0,
+    };
+  }
+
+  members(): MemberInfo[] {
+    return this.#o.membership.members();
+  }
+
+  /** Node name and address of a raft ID, from gossip or the address book. */
+  #describe(id: string): { node: string; address: string } {
+    if (id === this.#o.config.nodeId) return { node: this.#o.config.nodeName, address: this.#o.rpcAddress };
+    const s = this.#o.membership.servers().find((x) => x.id === id);
+    return { node: s?.name ?? '(unknown)', address: s?.rpcAddr ?? this.#o.raft?.peerAddress(id) ?? '' };
+  }
+
+  peers(): string[] {
+    return this.raftConfiguration().Servers.filter((s) => s.Voter).map((s) => s.Address);
+  }
+
+  raftConfiguration(): { Servers: RaftServerView[]; Index: number } {
+    const raft = this.#o.raft;
+    const st = raft?.status();
+    const voters = raft ? (st?.conf.voters ?? []) : [this.#o.config.nodeId];
+    const learners = st?.conf.learners ?? [];
+    const lead = raft ? (st?.lead ?? '') : this.#o.config.nodeId;
+    const servers: RaftServerView[] = [...voters, ...learners].map((id) => {
+      const d = this.#describe(id);
+      return { ID: id, Node: d.node, Address: d.address, Leader: id === lead, Voter: voters.includes(id), ProtocolVersion: '3' };
+    });
+    return { Servers: servers, Index: Math.max(1, st?.commit ?? this.#o.server.state.lastIndex) };
+  }
+
+  async removePeer(by: { id?: string; address?: string }): Promise<void> {
+    const raft = this.#o.raft;
+    const conf = this.raftConfiguration().Servers;
+    const target = conf.find((s) => (by.id && s.ID === by.id) || (by.address && s.Address === by.address));
+    if (!target) throw new HttpError(500, `address "${by.address ?? by.id}" was not found in the Raft configuration`);
+    if (!raft?.node) throw new HttpError(500, 'this server has no raft peers to remove');
+    if (!raft.isLeader()) throw new HttpError(500, NO_LEADER);
+    try {
+      await raft.node.removeServer(target.ID);
+    } catch (err) {
+      throw new HttpError(500, (err as Error).message);
+    }
+  }
+
+  async autopilotHealth(): Promise<AutopilotHealth> {
+    const raft = this.#o.raft;
+    const st = raft?.status();
+    const conf = this.raftConfiguration().Servers;
+    const gossip = new Map(this.#o.membership.servers().map((s) => [s.id, s]));
+    const servers: ServerHealthView[] = await Promise.all(
+      conf.map(async (s) => {
+        const member = gossip.get(s.ID);
+        const serfStatus = s.ID === this.#o.config.nodeId ? 'alive' : member ? (member.status === 'suspect' ? 'alive' : member.status) : 'none';
+        let lastIndex = 0;
+        let lastTerm = 0;
+        let contact = 0;
+        if (s.ID === this.#o.config.nodeId) {
+          lastIndex = st?.lastIndex ?? this.#o.server.state.lastIndex;
+          lastTerm = st?.term ?? 1;
+          contact = raft ? raft.lastContactMs() : 0;
+        } else {
+          const remote = await this.#rpc.status(s.Address, 1000).catch(() => undefined);
+          lastIndex = remote?.lastIndex ?? st?.progress.get(s.ID)?.match ?? 0;
+          lastTerm = remote?.term ?? 0;
+          contact = remote ? Number(remote.lastContactMs) : Number.MAX_SAFE_INTEGER;
+        }
+        const leaderIndex = st?.lastIndex ?? lastIndex;
+        const healthy = serfStatus === 'alive' && (s.Leader || (contact < 10_000 && leaderIndex - lastIndex <= 250));
+        return {
+          ID: s.ID,
+          Name: s.Node,
+          Address: s.Address,
+          SerfStatus: serfStatus,
+          Version: this.#o.version,
+          Leader: s.Leader,
+          LastContact: s.Leader ? '0s' : contact >= 2 ** 31 ? '-1ns' : `${(contact / 1000).toFixed(3)}s`,
+          LastTerm: lastTerm,
+          LastIndex: lastIndex,
+          Healthy: healthy,
+          Voter: s.Voter,
+          StableSince: new Date(Date.now() - (healthy ? 10_000 : 0)).toISOString(),
+        };
+      }),
+    );
+    const voters = servers.filter((s) => s.Voter);
+    const healthyVoters = voters.filter((s) => s.Healthy).length;
+    const quorum = Math.floor(voters.length / 2) + 1;
+    return { Healthy: servers.every((s) => s.Healthy), FailureTolerance: Math.max(0, healthyVoters - quorum), Servers: servers };
+  }
+
+  async keyring(op: KeyringOp, key: string): Promise<KeyringCounts> {
+    const servers = this.#o.membership.aliveServers();
+    const replies = await Promise.all(
+      servers.map(async (s) => {
+        if (s.id === this.#o.config.nodeId) return this.#o.keyring.apply(op, key);
+        try {
+          return await this.#rpc.keyring(s.rpcAddr, op, key, 5000);
+        } catch (err) {
+          throw new HttpError(500, `${s.name}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    return countKeys(replies);
+  }
+
+  join(addrs: readonly string[]): Promise<number> {
+    return this.#o.membership.join(addrs);
+  }
+
+  forceLeave(node: string, prune: boolean): boolean {
+    const ok = this.#o.membership.forceLeave(node);
+    if (prune || ok) this.#duties?.kick();
+    return ok;
+  }
+
+  stats(): { raft: Record<string, string>; serf_lan: Record<string, string>; leader: boolean; leaderAddr: string } {
+    const raft = this.#o.raft;
+    const st = raft?.status();
+    const state = this.#o.server.state;
+    const role = !raft ? 'Leader' : st?.role === 'leader' ? 'Leader' : st?.role === 'candidate' || st?.role === 'preCandidate' ? 'Candidate' : 'Follower';
+    return {
+      leader: this.isLeader(),
+      leaderAddr: this.leaderAddress(),
+      raft: {
+        applied_index: String(st?.applied ?? state.lastIndex),
+        commit_index: String(st?.commit ?? state.lastIndex),
+        last_log_index: String(st?.lastIndex ?? state.lastIndex),
+        last_log_term: String(st?.term ?? 1),
+        term: String(st?.term ?? 1),
+        last_contact: raft ? (this.isLeader() ? '0' : `${this.lastContactMs()}ms`) : '0',
+        num_peers: String(Math.max(0, (st?.conf.voters.length ?? 1) - 1)),
+        state: role,
+        protocol_version: '3',
+        latest_configuration: JSON.stringify(this.raftConfiguration().Servers.map((s) => ({ ID: s.ID, Address: s.Address, Voter: s.Voter }))),
+      },
+      serf_lan: this.#o.membership.serfStats(),
+    };
+  }
+
+  async leave(): Promise<void> {
+    const raft = this.#o.raft;
+    if (raft?.node && (raft.status()?.conf.voters.length ?? 0) > 1) {
+      try {
+        if (raft.isLeader()) {
+          const other = raft.status()?.conf.voters.find((v) => v !== this.#o.config.nodeId);
+          if (other) await raft.node.transferLeadership(other).catch(() => {});
+        }
+        await this.#removeSelfThroughLeader();
+      } catch (err) {
+        this.#o.logger.warn({ err: String(err) }, 'leave: could not leave raft');
+      }
+    }
+    await this.#o.membership.leave();
+  }
+
+  /** Asks the leader to drop this server from raft, waiting until the change applied here. */
+  async #removeSelfThroughLeader(): Promise<void> {
+    const raft = this.#o.raft;
+    if (!raft?.node) return;
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const voters = raft.status()?.conf.voters ?? [];
+      if (!voters.includes(this.#o.config.nodeId)) return;
+      if (raft.isLeader()) {
+        await raft.node.removeServer(this.#o.config.nodeId).catch(() => {});
+      } else {
+        const leader = this.leaderAddress();
+        if (leader) {
+          const body = JSON.stringify({});
+          await this.#rpc
+            .forward(
+              leader,
+              { method: 'DELETE', path: `/v1/operator/raft/peer?id=${encodeURIComponent(this.#o.config.nodeId)}`, headers: {}, body: Buffer.from(body), hops: 1 },
+              5000,
+            )
+            .catch(() => undefined);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const u of this.#unsubscribe) u();
+    this.#bootstrapper?.stop();
+    this.#duties?.stop();
+    this.#reaper?.stop();
+    this.sessionTimers.clear();
+    for (const w of this.#leaderWaiters) w();
+    this.#replayer?.close();
+    this.#rpc.close();
+  }
+}

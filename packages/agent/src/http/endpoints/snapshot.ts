@@ -1,0 +1,68 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { StateSnapshot } from '@concord/state';
+import type { ServerContext } from '../../agent-context.js';
+import { checkDatacenter } from '../endpoint-kit.js';
+import { HttpError, badRequest } from '../http-error.js';
+import { readBody } from '../request.js';
+import { sendEmpty } from '../respond.js';
+import type { Route } from '../router.js';
+
+/** The snapshot file: gzip of this JSON document. */
+export interface SnapshotFile {
+  format: 'concord-snapshot';
+  version: 1;
+  index: number;
+  datacenter: string;
+  state: StateSnapshot;
+}
+
+const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024;
+
+export function encodeSnapshotFile(state: StateSnapshot): Buffer {
+  const file: SnapshotFile = { format: 'concord-snapshot', version: 1, index: state.index, datacenter: state.datacenter, state };
+  return gzipSync(Buffer.from(JSON.stringify(file)));
+}
+
+export function decodeSnapshotFile(bytes: Buffer): SnapshotFile {
+  let file: SnapshotFile;
+  try {
+    file = JSON.parse(gunzipSync(bytes).toString('utf8')) as SnapshotFile;
+  } catch (err) {
+    throw badRequest(`Invalid snapshot: ${(err as Error).message}`);
+  }
+  if (file?.format !== 'concord-snapshot' || file.version !== 1 || typeof file.state !== 'object' || file.state === null) {
+    throw badRequest('Invalid snapshot: not a Concord snapshot file');
+  }
+  return file;
+}
+
+/** `/v1/snapshot`: GET saves the whole state (`concord snapshot save`), PUT restores it. */
+export function snapshotRoutes(agent: ServerContext): Route[] {
+  return [
+    {
+      path: '/v1/snapshot',
+      methods: ['GET', 'PUT'],
+      handler: async (ctx) => {
+        checkDatacenter(ctx, agent);
+        if (ctx.req.method === 'GET') {
+          if (!ctx.query.has('stale')) await agent.cluster.consistentBarrier();
+          const state = agent.server.state.snapshot();
+          const body = encodeSnapshotFile(state);
+          ctx.res.statusCode = 200;
+          ctx.res.setHeader('Content-Type', 'application/octet-stream');
+          ctx.res.setHeader('X-Consul-Index', String(Math.max(1, state.index)));
+          ctx.res.setHeader('Content-Length', body.length);
+          ctx.res.end(body);
+          return;
+        }
+        const body = await readBody(ctx.req, MAX_SNAPSHOT_BYTES, (n) => `Snapshot too large (${n} bytes)`);
+        const file = decodeSnapshotFile(body);
+        if (file.datacenter !== agent.config.datacenter) {
+          throw new HttpError(400, `Snapshot is of datacenter ${file.datacenter}, this agent is in ${agent.config.datacenter}`);
+        }
+        await agent.write({ type: 'restore', snapshot: file.state });
+        sendEmpty(ctx.res);
+      },
+    },
+  ];
+}
