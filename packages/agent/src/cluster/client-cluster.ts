@@ -18,7 +18,7 @@ import { RpcClients, RpcError, type HttpRequest__Output, type HttpResponse__Outp
 import { NO_LEADER, decodeApplyResult } from './server-cluster.js';
 
 export const NO_SERVERS = 'No known Consul servers';
-const KEYRING_FOLLOW_MS = 3000;
+const KEYRING_FOLLOW_MS = 1000;
 
 /** Keeps one preferred server and moves to another when it fails. */
 export class ServerPicker {
@@ -76,13 +76,20 @@ export class ClientCluster implements Cluster {
     }
   }
 
+  /**
+   * Reads the keyring of a server, trying servers that gossip shows as failed too: after a key
+   * rotation this agent may not decrypt their gossip until it has followed.
+   */
   async #followKeyring(): Promise<void> {
-    const addr = this.#picker.pick();
-    if (!addr) return;
-    try {
-      this.#o.keyring.follow(await this.#rpc.keyring(addr, 'list', '', 2000));
-    } catch (err) {
-      this.#o.logger.debug({ err: String(err) }, 'keyring: could not read the servers\' keyring');
+    const picked = this.#picker.pick();
+    const addrs = [...new Set([...(picked ? [picked] : []), ...this.#o.membership.servers().map((s) => s.rpcAddr)])];
+    for (const addr of addrs) {
+      try {
+        this.#o.keyring.follow(await this.#rpc.keyring(addr, 'list', '', 2000));
+        return;
+      } catch (err) {
+        this.#o.logger.debug({ err: String(err), server: addr }, 'keyring: could not read a server keyring');
+      }
     }
   }
 
