@@ -40,6 +40,7 @@ export interface SyncReport {
 }
 
 const SCALE_THRESHOLD = 128;
+const RETRY_MS = 2000;
 
 /** Consul's cluster-size scale of the full-sync period: 1 up to 128 nodes, +1 per doubling above. */
 export function aeScaleFactor(nodes: number): number {
@@ -88,22 +89,27 @@ export class AntiEntropy {
   /** Starts the periodic sync; the first full sync runs right away (repairs what a restart left behind). */
   start(): void {
     this.#stopped = false;
-    const first = setImmediate(() => {
-      if (this.#stopped) return;
-      this.syncFull().catch((err: unknown) => this.#o.onError?.(err));
-    });
+    const first = setImmediate(() => this.#syncAndArm());
     first.unref();
-    this.#arm();
   }
 
-  #arm(): void {
+  #arm(retrySoon = false): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.syncFull()
-        .catch((err: unknown) => this.#o.onError?.(err))
-        .finally(() => this.#arm());
-    }, aeDelay(this.#interval, this.#nodes, this.#o.random));
+    // A failed sync (no leader yet, servers unreachable) is retried within seconds, not a period.
+    const delay = retrySoon ? Math.min(this.#interval, RETRY_MS) : aeDelay(this.#interval, this.#nodes, this.#o.random);
+    this.#timer = setTimeout(() => this.#syncAndArm(), delay);
     this.#timer.unref();
+  }
+
+  #syncAndArm(): void {
+    if (this.#stopped) return;
+    this.syncFull().then(
+      () => this.#arm(),
+      (err: unknown) => {
+        this.#o.onError?.(err);
+        this.#arm(true);
+      },
+    );
   }
 
   #nodes = 1;
