@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { pino } from 'pino';
 import { resolveAgentConfig, startAgent } from '../src/index.js';
-import type { RunningAgent } from '../src/agent.js';
+import type { LocalTimings, RunningAgent } from '../src/agent.js';
 import { waitFor } from './_local-helpers.js';
 
 let seq = 0;
@@ -29,6 +29,7 @@ export interface MemberOptions {
   name?: string;
   dataDir?: string;
   dns?: boolean;
+  timings?: LocalTimings;
 }
 
 export async function startMember(t: ExecutionContext, o: MemberOptions = {}): Promise<Member> {
@@ -48,7 +49,10 @@ export async function startMember(t: ExecutionContext, o: MemberOptions = {}): P
     ...(o.join ? ['-join', `127.0.0.1:${o.join.agent.serfPort}`] : []),
     ...(o.extraArgs ?? []),
   ];
-  const agent = await startAgent(resolveAgentConfig(argv), { logger: pino({ level: 'silent' }) });
+  const agent = await startAgent(resolveAgentConfig(argv), {
+    logger: pino({ level: 'silent' }),
+    ...(o.timings ? { localTimings: o.timings } : {}),
+  });
   t.teardown(() => agent.close());
   return { agent, base: `http://127.0.0.1:${agent.httpPort}`, name, dataDir };
 }

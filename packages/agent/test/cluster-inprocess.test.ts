@@ -184,3 +184,18 @@ test('without a quorum, writes answer 500 No cluster leader', async (t) => {
   }, 30_000, 100);
   t.is(r?.text, 'No cluster leader');
 });
+
+test('a client agent repairs its service after it was deregistered from the catalog behind its back', async (t) => {
+  const servers = await startServers(t);
+  const client = await startMember(t, { join: servers[0], timings: { antiEntropyIntervalMs: 500 } });
+  await http(client.base, '/v1/agent/service/register', { method: 'PUT', body: JSON.stringify({ Name: 'db', ID: 'db1', Port: 5432, Check: { TTL: '30s' } }) });
+  await http(client.base, '/v1/agent/check/pass/service:db1', { method: 'PUT' });
+  const present = async () => {
+    const list = JSON.parse((await http(servers[1]?.base ?? '', '/v1/health/service/db?passing')).text) as unknown[];
+    return list.length === 1;
+  };
+  t.true(await waitFor(present, 5000, 100));
+  const del = await http(servers[0]?.base ?? '', '/v1/catalog/deregister', { method: 'PUT', body: JSON.stringify({ Node: client.name, ServiceID: 'db1' }) });
+  t.is(del.status, 200);
+  t.true(await waitFor(present, 8000, 100));
+});
