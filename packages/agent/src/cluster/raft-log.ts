@@ -23,6 +23,15 @@ export interface RaftLogOptions {
   tickMs?: number;
   snapshotThreshold?: number;
   trailingLogs?: number;
+  proposeTimeoutMs?: number;
+}
+
+/** A proposal that did not commit in time; it may still commit later. */
+export class ProposeTimeoutError extends Error {
+  readonly code = 'AGENT_PROPOSE_TIMEOUT';
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms waiting for the write to commit; its outcome is unknown`);
+  }
 }
 
 /** Holds the transport's inbound traffic until the node starts, and notes leader contact. */
@@ -154,10 +163,27 @@ export class RaftLog implements CommandLog {
     };
   }
 
+  /**
+   * Proposes a command. A proposal that does not settle within `proposeTimeoutMs` (a leader cut
+   * off from its quorum) is rejected; its outcome is then unknown, as with any timeout.
+   */
   propose(data: Uint8Array): Promise<Proposal> {
     const node = this.#node;
     if (!node) return Promise.reject(new NotLeaderError(''));
-    return node.propose(data);
+    const ms = this.#o.proposeTimeoutMs ?? 15_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ProposeTimeoutError(ms)), ms);
+      node.propose(data).then(
+        (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   readIndex(): Promise<number> {
