@@ -47,6 +47,9 @@ test('a client agent forwards state requests, serves DNS from the servers, and i
     return checks.find((c) => c.CheckID === 'serfHealth' && c.Status === 'passing');
   }, 5000);
   t.truthy(serf);
+  const session = JSON.parse((await http(client.base, '/v1/session/create', { method: 'PUT', body: '{}' })).text) as { ID: string };
+  const info = JSON.parse((await http(client.base, `/v1/session/info/${session.ID}`)).text) as { Node: string }[];
+  t.is(info[0]?.Node, client.name, 'a session made through a client belongs to the client node');
   const resolver = new Resolver({ timeout: 2000, tries: 1 });
   resolver.setServers([`127.0.0.1:${client.agent.dnsPort}`]);
   const srv = await resolver.resolveSrv('web.service.consul');

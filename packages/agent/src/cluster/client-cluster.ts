@@ -136,7 +136,7 @@ export class ClientCluster implements Cluster {
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     try {
-      const rpcReq = await toRpcRequest(req, 0);
+      const rpcReq = await toRpcRequest(req, 1, this.#o.config.nodeName);
       const idempotent = rpcReq.method === 'GET' || rpcReq.method === 'HEAD';
       const timeout = forwardTimeoutMs(query, this.#o.config.maxQueryTimeMs, this.#o.config.defaultQueryTimeMs);
       writeRpcResponse(res, await this.#call((addr) => this.#rpc.forward(addr, rpcReq, timeout, ac.signal), idempotent));
@@ -148,7 +148,7 @@ export class ClientCluster implements Cluster {
 
   /** A GET answered by a server, for the agent's own reads (anti-entropy, DNS). */
   async get(path: string): Promise<HttpResponse__Output> {
-    const req: HttpRequest__Output = { method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 0 };
+    const req: HttpRequest__Output = { method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 1 };
     return this.#call((addr) => this.#rpc.forward(addr, req, 30_000), true);
   }
 

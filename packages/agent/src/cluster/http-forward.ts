@@ -12,6 +12,18 @@ import type { HttpRequest__Output, HttpResponse__Output } from './rpc.js';
 
 /** Header carrying how many RPC hops a forwarded request took. */
 export const HOPS_HEADER = 'x-concord-hops';
+/**
+ * Header naming the agent a forwarded request first arrived at: defaults that mean "this
+ * agent" (a new session's node) refer to it, not to the server that answers.
+ */
+export const ORIGIN_NODE_HEADER = 'x-concord-origin-node';
+
+/** The node a request is about when it names none: where it first arrived. */
+export function originNode(req: IncomingMessage, self: string): string {
+  const v = req.headers[ORIGIN_NODE_HEADER];
+  return hopsOf(req) > 0 && typeof v === 'string' && v !== '' ? v : self;
+}
+
 /** A request is never forwarded more often than this. */
 export const MAX_HOPS = 3;
 
@@ -59,7 +71,7 @@ const SKIPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'content-length',
 const SKIPPED_RESPONSE_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'date']);
 
 /** Reads a whole request into the RPC message. */
-export async function toRpcRequest(req: IncomingMessage, hops: number): Promise<HttpRequest__Output> {
+export async function toRpcRequest(req: IncomingMessage, hops: number, origin?: string): Promise<HttpRequest__Output> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const headers: Record<string, string> = {};
@@ -67,6 +79,7 @@ export async function toRpcRequest(req: IncomingMessage, hops: number): Promise<
     if (v === undefined || SKIPPED_REQUEST_HEADERS.has(k)) continue;
     headers[k] = Array.isArray(v) ? v.join(', ') : v;
   }
+  if (origin !== undefined) headers[ORIGIN_NODE_HEADER] = origin;
   return { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks), hops };
 }
 

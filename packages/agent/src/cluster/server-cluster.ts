@@ -22,6 +22,7 @@ import {
   forwardTarget,
   forwardTimeoutMs,
   hopsOf,
+  originNode,
   sendForwardError,
   toRpcRequest,
   writeRpcResponse,
@@ -320,11 +321,13 @@ export class ServerCluster implements Cluster {
   }
 
   routeHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    // The leader answers everything itself (the common, fast case).
+    if (this.isLeader()) return false;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-    const target = forwardTarget({ server: true, leader: this.isLeader() }, req.method ?? 'GET', path, query);
+    const target = forwardTarget({ server: true, leader: false }, req.method ?? 'GET', path, query);
     if (target === 'local') return false;
     void this.#forwardToLeader(req, res, query);
     return true;
@@ -335,7 +338,7 @@ export class ServerCluster implements Cluster {
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     try {
-      const rpcReq = await toRpcRequest(req, hops + 1);
+      const rpcReq = await toRpcRequest(req, hops + 1, originNode(req, this.#o.config.nodeName));
       const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
       for (;;) {
         if (this.isLeader()) {

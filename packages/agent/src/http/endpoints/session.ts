@@ -8,6 +8,7 @@ import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
 import type { Route } from '../router.js';
+import { originNode } from '../../cluster/http-forward.js';
 
 const FIELDS = ['ID', 'Name', 'Node', 'Checks', 'NodeChecks', 'ServiceChecks', 'LockDelay', 'Behavior', 'TTL', 'Namespace', 'Partition'];
 const MAX_TTL_MS = 86_400_000;
@@ -66,7 +67,7 @@ async function create(ctx: RequestContext, agent: ServerContext): Promise<void> 
     session: {
       ID: id,
       Name: optString(raw, 'Name') ?? '',
-      Node: optString(raw, 'Node') || agent.config.nodeName,
+      Node: optString(raw, 'Node') || originNode(ctx.req, agent.config.nodeName),
       LockDelay: lockDelayNs(field(raw, 'LockDelay')),
       Behavior: behavior as SessionBehavior,
       TTL: ttl,
