@@ -16,6 +16,52 @@ export function parseFlags(args: readonly string[], specs: FlagSpecs, io: Io): P
   }
 }
 
+/** How many positional arguments a command takes, and what to say otherwise. */
+export interface Arity {
+  readonly min?: number;
+  /** At most this many; unlimited when absent. */
+  readonly max?: number;
+  /** Printed when fewer than `min` are given; default `Missing arguments (expected N, got M)`. */
+  readonly missing?: string;
+  /** Printed when more than `max` are given; default `Too many arguments (expected N, got M)`. */
+  readonly tooMany?: string | ((given: readonly string[]) => string);
+}
+
+export interface CommandLine {
+  readonly flags: FlagReader;
+  readonly args: readonly string[];
+}
+
+/**
+ * Parses flags and checks the positional arguments against `arity`; on bad
+ * input prints one line and returns `undefined` (the command exits 1).
+ */
+export function parseCommandLine(
+  args: readonly string[],
+  specs: FlagSpecs,
+  io: Io,
+  arity: Arity = { max: 0 },
+): CommandLine | undefined {
+  const parsed = parseFlags(args, specs, io);
+  if (!parsed) return undefined;
+  const n = parsed.positionals.length;
+  const min = arity.min ?? 0;
+  if (n < min) {
+    io.err(arity.missing ?? `Missing arguments (expected ${min}, got ${n})`);
+    return undefined;
+  }
+  if (arity.max !== undefined && n > arity.max) {
+    const { tooMany } = arity;
+    io.err(
+      typeof tooMany === 'function'
+        ? tooMany(parsed.positionals)
+        : (tooMany ?? `Too many arguments (expected ${arity.max}, got ${n})`),
+    );
+    return undefined;
+  }
+  return { flags: new FlagReader(parsed.values), args: parsed.positionals };
+}
+
 export class FlagReader {
   readonly #values: Record<string, FlagValue>;
 

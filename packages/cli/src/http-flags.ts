@@ -45,6 +45,9 @@ export const SERVER_FLAGS_HELP = `
 export interface HttpSettings {
   readonly client: ConsulApi;
   readonly stale: boolean;
+  /** The resolved ACL token, for requests the typed client does not make. */
+  readonly token: string | undefined;
+  readonly datacenter: string | undefined;
 }
 
 /** Builds the API client from the common flags and the environment. */
@@ -60,7 +63,7 @@ export function httpClient(flags: FlagReader, io: Io): HttpSettings {
     ...(token ? { token } : {}),
     ...(datacenter ? { datacenter } : {}),
   });
-  return { client, stale: flags.bool('stale') };
+  return { client, stale: flags.bool('stale'), token, datacenter };
 }
 
 /** The message of an error from the client, for one-line output. */

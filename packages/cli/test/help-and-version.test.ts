@@ -47,10 +47,11 @@ test('a command group without a subcommand prints its help with the subcommands 
   t.regex(res.stderr, /Subcommands:\n {4}delete {4}Removes data from the KV store\n/);
 });
 
-test('operator raft with -h lists list-peers', async (t) => {
+test('operator raft with -h lists its subcommands in one aligned column', async (t) => {
   const res = await runCli(['operator', 'raft', '-h']);
   t.is(res.code, 0);
-  t.regex(res.stdout, /list-peers {4}Display the current Raft peer configuration/);
+  t.regex(res.stdout, /^ {4}list-peers {5}Display the current Raft peer configuration$/m);
+  t.regex(res.stdout, /^ {4}remove-peer {4}Remove a server from the Raft configuration$/m);
 });
 
 test('version and --version print the version', async (t) => {

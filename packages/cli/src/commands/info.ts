@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { FlagReader, parseFlags } from '../flags.js';
+import { parseCommandLine } from '../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient, messageOf } from '../http-flags.js';
 import type { Io } from '../io.js';
 import { byteOrder } from './catalog/services.js';
@@ -12,9 +12,9 @@ export const info: Command = {
 ${CLIENT_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, CLIENT_FLAGS, io);
-    if (!parsed) return 1;
-    const { client } = httpClient(new FlagReader(parsed.values), io);
+    const line = parseCommandLine(args, CLIENT_FLAGS, io);
+    if (!line) return 1;
+    const { client } = httpClient(line.flags, io);
     let stats: unknown;
     try {
       const self = await client.agent.self();

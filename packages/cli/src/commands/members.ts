@@ -1,6 +1,6 @@
 import type { AgentMember } from '@concord/api';
 import type { Command } from '../command.js';
-import { FlagReader, parseFlags } from '../flags.js';
+import { parseCommandLine } from '../flags.js';
 import { columnize } from '../format/columnize.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient, messageOf } from '../http-flags.js';
 import type { Io } from '../io.js';
@@ -34,9 +34,9 @@ Command Options
 ${CLIENT_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
+    const line = parseCommandLine(args, FLAGS, io);
+    if (!line) return 1;
+    const f = line.flags;
     let statusRe: RegExp;
     try {
       statusRe = new RegExp(f.has('status') ? f.string('status') : '.*');

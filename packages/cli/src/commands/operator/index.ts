@@ -17,10 +17,16 @@ export const operatorRaftGroup: Command = {
   synopsis: 'Provides commands to interact with Raft',
   help: () => `Usage: concord operator raft <subcommand> [options]
 
-  The Raft operator command is used to interact with the Raft subsystem.
+  The Raft operator command is used to interact with the Raft subsystem. The
+  command can be used to verify Raft peers or in rare cases to recover quorum by
+  removing invalid peers.
 
   List Raft peers:
 
-      $ concord operator raft list-peers`,
+      $ concord operator raft list-peers
+
+  Remove a peer by its server ID:
+
+      $ concord operator raft remove-peer -id=<id>`,
   run: async () => SHOW_HELP,
 };

@@ -1,6 +1,6 @@
 import type { AutopilotHealth } from '@concord/api';
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { columnize } from '../../format/columnize.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
@@ -16,9 +16,9 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const { client, stale } = httpClient(new FlagReader(parsed.values), io);
+    const line = parseCommandLine(args, FLAGS, io);
+    if (!line) return 1;
+    const { client, stale } = httpClient(line.flags, io);
     let config;
     try {
       config = await client.operator.raftConfiguration({ stale });
