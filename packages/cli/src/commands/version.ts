@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../command.js';
-import { FlagReader, parseFlags } from '../flags.js';
+import { parseCommandLine } from '../flags.js';
 import type { Io } from '../io.js';
 
 /** Gossip protocol versions, as `consul version` reports them. */
@@ -16,9 +16,9 @@ Command Options
                     Output format. The default is pretty.`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, { format: { kind: 'string' } }, io);
-    if (!parsed) return 1;
-    const format = new FlagReader(parsed.values).string('format', 'pretty');
+    const line = parseCommandLine(args, { format: { kind: 'string' } }, io, {});
+    if (!line) return 1;
+    const format = line.flags.string('format', 'pretty');
     const ver = cliVersion();
     if (format === 'json') {
       io.out(

@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { tabwrite } from '../../format/tabwriter.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
@@ -36,13 +36,9 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
-    if (parsed.positionals.length > 0) {
-      io.err(`Too many arguments (expected 0, got ${parsed.positionals.length})`);
-      return 1;
-    }
+    const line = parseCommandLine(args, FLAGS, io);
+    if (!line) return 1;
+    const f = line.flags;
     const nodeMeta = f.map('node-meta');
     const node = f.string('node');
     const { client, stale } = httpClient(f, io);

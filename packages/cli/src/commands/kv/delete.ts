@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
 import { normalizeKey } from './data-arg.js';
@@ -36,15 +36,10 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
-    const rest = parsed.positionals;
-    if (rest.length > 1) {
-      io.err(`Too many arguments (expected 1, got ${rest.length})`);
-      return 1;
-    }
-    const key = normalizeKey(rest[0] ?? '');
+    const line = parseCommandLine(args, FLAGS, io, { max: 1 });
+    if (!line) return 1;
+    const f = line.flags;
+    const key = normalizeKey(line.args[0] ?? '');
     const cas = f.bool('cas');
     const recurse = f.bool('recurse');
     const modifyIndex = f.uint('modify-index');

@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
 import { readDataArg } from './data-arg.js';
@@ -31,18 +31,15 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
-    const rest = parsed.positionals;
-    if (rest.length === 0) {
-      io.err('Error! Missing DATA argument');
-      return 1;
-    }
-    if (rest.length > 1) {
-      io.err(`Error! Too many arguments (expected 1, got ${rest.length})`);
-      return 1;
-    }
+    const line = parseCommandLine(args, FLAGS, io, {
+      min: 1,
+      max: 1,
+      missing: 'Error! Missing DATA argument',
+      tooMany: (given) => `Error! Too many arguments (expected 1, got ${given.length})`,
+    });
+    if (!line) return 1;
+    const f = line.flags;
+    const rest = line.args;
     if (rest[0] === '') {
       io.err('Error! Empty DATA argument');
       return 1;

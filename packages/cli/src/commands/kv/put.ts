@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
 import { readDataArg } from './data-arg.js';
@@ -51,18 +51,15 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
-    const rest = parsed.positionals;
-    if (rest.length === 0) {
-      io.err('Error! Missing KEY argument');
-      return 1;
-    }
-    if (rest.length > 2) {
-      io.err(`Error! Too many arguments (expected 1 or 2, got ${rest.length})`);
-      return 1;
-    }
+    const line = parseCommandLine(args, FLAGS, io, {
+      min: 1,
+      max: 2,
+      missing: 'Error! Missing KEY argument',
+      tooMany: (given) => `Error! Too many arguments (expected 1 or 2, got ${given.length})`,
+    });
+    if (!line) return 1;
+    const f = line.flags;
+    const rest = line.args;
     const key = rest[0] as string;
     let data: Buffer;
     try {

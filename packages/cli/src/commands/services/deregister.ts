@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
 import { servicesFromFiles } from './service-files.js';
@@ -29,10 +29,10 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
-    const files = parsed.positionals;
+    const line = parseCommandLine(args, FLAGS, io, {});
+    if (!line) return 1;
+    const f = line.flags;
+    const files = line.args;
     const flagId = f.string('id');
     if (files.length === 0 && flagId === '') {
       io.err('Service deregistration requires at least one argument or -id.');

@@ -1,6 +1,6 @@
 import type { AgentServiceRegistration, ServiceAddress } from '@concord/api';
 import type { Command } from '../../command.js';
-import { FlagReader, parseFlags } from '../../flags.js';
+import { parseCommandLine } from '../../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
 import type { Io } from '../../io.js';
 import { servicesFromFiles } from './service-files.js';
@@ -46,9 +46,9 @@ ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const parsed = parseFlags(args, FLAGS, io);
-    if (!parsed) return 1;
-    const f = new FlagReader(parsed.values);
+    const line = parseCommandLine(args, FLAGS, io, {});
+    if (!line) return 1;
+    const f = line.flags;
     let tagged: Record<string, ServiceAddress> | undefined;
     const taggedFlags = f.map('tagged-address');
     if (Object.keys(taggedFlags).length > 0) {
@@ -72,7 +72,7 @@ ${SERVER_FLAGS_HELP}`,
       ...(Object.keys(f.map('meta')).length ? { Meta: f.map('meta') } : {}),
       ...(tagged ? { TaggedAddresses: tagged } : {}),
     };
-    const files = parsed.positionals;
+    const files = line.args;
     if (files.length === 0 && fromFlags.Name === '') {
       io.err('Service registration requires at least one argument or flags.');
       return 1;
