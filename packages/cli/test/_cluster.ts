@@ -31,7 +31,7 @@ export async function startDurableAgent(options: {
   readonly join?: string;
   readonly extraArgs?: readonly string[];
 }): Promise<RunningAgent> {
-  const dir = await mkdtemp(join(tmpdir(), 'concord-cli-'));
+  const dir = await mkdtemp(join(tmpdir(), 'concord-cluster-'));
   dataDirs.push(dir);
   const role = options.server ? ['-server', `-bootstrap-expect=${options.server.expect}`] : [];
   return startAgent([

@@ -87,6 +87,9 @@ test.serial('remove-peer -id removes a killed server from the raft configuration
   const victim = servers.find((s) => s !== leader) as RunningAgent;
   const id = rows.find((r) => r[0] === victim.node)?.[1] as string;
   process.kill(victim.pid, 'SIGKILL');
+  // While gossip still sees it alive, the leader would add it back as a peer.
+  const failed = await cliUntil(['members', '-status=failed'], leader.httpAddr, (r) => r.stdout.includes(victim.node));
+  t.is(failed.code, 0, `the killed server never showed as failed:\n${failed.stdout}`);
 
   const res = await runCli(['operator', 'raft', 'remove-peer', `-id=${id}`], { addr: leader.httpAddr });
   t.is(res.stderr, '');
@@ -96,14 +99,18 @@ test.serial('remove-peer -id removes a killed server from the raft configuration
   t.false(after.rows.some((r) => r[1] === id));
 });
 
+/** The server killed above, and the address of one still running. */
+async function deadAndLive(servers: readonly RunningAgent[]): Promise<{ dead: RunningAgent; addr: string }> {
+  const answers = await Promise.all(servers.map((s) => runCli(['members'], { addr: s.httpAddr })));
+  const dead = servers.find((_, i) => answers[i]?.code !== 0);
+  const live = servers.find((_, i) => answers[i]?.code === 0);
+  if (!dead || !live) throw new Error('expected one killed and some running servers');
+  return { dead, addr: live.httpAddr };
+}
+
 test.serial('force-leave moves a failed server to left', async (t) => {
-  const { servers } = t.context;
-  const alive = await Promise.all(servers.map((s) => runCli(['members'], { addr: s.httpAddr })));
-  const live = servers.filter((_, i) => alive[i]?.code === 0);
-  const dead = servers.find((_, i) => alive[i]?.code !== 0) as RunningAgent;
-  const addr = live[0]!.httpAddr;
-  const failed = await cliUntil(['members', '-status=failed'], addr, (r) => r.stdout.includes(dead.node));
-  t.is(failed.code, 0, `the killed server never showed as failed:\n${failed.stdout}`);
+  const { dead, addr } = await deadAndLive(t.context.servers);
+  t.is((await runCli(['members', '-status=failed'], { addr })).code, 0);
 
   const res = await runCli(['force-leave', dead.node], { addr });
   t.is(res.stderr, '');
@@ -116,10 +123,7 @@ test.serial('force-leave moves a failed server to left', async (t) => {
 
 // The agent marks a pruned member left but keeps it in the member list; Consul drops it.
 test.serial.failing('force-leave -prune removes the member from the list', async (t) => {
-  const { servers } = t.context;
-  const alive = await Promise.all(servers.map((s) => runCli(['members'], { addr: s.httpAddr })));
-  const addr = servers.find((_, i) => alive[i]?.code === 0)!.httpAddr;
-  const dead = servers.find((_, i) => alive[i]?.code !== 0) as RunningAgent;
+  const { dead, addr } = await deadAndLive(t.context.servers);
   const res = await runCli(['force-leave', '-prune', dead.node], { addr });
   t.is(res.code, 0, res.stderr);
   const members = await cliUntil(['members'], addr, (r) => !r.stdout.includes(dead.node), 5000);
