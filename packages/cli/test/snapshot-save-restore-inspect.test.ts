@@ -87,6 +87,14 @@ test.serial('inspect prints the index and the count of each kind of entry', asyn
   t.is(info.Stats.find((s) => s.Name === 'KVS')?.Count, keys.length);
 });
 
+test('save -append-filename adds version, datacenter, node and leadership before the extension', async (t) => {
+  const dir = await mkdtemp(join(t.context.dir, 'named-'));
+  const version = /^\tversion = (.+)$/m.exec((await cli(t, ['info'])).stdout)?.[1];
+  const res = await cli(t, ['snapshot', 'save', '-append-filename=status,node,dc,version', join(dir, 'b.snap')]);
+  t.is(res.code, 0, res.stderr);
+  t.deepEqual(await readdir(dir), [`b-${version}-dc1-${t.context.agent.node}-leader.snap`]);
+});
+
 test('inspect of a file that is not a snapshot says so', async (t) => {
   const file = join(t.context.dir, 'not-a.snap');
   await writeFile(file, 'hello');

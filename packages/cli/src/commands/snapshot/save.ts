@@ -1,5 +1,6 @@
 import { open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
+import type { ConsulApi } from '@concord/api';
 import type { Command } from '../../command.js';
 import { parseCommandLine } from '../../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient, messageOf } from '../../http-flags.js';
@@ -7,7 +8,7 @@ import type { Io } from '../../io.js';
 import { rawRequest } from '../../raw-request.js';
 import { FILE_ARG, decodeSnapshot } from './file.js';
 
-const FLAGS = { ...CLIENT_FLAGS, ...SERVER_FLAGS } as const;
+const FLAGS = { 'append-filename': { kind: 'string' }, ...CLIENT_FLAGS, ...SERVER_FLAGS } as const;
 
 export const snapshotSave: Command = {
   synopsis: 'Saves snapshot of the server state',
@@ -26,14 +27,35 @@ export const snapshotSave: Command = {
   no leader is available):
 
     $ concord snapshot save -stale backup.snap
+
+  To name the file after the agent's version and datacenter
+  ("backup-0.1.0-dc1.snap"):
+
+    $ concord snapshot save -append-filename=version,dc backup.snap
+
+Command Options
+
+  -append-filename=<list>
+                    Comma-separated list of what to append to the file name,
+                    before its extension: version, dc, node, status (leader
+                    or follower). Always appended in that order.
 ${CLIENT_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
     const line = parseCommandLine(args, FLAGS, io, FILE_ARG);
     if (!line) return 1;
-    const file = line.args[0] as string;
     const http = httpClient(line.flags, io);
+    let file = line.args[0] as string;
+    const append = line.flags.string('append-filename');
+    if (append !== '') {
+      try {
+        file = await appendToFileName(file, append.split(','), http.client);
+      } catch (err) {
+        io.err(`Error connecting to the agent and fetching datacenter/version: ${messageOf(err)}`);
+        return 1;
+      }
+    }
     let body: Buffer;
     let index: string;
     try {
@@ -77,6 +99,18 @@ ${SERVER_FLAGS_HELP}`,
     return 0;
   },
 };
+
+/** `backup.snap` → `backup-0.1.0-dc1-node1-leader.snap` for the parts asked for, in that order. */
+async function appendToFileName(file: string, parts: readonly string[], client: ConsulApi): Promise<string> {
+  const self = await client.agent.self();
+  const ext = extname(file);
+  let name = file.slice(0, file.length - ext.length);
+  if (parts.includes('version')) name += `-${self.Config.Version}`;
+  if (parts.includes('dc')) name += `-${self.Config.Datacenter}`;
+  if (parts.includes('node')) name += `-${self.Config.NodeName}`;
+  if (parts.includes('status')) name += self.Stats.consul?.leader === 'true' ? '-leader' : '-follower';
+  return name + ext;
+}
 
 /** Writes the whole file with mode 0600 and flushes it to disk before closing. */
 async function writeSynced(path: string, data: Buffer): Promise<void> {
