@@ -13,10 +13,10 @@ import type { Cluster } from './cluster/cluster.js';
 import { KeyringStore } from './cluster/keyring-store.js';
 import { Membership } from './cluster/membership.js';
 import { RaftLog } from './cluster/raft-log.js';
-import { type RemoteGet, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
+import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
 import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
 import { bindRpcServer, shutdownRpcServer } from './cluster/rpc.js';
-import { ServerCluster } from './cluster/server-cluster.js';
+import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
 import type { DnsCatalog } from './dns/catalog.js';
 import { clusterOpsRoutes, keyringRoutes } from './http/endpoints/cluster-ops.js';
 import { eventFireRoutes } from './http/endpoints/event-fire.js';
@@ -333,7 +333,21 @@ async function startAgentParts(
     stopCriticalReaper();
   });
 
-  const dnsCatalog: DnsCatalog = server ? stateCatalog(server.state) : remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter);
+  const dnsConfig = resolveDnsConfig(config);
+  const localDns = server ? stateCatalog(server.state) : undefined;
+  let dnsCatalog: DnsCatalog;
+  if (localDns && serverCluster && raft) {
+    const sc = serverCluster;
+    dnsCatalog = freshnessDnsCatalog(
+      localDns,
+      // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
+      remoteDnsCatalog((path) => (sc.knownLeader() ? sc.get(path) : Promise.reject(new Error(NO_LEADER))), config.datacenter, {
+        stale: false,
+      }),
+      () => sc.isLeader() || (dnsConfig.allowStale && sc.freshWithin(dnsConfig.maxStale)),
+    );
+  } else if (localDns) dnsCatalog = localDns;
+  else dnsCatalog = remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter, { stale: dnsConfig.allowStale });
   const router = new Router();
   const routeSets: Route[][] = [agentRoutes(context), clusterOpsRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
   if (serverContext) {
@@ -344,7 +358,7 @@ async function startAgentParts(
       catalogRoutes(serverContext),
       healthRoutes(serverContext),
       snapshotRoutes(serverContext),
-      internalRoutes(serverContext, dnsCatalog),
+      internalRoutes(serverContext, localDns as DnsCatalog),
     );
   }
   for (const routes of routeSets) for (const r of routes) router.add(r);
@@ -386,7 +400,7 @@ async function startAgentParts(
 
   let dns: DnsServer | undefined;
   if (config.ports.dns >= 0) {
-    dns = await startDns(config, context, dnsCatalog);
+    dns = await startDns(config, dnsConfig, context, dnsCatalog);
     const d = dns;
     cleanups.push(() => d.close());
   }
@@ -439,13 +453,15 @@ async function startAgentParts(
   };
 }
 
-async function startDns(config: AgentConfig, context: AgentContext, catalog: DnsCatalog): Promise<DnsServer> {
-  let dnsConfig: DnsConfig;
+function resolveDnsConfig(config: AgentConfig): DnsConfig {
   try {
-    dnsConfig = parseDnsConfig(config.dnsConfig);
+    return parseDnsConfig(config.dnsConfig);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+}
+
+async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: AgentContext, catalog: DnsCatalog): Promise<DnsServer> {
   return startDnsServer({
     catalog,
     config: {

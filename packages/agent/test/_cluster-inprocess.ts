@@ -58,10 +58,10 @@ export async function startMember(t: ExecutionContext, o: MemberOptions = {}): P
 }
 
 /** Three servers with -bootstrap-expect=3, joined through the first; resolves once one leads. */
-export async function startServers(t: ExecutionContext, n = 3, config?: Record<string, unknown>): Promise<Member[]> {
-  const first = await startMember(t, { server: true, expect: n, ...(config ? { config } : {}) });
+export async function startServers(t: ExecutionContext, n = 3, config?: Record<string, unknown>, dns = false): Promise<Member[]> {
+  const first = await startMember(t, { server: true, expect: n, dns, ...(config ? { config } : {}) });
   const rest = await Promise.all(
-    Array.from({ length: n - 1 }, () => startMember(t, { server: true, expect: n, join: first, ...(config ? { config } : {}) })),
+    Array.from({ length: n - 1 }, () => startMember(t, { server: true, expect: n, join: first, dns, ...(config ? { config } : {}) })),
   );
   const all = [first, ...rest];
   const leader = await waitFor(() => leaderOf(all), 15_000, 50);

@@ -53,7 +53,6 @@ export function forwardTarget(
   if (!role.server) return 'server';
   if (role.leader) return 'local';
   if (path === '/v1/status/leader' || path === '/v1/status/peers') return 'local';
-  if (path.startsWith('/v1/internal/') && isRead(method)) return 'local';
   if (isRead(method) && staleAllowed(query)) return 'local';
   return 'leader';
 }

@@ -26,6 +26,14 @@ export interface RaftLogOptions {
   proposeTimeoutMs?: number;
 }
 
+/** The leader stepped down with the proposal uncommitted; it may still commit later. */
+export class LeadershipLostError extends Error {
+  readonly code = 'AGENT_LEADERSHIP_LOST';
+  constructor() {
+    super('leadership lost while committing log');
+  }
+}
+
 /** A proposal that did not commit in time; it may still commit later. */
 export class ProposeTimeoutError extends Error {
   readonly code = 'AGENT_PROPOSE_TIMEOUT';
@@ -90,6 +98,9 @@ export class RaftLog implements CommandLog {
   #starting: Promise<void> | undefined;
   #closed = false;
   #listeners: ((s: LeaderState) => void)[] = [];
+  /** Proposals waiting to commit, failed at once when this node stops leading. */
+  readonly #inFlight = new Set<() => void>();
+  #wasLeader = false;
 
   constructor(o: RaftLogOptions) {
     this.#o = o;
@@ -150,6 +161,10 @@ export class RaftLog implements CommandLog {
     node.on('leaderChange', (c) => {
       this.#o.logger.info({ leader: c.leader, term: c.term, role: c.role }, 'raft: leader changed');
       const s = { leader: c.leader, term: c.term, isLeader: c.role === 'leader' };
+      if (!s.isLeader) for (const lost of [...this.#inFlight]) lost();
+      // A leader that steps down last "heard from the leader" (itself) now.
+      if (this.#wasLeader && !s.isLeader) this.#transport.lastLeaderContact = Date.now();
+      this.#wasLeader = s.isLeader;
       for (const l of this.#listeners) l(s);
     });
     node.on('error', (err) => this.#o.logger.error({ err: String(err) }, 'raft: node stopped on error'));
@@ -172,14 +187,26 @@ export class RaftLog implements CommandLog {
     if (!node) return Promise.reject(new NotLeaderError(''));
     const ms = this.#o.proposeTimeoutMs ?? 15_000;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ProposeTimeoutError(ms)), ms);
+      const settle = () => {
+        clearTimeout(timer);
+        this.#inFlight.delete(lost);
+      };
+      const lost = () => {
+        settle();
+        reject(new LeadershipLostError());
+      };
+      const timer = setTimeout(() => {
+        settle();
+        reject(new ProposeTimeoutError(ms));
+      }, ms);
+      this.#inFlight.add(lost);
       node.propose(data).then(
         (r) => {
-          clearTimeout(timer);
+          settle();
           resolve(r);
         },
         (err: unknown) => {
-          clearTimeout(timer);
+          settle();
           reject(err);
         },
       );

@@ -14,9 +14,14 @@ async function getJson<T>(get: RemoteGet, path: string): Promise<{ value: T; ind
   return { value: JSON.parse(r.body.toString('utf8')) as T, index: Number(r.headers['x-consul-index'] ?? 0) };
 }
 
-/** The DNS view through a server (stale reads, as Consul's DNS allows by default). */
-export function remoteDnsCatalog(get: RemoteGet, datacenter: string, cacheMs = 1000): DnsCatalog {
+/**
+ * The DNS view through a server: with `stale` (Consul's `allow_stale` default) any server
+ * answers from its own state, without it the leader does.
+ */
+export function remoteDnsCatalog(get: RemoteGet, datacenter: string, options: { stale?: boolean; cacheMs?: number } = {}): DnsCatalog {
   const e = encodeURIComponent;
+  const cacheMs = options.cacheMs ?? 1000;
+  const stale = options.stale ?? true;
   return {
     datacenter,
     // Answers are cached for at most `cacheMs`: the index moves on with the clock.
@@ -24,15 +29,32 @@ export function remoteDnsCatalog(get: RemoteGet, datacenter: string, cacheMs = 1
       return Math.floor(Date.now() / cacheMs);
     },
     async serviceInstances(service, tag) {
-      const q = tag ? `?stale&tag=${e(tag)}` : '?stale';
-      return (await getJson<DnsServiceInstance[]>(get, `/v1/internal/dns/service/${e(service)}${q}`)).value;
+      const q = [...(stale ? ['stale'] : []), ...(tag ? [`tag=${e(tag)}`] : [])].join('&');
+      return (await getJson<DnsServiceInstance[]>(get, `/v1/internal/dns/service/${e(service)}${q ? `?${q}` : ''}`)).value;
     },
     async node(name) {
-      return (await getJson<DnsNode | null>(get, `/v1/internal/dns/node/${e(name)}?stale`)).value ?? undefined;
+      return (await getJson<DnsNode | null>(get, `/v1/internal/dns/node/${e(name)}${stale ? '?stale' : ''}`)).value ?? undefined;
     },
     async nodes() {
-      return (await getJson<DnsNode[]>(get, '/v1/internal/dns/nodes?stale')).value;
+      return (await getJson<DnsNode[]>(get, `/v1/internal/dns/nodes${stale ? '?stale' : ''}`)).value;
     },
+  };
+}
+
+/**
+ * A server's DNS view under `dns_config.allow_stale`/`max_stale`: its own state while that is
+ * allowed and fresh enough, the leader's otherwise.
+ */
+export function freshnessDnsCatalog(local: DnsCatalog, leader: DnsCatalog, useLocal: () => boolean): DnsCatalog {
+  const pick = () => (useLocal() ? local : leader);
+  return {
+    datacenter: local.datacenter,
+    get index() {
+      return pick().index;
+    },
+    serviceInstances: (service, tag) => pick().serviceInstances(service, tag),
+    node: (name) => pick().node(name),
+    nodes: () => pick().nodes(),
   };
 }
 

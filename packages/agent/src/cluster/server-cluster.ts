@@ -30,7 +30,7 @@ import {
 import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
-import { type ApplyReply, RpcClients, RpcError, type ServerStatus, addAgentService } from './rpc.js';
+import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, addAgentService } from './rpc.js';
 
 export interface ServerClusterOptions {
   config: AgentConfig;
@@ -79,10 +79,12 @@ export class ServerCluster implements Cluster {
   #leading = false;
   #leaderWaiters: (() => void)[] = [];
   #closed = false;
+  readonly #leaderLostMs: number;
   readonly #unsubscribe: (() => void)[] = [];
 
   constructor(o: ServerClusterOptions) {
     this.#o = o;
+    this.#leaderLostMs = 40 * 100 * o.config.raftMultiplier;
     const write = (c: Command) => this.write(c);
     this.sessionTimers = new SessionTimers((id) => {
       write({ type: 'session-destroy', id }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'session expiry failed'));
@@ -234,11 +236,27 @@ export class ServerCluster implements Cluster {
     return this.#o.raft ? this.#o.raft.isLeader() : true;
   }
 
+  /** True on the leader, or on a follower that heard from the leader within `maxStaleMs`. */
+  freshWithin(maxStaleMs: number): boolean {
+    const raft = this.#o.raft;
+    return !raft || raft.isLeader() || raft.lastContactMs() <= maxStaleMs;
+  }
+
+  /** A GET through this server's own HTTP listener (forwarded to the leader when it must be). */
+  get(path: string): Promise<HttpResponse__Output> {
+    if (!this.#replayer) return Promise.reject(new HttpError(500, 'HTTP API not ready'));
+    const ac = new AbortController();
+    return this.#replayer.replay({ method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 0 }, ac.signal);
+  }
+
   leaderAddress(): string {
     const raft = this.#o.raft;
     if (!raft) return this.#o.rpcAddress;
     const id = raft.leader;
     if (!id) return '';
+    // A follower that has not heard from its leader for two maximal election timeouts no longer
+    // counts it as known (raft keeps the last leader's ID while pre-votes fail).
+    if (id !== this.#o.config.nodeId && raft.lastContactMs() > this.#leaderLostMs) return '';
     if (id === this.#o.config.nodeId) return this.#o.rpcAddress;
     return raft.peerAddress(id) ?? '';
   }
