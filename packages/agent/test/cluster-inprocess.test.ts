@@ -146,7 +146,8 @@ test('autopilot health and raft configuration list three voters; remove-peer dro
   t.is(conf.Servers.filter((s) => s.Leader).length, 1);
   const victim = conf.Servers.find((s) => !s.Leader);
   const member = servers.find((s) => s.name === victim?.Node);
-  const survivor = servers.find((s) => s !== member)?.base ?? '';
+  // Ask the other follower, which forwards to the leader.
+  const survivor = servers.find((s) => s !== member && !s.agent.context.server?.isLeader())?.base ?? '';
   await member?.agent.close();
   const removed = await http(survivor, `/v1/operator/raft/peer?address=${encodeURIComponent(victim?.Address ?? '')}`, { method: 'DELETE' });
   t.is(removed.status, 200, removed.text);
@@ -154,6 +155,9 @@ test('autopilot health and raft configuration list three voters; remove-peer dro
   t.is(after.Servers.length, 2);
   const unknown = await http(survivor, '/v1/operator/raft/peer?address=10.9.9.9:8300', { method: 'DELETE' });
   t.is(unknown.status, 500);
+  t.is(unknown.text, 'address "10.9.9.9:8300" was not found in the Raft configuration');
+  const unknownId = await http(survivor, '/v1/operator/raft/peer?id=nope', { method: 'DELETE' });
+  t.is(unknownId.text, 'id "nope" was not found in the Raft configuration');
   t.is((await http(survivor, '/v1/operator/raft/peer', { method: 'DELETE' })).status, 400);
 });
 
@@ -226,3 +230,29 @@ for (const allowStale of [true, false]) {
     else await t.throwsAsync(resolver.resolve4(`${b.name}.node.consul`), { code: 'ESERVFAIL' });
   });
 }
+
+test('force-leave with prune removes a failed client from every member list and the catalog', async (t) => {
+  const servers = await startServers(t);
+  const client = await startMember(t, { join: servers[0] });
+  const base = servers[1]?.base ?? '';
+  const inCatalog = async () => (await http(base, `/v1/catalog/node/${client.name}`)).text !== 'null';
+  t.true(await waitFor(inCatalog, 5000, 50));
+  await client.agent.close();
+  const failed = await waitFor(async () => {
+    const members = JSON.parse((await http(base, '/v1/agent/members')).text) as { Name: string; Status: number }[];
+    return members.some((m) => m.Name === client.name && m.Status === 4);
+  }, 15_000, 100);
+  t.true(failed);
+  t.is((await http(base, `/v1/agent/force-leave/${client.name}?prune`, { method: 'PUT' })).status, 200);
+  for (const s of servers) {
+    const gone = await waitFor(async () => {
+      const members = JSON.parse((await http(s.base, '/v1/agent/members')).text) as { Name: string }[];
+      return !members.some((m) => m.Name === client.name);
+    }, 5000, 100);
+    t.true(gone, `${s.name} still lists the pruned member: ${(await http(s.base, '/v1/agent/members')).text.replace(/"Tags":\{[^}]*\},/g, '')}`);
+  }
+  t.true(await waitFor(async () => !(await inCatalog()), 5000, 100));
+  const unknown = await http(base, '/v1/agent/force-leave/nobody', { method: 'PUT' });
+  t.is(unknown.status, 500);
+  t.is(unknown.text, "agent: No node found with name 'nobody'");
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { makeCore, stateOf } from './_helpers.js';
+import { endpointOf, makeCore, stateOf } from './_helpers.js';
 
 const types = (tc: ReturnType<typeof makeCore>) =>
   tc.out.flatMap((o) => (o.kind === 'event' ? [`${o.event.type}:${o.event.member.name}`] : []));
@@ -91,4 +91,24 @@ test('force-leave turns a failed member into left and refuses live ones', (t) =>
   t.false(tc.core.forceLeave('nobody', 0));
   t.true(tc.core.forceLeave('n2', 0));
   t.is(tc.core.member('n2')?.status, 'left');
+});
+
+test('force-leave with prune drops the member at once, also a left one, and a pruning leave received does the same', (t) => {
+  const tc = makeCore({ peers: ['n1', stateOf('n2', { status: 'failed' }), stateOf('n3', { status: 'left' })] });
+  t.false(tc.core.forceLeave('n3', 0));
+  t.true(tc.core.forceLeave('n2', 0, true));
+  t.is(tc.core.member('n2'), undefined);
+  t.true(tc.core.forceLeave('n3', 0, true));
+  t.is(tc.core.member('n3'), undefined);
+  t.false(tc.core.forceLeave('n1', 0, true));
+
+  const other = makeCore({ peers: ['n1', stateOf('n2', { status: 'failed' })] });
+  other.step('n1', [{ t: 'dead', node: 'n2', inc: 1, from: 'n2', prune: true }]);
+  t.is(other.core.member('n2'), undefined);
+  t.true(types(other).includes('reap:n2'));
+  // A stale alive about the pruned member does not bring it back; a newer incarnation does.
+  other.step('n1', [{ t: 'alive', node: 'n2', inc: 1, ...endpointOf('n2'), tags: {} }]);
+  t.is(other.core.member('n2'), undefined);
+  other.step('n1', [{ t: 'alive', node: 'n2', inc: 2, ...endpointOf('n2'), tags: {} }]);
+  t.is(other.core.member('n2')?.status, 'alive');
 });

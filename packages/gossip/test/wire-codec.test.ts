@@ -10,6 +10,7 @@ const all: PacketMessage[] = [
   { t: 'alive', node: 'c', inc: 5, addr: '10.0.0.3', port: 8301, tags: { role: 'consul', dc: 'dc1' } },
   { t: 'suspect', node: 'd', inc: 6, from: 'a' },
   { t: 'dead', node: 'e', inc: 7, from: 'e' },
+  { t: 'dead', node: 'e', inc: 8, from: 'e', prune: true },
 ];
 
 test('every packet message survives an encode and decode round trip', (t) => {

@@ -203,8 +203,8 @@ export class ClientCluster implements Cluster {
     return this.#o.membership.join(addrs);
   }
 
-  forceLeave(node: string): boolean {
-    return this.#o.membership.forceLeave(node);
+  forceLeave(node: string, prune: boolean): boolean {
+    return this.#o.membership.forceLeave(node, prune);
   }
 
   stats(): { raft: Record<string, string>; serf_lan: Record<string, string>; leader: boolean; leaderAddr: string } {

@@ -128,8 +128,8 @@ export class Membership {
     };
   }
 
-  forceLeave(name: string): boolean {
-    return this.gossip.forceLeave(name);
+  forceLeave(name: string, prune = false): boolean {
+    return this.gossip.forceLeave(name, { prune });
   }
 
   async leave(): Promise<void> {

@@ -435,7 +435,9 @@ export class ServerCluster implements Cluster {
     const raft = this.#o.raft;
     const conf = this.raftConfiguration().Servers;
     const target = conf.find((s) => (by.id && s.ID === by.id) || (by.address && s.Address === by.address));
-    if (!target) throw new HttpError(500, `address "${by.address ?? by.id}" was not found in the Raft configuration`);
+    if (!target) {
+      throw new HttpError(500, by.id ? `id "${by.id}" was not found in the Raft configuration` : `address "${by.address}" was not found in the Raft configuration`);
+    }
     if (!raft?.node) throw new HttpError(500, 'this server has no raft peers to remove');
     if (!raft.isLeader()) throw new HttpError(500, NO_LEADER);
     try {
@@ -511,7 +513,7 @@ export class ServerCluster implements Cluster {
   }
 
   forceLeave(node: string, prune: boolean): boolean {
-    const ok = this.#o.membership.forceLeave(node);
+    const ok = this.#o.membership.forceLeave(node, prune);
     if (prune || ok) this.#duties?.kick();
     return ok;
   }

@@ -59,6 +59,8 @@ export interface DeadMessage {
   readonly node: string;
   readonly inc: number;
   readonly from: string;
+  /** Force-leave with prune: every member drops the node from its list at once. */
+  readonly prune?: true;
 }
 
 export type PacketMessage =

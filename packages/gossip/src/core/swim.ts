@@ -70,6 +70,12 @@ interface MemberState {
   status: MemberStatus;
   inc: number;
   changedAt: number;
+  /**
+   * Force-left with prune: hidden from `members()` at once, but kept as a `left` tombstone until
+   * reaped, so a stale `alive` about it cannot bring it back (a restart refutes with a newer
+   * incarnation and clears it).
+   */
+  pruned?: boolean;
 }
 
 interface ProbeState {
@@ -202,13 +208,13 @@ export class SwimCore {
 
   members(): MemberInfo[] {
     const out: MemberInfo[] = [];
-    for (const m of this.#members.values()) out.push(this.#info(m));
+    for (const m of this.#members.values()) if (!m.pruned) out.push(this.#info(m));
     return out;
   }
 
   member(name: string): MemberInfo | undefined {
     const m = this.#members.get(name);
-    return m === undefined ? undefined : this.#info(m);
+    return m === undefined || m.pruned ? undefined : this.#info(m);
   }
 
   /** Deadline of the suspicion timer on `name`, if one runs. */
@@ -379,11 +385,12 @@ export class SwimCore {
    * Serf's force-leave: mark a failed member as left for everyone, so it is reaped
    * after the tombstone window. False if the member is unknown or not failed.
    */
-  forceLeave(name: string, now: number): boolean {
+  forceLeave(name: string, now: number, prune = false): boolean {
     this.#now = now;
     const m = this.#members.get(name);
-    if (m === undefined || m.status !== 'failed') return false;
-    this.#deadNode({ t: 'dead', node: name, inc: m.inc, from: name });
+    if (m === undefined || name === this.name) return false;
+    if (m.status !== 'failed' && !(prune && m.status === 'left')) return false;
+    this.#deadNode({ t: 'dead', node: name, inc: m.inc, from: name, ...(prune ? { prune: true as const } : {}) });
     return true;
   }
 
@@ -568,6 +575,7 @@ export class SwimCore {
     m.tags = { ...msg.tags };
     m.addr = msg.addr;
     m.port = msg.port;
+    m.pruned = false;
     if (oldStatus !== 'alive') this.#setStatus(m, 'alive');
     if (oldStatus === 'failed' || oldStatus === 'left') this.#emit('join', m);
     else if (tagsChanged || moved || oldStatus === 'suspect') this.#emit('update', m);
@@ -610,6 +618,7 @@ export class SwimCore {
         this.#setStatus(m, 'left');
         this.#emit('leave', m);
       }
+      this.#maybePrune(m, msg);
       return;
     }
     this.#suspicions.delete(m.name);
@@ -621,6 +630,15 @@ export class SwimCore {
     m.inc = msg.inc;
     this.#setStatus(m, leaving ? 'left' : 'failed');
     if (m.name !== this.name) this.#emit(leaving ? 'leave' : 'failed', m);
+    this.#maybePrune(m, msg);
+  }
+
+  /** A pruning force-leave hides the left member at once (see `MemberState.pruned`). */
+  #maybePrune(m: MemberState, msg: DeadMessage): void {
+    if (!msg.prune || msg.from !== msg.node || m.status !== 'left' || m.name === this.name || m.pruned) return;
+    this.#queue.queue(m.name, msg);
+    m.pruned = true;
+    this.#emit('reap', m);
   }
 
   #refute(self: MemberState, accusedInc: number): void {

@@ -233,10 +233,14 @@ export class Gossip {
     this.#flush();
   }
 
-  /** Mark a failed member as left cluster-wide (Serf's force-leave). False if it is not failed. */
-  forceLeave(name: string): boolean {
+  /**
+   * Mark a failed member as left cluster-wide (Serf's force-leave). With `prune`, every member
+   * also drops it from its list at once (a left member can be pruned too). False if the member
+   * is unknown, or not failed (nor left, with `prune`).
+   */
+  forceLeave(name: string, options: { prune?: boolean } = {}): boolean {
     this.#requireRunning();
-    const ok = this.#requireCore().forceLeave(name, performance.now());
+    const ok = this.#requireCore().forceLeave(name, performance.now(), options.prune ?? false);
     this.#flush();
     return ok;
   }

@@ -85,7 +85,7 @@ export function decodeMessage(v: unknown): PacketMessage {
     case 'suspect':
       return { t: 'suspect', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from') };
     case 'dead':
-      return { t: 'dead', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from') };
+      return { t: 'dead', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from'), ...(v.prune === true ? { prune: true as const } : {}) };
     default:
       throw new GossipDecodeError(`unknown message type ${String(v.t)}`);
   }

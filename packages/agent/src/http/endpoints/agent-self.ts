@@ -48,7 +48,7 @@ export function agentSelf(agent: AgentContext) {
         leader_addr: stats.leaderAddr,
         server: String(config.server),
       },
-      raft: stats.raft,
+      ...(config.server ? { raft: stats.raft } : {}),
       runtime: {
         arch: process.arch,
         os: process.platform,

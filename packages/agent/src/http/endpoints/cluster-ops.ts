@@ -15,6 +15,7 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
       handler: async (ctx) => {
         const addr = decodeSegment(ctx.params.address ?? '', 'address');
         if (!addr) throw badRequest('Missing address to join');
+        if (ctx.query.has('wan')) throw new HttpError(500, `Failed to join ${addr}: this agent has no WAN gossip pool (Concord runs one datacenter)`);
         try {
           await cluster.join([addr]);
         } catch (err) {
