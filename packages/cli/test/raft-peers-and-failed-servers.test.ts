@@ -121,8 +121,7 @@ test.serial('force-leave moves a failed server to left', async (t) => {
   t.true(tableRows(left.stdout).some((r) => r[0] === dead.node && r[2] === 'left'));
 });
 
-// The agent marks a pruned member left but keeps it in the member list; Consul drops it.
-test.serial.failing('force-leave -prune removes the member from the list', async (t) => {
+test.serial('force-leave -prune removes the member from the list', async (t) => {
   const { dead, addr } = await deadAndLive(t.context.servers);
   const res = await runCli(['force-leave', '-prune', dead.node], { addr });
   t.is(res.code, 0, res.stderr);
