@@ -168,7 +168,10 @@ export class RaftLog implements CommandLog {
       for (const l of this.#listeners) l(s);
     });
     node.on('error', (err) => this.#o.logger.error({ err: String(err) }, 'raft: node stopped on error'));
-    node.on('snapshot', (s) => this.#o.logger.debug(s, 'raft: snapshot'));
+    node.on('snapshot', (s) => {
+      if (s.installed) this.#o.logger.info({ index: s.index, term: s.term }, 'raft: installed a snapshot from the leader');
+      else this.#o.logger.debug({ index: s.index, term: s.term }, 'raft: took a snapshot');
+    });
   }
 
   onLeaderChange(fn: (s: LeaderState) => void): () => void {
