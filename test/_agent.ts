@@ -87,3 +87,28 @@ export async function startDevAgent(t: ExecutionContext, options: { dns?: boolea
   });
   return { node, httpAddr: `127.0.0.1:${http}`, dnsPort: dns, output: () => output };
 }
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the `concord` binary against the agent at `addr` (CONSUL_HTTP_ADDR). */
+export function concord(args: readonly string[], addr: string): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONSUL_HTTP_ADDR: addr };
+  delete env.CONCORD_HTTP_ADDR;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
