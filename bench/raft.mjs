@@ -8,6 +8,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from './_http-load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const nodeScript = join(here, '..', 'packages', 'raft-ts', 'scripts', 'bench-node.mjs');
@@ -47,18 +48,6 @@ async function loopbackRttMs(rounds = 2000) {
   sock.destroy();
   server.close();
   return median(times);
-}
-
-async function freePorts(n) {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((r) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => r(s));
-    })),
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 class Child {

@@ -6,7 +6,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('kill -9 of the leader under load: a new leader takes over, the old one catches up by snapshot, and no acknowledged write is lost', async (t) => {
   const c = new ProcessCluster(t);
-  const servers = await c.startServers(3, { config: { raft_snapshot_threshold: 64, raft_trailing_logs: 16 } });
+  const servers = await c.startServers(3, { config: { raft_snapshot_threshold: 64, raft_snapshot_interval: '0s', raft_trailing_logs: 16 } });
   const clients = [await c.startClient({ join: servers[0] }), await c.startClient({ join: servers[1] })];
   for (const cl of clients) {
     await until(async () => JSON.parse((await getText(cl.httpPort, '/v1/status/leader')).text) !== '', 15_000, `${cl.name} to find the servers`);

@@ -108,6 +108,7 @@ function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger): {
     logger,
     tickMs: 100 * config.raftMultiplier,
     snapshotThreshold: config.raftSnapshotThreshold,
+    snapshotIntervalMs: config.raftSnapshotIntervalMs,
     trailingLogs: config.raftTrailingLogs,
   });
   return { log: raft, raft };

@@ -407,12 +407,25 @@ export class StateStore {
   // Snapshot and restore
 
   snapshot(): StateSnapshot {
+    return structuredClone(this.#snapshotView());
+  }
+
+  /**
+   * The snapshot serialized as JSON, without the intermediate deep copy `snapshot()` makes
+   * (what a log compaction stores); `restore(JSON.parse(...))` reads it back.
+   */
+  snapshotJson(): string {
+    return JSON.stringify(this.#snapshotView());
+  }
+
+  /** The snapshot's shape over the live data: callers copy or serialize it at once. */
+  #snapshotView(): StateSnapshot {
     const d = this.#data;
     const services: [string, ServiceEntry][] = [];
     for (const [node, m] of d.services) for (const s of m.values()) services.push([node, s]);
     const checks: CheckEntry[] = [];
     for (const m of d.checks.values()) for (const c of m.values()) checks.push(c);
-    return structuredClone({
+    return {
       version: 1,
       index: this.#lastIndex,
       datacenter: d.datacenter,
@@ -425,7 +438,7 @@ export class StateStore {
       checks: checks.sort((a, b) => (a.Node === b.Node ? byCheckId(a, b) : a.Node < b.Node ? -1 : 1)),
       serviceIndexes: [...d.serviceIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
       tableIndexes: [...d.tableIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
-    } satisfies StateSnapshot);
+    } satisfies StateSnapshot;
   }
 
   /** Replaces the whole state. Every watcher wakes (indexes may move backwards). */

@@ -108,3 +108,8 @@ test('a restore command replaces the state at its own index and refuses another 
   t.is(bad.error?.code, 'STATE_INVALID_REQUEST');
   t.is(text(h.store.kvGet('p/x').value?.Value), '2');
 });
+
+test('snapshotJson serializes exactly what snapshot returns', (t) => {
+  const h = busy();
+  t.deepEqual(JSON.parse(h.store.snapshotJson()), h.store.snapshot());
+});

@@ -22,6 +22,7 @@ export interface RaftLogOptions {
   logger: Logger;
   tickMs?: number;
   snapshotThreshold?: number;
+  snapshotIntervalMs?: number;
   trailingLogs?: number;
   proposeTimeoutMs?: number;
 }
@@ -155,6 +156,7 @@ export class RaftLog implements CommandLog {
       ...(voters ? { bootstrap: voters } : {}),
       tickMs: this.#o.tickMs ?? 100,
       snapshotThreshold: this.#o.snapshotThreshold ?? 8192,
+      snapshotIntervalMs: this.#o.snapshotIntervalMs ?? 0,
       trailingLogs: this.#o.trailingLogs ?? 10240,
     });
     this.#node = node;

@@ -46,6 +46,8 @@ export interface AgentConfig {
   raftMultiplier: number;
   /** `raft_snapshot_threshold`: applied entries between raft snapshots. */
   raftSnapshotThreshold: number;
+  /** `raft_snapshot_interval`: least time between two snapshots of one server. */
+  raftSnapshotIntervalMs: number;
   /** `raft_trailing_logs`: entries kept behind a snapshot for slow followers. */
   raftTrailingLogs: number;
   /** `gossip_lan` overrides, in the gossip package's names (milliseconds). */
@@ -117,7 +119,7 @@ const KNOWN_KEYS = new Set([
   'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
-  'raft_snapshot_threshold', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
+  'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
   'ui', 'ui_config',
@@ -329,7 +331,8 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     skipLeaveOnInterrupt: bool(file.skip_leave_on_interrupt, 'skip_leave_on_interrupt') ?? server,
     cleanupDeadServers: bool(autopilot.cleanup_dead_servers, 'autopilot.cleanup_dead_servers') ?? true,
     raftMultiplier: positiveInt(performance.raft_multiplier, 'performance.raft_multiplier', 10) ?? 1,
-    raftSnapshotThreshold: positiveInt(file.raft_snapshot_threshold, 'raft_snapshot_threshold', 2 ** 31) ?? 8192,
+    raftSnapshotThreshold: positiveInt(file.raft_snapshot_threshold, 'raft_snapshot_threshold', 2 ** 31) ?? 16384,
+    raftSnapshotIntervalMs: dur(file.raft_snapshot_interval, 'raft_snapshot_interval') ?? 30_000,
     raftTrailingLogs: positiveInt(file.raft_trailing_logs, 'raft_trailing_logs', 2 ** 31) ?? 10240,
     gossipLan: gossipOverrides(isObject(file.gossip_lan) ? file.gossip_lan : {}),
     logLevel: logLevel as LogLevel,

@@ -32,7 +32,7 @@ export class StateServer {
     const state = this.state;
     const sm: LogStateMachine = {
       apply: (index, data) => state.apply(index, decodeCommand(data)),
-      snapshot: () => Buffer.from(JSON.stringify(state.snapshot())),
+      snapshot: () => Buffer.from(state.snapshotJson()),
       restore: (_index, data) => state.restore(JSON.parse(Buffer.from(data).toString('utf8')) as StateSnapshot),
     };
     await this.#log.open(sm);

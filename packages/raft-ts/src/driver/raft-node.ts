@@ -34,6 +34,12 @@ export interface RaftNodeOptions<R = unknown> {
   readonly raft?: Omit<Partial<RaftConfig>, 'id' | 'prng' | 'applied' | 'injectBug'>;
   /** Take a snapshot after this many applied entries. Default 8192. */
   readonly snapshotThreshold?: number;
+  /**
+   * At least this many ms between two snapshots taken by this node (hashicorp/raft's
+   * SnapshotInterval idea: a busy node does not serialize its state every few seconds).
+   * Default 0: snapshot as soon as the threshold is reached.
+   */
+  readonly snapshotIntervalMs?: number;
   /** Entries kept in the log behind a snapshot for slow followers. Default 10240. */
   readonly trailingLogs?: number;
   /** fsync each Ready that needs it. Default true; false only for tests and -dev mode. */
@@ -106,6 +112,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readonly #sm: StateMachine<R>;
   readonly #tickMs: number;
   readonly #snapshotThreshold: number;
+  readonly #snapshotIntervalMs: number;
+  #lastSnapshotAt = 0;
   readonly #trailingLogs: number;
   readonly #sync: boolean;
   readonly #readTimeoutMs: number;
@@ -137,6 +145,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#sm = opts.stateMachine;
     this.#tickMs = opts.tickMs ?? 100;
     this.#snapshotThreshold = opts.snapshotThreshold ?? 8192;
+    this.#snapshotIntervalMs = opts.snapshotIntervalMs ?? 0;
     this.#trailingLogs = opts.trailingLogs ?? 10240;
     this.#sync = opts.sync ?? true;
     this.#readTimeoutMs = opts.readTimeoutMs ?? 5000;
@@ -492,6 +501,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     if (this.#snapshotting || this.#stopped) return;
     const snapIndex = this.#storage.snapshot().meta.index;
     if (this.#applied - snapIndex < this.#snapshotThreshold) return;
+    if (this.#snapshotIntervalMs > 0 && Date.now() - this.#lastSnapshotAt < this.#snapshotIntervalMs) return;
+    this.#lastSnapshotAt = Date.now();
     // Serialize the state now, at the applied index; store it after the writes queued so far,
     // which include every entry up to that index.
     this.#snapshotting = true;
