@@ -16,10 +16,12 @@ import { kvImport } from './commands/kv/import.js';
 import { kvGroup } from './commands/kv/index.js';
 import { kvPut } from './commands/kv/put.js';
 import { leave } from './commands/leave.js';
+import { maint } from './commands/maint.js';
 import { members } from './commands/members.js';
 import { operatorGroup, operatorRaftGroup } from './commands/operator/index.js';
 import { raftListPeers } from './commands/operator/raft-list-peers.js';
 import { raftRemovePeer } from './commands/operator/raft-remove-peer.js';
+import { reload } from './commands/reload.js';
 import { servicesDeregister } from './commands/services/deregister.js';
 import { servicesGroup } from './commands/services/index.js';
 import { servicesRegister } from './commands/services/register.js';
@@ -46,11 +48,13 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['kv import', kvImport],
   ['kv put', kvPut],
   ['leave', leave],
+  ['maint', maint],
   ['members', members],
   ['operator', operatorGroup],
   ['operator raft', operatorRaftGroup],
   ['operator raft list-peers', raftListPeers],
   ['operator raft remove-peer', raftRemovePeer],
+  ['reload', reload],
   ['services', servicesGroup],
   ['services deregister', servicesDeregister],
   ['services register', servicesRegister],
