@@ -243,6 +243,7 @@ async function startAgentParts(
   const local = new LocalState({
     nodeName: config.nodeName,
     write,
+    checkUpdateIntervalMs: config.checkUpdateIntervalMs,
     onError: (err) => logger.warn({ err: String(err) }, 'agent: catalog sync failed'),
     ...(config.dev ? {} : { persistence: new LocalPersistence(join(config.dataDir as string, 'local')) }),
     startRunner: (def, source, report) =>

@@ -46,6 +46,8 @@ export interface AgentConfig {
   raftMultiplier: number;
   /** `raft_snapshot_threshold`: applied entries between raft snapshots. */
   raftSnapshotThreshold: number;
+  /** `check_update_interval`: how often output-only check changes reach the catalog. */
+  checkUpdateIntervalMs: number;
   /** `raft_snapshot_interval`: least time between two snapshots of one server. */
   raftSnapshotIntervalMs: number;
   /** `raft_trailing_logs`: entries kept behind a snapshot for slow followers. */
@@ -119,12 +121,12 @@ const KNOWN_KEYS = new Set([
   'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
-  'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
+  'check_update_interval', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
   'ui', 'ui_config',
   'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'telemetry',
-  'acl', 'raft_protocol', 'check_update_interval', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
+  'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
   'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name', 'watches',
   'encrypt_verify_incoming', 'encrypt_verify_outgoing', 'disable_remote_exec', 'connect', 'license_path',
 ]);
@@ -332,6 +334,7 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     cleanupDeadServers: bool(autopilot.cleanup_dead_servers, 'autopilot.cleanup_dead_servers') ?? true,
     raftMultiplier: positiveInt(performance.raft_multiplier, 'performance.raft_multiplier', 10) ?? 1,
     raftSnapshotThreshold: positiveInt(file.raft_snapshot_threshold, 'raft_snapshot_threshold', 2 ** 31) ?? 16384,
+    checkUpdateIntervalMs: dur(file.check_update_interval, 'check_update_interval') ?? 5 * 60_000,
     raftSnapshotIntervalMs: dur(file.raft_snapshot_interval, 'raft_snapshot_interval') ?? 30_000,
     raftTrailingLogs: positiveInt(file.raft_trailing_logs, 'raft_trailing_logs', 2 ** 31) ?? 10240,
     gossipLan: gossipOverrides(isObject(file.gossip_lan) ? file.gossip_lan : {}),

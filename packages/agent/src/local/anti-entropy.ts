@@ -189,7 +189,7 @@ export class AntiEntropy {
       const differs =
         !have ||
         have.Status !== want.Status ||
-        have.Output !== want.Output ||
+        (have.Output !== want.Output && !local.isDeferred(id)) ||
         have.Name !== want.Name ||
         have.Notes !== want.Notes ||
         have.ServiceID !== want.ServiceID ||

@@ -30,6 +30,11 @@ export interface LocalStateDeps {
   startRunner?(def: CheckDefinition, source: DefinitionSource, report: (result: CheckResult) => void): CheckRunner | undefined;
   /** Keeps API-registered services and checks across restarts. */
   persistence?: LocalPersistence;
+  /**
+   * `check_update_interval`: a check whose output changes but whose status does not is synced
+   * to the catalog at most this often (status changes sync at once). 0 syncs every change.
+   */
+  checkUpdateIntervalMs?: number;
   now?: () => number;
 }
 
@@ -48,6 +53,9 @@ export class LocalState {
   readonly checks = new Map<string, LocalCheck>();
   readonly #ttlTimers = new Map<string, NodeJS.Timeout>();
   readonly #runners = new Map<string, CheckRunner>();
+  /** Output-only changes waiting for their deferred sync, and when each check last synced. */
+  readonly #deferred = new Map<string, NodeJS.Timeout>();
+  readonly #lastSync = new Map<string, number>();
   readonly #deps: LocalStateDeps;
   #closed = false;
 
@@ -85,6 +93,7 @@ export class LocalState {
         this.#stopCheck(cid);
         this.checks.delete(cid);
         this.#unpersist((p) => p.deleteCheck(cid));
+        this.#unpersist((p) => p.deleteCheckState(cid));
       }
     }
     this.services.delete(id);
@@ -111,8 +120,16 @@ export class LocalState {
     };
     this.checks.set(def.CheckID, check);
     this.#persist(source, (p) => p.saveCheck(def));
-    if (def.Kind === 'ttl') this.#armTtl(def.CheckID);
-    else this.#startRunner(check);
+    if (def.Kind === 'ttl') {
+      // A TTL check restored within its TTL keeps the status it was last given.
+      const saved = this.#deps.persistence?.loadCheckState(def.CheckID);
+      const left = saved ? saved.expires - this.#now() : 0;
+      if (saved && left > 0) {
+        check.lastNote = saved.output;
+        this.#setStatus(check, saved.status, saved.output);
+        this.#armTtl(def.CheckID, left);
+      } else this.#armTtl(def.CheckID);
+    } else this.#startRunner(check);
     if (sync) this.syncCheck(def.CheckID);
   }
 
@@ -135,6 +152,7 @@ export class LocalState {
     this.#stopCheck(id);
     this.checks.delete(id);
     this.#unpersist((p) => p.deleteCheck(id));
+    this.#unpersist((p) => p.deleteCheckState(id));
     this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, CheckID: id } });
     return true;
   }
@@ -147,8 +165,35 @@ export class LocalState {
     if (check.def.Kind === 'ttl') {
       check.lastNote = limited;
       this.#armTtl(id);
+      const ttl = check.def.ttlMs;
+      if (ttl) this.#unpersist((p) => p.saveCheckState(id, { status, output: limited, expires: this.#now() + ttl }));
     }
-    if (this.#setStatus(check, status, limited)) this.syncCheck(id);
+    const statusChanged = check.status !== status;
+    if (!this.#setStatus(check, status, limited)) return;
+    if (statusChanged) this.syncCheck(id);
+    else this.#syncOutput(id);
+  }
+
+  /** An output-only change: synced now, or deferred to `check_update_interval` after the last sync. */
+  #syncOutput(id: string): void {
+    const interval = this.#deps.checkUpdateIntervalMs ?? 0;
+    const due = (this.#lastSync.get(id) ?? 0) + interval;
+    if (interval <= 0 || this.#now() >= due) {
+      this.syncCheck(id);
+      return;
+    }
+    if (this.#deferred.has(id) || this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#deferred.delete(id);
+      this.syncCheck(id);
+    }, due - this.#now());
+    timer.unref();
+    this.#deferred.set(id, timer);
+  }
+
+  /** True while an output-only change of `id` waits for its deferred sync. */
+  isDeferred(id: string): boolean {
+    return this.#deferred.has(id);
   }
 
   /** Records a status; true when something changed. */
@@ -161,7 +206,7 @@ export class LocalState {
     return true;
   }
 
-  #armTtl(id: string): void {
+  #armTtl(id: string, ms?: number): void {
     this.#stopTtl(id);
     const check = this.checks.get(id);
     if (!check?.def.ttlMs || this.#closed) return;
@@ -171,7 +216,7 @@ export class LocalState {
       if (!c) return;
       const output = c.lastNote ? `TTL expired (last output before timeout follows): ${c.lastNote}` : 'TTL expired';
       if (this.#setStatus(c, 'critical', output)) this.syncCheck(id);
-    }, check.def.ttlMs);
+    }, ms ?? check.def.ttlMs);
     timer.unref();
     this.#ttlTimers.set(id, timer);
   }
@@ -285,6 +330,10 @@ export class LocalState {
   syncCheck(id: string): void {
     const reg = this.catalogCheck(id);
     if (!reg) return;
+    const pending = this.#deferred.get(id);
+    if (pending) clearTimeout(pending);
+    this.#deferred.delete(id);
+    this.#lastSync.set(id, this.#now());
     if (reg.ServiceID && !this.services.has(reg.ServiceID)) return;
     this.#send({ type: 'register', reg: { Node: this.#deps.nodeName, Address: '', SkipNodeUpdate: true, Check: reg } });
   }
@@ -309,6 +358,8 @@ export class LocalState {
     this.#closed = true;
     for (const t of this.#ttlTimers.values()) clearTimeout(t);
     this.#ttlTimers.clear();
+    for (const t of this.#deferred.values()) clearTimeout(t);
+    this.#deferred.clear();
     for (const id of [...this.#runners.keys()]) this.#stopCheck(id);
   }
 }

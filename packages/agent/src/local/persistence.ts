@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HealthStatus } from '@concord/state';
 import type { CheckDefinition, ServiceDefinition } from './definitions.js';
 
 interface PersistedService {
@@ -11,6 +12,14 @@ interface PersistedService {
 interface PersistedCheck {
   version: 1;
   check: CheckDefinition;
+}
+
+/** The last status of a TTL check and when it expires (Consul's `checks/state`). */
+export interface PersistedCheckState {
+  status: HealthStatus;
+  output: string;
+  /** Wall-clock ms at which the TTL runs out. */
+  expires: number;
 }
 
 function fileName(id: string): string {
@@ -31,12 +40,35 @@ function writeAtomic(path: string, data: string): void {
 export class LocalPersistence {
   readonly #services: string;
   readonly #checks: string;
+  readonly #checkState: string;
 
   constructor(dir: string) {
     this.#services = join(dir, 'services');
     this.#checks = join(dir, 'checks');
+    this.#checkState = join(dir, 'check-state');
     mkdirSync(this.#services, { recursive: true });
     mkdirSync(this.#checks, { recursive: true });
+    mkdirSync(this.#checkState, { recursive: true });
+  }
+
+  saveCheckState(id: string, state: PersistedCheckState): void {
+    writeAtomic(join(this.#checkState, fileName(id)), JSON.stringify({ version: 1, id, ...state }));
+  }
+
+  /** The saved state of a TTL check, if any (unreadable files count as none). */
+  loadCheckState(id: string): PersistedCheckState | undefined {
+    try {
+      const v = JSON.parse(readFileSync(join(this.#checkState, fileName(id)), 'utf8')) as Record<string, unknown>;
+      if (v.version !== 1 || v.id !== id || typeof v.output !== 'string' || typeof v.expires !== 'number') return undefined;
+      if (v.status !== 'passing' && v.status !== 'warning' && v.status !== 'critical') return undefined;
+      return { status: v.status, output: v.output, expires: v.expires };
+    } catch {
+      return undefined;
+    }
+  }
+
+  deleteCheckState(id: string): void {
+    rmSync(join(this.#checkState, fileName(id)), { force: true });
   }
 
   saveService(service: ServiceDefinition): void {
