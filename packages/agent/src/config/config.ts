@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type FlagSpecs, parseGoFlags } from '../go-flags.js';
 import { durationFromJson } from './duration.js';
+import { readHclFile } from './hcl.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -162,12 +163,9 @@ function readConfigFile(path: string): Json {
   } catch (err) {
     throw new ConfigError(`Error loading ${path}: ${(err as Error).message}`);
   }
-  if (path.endsWith('.hcl')) {
-    throw new ConfigError(`Error loading ${path}: HCL config files are not supported; use JSON`);
-  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = path.endsWith('.hcl') ? readHclFile(path) : JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`Error parsing ${path}: ${(err as Error).message}`);
   }
@@ -180,7 +178,7 @@ function readConfigFile(path: string): Json {
   return parsed;
 }
 
-/** Loads and merges `-config-file` and `-config-dir` (JSON files, alphabetical, no recursion). */
+/** Loads and merges `-config-file` and `-config-dir` (JSON and HCL files, alphabetical, no recursion). */
 export function loadConfigFiles(files: readonly string[], dirs: readonly string[]): Json {
   let merged: Json = {};
   const paths: string[] = [];
