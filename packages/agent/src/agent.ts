@@ -169,7 +169,14 @@ async function startAgentParts(
   // The RPC listener (servers only): raft, forwarding, status.
   let rpc: { server: grpc.Server; port: number } | undefined;
   if (config.server) {
-    rpc = await bindRpcServer(config.bindAddr, config.ports.server);
+    try {
+      rpc = await bindRpcServer(config.bindAddr, config.ports.server);
+    } catch (err) {
+      // A -dev agent on a busy machine takes any free port rather than failing on 8300.
+      if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
+      logger.warn('agent: port 8300 is in use; the dev agent serves RPC on a free port');
+      rpc = await bindRpcServer(config.bindAddr, 0);
+    }
     const bound = rpc.server;
     cleanups.push(() => shutdownRpcServer(bound));
   }

@@ -63,11 +63,23 @@ export class Membership {
   }
 
   static async start(o: MembershipOptions): Promise<Membership> {
+    try {
+      return await Membership.#start(o, o.config.ports.serfLan);
+    } catch (err) {
+      // A -dev agent on a busy machine takes any free port rather than failing on 8301.
+      const inUse = /EADDRINUSE|address already in use|could not bind/i.test(`${String(err)} ${String((err as Error).cause ?? '')}`);
+      if (!(o.config.dev && o.config.ports.serfLan === 8301 && inUse)) throw err;
+      o.logger.warn('agent: port 8301 is in use; the dev agent gossips on a free port');
+      return Membership.#start(o, 0);
+    }
+  }
+
+  static async #start(o: MembershipOptions, port: number): Promise<Membership> {
     const { config } = o;
     const gossip = createGossip({
       name: config.nodeName,
       bindAddr: config.bindAddr,
-      bindPort: config.ports.serfLan,
+      bindPort: port,
       advertiseAddr: config.advertiseAddr,
       tags: memberTags(config, o.version, o.rpcPort),
       config: config.dev ? 'local' : 'lan',
