@@ -197,7 +197,6 @@ export class RegistryWriter {
       this.#retrying.clear();
       this.#pump();
     }, this.#o.retryIntervalMs);
-    this.#retryTimer.unref();
   }
 }
 
