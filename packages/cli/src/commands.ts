@@ -21,6 +21,7 @@ import { members } from './commands/members.js';
 import { operatorGroup, operatorRaftGroup } from './commands/operator/index.js';
 import { raftListPeers } from './commands/operator/raft-list-peers.js';
 import { raftRemovePeer } from './commands/operator/raft-remove-peer.js';
+import { registrator } from './commands/registrator.js';
 import { reload } from './commands/reload.js';
 import { servicesDeregister } from './commands/services/deregister.js';
 import { servicesGroup } from './commands/services/index.js';
@@ -54,6 +55,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['operator raft', operatorRaftGroup],
   ['operator raft list-peers', raftListPeers],
   ['operator raft remove-peer', raftRemovePeer],
+  ['registrator', registrator],
   ['reload', reload],
   ['services', servicesGroup],
   ['services deregister', servicesDeregister],
