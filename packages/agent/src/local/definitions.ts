@@ -198,10 +198,13 @@ export function parseCheckDefinition(
   return check;
 }
 
+/** Checks that never run anything, so show no timeout. */
+const UNTIMED_KINDS: ReadonlySet<CheckKind> = new Set(['ttl', 'alias', 'maintenance']);
+
 /** The interval/timeout strings the catalog shows for a check. */
 export function checkTimings(c: CheckDefinition): { Interval: string; Timeout: string } {
   return {
     Interval: c.intervalMs ? formatDuration(c.intervalMs) : '',
-    Timeout: c.timeoutMs ? formatDuration(c.timeoutMs) : c.Kind === 'ttl' || c.Kind === 'alias' ? '' : '10s',
+    Timeout: c.timeoutMs ? formatDuration(c.timeoutMs) : UNTIMED_KINDS.has(c.Kind) ? '' : '10s',
   };
 }

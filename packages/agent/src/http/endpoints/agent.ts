@@ -1,6 +1,13 @@
 import type { HealthStatus } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { parseCheckDefinition, parseServiceDefinition } from '../../local/definitions.js';
+import {
+  UnknownServiceError,
+  disableNodeMaintenance,
+  disableServiceMaintenance,
+  enableNodeMaintenance,
+  enableServiceMaintenance,
+} from '../../local/maintenance.js';
 import { isBody, optString } from '../decode.js';
 import { applyFilter, filterOf, json } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
@@ -69,18 +76,29 @@ function ttlUpdate(agent: AgentContext, ctx: RequestContext, id: string, status:
   sendEmpty(ctx.res);
 }
 
+/** Go's strconv.ParseBool, which Consul uses for `?enable=`. */
+const GO_BOOLS: ReadonlyMap<string, boolean> = new Map([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((v) => [v, true] as const),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((v) => [v, false] as const),
+]);
+
 function enableParam(q: URLSearchParams): boolean {
-  if (!q.has('enable')) throw badRequest('Missing value for enable');
-  const v = (q.get('enable') ?? '').toLowerCase();
-  if (v === 'true' || v === '1' || v === 't') return true;
-  if (v === 'false' || v === '0' || v === 'f') return false;
-  throw badRequest(`Invalid value for enable: "${q.get('enable')}"`);
+  const raw = q.get('enable');
+  if (raw === null) throw badRequest('Missing value for enable');
+  const enable = GO_BOOLS.get(raw);
+  if (enable === undefined) throw badRequest(`Invalid value for enable: ${JSON.stringify(raw)}`);
+  return enable;
 }
 
-const DEFAULT_MAINT_REASON =
-  'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
-const DEFAULT_NODE_MAINT_REASON =
-  'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
+function maintenanceReply(ctx: RequestContext, change: () => void): void {
+  try {
+    change();
+  } catch (err) {
+    if (err instanceof UnknownServiceError) throw new HttpError(404, err.message);
+    throw err;
+  }
+  sendEmpty(ctx.res);
+}
 
 /** Worst status of the given service instances' checks (maintenance counts as critical). */
 function aggregate(agent: AgentContext, serviceIds: string[]): HealthStatus {
@@ -150,17 +168,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       handler: (ctx) => {
         const id = param(ctx, 'id');
         const enable = enableParam(ctx.query);
-        if (!local.services.has(id)) throw new HttpError(404, `Unknown service ID "${id}"`);
-        const checkId = `_service_maintenance:${id}`;
-        if (enable) {
-          local.addCheck({
-            ...parseCheckDefinition({ Name: 'Service Maintenance Mode', CheckID: checkId, TTL: '87600h', ServiceID: id }),
-            Notes: ctx.query.get('reason') || DEFAULT_MAINT_REASON,
-            Status: 'critical',
-            Kind: 'maintenance',
-          });
-        } else local.removeCheck(checkId);
-        sendEmpty(ctx.res);
+        const reason = ctx.query.get('reason') ?? '';
+        maintenanceReply(ctx, () => (enable ? enableServiceMaintenance(local, id, reason) : disableServiceMaintenance(local, id)));
       },
     },
     {
@@ -168,15 +177,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: (ctx) => {
         const enable = enableParam(ctx.query);
-        if (enable) {
-          local.addCheck({
-            ...parseCheckDefinition({ Name: 'Node Maintenance Mode', CheckID: '_node_maintenance', TTL: '87600h' }),
-            Notes: ctx.query.get('reason') || DEFAULT_NODE_MAINT_REASON,
-            Status: 'critical',
-            Kind: 'maintenance',
-          });
-        } else local.removeCheck('_node_maintenance');
-        sendEmpty(ctx.res);
+        const reason = ctx.query.get('reason') ?? '';
+        maintenanceReply(ctx, () => (enable ? enableNodeMaintenance(local, reason) : disableNodeMaintenance(local)));
       },
     },
     {
