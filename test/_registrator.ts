@@ -21,15 +21,21 @@ export interface TestSidecar {
   stop(): Promise<void>;
 }
 
-type SidecarOptions = Partial<Omit<RegistratorOptions, 'registry'>> & { readonly label?: string; readonly address?: string };
+type SidecarOptions = Partial<Omit<RegistratorOptions, 'registry'>> & {
+  readonly label?: string;
+  /** Registry address; default the agent's. */
+  readonly address?: string;
+  /** Docker address (`-docker`); default the local socket. */
+  readonly dockerAddress?: string;
+};
 
 /** Starts a sidecar (`-ip 127.0.0.1 -hostname node7`, fast retries) for the agent; stopped at teardown. */
 export async function startSidecar(t: ExecutionContext, agent: DevAgent, options: SidecarOptions = {}): Promise<TestSidecar> {
-  const { label = `concord.test=${uniqueName('t')}`, address = agent.httpAddr, ...rest } = options;
+  const { label = `concord.test=${uniqueName('t')}`, address = agent.httpAddr, dockerAddress, ...rest } = options;
   const logger = pino({ level: process.env.REGISTRATOR_TEST_LOG ?? 'silent' });
   const registrator = await Registrator.start(
     { registry: { kind: 'consul', address }, ip: HOST_IP, hostname: HOST_ID, retryInterval: 500, requireLabel: label, ...rest },
-    { logger },
+    { logger, ...(dockerAddress ? { dockerAddress } : {}) },
   );
   let stopped = false;
   const stop = async () => {

@@ -240,7 +240,8 @@ export class Registrator {
       return;
     }
     const state = inspect.State ?? {};
-    if (!state.Running) {
+    // A container waiting out its restart-policy delay reports Running and Restarting: it is down.
+    if (!state.Running || state.Restarting) {
       if (this.#o.deregister === 'on-success' && keepAfterExit(state)) {
         this.#log.debug({ container: short, exitCode: state.ExitCode }, 'exited with an error; keeping its services (-deregister on-success)');
         return;
