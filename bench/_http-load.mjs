@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -98,6 +99,13 @@ export const children = new Set();
 process.on('exit', () => {
   for (const child of children) kill(child, 'SIGKILL');
 });
+// An interrupted benchmark takes its servers with it ('exit' does not run on a fatal signal).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    for (const child of children) kill(child, 'SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 
 export function kill(child, signal = 'SIGTERM') {
   if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
@@ -117,6 +125,11 @@ export async function stop(child) {
   await gone;
   clearTimeout(timer);
   children.delete(child);
+}
+
+/** Flags for Node server processes from an environment variable, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p". */
+export function nodeArgsFrom(variable) {
+  return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }
 
 export function startChild(cmd, args, ready) {
@@ -154,6 +167,60 @@ export function ensureEtcd() {
   const bin = find();
   if (!bin) throw new Error('etcd-server installed but no etcd binary found');
   return bin;
+}
+
+/**
+ * Starts an etcd cluster of `size` members (fsync on, as by default) under `dir`, on loopback
+ * ephemeral ports, and waits until its leader accepts a write. Members: { name, client, peer, child }.
+ */
+export async function startEtcd(dir, size = 1) {
+  const bin = ensureEtcd();
+  const ports = await freePorts(size * 2);
+  const members = Array.from({ length: size }, (_, i) => ({
+    name: `e${i + 1}`,
+    client: `http://127.0.0.1:${ports[i * 2]}`,
+    peer: `http://127.0.0.1:${ports[i * 2 + 1]}`,
+  }));
+  const initial = members.map((m) => `${m.name}=${m.peer}`).join(',');
+  const env = { ...process.env, ...(process.arch === 'arm64' ? { ETCD_UNSUPPORTED_ARCH: 'arm64' } : {}) };
+  for (const m of members) {
+    const args = [
+      '--name', m.name, '--data-dir', join(dir, m.name), '--listen-client-urls', m.client, '--advertise-client-urls', m.client,
+      '--listen-peer-urls', m.peer, '--initial-advertise-peer-urls', m.peer, '--initial-cluster', initial,
+      '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${process.pid}`, '--log-level', 'warn',
+    ];
+    m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    children.add(m.child);
+    m.log = '';
+    m.child.stderr.on('data', (c) => (m.log = (m.log + c).slice(-5000)));
+  }
+  await until(async () => {
+    const dead = members.find((m) => m.child.exitCode !== null);
+    if (dead) throw new Error(`etcd ${dead.name} exited with ${dead.child.exitCode}: ${dead.log}`);
+    const leader = await etcdLeader(members);
+    if (!leader) return false;
+    const body = JSON.stringify({ key: Buffer.from('bench/ready').toString('base64'), value: 'eA==' });
+    return (await fetch(`${leader.client}/v3/kv/put`, { method: 'POST', body })).ok;
+  }, 'etcd to accept writes');
+  return members;
+}
+
+/** The member that reports itself as the etcd leader, or undefined. */
+export async function etcdLeader(members) {
+  for (const m of members) {
+    try {
+      const res = await fetch(`${m.client}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) });
+      const st = await res.json();
+      if (st.header?.member_id && st.header.member_id === st.leader) return m;
+    } catch {
+      // not up yet
+    }
+  }
+  return undefined;
+}
+
+export function loadAverage() {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
 }
 
 export async function freePorts(n) {
@@ -214,20 +281,35 @@ export function fmt(n) {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/**
+ * The comparison table. A row's `target` is the least req/s ratio (0: reported, not judged); an
+ * optional `p99Target` is the largest p99 latency ratio, shown in its own column.
+ */
 export function printTable(rows) {
-  const header = ['scenario', 'conns', 'concord req/s', 'p50/p99 ms', 'anchor', 'anchor req/s', 'p50/p99 ms', 'ratio', 'target', 'errors'];
-  const body = rows.map((r) => [
-    r.name,
-    String(r.connections),
-    fmt(r.subject.rps),
-    `${r.subject.p50}/${r.subject.p99}`,
-    r.anchorName,
-    fmt(r.anchor.rps),
-    `${r.anchor.p50}/${r.anchor.p99}`,
-    `${r.ratio.toFixed(2)}x`,
-    `>= ${r.target.toFixed(2)}x ${r.ratio >= r.target ? 'ok' : 'MISS'}`,
-    String(r.subject.bad + r.anchor.bad),
-  ]);
+  const withP99 = rows.some((r) => r.p99Target !== undefined);
+  const judge = (value, ok) => `${value} ${ok ? 'ok' : 'MISS'}`;
+  const header = ['scenario', 'conns', 'concord req/s', 'p50/p99 ms', 'anchor', 'anchor req/s', 'p50/p99 ms', 'ratio', 'target'];
+  if (withP99) header.push('p99 ratio', 'p99 target');
+  header.push('errors');
+  const body = rows.map((r) => {
+    const cells = [
+      r.name,
+      String(r.connections),
+      fmt(r.subject.rps),
+      `${r.subject.p50}/${r.subject.p99}`,
+      r.anchorName,
+      fmt(r.anchor.rps),
+      `${r.anchor.p50}/${r.anchor.p99}`,
+      `${r.ratio.toFixed(2)}x`,
+      r.target > 0 ? judge(`>= ${r.target.toFixed(2)}x`, r.ratio >= r.target) : '-',
+    ];
+    if (withP99) {
+      const p99Ratio = p99RatioOf(r);
+      cells.push(`${p99Ratio.toFixed(2)}x`, r.p99Target !== undefined ? judge(`<= ${r.p99Target.toFixed(2)}x`, p99Ratio <= r.p99Target) : '-');
+    }
+    cells.push(String(r.subject.bad + r.anchor.bad));
+    return cells;
+  });
   const all = [header, ...body];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row) => row.map((c, i) => (i < 2 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -236,3 +318,6 @@ export function printTable(rows) {
   for (const row of body) console.log(line(row));
 }
 
+export function p99RatioOf(row) {
+  return row.anchor.p99 > 0 ? row.subject.p99 / row.anchor.p99 : 0;
+}

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { children, compare, concordBin, ensureEtcd, freePorts, printTable, startChild, stop, until } from './_http-load.mjs';
+import { children, compare, concordBin, printTable, startChild, startEtcd, stop, until } from './_http-load.mjs';
 
 const VALUE = Buffer.alloc(256, 'v');
 
@@ -61,36 +61,6 @@ async function startBare(getBody, getHeaders) {
     child.on('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
   });
   return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function startEtcd(dataDir) {
-  const bin = ensureEtcd();
-  const [client, peer] = await freePorts(2);
-  const clientUrl = `http://127.0.0.1:${client}`;
-  const peerUrl = `http://127.0.0.1:${peer}`;
-  const args = [
-    '--name', 'bench',
-    '--data-dir', dataDir,
-    '--listen-client-urls', clientUrl,
-    '--advertise-client-urls', clientUrl,
-    '--listen-peer-urls', peerUrl,
-    '--initial-advertise-peer-urls', peerUrl,
-    '--initial-cluster', `bench=${peerUrl}`,
-    '--log-level', 'warn',
-  ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...(process.arch === 'arm64' ? { ETCD_UNSUPPORTED_ARCH: 'arm64' } : {}) } });
-  children.add(child);
-  let err = '';
-  child.stderr.on('data', (c) => (err = (err + c).slice(-5000)));
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`etcd exited with ${child.exitCode}: ${err}`);
-    const res = await fetch(`${clientUrl}/v3/kv/put`, {
-      method: 'POST',
-      body: JSON.stringify({ key: Buffer.from('bench/ready').toString('base64'), value: 'eA==' }),
-    });
-    return res.ok;
-  }, 'etcd to accept writes');
-  return { child, url: clientUrl };
 }
 
 function parseArgs(args) {
@@ -151,13 +121,13 @@ export async function run(args) {
       const etcdDir = mkdtempSync(join(tmpdir(), 'etcd-bench-'));
       dirs.push(concordDir, etcdDir);
       const durable = await startConcord(['-server', '-bootstrap-expect=1', '-data-dir', concordDir, '-bind', '127.0.0.1', '-client', '127.0.0.1']);
-      const etcd = await startEtcd(etcdDir);
+      const [etcd] = await startEtcd(etcdDir, 1);
       for (const connections of [64, 256]) {
         rows.push(
           await compare(
             { name: 'durable PUT /v1/kv', connections, anchorName: 'etcd 1-member', target: 1.0 },
             { kind: 'put', url: durable.url, path: '/v1/kv/bench/put', connections },
-            { kind: 'etcd', url: etcd.url, connections },
+            { kind: 'etcd', url: etcd.client, connections },
             opts,
           ),
         );
