@@ -38,7 +38,7 @@ import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
 import { Router } from './http/router.js';
-import { parseCheckDefinition, parseServiceDefinition } from './local/definitions.js';
+import { ConfigDefinitions } from './local/config-definitions.js';
 import { LocalState } from './local/local-state.js';
 import { startCheckRunner } from './checks/index.js';
 import { AntiEntropy } from './local/anti-entropy.js';
@@ -265,6 +265,7 @@ async function startAgentParts(
       ),
   });
   cleanups.push(() => local.close());
+  const configDefinitions = new ConfigDefinitions(local);
   const events = new EventBuffer();
 
   let closing: Promise<void> | undefined;
@@ -283,7 +284,7 @@ async function startAgentParts(
     reload: async () => {
       if (!options.argv) return;
       const next = resolveAgentConfig(options.argv);
-      applyConfigDefinitions(local, next, config);
+      configDefinitions.apply(next.services, next.checks);
       logger.level = next.logLevel;
       logger.info('agent: reloaded configuration');
     },
@@ -304,7 +305,7 @@ async function startAgentParts(
         }
       : undefined;
 
-  applyConfigDefinitions(local, config, undefined);
+  configDefinitions.apply(config.services, config.checks);
   local.restorePersisted((path, err) => logger.warn({ path, err: String(err) }, 'agent: skipped unreadable local state file'));
   const timings = options.localTimings ?? {};
   const nodeView = server
@@ -484,30 +485,4 @@ async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: Agen
     },
     logger: context.logger,
   });
-}
-
-/** Registers the services and checks of config files (and drops the ones a reload removed). */
-function applyConfigDefinitions(local: LocalState, next: AgentConfig, prev: AgentConfig | undefined): void {
-  const keepServices = new Set<string>();
-  for (const raw of next.services) {
-    const { service, checks } = parseServiceDefinition(raw);
-    keepServices.add(service.ID);
-    local.addService(service, checks, true, { source: 'config' });
-  }
-  const keepChecks = new Set<string>();
-  for (const raw of next.checks) {
-    const def = parseCheckDefinition(raw);
-    keepChecks.add(def.CheckID);
-    local.addCheck(def, { source: 'config' });
-  }
-  if (prev) {
-    for (const raw of prev.services) {
-      const id = parseServiceDefinition(raw).service.ID;
-      if (!keepServices.has(id)) local.removeService(id);
-    }
-    for (const raw of prev.checks) {
-      const id = parseCheckDefinition(raw).CheckID;
-      if (!keepChecks.has(id)) local.removeCheck(id);
-    }
-  }
 }

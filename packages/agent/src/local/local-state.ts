@@ -41,6 +41,8 @@ export interface LocalStateDeps {
 export interface AddOptions {
   /** Defaults to `api`. */
   source?: DefinitionSource;
+  /** A check that already exists keeps its status and output (Consul does so on reload). */
+  keepStatus?: boolean;
 }
 
 /**
@@ -82,7 +84,8 @@ export class LocalState {
         if (c.def.ServiceID === service.ID && !checks.some((n) => n.CheckID === id)) this.removeCheck(id);
       }
     }
-    for (const c of checks) this.#putCheck(c, false, source);
+    // As in Consul, re-registering a service keeps the status and output of its checks.
+    for (const c of checks) this.#putCheck(c, false, source, true);
     this.syncService(service.ID);
   }
 
@@ -104,19 +107,21 @@ export class LocalState {
   }
 
   addCheck(def: CheckDefinition, options: AddOptions = {}): void {
-    this.#putCheck(def, true, options.source ?? 'api');
+    this.#putCheck(def, true, options.source ?? 'api', options.keepStatus ?? false);
   }
 
-  #putCheck(def: CheckDefinition, sync: boolean, source: DefinitionSource): void {
+  #putCheck(def: CheckDefinition, sync: boolean, source: DefinitionSource, keepStatus: boolean): void {
     const prev = this.checks.get(def.CheckID);
     this.#stopCheck(def.CheckID);
+    const kept = keepStatus ? prev : undefined;
+    const status = kept?.status ?? def.Status;
     const check: LocalCheck = {
       def,
-      status: def.Status,
-      output: prev && prev.def.Kind === def.Kind ? prev.output : '',
-      lastNote: '',
+      status,
+      output: kept?.output ?? (prev && prev.def.Kind === def.Kind ? prev.output : ''),
+      lastNote: kept?.lastNote ?? '',
       source,
-      ...(def.Status === 'critical' ? { criticalSince: prev?.criticalSince ?? this.#now() } : {}),
+      ...(status === 'critical' ? { criticalSince: prev?.criticalSince ?? this.#now() } : {}),
     };
     this.checks.set(def.CheckID, check);
     this.#persist(source, (p) => p.saveCheck(def));

@@ -281,7 +281,12 @@ export function agentRoutes(agent: AgentContext): Route[] {
       path: '/v1/agent/reload',
       methods: ['PUT'],
       handler: async (ctx) => {
-        await agent.reload();
+        try {
+          await agent.reload();
+        } catch (err) {
+          // As in Consul, a config that does not load is the agent's failure (500), not the request's.
+          throw new HttpError(500, err instanceof Error ? err.message : String(err));
+        }
         sendEmpty(ctx.res);
       },
     },
