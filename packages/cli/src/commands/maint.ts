@@ -11,6 +11,7 @@ const FLAGS = {
   ...CLIENT_FLAGS,
 } as const;
 
+const NODE_CHECK_ID = '_node_maintenance';
 const SERVICE_PREFIX = '_service_maintenance:';
 
 export const maint: Command = {
@@ -29,7 +30,11 @@ export const maint: Command = {
 
   Maintenance mode is persistent, and will be restored in the event of an
   agent restart. It is therefore required to disable maintenance mode on
-  a given node or service before it will be placed back into any pool.
+  a given node or service before it will be placed back into the pool.
+
+  By default, we operate on the node as a whole. By specifying the
+  "-service" argument, this behavior can be changed to enable or disable
+  only a specific service.
 
   If no arguments are given, the agent's maintenance status will be shown.
   This will return blank if nothing is currently under maintenance.
@@ -57,53 +62,60 @@ ${CLIENT_FLAGS_HELP}`,
       return 1;
     }
     if (!enable && reason !== '') {
-      io.err('Error: -reason may only be provided with -enable');
+      io.err('Reason may only be provided with -enable');
       return 1;
     }
     if (!enable && !disable && service !== '') {
-      io.err('Error: -service requires either -enable or -disable');
+      io.err('Service requires either -enable or -disable');
       return 1;
     }
     const { client } = httpClient(line.flags, io);
+    let node: string;
     try {
-      if (!enable && !disable) return await list(client, io);
-      if (service !== '') {
-        await client.agent.serviceMaintenance(service, enable, reason || undefined);
-        io.out(`Service maintenance is now ${enable ? 'enabled' : 'disabled'} for "${service}"`);
-      } else {
-        await client.agent.maintenance(enable, reason || undefined);
-        io.out(`Node maintenance is now ${enable ? 'enabled' : 'disabled'}`);
-      }
-      return 0;
+      node = (await client.agent.self()).Config.NodeName;
     } catch (err) {
-      io.err(`Error ${enable ? 'enabling' : 'disabling'} maintenance mode: ${messageOf(err)}`);
+      io.err(`Error querying the agent: ${messageOf(err)}`);
       return 1;
     }
+    if (!enable && !disable) return list(client, node, io);
+    const target = service === '' ? 'node' : 'service';
+    try {
+      if (service === '') await client.agent.maintenance(enable, reason || undefined);
+      else await client.agent.serviceMaintenance(service, enable, reason || undefined);
+    } catch (err) {
+      io.err(`Error ${enable ? 'enabling' : 'disabling'} ${target} maintenance: ${messageOf(err)}`);
+      return 1;
+    }
+    const state = enable ? 'enabled' : 'disabled';
+    io.out(service === '' ? `Node maintenance is now ${state}` : `Service maintenance is now ${state} for ${JSON.stringify(service)}`);
+    return 0;
   },
 };
 
-async function list(client: ReturnType<typeof httpClient>['client'], io: Io): Promise<number> {
-  let node: string;
+/** Prints what is in maintenance: the node first, then services by ID (blank when nothing is). */
+async function list(client: ReturnType<typeof httpClient>['client'], node: string, io: Io): Promise<number> {
   let checks: Awaited<ReturnType<typeof client.agent.checks>>;
   try {
-    node = (await client.agent.self()).Config.NodeName;
     checks = await client.agent.checks();
   } catch (err) {
-    io.err(`Error querying the agent: ${messageOf(err)}`);
+    io.err(`Error getting checks: ${messageOf(err)}`);
     return 1;
   }
-  for (const check of Object.values(checks)) {
-    if (check.CheckID === '_node_maintenance') {
-      io.out('Node:');
-      io.out(`  Name:   ${node}`);
-      io.out(`  Reason: ${check.Notes}`);
-      io.out('');
-    } else if (check.CheckID.startsWith(SERVICE_PREFIX)) {
-      io.out('Service:');
-      io.out(`  ID:     ${check.ServiceID}`);
-      io.out(`  Reason: ${check.Notes}`);
-      io.out('');
-    }
+  const nodeCheck = checks[NODE_CHECK_ID];
+  if (nodeCheck) {
+    io.out('Node:');
+    io.out(`  Name:   ${node}`);
+    io.out(`  Reason: ${nodeCheck.Notes}`);
+    io.out('');
+  }
+  const services = Object.values(checks)
+    .filter((c) => c.CheckID.startsWith(SERVICE_PREFIX))
+    .sort((a, b) => (a.ServiceID < b.ServiceID ? -1 : a.ServiceID > b.ServiceID ? 1 : 0));
+  for (const check of services) {
+    io.out('Service:');
+    io.out(`  ID:     ${check.ServiceID}`);
+    io.out(`  Reason: ${check.Notes}`);
+    io.out('');
   }
   return 0;
 }
