@@ -63,8 +63,8 @@ export async function startDevAgent(t: ExecutionContext, options: { dns?: boolea
   const [http, dns] = await new Promise<[number, number]>((resolve, reject) => {
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`agent did not print its ports within 15 s; output:\n${output.slice(-4000)}`));
-    }, 15_000);
+      reject(new Error(`agent did not print its ports within 60 s; output:\n${output.slice(-4000)}`));
+    }, 60_000);
     const onData = (): void => {
       const m = BANNER_RE.exec(output);
       if (m) {

@@ -1,6 +1,6 @@
 /**
- * Real clusters for the multi-process tests: `concord agent` processes on 127.0.0.1 with
- * ephemeral ports (kept across restarts, so a restarted server keeps its addresses), temp data
+ * Real clusters for the multi-process tests: `concord agent` processes on 127.0.0.1 (or on the
+ * addresses of network namespaces) with ephemeral ports (kept across restarts, so a restarted server keeps its addresses), temp data
  * dirs, fast gossip timings, kill -9 / SIGTERM / restart by PID, and leader lookup over HTTP.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -24,6 +24,12 @@ export interface Proc {
   log: string;
   readonly args: string[];
   readonly gid: number | undefined;
+  /** Address of RPC and gossip (-bind). */
+  readonly bind: string;
+  /** Address of HTTP and DNS (-client). */
+  readonly client: string;
+  /** The network namespace the process runs in, if not the test's own. */
+  readonly netns: string | undefined;
 }
 
 export interface ProcOptions {
@@ -34,14 +40,22 @@ export interface ProcOptions {
   /** Run the process with this group ID (the partition tests match packets by it). */
   gid?: number;
   dns?: boolean;
+  /** Address for RPC and gossip (-bind); 127.0.0.1 by default. */
+  bind?: string;
+  /** Address for HTTP and DNS (-client); 127.0.0.1 by default. */
+  client?: string;
+  /** Run the agent inside this network namespace (`ip netns exec`). */
+  netns?: string;
 }
 
 const BANNER = /Client Addr: .*\(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr: .*\(LAN: (\d+)/;
 
 export const FAST_GOSSIP = { gossip_lan: { probe_interval: '200ms', probe_timeout: '100ms', suspicion_mult: 2 } };
 
-export async function getText(port: number, path: string, init: RequestInit = {}, timeoutMs = 15_000): Promise<{ status: number; text: string; headers: Headers }> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+/** An HTTP request to `127.0.0.1:<port>`, or to `<host>:<port>` given as a string. */
+export async function getText(target: number | string, path: string, init: RequestInit = {}, timeoutMs = 15_000): Promise<{ status: number; text: string; headers: Headers }> {
+  const hostPort = typeof target === 'number' ? `127.0.0.1:${target}` : target;
+  const res = await fetch(`http://${hostPort}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
@@ -58,6 +72,11 @@ export async function until<T>(probe: () => Promise<T | undefined | false>, time
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
+}
+
+/** Where a member's HTTP API listens, for getText. */
+export function httpAddr(p: Proc): string {
+  return `${p.client}:${p.httpPort}`;
 }
 
 export class ProcessCluster {
@@ -99,9 +118,11 @@ export class ProcessCluster {
     const dataDir = join(this.#root, name);
     const configFile = join(this.#root, `${name}.json`);
     writeFileSync(configFile, JSON.stringify({ ...FAST_GOSSIP, ...o.config }));
-    const args = ['agent', '-node', name, '-data-dir', dataDir, '-bind', '127.0.0.1', '-config-file', configFile, '-log-level', 'info'];
+    const bind = o.bind ?? '127.0.0.1';
+    const client = o.client ?? '127.0.0.1';
+    const args = ['agent', '-node', name, '-data-dir', dataDir, '-bind', bind, '-client', client, '-config-file', configFile, '-log-level', 'info'];
     if (server) args.push('-server', ...(o.expect ? [`-bootstrap-expect=${o.expect}`] : []));
-    if (o.join) args.push('-retry-join', `127.0.0.1:${o.join.serfPort}`, '-retry-interval', '1s');
+    if (o.join) args.push('-retry-join', `${o.join.bind}:${o.join.serfPort}`, '-retry-interval', '1s');
     const p: Proc = {
       name,
       server,
@@ -114,6 +135,9 @@ export class ProcessCluster {
       log: '',
       args,
       gid: o.gid,
+      bind,
+      client,
+      netns: o.netns,
     };
     this.procs.push(p);
     await this.#spawn(p);
@@ -123,7 +147,9 @@ export class ProcessCluster {
   async #spawn(p: Proc, extra: string[] = []): Promise<void> {
     const ports = ['-http-port', String(p.httpPort), '-dns-port', String(p.dnsPort), '-serf-lan-port', String(p.serfPort), ...extra];
     if (p.server) ports.push('-server-port', String(p.rpcPort));
-    const child = spawn(process.execPath, [BIN, ...p.args, ...ports], {
+    const argv = [BIN, ...p.args, ...ports];
+    const [cmd, cmdArgs] = p.netns ? ['ip', ['netns', 'exec', p.netns, process.execPath, ...argv]] : [process.execPath, argv];
+    const child = spawn(cmd, cmdArgs, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(p.gid !== undefined ? { gid: p.gid } : {}),
@@ -140,7 +166,7 @@ export class ProcessCluster {
     await until(async () => {
       if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}:\n${out.slice(-3000)}`);
       return BANNER.test(out) || undefined;
-    }, 20_000, `${p.name} to start`, 25).catch((err: unknown) => {
+    }, 60_000, `${p.name} to start`, 25).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${out.slice(-3000)}`);
     });
     const m = BANNER.exec(out) as RegExpExecArray;
@@ -149,7 +175,7 @@ export class ProcessCluster {
     p.serfPort = Number(m[3]);
     if (p.server && p.rpcPort === 0) {
       p.rpcPort = await until(async () => {
-        const members = JSON.parse((await getText(p.httpPort, '/v1/agent/members')).text) as { Name: string; Tags: Record<string, string> }[];
+        const members = JSON.parse((await getText(httpAddr(p), '/v1/agent/members')).text) as { Name: string; Tags: Record<string, string> }[];
         return Number(members.find((x) => x.Name === p.name)?.Tags.port ?? 0) || undefined;
       }, 10_000, `${p.name} RPC port`);
     }
@@ -179,12 +205,12 @@ export class ProcessCluster {
   /** Starts a stopped member again on its own ports and data dir, joining every running member. */
   async restart(p: Proc): Promise<void> {
     await this.kill(p);
-    const joins = this.procs.filter((x) => x !== p && this.alive(x)).flatMap((x) => ['-retry-join', `127.0.0.1:${x.serfPort}`]);
+    const joins = this.procs.filter((x) => x !== p && this.alive(x)).flatMap((x) => ['-retry-join', `${x.bind}:${x.serfPort}`]);
     await this.#spawn(p, joins);
   }
 
   async isLeader(p: Proc): Promise<boolean> {
-    const self = JSON.parse((await getText(p.httpPort, '/v1/agent/self', {}, 3000)).text) as { Stats: { consul: { leader: string } } };
+    const self = JSON.parse((await getText(httpAddr(p), '/v1/agent/self', {}, 3000)).text) as { Stats: { consul: { leader: string } } };
     return self.Stats.consul.leader === 'true';
   }
 

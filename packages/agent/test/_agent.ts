@@ -31,7 +31,7 @@ export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(ROOT, 'packages/cli/bin/concord.js');
 
 const BANNER_RE = /Client Addr: \[[^\]]*\] \(HTTP: (\d+), HTTPS: -?\d+, gRPC: -?\d+, DNS: (-?\d+)\)/;
-const START_TIMEOUT_MS = 15_000;
+const START_TIMEOUT_MS = 60_000;
 const KILL_GRACE_MS = 3_000;
 
 export interface AgentOptions {

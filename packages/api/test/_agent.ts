@@ -73,8 +73,8 @@ export async function startAgent(extraArgs: readonly string[] = []): Promise<Run
   const ready = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`agent did not print its HTTP port within 15 s; output:\n${output.slice(-4000)}`));
-    }, 15_000);
+      reject(new Error(`agent did not print its HTTP port within 60 s; output:\n${output.slice(-4000)}`));
+    }, 60_000);
     const onData = (): void => {
       const m = CLIENT_ADDR_RE.exec(output);
       if (m) {
