@@ -15,8 +15,18 @@ export interface WriterStats {
   reads: number;
 }
 
+/** Why a write was not acknowledged: the HTTP status and body, or the request's error. */
+export interface WriteFailure {
+  readonly key: string;
+  readonly call: number;
+  readonly ret: number;
+  readonly status: number | undefined;
+  readonly reason: string;
+}
+
 export class KvHistory {
   readonly ops: KvOp[] = [];
+  readonly failures: WriteFailure[] = [];
   /** Every acknowledged write: key → values acknowledged, in order. */
   readonly acked = new Map<string, number[]>();
   readonly stats: WriterStats = { acked: 0, failed: 0, reads: 0 };
@@ -30,10 +40,14 @@ export class KvHistory {
     return `/v1/kv/${this.#prefix}/${key}`;
   }
 
-  async write(clientId: number, port: number, key: string, value: number): Promise<boolean> {
+  async write(clientId: number, port: number | string, key: string, value: number): Promise<boolean> {
     const call = performance.now();
+    let status: number | undefined;
+    let reason: string;
     try {
       const r = await getText(port, this.keyPath(key), { method: 'PUT', body: String(value) }, 10_000);
+      status = r.status;
+      reason = r.text;
       if (r.status === 200 && r.text === 'true') {
         this.ops.push({ clientId, input: { kind: 'write', key, value }, output: true, call, ret: performance.now() });
         const list = this.acked.get(key) ?? [];
@@ -42,16 +56,17 @@ export class KvHistory {
         this.stats.acked++;
         return true;
       }
-    } catch {
-      // unknown outcome
+    } catch (err) {
+      reason = String(err);
     }
+    this.failures.push({ key, call, ret: performance.now(), status, reason });
     this.ops.push({ clientId, input: { kind: 'write', key, value }, output: undefined, call, ret: Number.POSITIVE_INFINITY });
     this.stats.failed++;
     return false;
   }
 
   /** A `?consistent` read; a failed read is left out of the history (it changed nothing). */
-  async read(clientId: number, port: number, key: string): Promise<void> {
+  async read(clientId: number, port: number | string, key: string): Promise<void> {
     const call = performance.now();
     try {
       const r = await getText(port, `${this.keyPath(key)}?raw&consistent`, {}, 10_000);
@@ -66,7 +81,7 @@ export class KvHistory {
   }
 
   /** Runs `writers` loops until `stop()` says so; each writer targets `port(writer)`. */
-  async run(writers: number, keys: readonly string[], port: (writer: number) => number, stop: () => boolean): Promise<void> {
+  async run(writers: number, keys: readonly string[], port: (writer: number) => number | string, stop: () => boolean): Promise<void> {
     await Promise.all(
       Array.from({ length: writers }, async (_, w) => {
         let seq = 0;
