@@ -49,14 +49,14 @@ dockerTest('12. docker rm -f, docker kill and a --rm container exiting each remo
   await Promise.all([
     run(t, sidecar, removed, ['-p', '80', '-e', 'SERVICE_NAME=gone', imageRef('nginx')]),
     run(t, sidecar, killed, ['-p', '80', '-e', 'SERVICE_NAME=gone', imageRef('nginx')]),
-    run(t, sidecar, autoRemoved, ['--rm', '-p', '80', '-e', 'SERVICE_NAME=gone', imageRef('nginx')]),
+    run(t, sidecar, autoRemoved, ['--rm', '-p', '80', '-e', 'SERVICE_NAME=gone', imageRef('nginx'), ...EXIT_ON_DEMAND]),
   ]);
   await catalogHas(api, 'gone', 3);
   await docker(['rm', '-f', removed]);
   await goneWithin(api, 'gone', `node7:${removed}:80`);
   await docker(['kill', killed]);
   await goneWithin(api, 'gone', `node7:${killed}:80`);
-  await docker(['exec', autoRemoved, 'kill', '-TERM', '1']);
+  await docker(['exec', autoRemoved, 'sh', '-c', 'echo 0 > /tmp/exit']);
   await within(5000, 'the --rm container to be removed', async () => (await docker(['ps', '-aq', '-f', `name=^${autoRemoved}$`])) === '');
   await goneWithin(api, 'gone', `node7:${autoRemoved}:80`);
   t.deepEqual(await catalogHas(api, 'gone', 0, 100), []);
