@@ -61,3 +61,36 @@ dockerTest('9. SERVICE_80_CHECK_HTTP gives one HTTP check at the registered addr
   const [ttlCheck] = (await api.health.checks('webttl')).value;
   t.is(ttlCheck?.Status, 'passing');
 });
+
+dockerTest('Docker HEALTHCHECK state becomes a check: critical while starting or unhealthy, passing when healthy', async (t) => {
+  ensureTestImages();
+  const agent = await startDevAgent(t);
+  const api = apiFor(agent);
+  const sidecar = await startSidecar(t, agent);
+  const c = uniqueName('health');
+  await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=healthy', '--health-cmd', 'test -f /tmp/ok', '--health-interval', '500ms', '--health-retries', '1', imageRef('nginx')]);
+  await catalogHas(api, 'healthy', 1, 3000);
+  const status = async () => (await api.health.checks('healthy')).value.find((c) => c.CheckID.endsWith(':sidecar'))?.Status;
+  t.is(await status(), 'critical');
+  await docker(['exec', c, 'touch', '/tmp/ok']);
+  await within(4000, 'passing once Docker says healthy', async () => (await status()) === 'passing');
+  await docker(['exec', c, 'rm', '/tmp/ok']);
+  await within(4000, 'critical once Docker says unhealthy', async () => (await status()) === 'critical');
+  t.pass();
+});
+
+dockerTest('-ttl: a sidecar-owned TTL check passes while the sidecar runs and goes critical when it is gone', async (t) => {
+  ensureTestImages();
+  const agent = await startDevAgent(t);
+  const api = apiFor(agent);
+  const sidecar = await startSidecar(t, agent, { ttl: 2, ttlRefresh: 1 });
+  const c = uniqueName('ttl');
+  await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=heartbeat', imageRef('nginx')]);
+  await catalogHas(api, 'heartbeat', 1);
+  const check = async () => (await api.health.checks('heartbeat')).value.find((x) => x.CheckID === `service:node7:${c}:80:sidecar`);
+  await sleep(3000);
+  t.is((await check())?.Status, 'passing', 'refreshed every second, so never expired');
+  await sidecar.stop();
+  await within(4000, 'critical after the TTL', async () => (await check())?.Status === 'critical');
+  t.deepEqual((await api.health.service('heartbeat', { passing: true })).value, [], 'no longer among the passing instances');
+});

@@ -14,7 +14,10 @@ export interface DesiredService {
   readonly address: string;
   readonly port: number;
   readonly registration: AgentServiceRegistration;
-  /** Canonical text of the registration: a change means "register again". */
+  /**
+   * Canonical text of the registration without the sidecar check's status: a
+   * change means "register again" (a status change is a check update instead).
+   */
   readonly key: string;
   /** The sidecar-owned TTL check, when there is one. */
   readonly sidecarCheck?: { readonly id: string; readonly status: HealthStatus; readonly output: string };
@@ -27,8 +30,11 @@ export interface SidecarCheckOptions {
   readonly health?: string;
 }
 
-/** TTL of the Docker-health check when the sidecar does not heartbeat (-ttl 0): it only changes on events. */
-const EVENT_DRIVEN_TTL = '87600h';
+/**
+ * TTL of the Docker-health check when the sidecar does not heartbeat (-ttl 0): its status
+ * changes on Docker events. Twenty days, below the 24.8 days a Node.js timer can hold.
+ */
+const EVENT_DRIVEN_TTL = '480h';
 
 export function sidecarCheckId(serviceId: string): string {
   return `service:${serviceId}:sidecar`;
@@ -56,7 +62,7 @@ export function toDesired(spec: ServiceSpec, options: SidecarCheckOptions): Desi
     address: spec.address,
     port: spec.port,
     registration,
-    key: JSON.stringify(registration),
+    key: JSON.stringify(registration, (k, v: unknown) => (k === 'Status' ? undefined : v)),
     ...(sidecar ? { sidecarCheck: { id: sidecar.registration.CheckID as string, status: sidecar.status, output: sidecar.output } } : {}),
   };
 }

@@ -14,6 +14,8 @@ import type { DesiredService } from './registration.js';
 interface Applied {
   readonly name: string;
   readonly key: string | undefined;
+  /** Last status written to the sidecar-owned check. */
+  readonly status?: string;
 }
 
 export interface WriterOptions {
@@ -50,7 +52,7 @@ export class RegistryWriter {
     for (const s of services) {
       after.add(s.id);
       const current = this.#desired.get(s.id);
-      if (current?.key === s.key && current.containerId === containerId) continue;
+      if (current?.key === s.key && current.containerId === containerId && current.sidecarCheck?.status === s.sidecarCheck?.status) continue;
       this.#desired.set(s.id, s);
       this.#touch(s.id);
     }
@@ -137,6 +139,7 @@ export class RegistryWriter {
       const want = this.#desired.get(id);
       const have = this.#applied.get(id);
       if (want && have?.key !== want.key) this.#write(id, () => this.#register(want));
+      else if (want?.sidecarCheck && have?.status !== want.sidecarCheck.status) this.#write(id, () => this.#updateCheck(want));
       else if (!want && have) this.#write(id, () => this.#deregister(id, have.name));
     }
     if (this.#isSettled()) {
@@ -174,6 +177,28 @@ export class RegistryWriter {
     this.#applied.set(want.id, { name: want.name, key: want.key });
     this.#o.metrics.registrations.inc();
     this.#o.logger.info({ service: want.id, name: want.name, address: `${want.address}:${want.port}` }, 'registered');
+    // An agent may keep the status a check already had; set it explicitly.
+    if (want.sidecarCheck) await this.#updateCheck(want);
+  }
+
+  async #updateCheck(want: DesiredService): Promise<void> {
+    const check = want.sidecarCheck as NonNullable<DesiredService['sidecarCheck']>;
+    let known: boolean;
+    try {
+      known = await this.#o.backend.heartbeat(check.id, check.status, check.output);
+    } catch (err) {
+      this.#o.metrics.errors.inc({ op: 'heartbeat' });
+      this.#o.logger.warn({ service: want.id, err: message(err) }, 'check update failed; will retry');
+      throw err;
+    }
+    if (!known) {
+      // The registry lost the service: register it again on the retry.
+      this.#applied.delete(want.id);
+      throw new Error(`the registry does not know check ${check.id}`);
+    }
+    const have = this.#applied.get(want.id);
+    if (have) this.#applied.set(want.id, { ...have, status: check.status });
+    this.#o.logger.debug({ service: want.id, status: check.status }, 'check updated');
   }
 
   async #deregister(id: string, name: string): Promise<void> {

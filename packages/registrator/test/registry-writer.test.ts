@@ -25,8 +25,10 @@ class MemoryBackend implements Backend {
   async entries(): Promise<RegistryEntry[]> {
     return [...this.services.values()].map((s) => ({ id: s.id, name: s.name, marked: true }));
   }
-  async heartbeat(): Promise<boolean> {
-    return true;
+  async heartbeat(checkId: string, status: string): Promise<boolean> {
+    this.calls.push(`check ${checkId} ${status}`);
+    if (!this.up) throw new Error('connection refused');
+    return [...this.services.values()].some((s) => s.sidecarCheck?.id === checkId);
   }
 }
 
@@ -101,4 +103,15 @@ test('two containers claiming one ID: removing the one that lost leaves the winn
   w.setContainer('c1', []);
   await w.settled();
   t.is(b.services.get('x')?.port, 81);
+});
+
+test('a Docker health change updates the sidecar check without registering again', async (t) => {
+  const b = new MemoryBackend();
+  const w = writer(b);
+  const spec = { id: 'h', name: 'web', address: '10.0.0.7', port: 80, tags: [], meta: {}, containerId: 'c1', containerName: 'web1' };
+  w.setContainer('c1', [toDesired(spec, { ttl: 0, health: 'starting' })]);
+  await w.settled();
+  w.setContainer('c1', [toDesired(spec, { ttl: 0, health: 'healthy' })]);
+  await w.settled();
+  t.deepEqual(b.calls, ['register h', 'check service:h:sidecar critical', 'check service:h:sidecar passing']);
 });
