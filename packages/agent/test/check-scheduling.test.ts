@@ -74,21 +74,23 @@ function start(clock: FakeClock, probe: Probe, random: number) {
   });
 }
 
-test('the first run waits its stagger, later runs keep that phase whatever each run takes', async (t) => {
+/** Runs one check on a fresh clock until `untilMs` and returns its runs. */
+async function runOne(durationMs: (n: number) => number, random: number, untilMs: number) {
   const clock = new FakeClock();
-  const { runs, probe } = recordingProbe(clock, (n) => (n === 1 ? 300 : 1200));
-  const runner = start(clock, probe, 0.25);
-  await clock.advanceTo(42_000);
+  const { runs, probe } = recordingProbe(clock, durationMs);
+  const runner = start(clock, probe, random);
+  await clock.advanceTo(untilMs);
   runner.stop();
+  return runs;
+}
+
+test('the first run waits its stagger, later runs keep that phase whatever each run takes', async (t) => {
+  const runs = await runOne((n) => (n === 1 ? 300 : 1200), 0.25, 42_000);
   t.deepEqual(runs.map((r) => r.start), [2_500, 12_500, 22_500, 32_500]);
 });
 
 test('a run never overlaps the previous one: slots that pass during a long run are skipped', async (t) => {
-  const clock = new FakeClock();
-  const { runs, probe } = recordingProbe(clock, (n) => (n === 1 ? 25_000 : 100));
-  const runner = start(clock, probe, 0);
-  await clock.advanceTo(50_000);
-  runner.stop();
+  const runs = await runOne((n) => (n === 1 ? 25_000 : 100), 0, 50_000);
   t.deepEqual(runs.map((r) => r.start), [0, 30_000, 40_000, 50_000]);
   for (let i = 1; i < runs.length; i++) t.true((runs[i - 1]?.end ?? Infinity) <= (runs[i]?.start ?? 0));
 });
