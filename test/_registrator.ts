@@ -8,8 +8,8 @@ import { type CatalogServiceEntry, ConsulApi } from '@concord/api';
 import { Registrator, type RegistratorOptions } from '@concord/registrator';
 import type { ExecutionContext } from 'ava';
 import { pino } from 'pino';
-import type { DevAgent } from './_agent.js';
-import { runContainer, uniqueName } from './_docker.js';
+import { type DevAgent, startDevAgent } from './_agent.js';
+import { ensureTestImages, runContainer, uniqueName } from './_docker.js';
 
 export const HOST_IP = '127.0.0.1';
 export const HOST_ID = 'node7';
@@ -45,6 +45,14 @@ export async function startSidecar(t: ExecutionContext, agent: DevAgent, options
   };
   t.teardown(stop);
   return { registrator, label, stop };
+}
+
+/** A dev agent (with DNS) and a sidecar for it, the test images ready: the common setup. */
+export async function withSidecar(t: ExecutionContext, options: SidecarOptions = {}): Promise<{ agent: DevAgent; api: ConsulApi; sidecar: TestSidecar }> {
+  ensureTestImages();
+  const agent = await startDevAgent(t, { dns: true });
+  const sidecar = await startSidecar(t, agent, options);
+  return { agent, api: apiFor(agent), sidecar };
 }
 
 /** `docker run -d` of a container carrying the sidecar's label. */

@@ -5,7 +5,7 @@
  */
 import { startDevAgent } from './_agent.js';
 import { docker, dockerTest, ensureTestImages, imageRef, publishedPort, uniqueName } from './_docker.js';
-import { HOST_IP, apiFor, catalogHas, run, servicesOfContainer, sleep, startSidecar, within } from './_registrator.js';
+import { HOST_IP, apiFor, catalogHas, run, servicesOfContainer, sleep, startSidecar, within, withSidecar } from './_registrator.js';
 
 dockerTest('4. an exposed-only port registers nothing, and with -internal the container IP and exposed port', async (t) => {
   ensureTestImages();
@@ -26,10 +26,7 @@ dockerTest('4. an exposed-only port registers nothing, and with -internal the co
 });
 
 dockerTest('9. SERVICE_80_CHECK_HTTP gives one HTTP check at the registered address that passes; CHECK_TCP and INITIAL_STATUS too', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const http = uniqueName('chk');
   const tcp = uniqueName('chk');
   const initial = uniqueName('chk');
@@ -63,10 +60,7 @@ dockerTest('9. SERVICE_80_CHECK_HTTP gives one HTTP check at the registered addr
 });
 
 dockerTest('Docker HEALTHCHECK state becomes a check: critical while starting or unhealthy, passing when healthy', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const c = uniqueName('health');
   await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=healthy', '--health-cmd', 'test -f /tmp/ok', '--health-interval', '500ms', '--health-retries', '1', imageRef('nginx')]);
   await catalogHas(api, 'healthy', 1, 3000);
@@ -80,10 +74,7 @@ dockerTest('Docker HEALTHCHECK state becomes a check: critical while starting or
 });
 
 dockerTest('-ttl: a sidecar-owned TTL check passes while the sidecar runs and goes critical when it is gone', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent, { ttl: 2, ttlRefresh: 1 });
+  const { api, sidecar } = await withSidecar(t, { ttl: 2, ttlRefresh: 1 });
   const c = uniqueName('ttl');
   await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=heartbeat', imageRef('nginx')]);
   await catalogHas(api, 'heartbeat', 1);

@@ -4,7 +4,7 @@
  */
 import { startDevAgent } from './_agent.js';
 import { docker, dockerTest, ensureTestImages, imageRef, uniqueName } from './_docker.js';
-import { apiFor, catalogHas, goneWithin, isGone, run, servicesOfContainer, sleep, startSidecar, within } from './_registrator.js';
+import { apiFor, catalogHas, goneWithin, isGone, run, servicesOfContainer, sleep, startSidecar, within, withSidecar } from './_registrator.js';
 
 /** Serves HTTP on 80 and exits with the code written to /tmp/exit (143 on SIGTERM). */
 const EXIT_ON_DEMAND = [
@@ -39,10 +39,7 @@ dockerTest('10. start-up registers what runs; after a restart with -cleanup only
 });
 
 dockerTest('12. docker rm -f, docker kill and a --rm container exiting each remove the service within 2 s', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const removed = uniqueName('rm');
   const killed = uniqueName('kill');
   const autoRemoved = uniqueName('autorm');
@@ -63,10 +60,7 @@ dockerTest('12. docker rm -f, docker kill and a --rm container exiting each remo
 });
 
 dockerTest('13. -deregister on-success keeps a service whose container exited 1 and removes those that exit 0 or are stopped', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent, { deregister: 'on-success' });
+  const { api, sidecar } = await withSidecar(t, { deregister: 'on-success' });
   const failed = uniqueName('fail');
   const ok = uniqueName('ok');
   const stopped = uniqueName('stop');

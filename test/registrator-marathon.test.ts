@@ -5,9 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startDevAgent } from './_agent.js';
-import { dockerTest, ensureTestImages, imageRef } from './_docker.js';
-import { HOST_IP, apiFor, catalogHas, run, servicesOfContainer, startSidecar, within } from './_registrator.js';
+import { dockerTest, imageRef } from './_docker.js';
+import { HOST_IP, catalogHas, run, servicesOfContainer, within, withSidecar } from './_registrator.js';
 
 /** A TCP port that was free a moment ago. */
 function freePort(): Promise<number> {
@@ -22,10 +21,7 @@ function freePort(): Promise<number> {
 }
 
 dockerTest('15. a bridge Marathon task is named from its app id (web-shop) with Marathon Meta, at its host port', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const uuid = randomUUID();
   const name = `mesos-${uuid}`;
   const port = await freePort();
@@ -42,10 +38,7 @@ dockerTest('15. a bridge Marathon task is named from its app id (web-shop) with 
 });
 
 dockerTest('15. a host-network Marathon task registers $PORT0 (api-shop), where it serves, and not its EXPOSEd 9999', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const name = `mesos-${randomUUID()}`;
   const port = await freePort();
   await run(t, sidecar, name, [

@@ -7,7 +7,7 @@
 import { startDevAgent } from './_agent.js';
 import { docker, dockerTest, ensureTestImages, imageRef, uniqueName } from './_docker.js';
 import { startProxy } from './_proxy.js';
-import { apiFor, catalogHas, goneWithin, isGone, run, sleep, startSidecar, within } from './_registrator.js';
+import { apiFor, catalogHas, goneWithin, isGone, run, sleep, startSidecar, within, withSidecar } from './_registrator.js';
 
 const RETRY_MS = 500;
 
@@ -57,10 +57,7 @@ dockerTest('the Docker event stream is cut: the sidecar reconnects and registers
 });
 
 dockerTest('-resync registers again what the registry lost', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent, { resync: 1 });
+  const { api, sidecar } = await withSidecar(t, { resync: 1 });
   const c = uniqueName('lost');
   await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=lost', imageRef('nginx')]);
   await catalogHas(api, 'lost', 1);

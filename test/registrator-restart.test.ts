@@ -7,9 +7,8 @@
  */
 import type { ExecutionContext } from 'ava';
 import type { ConsulApi } from '@concord/api';
-import { startDevAgent } from './_agent.js';
-import { docker, dockerTest, ensureTestImages, imageRef, uniqueName } from './_docker.js';
-import { apiFor, catalogHas, isGone, run, sleep, startSidecar, within } from './_registrator.js';
+import { docker, dockerTest, imageRef, uniqueName } from './_docker.js';
+import { catalogHas, isGone, run, sleep, within, withSidecar } from './_registrator.js';
 
 async function stillPresent(t: ExecutionContext, api: ConsulApi, name: string, id: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -25,10 +24,7 @@ async function stillPresent(t: ExecutionContext, api: ConsulApi, name: string, i
 }
 
 dockerTest('11. docker restart, 20 times: the service is back within 2 s each time and stays', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const web1 = uniqueName('web1');
   const id = `node7:${web1}:80`;
   await run(t, sidecar, web1, ['-p', '80', '-e', 'SERVICE_NAME=web', imageRef('nginx')]);
@@ -41,10 +37,7 @@ dockerTest('11. docker restart, 20 times: the service is back within 2 s each ti
 });
 
 dockerTest('11. a --restart=always container whose process exits 1: back within 2 s after each restart, and stays', async (t) => {
-  ensureTestImages();
-  const agent = await startDevAgent(t);
-  const api = apiFor(agent);
-  const sidecar = await startSidecar(t, agent);
+  const { api, sidecar } = await withSidecar(t);
   const c = uniqueName('always');
   const id = `node7:${c}:80`;
   const script = 'trap "exit 143" TERM; httpd -f -p 80 -h /www & while [ ! -f /tmp/exit ]; do sleep 0.05; done; rm /tmp/exit; exit 1';

@@ -3,31 +3,21 @@
  * daemon: what a `docker run` registers (IDs, names, ports, tags, Meta, UDP,
  * precedence), checked through the catalog, the agent and DNS.
  */
-import type { ExecutionContext } from 'ava';
-import { startDevAgent } from './_agent.js';
-import { dockerTest, docker, ensureTestImages, imageRef, publishedPort, uniqueName } from './_docker.js';
+import { dockerTest, docker, imageRef, publishedPort, uniqueName } from './_docker.js';
 import {
   HOST_IP,
-  apiFor,
   catalogHas,
   dnsSrv,
   goneWithin,
   run,
   servicesOfContainer,
   sleep,
-  startSidecar,
   within,
+  withSidecar,
 } from './_registrator.js';
 
-async function setup(t: ExecutionContext, options: Parameters<typeof startSidecar>[2] = {}) {
-  ensureTestImages();
-  const agent = await startDevAgent(t, { dns: true });
-  const sidecar = await startSidecar(t, agent, options);
-  return { agent, api: apiFor(agent), sidecar };
-}
-
 dockerTest('1. a published port is registered within 2 s, answers in DNS, and is gone within 2 s of docker stop', async (t) => {
-  const { agent, api, sidecar } = await setup(t);
+  const { agent, api, sidecar } = await withSidecar(t);
   const web1 = uniqueName('web1');
   await run(t, sidecar, web1, ['-p', '80', '-e', 'SERVICE_NAME=web', imageRef('nginx')]);
   const port = await publishedPort(web1, '80/tcp');
@@ -43,7 +33,7 @@ dockerTest('1. a published port is registered within 2 s, answers in DNS, and is
 });
 
 dockerTest('2. -P: the default name is the image base name and the port is the one Docker chose', async (t) => {
-  const { api, sidecar } = await setup(t);
+  const { api, sidecar } = await withSidecar(t);
   const r1 = uniqueName('r1');
   await run(t, sidecar, r1, ['-P', imageRef('redis')]);
   const [entry] = await catalogHas(api, 'redis', 1);
@@ -52,7 +42,7 @@ dockerTest('2. -P: the default name is the image base name and the port is the o
 });
 
 dockerTest('3. several ports: <image>-<port>, SERVICE_NAME-<port>, and SERVICE_<port>_NAME as is', async (t) => {
-  const { api, sidecar } = await setup(t);
+  const { api, sidecar } = await withSidecar(t);
   const plain = uniqueName('n');
   const named = uniqueName('n');
   const mixed = uniqueName('n');
@@ -74,7 +64,7 @@ dockerTest('3. several ports: <image>-<port>, SERVICE_NAME-<port>, and SERVICE_<
 });
 
 dockerTest('5. SERVICE_IGNORE registers nothing; SERVICE_443_IGNORE drops one port, the other keeps its -80 suffix', async (t) => {
-  const { api, sidecar } = await setup(t);
+  const { api, sidecar } = await withSidecar(t);
   const ignored = uniqueName('ign');
   const half = uniqueName('half');
   const notIgnored = uniqueName('nign');
@@ -92,7 +82,7 @@ dockerTest('5. SERVICE_IGNORE registers nothing; SERVICE_443_IGNORE drops one po
 });
 
 dockerTest('6. SERVICE_TAGS with an escaped comma plus -tags, and SERVICE_REGION as Meta', async (t) => {
-  const { api, sidecar } = await setup(t, { tags: 'dc1' });
+  const { api, sidecar } = await withSidecar(t, { tags: 'dc1' });
   const c = uniqueName('tags');
   await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=tagged', '-e', 'SERVICE_TAGS=a,b\\,c', '-e', 'SERVICE_REGION=us-east', imageRef('busybox')]);
   // busybox exposes nothing by itself; -p 80 exposes and publishes it.
@@ -102,7 +92,7 @@ dockerTest('6. SERVICE_TAGS with an escaped comma plus -tags, and SERVICE_REGION
 });
 
 dockerTest('7. a UDP port: ID ends in :udp, tags contain udp, the published port is registered', async (t) => {
-  const { api, sidecar } = await setup(t);
+  const { api, sidecar } = await withSidecar(t);
   const dns1 = uniqueName('dns1');
   await run(t, sidecar, dns1, ['-p', '53/udp', '-e', 'SERVICE_NAME=dns', imageRef('busybox')]);
   const [entry] = await catalogHas(api, 'dns', 1);
@@ -112,7 +102,7 @@ dockerTest('7. a UDP port: ID ends in :udp, tags contain udp, the published port
 });
 
 dockerTest('8. labels beat env; SERVICE_80_NAME beats SERVICE_NAME', async (t) => {
-  const { api, sidecar } = await setup(t);
+  const { api, sidecar } = await withSidecar(t);
   const both = uniqueName('prec');
   const port = uniqueName('prec');
   await Promise.all([
