@@ -43,6 +43,19 @@ export class RpcError extends Error {
   }
 }
 
+/**
+ * True when a call failed before it reached the server: no connection could be made, or the
+ * channel closed first. Only then may a write be sent again without risk of applying it twice;
+ * a call that failed later ("Connection dropped", a deadline) may have been applied.
+ */
+export function neverSent(err: unknown): boolean {
+  return (
+    err instanceof RpcError &&
+    err.grpcCode === grpc.status.UNAVAILABLE &&
+    /^(?:\w+: )?(?:No connection established|Channel closed before call started)/.test(err.message)
+  );
+}
+
 export interface KeyringReply {
   keys: string[];
   primary: string;

@@ -30,7 +30,7 @@ import {
 import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
-import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, addAgentService } from './rpc.js';
+import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, addAgentService, neverSent } from './rpc.js';
 
 export interface ServerClusterOptions {
   config: AgentConfig;
@@ -64,7 +64,9 @@ export function decodeApplyResult(b: Buffer): ApplyResult {
 function notProposed(err: unknown): boolean {
   if (err instanceof NotLeaderError) return true;
   if (err instanceof RaftError && err.code === 'RAFT_PROPOSAL_DROPPED') return true;
-  return err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && /No connection established|ECONNREFUSED|no leader/i.test(err.message);
+  // The server called answered that it had no leader: it proposed nothing.
+  if (err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && err.message === NO_LEADER) return true;
+  return neverSent(err);
 }
 
 export class ServerCluster implements Cluster {
