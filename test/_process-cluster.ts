@@ -79,6 +79,19 @@ export function httpAddr(p: Proc): string {
   return `${p.client}:${p.httpPort}`;
 }
 
+/** Each server's voter IDs, sorted and joined, from its own raft configuration. */
+export async function voterSets(servers: readonly Proc[]): Promise<string[]> {
+  return Promise.all(
+    servers.map(async (s) => {
+      const conf = JSON.parse((await getText(httpAddr(s), '/v1/operator/raft/configuration?stale')).text) as { Servers: { ID: string; Voter: boolean }[] };
+      return conf.Servers.filter((x) => x.Voter)
+        .map((x) => x.ID)
+        .sort()
+        .join(',');
+    }),
+  );
+}
+
 export class ProcessCluster {
   readonly procs: Proc[] = [];
   readonly #root: string;

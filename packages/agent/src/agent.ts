@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { HttpDrain } from './http/drain.js';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -401,10 +402,8 @@ async function startAgentParts(
       resolve();
     });
   });
-  cleanups.push(async () => {
-    http.closeAllConnections();
-    await new Promise<void>((r) => http.close(() => r()));
-  });
+  const drain = new HttpDrain(http);
+  cleanups.push(() => drain.close(HTTP_DRAIN_MS));
   const httpPort = (http.address() as AddressInfo).port;
   serverCluster?.attachHttp(config.httpAddr, httpPort);
 
@@ -425,6 +424,11 @@ async function startAgentParts(
     if (closing) return closing;
     closing = (async () => {
       logger.info('agent: shutting down');
+      try {
+        await serverCluster?.drain();
+      } catch (err) {
+        logger.warn({ err: String(err) }, 'agent: error while handing over before shutting down');
+      }
       for (const c of cleanups.reverse()) {
         try {
           await c();
@@ -462,6 +466,9 @@ async function startAgentParts(
     leave: leaveAndClose,
   };
 }
+
+/** How long requests in progress (forwarded writes among them) may take to finish at shutdown. */
+const HTTP_DRAIN_MS = 3000;
 
 function resolveDnsConfig(config: AgentConfig): DnsConfig {
   try {

@@ -14,7 +14,7 @@ import type { AutopilotHealth, Cluster, KeyringCounts, RaftServerView } from './
 import type { KeyringStore } from './keyring-store.js';
 import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
 import type { Membership, ServerMember } from './membership.js';
-import { RpcClients, RpcError, neverSent, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
+import { RpcClients, RpcError, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
 import { NO_LEADER, decodeApplyResult } from './server-cluster.js';
 
 export const NO_SERVERS = 'No known Consul servers';
@@ -43,11 +43,6 @@ export class ServerPicker {
     const others = this.#servers().filter((s) => s.status === 'alive' && s.rpcAddr !== addr);
     this.#current = others[Math.floor(Math.random() * others.length)]?.rpcAddr ?? addr;
   }
-}
-
-/** The server answered that it has no leader, so it proposed nothing. */
-function noLeaderAnswer(err: unknown): boolean {
-  return err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && err.message === NO_LEADER;
 }
 
 function unreachable(err: unknown): boolean {
@@ -116,7 +111,7 @@ export class ClientCluster implements Cluster {
           if (!unreachable(err)) throw err;
           this.#picker.failed(addr);
           // A write that may have reached a server is not sent again: it could apply twice.
-          if (!idempotent && !neverSent(err) && !noLeaderAnswer(err)) throw err;
+          if (!idempotent && !safeToResend(err)) throw err;
         }
       }
       if (Date.now() >= deadline) {
@@ -162,7 +157,7 @@ export class ClientCluster implements Cluster {
     try {
       r = await this.#call((addr) => this.#rpc.apply(addr, encodeCommand(command), 0, 30_000), false);
     } catch (err) {
-      if (err instanceof RpcError) throw new HttpError(500, neverSent(err) || noLeaderAnswer(err) ? NO_LEADER : `rpc error: ${err.message}`);
+      if (err instanceof RpcError) throw new HttpError(500, safeToResend(err) ? NO_LEADER : `rpc error: ${err.message}`);
       throw err;
     }
     const result = decodeApplyResult(r.result);

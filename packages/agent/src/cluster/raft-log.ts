@@ -25,7 +25,11 @@ export interface RaftLogOptions {
   snapshotIntervalMs?: number;
   trailingLogs?: number;
   proposeTimeoutMs?: number;
+  /** How long a proposal may still commit after this node stopped leading. */
+  leadershipLostGraceMs?: number;
 }
+
+const LEADERSHIP_LOST_GRACE_MS = 2000;
 
 /** The leader stepped down with the proposal uncommitted; it may still commit later. */
 export class LeadershipLostError extends Error {
@@ -99,7 +103,7 @@ export class RaftLog implements CommandLog {
   #starting: Promise<void> | undefined;
   #closed = false;
   #listeners: ((s: LeaderState) => void)[] = [];
-  /** Proposals waiting to commit, failed at once when this node stops leading. */
+  /** Proposals waiting to commit, given a grace period when this node stops leading. */
   readonly #inFlight = new Set<() => void>();
   #wasLeader = false;
 
@@ -192,13 +196,21 @@ export class RaftLog implements CommandLog {
     if (!node) return Promise.reject(new NotLeaderError(''));
     const ms = this.#o.proposeTimeoutMs ?? 15_000;
     return new Promise((resolve, reject) => {
+      let grace: NodeJS.Timeout | undefined;
       const settle = () => {
         clearTimeout(timer);
+        clearTimeout(grace);
         this.#inFlight.delete(lost);
       };
+      // The entry may still commit under the next leader (it always does after a hand-over),
+      // and this node then applies it and settles the proposal; only if that does not happen
+      // within the grace period is its outcome reported as unknown.
       const lost = () => {
-        settle();
-        reject(new LeadershipLostError());
+        this.#inFlight.delete(lost);
+        grace = setTimeout(() => {
+          settle();
+          reject(new LeadershipLostError());
+        }, this.#o.leadershipLostGraceMs ?? LEADERSHIP_LOST_GRACE_MS);
       };
       const timer = setTimeout(() => {
         settle();

@@ -56,6 +56,23 @@ export function neverSent(err: unknown): boolean {
   );
 }
 
+/** What a server answers when it has no leader to send a write to; it proposed nothing. */
+export const NO_LEADER = 'No cluster leader';
+/** What a server answers to calls that arrive once it began shutting down. */
+export const SHUTTING_DOWN = 'server is shutting down';
+/** What a server answers before its HTTP API listens. */
+export const NOT_READY = 'HTTP API not ready';
+
+const UNHANDLED = new Set([NO_LEADER, SHUTTING_DOWN, NOT_READY]);
+
+/**
+ * True when a call may be sent again, to this server or another, without risk of applying it
+ * twice: it never reached a server, or the server refused it before acting on it.
+ */
+export function safeToResend(err: unknown): boolean {
+  return neverSent(err) || (err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && UNHANDLED.has(err.message));
+}
+
 export interface KeyringReply {
   keys: string[];
   primary: string;

@@ -27,10 +27,11 @@ import {
   toRpcRequest,
   writeRpcResponse,
 } from './http-forward.js';
+import { GossipHeal } from './gossip-heal.js';
 import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
-import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, addAgentService, neverSent } from './rpc.js';
+import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 
 export interface ServerClusterOptions {
   config: AgentConfig;
@@ -48,7 +49,7 @@ export interface ServerClusterOptions {
   deadServerCleanupMs?: number;
 }
 
-export const NO_LEADER = 'No cluster leader';
+export { NO_LEADER } from './rpc.js';
 
 /** Serializes an apply result for the Apply RPC (state errors keep their code). */
 export function encodeApplyResult(r: ApplyResult): Buffer {
@@ -64,9 +65,7 @@ export function decodeApplyResult(b: Buffer): ApplyResult {
 function notProposed(err: unknown): boolean {
   if (err instanceof NotLeaderError) return true;
   if (err instanceof RaftError && err.code === 'RAFT_PROPOSAL_DROPPED') return true;
-  // The server called answered that it had no leader: it proposed nothing.
-  if (err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && err.message === NO_LEADER) return true;
-  return neverSent(err);
+  return safeToResend(err);
 }
 
 export class ServerCluster implements Cluster {
@@ -81,6 +80,8 @@ export class ServerCluster implements Cluster {
   #leading = false;
   #leaderWaiters: (() => void)[] = [];
   #closed = false;
+  #draining = false;
+  #gossipHeal: GossipHeal | undefined;
   readonly #leaderLostMs: number;
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -93,10 +94,14 @@ export class ServerCluster implements Cluster {
     });
     addAgentService(o.rpcServer, {
       forward: (req, signal) => {
-        if (!this.#replayer) return Promise.reject(new RpcError('HTTP API not ready', grpc.status.UNAVAILABLE));
+        if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
+        if (!this.#replayer) return Promise.reject(new RpcError(NOT_READY, grpc.status.UNAVAILABLE));
         return this.#replayer.replay(req, signal);
       },
-      apply: (command, hops) => this.#applyRpc(command, hops),
+      apply: (command, hops) => {
+        if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
+        return this.#applyRpc(command, hops);
+      },
       status: () => this.#status(),
       keyring: (op, key) => {
         if (!(KEYRING_OPS as readonly string[]).includes(op)) throw new RpcError(`unknown keyring operation ${op}`, grpc.status.INVALID_ARGUMENT);
@@ -109,6 +114,7 @@ export class ServerCluster implements Cluster {
     });
     if (o.raft) {
       const raft = o.raft;
+      this.#gossipHeal = new GossipHeal(raft, o.membership, o.config.nodeId, o.logger);
       this.#duties = new LeaderDuties({
         state: o.server.state,
         write,
@@ -587,11 +593,35 @@ export class ServerCluster implements Cluster {
     }
   }
 
+  /**
+   * The first step of a shutdown: RPCs from other agents are refused from now on (they try
+   * another server; nothing was applied), and a leader hands leadership to the most up-to-date
+   * voter, so writes go on without waiting out an election timeout.
+   */
+  async drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    const raft = this.#o.raft;
+    const st = raft?.status();
+    if (!raft?.node || !raft.isLeader() || !st) return;
+    const others = st.conf.voters.filter((v) => v !== this.#o.config.nodeId);
+    const match = (id: string) => st.progress.get(id)?.match ?? -1;
+    const target = others.sort((a, b) => match(b) - match(a))[0];
+    if (!target) return;
+    try {
+      await raft.node.transferLeadership(target);
+      this.#o.logger.info({ to: target }, 'raft: handed leadership over before shutting down');
+    } catch (err) {
+      this.#o.logger.warn({ err: String(err) }, 'raft: leadership hand-over before shutting down failed');
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const u of this.#unsubscribe) u();
     this.#bootstrapper?.stop();
+    this.#gossipHeal?.stop();
     this.#duties?.stop();
     this.#reaper?.stop();
     this.sessionTimers.clear();

@@ -78,6 +78,11 @@ class Peer {
   }
 }
 
+/** Ends a stream a closed transport will not read, so a shared server can shut down at once. */
+function refuseClosed(cb: grpc.sendUnaryData<never>): void {
+  cb({ code: grpc.status.UNAVAILABLE, details: 'raft transport closed' });
+}
+
 function laneOf(m: Message): Lane {
   return m.type === 'app' || m.type === 'appResp' ? 'append' : 'control';
 }
@@ -138,6 +143,7 @@ export class GrpcTransport implements Transport {
     const server = this.#opts.server ?? new grpc.Server(CHANNEL_OPTIONS);
     server.addService(proto.concord.raft.v1.Raft.service, {
       Stream: (call: grpc.ServerReadableStream<Batch__Output, StreamAck>, cb: grpc.sendUnaryData<StreamAck>) => {
+        if (this.#closed) return refuseClosed(cb);
         this.#inbound.add(call);
         call.on('data', (b: Batch__Output) => {
           if (this.#closed) return;
@@ -159,6 +165,7 @@ export class GrpcTransport implements Transport {
         call.on('error', () => this.#inbound.delete(call));
       },
       InstallSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk__Output, SnapshotAck>, cb: grpc.sendUnaryData<SnapshotAck>) => {
+        if (this.#closed) return refuseClosed(cb);
         this.#inbound.add(call);
         let first: SnapshotChunk__Output | undefined;
         const parts: Uint8Array[] = [];

@@ -1,0 +1,32 @@
+/**
+ * Closing the HTTP listener without cutting requests in progress: a write that is being
+ * committed (perhaps forwarded from another agent) gets its answer. Blocking queries are ended
+ * at once, since they may wait for minutes and any client simply asks again elsewhere.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+
+const BLOCKING = /[?&]index=/;
+
+export class HttpDrain {
+  readonly #server: Server;
+  readonly #blocking = new Set<IncomingMessage>();
+
+  constructor(server: Server) {
+    this.#server = server;
+    server.on('request', (req: IncomingMessage, res) => {
+      if (!BLOCKING.test(req.url ?? '')) return;
+      this.#blocking.add(req);
+      res.once('close', () => this.#blocking.delete(req));
+    });
+  }
+
+  /** Stops accepting connections; requests still running after `ms` are cut. */
+  async close(ms: number): Promise<void> {
+    const closed = new Promise<void>((r) => this.#server.close(() => r()));
+    this.#server.closeIdleConnections();
+    for (const req of this.#blocking) req.socket.destroy();
+    const timer = setTimeout(() => this.#server.closeAllConnections(), ms);
+    await closed;
+    clearTimeout(timer);
+  }
+}
