@@ -318,6 +318,16 @@ export function printTable(rows) {
   for (const row of body) console.log(line(row));
 }
 
+/** Rows of [measure, value, target, ok]: ok undefined for a row that is reported, not judged. */
+export function printTargets(rows) {
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log('');
+  for (const [name, value, target, ok] of rows) {
+    console.log(`${name.padEnd(w0)}  ${value.padStart(w1)}  ${target}${ok === undefined ? '' : ok ? ' ok' : ' MISS'}`);
+  }
+}
+
 export function p99RatioOf(row) {
   return row.anchor.p99 > 0 ? row.subject.p99 / row.anchor.p99 : 0;
 }

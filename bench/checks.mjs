@@ -11,7 +11,7 @@
 // Targets: at most 25% of one core and 300 MB RSS.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { children, concordBin, startChild, stop } from './_http-load.mjs';
+import { children, concordBin, printTargets, startChild, stop } from './_http-load.mjs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const CPU_SLICE_MS = 5000;
@@ -149,15 +149,6 @@ function stats(values) {
   return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
 }
 
-function printTable(rows) {
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  console.log('');
-  for (const [name, value, target, ok] of rows) {
-    console.log(`${name.padEnd(w0)}  ${value.padStart(w1)}  ${target}${ok === undefined ? '' : ok ? ' ok' : ' MISS'}`);
-  }
-}
-
 export async function run(args) {
   const opts = parseArgs(args);
   console.log(`# checks: ${opts.checks} HTTP checks every ${opts.interval}s on one dev agent, measured over ${opts.seconds}s after ${opts.interval}s of warm-up`);
@@ -196,7 +187,7 @@ export async function run(args) {
       // is followed by one on time). Arrival times at the target add a little jitter.
       ['gap between runs of one check, min / median / max', `${gapMin.toFixed(3)} / ${(quantile(gaps, 0.5) / 1000).toFixed(3)} / ${(gaps[gaps.length - 1] / 1000).toFixed(3)} s`, `median within ${GAP_JITTER_MS} ms of ${opts.interval} s`, Math.abs(quantile(gaps, 0.5) - opts.interval * 1000) <= GAP_JITTER_MS],
     ];
-    printTable(rows);
+    printTargets(rows);
     await stop(agent);
   } finally {
     await Promise.all([...children].map(stop));
