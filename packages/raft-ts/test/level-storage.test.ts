@@ -2,6 +2,7 @@ import test from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Level } from 'level';
 import { LevelStorage } from '../src/level.js';
 import type { Entry } from '../src/index.js';
 
@@ -107,4 +108,90 @@ test('a merged batch applies a later truncation after an earlier append', async 
   t.is(r.lastIndex(), 3);
   t.is(r.term(3), 2);
   t.is(new TextDecoder().decode(r.entries(3, 4, 1e9)[0]!.data), 'x');
+});
+
+test('runs: random truncating appends, compactions and reopens always read back the live log', async (t) => {
+  const dir = await tempDir(t);
+  let seed = 0x2f6b1d;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  let s = await LevelStorage.open(dir);
+  const model = new Map<number, Entry>();
+  let first = 1;
+  let last = 0;
+  let term = 1;
+  let snapIndex = 0;
+  const check = (st: LevelStorage, step: string): void => {
+    t.is(st.firstIndex(), first, `${step}: first index`);
+    t.is(st.lastIndex(), last, `${step}: last index`);
+    if (last >= first) {
+      const got = st.entries(first, last + 1, 1e12);
+      const want = [...Array(last - first + 1).keys()].map((i) => model.get(first + i)!);
+      t.deepEqual(
+        got.map((e) => [e.index, e.term, new TextDecoder().decode(e.data)]),
+        want.map((e) => [e.index, e.term, new TextDecoder().decode(e.data)]),
+        `${step}: entries`,
+      );
+    }
+  };
+  for (let step = 0; step < 120; step++) {
+    const op = rand(10);
+    if (op < 7) {
+      // Append 1-6 entries, often overwriting a suffix (as a follower does on a conflict).
+      const from = Math.max(first, last + 1 - rand(5));
+      if (from <= last) term++;
+      const batch: Entry[] = [];
+      for (let i = 0; i < 1 + rand(6); i++) batch.push(ent(term, from + i, `s${step}-${from + i}`));
+      for (let i = from; i <= last; i++) model.delete(i);
+      for (const e of batch) model.set(e.index, e);
+      last = from + batch.length - 1;
+      await s.save({ entries: batch, hardState: { term, vote: '', commit: first - 1 }, snapshot: undefined }, true);
+    } else if (op < 9 && last - Math.max(first, snapIndex + 1) >= 3) {
+      // An application snapshot somewhere in the log; keep two entries behind it.
+      const lo = Math.max(first, snapIndex + 1);
+      const index = lo + rand(last - lo);
+      snapIndex = index;
+      await s.saveSnapshot(index, { voters: ['a'], learners: [] }, enc.encode(`snap${step}`), index - 2);
+      for (let i = first; i <= Math.max(first - 1, index - 2); i++) model.delete(i);
+      first = Math.max(first, index - 1);
+    } else {
+      await s.close();
+      s = await LevelStorage.open(dir);
+    }
+    check(s, `step ${step} (op ${op})`);
+  }
+  await s.close();
+  const r = await LevelStorage.open(dir);
+  t.teardown(() => r.close());
+  check(r, 'final reopen');
+});
+
+test('a data directory in the one-entry-per-key format still loads, and truncates correctly', async (t) => {
+  const dir = await tempDir(t);
+  const db = new Level<string, string>(dir);
+  const log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' });
+  for (let i = 1; i <= 5; i++) {
+    const v = new Uint8Array(9 + 2);
+    new DataView(v.buffer).setUint32(4, 1);
+    v.set(enc.encode(`o${i}`), 9);
+    const key = new Uint8Array(8);
+    new DataView(key.buffer).setUint32(4, i);
+    await log.put(key, v);
+  }
+  await db.close();
+  const s = await LevelStorage.open(dir);
+  t.is(s.firstIndex(), 1);
+  t.is(s.lastIndex(), 5);
+  t.is(new TextDecoder().decode(s.entries(4, 5, 1e9)[0]!.data), 'o4');
+  await s.save({ entries: [ent(2, 3, 'n3'), ent(2, 4, 'n4')], hardState: { term: 2, vote: '', commit: 2 }, snapshot: undefined }, true);
+  await s.close();
+  const r = await LevelStorage.open(dir);
+  t.teardown(() => r.close());
+  t.is(r.lastIndex(), 4);
+  t.deepEqual(
+    r.entries(1, 5, 1e9).map((e) => `${e.term}:${new TextDecoder().decode(e.data)}`),
+    ['1:o1', '1:o2', '2:n3', '2:n4'],
+  );
 });

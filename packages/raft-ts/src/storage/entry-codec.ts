@@ -14,19 +14,56 @@ export function keyIndex(key: Uint8Array): number {
   return v.getUint32(0) * 0x1_0000_0000 + v.getUint32(4);
 }
 
-/** Entry value: term (8 bytes), type (1 byte), data. The index is the key. */
-export function encodeEntry(e: Entry): Uint8Array {
-  const b = new Uint8Array(9 + e.data.byteLength);
+/**
+ * A run of consecutive entries stored under the index of its first one:
+ * marker byte 0x01, entry count (u32), then per entry term (u64), type (1 byte), data length
+ * (u32) and data. One run per write keeps the per-key cost of LevelDB off the hot path.
+ */
+const RUN_MARKER = 0x01;
+const RUN_HEADER = 5;
+const ENTRY_HEADER = 13;
+
+export function encodeRun(entries: readonly Entry[]): Uint8Array {
+  let size = RUN_HEADER;
+  for (const e of entries) size += ENTRY_HEADER + e.data.byteLength;
+  const b = new Uint8Array(size);
   const v = new DataView(b.buffer);
-  v.setUint32(0, Math.floor(e.term / 0x1_0000_0000));
-  v.setUint32(4, e.term >>> 0);
-  b[8] = e.type === 'conf' ? 1 : 0;
-  b.set(e.data, 9);
+  b[0] = RUN_MARKER;
+  v.setUint32(1, entries.length);
+  let o = RUN_HEADER;
+  for (const e of entries) {
+    v.setUint32(o, Math.floor(e.term / 0x1_0000_0000));
+    v.setUint32(o + 4, e.term >>> 0);
+    b[o + 8] = e.type === 'conf' ? 1 : 0;
+    v.setUint32(o + 9, e.data.byteLength);
+    b.set(e.data, o + ENTRY_HEADER);
+    o += ENTRY_HEADER + e.data.byteLength;
+  }
   return b;
 }
 
-export function decodeEntry(index: number, b: Uint8Array): Entry {
+/**
+ * Decode the value stored under `first`: a run, or a single entry in the earlier one-entry-per-key
+ * format (term, type, data; its first byte is the top byte of a term, always 0), which data
+ * directories written before runs still hold.
+ */
+export function decodeRun(first: number, b: Uint8Array): Entry[] {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const term = v.getUint32(0) * 0x1_0000_0000 + v.getUint32(4);
-  return { index, term, type: b[8] === 1 ? 'conf' : 'normal', data: b.subarray(9) };
+  if (b[0] !== RUN_MARKER) {
+    const term = v.getUint32(0) * 0x1_0000_0000 + v.getUint32(4);
+    return [{ index: first, term, type: b[8] === 1 ? 'conf' : 'normal', data: b.subarray(9) }];
+  }
+  const n = v.getUint32(1);
+  const out: Entry[] = [];
+  let o = RUN_HEADER;
+  for (let i = 0; i < n; i++) {
+    if (o + ENTRY_HEADER > b.byteLength) throw new Error(`log run at ${first} is truncated at entry ${i} of ${n}`);
+    const term = v.getUint32(o) * 0x1_0000_0000 + v.getUint32(o + 4);
+    const len = v.getUint32(o + 9);
+    const start = o + ENTRY_HEADER;
+    if (start + len > b.byteLength) throw new Error(`log run at ${first} is truncated at entry ${i} of ${n}`);
+    out.push({ index: first + i, term, type: b[o + 8] === 1 ? 'conf' : 'normal', data: b.subarray(start, start + len) });
+    o = start + len;
+  }
+  return out;
 }

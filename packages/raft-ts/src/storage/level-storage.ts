@@ -3,7 +3,7 @@ import type { InitialState } from '../core/storage.js';
 import type { ConfState, Entry, HardState, Snapshot } from '../core/types.js';
 import { EMPTY_HARD_STATE } from '../core/types.js';
 import type { DurableStorage, PersistBatch } from './durable-storage.js';
-import { decodeEntry, encodeEntry, indexKey, keyIndex } from './entry-codec.js';
+import { decodeRun, encodeRun, indexKey, keyIndex } from './entry-codec.js';
 import { MemoryStorage } from './memory-storage.js';
 
 const CHUNK = 1024 * 1024;
@@ -35,12 +35,14 @@ type Sub<K, V> = ReturnType<Level<string, string>['sublevel']> & {
 /**
  * Durable Raft storage on `level` (LevelDB). The unsnapshotted log is mirrored in a MemoryStorage
  * for the core's synchronous reads; `level` is the write-behind:
- * - sublevel `log`: 8-byte big-endian index → term, type, data;
+ * - sublevel `log`: runs of consecutive entries, one per write, under the 8-byte big-endian index
+ *   of the run's first entry (a run replaces every entry from its first index on, so runs are read
+ *   back in key order);
  * - sublevel `meta`: hard state, snapshot metadata, compaction point (JSON);
  * - sublevel `snap`: snapshot data in chunks of at most 1 MiB.
  * Each save() becomes part of one atomic batch (group commit: one fsync per Ready, or per several
- * Readys when a driver pipelines them). A truncated suffix is
- * deleted key by key inside that batch (`clear()` is not atomic). Compaction first records the new
+ * Readys when a driver pipelines them). When an append truncates the log, the runs that start
+ * after its first index are deleted key by key inside that batch (`clear()` is not atomic). Compaction first records the new
  * compaction point atomically, then clears the prefix in the background; keys below the point are
  * ignored at startup.
  */
@@ -51,6 +53,8 @@ export class LevelStorage implements DurableStorage {
   readonly #snap: Sub<string, Uint8Array>;
   #mem: MemoryStorage;
   #snapChunks = 0;
+  /** First index of every run stored in `log`, ascending (the keys the log sublevel holds). */
+  #runs: number[] = [];
   #chain: Promise<unknown> = Promise.resolve();
   #queued: { batch: PersistBatch; sync: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   #drainQueued = false;
@@ -89,12 +93,23 @@ export class LevelStorage implements DurableStorage {
       snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data: concat(parts) };
       this.#snapChunks = snapRec.chunks;
     }
-    const entries: Entry[] = [];
+    // Runs in key order; each replaces everything from its first index on. Runs wholly below the
+    // compaction point are left over from a lazy clear and skipped.
+    let entries: Entry[] = [];
     const log = this.#log as unknown as Level<Uint8Array, Uint8Array>;
-    for await (const [k, v] of log.iterator({ gt: indexKey(compact.index) })) {
-      const index = keyIndex(k);
-      if (index !== compact.index + entries.length + 1) break;
-      entries.push(decodeEntry(index, v));
+    for await (const [k, v] of log.iterator()) {
+      const first = keyIndex(k);
+      const run = decodeRun(first, v);
+      const last = first + run.length - 1;
+      if (last <= compact.index) continue;
+      const next = compact.index + entries.length + 1;
+      if (first > next) break;
+      if (first <= compact.index) entries = run.slice(compact.index + 1 - first);
+      else {
+        entries.length = first - compact.index - 1;
+        entries.push(...run);
+      }
+      this.#runs.push(first);
     }
     this.#mem = MemoryStorage.restore({ hardState, snapshot, compactIndex: compact.index, compactTerm: compact.term, entries });
   }
@@ -150,25 +165,25 @@ export class LevelStorage implements DurableStorage {
       const b = this.#db.batch();
       const log = { sublevel: this.#log } as never;
       const meta = { sublevel: this.#meta } as never;
-      let last = this.#mem.lastIndex();
-      let first = this.#mem.firstIndex();
       let sync = false;
       let entries = 0;
       for (const { batch } of group) {
         if (batch.snapshot) {
           // A received snapshot replaces the whole log.
-          for (let i = first; i <= last; i++) b.del(indexKey(i) as never, log);
+          for (const run of this.#runs) b.del(indexKey(run) as never, log);
+          this.#runs = [];
           this.#putSnapshot(b, batch.snapshot);
           b.put('compact', { index: batch.snapshot.meta.index, term: batch.snapshot.meta.term } as never, meta);
-          first = batch.snapshot.meta.index + 1;
-          last = batch.snapshot.meta.index;
         }
         if (batch.entries.length > 0) {
-          // An append at index i replaces everything from i on: delete the old suffix explicitly.
-          const newLast = batch.entries[batch.entries.length - 1]!.index;
-          for (let i = Math.max(newLast + 1, first); i <= last; i++) b.del(indexKey(i) as never, log);
-          for (const e of batch.entries) b.put(indexKey(e.index) as never, encodeEntry(e) as never, log);
-          last = newLast;
+          // The run replaces everything from its first index on: runs starting later go, in this batch.
+          const first = batch.entries[0]!.index;
+          while (this.#runs.length > 0 && this.#runs[this.#runs.length - 1]! >= first) {
+            const stale = this.#runs.pop()!;
+            if (stale !== first) b.del(indexKey(stale) as never, log);
+          }
+          b.put(indexKey(first) as never, encodeRun(batch.entries) as never, log);
+          this.#runs.push(first);
           entries += batch.entries.length;
         }
         if (batch.hardState) b.put('hardState', batch.hardState as never, meta);
@@ -208,11 +223,18 @@ export class LevelStorage implements DurableStorage {
       this.syncs++;
       const out = this.#mem.createSnapshot(index, conf, data);
       this.#mem.compact(to);
-      // Lazy prefix compaction: keys below the compaction point are already ignored.
-      const log = this.#log as unknown as Level<Uint8Array, Uint8Array>;
-      const p = log.clear({ lt: indexKey(to + 1) }).catch(() => undefined);
-      this.#background.add(p);
-      void p.finally(() => this.#background.delete(p));
+      // Lazy prefix compaction: runs wholly below the compaction point are already ignored. The run
+      // holding the first kept entry stays; every run before it goes.
+      let keep = 0;
+      while (keep + 1 < this.#runs.length && this.#runs[keep + 1]! <= to + 1) keep++;
+      if (keep > 0) {
+        const below = this.#runs[keep]!;
+        this.#runs = this.#runs.slice(keep);
+        const log = this.#log as unknown as Level<Uint8Array, Uint8Array>;
+        const p = log.clear({ lt: indexKey(below) }).catch(() => undefined);
+        this.#background.add(p);
+        void p.finally(() => this.#background.delete(p));
+      }
       return out;
     });
   }
