@@ -38,7 +38,7 @@ const node = await RaftNode.start({
   stateMachine: new CounterMachine(),
   bootstrap: Object.keys(peers),
   tickMs: 50,
-  snapshotThreshold: Number(process.env.SNAP ?? 100_000),
+  snapshotThreshold: 100_000,
   trailingLogs: 10_000,
 });
 
