@@ -11,6 +11,7 @@ import type { SnapshotChunk, SnapshotChunk__Output } from '../gen/concord/raft/v
 import type { SnapshotAck } from '../gen/concord/raft/v1/SnapshotAck.js';
 import type { StreamAck } from '../gen/concord/raft/v1/StreamAck.js';
 import { fromPb, metaFromPb, metaToPb, toPb } from './codec.js';
+import { concatBytes } from '../bytes.js';
 
 /** Options identical to the generator's (`scripts/gen-proto.mjs`). */
 const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
@@ -180,7 +181,7 @@ export class GrpcTransport implements Transport {
             return;
           }
           try {
-            const data = concat(parts);
+            const data = concatBytes(parts);
             const m = fromPb(first.header, { meta: metaFromPb(first.meta), data });
             handler.onMessage(m);
             cb(null, { ok: true });
@@ -319,17 +320,4 @@ export class GrpcTransport implements Transport {
       });
     });
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.byteLength;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@ import { EMPTY_HARD_STATE } from '../core/types.js';
 import type { DurableStorage, PersistBatch } from './durable-storage.js';
 import { decodeRun, encodeRun, indexKey, keyIndex } from './entry-codec.js';
 import { MemoryStorage } from './memory-storage.js';
+import { concatBytes } from '../bytes.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -90,7 +91,7 @@ export class LevelStorage implements DurableStorage {
       const parts: Uint8Array[] = [];
       const snap = this.#snap as unknown as Level<string, Uint8Array>;
       for (let i = 0; i < snapRec.chunks; i++) parts.push((await snap.get(chunkKey(i)))!);
-      snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data: concat(parts) };
+      snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data: concatBytes(parts) };
       this.#snapChunks = snapRec.chunks;
     }
     // Runs in key order; each replaces everything from its first index on. Runs wholly below the
@@ -248,17 +249,4 @@ export class LevelStorage implements DurableStorage {
 
 function chunkKey(i: number): string {
   return `data-${String(i).padStart(8, '0')}`;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.byteLength;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }
