@@ -116,3 +116,46 @@ test('a second configuration change is refused while one is pending', async (t) 
   t.is((err as { code?: string }).code, 'RAFT_CONF_CHANGE_REJECTED');
   await first;
 });
+
+test('a sequential writer: the commit index rides on the next append, and a lone write still reaches followers at once', async (t) => {
+  const ids = ['a', 'b', 'c'];
+  const net = new MemoryNetwork();
+  const appendsTo = new Map<string, number>(ids.map((id) => [id, 0]));
+  const nodes = new Map<string, RaftNode<number>>();
+  for (const id of ids) {
+    const inner = net.transport(id);
+    const node = await RaftNode.start({
+      id,
+      storage: new MemoryStorage(),
+      transport: {
+        start: (h) => inner.start({ ...h, onMessage: (m) => (m.type === 'app' && appendsTo.set(id, appendsTo.get(id)! + 1), h.onMessage(m)) }),
+        send: (m) => inner.send(m),
+        close: () => inner.close(),
+      },
+      stateMachine: new KvMachine(),
+      bootstrap: ids,
+      // Ticks far apart: heartbeats cannot be what tells followers the commit index here.
+      tickMs: 2000,
+    });
+    nodes.set(id, node);
+    t.teardown(() => node.stop());
+  }
+  const leader = nodes.get('a')!;
+  // The bootstrap configuration must be applied before a campaign counts; campaign until it leads.
+  await waitFor(() => (leader.isLeader() ? true : (leader.campaign(), false)), 3000, 'a to lead');
+  await leader.propose(cmd('warm=1'));
+  await waitFor(() => ids.every((id) => nodes.get(id)!.status().commit === leader.status().commit), 500, 'followers to learn the commit');
+  const before = appendsTo.get('b')! + appendsTo.get('c')!;
+  const writes = 100;
+  let last = 0;
+  for (let i = 0; i < writes; i++) last = (await leader.propose(cmd(`k${i}=${i}`))).index;
+  const appends = appendsTo.get('b')! + appendsTo.get('c')! - before;
+  // One append per follower per write, plus a few that carried only a commit index (without the
+  // merging it is two per write: the entries, then the commit).
+  t.true(appends <= 2 * writes * 1.2, `${appends} appends for ${writes} writes to 2 followers`);
+  t.true(leader.metrics.commitOnlyAppendsMerged >= writes, `merged ${leader.metrics.commitOnlyAppendsMerged}`);
+  // The last write's commit index is not waiting for a heartbeat (2 s away): the held append goes out.
+  const t0 = Date.now();
+  await waitFor(() => ['b', 'c'].every((id) => nodes.get(id)!.status().commit >= last), 500, 'followers to learn the last commit');
+  t.true(Date.now() - t0 < 500);
+});
