@@ -144,15 +144,33 @@ function etcdPut(member, key, value) {
   return fetch(`${member.client}/v3/kv/put`, { method: 'POST', body });
 }
 
+/** Leader changes seen between scenarios (not counting the deliberate failovers). */
+const leaderChanges = { concord: [], etcd: [] };
+
 async function measure(opts, servers, members) {
   const rows = [];
-  const cl = await concordLeader(servers);
-  const el = await etcdLeader(members);
-  const cf = servers.find((s) => s !== cl);
-  const ef = members.find((m) => m !== el);
+  // Each scenario goes to the leaders of the moment; a change of leader between scenarios is
+  // counted and printed (it means an election happened under the previous load).
+  let cl;
+  let el;
+  let cf;
+  let ef;
+  const leaders = async () => {
+    const c = await concordLeader(servers);
+    const e = await etcdLeader(members);
+    if (!c || !e) throw new Error('no leader between two scenarios');
+    if (cl && c !== cl) leaderChanges.concord.push(`${cl.name} -> ${c.name}`);
+    if (el && e !== el) leaderChanges.etcd.push('etcd');
+    cl = c;
+    el = e;
+    cf = servers.find((s) => s !== cl);
+    ef = members.find((m) => m !== el);
+  };
+  await leaders();
   if (opts.only.has('put')) {
     for (const connections of [1, 64, 256]) {
       const judged = connections >= 64;
+      await leaders();
       rows.push(
         await compare(
           { name: 'PUT via leader', connections, anchorName: 'etcd PUT via leader', target: judged ? PUT_TARGET.rps : 0, ...(judged ? { p99Target: PUT_TARGET.p99 } : {}) },
@@ -162,6 +180,7 @@ async function measure(opts, servers, members) {
         ),
       );
     }
+    await leaders();
     rows.push(
       await compare(
         { name: 'PUT via follower', connections: 64, anchorName: 'etcd PUT via follower', target: 0 },
@@ -172,6 +191,7 @@ async function measure(opts, servers, members) {
     );
   }
   if (opts.only.has('get')) {
+    await leaders();
     if (!(await put(cl, 'bench/get', VALUE))) throw new Error('could not write bench/get to Concord');
     if (!(await etcdPut(el, 'bench/get', VALUE)).ok) throw new Error('could not write bench/get to etcd');
     for (const [name, query, serializable, target] of [
@@ -179,6 +199,7 @@ async function measure(opts, servers, members) {
       ['GET ?consistent', '?consistent', false, 0],
       ['GET ?stale', '?stale', true, 0],
     ]) {
+      await leaders();
       rows.push(
         await compare(
           { name, connections: 64, anchorName: serializable ? 'etcd serializable' : 'etcd linearizable', target },
@@ -237,5 +258,7 @@ export async function run(args) {
   }
   console.log('');
   printTargets(rows, failovers);
+  const lc = leaderChanges;
+  console.log(`\nleader changes between scenarios: Concord ${lc.concord.length}${lc.concord.length ? ` (${lc.concord.join(', ')})` : ''}, etcd ${lc.etcd.length}`);
   console.log(`\n# load average at end: ${loadAverage()} on ${cpus().length} cores; total ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
 }
