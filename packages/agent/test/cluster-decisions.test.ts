@@ -11,7 +11,7 @@ import { forwardTarget, forwardTimeoutMs } from '../src/cluster/http-forward.js'
 import { KeyringStore } from '../src/cluster/keyring-store.js';
 import type { ServerMember } from '../src/cluster/membership.js';
 import type { ServerStatus__Output } from '../src/cluster/rpc.js';
-import { decodeApplyResult, encodeApplyResult } from '../src/cluster/server-cluster.js';
+import { decodeApplyResult, encodeApplyResult } from '../src/cluster/apply-result-codec.js';
 
 const server = (id: string, expect = 3, status: ServerMember['status'] = 'alive'): ServerMember => ({
   name: `n-${id}`,

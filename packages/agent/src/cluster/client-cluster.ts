@@ -15,7 +15,8 @@ import type { KeyringStore } from './keyring-store.js';
 import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
 import type { Membership, ServerMember } from './membership.js';
 import { RpcClients, RpcError, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
-import { NO_LEADER, decodeApplyResult } from './server-cluster.js';
+import { decodeApplyResult } from './apply-result-codec.js';
+import { NO_LEADER } from './rpc.js';
 
 export const NO_SERVERS = 'No known Consul servers';
 const KEYRING_FOLLOW_MS = 1000;

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { type ApplyResult, type Command, StateError, type StateErrorCode, encodeCommand, decodeCommand } from '@concord/state';
+import { type Command, encodeCommand, decodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
 import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
@@ -13,8 +13,10 @@ import { HttpError, fromStateError } from '../http/http-error.js';
 import type { StateServer, WriteResult } from '../server/state-server.js';
 import { SessionTimers } from '../server/session-timers.js';
 import { TombstoneReaper } from '../server/tombstone-reaper.js';
+import { decodeApplyResult, encodeApplyResult } from './apply-result-codec.js';
+import { autopilotHealth } from './autopilot-health.js';
 import { Bootstrapper } from './bootstrapper.js';
-import { type AutopilotHealth, type Cluster, type KeyringCounts, type RaftServerView, type ServerHealthView, countKeys } from './cluster.js';
+import { type AutopilotHealth, type Cluster, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
 import { KEYRING_OPS, type KeyringOp, type KeyringStore } from './keyring-store.js';
 import {
   LoopbackReplayer,
@@ -50,16 +52,6 @@ export interface ServerClusterOptions {
 }
 
 export { NO_LEADER } from './rpc.js';
-
-/** Serializes an apply result for the Apply RPC (state errors keep their code). */
-export function encodeApplyResult(r: ApplyResult): Buffer {
-  return Buffer.from(JSON.stringify(r.error ? { value: r.value, error: { code: r.error.code, message: r.error.message } } : { value: r.value }));
-}
-
-export function decodeApplyResult(b: Buffer): ApplyResult {
-  const parsed = JSON.parse(b.toString('utf8')) as { value: unknown; error?: { code: StateErrorCode; message: string } };
-  return parsed.error ? { value: parsed.value, error: new StateError(parsed.error.code, parsed.error.message) } : { value: parsed.value };
-}
 
 /** Errors that mean the command was not handed to raft, so trying again cannot apply it twice. */
 function notProposed(err: unknown): boolean {
@@ -455,50 +447,24 @@ export class ServerCluster implements Cluster {
     }
   }
 
-  async autopilotHealth(): Promise<AutopilotHealth> {
+  autopilotHealth(): Promise<AutopilotHealth> {
     const raft = this.#o.raft;
     const st = raft?.status();
-    const conf = this.raftConfiguration().Servers;
-    const gossip = new Map(this.#o.membership.servers().map((s) => [s.id, s]));
-    const servers: ServerHealthView[] = await Promise.all(
-      conf.map(async (s) => {
-        const member = gossip.get(s.ID);
-        const serfStatus = s.ID === this.#o.config.nodeId ? 'alive' : member ? (member.status === 'suspect' ? 'alive' : member.status) : 'none';
-        let lastIndex = 0;
-        let lastTerm = 0;
-        let contact = 0;
+    return autopilotHealth({
+      selfId: this.#o.config.nodeId,
+      version: this.#o.version,
+      servers: this.raftConfiguration().Servers,
+      gossipStatus: new Map(this.#o.membership.servers().map((s) => [s.id, s.status])),
+      leaderLastIndex: st?.lastIndex,
+      matchOf: (id) => st?.progress.get(id)?.match,
+      position: async (s) => {
         if (s.ID === this.#o.config.nodeId) {
-          lastIndex = st?.lastIndex ?? this.#o.server.state.lastIndex;
-          lastTerm = st?.term ?? 1;
-          contact = raft ? raft.lastContactMs() : 0;
-        } else {
-          const remote = await this.#rpc.status(s.Address, 1000).catch(() => undefined);
-          lastIndex = remote?.lastIndex ?? st?.progress.get(s.ID)?.match ?? 0;
-          lastTerm = remote?.term ?? 0;
-          contact = remote ? Number(remote.lastContactMs) : Number.MAX_SAFE_INTEGER;
+          return { lastIndex: st?.lastIndex ?? this.#o.server.state.lastIndex, term: st?.term ?? 1, contactMs: raft ? raft.lastContactMs() : 0 };
         }
-        const leaderIndex = st?.lastIndex ?? lastIndex;
-        const healthy = serfStatus === 'alive' && (s.Leader || (contact < 10_000 && leaderIndex - lastIndex <= 250));
-        return {
-          ID: s.ID,
-          Name: s.Node,
-          Address: s.Address,
-          SerfStatus: serfStatus,
-          Version: this.#o.version,
-          Leader: s.Leader,
-          LastContact: s.Leader ? '0s' : contact >= 2 ** 31 ? '-1ns' : `${(contact / 1000).toFixed(3)}s`,
-          LastTerm: lastTerm,
-          LastIndex: lastIndex,
-          Healthy: healthy,
-          Voter: s.Voter,
-          StableSince: new Date(Date.now() - (healthy ? 10_000 : 0)).toISOString(),
-        };
-      }),
-    );
-    const voters = servers.filter((s) => s.Voter);
-    const healthyVoters = voters.filter((s) => s.Healthy).length;
-    const quorum = Math.floor(voters.length / 2) + 1;
-    return { Healthy: servers.every((s) => s.Healthy), FailureTolerance: Math.max(0, healthyVoters - quorum), Servers: servers };
+        const remote = await this.#rpc.status(s.Address, 1000).catch(() => undefined);
+        return remote && { lastIndex: remote.lastIndex, term: remote.term, contactMs: Number(remote.lastContactMs) };
+      },
+    });
   }
 
   async keyring(op: KeyringOp, key: string): Promise<KeyringCounts> {
