@@ -27,11 +27,12 @@ export class AnswerCache {
     return `${name}|${qtype}|${qclass}`;
   }
 
-  get(key: string, index: number, now: number): EncodedAnswer | undefined {
+  /** The answer with the time it was built, while it is current. */
+  get(key: string, index: number, now: number): { entry: EncodedAnswer; at: number } | undefined {
     const slot = this.#slots.get(key);
     if (slot && slot.index === index && now - slot.at < this.#maxAgeMs) {
       this.hits++;
-      return slot.entry;
+      return slot;
     }
     this.misses++;
     return undefined;

@@ -6,6 +6,7 @@
 
 import { type DnsAnswer, Resolver } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
+import { ReplyMemo } from './reply-memo.js';
 import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer, finishEncoded } from './assemble.js';
 import type { DnsCatalog } from './catalog.js';
 import type { DnsConfig } from './config.js';
@@ -49,6 +50,8 @@ export class QueryHandler {
   readonly #o: QueryHandlerOptions;
   readonly #resolver: Resolver;
   readonly cache = new AnswerCache();
+  /** Replies kept for repeated queries, over UDP and over TCP (their size limits differ). */
+  readonly #replies = { udp: new ReplyMemo(), tcp: new ReplyMemo() };
 
   constructor(options: QueryHandlerOptions) {
     this.#o = options;
@@ -57,6 +60,11 @@ export class QueryHandler {
 
   /** Answers a raw query. Never throws; returns null when the packet must be dropped. */
   handle(packet: Buffer, tcp: boolean): Reply | Promise<Reply> {
+    const index = this.#o.catalog.index;
+    const now = Date.now();
+    const memoKey = ReplyMemo.key(packet);
+    const memo = (tcp ? this.#replies.tcp : this.#replies.udp).get(memoKey, packet, index, now);
+    if (memo) return memo;
     let q: ParsedQuery | null;
     try {
       q = parseQuery(packet);
@@ -84,17 +92,24 @@ export class QueryHandler {
       udpAnswerLimit: this.#o.config.udpAnswerLimit,
     };
     const key = AnswerCache.key(q.key, q.qtype, q.qclass);
-    const index = this.#o.catalog.index;
-    const now = Date.now();
+    const memoable = q.unusual ? undefined : memoKey;
     const hit = this.cache.get(key, index, now);
-    if (hit) return this.#assemble(hit, packet, q, reply);
-    return this.#miss(packet, q, reply, key, index, now).catch((err: unknown) => {
+    if (hit) return this.#assemble(hit.entry, packet, q, reply, memoable, index, hit.at);
+    return this.#miss(packet, q, reply, key, index, now, memoable).catch((err: unknown) => {
       this.#o.logger?.warn({ err, question: q?.key }, 'DNS query failed');
       return this.#error(packet, RCODE.SERVFAIL, q?.questionEnd);
     });
   }
 
-  async #miss(packet: Buffer, q: ParsedQuery, reply: ReplyOptions, key: string, index: number, now: number): Promise<Reply> {
+  async #miss(
+    packet: Buffer,
+    q: ParsedQuery,
+    reply: ReplyOptions,
+    key: string,
+    index: number,
+    now: number,
+    memoKey: string | undefined,
+  ): Promise<Reply> {
     const labels = questionLabels(packet);
     const answer: DnsAnswer | undefined = await this.#resolver.resolve(labels, q.qtype);
     if (!answer) {
@@ -103,14 +118,33 @@ export class QueryHandler {
         return relayed ?? this.#error(packet, RCODE.SERVFAIL, q.questionEnd);
       }
       this.cache.set(key, index, now, REFUSED);
-      return this.#assemble(REFUSED, packet, q, reply);
+      return this.#assemble(REFUSED, packet, q, reply, memoKey, index, now);
     }
     const entry = encodeAnswer(answer, labels, !this.#o.config.disableCompression);
-    if (answer.cacheable) this.cache.set(key, index, now, entry);
-    return this.#assemble(entry, packet, q, reply);
+    if (!answer.cacheable) return this.#assemble(entry, packet, q, reply, undefined, index, now);
+    this.cache.set(key, index, now, entry);
+    return this.#assemble(entry, packet, q, reply, memoKey, index, now);
   }
 
-  #assemble(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions): Buffer {
+  /**
+   * The reply for `entry`; kept for byte-identical queries (under `memoKey`, when given) unless its
+   * records are shuffled per query. `at` is when the answer was built.
+   */
+  #assemble(
+    entry: EncodedAnswer,
+    packet: Buffer,
+    q: ParsedQuery,
+    reply: ReplyOptions,
+    memoKey: string | undefined = undefined,
+    index = 0,
+    at = 0,
+  ): Buffer {
+    const out = this.#assembleOnce(entry, packet, q, reply);
+    if (memoKey !== undefined && !(entry.shuffle && entry.answers.length > 1)) (reply.tcp ? this.#replies.tcp : this.#replies.udp).set(memoKey, index, at, out);
+    return out;
+  }
+
+  #assembleOnce(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions): Buffer {
     const out = assembleReply(entry, packet, q.questionEnd, reply);
     if (!reply.tcp && out.length > MAX_UDP_REPLY) {
       // one record too large for any datagram: tell the client to retry over TCP
