@@ -4,6 +4,7 @@
  */
 
 import type { EncodedAnswer } from './assemble.js';
+import { setBounded } from './bounded-map.js';
 
 interface Slot {
   index: number;
@@ -39,13 +40,7 @@ export class AnswerCache {
   }
 
   set(key: string, index: number, now: number, entry: EncodedAnswer): void {
-    if (!this.#slots.has(key) && this.#slots.size >= this.#maxEntries) {
-      // drop the oldest insertion; a full cache is mostly names nobody asks twice
-      const oldest = this.#slots.keys().next();
-      if (!oldest.done) this.#slots.delete(oldest.value);
-    }
-    this.#slots.delete(key);
-    this.#slots.set(key, { index, at: now, entry });
+    setBounded(this.#slots, key, { index, at: now, entry }, this.#maxEntries);
   }
 
   get size(): number {

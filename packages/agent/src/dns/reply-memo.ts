@@ -6,6 +6,8 @@
  * record order is shuffled per query are never kept.
  */
 
+import { setBounded } from './bounded-map.js';
+
 interface Memo {
   index: number;
   /** When the answer behind the reply was built (the answer cache's clock). */
@@ -40,13 +42,8 @@ export class ReplyMemo {
   }
 
   set(key: string, index: number, at: number, reply: Buffer): void {
-    if (!this.#memos.has(key) && this.#memos.size >= this.#maxEntries) {
-      const oldest = this.#memos.keys().next();
-      if (!oldest.done) this.#memos.delete(oldest.value);
-    }
-    this.#memos.delete(key);
     // A private copy: the caller sends (and may reuse) the reply it got.
-    this.#memos.set(key, { index, at, reply: Buffer.from(reply) });
+    setBounded(this.#memos, key, { index, at, reply: Buffer.from(reply) }, this.#maxEntries);
   }
 
   get size(): number {
