@@ -31,6 +31,9 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 2000,
   'grpc.keepalive_time_ms': 10_000,
   'grpc.keepalive_timeout_ms': 5_000,
+  // Raft retransmits what a broken stream lost; grpc-js's transparent retry would only buffer
+  // every message of the long-lived streams.
+  'grpc.enable_retries': 0,
 };
 
 export interface GrpcTransportOptions {
