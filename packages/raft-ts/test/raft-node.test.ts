@@ -159,3 +159,38 @@ test('a sequential writer: the commit index rides on the next append, and a lone
   await waitFor(() => ['b', 'c'].every((id) => nodes.get(id)!.status().commit >= last), 500, 'followers to learn the last commit');
   t.true(Date.now() - t0 < 500);
 });
+
+test('a Ready that only moves the commit index writes nothing; the commit index goes with the next entries', async (t) => {
+  const ids = ['a', 'b', 'c'];
+  const net = new MemoryNetwork();
+  const saves = new Map<string, { entries: number; commitOnly: number }>();
+  const storages = new Map<string, MemoryStorage>();
+  const nodes = new Map<string, RaftNode<number>>();
+  for (const id of ids) {
+    const storage = new MemoryStorage();
+    const counts = { entries: 0, commitOnly: 0 };
+    const save = storage.save.bind(storage);
+    storage.save = (batch, sync) => {
+      if (batch.entries.length > 0) counts.entries++;
+      else if (!batch.snapshot) counts.commitOnly++;
+      return save(batch, sync);
+    };
+    saves.set(id, counts);
+    storages.set(id, storage);
+    const node = await RaftNode.start({ id, storage, transport: net.transport(id), stateMachine: new KvMachine(), bootstrap: ids, tickMs: 2000 });
+    nodes.set(id, node);
+    t.teardown(() => node.stop());
+  }
+  const leader = nodes.get('a')!;
+  await waitFor(() => (leader.isLeader() ? true : (leader.campaign(), false)), 3000, 'a to lead');
+  await leader.propose(cmd('warm=1'));
+  const before = { ...saves.get('a')! };
+  let last = 0;
+  for (let i = 0; i < 50; i++) last = (await leader.propose(cmd(`k${i}=${i}`))).index;
+  const after = saves.get('a')!;
+  t.is(after.commitOnly - before.commitOnly, 0, 'writes that only carried a commit index');
+  t.is(after.entries - before.entries, 50);
+  // What is stored trails by at most the last commit: the write of entry k carries commit k-1.
+  const stored = storages.get('a')!.initialState().hardState.commit;
+  t.true(stored >= last - 1 && stored <= last, `stored commit ${stored}, last ${last}`);
+});

@@ -4,7 +4,7 @@ import { bootstrapEntries } from '../core/bootstrap.js';
 import type { RaftConfig } from '../core/config.js';
 import { Xoshiro128, type Prng } from '../core/prng.js';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
-import type { ConfChangeItem, Message, NodeId, Role } from '../core/types.js';
+import type { ConfChangeItem, HardState, Message, NodeId, Role } from '../core/types.js';
 import {
   NotLeaderError,
   ProposalLostError,
@@ -137,6 +137,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readonly metrics = { readies: 0, syncedReadies: 0, entriesPersisted: 0, applied: 0, snapshotsTaken: 0, snapshotsInstalled: 0, commitOnlyAppendsMerged: 0 };
   /** A leader's entry-less appends (they only carry the commit index), held for one loop turn per peer. */
   #heldAppends = new Map<NodeId, Message>();
+  /** A hard state whose only change (the commit index) is not written yet. */
+  #unwrittenHardState: HardState | undefined;
   /** Loop turns run so far, and the turn in which the held appends started waiting. */
   #turn = 0;
   #heldSince = 0;
@@ -462,11 +464,19 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   }
 
   #write(rd: Ready): Promise<void> {
-    if (rd.entries.length === 0 && !rd.snapshot && !rd.hardState) return Promise.resolve();
+    if (rd.entries.length === 0 && !rd.snapshot && !rd.mustSync) {
+      // Only the commit index moved. It is volatile state in Raft (a restarted node learns it from
+      // the leader, and a stored one that lags is never a problem), so it waits for the next
+      // write that has to happen anyway instead of costing a write of its own.
+      if (rd.hardState) this.#unwrittenHardState = rd.hardState;
+      return Promise.resolve();
+    }
+    const hardState = rd.hardState ?? this.#unwrittenHardState;
+    this.#unwrittenHardState = undefined;
     const sync = this.#sync && (rd.mustSync || rd.snapshot !== undefined);
     if (sync) this.metrics.syncedReadies++;
     this.metrics.entriesPersisted += rd.entries.length;
-    return this.#storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, sync);
+    return this.#storage.save({ entries: rd.entries, hardState, snapshot: rd.snapshot }, sync);
   }
 
   #apply(rd: Ready): void {
