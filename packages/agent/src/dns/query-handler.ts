@@ -63,7 +63,7 @@ export class QueryHandler {
     const index = this.#o.catalog.index;
     const now = Date.now();
     const memoKey = ReplyMemo.key(packet);
-    const memo = (tcp ? this.#replies.tcp : this.#replies.udp).get(memoKey, packet, index, now);
+    const memo = this.#memoFor(tcp).get(memoKey, packet, index, now);
     if (memo) return memo;
     let q: ParsedQuery | null;
     try {
@@ -92,9 +92,12 @@ export class QueryHandler {
       udpAnswerLimit: this.#o.config.udpAnswerLimit,
     };
     const key = AnswerCache.key(q.key, q.qtype, q.qclass);
+    // Queries with EDNS options or extra records are rarely repeated byte for byte: not kept.
     const memoable = q.unusual ? undefined : memoKey;
     const hit = this.cache.get(key, index, now);
-    if (hit) return this.#assemble(hit.entry, packet, q, reply, memoable, index, hit.at);
+    if (hit) {
+      return this.#assemble(hit.entry, packet, q, reply, memoable === undefined ? undefined : { key: memoable, index, at: hit.at });
+    }
     return this.#miss(packet, q, reply, key, index, now, memoable).catch((err: unknown) => {
       this.#o.logger?.warn({ err, question: q?.key }, 'DNS query failed');
       return this.#error(packet, RCODE.SERVFAIL, q?.questionEnd);
@@ -118,29 +121,31 @@ export class QueryHandler {
         return relayed ?? this.#error(packet, RCODE.SERVFAIL, q.questionEnd);
       }
       this.cache.set(key, index, now, REFUSED);
-      return this.#assemble(REFUSED, packet, q, reply, memoKey, index, now);
+      return this.#assemble(REFUSED, packet, q, reply, memoKey === undefined ? undefined : { key: memoKey, index, at: now });
     }
     const entry = encodeAnswer(answer, labels, !this.#o.config.disableCompression);
-    if (!answer.cacheable) return this.#assemble(entry, packet, q, reply, undefined, index, now);
+    if (!answer.cacheable) return this.#assemble(entry, packet, q, reply);
     this.cache.set(key, index, now, entry);
-    return this.#assemble(entry, packet, q, reply, memoKey, index, now);
+    return this.#assemble(entry, packet, q, reply, memoKey === undefined ? undefined : { key: memoKey, index, at: now });
+  }
+
+  #memoFor(tcp: boolean): ReplyMemo {
+    return tcp ? this.#replies.tcp : this.#replies.udp;
   }
 
   /**
-   * The reply for `entry`; kept for byte-identical queries (under `memoKey`, when given) unless its
-   * records are shuffled per query. `at` is when the answer was built.
+   * The reply for `entry`. With `memo` (the query's memo key, the catalog index and when the answer
+   * was built) it is kept for byte-identical queries, unless its records are shuffled per query.
    */
   #assemble(
     entry: EncodedAnswer,
     packet: Buffer,
     q: ParsedQuery,
     reply: ReplyOptions,
-    memoKey: string | undefined = undefined,
-    index = 0,
-    at = 0,
+    memo?: { key: string; index: number; at: number },
   ): Buffer {
     const out = this.#assembleOnce(entry, packet, q, reply);
-    if (memoKey !== undefined && !(entry.shuffle && entry.answers.length > 1)) (reply.tcp ? this.#replies.tcp : this.#replies.udp).set(memoKey, index, at, out);
+    if (memo && !(entry.shuffle && entry.answers.length > 1)) this.#memoFor(reply.tcp).set(memo.key, memo.index, memo.at, out);
     return out;
   }
 

@@ -38,14 +38,15 @@ export interface DnsServer {
 const TCP_IDLE_MS = 10_000;
 const TCP_MAX_INFLIGHT = 64;
 
+/** The last address literalLookup checked, and its family (one `isIP` per client, not per reply). */
+let lastLiteral = '';
+let lastFamily = 0;
+
 /**
  * Replies go back to the address a query came from, always an IP literal: skip dns.lookup and
  * its extra tick per datagram.
  */
-let lastLiteral = '';
-let lastFamily = 0;
 function literalLookup(address: string, family: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  // Consecutive replies mostly go to the same client: remember the last literal checked.
   if (address === lastLiteral) return cb(null, address, lastFamily);
   const f = isIP(address);
   if (f === 0) return lookup(address, { family: family === 6 || family === 'udp6' ? 6 : 4 }, cb);
