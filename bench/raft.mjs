@@ -1,7 +1,10 @@
 // `npm run bench -- raft [--runs N] [--seconds S]`: three raft-ts servers in separate processes on
 // loopback gRPC with LevelStorage (fsync on). 256-byte proposals from 1 and 256 concurrent
 // proposers on the leader: commits/s, commit latency p50/p99 and entries per fsync, printed beside
-// this machine's raw fsync rate and loopback round trip measured in the same run.
+// this machine's raw fsync rate and loopback round trip measured in the same run. The 1-proposer
+// row is also set beside the same commit path without Raft (scripts/bench-floor.mjs), three
+// processes each: raw TCP or raft-ts's gRPC transport, crossed with append + fdatasync on a plain
+// file or LevelStorage.
 import { fork } from 'node:child_process';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -11,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { freePorts } from './_http-load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const nodeScript = join(here, '..', 'packages', 'raft-ts', 'scripts', 'bench-node.mjs');
+const scripts = join(here, '..', 'packages', 'raft-ts', 'scripts');
+const nodeScript = join(scripts, 'bench-node.mjs');
+const floorScript = join(scripts, 'bench-floor.mjs');
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,27 +56,68 @@ async function loopbackRttMs(rounds = 2000) {
 }
 
 class Child {
-  constructor(id, dir, port, peers) {
+  constructor(script, args) {
     // RAFT_BENCH_NODE_ARGS passes flags to the server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
     const execArgv = process.env.RAFT_BENCH_NODE_ARGS ? process.env.RAFT_BENCH_NODE_ARGS.split(' ') : [];
-    this.proc = fork(nodeScript, [id, dir, String(port), JSON.stringify(peers)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.seq = 0;
     this.waiters = new Map();
-    this.ready = new Promise((r) => {
+    this.exited = new Promise((r) => this.proc.once('exit', r));
+    this.ready = new Promise((resolve, reject) => {
       this.proc.on('message', (m) => {
-        if (m.ready) return r();
+        if (m.ready) return resolve();
         const w = this.waiters.get(m.id);
         this.waiters.delete(m.id);
-        w?.(m);
+        w?.resolve(m);
+      });
+      this.proc.once('exit', (code) => {
+        const err = new Error(`${script} exited with code ${code}`);
+        reject(err);
+        for (const w of this.waiters.values()) w.reject(err);
+        this.waiters.clear();
       });
     });
+    this.ready.catch(() => undefined);
   }
   call(cmd, args = {}) {
     const id = ++this.seq;
-    return new Promise((r) => {
-      this.waiters.set(id, r);
+    return new Promise((resolve, reject) => {
+      if (this.proc.exitCode !== null || !this.proc.connected) return reject(new Error('process gone'));
+      this.waiters.set(id, { resolve, reject });
       this.proc.send({ id, cmd, ...args });
     });
+  }
+  /** Ends the process: 'stop' over IPC, SIGKILL if it is still there after 5 s. */
+  async end() {
+    if (this.proc.exitCode === null && this.proc.connected) this.proc.send({ cmd: 'stop' });
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+/**
+ * The 1-proposer commit path without Raft over `mode` ('tcp+file' ... 'grpc+level', see bench-floor.mjs):
+ * three fresh processes, a 1 s warm-up, then `runs` runs; the median p50 and p99 in ms.
+ */
+async function floorPath(mode, base, runs, seconds) {
+  const ids = ['l', 'f1', 'f2'];
+  const ports = await freePorts(3);
+  const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
+  const start = (id, i) => new Child(floorScript, [mode, i === 0 ? 'leader' : 'follower', id, join(base, `${mode}-${id}`), String(ports[i]), JSON.stringify(peers)]);
+  const followers = ids.slice(1).map((id, i) => start(id, i + 1));
+  const procs = [...followers];
+  try {
+    await Promise.all(followers.map((c) => c.ready));
+    const leader = start('l', 0);
+    procs.push(leader);
+    await leader.ready;
+    await leader.call('run', { durationMs: 1000 });
+    const results = [];
+    for (let r = 0; r < runs; r++) results.push(await leader.call('run', { durationMs: seconds * 1000 }));
+    return { p50: median(results.map((x) => x.p50)), p99: median(results.map((x) => x.p99)) };
+  } finally {
+    await Promise.all(procs.map((c) => c.end()));
   }
 }
 
@@ -80,19 +126,12 @@ function arg(args, name, def) {
   return i >= 0 ? Number(args[i + 1]) : def;
 }
 
-export async function run(args) {
-  const runs = arg(args, '--runs', 3);
-  const seconds = arg(args, '--seconds', 4);
-  // --proposers 1 or --proposers 256 runs one row only (for profiling); default both.
-  const only = arg(args, '--proposers', 0);
-  const proposers = only > 0 ? [only] : [1, 256];
-  const base = mkdtempSync(join(tmpdir(), 'raft-bench-'));
-  const fsyncs = fsyncRate(base);
-  const rtt = await loopbackRttMs();
+/** Elect, warm up and load the three Raft servers; one row per proposer count. */
+async function raftRows(base, proposers, runs, seconds) {
   const ids = ['b1', 'b2', 'b3'];
   const ports = await freePorts(3);
   const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
-  const children = ids.map((id, i) => new Child(id, join(base, id), ports[i], peers));
+  const children = ids.map((id, i) => new Child(nodeScript, [id, join(base, id), String(ports[i]), JSON.stringify(peers)]));
   try {
     await Promise.all(children.map((c) => c.ready));
     let leader;
@@ -135,6 +174,33 @@ export async function run(args) {
         writeP99: Math.max(...writeP99),
       });
     }
+    return rows;
+  } finally {
+    await Promise.all(children.map((c) => c.end()));
+  }
+}
+
+export async function run(args) {
+  const runs = arg(args, '--runs', 3);
+  const seconds = arg(args, '--seconds', 4);
+  // --proposers 1 or --proposers 256 runs one row only (for profiling); default both.
+  const only = arg(args, '--proposers', 0);
+  const proposers = only > 0 ? [only] : [1, 256];
+  const base = mkdtempSync(join(tmpdir(), 'raft-bench-'));
+  try {
+    const fsyncs = fsyncRate(base);
+    const rtt = await loopbackRttMs();
+    const rows = await raftRows(base, proposers, runs, seconds);
+    const one = rows.find((r) => r.proposers === 1);
+    // The same 1-proposer path without Raft, after the Raft servers stopped.
+    const paths = [
+      ['tcp+file', 'raw TCP, append + fdatasync'],
+      ['tcp+level', 'raw TCP, LevelStorage'],
+      ['grpc+file', 'raft-ts GrpcTransport, append + fdatasync'],
+      ['grpc+level', 'raft-ts GrpcTransport, LevelStorage'],
+    ];
+    const floorRows = [];
+    if (one) for (const [mode, label] of paths) floorRows.push({ label, ...(await floorPath(mode, base, runs, seconds)) });
     const floor = 1000 / fsyncs + rtt;
     const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
     console.log(`\nraft-ts: 3 servers in separate processes, loopback gRPC, LevelStorage fsync on, 256 B proposals`);
@@ -144,19 +210,17 @@ export async function run(args) {
     for (const r of rows) {
       console.log(`| ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${f(r.writeP50, 2)} / ${f(r.writeP99, 2)} | ${r.errors} |`);
     }
-    const one = rows.find((r) => r.proposers === 1);
-    if (one) console.log(`\n1 proposer: p50 ${f(one.p50, 2)} ms = ${f(one.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);
+    if (one) {
+      console.log(`\n1 proposer: p50 ${f(one.p50, 2)} ms = ${f(one.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);
+      console.log('\nThe same 1-proposer commit path without Raft (3 processes; the leader writes and sends one entry, a round ends when its write is durable and one follower acknowledged):\n');
+      console.log('| network, disk | p50 ms | p99 ms | p50 ÷ (fsync + RTT) |');
+      console.log('|---|---:|---:|---:|');
+      for (const r of floorRows) console.log(`| ${r.label} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p50 / floor, 2)}x |`);
+      console.log(`| raft-ts: GrpcTransport, LevelStorage and Raft (above) | ${f(one.p50, 2)} | ${f(one.p99, 2)} | ${f(one.p50 / floor, 2)}x |`);
+    }
     const many = rows.find((r) => r.proposers === 256);
-    if (many) console.log(`256 proposers: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`);
+    if (many) console.log(`\n256 proposers: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`);
   } finally {
-    await Promise.all(children.map((c) => c.call('stop').catch(() => undefined)));
-    await Promise.all(
-      children.map((c) => new Promise((r) => {
-        if (c.proc.exitCode !== null) return r();
-        const t = setTimeout(() => (c.proc.kill('SIGKILL'), r()), 5000);
-        c.proc.once('exit', () => (clearTimeout(t), r()));
-      })),
-    );
     rmSync(base, { recursive: true, force: true });
   }
 }
