@@ -127,13 +127,14 @@ const send = await openNet({
   ack: (index) => onAck(index),
 });
 
+let lastIndex = 0;
 async function rounds(durationMs) {
   const data = new Uint8Array(ENTRY_BYTES).fill(120);
   const lat = [];
   const end = performance.now() + durationMs;
   while (performance.now() < end) {
     const t0 = performance.now();
-    const index = ++rounds.index;
+    const index = ++lastIndex;
     await new Promise((resolve) => {
       let own = false;
       let acked = false;
@@ -153,7 +154,6 @@ async function rounds(durationMs) {
   lat.sort((a, b) => a - b);
   return { rounds: lat.length, p50: pct(lat, 50), p99: pct(lat, 99) };
 }
-rounds.index = 0;
 
 process.on('message', async (msg) => {
   if (msg.cmd === 'run') process.send({ id: msg.id, ...(await rounds(msg.durationMs)) });
