@@ -121,9 +121,13 @@ async function floorPath(mode, base, runs, seconds) {
   }
 }
 
+/** A positive number option (`--runs 3`), or `def` when absent; anything else is refused. */
 function arg(args, name, def) {
   const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
+  if (i < 0) return def;
+  const v = Number(args[i + 1]);
+  if (!(v > 0)) throw new Error(`bench raft: ${name} needs a positive number, got ${args[i + 1] ?? 'nothing'}`);
+  return v;
 }
 
 /** Elect, warm up and load the three Raft servers; one row per proposer count. */

@@ -15,4 +15,9 @@ if (!name || !available.includes(name)) {
   process.exit(name ? 1 : 0);
 }
 const mod = await import(pathToFileURL(join(here, `${name}.mjs`)).href);
-await mod.run(args);
+try {
+  await mod.run(args);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
