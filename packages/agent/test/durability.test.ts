@@ -1,5 +1,6 @@
 import test from 'ava';
 import { type AgentProcess, call, startAgent, tempDir } from './_agent.js';
+import { dig } from './_dns-helpers.js';
 
 interface Entry {
   Key: string;
@@ -128,4 +129,33 @@ test('a clean SIGTERM shutdown keeps all data and a restart continues from it', 
   const nodes = (await call(second, 'GET', '/v1/catalog/nodes')).json<{ Node: string }[]>().map((n) => n.Node);
   t.true(nodes.includes(node), 'the agent re-registered its own node');
   t.is(nodes.filter((n) => n === node).length, 1);
+});
+
+test('the first reads after a kill -9 restart already see the last acknowledged write, over HTTP and DNS', async (t) => {
+  t.timeout(90_000);
+  const dataDir = tempDir(t);
+  const node = `durable-last-${process.pid}`;
+  let agent = await startAgent(t, { durable: true, dataDir, node, dns: true });
+  // One write at a time: the commit of the last one is never stored on its own, so the restarted
+  // server learns it only when an entry of its new term commits. Reads that reach it before then
+  // would miss that write; the race is short, so it is run several times.
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 5; i++) t.is((await call(agent, 'PUT', `/v1/kv/seq/${round}/${i}`, `v${i}`)).text, 'true');
+    const reg = { Node: `ext-last-${round}`, Address: `10.7.0.${round + 1}`, Service: { Service: `last${round}`, Port: 9 } };
+    t.is((await call(agent, 'PUT', '/v1/catalog/register', reg)).text, 'true');
+    t.is((await call(agent, 'PUT', `/v1/kv/seq/last`, `final-${round}`)).text, 'true');
+    t.is(await agent.stop('SIGKILL'), 'SIGKILL');
+
+    agent = await startAgent(t, { durable: true, dataDir, node, dns: true });
+    const [last, svc] = await Promise.all([call(agent, 'GET', '/v1/kv/seq/last'), call(agent, 'GET', `/v1/catalog/service/last${round}`)]);
+    // DNS answers SERVFAIL while no leader is known (it does not wait); once HTTP got its answer
+    // the leader is known, and DNS must be just as complete.
+    const answer = await dig(agent.dnsPort, `last${round}.service.consul`, 'A');
+    t.is(last.status, 200, last.text);
+    t.is(last.json<Entry[]>()[0]?.Value, b64(`final-${round}`), `round ${round}`);
+    t.is(svc.json<unknown[]>().length, 1, `round ${round}`);
+    t.is(answer.status, 'NOERROR', answer.raw);
+    t.deepEqual(answer.answer.map((r) => r.data), [`10.7.0.${round + 1}`]);
+  }
+  t.is((await call(agent, 'GET', '/v1/kv/seq/?keys')).json<string[]>().length, 21);
 });

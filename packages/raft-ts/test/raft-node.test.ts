@@ -194,3 +194,34 @@ test('a Ready that only moves the commit index writes nothing; the commit index 
   const stored = storages.get('a')!.initialState().hardState.commit;
   t.true(stored >= last - 1 && stored <= last, `stored commit ${stored}, last ${last}`);
 });
+
+test('a restarted leader is ready only once an entry of its term is applied, and then holds every acknowledged write', async (t) => {
+  const storage = new MemoryStorage();
+  const net = new MemoryNetwork();
+  const first = await RaftNode.start({ id: 'a', storage, transport: net.transport('a'), stateMachine: new KvMachine(), bootstrap: ['a'], tickMs: 2000 });
+  await waitFor(() => (first.isLeaderReady() ? true : (first.campaign(), false)), 3000, 'a to lead');
+  let last = 0;
+  for (let i = 0; i < 20; i++) last = (await first.propose(cmd(`k${i}=${i}`))).index;
+  // The commit index of the last write is not stored on its own, so the restart begins behind it.
+  t.true(storage.initialState().hardState.commit < last);
+  await first.stop();
+
+  const sm = new KvMachine();
+  const second = await RaftNode.start({ id: 'a', storage, transport: new MemoryNetwork().transport('a'), stateMachine: sm, tickMs: 2000 });
+  t.teardown(() => second.stop());
+  const seen: { role: string; ready: boolean; has: boolean }[] = [];
+  second.on('leaderChange', (c: LeaderChange) => seen.push({ role: c.role, ready: second.isLeaderReady(), has: sm.map.has('k19') }));
+  const ready = new Promise<{ term: number; has: boolean }>((resolve) =>
+    second.once('leaderReady', ({ term }) => resolve({ term, has: sm.map.get('k19') === '19' })),
+  );
+  t.false(second.isLeaderReady());
+  // A node campaigns only once its configuration (the bootstrap entry) is applied.
+  await waitFor(() => second.status().conf.voters.length > 0, 3000, 'the configuration to apply');
+  second.campaign();
+  const r = await ready;
+  t.is(r.term, second.term);
+  t.true(r.has, 'the last acknowledged write is applied when the leader reports ready');
+  t.deepEqual(seen.filter((s) => s.role === 'leader'), [{ role: 'leader', ready: false, has: false }]);
+  t.true(second.isLeaderReady());
+  t.is(sm.map.size, 20);
+});

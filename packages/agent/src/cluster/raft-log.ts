@@ -166,18 +166,28 @@ export class RaftLog implements CommandLog {
     this.#node = node;
     node.on('leaderChange', (c) => {
       this.#o.logger.info({ leader: c.leader, term: c.term, role: c.role }, 'raft: leader changed');
-      const s = { leader: c.leader, term: c.term, isLeader: c.role === 'leader' };
-      if (!s.isLeader) for (const lost of [...this.#inFlight]) lost();
+      const leading = c.role === 'leader';
+      if (!leading) for (const lost of [...this.#inFlight]) lost();
       // A leader that steps down last "heard from the leader" (itself) now.
-      if (this.#wasLeader && !s.isLeader) this.#transport.lastLeaderContact = Date.now();
-      this.#wasLeader = s.isLeader;
-      for (const l of this.#listeners) l(s);
+      if (this.#wasLeader && !leading) this.#transport.lastLeaderContact = Date.now();
+      this.#wasLeader = leading;
+      // A new leader counts as one (for this server and for whoever asks it) once it is ready.
+      const ready = node.isLeaderReady();
+      this.#notify({ leader: leading && !ready ? '' : c.leader, term: c.term, isLeader: ready });
+    });
+    node.on('leaderReady', ({ term }) => {
+      this.#o.logger.info({ term }, 'raft: leader ready (an entry of its term is applied)');
+      this.#notify({ leader: this.#o.id, term, isLeader: true });
     });
     node.on('error', (err) => this.#o.logger.error({ err: String(err) }, 'raft: node stopped on error'));
     node.on('snapshot', (s) => {
       if (s.installed) this.#o.logger.info({ index: s.index, term: s.term }, 'raft: installed a snapshot from the leader');
       else this.#o.logger.debug({ index: s.index, term: s.term }, 'raft: took a snapshot');
     });
+  }
+
+  #notify(s: LeaderState): void {
+    for (const l of this.#listeners) l(s);
   }
 
   onLeaderChange(fn: (s: LeaderState) => void): () => void {
@@ -236,13 +246,19 @@ export class RaftLog implements CommandLog {
     return node.readIndex();
   }
 
+  /**
+   * Leads and has applied an entry of its own term. Until then a new leader's state may lag what
+   * was committed before it took over, so it neither answers nor counts as the known leader.
+   */
   isLeader(): boolean {
-    return this.#node?.isLeader() ?? false;
+    return this.#node?.isLeaderReady() ?? false;
   }
 
-  /** The leader's raft ID, or '' when none is known. */
+  /** The leader's raft ID, or '' when none is known (or this server leads but is not ready). */
   get leader(): string {
-    return this.#node?.leader ?? '';
+    const node = this.#node;
+    if (!node) return '';
+    return node.isLeader() && !node.isLeaderReady() ? '' : node.leader;
   }
 
   get node(): RaftNode<unknown> | undefined {

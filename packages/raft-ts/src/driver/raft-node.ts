@@ -70,6 +70,11 @@ export interface RaftNodeEvents {
   leaderChange: [LeaderChange];
   /** Emitted after a snapshot is taken or installed. */
   snapshot: [{ readonly index: number; readonly term: number; readonly installed: boolean }];
+  /**
+   * This node leads and has applied an entry of its own term, so its state machine holds every
+   * committed write (a new leader only learns which entries are committed when one of its term is).
+   */
+  leaderReady: [{ readonly term: number }];
   /** A storage or state machine failure stopped the node. */
   error: [Error];
 }
@@ -125,6 +130,10 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readonly #maxPipelinedWrites: number;
   #stopped = false;
   #applied: number;
+  /** The term of the last applied entry (or of the snapshot it was restored from). */
+  #appliedTerm: number;
+  /** The last term in which `leaderReady` was emitted. */
+  #readyTerm = 0;
   #queue: QueuedProposal<R>[] = [];
   readonly #pending = new Map<number, Pending<R>>();
   readonly #reads = new Map<string, PendingRead>();
@@ -143,7 +152,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #turn = 0;
   #heldSince = 0;
 
-  private constructor(opts: RaftNodeOptions<R>, raw: RawNode, applied: number) {
+  private constructor(opts: RaftNodeOptions<R>, raw: RawNode, applied: { readonly index: number; readonly term: number }) {
     super();
     this.id = opts.id;
     this.#raw = raw;
@@ -157,7 +166,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#sync = opts.sync ?? true;
     this.#readTimeoutMs = opts.readTimeoutMs ?? 5000;
     this.#maxPipelinedWrites = opts.maxPipelinedWrites ?? 4;
-    this.#applied = applied;
+    this.#applied = applied.index;
+    this.#appliedTerm = applied.term;
   }
 
   /** Open a node over its storage (bootstrapping a new cluster if asked) and start its timers. */
@@ -179,7 +189,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       },
       storage,
     );
-    const node = new RaftNode<R>(opts, raw, snap.meta.index);
+    const node = new RaftNode<R>(opts, raw, { index: snap.meta.index, term: snap.meta.term });
     await opts.transport.start({
       onMessage: (m) => node.#onMessage(m),
       onUnreachable: (id) => {
@@ -309,6 +319,15 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     return this.#raw.raft.role === 'leader';
   }
 
+  /**
+   * Leader with an entry of its own term applied: everything committed before it took over is in
+   * the state machine, so local reads see every acknowledged write. Until then a new leader's
+   * state machine may lag (the commit index it restarted with is only a lower bound).
+   */
+  isLeaderReady(): boolean {
+    return this.isLeader() && this.#appliedTerm === this.#raw.raft.term;
+  }
+
   /** Term, leader, commit and applied indexes, configuration and (on the leader) per-peer progress. */
   status(): Status {
     return { ...this.#raw.status(), applied: this.#applied };
@@ -402,6 +421,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       this.#apply(rd);
       this.#raw.advanceApplied(rd);
       if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
+      this.#maybeLeaderReady();
       const write = this.#write(rd);
       write.catch(() => undefined);
       this.#inflightWrites++;
@@ -484,6 +504,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       const m = rd.snapshot.meta;
       this.#sm.restore(rd.snapshot.data, { index: m.index, term: m.term });
       this.#applied = m.index;
+      this.#appliedTerm = m.term;
       this.metrics.snapshotsInstalled++;
       for (const [idx, p] of this.#pending) {
         if (idx <= m.index) {
@@ -497,6 +518,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       let result: unknown;
       if (e.type === 'normal' && e.data.byteLength > 0) result = this.#sm.apply({ index: e.index, term: e.term, data: e.data });
       this.#applied = e.index;
+      this.#appliedTerm = e.term;
       this.metrics.applied++;
       const p = this.#pending.get(e.index);
       if (!p) continue;
@@ -533,6 +555,13 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     }
     this.#transferWaiters = this.#transferWaiters.filter((x) => x.target !== lead);
     this.emit('leaderChange', { leader: lead, term: this.#raw.raft.term, role });
+  }
+
+  #maybeLeaderReady(): void {
+    const term = this.#raw.raft.term;
+    if (this.#readyTerm === term || !this.isLeaderReady()) return;
+    this.#readyTerm = term;
+    this.emit('leaderReady', { term });
   }
 
   #failUnconfirmedReads(err: Error): void {
