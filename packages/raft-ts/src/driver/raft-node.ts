@@ -14,6 +14,7 @@ import {
   LeadershipTransferError,
 } from '../errors.js';
 import type { DurableStorage } from '../storage/durable-storage.js';
+import { ReadPoints } from './read-points.js';
 import type { StateMachine } from './state-machine.js';
 import type { Transport } from './transport.js';
 
@@ -95,12 +96,6 @@ interface QueuedProposal<R> {
   readonly reject: (e: Error) => void;
 }
 
-interface PendingRead {
-  readonly resolve: (index: number) => void;
-  readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
-  index: number;
-}
 
 
 /**
@@ -121,7 +116,6 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #lastSnapshotAt = 0;
   readonly #trailingLogs: number;
   readonly #sync: boolean;
-  readonly #readTimeoutMs: number;
   #ticker: NodeJS.Timeout | undefined;
   #scheduled = false;
   #inflightWrites = 0;
@@ -136,8 +130,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #readyTerm = 0;
   #queue: QueuedProposal<R>[] = [];
   readonly #pending = new Map<number, Pending<R>>();
-  readonly #reads = new Map<string, PendingRead>();
-  #readWaits: PendingRead[] = [];
+  readonly #readPoints: ReadPoints;
   #readSeq = 0;
   #role: Role = 'follower';
   #lead: NodeId = '';
@@ -164,7 +157,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#snapshotIntervalMs = opts.snapshotIntervalMs ?? 0;
     this.#trailingLogs = opts.trailingLogs ?? 10240;
     this.#sync = opts.sync ?? true;
-    this.#readTimeoutMs = opts.readTimeoutMs ?? 5000;
+    this.#readPoints = new ReadPoints(opts.readTimeoutMs ?? 5000);
     this.#maxPipelinedWrites = opts.maxPipelinedWrites ?? 4;
     this.#applied = applied.index;
     this.#appliedTerm = applied.term;
@@ -230,24 +223,9 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readIndex(): Promise<number> {
     if (this.#stopped) return Promise.reject(new StoppedError());
     const ctx = `${this.id}:${++this.#readSeq}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#reads.delete(ctx);
-        this.#readWaits = this.#readWaits.filter((w) => w !== pr);
-        reject(new ReadIndexError('timed out'));
-      }, this.#readTimeoutMs);
-      const pr: PendingRead = { resolve, reject, timer, index: -1 };
-      this.#reads.set(ctx, pr);
-      try {
-        this.#raw.readIndex(ctx);
-      } catch (err) {
-        clearTimeout(timer);
-        this.#reads.delete(ctx);
-        reject(err as Error);
-        return;
-      }
-      this.#schedule();
-    });
+    const read = this.#readPoints.add(ctx, () => this.#raw.readIndex(ctx));
+    this.#schedule();
+    return read;
   }
 
   /**
@@ -343,7 +321,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#queue = [];
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
-    this.#failReads(err);
+    this.#readPoints.failAll(err);
     for (const w of this.#transferWaiters) (clearTimeout(w.timer), w.reject(err));
     this.#transferWaiters = [];
     await this.#transport.close();
@@ -526,18 +504,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       if (p.term === e.term) p.resolve({ index: e.index, result: result as R });
       else p.reject(new ProposalLostError(e.index));
     }
-    for (const rs of rd.readStates) {
-      const pr = this.#reads.get(rs.context);
-      if (!pr) continue;
-      this.#reads.delete(rs.context);
-      pr.index = rs.index;
-      this.#readWaits.push(pr);
-    }
-    if (this.#readWaits.length > 0) {
-      const done = this.#readWaits.filter((w) => w.index <= this.#applied);
-      this.#readWaits = this.#readWaits.filter((w) => w.index > this.#applied);
-      for (const w of done) (clearTimeout(w.timer), w.resolve(w.index));
-    }
+    this.#readPoints.advance(rd.readStates, this.#applied);
   }
 
   #onSoftState(lead: NodeId, role: Role): void {
@@ -546,9 +513,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#lead = lead;
     this.#role = role;
     if (!changed) return;
-    // Reads not yet confirmed may never be answered by the old leader. Confirmed read points stay
-    // valid: they only wait for this node to apply far enough.
-    if (leaderChanged) this.#failUnconfirmedReads(new ReadIndexError('leader changed'));
+    // Reads not yet confirmed may never be answered by the old leader.
+    if (leaderChanged) this.#readPoints.failUnconfirmed(new ReadIndexError('leader changed'));
     for (const w of this.#transferWaiters.filter((x) => x.target === lead)) {
       clearTimeout(w.timer);
       w.resolve();
@@ -562,23 +528,6 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     if (this.#readyTerm === term || !this.isLeaderReady()) return;
     this.#readyTerm = term;
     this.emit('leaderReady', { term });
-  }
-
-  #failUnconfirmedReads(err: Error): void {
-    for (const r of this.#reads.values()) {
-      clearTimeout(r.timer);
-      r.reject(err);
-    }
-    this.#reads.clear();
-  }
-
-  #failReads(err: Error): void {
-    for (const r of [...this.#reads.values(), ...this.#readWaits]) {
-      clearTimeout(r.timer);
-      r.reject(err);
-    }
-    this.#reads.clear();
-    this.#readWaits = [];
   }
 
   #maybeSnapshot(): void {
