@@ -4,6 +4,7 @@ export { ApiError } from './errors.js';
 export { addressFromEnv, baseUrlOf, tokenFromEnv, DEFAULT_ADDRESS } from './address.js';
 export { parseDuration } from './duration.js';
 export { MAX_WAIT_MS } from './transport.js';
+export { exchange, type ExchangeInit, type Exchanged } from './http-exchange.js';
 export type { KV, KVDeleteOptions, KVKeysOptions, KVPutOptions } from './kv.js';
 export type { Session } from './session.js';
 export type { Catalog, CatalogServiceOptions } from './catalog.js';

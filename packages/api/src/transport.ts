@@ -1,6 +1,7 @@
 /** The HTTP layer under every API group: URLs, query options, headers, errors. */
 import { ApiError } from './errors.js';
 import { formatWait, parseDuration } from './duration.js';
+import { exchange } from './http-exchange.js';
 import type { QueryMeta, QueryOptions, QueryResult, RequestOptions } from './options.js';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -26,9 +27,9 @@ export interface RawResponse {
 }
 
 /**
- * Node's fetch gives up on a response whose headers take longer than 300 s, so a
- * blocking query never asks the server to hold it longer than this (Consul adds
- * up to wait/16 of jitter). A blocking loop sees an early answer as "no change".
+ * The longest wait a blocking query asks for: with Consul's wait/16 of jitter the
+ * answer still comes within 300 s, the response timeout of many HTTP clients and
+ * proxies. A blocking loop sees an early answer as "no change".
  */
 export const MAX_WAIT_MS = 270_000;
 
@@ -70,19 +71,11 @@ export class Transport {
     } else if (spec.raw !== undefined) {
       body = spec.raw;
     }
-    let res: Response;
     try {
-      res = await fetch(url, { method: spec.method, headers, body, signal: spec.options?.signal });
+      return await exchange(url, { method: spec.method, headers, body, signal: spec.options?.signal });
     } catch (err) {
       throw transportError(spec.method, url, err);
     }
-    let buf: Buffer;
-    try {
-      buf = Buffer.from(await res.arrayBuffer());
-    } catch (err) {
-      throw transportError(spec.method, url, err);
-    }
-    return { status: res.status, headers: res.headers, body: buf };
   }
 
   /** Sends a request; a non-2xx answer (other than the allowed ones) throws {@link ApiError}. */

@@ -22,7 +22,8 @@ export interface FakeAgent {
   reply: (req: Recorded) => Reply;
 }
 
-export async function startFakeAgent(t: ExecutionContext): Promise<FakeAgent> {
+/** Starts on an ephemeral port, or on the first of `ports` that is free. */
+export async function startFakeAgent(t: ExecutionContext, ports: readonly number[] = [0]): Promise<FakeAgent> {
   const fake: FakeAgent = { address: '', requests: [], reply: () => ({ body: 'true' }) };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +41,14 @@ export async function startFakeAgent(t: ExecutionContext): Promise<FakeAgent> {
       res.end(reply.body ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  for (const [i, port] of ports.entries()) {
+    const listening = await new Promise<boolean>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' && i < ports.length - 1 ? resolve(false) : reject(err));
+      server.once('error', onError);
+      server.listen(port, '127.0.0.1', () => (server.off('error', onError), resolve(true)));
+    });
+    if (listening) break;
+  }
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.address() as { port: number };
   return Object.assign(fake, { address: `127.0.0.1:${port}` });

@@ -1,6 +1,8 @@
 import test from 'ava';
 import { ApiError, ConsulApi } from '../src/index.js';
 import { startFakeAgent } from './_fake-agent.js';
+import { type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 test('a non-2xx answer throws ApiError with status, body and the Go client message', async (t) => {
   const fake = await startFakeAgent(t);
@@ -43,7 +45,7 @@ test('a KV entry is decoded from base64, and an empty value is null', async (t) 
   t.is((await api.kv.get('empty-value')).value?.Value, null);
 });
 
-test('blocking options are sent as index and wait in milliseconds, capped below fetch limits', async (t) => {
+test('blocking options are sent as index and wait in milliseconds, capped at 270 s', async (t) => {
   const fake = await startFakeAgent(t);
   fake.reply = () => ({ body: '[]', headers: { 'X-Consul-Index': '6' } });
   const api = new ConsulApi({ address: fake.address });
@@ -123,5 +125,27 @@ test('an unreachable agent gives a one-line error naming the request', async (t)
   t.is(await api.status.leader(), '127.0.0.1:8300');
   const dead = new ConsulApi({ address: '127.0.0.1:9' });
   const err = await t.throwsAsync(dead.status.leader());
-  t.regex(err?.message ?? '', /^Get "http:\/\/127\.0\.0\.1:9\/v1\/status\/leader": /);
+  t.is(err?.message, 'Get "http://127.0.0.1:9/v1/status/leader": connect ECONNREFUSED 127.0.0.1:9');
+});
+
+test('an agent on a port the Fetch standard blocks (6000, 6665-6669, 10080) is reached like any other', async (t) => {
+  const fake = await startFakeAgent(t, [6000, 6665, 6666, 6667, 6668, 6669, 10080]);
+  fake.reply = () => ({ body: '"127.0.0.1:8300"' });
+  const api = new ConsulApi({ address: fake.address });
+  t.is(await api.status.leader(), '127.0.0.1:8300');
+  t.is(fake.requests.length, 1);
+});
+
+test('a request still waiting for its answer is abandoned when its signal aborts', async (t) => {
+  // An agent that holds every request open, as a blocking query does.
+  const held: ServerResponse[] = [];
+  const server = createServer((_req, res) => held.push(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  const api = new ConsulApi({ address: `127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const ac = new AbortController();
+  const pending = api.catalog.nodes({ index: 7, signal: ac.signal });
+  while (held.length === 0) await new Promise((r) => setTimeout(r, 5));
+  ac.abort();
+  await t.throwsAsync(pending, { name: 'AbortError' });
 });

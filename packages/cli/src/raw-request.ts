@@ -3,7 +3,7 @@
  * for (snapshot save/restore, the keyring), with the same address, token,
  * datacenter and error messages as the client's.
  */
-import { ApiError } from '@concord/api';
+import { ApiError, exchange } from '@concord/api';
 import type { HttpSettings } from './http-flags.js';
 
 export interface RawCall {
@@ -33,16 +33,14 @@ export async function rawRequest(http: HttpSettings, call: RawCall): Promise<Raw
   const headers: Record<string, string> = {};
   if (http.token) headers['X-Consul-Token'] = http.token;
   if (call.contentType) headers['Content-Type'] = call.contentType;
-  let res: Response;
-  let body: Buffer;
+  let res: RawAnswer;
   try {
-    res = await fetch(url, { method: call.method, headers, body: call.body });
-    body = Buffer.from(await res.arrayBuffer());
+    res = await exchange(url, { method: call.method, headers, body: call.body });
   } catch (err) {
     throw networkError(call.method, url, err);
   }
-  if (res.status < 200 || res.status > 299) throw new ApiError(res.status, body.toString('utf8'));
-  return { status: res.status, headers: res.headers, body };
+  if (res.status < 200 || res.status > 299) throw new ApiError(res.status, res.body.toString('utf8'));
+  return res;
 }
 
 /** `Put "http://127.0.0.1:8500/v1/snapshot": connect ECONNREFUSED 127.0.0.1:8500`, as Go's url.Error reads. */

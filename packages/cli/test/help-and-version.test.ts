@@ -85,3 +85,12 @@ test('CONCORD_HTTP_ADDR takes precedence over CONSUL_HTTP_ADDR', async (t) => {
   const res = await runCli(['kv', 'get', 'a'], { addr: '127.0.0.1:1', env: { CONCORD_HTTP_ADDR: '127.0.0.1:3' } });
   t.regex(res.stderr, /127\.0\.0\.1:3\/v1\/kv\/a/);
 });
+
+test('ports the Fetch standard blocks are tried like any other: the typed client and the raw snapshot request both reach the socket', async (t) => {
+  // Nothing listens on 1 or 9 (binding them needs root); the error must come from connect().
+  const kv = await runCli(['kv', 'get', 'a'], { addr: '127.0.0.1:1' });
+  t.is(kv.stderr, 'Error querying Consul agent: Get "http://127.0.0.1:1/v1/kv/a": connect ECONNREFUSED 127.0.0.1:1\n');
+  const snap = await runCli(['snapshot', 'save', '-http-addr=127.0.0.1:9', `/tmp/unused-${process.pid}.snap`]);
+  t.is(snap.stderr, 'Error saving snapshot: Get "http://127.0.0.1:9/v1/snapshot": connect ECONNREFUSED 127.0.0.1:9\n');
+  t.is(snap.code, 1);
+});
