@@ -12,6 +12,14 @@ interface Health {
   FailureTolerance: number;
   Servers: { ID: string; Name: string; Healthy: boolean; SerfStatus: string; Voter: boolean }[];
 }
+interface AutopilotState {
+  Healthy: boolean;
+  FailureTolerance: number;
+  OptimisticFailureTolerance: number;
+  Leader: string;
+  Voters: string[];
+  Servers: Record<string, { ID: string; Name: string; Status: string; NodeStatus: string; Healthy: boolean; ReadReplica: boolean }>;
+}
 
 async function json<T>(p: Proc, path: string): Promise<T> {
   const r = await getText(httpAddr(p), path);
@@ -88,6 +96,19 @@ test('autopilot health, status peers and stale reads follow a follower that fail
     const h = await health(leader);
     return h.Healthy && h.FailureTolerance === 1 && h.Servers.length === 3;
   }, 20_000, 'three healthy servers, tolerating one failure');
+  // Autopilot state: the same judgement keyed by server ID, asked of a follower (it forwards).
+  const leaderId = await nodeId(leader);
+  const state = await until(async () => {
+    const st = await json<AutopilotState>(follower, '/v1/operator/autopilot/state');
+    return st.Healthy ? st : undefined;
+  }, 20_000, 'autopilot state to be healthy');
+  t.is(state.Leader, leaderId);
+  t.is(state.FailureTolerance, 1);
+  t.is(state.OptimisticFailureTolerance, 1);
+  t.deepEqual([...state.Voters].sort(), Object.keys(state.Servers).sort());
+  t.is(state.Voters.length, 3);
+  t.like(state.Servers[leaderId], { ID: leaderId, Name: leader.name, Status: 'leader', NodeStatus: 'alive', Healthy: true, ReadReplica: false });
+  t.like(state.Servers[followerId], { Name: follower.name, Status: 'voter', NodeStatus: 'alive', Healthy: true });
 
   await c.kill(follower);
   const degraded = await until(async () => {
@@ -97,6 +118,9 @@ test('autopilot health, status peers and stale reads follow a follower that fail
   }, 20_000, `${follower.name} to be unhealthy and failed`);
   t.false(degraded.Healthy);
   t.is(degraded.FailureTolerance, 0);
+  const degradedState = await json<AutopilotState>(leader, '/v1/operator/autopilot/state');
+  t.false(degradedState.Healthy);
+  t.like(degradedState.Servers[followerId], { Status: 'voter', NodeStatus: 'failed', Healthy: false });
   const list = await concord(['operator', 'raft', 'list-peers'], httpAddr(leader));
   t.is(list.stdout.trim().split('\n').length - 1, 3, 'a failed server stays a voter without dead-server cleanup');
 

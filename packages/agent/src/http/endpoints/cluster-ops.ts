@@ -1,4 +1,5 @@
 import type { AgentContext } from '../../agent-context.js';
+import { autopilotState } from '../../cluster/autopilot-health.js';
 import { checkDatacenter, json } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { decodeSegment, readBody } from '../request.js';
@@ -80,6 +81,14 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
         checkDatacenter(ctx, agent);
         const health = await cluster.autopilotHealth();
         json(ctx, health, health.Healthy ? 200 : 429);
+      },
+    },
+    {
+      path: '/v1/operator/autopilot/state',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        checkDatacenter(ctx, agent);
+        json(ctx, autopilotState(await cluster.autopilotHealth()));
       },
     },
     {
