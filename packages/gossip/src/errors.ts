@@ -56,3 +56,10 @@ export class GossipConfigError extends GossipError {
     super('GOSSIP_CONFIG', message);
   }
 }
+
+/** A network-coordinate observation refused: an invalid coordinate or an RTT outside (0, 10 s]. */
+export class GossipCoordinateError extends GossipError {
+  constructor(message: string) {
+    super('GOSSIP_COORDINATE', message);
+  }
+}

@@ -15,6 +15,19 @@ export type { MemberInfo, MemberEvent, MemberEventType, CoreOutput, CoreStats, S
 export { SwimCore } from './core/swim.js';
 export type { Prng } from './core/prng.js';
 export { createPrng } from './core/prng.js';
+export type { Coordinate, VivaldiConfig } from './core/coordinate.js';
+export {
+  applyForce,
+  coordinateProblem,
+  copyCoordinate,
+  defaultVivaldiConfig,
+  distance,
+  isCoordinate,
+  newCoordinate,
+  rawDistance,
+} from './core/coordinate.js';
+export { VivaldiClient, MAX_RTT_SECONDS } from './core/vivaldi.js';
+export { LatencyFilter } from './core/latency-filter.js';
 export { BroadcastQueue } from './core/broadcast-queue.js';
 export { Suspicion } from './core/suspicion.js';
 export { Awareness } from './core/awareness.js';
@@ -28,6 +41,7 @@ export {
 export {
   GossipError,
   GossipConfigError,
+  GossipCoordinateError,
   GossipDecodeError,
   GossipDecryptError,
   GossipJoinError,
