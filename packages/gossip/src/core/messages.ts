@@ -1,5 +1,7 @@
 /** Messages of the protocol. The wire codec (`wire/codec.ts`) encodes these as JSON. */
 
+import type { Coordinate } from './coordinate.js';
+
 export type Tags = Readonly<Record<string, string>>;
 
 export type MemberStatus = 'alive' | 'suspect' | 'failed' | 'left';
@@ -30,6 +32,8 @@ export interface IndirectPingMessage {
 export interface AckMessage {
   readonly t: 'ack';
   readonly seq: number;
+  /** The responder's network coordinate; only on an ack to a direct ping. */
+  readonly coord?: Coordinate;
 }
 
 export interface NackMessage {

@@ -5,6 +5,7 @@ import type { Server, Socket } from 'node:net';
 import { createServer, isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ConfigName, GossipConfig } from '../core/config.js';
+import type { Coordinate } from '../core/coordinate.js';
 import { resolveConfig } from '../core/config.js';
 import type { Endpoint, Tags } from '../core/messages.js';
 import { createPrng } from '../core/prng.js';
@@ -223,6 +224,19 @@ export class Gossip {
 
   localMember(): MemberInfo {
     return this.#requireCore().self;
+  }
+
+  /** This member's network coordinate (seconds), updated from the RTTs of direct probes. */
+  coordinate(): Coordinate {
+    return this.#requireCore().coordinate;
+  }
+
+  /**
+   * The coordinate of member `name` (this member's own for its name), as last received
+   * in an ack to a direct probe; undefined when none has come yet or the member was reaped.
+   */
+  memberCoordinate(name: string): Coordinate | undefined {
+    return this.#requireCore().memberCoordinate(name);
   }
 
   /** Replace this member's tags; peers see a `member-update`. */

@@ -1,3 +1,4 @@
+import { copyCoordinate, isCoordinate } from '../core/coordinate.js';
 import type { PacketMessage, PushPullState, Tags } from '../core/messages.js';
 import { GossipDecodeError } from '../errors.js';
 
@@ -70,7 +71,8 @@ export function decodeMessage(v: unknown): PacketMessage {
         nack: bool(v, 'nack'),
       };
     case 'ack':
-      return { t: 'ack', seq: num(v, 'seq') };
+      // The coordinate is optional: an ack without one, or with a malformed one, still counts.
+      return { t: 'ack', seq: num(v, 'seq'), ...(isCoordinate(v.coord) ? { coord: copyCoordinate(v.coord) } : {}) };
     case 'nack':
       return { t: 'nack', seq: num(v, 'seq') };
     case 'alive':
