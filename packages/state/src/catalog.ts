@@ -1,3 +1,4 @@
+import { removeNodeCoordinates } from './coordinates.js';
 import type { ApplyContext, StateData } from './data.js';
 import { StateError } from './errors.js';
 import { invalidateSession, sessionsOnCheck } from './sessions.js';
@@ -251,6 +252,7 @@ export function deregister(ctx: ApplyContext, req: NodeDeregistration): void {
   for (const id of [...(data.services.get(req.Node)?.keys() ?? [])]) deleteService(ctx, req.Node, id);
   for (const id of [...(data.checks.get(req.Node)?.keys() ?? [])]) deleteCheck(ctx, req.Node, id);
   for (const s of [...data.sessions.values()]) if (s.Node === req.Node) invalidateSession(ctx, s.ID);
+  removeNodeCoordinates(ctx, req.Node);
   data.nodes.delete(req.Node);
   ctx.bumpTable('nodes');
   ctx.touch(topics.node(req.Node));

@@ -1,5 +1,5 @@
 import { SortedKeys } from './sorted-keys.js';
-import type { CheckEntry, KvEntry, NodeEntry, ServiceEntry, SessionEntry } from './types.js';
+import type { CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
 
 /** All tables of the state. Only the mutation modules write to it, through an ApplyContext. */
@@ -25,6 +25,8 @@ export interface StateData {
   /** service name → last index that changed an instance of it (or its checks, or its node). */
   serviceIndexes: Map<string, number>;
   tableIndexes: Map<TableName, number>;
+  /** node → segment → coordinate */
+  coordinates: Map<string, Map<string, NetworkCoordinate>>;
 }
 
 export function emptyData(datacenter: string): StateData {
@@ -43,6 +45,7 @@ export function emptyData(datacenter: string): StateData {
     serviceInstances: new Map(),
     serviceIndexes: new Map(),
     tableIndexes: new Map(),
+    coordinates: new Map(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { deregister, register, updateCheckStatus } from './catalog.js';
+import { coordinateBatchUpdate, coordinateEntries } from './coordinates.js';
 import { ApplyContext, type StateData, emptyData } from './data.js';
 import { StateError } from './errors.js';
 import { type KvOpResult, applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
@@ -6,6 +7,7 @@ import { createSession, invalidateSession, pruneLockDelays } from './sessions.js
 import type {
   CheckEntry,
   Command,
+  CoordinateEntry,
   HealthStatus,
   KvEntry,
   KvOp,
@@ -80,6 +82,8 @@ export interface StateSnapshot {
   checks: CheckEntry[];
   serviceIndexes: [string, number][];
   tableIndexes: [TableName, number][];
+  /** Absent in snapshots taken before coordinates were kept. */
+  coordinates?: CoordinateEntry[];
 }
 
 const byNode = (a: { Node: string }, b: { Node: string }) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0);
@@ -159,6 +163,8 @@ export class StateStore {
         ctx.beginJournal();
         updateCheckStatus(ctx, command.node, command.checkId, command.status, command.output);
         return true;
+      case 'coordinate-batch-update':
+        return coordinateBatchUpdate(ctx, Array.isArray(command.updates) ? command.updates : []);
       case 'tombstone-reap':
         return reapTombstones(this.#data, command.upTo);
       case 'restore':
@@ -358,6 +364,19 @@ export class StateStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Coordinates
+
+  /** Every node's LAN coordinates, by node then segment (Consul's `Coordinates`). */
+  coordinates(): QueryResult<CoordinateEntry[]> {
+    return { value: coordinateEntries(this.#data), index: this.#tableIndex('coordinates'), topics: [topics.table('coordinates')] };
+  }
+
+  /** One node's coordinates, one entry per segment; empty when it has none. */
+  nodeCoordinates(node: string): QueryResult<CoordinateEntry[]> {
+    return { value: coordinateEntries(this.#data, node), index: this.#tableIndex('coordinates'), topics: [topics.table('coordinates')] };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Health
 
   nodeChecks(node: string): QueryResult<CheckEntry[]> {
@@ -438,6 +457,7 @@ export class StateStore {
       checks: checks.sort((a, b) => (a.Node === b.Node ? byCheckId(a, b) : a.Node < b.Node ? -1 : 1)),
       serviceIndexes: [...d.serviceIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
       tableIndexes: [...d.tableIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
+      coordinates: coordinateEntries(d),
     } satisfies StateSnapshot;
   }
 
@@ -477,6 +497,11 @@ export class StateStore {
     }
     for (const [n, i] of s.serviceIndexes) d.serviceIndexes.set(n, i);
     for (const [t, i] of s.tableIndexes) d.tableIndexes.set(t, i);
+    for (const c of s.coordinates ?? []) {
+      let segments = d.coordinates.get(c.Node);
+      if (!segments) d.coordinates.set(c.Node, (segments = new Map()));
+      segments.set(c.Segment, c.Coord);
+    }
     this.#data = d;
     this.#lastIndex = s.index;
     this.#hub.notifyAll();

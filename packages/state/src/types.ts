@@ -67,6 +67,21 @@ export interface CheckEntry {
   ModifyIndex: number;
 }
 
+/** A Vivaldi network coordinate (seconds), as Serf and Consul's HTTP API shape it. */
+export interface NetworkCoordinate {
+  Vec: number[];
+  Error: number;
+  Adjustment: number;
+  Height: number;
+}
+
+/** One node's LAN coordinate in a network segment ("" in Consul OSS). */
+export interface CoordinateEntry {
+  Node: string;
+  Segment: string;
+  Coord: NetworkCoordinate;
+}
+
 export type SessionBehavior = 'release' | 'delete';
 
 export interface SessionEntry {
@@ -176,6 +191,8 @@ export type Command = (
   | { type: 'deregister'; dereg: NodeDeregistration }
   | { type: 'tombstone-reap'; upTo: number }
   | { type: 'check-status'; node: string; checkId: string; status: HealthStatus; output: string }
+  /** Upserts coordinates; entries for unknown nodes or with non-finite numbers are skipped. */
+  | { type: 'coordinate-batch-update'; updates: CoordinateEntry[] }
   /** Replaces the whole state with a saved snapshot (`concord snapshot restore`). */
   | { type: 'restore'; snapshot: StateSnapshot }
 ) & {
