@@ -30,6 +30,7 @@ import { type DnsConfig, type DnsServer, parseDnsConfig, startDnsServer, stateCa
 import { EventBuffer } from './events/event-buffer.js';
 import { agentRoutes } from './http/endpoints/agent.js';
 import { catalogRoutes } from './http/endpoints/catalog.js';
+import { coordinateRoutes } from './http/endpoints/coordinate.js';
 import { eventRoutes } from './http/endpoints/event-list.js';
 import { healthRoutes } from './http/endpoints/health.js';
 import { kvRoutes } from './http/endpoints/kv.js';
@@ -43,6 +44,7 @@ import { ConfigDefinitions } from './local/config-definitions.js';
 import { LocalState } from './local/local-state.js';
 import { startCheckRunner } from './checks/index.js';
 import { AntiEntropy } from './local/anti-entropy.js';
+import { CoordinateSync } from './local/coordinate-sync.js';
 import { startCriticalReaper } from './local/critical-reaper.js';
 import { LocalPersistence } from './local/persistence.js';
 import type { CommandLog } from './log/command-log.js';
@@ -339,8 +341,22 @@ async function startAgentParts(
     ...(timings.deregisterCriticalMinMs !== undefined ? { minimumMs: timings.deregisterCriticalMinMs } : {}),
     onReap: (serviceId, checkId) => logger.info({ serviceId, checkId }, 'agent: check critical for too long, deregistered service'),
   });
+  const coordinateSync = new CoordinateSync({
+    node: config.nodeName,
+    intervalMinMs: config.syncCoordinateIntervalMinMs,
+    rateTarget: config.syncCoordinateRateTarget,
+    coordinate: () => {
+      const c = membership.gossip.coordinate();
+      return { Vec: [...c.Vec], Error: c.Error, Adjustment: c.Adjustment, Height: c.Height };
+    },
+    memberCount: () => membership.gossip.members().length,
+    isRegistered: async () => (await nodeView(config.nodeName)).node !== undefined,
+    write,
+    onError: (err) => logger.debug({ err: String(err) }, 'agent: coordinate update failed'),
+  });
   cleanups.push(() => {
     antiEntropy.stop();
+    coordinateSync.stop();
     stopCriticalReaper();
   });
 
@@ -367,6 +383,7 @@ async function startAgentParts(
       txnRoutes(serverContext),
       sessionRoutes(serverContext),
       catalogRoutes(serverContext),
+      coordinateRoutes(serverContext),
       healthRoutes(serverContext),
       snapshotRoutes(serverContext),
       internalRoutes(serverContext, localDns as DnsCatalog),
@@ -419,6 +436,7 @@ async function startAgentParts(
   cleanups.push(() => joinAbort.abort());
   await joinAtStart(config, membership, logger, joinAbort.signal);
   antiEntropy.start();
+  coordinateSync.start();
 
   const close = (): Promise<void> => {
     if (closing) return closing;

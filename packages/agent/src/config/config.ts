@@ -65,6 +65,10 @@ export interface AgentConfig {
   kvMaxValueSize: number;
   txnMaxReqLen: number;
   sessionTtlMinMs: number;
+  /** `sync_coordinate_interval_min`: least time between two coordinate updates of this agent. */
+  syncCoordinateIntervalMinMs: number;
+  /** `sync_coordinate_rate_target`: coordinate updates per second the whole cluster aims at. */
+  syncCoordinateRateTarget: number;
   defaultQueryTimeMs: number;
   maxQueryTimeMs: number;
   responseHeaders: Record<string, string>;
@@ -122,7 +126,7 @@ const KNOWN_KEYS = new Set([
   'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
-  'check_update_interval', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
+  'check_update_interval', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
   'ui', 'ui_config',
@@ -348,6 +352,8 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     kvMaxValueSize: int(limits.kv_max_value_size, 'limits.kv_max_value_size') ?? 512 * 1024,
     txnMaxReqLen: int(limits.txn_max_req_len, 'limits.txn_max_req_len') ?? 512 * 1024,
     sessionTtlMinMs: dur(file.session_ttl_min, 'session_ttl_min') ?? 10_000,
+    syncCoordinateIntervalMinMs: dur(file.sync_coordinate_interval_min, 'sync_coordinate_interval_min') ?? 15_000,
+    syncCoordinateRateTarget: positiveNumber(file.sync_coordinate_rate_target, 'sync_coordinate_rate_target') ?? 64,
     defaultQueryTimeMs: queryTime('default-query-time', 'default_query_time', 300_000),
     maxQueryTimeMs: queryTime('max-query-time', 'max_query_time', 600_000),
     responseHeaders: strMap(httpConfig.response_headers, 'http_config.response_headers'),
@@ -375,6 +381,12 @@ function persistedNodeId(dataDir: string | undefined): string {
     throw new ConfigError(`Error saving the node ID in ${path}: ${(err as Error).message}`);
   }
   return id;
+}
+
+function positiveNumber(v: unknown, key: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(`${key} must be a positive number`);
+  return v;
 }
 
 function positiveInt(v: unknown, key: string, max: number): number | undefined {

@@ -2,7 +2,8 @@ import type { QueryResult } from '@concord/state';
 import type { AgentContext, ServerContext } from '../agent-context.js';
 import { type Consistency, blockingQuery, consistencyOf, setQueryHeaders } from './blocking.js';
 import { HttpError, badRequest } from './http-error.js';
-import type { RequestContext } from './request.js';
+import { type Body, optString, rejectUnknown } from './decode.js';
+import { type RequestContext, readJsonObject } from './request.js';
 import { parseDuration } from '../config/duration.js';
 import { sendJson } from './respond.js';
 import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
@@ -11,6 +12,24 @@ import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
 export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void {
   const dc = ctx.query.get('dc');
   if (dc && dc.toLowerCase() !== agent.config.datacenter) throw new HttpError(500, 'No path to datacenter');
+}
+
+/**
+ * The body of a write about one node (catalog register and deregister, coordinate update):
+ * this datacenter, a JSON object with only `fields`, and a `Node`.
+ */
+export async function nodeWriteBody(
+  ctx: RequestContext,
+  agent: AgentContext,
+  fields: readonly string[],
+  what: string,
+): Promise<{ raw: Body; node: string }> {
+  checkDatacenter(ctx, agent);
+  const raw = await readJsonObject(ctx);
+  rejectUnknown(raw, fields, what);
+  const node = optString(raw, 'Node');
+  if (!node) throw badRequest('Must provide node');
+  return { raw, node };
 }
 
 /** Runs a read with Consul's consistency flags, blocking semantics and X-Consul-* headers. */

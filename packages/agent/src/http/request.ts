@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration } from '../config/duration.js';
+import { type Body, isBody } from './decode.js';
 import { HttpError, badRequest } from './http-error.js';
 
 /** One HTTP request with its parsed query string. */
@@ -68,6 +69,13 @@ export function parseJsonBody(body: Buffer, what = 'Request decode failed'): unk
   } catch (err) {
     throw badRequest(`${what}: ${(err as Error).message}`);
   }
+}
+
+/** Reads a JSON object body of at most 1 MiB; anything else is a 400. */
+export async function readJsonObject(ctx: RequestContext): Promise<Body> {
+  const body = parseJsonBody(await readBody(ctx.req, 1024 * 1024, () => 'Request body too large'));
+  if (!isBody(body)) throw badRequest('Request decode failed: body must be a JSON object');
+  return body;
 }
 
 /** Parses `?wait=`, defaulting and capping like Consul (default 5m, max 10m). */

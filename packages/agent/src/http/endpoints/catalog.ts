@@ -2,7 +2,6 @@ import type { CheckRegistration, HealthStatus, NodeRegistration, ServiceRegistra
 import { isHealthStatus } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import {
-  type Body,
   field,
   isBody,
   optBool,
@@ -12,21 +11,15 @@ import {
   optStringMap,
   rejectUnknown,
 } from '../decode.js';
-import { applyFilter, checkDatacenter, filterOf, json, nodeMetaFilter, read } from '../endpoint-kit.js';
+import { applyFilter, filterOf, json, nodeMetaFilter, nodeWriteBody, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
+import { type RequestContext, decodeSegment } from '../request.js';
 import type { Route } from '../router.js';
 
 const REG_FIELDS = ['Datacenter', 'ID', 'Node', 'Address', 'TaggedAddresses', 'NodeMeta', 'Service', 'Check', 'Checks', 'SkipNodeUpdate', 'Token', 'Namespace', 'Partition'];
 const SVC_FIELDS = ['ID', 'Service', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Weights', 'EnableTagOverride', 'Kind', 'Proxy', 'Connect', 'Namespace', 'Partition', 'Locality', 'SocketPath', 'CreateIndex', 'ModifyIndex'];
 const CHECK_FIELDS = ['Node', 'CheckID', 'ID', 'Name', 'Status', 'Notes', 'Output', 'ServiceID', 'ServiceName', 'ServiceTags', 'Type', 'Interval', 'Timeout', 'Definition', 'ExposedPort', 'Namespace', 'Partition', 'CreateIndex', 'ModifyIndex'];
 const DEREG_FIELDS = ['Datacenter', 'Node', 'ServiceID', 'CheckID', 'Token', 'Namespace', 'Partition'];
-
-async function bodyOf(ctx: RequestContext): Promise<Body> {
-  const body = parseJsonBody(await readBody(ctx.req, 1024 * 1024, () => 'Request body too large'));
-  if (!isBody(body)) throw badRequest('Request decode failed: body must be a JSON object');
-  return body;
-}
 
 function decodeService(raw: unknown): ServiceRegistration {
   if (!isBody(raw)) throw badRequest('Request decode failed: Service must be an object');
@@ -74,11 +67,7 @@ function decodeCheck(raw: unknown): CheckRegistration {
 }
 
 async function register(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
-  const raw = await bodyOf(ctx);
-  rejectUnknown(raw, REG_FIELDS, 'registration');
-  const node = optString(raw, 'Node');
-  if (!node) throw badRequest('Must provide node');
+  const { raw, node } = await nodeWriteBody(ctx, agent, REG_FIELDS, 'registration');
   const address = optString(raw, 'Address');
   const skip = optBool(raw, 'SkipNodeUpdate') ?? false;
   if (!address && !skip) throw badRequest('Must provide address');
@@ -103,11 +92,7 @@ async function register(ctx: RequestContext, agent: ServerContext): Promise<void
 }
 
 async function deregister(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
-  const raw = await bodyOf(ctx);
-  rejectUnknown(raw, DEREG_FIELDS, 'deregistration');
-  const node = optString(raw, 'Node');
-  if (!node) throw badRequest('Must provide node');
+  const { raw, node } = await nodeWriteBody(ctx, agent, DEREG_FIELDS, 'deregistration');
   const serviceId = optString(raw, 'ServiceID');
   const checkId = optString(raw, 'CheckID');
   await agent.write({
