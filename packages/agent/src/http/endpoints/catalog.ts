@@ -14,6 +14,7 @@ import {
 import { applyFilter, filterOf, json, nodeMetaFilter, nodeWriteBody, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment } from '../request.js';
+import { nearNode, sortByDistance } from '../near.js';
 import type { Route } from '../router.js';
 
 const REG_FIELDS = ['Datacenter', 'ID', 'Node', 'Address', 'TaggedAddresses', 'NodeMeta', 'Service', 'Check', 'Checks', 'SkipNodeUpdate', 'Token', 'Namespace', 'Partition'];
@@ -118,8 +119,10 @@ export function catalogRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         const filter = filterOf(ctx);
         const meta = nodeMetaFilter(ctx);
+        const near = nearNode(ctx, agent);
         const { value } = await read(ctx, agent, () => state.nodes());
-        json(ctx, applyFilter(meta ? value.filter((n) => meta(n.Meta)) : value, filter));
+        const nodes = applyFilter(meta ? value.filter((n) => meta(n.Meta)) : value, filter);
+        json(ctx, sortByDistance(nodes, (n) => n.Node, near, state));
       },
     },
     {
@@ -149,8 +152,10 @@ export function catalogRoutes(agent: ServerContext): Route[] {
         const tags = ctx.query.getAll('tag');
         const filter = filterOf(ctx);
         const meta = nodeMetaFilter(ctx);
+        const near = nearNode(ctx, agent);
         const { value } = await read(ctx, agent, () => state.serviceNodes(name, tags));
-        json(ctx, applyFilter(meta ? value.filter((n) => meta(n.NodeMeta)) : value, filter));
+        const nodes = applyFilter(meta ? value.filter((n) => meta(n.NodeMeta)) : value, filter);
+        json(ctx, sortByDistance(nodes, (n) => n.Node, near, state));
       },
     },
     {

@@ -4,6 +4,7 @@ import { applyFilter, filterOf, json, nodeMetaFilter, read } from '../endpoint-k
 import { badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment } from '../request.js';
 import type { Route } from '../router.js';
+import { nearNode, sortByDistance } from '../near.js';
 
 /** `?passing`: presence, `1` or `true` mean on; `false`/`0` mean off; anything else is an error. */
 function passingParam(q: URLSearchParams): boolean {
@@ -36,7 +37,9 @@ export function healthRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         const service = param(ctx, 'service');
         const filter = filterOf(ctx);
-        json(ctx, applyFilter((await read(ctx, agent, () => state.serviceChecks(service))).value, filter));
+        const near = nearNode(ctx, agent);
+        const checks = applyFilter((await read(ctx, agent, () => state.serviceChecks(service))).value, filter);
+        json(ctx, sortByDistance(checks, (c) => c.Node, near, state));
       },
     },
     {
@@ -46,7 +49,9 @@ export function healthRoutes(agent: ServerContext): Route[] {
         const s = param(ctx, 'state');
         if (s !== 'any' && !isHealthStatus(s)) throw badRequest(`Invalid state: ${s}`);
         const filter = filterOf(ctx);
-        json(ctx, applyFilter((await read(ctx, agent, () => state.checksInState(s))).value, filter));
+        const near = nearNode(ctx, agent);
+        const checks = applyFilter((await read(ctx, agent, () => state.checksInState(s))).value, filter);
+        json(ctx, sortByDistance(checks, (c) => c.Node, near, state));
       },
     },
     {
@@ -58,8 +63,10 @@ export function healthRoutes(agent: ServerContext): Route[] {
         const tags = ctx.query.getAll('tag');
         const filter = filterOf(ctx);
         const meta = nodeMetaFilter(ctx);
+        const near = nearNode(ctx, agent);
         const { value } = await read(ctx, agent, () => state.healthService(service, { tags, passing }));
-        json(ctx, applyFilter(meta ? value.filter((e) => meta(e.Node.Meta)) : value, filter));
+        const entries = applyFilter(meta ? value.filter((e) => meta(e.Node.Meta)) : value, filter);
+        json(ctx, sortByDistance(entries, (e) => e.Node.Node, near, state));
       },
     },
   ];
