@@ -7,6 +7,7 @@ import { KV } from './kv.js';
 import { Operator } from './operator.js';
 import type { WriteOptions } from './options.js';
 import { Session } from './session.js';
+import { Coordinate } from './coordinate.js';
 import { Status } from './status.js';
 import { Transport } from './transport.js';
 import { runTxn } from './txn.js';
@@ -33,6 +34,7 @@ export class ConsulApi {
   readonly health: Health;
   readonly agent: Agent;
   readonly status: Status;
+  readonly coordinate: Coordinate;
   readonly operator: Operator;
   readonly #transport: Transport;
 
@@ -50,6 +52,7 @@ export class ConsulApi {
     this.health = new Health(this.#transport);
     this.agent = new Agent(this.#transport);
     this.status = new Status(this.#transport);
+    this.coordinate = new Coordinate(this.#transport);
     this.operator = new Operator(this.#transport);
   }
 

@@ -403,3 +403,25 @@ export interface AutopilotHealth {
   readonly FailureTolerance: number;
   readonly Servers: AutopilotServerHealth[];
 }
+
+/** A Vivaldi network coordinate, in seconds. */
+export interface NetworkCoordinate {
+  readonly Vec: readonly number[];
+  readonly Error: number;
+  readonly Adjustment: number;
+  readonly Height: number;
+}
+
+/** `/v1/coordinate/nodes` and `/v1/coordinate/node/<n>` entries; the body of `/v1/coordinate/update`. */
+export interface CoordinateEntry {
+  readonly Node: string;
+  readonly Segment: string;
+  readonly Coord: NetworkCoordinate;
+}
+
+/** `/v1/coordinate/datacenters` entries. */
+export interface CoordinateDatacenterMap {
+  readonly Datacenter: string;
+  readonly AreaID: string;
+  readonly Coordinates: readonly { readonly Node: string; readonly Coord: NetworkCoordinate }[];
+}
