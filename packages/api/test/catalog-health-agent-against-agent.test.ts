@@ -1,17 +1,6 @@
-import anyTest, { type TestFn } from 'ava';
-import { ConsulApi } from '../src/index.js';
-import { type RunningAgent, startAgent, uniqueName } from './_agent.js';
+import { testWithAgent, uniqueName } from './_agent.js';
 
-const test = anyTest as TestFn<{ api: ConsulApi; agent: RunningAgent }>;
-
-test.before(async (t) => {
-  t.context.agent = await startAgent();
-  t.context.api = new ConsulApi({ address: t.context.agent.httpAddr });
-});
-
-test.after.always(async (t) => {
-  await t.context.agent?.stop();
-});
+const test = testWithAgent();
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -1,17 +1,7 @@
-import anyTest, { type TestFn } from 'ava';
-import { ApiError, ConsulApi } from '../src/index.js';
-import { type RunningAgent, startAgent, uniqueName } from './_agent.js';
+import { ApiError } from '../src/index.js';
+import { testWithAgent, uniqueName } from './_agent.js';
 
-const test = anyTest as TestFn<{ api: ConsulApi; agent: RunningAgent }>;
-
-test.before(async (t) => {
-  t.context.agent = await startAgent();
-  t.context.api = new ConsulApi({ address: t.context.agent.httpAddr });
-});
-
-test.after.always(async (t) => {
-  await t.context.agent?.stop();
-});
+const test = testWithAgent();
 
 const coord = { Vec: [0.001, 0, 0, 0, 0, 0, 0, 0], Error: 0.3, Adjustment: 0, Height: 1e-5 };
 

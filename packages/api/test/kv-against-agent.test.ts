@@ -1,19 +1,8 @@
-import anyTest, { type TestFn } from 'ava';
-import { ConsulApi } from '../src/index.js';
-import { type RunningAgent, startAgent, uniqueName } from './_agent.js';
-
-const test = anyTest as TestFn<{ api: ConsulApi; agent: RunningAgent }>;
+import { testWithAgent, uniqueName } from './_agent.js';
 
 // The index of a single-key read is the whole KV table's, so the blocking
 // tests run serially (before the others) to see only their own writes.
-test.before(async (t) => {
-  t.context.agent = await startAgent();
-  t.context.api = new ConsulApi({ address: t.context.agent.httpAddr });
-});
-
-test.after.always(async (t) => {
-  await t.context.agent?.stop();
-});
+const test = testWithAgent();
 
 test('put then get returns the value with equal create and modify indexes', async (t) => {
   const { api } = t.context;
