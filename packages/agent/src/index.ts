@@ -7,3 +7,5 @@ export { resolveAgentConfig, ConfigError } from './config/config.js';
 export type { AgentConfig } from './config/config.js';
 export { parseDuration, formatDuration } from './config/duration.js';
 export { compileFilter, FilterError } from './filter/bexpr.js';
+export { distance as coordinateDistance } from '@concord/gossip';
+export type { Coordinate } from '@concord/gossip';

@@ -23,6 +23,7 @@ import { raftListPeers } from './commands/operator/raft-list-peers.js';
 import { raftRemovePeer } from './commands/operator/raft-remove-peer.js';
 import { registrator } from './commands/registrator.js';
 import { reload } from './commands/reload.js';
+import { rtt } from './commands/rtt.js';
 import { servicesDeregister } from './commands/services/deregister.js';
 import { servicesGroup } from './commands/services/index.js';
 import { servicesRegister } from './commands/services/register.js';
@@ -57,6 +58,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['operator raft remove-peer', raftRemovePeer],
   ['registrator', registrator],
   ['reload', reload],
+  ['rtt', rtt],
   ['services', servicesGroup],
   ['services deregister', servicesDeregister],
   ['services register', servicesRegister],
