@@ -1,4 +1,4 @@
-import type { Command } from '@concord/state';
+import type { Command, NetworkCoordinate } from '@concord/state';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config/config.js';
 import type { EventBuffer } from './events/event-buffer.js';
@@ -37,6 +37,8 @@ export interface AgentContext {
   /** `<advertise>:<server port>` of this agent's RPC listener. */
   readonly serverAddress: string;
   members(): MemberInfo[];
+  /** This agent's LAN network coordinate, as gossip measures it. */
+  coordinate(): NetworkCoordinate;
   /** Applies a command through the log; throws HttpError when the state machine rejects it. */
   write(command: Command): Promise<WriteResult>;
   reload(): Promise<void>;

@@ -283,6 +283,10 @@ async function startAgentParts(
     version: VERSION,
     serverAddress,
     members: () => cluster.members(),
+    coordinate: () => {
+      const c = membership.gossip.coordinate();
+      return { Vec: [...c.Vec], Error: c.Error, Adjustment: c.Adjustment, Height: c.Height };
+    },
     write,
     reload: async () => {
       if (!options.argv) return;
@@ -345,10 +349,7 @@ async function startAgentParts(
     node: config.nodeName,
     intervalMinMs: config.syncCoordinateIntervalMinMs,
     rateTarget: config.syncCoordinateRateTarget,
-    coordinate: () => {
-      const c = membership.gossip.coordinate();
-      return { Vec: [...c.Vec], Error: c.Error, Adjustment: c.Adjustment, Height: c.Height };
-    },
+    coordinate: () => context.coordinate(),
     memberCount: () => membership.gossip.members().length,
     isRegistered: async () => (await nodeView(config.nodeName)).node !== undefined,
     write,

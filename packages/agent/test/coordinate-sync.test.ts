@@ -87,6 +87,9 @@ test('a server and a client measure each other over gossip and both coordinates 
     t.is(e.Coord.Vec.length, 8);
     t.true(e.Coord.Vec.every(Number.isFinite));
   }
+  const self = JSON.parse((await http(client.base, '/v1/agent/self')).text) as { Coord: Entry['Coord'] };
+  t.is(self.Coord.Vec.length, 8);
+  t.true(self.Coord.Error < 1.5, '/v1/agent/self reports the measured coordinate');
   const one = await http(server.base, `/v1/coordinate/node/${client.name}`);
   t.is(one.status, 200);
   t.is((JSON.parse(one.text) as Entry[])[0]?.Node, client.name);

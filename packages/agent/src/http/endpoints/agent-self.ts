@@ -31,7 +31,7 @@ export function agentSelf(agent: AgentContext) {
       SerfPortLAN: config.ports.serfLan,
       DNSDomain: config.domain,
     },
-    Coord: { Vec: [0, 0, 0, 0, 0, 0, 0, 0], Error: 1.5, Adjustment: 0, Height: 0.00001 },
+    Coord: agent.coordinate(),
     Member: member ?? null,
     Stats: {
       agent: {
