@@ -24,7 +24,12 @@ test.before(async () => {
   writeFileSync(config, JSON.stringify({ sync_coordinate_interval_min: '1h' }));
   agent = await startAgent(scope, { extraArgs: ['-config-file', config] });
   for (const node of NODES) {
-    await ok('PUT', '/v1/catalog/register', { Node: node, Address: '10.2.0.1', Service: { Service: 'nearweb', Port: 80 } });
+    await ok('PUT', '/v1/catalog/register', {
+      Node: node,
+      Address: '10.2.0.1',
+      Service: { Service: 'nearweb', Port: 80 },
+      Check: { CheckID: 'nearweb-alive', Name: 'alive', ServiceID: 'nearweb', Status: 'passing' },
+    });
   }
   for (const [node, x] of Object.entries(POSITIONS)) await ok('PUT', '/v1/coordinate/update', { Node: node, Coord: coord(x) });
 });
@@ -40,6 +45,8 @@ const endpoints: Array<[string, (near: string) => string, (e: any) => string]> =
   ['/v1/catalog/nodes', (near) => `/v1/catalog/nodes?near=${near}`, (e) => e.Node],
   ['/v1/catalog/service/<s>', (near) => `/v1/catalog/service/nearweb?near=${near}`, (e) => e.Node],
   ['/v1/health/service/<s>', (near) => `/v1/health/service/nearweb?near=${near}`, (e) => e.Node.Node],
+  ['/v1/health/checks/<s>', (near) => `/v1/health/checks/nearweb?near=${near}`, (e) => e.Node],
+  ['/v1/health/state/passing', (near) => `/v1/health/state/passing?near=${near}`, (e) => e.Node],
 ];
 
 for (const [name, path, nodeOf] of endpoints) {
