@@ -59,6 +59,20 @@ test.serial('save, change the data, restore: the saved data is back', async (t) 
 test.serial('inspect prints the index and the count of each kind of entry', async (t) => {
   const file = join(t.context.dir, 'inspect.snap');
   await cli(t, ['kv', 'put', 'inspect/x', '1']);
+  const coord = { Vec: [0, 0, 0, 0, 0, 0, 0, 0.001], Error: 0.5, Adjustment: 0, Height: 1e-5 };
+  // The dev agent registers its own node shortly after start (or after a restore).
+  const putCoord = () =>
+    fetch(`${t.context.agent.base}/v1/coordinate/update`, {
+      method: 'PUT',
+      body: JSON.stringify({ Node: t.context.agent.node, Coord: coord }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  let put = await putCoord();
+  for (let i = 0; i < 40 && put.status !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    put = await putCoord();
+  }
+  t.is(put.status, 200, await put.text());
   const saved = await cli(t, ['snapshot', 'save', file]);
   t.is(saved.code, 0, saved.stderr);
   const index = /index (\d+)/.exec(saved.stdout)?.[1];
@@ -78,6 +92,7 @@ test.serial('inspect prints the index and the count of each kind of entry', asyn
   t.is(count('Node'), nodes);
   t.is(count('Service'), 1);
   t.is(count('Session'), 0);
+  t.is(count('Coordinate'), 1, 'the agent node has one coordinate');
   t.deepEqual(rows.at(-1)?.[0], 'Total');
 
   const json = await cli(t, ['snapshot', 'inspect', '-format=json', file]);
