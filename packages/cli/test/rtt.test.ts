@@ -79,3 +79,17 @@ test('an unreachable agent is reported in one line with exit 1', async (t) => {
   t.is(res.code, 1);
   t.regex(res.stderr, /^Error getting coordinates: .+\n$/);
 });
+
+test('-wan reads the servers as <node>.<datacenter> and says so', async (t) => {
+  const server = `${t.context.agent.node}.dc1`;
+  const self = await cli(t, ['rtt', '-wan', server]);
+  t.is(self.code, 0, self.stderr);
+  // A server to itself: both heights only.
+  t.is(self.stdout, `Estimated ${server} <-> ${server} rtt: 0.020 ms (using WAN coordinates)\n`);
+  const client = await cli(t, ['rtt', '-wan', 'rtt-a.dc1', server]);
+  t.is(client.code, 1);
+  t.is(client.stderr, 'Could not find a coordinate for node "rtt-a.dc1"\n', 'only servers have WAN entries');
+  const bare = await cli(t, ['rtt', '-wan', 'rtt-a']);
+  t.is(bare.code, 1);
+  t.is(bare.stderr, 'Node names must be specified as <node name>.<datacenter> with -wan\n');
+});

@@ -1,16 +1,35 @@
-import type { CoordinateEntry } from '@concord/api';
+import type { ConsulApi, CoordinateEntry } from '@concord/api';
 import { coordinateDistance } from '@concord/agent';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient, messageOf } from '../http-flags.js';
 import type { Io } from '../io.js';
 
+const FLAGS = { wan: { kind: 'boolean' }, ...CLIENT_FLAGS } as const;
+
 const ONE_OR_TWO = 'One or two node names must be specified';
 
-/** The LAN coordinate of `node` (default segment; names compared case-insensitively, as Consul does). */
-function lanCoordinate(entries: readonly CoordinateEntry[], node: string): CoordinateEntry['Coord'] | undefined {
-  const want = node.toLowerCase();
-  return entries.find((e) => e.Segment === '' && e.Node.toLowerCase() === want)?.Coord;
+type Coord = CoordinateEntry['Coord'];
+
+/** Node names compare case-insensitively, as in Consul. */
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** A lookup of coordinates by the node names the user typed. */
+type Lookup = (node: string) => Coord | undefined;
+
+/** LAN: every node's coordinate in the default segment. */
+async function lanLookup(client: ConsulApi): Promise<Lookup> {
+  const entries = (await client.coordinate.nodes()).value;
+  return (node) => entries.find((e) => e.Segment === '' && sameName(e.Node, node))?.Coord;
+}
+
+/** WAN: servers as `<node>.<datacenter>` in `/v1/coordinate/datacenters` (their LAN coordinates in Concord). */
+async function wanLookup(client: ConsulApi): Promise<Lookup> {
+  const dcs = await client.coordinate.datacenters();
+  return (name) => {
+    const [node = '', dc] = name.split('.');
+    return dcs.find((d) => d.Datacenter === dc)?.Coordinates.find((e) => sameName(e.Node, node))?.Coord;
+  };
 }
 
 function noCoordinate(io: Io, node: string): number {
@@ -27,36 +46,51 @@ export const rtt: Command = {
 
   At least one node name is required. If the second node name isn't given, it
   is set to the agent's node name. These are node names as "concord members"
-  shows them, not IP addresses. Only LAN coordinates exist: there is no -wan.
+  shows them, not IP addresses.
+
+  With -wan the servers' entries of /v1/coordinate/datacenters are used and
+  the node names must be suffixed by a period and the datacenter (eg.
+  "myserver.dc1"). Concord has no WAN pool: those are the servers' LAN
+  coordinates.
+
+Command Options
+
+  -wan              Use WAN coordinates instead of LAN coordinates.
 ${CLIENT_FLAGS_HELP}`,
 
   async run(args: readonly string[], io: Io): Promise<number> {
-    const line = parseCommandLine(args, CLIENT_FLAGS, io, { min: 1, max: 2, missing: ONE_OR_TWO, tooMany: ONE_OR_TWO });
+    const line = parseCommandLine(args, FLAGS, io, { min: 1, max: 2, missing: ONE_OR_TWO, tooMany: ONE_OR_TWO });
     if (!line) return 1;
+    const wan = line.flags.bool('wan');
     const { client } = httpClient(line.flags, io);
     const nodes = [...line.args];
     if (nodes.length < 2) {
       try {
-        nodes.push((await client.agent.self()).Config.NodeName);
+        const { NodeName, Datacenter } = (await client.agent.self()).Config;
+        nodes.push(wan ? `${NodeName}.${Datacenter}` : NodeName);
       } catch (err) {
         io.err(`Unable to look up agent info: ${messageOf(err)}`);
         return 1;
       }
     }
-    let entries: CoordinateEntry[];
+    if (wan && nodes.some((n) => n.split('.').length !== 2)) {
+      io.err('Node names must be specified as <node name>.<datacenter> with -wan');
+      return 1;
+    }
+    let lookup: Lookup;
     try {
-      entries = (await client.coordinate.nodes()).value;
+      lookup = await (wan ? wanLookup(client) : lanLookup(client));
     } catch (err) {
       io.err(`Error getting coordinates: ${messageOf(err)}`);
       return 1;
     }
     const [node1, node2] = nodes as [string, string];
-    const coord1 = lanCoordinate(entries, node1);
+    const coord1 = lookup(node1);
     if (coord1 === undefined) return noCoordinate(io, node1);
-    const coord2 = lanCoordinate(entries, node2);
+    const coord2 = lookup(node2);
     if (coord2 === undefined) return noCoordinate(io, node2);
     const ms = coordinateDistance(coord1, coord2) * 1000;
-    io.out(`Estimated ${node1} <-> ${node2} rtt: ${ms.toFixed(3)} ms (using LAN coordinates)`);
+    io.out(`Estimated ${node1} <-> ${node2} rtt: ${ms.toFixed(3)} ms (using ${wan ? 'WAN' : 'LAN'} coordinates)`);
     return 0;
   },
 };
