@@ -16,11 +16,11 @@ import type {
 } from './messages.js';
 import { COMPOUND_HEADER_BYTES, COMPOUND_PER_MESSAGE_BYTES, encodedSize, tagsSize } from './messages.js';
 import type { Prng } from './prng.js';
-import { createPrng, shuffle } from './prng.js';
-import { GossipCoordinateError, GossipTagsTooLargeError } from '../errors.js';
+import { shuffle } from './prng.js';
+import { GossipTagsTooLargeError } from '../errors.js';
 import { Suspicion } from './suspicion.js';
 import { expectedConfirmations, pushPullScale, suspicionTimeout } from './timing.js';
-import { VivaldiClient } from './vivaldi.js';
+import { MemberCoordinates } from './member-coordinates.js';
 
 /** A member as the local node sees it. */
 export interface MemberInfo {
@@ -110,13 +110,6 @@ export interface CoreStats {
   readonly coordinateRejects: number;
 }
 
-/** FNV-1a of a member name: a stable seed for its Vivaldi client. */
-function nameSeed(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
 function sameTags(a: Tags, b: Tags): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
@@ -141,9 +134,7 @@ export class SwimCore {
   readonly #suspicions = new Map<string, Suspicion>();
   readonly #relays = new Map<number, RelayState>();
   readonly #packetOverhead: number;
-  readonly #vivaldi: VivaldiClient;
-  /** Last coordinate each peer sent in an ack to our direct ping. */
-  readonly #peerCoordinates = new Map<string, Coordinate>();
+  readonly #coordinates: MemberCoordinates;
   #order: string[] = [];
   #probeIndex = 0;
   #probe: ProbeState | undefined;
@@ -158,7 +149,7 @@ export class SwimCore {
   #liveCount = 1;
   #failedCount = 0;
   #leaving = false;
-  #stats = { probes: 0, probeFailures: 0, indirectProbes: 0, refutations: 0, addressConflicts: 0, coordinateRejects: 0 };
+  #stats = { probes: 0, probeFailures: 0, indirectProbes: 0, refutations: 0, addressConflicts: 0 };
 
   constructor(opts: SwimCoreOptions) {
     this.name = opts.name;
@@ -166,8 +157,7 @@ export class SwimCore {
     this.#rng = opts.rng;
     this.#now = opts.now;
     this.#packetOverhead = opts.packetOverhead ?? 0;
-    // Its own PRNG, seeded from the name, so coordinates never shift the probe order.
-    this.#vivaldi = new VivaldiClient(createPrng(nameSeed(opts.name)));
+    this.#coordinates = new MemberCoordinates(opts.name);
     this.#queue = new BroadcastQueue(opts.config.retransmitMult, opts.config.maxQueueDepth);
     this.#awareness = new Awareness(opts.config.awarenessMaxMultiplier);
     const tags = opts.tags ?? {};
@@ -219,17 +209,17 @@ export class SwimCore {
   }
 
   get stats(): CoreStats {
-    return { ...this.#stats };
+    return { ...this.#stats, coordinateRejects: this.#coordinates.rejects };
   }
 
   /** Our own network coordinate. */
   get coordinate(): Coordinate {
-    return this.#vivaldi.coordinate;
+    return this.#coordinates.own;
   }
 
   /** Our coordinate for our own name, else the last one `name` sent in an ack to a direct probe. */
   memberCoordinate(name: string): Coordinate | undefined {
-    return name === this.name ? this.#vivaldi.coordinate : this.#peerCoordinates.get(name);
+    return this.#coordinates.of(name);
   }
 
   members(): MemberInfo[] {
@@ -518,7 +508,7 @@ export class SwimCore {
     switch (msg.t) {
       case 'ping':
         if (msg.node !== this.name) return;
-        this.#send(from, [{ t: 'ack', seq: msg.seq, coord: this.#vivaldi.coordinate }]);
+        this.#send(from, [{ t: 'ack', seq: msg.seq, coord: this.#coordinates.own }]);
         return;
       case 'indirect-ping': {
         const seq = ++this.#seq;
@@ -535,7 +525,7 @@ export class SwimCore {
         const p = this.#probe;
         if (p !== undefined && p.seq === msg.seq) {
           // Serf measures RTTs on direct probes only; a relayed ack carries no coordinate.
-          if (!p.indirect && msg.coord !== undefined) this.#observe(p.target, msg.coord, this.#now - p.startedAt);
+          if (!p.indirect && msg.coord !== undefined) this.#coordinates.observe(p.target, msg.coord, this.#now - p.startedAt);
           this.#probeSucceeded();
           return;
         }
@@ -793,22 +783,8 @@ export class SwimCore {
     return out;
   }
 
-  /** Feed one direct-probe RTT (ms) to the Vivaldi client and cache the peer's coordinate. */
-  #observe(name: string, coord: Coordinate, rttMs: number): void {
-    try {
-      this.#vivaldi.update(name, coord, rttMs / 1000);
-      this.#peerCoordinates.set(name, coord);
-    } catch (err) {
-      if (!(err instanceof GossipCoordinateError)) throw err;
-      this.#stats.coordinateRejects += 1;
-    }
-  }
-
   #emit(type: MemberEventType, m: MemberState): void {
-    if (type === 'reap') {
-      this.#peerCoordinates.delete(m.name);
-      this.#vivaldi.forget(m.name);
-    }
+    if (type === 'reap') this.#coordinates.forget(m.name);
     this.#outputs.push({ kind: 'event', event: { type, member: this.#info(m), at: this.#now } });
   }
 
