@@ -7,6 +7,7 @@
  */
 import { type Agent as HttpAgent, type IncomingMessage, type ServerResponse, Agent, request } from 'node:http';
 import { parseDuration } from '../config/duration.js';
+import { isBlockingQuery } from '../http/drain.js';
 import { sendText } from '../http/respond.js';
 import type { HttpRequest__Output, HttpResponse__Output } from './rpc.js';
 
@@ -113,6 +114,8 @@ export class LoopbackReplayer {
   readonly #host: string;
   readonly #port: number;
   readonly #agent: HttpAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  /** Replays waiting for their answer, blocking queries aside. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(httpAddr: string, port: number) {
     this.#host = httpAddr === '0.0.0.0' || httpAddr === '' ? '127.0.0.1' : httpAddr === '::' ? '::1' : httpAddr;
@@ -120,6 +123,29 @@ export class LoopbackReplayer {
   }
 
   replay(r: HttpRequest__Output, signal: AbortSignal): Promise<HttpResponse__Output> {
+    const p = this.#send(r, signal);
+    if (isBlockingQuery(r.path)) return p;
+    this.#inFlight.add(p);
+    const done = () => this.#inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /**
+   * Resolves once every replay in progress has its answer, or after `ms`. Closing the listener
+   * closes the connections it counts as idle, and a replay that has written its request to a
+   * pooled connection the listener has not read yet is among them: it would be cut, with an
+   * outcome its caller cannot know. Blocking queries are not waited for; the listener ends
+   * them at once when it closes.
+   */
+  async settle(ms: number): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+
+  #send(r: HttpRequest__Output, signal: AbortSignal): Promise<HttpResponse__Output> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...r.headers, [HOPS_HEADER]: String(r.hops) };
       if (r.body.length > 0) headers['content-length'] = String(r.body.length);

@@ -88,7 +88,11 @@ export class ServerCluster implements Cluster {
       forward: (req, signal) => {
         if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
         if (!this.#replayer) return Promise.reject(new RpcError(NOT_READY, grpc.status.UNAVAILABLE));
-        return this.#replayer.replay(req, signal);
+        return this.#replayer.replay(req, signal).catch((err: unknown) => {
+          // The listener is closed: the request reached no handler, so it may go elsewhere.
+          if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') throw new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE);
+          throw err;
+        });
       },
       apply: (command, hops) => {
         if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
@@ -561,12 +565,18 @@ export class ServerCluster implements Cluster {
 
   /**
    * The first step of a shutdown: RPCs from other agents are refused from now on (they try
-   * another server; nothing was applied), and a leader hands leadership to the most up-to-date
-   * voter, so writes go on without waiting out an election timeout.
+   * another server; nothing was applied), a leader hands leadership to the most up-to-date
+   * voter, so writes go on without waiting out an election timeout, and replays in progress
+   * get up to `waitMs` to finish before the HTTP listener closes (`LoopbackReplayer.settle`).
    */
-  async drain(): Promise<void> {
+  async drain(waitMs = 3000): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
+    await this.#handOver();
+    await this.#replayer?.settle(waitMs);
+  }
+
+  async #handOver(): Promise<void> {
     const raft = this.#o.raft;
     const st = raft?.status();
     if (!raft?.node || !raft.isLeader() || !st) return;

@@ -5,7 +5,10 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 
-const BLOCKING = /[?&]index=/;
+/** Whether a request URL (path and query) is a blocking query: it carries `?index=`. */
+export function isBlockingQuery(url: string): boolean {
+  return /[?&]index=/.test(url);
+}
 
 export class HttpDrain {
   readonly #server: Server;
@@ -14,7 +17,7 @@ export class HttpDrain {
   constructor(server: Server) {
     this.#server = server;
     server.on('request', (req: IncomingMessage, res) => {
-      if (!BLOCKING.test(req.url ?? '')) return;
+      if (!isBlockingQuery(req.url ?? '')) return;
       this.#blocking.add(req);
       res.once('close', () => this.#blocking.delete(req));
     });
