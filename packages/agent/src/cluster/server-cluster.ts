@@ -33,6 +33,7 @@ import { GossipHeal } from './gossip-heal.js';
 import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
+import { raftStats } from './raft-stats.js';
 import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 
 export interface ServerClusterOptions {
@@ -497,25 +498,18 @@ export class ServerCluster implements Cluster {
   }
 
   stats(): { raft: Record<string, string>; serf_lan: Record<string, string>; leader: boolean; leaderAddr: string } {
-    const raft = this.#o.raft;
-    const st = raft?.status();
-    const state = this.#o.server.state;
-    const role = !raft ? 'Leader' : st?.role === 'leader' ? 'Leader' : st?.role === 'candidate' || st?.role === 'preCandidate' ? 'Candidate' : 'Follower';
+    const leading = this.isLeader();
     return {
-      leader: this.isLeader(),
+      leader: leading,
       leaderAddr: this.leaderAddress(),
-      raft: {
-        applied_index: String(st?.applied ?? state.lastIndex),
-        commit_index: String(st?.commit ?? state.lastIndex),
-        last_log_index: String(st?.lastIndex ?? state.lastIndex),
-        last_log_term: String(st?.term ?? 1),
-        term: String(st?.term ?? 1),
-        last_contact: raft ? (this.isLeader() ? '0' : `${this.lastContactMs()}ms`) : '0',
-        num_peers: String(Math.max(0, (st?.conf.voters.length ?? 1) - 1)),
-        state: role,
-        protocol_version: '3',
-        latest_configuration: JSON.stringify(this.raftConfiguration().Servers.map((s) => ({ ID: s.ID, Address: s.Address, Voter: s.Voter }))),
-      },
+      raft: raftStats({
+        hasRaft: this.#o.raft !== undefined,
+        status: this.#o.raft?.status(),
+        stateIndex: this.#o.server.state.lastIndex,
+        leading,
+        lastContactMs: this.lastContactMs(),
+        servers: this.raftConfiguration().Servers,
+      }),
       serf_lan: this.#o.membership.serfStats(),
     };
   }
