@@ -10,7 +10,11 @@ import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
 
 /** `?dc=` must name this datacenter (there is no WAN federation). */
 export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void {
-  const dc = ctx.query.get('dc');
+  requireLocalDatacenter(ctx.query.get('dc'), agent);
+}
+
+/** A datacenter named by a request (query or body) must be this one; empty means this one. */
+function requireLocalDatacenter(dc: string | null | undefined, agent: AgentContext): void {
   if (dc && dc.toLowerCase() !== agent.config.datacenter) throw new HttpError(500, 'No path to datacenter');
 }
 
@@ -27,6 +31,9 @@ export async function nodeWriteBody(
   checkDatacenter(ctx, agent);
   const raw = await readJsonObject(ctx);
   rejectUnknown(raw, fields, what);
+  // Consul routes these writes by the body's Datacenter: one naming another datacenter must never
+  // be applied here (it would register in, or delete from, the wrong catalog).
+  requireLocalDatacenter(optString(raw, 'Datacenter'), agent);
   const node = optString(raw, 'Node');
   if (!node) throw badRequest('Must provide node');
   return { raw, node };
