@@ -209,8 +209,14 @@ export class StateStore {
   // -------------------------------------------------------------------------------------------
   // KV queries
 
+  /**
+   * One key. As Consul's `KVS.Get`: an existing key answers its own ModifyIndex (so a watcher
+   * passing the body's ModifyIndex blocks until that key changes), a missing key the KV table
+   * index (deletes included, so a deletion always moves it past the old ModifyIndex).
+   */
   kvGet(key: string): QueryResult<KvEntry | undefined> {
-    return { value: this.#data.kv.get(key), index: kvTableIndex(this.#data), topics: [topics.kvKey(key)] };
+    const value = this.#data.kv.get(key);
+    return { value, index: value ? value.ModifyIndex : kvTableIndex(this.#data), topics: [topics.kvKey(key)] };
   }
 
   kvList(prefix: string): QueryResult<KvEntry[]> {

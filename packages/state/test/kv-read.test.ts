@@ -37,16 +37,23 @@ test('a missing key reads as undefined, with the table index', (t) => {
   t.is(r.index, h.index);
 });
 
-test('the index of a single-key read is the KV table index, not the key\'s ModifyIndex', (t) => {
+test('the index of a single-key read is that key\'s ModifyIndex, as Consul\'s KVS.Get answers', (t) => {
   const h = new Harness();
   const { index: aIndex } = h.set('a', '1');
   h.set('b', '2');
   const r = h.store.kvGet('a');
   t.is(r.value?.ModifyIndex, aIndex);
-  t.is(r.index, h.index);
-  t.true(r.index > aIndex);
+  t.is(r.index, aIndex, 'a later write to another key does not move it');
+  t.true(h.index > aIndex);
   h.kv({ Verb: 'delete', Key: 'b' });
-  t.is(h.store.kvGet('a').index, h.index, 'deletes move the table index too');
+  t.is(h.store.kvGet('a').index, aIndex, 'nor does deleting another key');
+  const { index: again } = h.set('a', '3');
+  t.is(h.store.kvGet('a').index, again);
+  h.kv({ Verb: 'delete', Key: 'a' });
+  const gone = h.store.kvGet('a');
+  t.is(gone.value, undefined);
+  t.is(gone.index, h.index, 'once deleted, the table index, which is past the old ModifyIndex');
+  t.true(gone.index > again);
 });
 
 test('a recursive list returns every key under the prefix, sorted, including greedy matches', (t) => {
