@@ -95,3 +95,18 @@ export function decodeSegment(raw: string, what: string): string {
     throw badRequest(`Invalid ${what}: not valid UTF-8 or bad escape`);
   }
 }
+
+/**
+ * The rest of the path after a route's `*`, URL-decoded once: Consul takes IDs and names as
+ * `strings.TrimPrefix` of the decoded path, so they may contain `/` (raw or as `%2F`).
+ */
+export function pathRest(ctx: RequestContext, what: string): string {
+  return decodeSegment(ctx.params['*'] ?? '', what);
+}
+
+/** `pathRest`, answering 400 `missing` when the rest of the path is empty. */
+export function requiredPathRest(ctx: RequestContext, what: string, missing: string): string {
+  const rest = pathRest(ctx, what);
+  if (rest === '') throw badRequest(missing);
+  return rest;
+}

@@ -11,7 +11,7 @@ import {
 import { isBody, optString } from '../decode.js';
 import { applyFilter, filterOf, json } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment, flag, parseJsonBody, readBody } from '../request.js';
+import { type RequestContext, flag, parseJsonBody, pathRest, readBody, requiredPathRest } from '../request.js';
 import { sendEmpty, sendText } from '../respond.js';
 import type { Route } from '../router.js';
 import { agentSelf } from './agent-self.js';
@@ -22,8 +22,9 @@ async function body(ctx: RequestContext): Promise<unknown> {
   return parseJsonBody(await readBody(ctx.req, BODY_LIMIT, (n) => `Request body(${n} bytes) too large, max size: ${BODY_LIMIT} bytes`));
 }
 
-function param(ctx: RequestContext, name: string): string {
-  return decodeSegment(ctx.params[name] ?? '', name);
+/** A service or check ID, or a service name: the rest of the path, which may contain `/`. */
+function idParam(ctx: RequestContext, what: string): string {
+  return requiredPathRest(ctx, what, `Missing ${what}`);
 }
 
 function agentService(agent: AgentContext, id: string) {
@@ -152,10 +153,10 @@ export function agentRoutes(agent: AgentContext): Route[] {
       },
     },
     {
-      path: '/v1/agent/service/deregister/:id',
+      path: '/v1/agent/service/deregister/*',
       methods: ['PUT'],
       handler: (ctx) => {
-        const id = param(ctx, 'id');
+        const id = idParam(ctx, 'service ID');
         if (!local.removeService(id)) {
           throw new HttpError(404, `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`);
         }
@@ -163,10 +164,10 @@ export function agentRoutes(agent: AgentContext): Route[] {
       },
     },
     {
-      path: '/v1/agent/service/maintenance/:id',
+      path: '/v1/agent/service/maintenance/*',
       methods: ['PUT'],
       handler: (ctx) => {
-        const id = param(ctx, 'id');
+        const id = idParam(ctx, 'service ID');
         const enable = enableParam(ctx.query);
         const reason = ctx.query.get('reason') ?? '';
         maintenanceReply(ctx, () => (enable ? enableServiceMaintenance(local, id, reason) : disableServiceMaintenance(local, id)));
@@ -182,10 +183,10 @@ export function agentRoutes(agent: AgentContext): Route[] {
       },
     },
     {
-      path: '/v1/agent/service/:id',
+      path: '/v1/agent/service/*',
       methods: ['GET'],
       handler: (ctx) => {
-        const id = param(ctx, 'id');
+        const id = pathRest(ctx, 'service ID');
         const s = agentService(agent, id);
         if (!s) throw new HttpError(404, `unknown service ID: ${id}`);
         const hash = Buffer.from(JSON.stringify(s)).toString('base64url').slice(0, 16);
@@ -222,19 +223,19 @@ export function agentRoutes(agent: AgentContext): Route[] {
       },
     },
     {
-      path: '/v1/agent/check/deregister/:id',
+      path: '/v1/agent/check/deregister/*',
       methods: ['PUT'],
       handler: (ctx) => {
-        const id = param(ctx, 'id');
+        const id = idParam(ctx, 'check ID');
         if (!local.removeCheck(id)) throw new HttpError(404, `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`);
         sendEmpty(ctx.res);
       },
     },
-    { path: '/v1/agent/check/pass/:id', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, param(ctx, 'id'), 'passing', ctx.query.get('note') ?? '') },
-    { path: '/v1/agent/check/warn/:id', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, param(ctx, 'id'), 'warning', ctx.query.get('note') ?? '') },
-    { path: '/v1/agent/check/fail/:id', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, param(ctx, 'id'), 'critical', ctx.query.get('note') ?? '') },
+    { path: '/v1/agent/check/pass/*', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, idParam(ctx, 'check ID'), 'passing', ctx.query.get('note') ?? '') },
+    { path: '/v1/agent/check/warn/*', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, idParam(ctx, 'check ID'), 'warning', ctx.query.get('note') ?? '') },
+    { path: '/v1/agent/check/fail/*', methods: ['PUT'], handler: (ctx) => ttlUpdate(agent, ctx, idParam(ctx, 'check ID'), 'critical', ctx.query.get('note') ?? '') },
     {
-      path: '/v1/agent/check/update/:id',
+      path: '/v1/agent/check/update/*',
       methods: ['PUT'],
       handler: async (ctx) => {
         const raw = await body(ctx);
@@ -243,14 +244,14 @@ export function agentRoutes(agent: AgentContext): Route[] {
         if (status !== 'passing' && status !== 'warning' && status !== 'critical') {
           throw badRequest(`Invalid check status: '${status}'`);
         }
-        ttlUpdate(agent, ctx, param(ctx, 'id'), status, optString(raw, 'Output') ?? '');
+        ttlUpdate(agent, ctx, idParam(ctx, 'check ID'), status, optString(raw, 'Output') ?? '');
       },
     },
     {
-      path: '/v1/agent/health/service/id/:id',
+      path: '/v1/agent/health/service/id/*',
       methods: ['GET'],
       handler: (ctx) => {
-        const id = param(ctx, 'id');
+        const id = requiredPathRest(ctx, 'service ID', 'Missing serviceID');
         const s = agentService(agent, id);
         if (!s) {
           if (ctx.query.get('format') === 'text') return sendText(ctx.res, 404, `ServiceId ${id} not found`);
@@ -261,10 +262,10 @@ export function agentRoutes(agent: AgentContext): Route[] {
       },
     },
     {
-      path: '/v1/agent/health/service/name/:name',
+      path: '/v1/agent/health/service/name/*',
       methods: ['GET'],
       handler: (ctx) => {
-        const name = param(ctx, 'name');
+        const name = idParam(ctx, 'service Name');
         const ids = [...local.services.values()].filter((s) => s.Service === name).map((s) => s.ID);
         if (ids.length === 0) {
           if (ctx.query.get('format') === 'text') return sendText(ctx.res, 404, `ServiceName ${name} Not Found`);

@@ -13,7 +13,7 @@ import {
 } from '../decode.js';
 import { applyFilter, filterOf, json, nodeMetaFilter, nodeWriteBody, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment } from '../request.js';
+import { type RequestContext, requiredPathRest } from '../request.js';
 import { nearNode, sortByDistance } from '../near.js';
 import type { Route } from '../router.js';
 
@@ -103,10 +103,6 @@ async function deregister(ctx: RequestContext, agent: ServerContext): Promise<vo
   json(ctx, true);
 }
 
-function param(ctx: RequestContext, name: string): string {
-  return decodeSegment(ctx.params[name] ?? '', name);
-}
-
 export function catalogRoutes(agent: ServerContext): Route[] {
   const state = agent.server.state;
   return [
@@ -145,10 +141,10 @@ export function catalogRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/catalog/service/:service',
+      path: '/v1/catalog/service/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = param(ctx, 'service');
+        const name = requiredPathRest(ctx, 'service', 'Missing service name');
         const tags = ctx.query.getAll('tag');
         const filter = filterOf(ctx);
         const meta = nodeMetaFilter(ctx);
@@ -159,10 +155,10 @@ export function catalogRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/catalog/node/:node',
+      path: '/v1/catalog/node/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = param(ctx, 'node');
+        const name = requiredPathRest(ctx, 'node', 'Missing node name');
         const filter = filterOf(ctx);
         const { value } = await read(ctx, agent, () => state.nodeServices(name));
         if (value && filter) {
@@ -174,10 +170,10 @@ export function catalogRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/catalog/node-services/:node',
+      path: '/v1/catalog/node-services/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = param(ctx, 'node');
+        const name = requiredPathRest(ctx, 'node', 'Missing node name');
         const filter = filterOf(ctx);
         const { value } = await read(ctx, agent, () => state.nodeServices(name));
         json(ctx, value ? { Node: value.Node, Services: applyFilter(Object.values(value.Services), filter) } : null);

@@ -5,7 +5,7 @@ import { MEMBER_STATUS } from '../../cluster/membership.js';
 import { type Body, field, isBody, optString } from '../decode.js';
 import { applyFilter, filterOf, json, nodeWriteBody, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment } from '../request.js';
+import { type RequestContext, requiredPathRest } from '../request.js';
 import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';
 
@@ -65,10 +65,10 @@ export function coordinateRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/coordinate/node/:node',
+      path: '/v1/coordinate/node/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = decodeSegment(ctx.params.node ?? '', 'node');
+        const name = requiredPathRest(ctx, 'node', 'Missing node name');
         const { value } = await read(ctx, agent, () => state.nodeCoordinates(name));
         if (value.length === 0) return sendEmpty(ctx.res, 404);
         json(ctx, value);

@@ -2,7 +2,7 @@ import { isHealthStatus } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import { applyFilter, filterOf, json, nodeMetaFilter, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment } from '../request.js';
+import { requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
 import { nearNode, sortByDistance } from '../near.js';
 
@@ -15,27 +15,23 @@ function passingParam(q: URLSearchParams): boolean {
   throw badRequest('Invalid value for ?passing');
 }
 
-function param(ctx: RequestContext, name: string): string {
-  return decodeSegment(ctx.params[name] ?? '', name);
-}
-
 export function healthRoutes(agent: ServerContext): Route[] {
   const state = agent.server.state;
   return [
     {
-      path: '/v1/health/node/:node',
+      path: '/v1/health/node/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const node = param(ctx, 'node');
+        const node = requiredPathRest(ctx, 'node', 'Missing node name');
         const filter = filterOf(ctx);
         json(ctx, applyFilter((await read(ctx, agent, () => state.nodeChecks(node))).value, filter));
       },
     },
     {
-      path: '/v1/health/checks/:service',
+      path: '/v1/health/checks/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const service = param(ctx, 'service');
+        const service = requiredPathRest(ctx, 'service', 'Missing service name');
         const filter = filterOf(ctx);
         const near = nearNode(ctx, agent);
         const checks = applyFilter((await read(ctx, agent, () => state.serviceChecks(service))).value, filter);
@@ -43,10 +39,10 @@ export function healthRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/health/state/:state',
+      path: '/v1/health/state/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const s = param(ctx, 'state');
+        const s = requiredPathRest(ctx, 'state', 'Missing check state');
         if (s !== 'any' && !isHealthStatus(s)) throw badRequest(`Invalid state: ${s}`);
         const filter = filterOf(ctx);
         const near = nearNode(ctx, agent);
@@ -55,10 +51,10 @@ export function healthRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/health/service/:service',
+      path: '/v1/health/service/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const service = param(ctx, 'service');
+        const service = requiredPathRest(ctx, 'service', 'Missing service name');
         const passing = passingParam(ctx.query);
         const tags = ctx.query.getAll('tag');
         const filter = filterOf(ctx);

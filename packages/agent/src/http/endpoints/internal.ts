@@ -3,7 +3,7 @@ import type { ServerContext } from '../../agent-context.js';
 import type { DnsCatalog } from '../../dns/catalog.js';
 import type { NodeCatalogView } from '../../local/anti-entropy.js';
 import { json, read } from '../endpoint-kit.js';
-import { decodeSegment } from '../request.js';
+import { pathRest } from '../request.js';
 import type { Route } from '../router.js';
 
 /**
@@ -14,10 +14,10 @@ export function internalRoutes(agent: ServerContext, dns: DnsCatalog): Route[] {
   const state = agent.server.state;
   return [
     {
-      path: '/v1/internal/node-state/:node',
+      path: '/v1/internal/node-state/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const node = decodeSegment(ctx.params.node ?? '', 'node');
+        const node = pathRest(ctx, 'node');
         const { value } = await read(ctx, agent, (): QueryResult<NodeCatalogView> => {
           const services = state.nodeServices(node);
           const checks = state.nodeChecks(node);
@@ -36,17 +36,17 @@ export function internalRoutes(agent: ServerContext, dns: DnsCatalog): Route[] {
       },
     },
     {
-      path: '/v1/internal/dns/service/:name',
+      path: '/v1/internal/dns/service/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = decodeSegment(ctx.params.name ?? '', 'service');
+        const name = pathRest(ctx, 'service');
         json(ctx, await dns.serviceInstances(name, ctx.query.get('tag') || undefined));
       },
     },
     {
-      path: '/v1/internal/dns/node/:name',
+      path: '/v1/internal/dns/node/*',
       methods: ['GET'],
-      handler: async (ctx) => json(ctx, (await dns.node(decodeSegment(ctx.params.name ?? '', 'node'))) ?? null),
+      handler: async (ctx) => json(ctx, (await dns.node(pathRest(ctx, 'node'))) ?? null),
     },
     { path: '/v1/internal/dns/nodes', methods: ['GET'], handler: async (ctx) => json(ctx, await dns.nodes()) },
   ];

@@ -6,7 +6,7 @@ import { field, isBody, optString, optStringList, rejectUnknown } from '../decod
 import { durationFromJson } from '../../config/duration.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
+import { type RequestContext, parseJsonBody, readBody, requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
 import { originNode } from '../../cluster/http-forward.js';
 
@@ -80,9 +80,7 @@ async function create(ctx: RequestContext, agent: ServerContext): Promise<void> 
 }
 
 function sessionId(ctx: RequestContext): string {
-  const id = decodeSegment(ctx.params.id ?? '', 'session id');
-  if (!id) throw badRequest('Missing session');
-  return id;
+  return requiredPathRest(ctx, 'session id', 'Missing session');
 }
 
 async function destroy(ctx: RequestContext, agent: ServerContext): Promise<void> {
@@ -106,18 +104,18 @@ export function sessionRoutes(agent: ServerContext): Route[] {
   const state = agent.server.state;
   return [
     { path: '/v1/session/create', methods: ['PUT'], handler: (ctx) => create(ctx, agent) },
-    { path: '/v1/session/destroy/:id', methods: ['PUT'], handler: (ctx) => destroy(ctx, agent) },
-    { path: '/v1/session/renew/:id', methods: ['PUT'], handler: (ctx) => renew(ctx, agent) },
+    { path: '/v1/session/destroy/*', methods: ['PUT'], handler: (ctx) => destroy(ctx, agent) },
+    { path: '/v1/session/renew/*', methods: ['PUT'], handler: (ctx) => renew(ctx, agent) },
     {
-      path: '/v1/session/info/:id',
+      path: '/v1/session/info/*',
       methods: ['GET'],
       handler: async (ctx) => json(ctx, (await read(ctx, agent, () => state.session(sessionId(ctx)))).value),
     },
     {
-      path: '/v1/session/node/:node',
+      path: '/v1/session/node/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const node = decodeSegment(ctx.params.node ?? '', 'node');
+        const node = requiredPathRest(ctx, 'node', 'Missing node name');
         json(ctx, (await read(ctx, agent, () => state.nodeSessions(node))).value);
       },
     },
