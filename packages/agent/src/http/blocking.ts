@@ -39,24 +39,33 @@ export async function blockingQuery<T>(
   while (result.index <= minIndex) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
-    const woke = await new Promise<boolean>((resolve) => {
-      let cancel: () => void = () => {};
-      const done = (v: boolean) => {
-        clearTimeout(timer);
-        cancel();
-        ctx.res.off('close', onClose);
-        resolve(v);
-      };
-      const onClose = () => done(false);
-      const timer = setTimeout(() => done(false), remaining);
-      cancel = source.watch(result.topics, () => done(true));
-      ctx.res.once('close', onClose);
-    });
+    const topics = result.topics;
+    const woke = await waitForChange(ctx, remaining, (cb) => source.watch(topics, cb));
     if (ctx.res.destroyed || ctx.res.writableEnded) return result;
     result = run();
     if (!woke) break;
   }
   return result;
+}
+
+/**
+ * Waits until `watch` fires (true), or `ms` pass or the client goes away (false); the watch and
+ * the timer are released either way.
+ */
+export function waitForChange(ctx: RequestContext, ms: number, watch: (cb: () => void) => () => void): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let cancel: () => void = () => {};
+    const done = (changed: boolean): void => {
+      clearTimeout(timer);
+      cancel();
+      ctx.res.off('close', onClose);
+      resolve(changed);
+    };
+    const onClose = (): void => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    cancel = watch(() => done(true));
+    ctx.res.once('close', onClose);
+  });
 }
 
 export interface QueryMeta {

@@ -160,7 +160,7 @@ export class AntiEntropy {
       const remote = remoteServices.get(id);
       if (remote && svc.EnableTagOverride && !sameJson(sortedTags(remote.Tags), sortedTags(svc.Tags))) {
         // the catalog's tags win for services that allow overriding them
-        local.services.set(id, { ...svc, Tags: [...remote.Tags] });
+        local.setServiceTags(id, remote.Tags);
       }
       const current = local.services.get(id) ?? svc;
       const differs =

@@ -3,6 +3,7 @@ import type { CheckResult, CheckRunner } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
 import { type CheckDefinition, type ServiceDefinition, checkTimings } from './definitions.js';
 import type { LocalPersistence } from './persistence.js';
+import { ServiceWatches } from './service-watches.js';
 
 /** Consul truncates check output to this many bytes by default. */
 const OUTPUT_LIMIT = 4096;
@@ -53,6 +54,8 @@ export class LocalState {
   readonly services = new Map<string, ServiceDefinition>();
   readonly serviceSources = new Map<string, DefinitionSource>();
   readonly checks = new Map<string, LocalCheck>();
+  /** Wakes hash-blocking readers of one service when its definition changes or it goes away. */
+  readonly serviceWatches = new ServiceWatches();
   readonly #ttlTimers = new Map<string, NodeJS.Timeout>();
   readonly #runners = new Map<string, CheckRunner>();
   /** Output-only changes waiting for their deferred sync, and when each check last synced. */
@@ -86,6 +89,7 @@ export class LocalState {
     }
     // As in Consul, re-registering a service keeps the status and output of its checks.
     for (const c of checks) this.#putCheck(c, false, source, true);
+    this.serviceWatches.changed(service.ID);
     this.syncService(service.ID);
   }
 
@@ -101,9 +105,18 @@ export class LocalState {
     }
     this.services.delete(id);
     this.serviceSources.delete(id);
+    this.serviceWatches.changed(id);
     this.#unpersist((p) => p.deleteService(id));
     this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, ServiceID: id } });
     return true;
+  }
+
+  /** Replaces a service's tags without a sync (anti-entropy adopting the catalog's tags). */
+  setServiceTags(id: string, tags: readonly string[]): void {
+    const svc = this.services.get(id);
+    if (!svc) return;
+    this.services.set(id, { ...svc, Tags: [...tags] });
+    this.serviceWatches.changed(id);
   }
 
   addCheck(def: CheckDefinition, options: AddOptions = {}): void {

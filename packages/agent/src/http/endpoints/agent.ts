@@ -8,8 +8,10 @@ import {
   enableNodeMaintenance,
   enableServiceMaintenance,
 } from '../../local/maintenance.js';
+import { contentHash } from '../content-hash.js';
 import { isBody, optString } from '../decode.js';
 import { applyFilter, filterOf, json } from '../endpoint-kit.js';
+import { hashBlockingQuery } from '../hash-blocking.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, flag, parseJsonBody, pathRest, readBody, requiredPathRest } from '../request.js';
 import { sendEmpty, sendText } from '../respond.js';
@@ -185,13 +187,26 @@ export function agentRoutes(agent: AgentContext): Route[] {
     {
       path: '/v1/agent/service/*',
       methods: ['GET'],
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const id = pathRest(ctx, 'service ID');
-        const s = agentService(agent, id);
-        if (!s) throw new HttpError(404, `unknown service ID: ${id}`);
-        const hash = Buffer.from(JSON.stringify(s)).toString('base64url').slice(0, 16);
+        const { hash, value } = await hashBlockingQuery(
+          ctx,
+          {
+            defaultQueryTimeMs: agent.config.defaultQueryTimeMs,
+            maxQueryTimeMs: agent.config.maxQueryTimeMs,
+            random: Math.random,
+            watch: (cb) => local.serviceWatches.watch(id, cb),
+          },
+          () => {
+            const s = agentService(agent, id);
+            if (!s) throw new HttpError(404, `unknown service ID: ${id}`);
+            // As Consul: the hash covers the whole answer except the hash itself.
+            const h = contentHash(s);
+            return { hash: h, value: { ...s, ContentHash: h } };
+          },
+        );
         ctx.res.setHeader('X-Consul-ContentHash', hash);
-        json(ctx, { ...s, ContentHash: hash });
+        json(ctx, value);
       },
     },
     {
