@@ -243,6 +243,8 @@ test('empty or malformed IDs in the path are a 400 with a reason', async (t) => 
   const bad = await call(agent, 'GET', '/v1/agent/service/a%zzb');
   t.is(bad.status, 400);
   t.regex(bad.text, /bad escape/);
+  const leave = await call(agent, 'PUT', '/v1/agent/force-leave/no/such%20node');
+  t.deepEqual([leave.status, leave.text], [500, "agent: No node found with name 'no/such node'"]);
   const unknown = await call(agent, 'GET', '/v1/agent/service/no/such/id');
   t.deepEqual([unknown.status, unknown.text], [404, 'unknown service ID: no/such/id']);
   t.is(agent.child.exitCode, null);

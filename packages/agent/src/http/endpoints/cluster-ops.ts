@@ -2,7 +2,7 @@ import type { AgentContext } from '../../agent-context.js';
 import { autopilotState } from '../../cluster/autopilot-health.js';
 import { checkDatacenter, json } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
-import { decodeSegment, readBody } from '../request.js';
+import { decodeSegment, readBody, requiredPathRest } from '../request.js';
 import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';
 
@@ -26,10 +26,10 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
       },
     },
     {
-      path: '/v1/agent/force-leave/:node',
+      path: '/v1/agent/force-leave/*',
       methods: ['PUT'],
       handler: (ctx) => {
-        const node = decodeSegment(ctx.params.node ?? '', 'node');
+        const node = requiredPathRest(ctx, 'node', 'Missing node name');
         const prune = ctx.query.has('prune');
         const member = agent.members().find((m) => m.Name === node);
         if (!member) throw new HttpError(500, `agent: No node found with name '${node}'`);
