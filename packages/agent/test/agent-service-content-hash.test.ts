@@ -138,3 +138,21 @@ test('a bad wait is a 400; without ?hash the answer is immediate', async (t) => 
   t.true(plain.ms < 2000);
   t.is(agent.child.exitCode, null);
 });
+
+test('a hash-blocking request does not hold up the agent shutting down', async (t) => {
+  const own = await startAgent(scope);
+  const r = await call(own, 'PUT', '/v1/agent/service/register', { ID: 'hash-drain', Name: 'drain', Port: 80 });
+  t.is(r.status, 200);
+  const h = (await call(own, 'GET', '/v1/agent/service/hash-drain')).headers.get('x-consul-contenthash');
+  const pending = call(own, 'GET', `/v1/agent/service/hash-drain?hash=${h}&wait=60s`).then(
+    (reply) => `answered ${reply.status}`,
+    (err: unknown) => `cut: ${String(err)}`,
+  );
+  await sleep(300);
+  const start = Date.now();
+  await own.stop();
+  const ms = Date.now() - start;
+  t.regex(await pending, /^cut|answered/);
+  // The HTTP drain waits up to 3 s for requests in progress; blocking ones are ended at once.
+  t.true(ms < 2500, `shutdown took ${ms} ms`);
+});

@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 
-/** Whether a request URL (path and query) is a blocking query: it carries `?index=`. */
+/** Whether a request URL (path and query) is a blocking query: it carries `?index=` or `?hash=`. */
 export function isBlockingQuery(url: string): boolean {
-  return /[?&]index=/.test(url);
+  return /[?&](?:index|hash)=/.test(url);
 }
 
 export class HttpDrain {
