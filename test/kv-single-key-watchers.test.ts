@@ -105,7 +105,7 @@ async function watcherScenario(t: ExecutionContext, label: string, where: Where)
     await new Promise((r) => setTimeout(r, 3 * WAIT_MS + 300));
     const otherCount = await others.stop();
     const windowMs = Date.now() - windowStart;
-    t.true(otherCount >= 10, `${label}: ${otherCount} other writes`);
+    t.true(otherCount >= 3, `${label}: ${otherCount} other writes`);
     const table = await getText(where.watchOn, `/v1/kv/others/${label}/0`);
     t.true(Number(table.headers.get('x-consul-index')) > (first.modifyIndex ?? 0), 'other keys moved past the watched key');
 
