@@ -19,10 +19,10 @@ export function tokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | und
  * Turns `host:port`, `http://host:port` or `https://host:port` into a base URL
  * without a trailing slash, e.g. `http://127.0.0.1:8500`.
  */
-export function baseUrlOf(address: string): string {
+export function baseUrlOf(address: string, defaultScheme: 'http' | 'https' = 'http'): string {
   const trimmed = address.trim();
   if (trimmed === '') throw new Error('empty agent address');
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `${defaultScheme}://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);

@@ -1,5 +1,7 @@
 /** The entry point: one client per agent address. */
+import type { Agent as HttpsAgent } from 'node:https';
 import { addressFromEnv, baseUrlOf, tokenFromEnv } from './address.js';
+import { type ApiTlsOptions, httpsAgentFor, mergeTls, tlsFromEnv } from './tls.js';
 import { Agent } from './agent.js';
 import { Catalog } from './catalog.js';
 import { Health } from './health.js';
@@ -23,6 +25,14 @@ export interface ConsulApiOptions {
   readonly token?: string;
   /** Datacenter sent as `?dc=` with every request unless a call names another. */
   readonly datacenter?: string;
+  /**
+   * TLS towards an https:// agent; merged over the environment's `CONSUL_CACERT`,
+   * `CONSUL_CLIENT_CERT`, ... (see tls.ts). `CONSUL_HTTP_SSL=true` makes an address without a
+   * scheme https://.
+   */
+  readonly tls?: ApiTlsOptions;
+  /** Where the defaults come from (address, token, TLS); `process.env` by default. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export class ConsulApi {
@@ -36,13 +46,19 @@ export class ConsulApi {
   readonly status: Status;
   readonly coordinate: Coordinate;
   readonly operator: Operator;
+  /** The HTTPS connection pool built from the TLS options, for requests made outside the typed groups. */
+  readonly httpsAgent: HttpsAgent | undefined;
   readonly #transport: Transport;
 
   constructor(options: ConsulApiOptions = {}) {
-    const token = options.token ?? tokenFromEnv();
-    this.baseUrl = baseUrlOf(options.address ?? addressFromEnv());
+    const env = options.env ?? process.env;
+    const token = options.token ?? tokenFromEnv(env);
+    const fromEnv = tlsFromEnv(env);
+    this.baseUrl = baseUrlOf(options.address ?? addressFromEnv(env), fromEnv.useSsl ? 'https' : 'http');
+    this.httpsAgent = this.baseUrl.startsWith('https:') ? httpsAgentFor(mergeTls(fromEnv.tls, options.tls ?? {})) : undefined;
     this.#transport = new Transport({
       baseUrl: this.baseUrl,
+      ...(this.httpsAgent ? { agent: this.httpsAgent } : {}),
       ...(token ? { token } : {}),
       ...(options.datacenter ? { datacenter: options.datacenter } : {}),
     });

@@ -12,6 +12,8 @@ export interface ExchangeInit {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
+  /** Connection pool to use (e.g. an HTTPS agent with the CA and a client certificate). */
+  readonly agent?: http.Agent;
 }
 
 export interface Exchanged {
@@ -27,7 +29,7 @@ export function exchange(url: URL, init: ExchangeInit): Promise<Exchanged> {
   const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
   if (body !== undefined) headers['Content-Length'] = body.byteLength;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: init.method, headers, signal: init.signal }, (res) => {
+    const req = send(url, { method: init.method, headers, signal: init.signal, ...(init.agent ? { agent: init.agent } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);

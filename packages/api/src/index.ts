@@ -2,6 +2,7 @@ export { ConsulApi } from './client.js';
 export type { ConsulApiOptions } from './client.js';
 export { ApiError } from './errors.js';
 export { addressFromEnv, baseUrlOf, tokenFromEnv, DEFAULT_ADDRESS } from './address.js';
+export { type ApiTlsOptions, httpsAgentFor, mergeTls, tlsFromEnv } from './tls.js';
 export { parseDuration } from './duration.js';
 export { MAX_WAIT_MS } from './transport.js';
 export { exchange, type ExchangeInit, type Exchanged } from './http-exchange.js';

@@ -37,14 +37,18 @@ export interface TransportConfig {
   readonly baseUrl: string;
   readonly token?: string;
   readonly datacenter?: string;
+  /** Connection pool for https:// agents (CA, client certificate); the default one otherwise. */
+  readonly agent?: import('node:http').Agent;
 }
 
 export class Transport {
   readonly baseUrl: string;
   readonly #token: string | undefined;
   readonly #datacenter: string | undefined;
+  readonly #agent: import('node:http').Agent | undefined;
 
   constructor(config: TransportConfig) {
+    this.#agent = config.agent;
     this.baseUrl = config.baseUrl;
     this.#token = config.token;
     this.#datacenter = config.datacenter;
@@ -72,7 +76,7 @@ export class Transport {
       body = spec.raw;
     }
     try {
-      return await exchange(url, { method: spec.method, headers, body, signal: spec.options?.signal });
+      return await exchange(url, { method: spec.method, headers, body, signal: spec.options?.signal, ...(this.#agent ? { agent: this.#agent } : {}) });
     } catch (err) {
       throw transportError(spec.method, url, err);
     }

@@ -31,6 +31,9 @@ import { snapshotGroup } from './commands/snapshot/index.js';
 import { snapshotInspect } from './commands/snapshot/inspect.js';
 import { snapshotRestore } from './commands/snapshot/restore.js';
 import { snapshotSave } from './commands/snapshot/save.js';
+import { tlsCaGroup, tlsCertGroup, tlsGroup } from './commands/tls/index.js';
+import { tlsCaCreate } from './commands/tls/ca-create.js';
+import { tlsCertCreate } from './commands/tls/cert-create.js';
 import { version } from './commands/version.js';
 
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
@@ -66,5 +69,10 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['snapshot inspect', snapshotInspect],
   ['snapshot restore', snapshotRestore],
   ['snapshot save', snapshotSave],
+  ['tls', tlsGroup],
+  ['tls ca', tlsCaGroup],
+  ['tls ca create', tlsCaCreate],
+  ['tls cert', tlsCertGroup],
+  ['tls cert create', tlsCertCreate],
   ['version', version],
 ]);

@@ -1,13 +1,18 @@
 /** The flags every command that talks to an agent accepts, and the client they build. */
 import { readFileSync } from 'node:fs';
-import { ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
-import type { FlagSpecs } from '@concord/agent';
+import { type ApiTlsOptions, ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
+import { FlagError, type FlagSpecs } from '@concord/agent';
 import type { FlagReader } from './flags.js';
 import type { Io } from './io.js';
 
 /** `-http-addr`, `-token`, `-token-file`. */
 export const CLIENT_FLAGS: FlagSpecs = {
   'http-addr': { kind: 'string' },
+  'ca-file': { kind: 'string' },
+  'ca-path': { kind: 'string' },
+  'client-cert': { kind: 'string' },
+  'client-key': { kind: 'string' },
+  'tls-server-name': { kind: 'string' },
   token: { kind: 'string' },
   'token-file': { kind: 'string' },
 };
@@ -32,7 +37,30 @@ HTTP API Options
      CONSUL_HTTP_TOKEN.
 
   -token-file=<value>
-     File containing the ACL token to use in the request.`;
+     File containing the ACL token to use in the request.
+
+  -ca-file=<value>
+     Path to a CA file to use for TLS when communicating with the agent.
+     Defaults to CONCORD_CACERT or CONSUL_CACERT.
+
+  -ca-path=<value>
+     Path to a directory of CA certificates to use for TLS when
+     communicating with the agent. Defaults to CONSUL_CAPATH.
+
+  -client-cert=<value>
+     Path to a client cert file to use for TLS when 'verify_incoming' is
+     enabled on the agent's HTTPS API. Defaults to CONSUL_CLIENT_CERT.
+
+  -client-key=<value>
+     Path to a client key file to use for TLS when 'verify_incoming' is
+     enabled. Defaults to CONSUL_CLIENT_KEY.
+
+  -tls-server-name=<value>
+     The server name to use as the SNI host and to check the agent's
+     certificate against. Defaults to CONSUL_TLS_SERVER_NAME.
+
+  CONSUL_HTTP_SSL=true makes an address without a scheme https://, and
+  CONSUL_HTTP_SSL_VERIFY=false turns certificate checks off.`;
 
 export const SERVER_FLAGS_HELP = `
   -datacenter=<value>
@@ -58,11 +86,26 @@ export function httpClient(flags: FlagReader, io: Io): HttpSettings {
   if (!token && tokenFile) token = readFileSync(tokenFile, 'utf8').trim() || undefined;
   token ??= tokenFromEnv(io.env);
   const datacenter = flags.string('datacenter') || undefined;
-  const client = new ConsulApi({
-    address,
-    ...(token ? { token } : {}),
-    ...(datacenter ? { datacenter } : {}),
-  });
+  const tls: ApiTlsOptions = {
+    ...(flags.string('ca-file') ? { caFile: flags.string('ca-file') } : {}),
+    ...(flags.string('ca-path') ? { caPath: flags.string('ca-path') } : {}),
+    ...(flags.string('client-cert') ? { certFile: flags.string('client-cert') } : {}),
+    ...(flags.string('client-key') ? { keyFile: flags.string('client-key') } : {}),
+    ...(flags.string('tls-server-name') ? { serverName: flags.string('tls-server-name') } : {}),
+  };
+  let client: ConsulApi;
+  try {
+    client = new ConsulApi({
+      address,
+      tls,
+      env: io.env,
+      ...(token ? { token } : {}),
+      ...(datacenter ? { datacenter } : {}),
+    });
+  } catch (err) {
+    // A CA or client certificate that cannot be read: one line, exit 1.
+    throw new FlagError((err as Error).message);
+  }
   return { client, stale: flags.bool('stale'), token, datacenter };
 }
 

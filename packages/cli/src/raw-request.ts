@@ -35,7 +35,7 @@ export async function rawRequest(http: HttpSettings, call: RawCall): Promise<Raw
   if (call.contentType) headers['Content-Type'] = call.contentType;
   let res: RawAnswer;
   try {
-    res = await exchange(url, { method: call.method, headers, body: call.body });
+    res = await exchange(url, { method: call.method, headers, body: call.body, ...(http.client.httpsAgent ? { agent: http.client.httpsAgent } : {}) });
   } catch (err) {
     throw networkError(call.method, url, err);
   }

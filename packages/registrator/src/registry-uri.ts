@@ -1,6 +1,8 @@
 /**
  * The registry URI argument, as registrator takes it: `consul://host:port`
- * (agent service registrations) or `consulkv://host:port/prefix` (KV entries).
+ * (agent service registrations), `consul-tls://host:port` (the same over HTTPS, with the CA and
+ * client certificate from `CONSUL_CACERT`, `CONSUL_CLIENT_CERT` and `CONSUL_CLIENT_KEY`) or
+ * `consulkv://host:port/prefix` (KV entries).
  */
 import { RegistratorConfigError } from './errors.js';
 
@@ -27,6 +29,8 @@ export function parseRegistryUri(uri: string, env: NodeJS.ProcessEnv = process.e
   switch (scheme) {
     case 'consul':
       return { kind: 'consul', address };
+    case 'consul-tls':
+      return { kind: 'consul', address: `https://${address.replace(/^[a-z]+:\/\//i, '')}` };
     case 'consulkv': {
       const prefix = path.replace(/^\/+/, '').replace(/\/+$/, '');
       if (prefix === '') throw new RegistratorConfigError(`consulkv needs a key prefix: consulkv://host:port/<prefix> (got ${uri})`);

@@ -9,6 +9,8 @@ test('registry URIs', (t) => {
   t.deepEqual(parseRegistryUri('consul://10.0.0.1:8500'), { kind: 'consul', address: '10.0.0.1:8500' });
   t.deepEqual(parseRegistryUri('consul://', { CONSUL_HTTP_ADDR: '10.0.0.2:8500' }), { kind: 'consul', address: '10.0.0.2:8500' });
   t.deepEqual(parseRegistryUri('consul://', {}), { kind: 'consul', address: '127.0.0.1:8500' });
+  t.deepEqual(parseRegistryUri('consul-tls://10.0.0.1:8501'), { kind: 'consul', address: 'https://10.0.0.1:8501' });
+  t.deepEqual(parseRegistryUri('consul-tls://', { CONSUL_HTTP_ADDR: '10.0.0.2:8501' }), { kind: 'consul', address: 'https://10.0.0.2:8501' });
   t.deepEqual(parseRegistryUri('consulkv://h:8500/services/'), { kind: 'consulkv', address: 'h:8500', prefix: 'services' });
   t.throws(() => parseRegistryUri('consulkv://h:8500'), { instanceOf: RegistratorConfigError, message: /prefix/ });
   t.throws(() => parseRegistryUri('etcd://h:2379/x'), { instanceOf: RegistratorConfigError, message: /unrecognized adapter/ });

@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Killed (and the promise rejected) after this many ms. Default 30,000. */
   readonly timeoutMs?: number;
+  /** Working directory (default: the repository root). */
+  readonly cwd?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   if (options.env) Object.assign(env, options.env);
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

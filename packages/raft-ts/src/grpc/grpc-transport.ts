@@ -36,6 +36,9 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.enable_retries': 0,
 };
 
+/** What an inbound Raft stream's connection says about its peer (grpc-js's auth context). */
+export type RaftPeerAuth = ReturnType<grpc.ServerReadableStream<unknown, unknown>['getAuthContext']>;
+
 export interface GrpcTransportOptions {
   readonly id: NodeId;
   /**
@@ -57,6 +60,18 @@ export interface GrpcTransportOptions {
   /** Reconnect backoff after a stream fails: initial and maximum delay in ms. Defaults 50 and 2000. */
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  /**
+   * How to dial peers: TLS credentials (e.g. mutual TLS with the cluster's CA) and extra channel
+   * options such as `grpc.ssl_target_name_override`. Plaintext by default. Called per peer
+   * connection, so credentials that reload their certificates apply to new connections.
+   */
+  readonly dial?: () => { credentials: grpc.ChannelCredentials; options?: grpc.ChannelOptions };
+  /**
+   * Decides whether an inbound stream may deliver Raft messages, from its TLS details (e.g. the
+   * peer's verified certificate must name a server). Refused streams end with PERMISSION_DENIED
+   * and their messages never reach the node. Everything is accepted by default.
+   */
+  readonly authorize?: (auth: RaftPeerAuth) => boolean;
 }
 
 type Lane = 'control' | 'append';
@@ -85,6 +100,10 @@ class Peer {
 /** Ends a stream a closed transport will not read, so a shared server can shut down at once. */
 function refuseClosed(cb: grpc.sendUnaryData<never>): void {
   cb({ code: grpc.status.UNAVAILABLE, details: 'raft transport closed' });
+}
+
+function refuseUnauthorized(cb: grpc.sendUnaryData<never>): void {
+  cb({ code: grpc.status.PERMISSION_DENIED, details: 'raft: peer not authorized' });
 }
 
 function laneOf(m: Message): Lane {
@@ -148,6 +167,7 @@ export class GrpcTransport implements Transport {
     server.addService(proto.concord.raft.v1.Raft.service, {
       Stream: (call: grpc.ServerReadableStream<Batch__Output, StreamAck>, cb: grpc.sendUnaryData<StreamAck>) => {
         if (this.#closed) return refuseClosed(cb);
+        if (this.#opts.authorize && !this.#opts.authorize(call.getAuthContext())) return refuseUnauthorized(cb);
         this.#inbound.add(call);
         call.on('data', (b: Batch__Output) => {
           if (this.#closed) return;
@@ -170,6 +190,7 @@ export class GrpcTransport implements Transport {
       },
       InstallSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk__Output, SnapshotAck>, cb: grpc.sendUnaryData<SnapshotAck>) => {
         if (this.#closed) return refuseClosed(cb);
+        if (this.#opts.authorize && !this.#opts.authorize(call.getAuthContext())) return refuseUnauthorized(cb);
         this.#inbound.add(call);
         let first: SnapshotChunk__Output | undefined;
         const parts: Uint8Array[] = [];
@@ -222,7 +243,8 @@ export class GrpcTransport implements Transport {
   #client(peer: Peer): RaftClient {
     if (!peer.client) {
       const Ctor = loadProto().concord.raft.v1.Raft;
-      peer.client = new Ctor(peer.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      const dial = this.#opts.dial?.();
+      peer.client = new Ctor(peer.address, dial?.credentials ?? grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...dial?.options });
     }
     return peer.client;
   }
