@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { HttpDrain } from './http/drain.js';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { Membership } from './cluster/membership.js';
 import { RaftLog } from './cluster/raft-log.js';
 import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
 import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
-import { bindRpcServer, shutdownRpcServer } from './cluster/rpc.js';
+import { type BoundRpcServer, bindRpcServer } from './cluster/rpc.js';
+import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
 import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
 import type { DnsCatalog } from './dns/catalog.js';
 import { clusterOpsRoutes, keyringRoutes } from './http/endpoints/cluster-ops.js';
@@ -55,7 +57,10 @@ export const VERSION = '0.1.0';
 
 export interface RunningAgent {
   readonly config: AgentConfig;
+  /** The bound HTTP port, or -1 when plain HTTP is off (`ports.http = -1`). */
   readonly httpPort: number;
+  /** The bound HTTPS port, or -1 when HTTPS is off. */
+  readonly httpsPort: number;
   readonly dnsPort: number;
   /** The bound LAN gossip port. */
   readonly serfPort: number;
@@ -100,7 +105,39 @@ function assertRunnable(config: AgentConfig): void {
   }
 }
 
-function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger): { log: CommandLog; raft: RaftLog | undefined } {
+const HTTP_KEEP_ALIVE_MS = 30_000;
+const HTTP_HEADERS_TIMEOUT_MS = 60_000;
+
+/** Starts an HTTP or HTTPS listener with the agent's timeouts (blocking queries are never cut). */
+async function listenHttp<S extends Server | HttpsServer>(server: S, port: number, host: string): Promise<S> {
+  server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
+  server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+/** Logs refused plaintext RPC connections, at most once a minute. */
+function plaintextRefusedLogger(logger: Logger): (remote: string) => void {
+  let last = 0;
+  let refused = 0;
+  return (remote) => {
+    refused++;
+    const now = Date.now();
+    if (now - last < 60_000) return;
+    last = now;
+    logger.warn({ remote, refused }, 'rpc: refused a plaintext connection (tls.internal_rpc.verify_incoming is set)');
+    refused = 0;
+  };
+}
+
+function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): { log: CommandLog; raft: RaftLog | undefined } {
   if (config.dev) return { log: new MemoryLog(), raft: undefined };
   const dir = join(config.dataDir as string, 'raft');
   mkdirSync(dir, { recursive: true });
@@ -113,6 +150,8 @@ function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger): {
     snapshotThreshold: config.raftSnapshotThreshold,
     snapshotIntervalMs: config.raftSnapshotIntervalMs,
     trailingLogs: config.raftTrailingLogs,
+    dial: tls.dialRpc,
+    ...(tls.raftAuthorize ? { authorize: tls.raftAuthorize } : {}),
   });
   return { log: raft, raft };
 }
@@ -169,19 +208,21 @@ async function startAgentParts(
   logger: Logger,
   cleanups: (() => Promise<void> | void)[],
 ): Promise<RunningAgent> {
+  const tls = openAgentTls(config);
   // The RPC listener (servers only): raft, forwarding, status.
-  let rpc: { server: grpc.Server; port: number } | undefined;
+  let rpc: BoundRpcServer | undefined;
   if (config.server) {
+    const events = { onPlaintextRefused: plaintextRefusedLogger(logger) };
     try {
-      rpc = await bindRpcServer(config.bindAddr, config.ports.server);
+      rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events);
     } catch (err) {
       // A -dev agent on a busy machine takes any free port rather than failing on 8300.
       if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
       logger.warn('agent: port 8300 is in use; the dev agent serves RPC on a free port');
-      rpc = await bindRpcServer(config.bindAddr, 0);
+      rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events);
     }
-    const bound = rpc.server;
-    cleanups.push(() => shutdownRpcServer(bound));
+    const bound = rpc;
+    cleanups.push(() => bound.close());
   }
   const rpcPort = rpc?.port ?? 0;
   const serverAddress = `${config.advertiseAddr}:${rpcPort || config.ports.server}`;
@@ -189,7 +230,7 @@ async function startAgentParts(
   let server: StateServer | undefined;
   let raft: RaftLog | undefined;
   if (rpc) {
-    const opened = openLog(config, rpc.server, logger);
+    const opened = openLog(config, rpc.server, logger, tls);
     raft = opened.raft;
     server = new StateServer(opened.log, config.datacenter);
     await server.open();
@@ -225,10 +266,11 @@ async function startAgentParts(
       version: VERSION,
       logger,
       deadServerCleanupMs: config.cleanupDeadServers ? 30_000 : 0,
+      dial: tls.dialRpc,
     });
     cluster = serverCluster;
   } else {
-    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger });
+    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger, dial: tls.dialRpc });
     cluster = clientCluster;
   }
   const c = cluster;
@@ -291,6 +333,7 @@ async function startAgentParts(
     reload: async () => {
       if (!options.argv) return;
       const next = resolveAgentConfig(options.argv);
+      tls.reload(next.tls);
       configDefinitions.apply(next.services, next.checks);
       logger.level = next.logLevel;
       logger.info('agent: reloaded configuration');
@@ -399,7 +442,7 @@ async function startAgentParts(
   const blocked = config.blockEndpoints;
   const prettyAll = false;
   const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0;
-  const http: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
       return;
@@ -409,21 +452,26 @@ async function startAgentParts(
     res.setHeader('X-Consul-Default-ACL-Policy', 'allow');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
-  });
-  http.keepAliveTimeout = 30_000;
-  http.headersTimeout = 60_000;
-  http.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.ports.http, config.httpAddr, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const drain = new HttpDrain(http);
-  cleanups.push(() => drain.close(HTTP_DRAIN_MS));
-  const httpPort = (http.address() as AddressInfo).port;
-  serverCluster?.attachHttp(config.httpAddr, httpPort);
+  };
+  let httpPort = -1;
+  if (config.ports.http >= 0) {
+    const http = await listenHttp(createServer(handle), config.ports.http, config.httpAddr);
+    const drain = new HttpDrain(http);
+    cleanups.push(() => drain.close(HTTP_DRAIN_MS));
+    httpPort = (http.address() as AddressInfo).port;
+  }
+  let httpsPort = -1;
+  if (tls.httpsOptions) {
+    const https = await listenHttp(createHttpsServer(tls.httpsOptions, handle), config.ports.https, config.httpsAddr);
+    tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
+    const drain = new HttpDrain(https);
+    cleanups.push(() => drain.close(HTTP_DRAIN_MS));
+    httpsPort = (https.address() as AddressInfo).port;
+  }
+  // Forwarded requests are replayed against this agent's own listener: plain HTTP when it has
+  // one, else HTTPS with the agent's own certificate.
+  if (httpPort >= 0) serverCluster?.attachHttp(config.httpAddr, httpPort);
+  else serverCluster?.attachHttp(config.httpsAddr, httpsPort, tls.httpsOptions);
 
   let dns: DnsServer | undefined;
   if (config.ports.dns >= 0) {
@@ -476,6 +524,7 @@ async function startAgentParts(
   return {
     config,
     httpPort,
+    httpsPort,
     dnsPort: dns?.udpPort ?? -1,
     serfPort: membership.port,
     serverPort: rpcPort,

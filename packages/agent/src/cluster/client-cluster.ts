@@ -14,7 +14,7 @@ import type { AutopilotHealth, Cluster, KeyringCounts, RaftServerView } from './
 import type { KeyringStore } from './keyring-store.js';
 import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
 import type { Membership, ServerMember } from './membership.js';
-import { RpcClients, RpcError, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
+import { RpcClients, type RpcDialer, RpcError, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
 import { decodeApplyResult } from './apply-result-codec.js';
 import { NO_LEADER } from './rpc.js';
 
@@ -57,18 +57,21 @@ export interface ClientClusterOptions {
   logger: Logger;
   /** How long a request waits for a reachable server. */
   serverWaitMs?: number;
+  /** How to dial the servers' RPC port (plaintext by default). */
+  dial?: RpcDialer;
 }
 
 export class ClientCluster implements Cluster {
   readonly isServer = false;
   readonly #o: ClientClusterOptions;
-  readonly #rpc = new RpcClients();
+  readonly #rpc: RpcClients;
   readonly #picker: ServerPicker;
 
   #keyringTimer: NodeJS.Timeout | undefined;
 
   constructor(o: ClientClusterOptions) {
     this.#o = o;
+    this.#rpc = new RpcClients(o.dial);
     this.#picker = new ServerPicker(() => o.membership.servers());
     if (o.keyring.keyring) {
       // Clients follow the servers' keyring, so `concord keyring` rotations reach them too.

@@ -6,6 +6,8 @@
  * exactly the code a direct request would reach.
  */
 import { type Agent as HttpAgent, type IncomingMessage, type ServerResponse, Agent, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import { parseDuration } from '../config/duration.js';
 import { isBlockingQuery } from '../http/drain.js';
 import { sendText } from '../http/respond.js';
@@ -33,6 +35,25 @@ export type ForwardTarget = 'local' | 'server' | 'leader';
 /** Paths served by every agent from its own state. */
 function agentLocal(path: string): boolean {
   return path.startsWith('/v1/agent/') || path === '/v1/agent' || path.startsWith('/v1/event/') || !path.startsWith('/v1/');
+}
+
+/**
+ * True when a request that arrived over the RPC port may be replayed here: a path about the
+ * replicated state, never an agent-local one (`/v1/agent/*`, events, anything outside `/v1/`),
+ * judged on the decoded path so that escapes and doubled slashes cannot dress one up.
+ */
+export function forwardablePath(pathWithQuery: string): boolean {
+  const q = pathWithQuery.indexOf('?');
+  const raw = q === -1 ? pathWithQuery : pathWithQuery.slice(0, q);
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    return false;
+  }
+  if (path.split('/').some((seg) => seg === '..' || seg === '.')) return false;
+  path = path.replace(/\/{2,}/g, '/');
+  return path.startsWith('/v1/') && !agentLocal(path);
 }
 
 function isRead(method: string): boolean {
@@ -113,13 +134,28 @@ export function hopsOf(req: IncomingMessage): number {
 export class LoopbackReplayer {
   readonly #host: string;
   readonly #port: number;
-  readonly #agent: HttpAgent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  readonly #agent: HttpAgent;
+  readonly #request: typeof request;
   /** Replays waiting for their answer, blocking queries aside. */
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(httpAddr: string, port: number) {
+  /**
+   * `https`: the agent's own HTTPS options, when only its HTTPS listener is on. The replay then
+   * presents the agent's certificate (the listener may require one) and does not check the
+   * listener's, which is this same process.
+   */
+  constructor(httpAddr: string, port: number, https?: TlsOptions) {
     this.#host = httpAddr === '0.0.0.0' || httpAddr === '' ? '127.0.0.1' : httpAddr === '::' ? '::1' : httpAddr;
     this.#port = port;
+    const pool = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64 };
+    if (https) {
+      const { cert, key } = https;
+      this.#agent = new HttpsAgent({ ...pool, ...(cert ? { cert } : {}), ...(key ? { key } : {}), rejectUnauthorized: false });
+      this.#request = httpsRequest as typeof request;
+    } else {
+      this.#agent = new Agent(pool);
+      this.#request = request;
+    }
   }
 
   replay(r: HttpRequest__Output, signal: AbortSignal): Promise<HttpResponse__Output> {
@@ -149,7 +185,7 @@ export class LoopbackReplayer {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...r.headers, [HOPS_HEADER]: String(r.hops) };
       if (r.body.length > 0) headers['content-length'] = String(r.body.length);
-      const req = request(
+      const req = this.#request(
         { host: this.#host, port: this.#port, method: r.method, path: r.path, headers, agent: this.#agent, signal },
         (res) => {
           const chunks: Buffer[] = [];

@@ -7,9 +7,10 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
+import type { RpcDialer } from './rpc.js';
 import type { Logger } from 'pino';
 import { type Message, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
-import { GrpcTransport } from 'raft-ts/grpc';
+import { GrpcTransport, type RaftPeerAuth } from 'raft-ts/grpc';
 import { LevelStorage } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
 
@@ -27,6 +28,10 @@ export interface RaftLogOptions {
   proposeTimeoutMs?: number;
   /** How long a proposal may still commit after this node stopped leading. */
   leadershipLostGraceMs?: number;
+  /** How to dial the other servers (plaintext by default). */
+  dial?: RpcDialer;
+  /** Which inbound Raft streams may deliver messages (see raft-ts/grpc `authorize`). */
+  authorize?: (auth: RaftPeerAuth) => boolean;
 }
 
 const LEADERSHIP_LOST_GRACE_MS = 2000;
@@ -109,7 +114,7 @@ export class RaftLog implements CommandLog {
 
   constructor(o: RaftLogOptions) {
     this.#o = o;
-    this.#transport = new GatedTransport(new GrpcTransport({ id: o.id, server: o.rpcServer }));
+    this.#transport = new GatedTransport(new GrpcTransport({ id: o.id, server: o.rpcServer, ...(o.dial ? { dial: o.dial } : {}), ...(o.authorize ? { authorize: o.authorize } : {}) }));
     for (const [id, addr] of Object.entries(this.#readPeers())) this.setPeer(id, addr, false);
   }
 

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { agentDescriptor } from '../gen/agent-descriptor.js';
+import { RpcListener, type RpcListenerEvents, type RpcListenerTls } from './rpc-listener.js';
 import type { ProtoGrpcType } from '../gen/agent.js';
 import type { AgentClient, AgentHandlers } from '../gen/concord/agent/v1/Agent.js';
 import type { HttpRequest, HttpRequest__Output } from '../gen/concord/agent/v1/HttpRequest.js';
@@ -136,15 +137,26 @@ function fromServiceError(err: grpc.ServiceError): RpcError {
   return new RpcError(err.details || err.message, err.code);
 }
 
+/** How to dial a server: credentials (plaintext or TLS) and extra channel options. */
+export type RpcDialer = () => { credentials: grpc.ChannelCredentials; options?: grpc.ChannelOptions };
+
+const PLAINTEXT: RpcDialer = () => ({ credentials: grpc.credentials.createInsecure() });
+
 /** One client per server address, created on first use. */
 export class RpcClients {
   readonly #clients = new Map<string, AgentClient>();
+  readonly #dial: RpcDialer;
+
+  constructor(dial: RpcDialer = PLAINTEXT) {
+    this.#dial = dial;
+  }
 
   #client(address: string): AgentClient {
     let c = this.#clients.get(address);
     if (!c) {
       const Ctor = proto().concord.agent.v1.Agent;
-      c = new Ctor(address, grpc.credentials.createInsecure(), RPC_CHANNEL_OPTIONS);
+      const dial = this.#dial();
+      c = new Ctor(address, dial.credentials, { ...RPC_CHANNEL_OPTIONS, ...dial.options });
       this.#clients.set(address, c);
     }
     return c;
@@ -195,17 +207,32 @@ export class RpcClients {
   }
 }
 
-/** Creates the agent's gRPC server and binds it; resolves with the bound port. */
-export async function bindRpcServer(address: string, port: number): Promise<{ server: grpc.Server; port: number }> {
-  const server = new grpc.Server(RPC_CHANNEL_OPTIONS);
-  const host = address.includes(':') ? `[${address}]` : address;
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return { server, port: bound };
+export interface BoundRpcServer {
+  readonly server: grpc.Server;
+  readonly port: number;
+  /** Stops accepting, lets calls in progress end (up to 1 s), then closes every connection. */
+  close(): Promise<void>;
 }
 
-export function shutdownRpcServer(server: grpc.Server): Promise<void> {
+/**
+ * Creates the agent's gRPC server behind the RPC port's listener (plaintext, TLS or both, see
+ * RpcListener); resolves once it listens.
+ */
+export async function bindRpcServer(address: string, port: number, tls?: RpcListenerTls, events?: RpcListenerEvents): Promise<BoundRpcServer> {
+  const server = new grpc.Server(RPC_CHANNEL_OPTIONS);
+  const listener = await RpcListener.open(server, address, port, tls, events);
+  return {
+    server,
+    port: listener.port,
+    close: async () => {
+      listener.stopAccepting();
+      await shutdownRpcServer(server);
+      listener.destroy();
+    },
+  };
+}
+
+function shutdownRpcServer(server: grpc.Server): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       server.forceShutdown();

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
+import type { TlsOptions } from 'node:tls';
 import { type Command, encodeCommand, decodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
 import { NotLeaderError, RaftError } from 'raft-ts';
@@ -23,6 +24,7 @@ import {
   MAX_HOPS,
   forwardTarget,
   forwardTimeoutMs,
+  forwardablePath,
   hopsOf,
   originNode,
   sendForwardError,
@@ -34,7 +36,7 @@ import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
 import { raftStats } from './raft-stats.js';
-import { type ApplyReply, type HttpResponse__Output, RpcClients, RpcError, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
+import { type ApplyReply, type HttpResponse__Output, RpcClients, type RpcDialer, RpcError, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 
 export interface ServerClusterOptions {
   config: AgentConfig;
@@ -50,6 +52,8 @@ export interface ServerClusterOptions {
   /** How long a request waits for a leader before `No cluster leader`. */
   leaderWaitMs?: number;
   deadServerCleanupMs?: number;
+  /** How to dial other servers' RPC port (plaintext by default). */
+  dial?: RpcDialer;
 }
 
 export { NO_LEADER } from './rpc.js';
@@ -65,7 +69,7 @@ export class ServerCluster implements Cluster {
   readonly isServer = true;
   readonly sessionTimers: SessionTimers;
   readonly #o: ServerClusterOptions;
-  readonly #rpc = new RpcClients();
+  readonly #rpc: RpcClients;
   readonly #duties: LeaderDuties | undefined;
   #bootstrapper: Bootstrapper | undefined;
   #replayer: LoopbackReplayer | undefined;
@@ -80,6 +84,7 @@ export class ServerCluster implements Cluster {
 
   constructor(o: ServerClusterOptions) {
     this.#o = o;
+    this.#rpc = new RpcClients(o.dial);
     this.#leaderLostMs = 40 * 100 * o.config.raftMultiplier;
     const write = (c: Command) => this.write(c);
     this.sessionTimers = new SessionTimers((id) => {
@@ -89,6 +94,9 @@ export class ServerCluster implements Cluster {
       forward: (req, signal) => {
         if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
         if (!this.#replayer) return Promise.reject(new RpcError(NOT_READY, grpc.status.UNAVAILABLE));
+        if (!forwardablePath(req.path)) {
+          return Promise.reject(new RpcError('agent endpoints are not served over the RPC port', grpc.status.PERMISSION_DENIED));
+        }
         return this.#replayer.replay(req, signal).catch((err: unknown) => {
           // The listener is closed: the request reached no handler, so it may go elsewhere.
           if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') throw new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE);
@@ -210,8 +218,8 @@ export class ServerCluster implements Cluster {
     }
   }
 
-  attachHttp(httpAddr: string, port: number): void {
-    this.#replayer = new LoopbackReplayer(httpAddr, port);
+  attachHttp(httpAddr: string, port: number, https?: TlsOptions): void {
+    this.#replayer = new LoopbackReplayer(httpAddr, port, https);
   }
 
   #onLeadership(leading: boolean, leaderKnown: boolean): void {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { type FlagSpecs, parseGoFlags } from '../go-flags.js';
 import { durationFromJson } from './duration.js';
 import { readHclFile } from './hcl.js';
+import { ConfigError } from './config-error.js';
+import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-settings.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,8 +24,12 @@ export interface AgentConfig {
   advertiseAddr: string;
   clientAddr: string;
   httpAddr: string;
+  httpsAddr: string;
   dnsAddr: string;
-  ports: { http: number; dns: number; server: number; serfLan: number };
+  /** -1 turns a listener off (`https` is off unless configured). */
+  ports: { http: number; https: number; dns: number; server: number; serfLan: number };
+  /** `tls` block and the older top-level TLS keys. */
+  tls: TlsSettings;
   domain: string;
   altDomain: string | undefined;
   recursors: string[];
@@ -77,9 +83,7 @@ export interface AgentConfig {
   encrypt: string | undefined;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'AGENT_CONFIG';
-}
+export { ConfigError };
 
 export const agentFlagSpecs: FlagSpecs = {
   dev: { kind: 'boolean' },
@@ -95,6 +99,7 @@ export const agentFlagSpecs: FlagSpecs = {
   advertise: { kind: 'string' },
   client: { kind: 'string' },
   'http-port': { kind: 'number' },
+  'https-port': { kind: 'number' },
   'dns-port': { kind: 'number' },
   'server-port': { kind: 'number' },
   'serf-lan-port': { kind: 'number' },
@@ -126,6 +131,7 @@ const KNOWN_KEYS = new Set([
   'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
+  'tls', ...LEGACY_TLS_KEYS,
   'check_update_interval', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
@@ -315,9 +321,11 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     advertiseAddr,
     clientAddr,
     httpAddr: str(addresses.http, 'addresses.http') ?? clientAddr,
+    httpsAddr: str(addresses.https, 'addresses.https') ?? clientAddr,
     dnsAddr: str(addresses.dns, 'addresses.dns') ?? clientAddr,
     ports: {
       http: portOf('http-port', 'http', 8500),
+      https: portOf('https-port', 'https', -1),
       dns: portOf('dns-port', 'dns', 8600),
       server: portOf('server-port', 'server', 8300),
       serfLan: portOf('serf-lan-port', 'serf_lan', 8301),
@@ -360,6 +368,7 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     blockEndpoints: strList(httpConfig.block_endpoints, 'http_config.block_endpoints'),
     pidFile: (f['pid-file'] as string | undefined) ?? str(file.pid_file, 'pid_file'),
     encrypt: (f.encrypt as string | undefined) ?? str(file.encrypt, 'encrypt'),
+    tls: resolveTlsSettings(file),
   };
 }
 

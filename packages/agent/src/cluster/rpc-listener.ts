@@ -1,0 +1,106 @@
+/**
+ * The server RPC port (8300): one TCP listener in front of the agent's gRPC server (agent RPC
+ * and Raft). It reads the first byte of each connection: a TLS handshake goes to the TLS side,
+ * anything else to the plaintext side, which exists only while incoming connections are not
+ * verified (Consul's rule, which lets a live cluster move to TLS one agent at a time). A
+ * connection that sends nothing within the handshake deadline is closed.
+ */
+import { type Server as NetServer, type Socket, createServer } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+
+/** First byte of a TLS record carrying a handshake. */
+const TLS_HANDSHAKE = 0x16;
+/** How long a new connection may stay silent before it is closed. */
+const FIRST_BYTE_MS = 10_000;
+
+type ConnectionInjector = ReturnType<grpc.Server['createConnectionInjector']>;
+
+export interface RpcListenerTls {
+  readonly credentials: grpc.ServerCredentials;
+  /** Plaintext connections are refused (with `verify_incoming`). */
+  readonly requireTls: boolean;
+}
+
+export interface RpcListenerEvents {
+  /** A plaintext connection refused because TLS is required. */
+  onPlaintextRefused?(remote: string): void;
+}
+
+export class RpcListener {
+  readonly #net: NetServer;
+  readonly #injectors: ConnectionInjector[] = [];
+  readonly #sockets = new Set<Socket>();
+  #port = 0;
+
+  private constructor(net: NetServer) {
+    this.#net = net;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Listens on `host:port` (port 0 picks a free one) in front of `server`. */
+  static async open(server: grpc.Server, host: string, port: number, tls?: RpcListenerTls, events: RpcListenerEvents = {}): Promise<RpcListener> {
+    const secure = tls ? server.createConnectionInjector(tls.credentials) : undefined;
+    const plain = tls?.requireTls ? undefined : server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    const net = createServer({ pauseOnConnect: true, noDelay: true });
+    const listener = new RpcListener(net);
+    if (secure) listener.#injectors.push(secure);
+    if (plain) listener.#injectors.push(plain);
+    net.on('connection', (socket: Socket) => listener.#accept(socket, secure, plain, events));
+    await new Promise<void>((resolve, reject) => {
+      net.once('error', reject);
+      net.listen(port, host, () => {
+        net.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = net.address();
+    listener.#port = typeof addr === 'object' && addr ? addr.port : port;
+    return listener;
+  }
+
+  #accept(
+    socket: Socket,
+    secure: ConnectionInjector | undefined,
+    plain: ConnectionInjector | undefined,
+    events: RpcListenerEvents,
+  ): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_MS);
+    socket.once('readable', () => {
+      clearTimeout(timer);
+      const first = socket.read(1) as Buffer | null;
+      if (!first) {
+        socket.destroy();
+        return;
+      }
+      socket.unshift(first);
+      socket.removeAllListeners('error');
+      const isTls = first[0] === TLS_HANDSHAKE;
+      const target = isTls ? secure : plain;
+      if (!target) {
+        if (!isTls) events.onPlaintextRefused?.(`${socket.remoteAddress}:${socket.remotePort}`);
+        socket.destroy();
+        return;
+      }
+      target.injectConnection(socket);
+    });
+    socket.resume();
+    socket.pause();
+  }
+
+  /** Stops accepting connections; open ones stay until `destroy` (or the gRPC server ends them). */
+  stopAccepting(): void {
+    if (this.#net.listening) this.#net.close();
+  }
+
+  /** Closes every connection still open. */
+  destroy(): void {
+    for (const i of this.#injectors) i.destroy();
+    for (const s of this.#sockets) s.destroy();
+  }
+}

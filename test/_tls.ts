@@ -1,0 +1,144 @@
+/**
+ * TLS fixtures for the multi-process tests: a CA and certificates made with `concord tls`, agent
+ * config blocks that use them, and a raw gRPC client for the server RPC port (proto/agent.proto,
+ * proto/raft.proto) to knock on it as an outsider would.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ExecutionContext } from 'ava';
+import { ROOT } from './_agent.js';
+import { runCli } from '@concord/testkit';
+
+export interface Pki {
+  readonly dir: string;
+  readonly ca: string;
+  readonly caKey: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+  readonly cliCert: string;
+  readonly cliKey: string;
+}
+
+async function cli(dir: string, args: string[]): Promise<void> {
+  const r = await runCli(args, { cwd: dir, timeoutMs: 90_000 });
+  if (r.code !== 0) throw new Error(`concord ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+}
+
+/** A CA with one server, one client and one CLI certificate, in a temp dir removed after the tests. */
+export async function makePki(teardown: (fn: () => void) => void): Promise<Pki> {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-pki-'));
+  teardown(() => rmSync(dir, { recursive: true, force: true }));
+  await cli(dir, ['tls', 'ca', 'create']);
+  await cli(dir, ['tls', 'cert', 'create', '-server', '-dc', 'dc1']);
+  await cli(dir, ['tls', 'cert', 'create', '-client']);
+  await cli(dir, ['tls', 'cert', 'create', '-cli']);
+  const p = (f: string) => join(dir, f);
+  return {
+    dir,
+    ca: p('consul-agent-ca.pem'),
+    caKey: p('consul-agent-ca-key.pem'),
+    serverCert: p('dc1-server-consul-0.pem'),
+    serverKey: p('dc1-server-consul-0-key.pem'),
+    clientCert: p('dc1-client-consul-0.pem'),
+    clientKey: p('dc1-client-consul-0-key.pem'),
+    cliCert: p('dc1-cli-consul-0.pem'),
+    cliKey: p('dc1-cli-consul-0-key.pem'),
+  };
+}
+
+/**
+ * Two PKIs for a test file (the cluster's and a rogue one), made before its tests and removed
+ * after them. Read the fields inside tests.
+ */
+export function pkisForFile(t: { before(fn: () => Promise<void>): void; after: { always(fn: () => void): void } }): { pki: Pki; rogue: Pki } {
+  const cleanups: (() => void)[] = [];
+  const out = {} as { pki: Pki; rogue: Pki };
+  t.before(async () => {
+    [out.pki, out.rogue] = await Promise.all([makePki((fn) => cleanups.push(fn)), makePki((fn) => cleanups.push(fn))]);
+  });
+  t.after.always(() => {
+    for (const fn of cleanups) fn();
+  });
+  return out;
+}
+
+/** The production `tls` block: mutual TLS on RPC, servers checked by name. */
+export function mtlsConfig(pki: Pki, cert: string, key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    tls: {
+      defaults: { ca_file: pki.ca, cert_file: cert, key_file: key, verify_incoming: true, verify_outgoing: true },
+      internal_rpc: { verify_server_hostname: true },
+    },
+    ...extra,
+  };
+}
+
+const LOADER: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+type Unary = (req: unknown, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: unknown) => void) => void;
+
+export interface RpcProbe {
+  status(): Promise<unknown>;
+  forward(method: string, path: string, body?: string): Promise<{ status: number; body: string }>;
+  /** Opens a Raft stream and sends one heartbeat; resolves with the stream's final status. */
+  raftHeartbeat(from: string, to: string, term: number): Promise<grpc.status>;
+  close(): void;
+}
+
+/** A gRPC client for a server's RPC port with the given credentials (plaintext when undefined). */
+export function rpcProbe(address: string, creds?: { ca: Buffer; cert?: Buffer; key?: Buffer; serverName?: string }): RpcProbe {
+  const pkg = grpc.loadPackageDefinition(
+    protoLoader.loadSync([join(ROOT, 'proto/agent.proto'), join(ROOT, 'proto/raft.proto')], LOADER),
+  ) as unknown as {
+    concord: { agent: { v1: { Agent: grpc.ServiceClientConstructor } }; raft: { v1: { Raft: grpc.ServiceClientConstructor } } };
+  };
+  const credentials = creds
+    ? grpc.credentials.createSsl(creds.ca, creds.key ?? null, creds.cert ?? null, { checkServerIdentity: () => undefined })
+    : grpc.credentials.createInsecure();
+  const options = creds ? { 'grpc.ssl_target_name_override': creds.serverName ?? 'server.dc1.consul' } : {};
+  const agent = new pkg.concord.agent.v1.Agent(address, credentials, options);
+  const raft = new pkg.concord.raft.v1.Raft(address, credentials, options);
+  const deadline = () => ({ deadline: Date.now() + 5000 });
+  const unary = (name: string, req: unknown) =>
+    new Promise<unknown>((resolve, reject) => {
+      (agent[name] as Unary).call(agent, req, new grpc.Metadata(), deadline(), (err, res) => (err ? reject(err) : resolve(res)));
+    });
+  return {
+    status: () => unary('Status', {}),
+    async forward(method, path, body = '') {
+      const r = (await unary('Forward', { method, path, headers: {}, body: Buffer.from(body), hops: 1 })) as { status: number; body: Buffer };
+      return { status: r.status, body: Buffer.from(r.body).toString('utf8') };
+    },
+    raftHeartbeat(from, to, term) {
+      return new Promise((resolve) => {
+        const call = (raft.Stream as unknown as (opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null) => void) => grpc.ClientWritableStream<unknown>).call(
+          raft,
+          deadline(),
+          (err) => resolve(err ? err.code : grpc.status.OK),
+        );
+        call.write({ messages: [{ type: 'MSG_HEARTBEAT', from, to, term, commit: 0 }] });
+        setTimeout(() => call.end(), 300);
+      });
+    },
+    close() {
+      agent.close();
+      raft.close();
+    },
+  };
+}
+
+/** The gRPC status code an RPC probe failed with. */
+export async function rpcFailure(t: ExecutionContext, p: Promise<unknown>): Promise<grpc.status> {
+  try {
+    await p;
+  } catch (err) {
+    return (err as grpc.ServiceError).code;
+  }
+  t.fail('the call succeeded');
+  return grpc.status.OK;
+}
