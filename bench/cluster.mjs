@@ -1,10 +1,13 @@
-// `npm run bench -- cluster [--runs N] [--seconds S] [--failovers N] [--only put,get,failover]`:
+// `npm run bench -- cluster [--runs N] [--seconds S] [--failovers N] [--only put,get,tls,failover]`:
 // a 3-server Concord cluster and a 3-member etcd cluster (Debian etcd-server, JSON gateway), both
 // on loopback with fsync on, under the same autocannon load in a child process, side by side:
 //   PUT at 1, 64 and 256 connections (256-byte values, a new key per request) on each leader, and
 //     at 64 connections through a follower of each;
 //   GET default / ?consistent / ?stale on the Concord leader vs linearizable / serializable ranges
 //     on the etcd leader (64 connections);
+//   mutual TLS (--only tls): a second 3-server Concord cluster with certificates from `concord tls`
+//     and verify_incoming / verify_outgoing / verify_server_hostname, PUT at 64 connections beside
+//     the plaintext cluster and beside etcd in the same run;
 //   leader failover: kill -9 of the Concord leader until the first write succeeds through a
 //     surviving server (polled every 15 ms); the killed server restarts from its data dir between
 //     repetitions.
@@ -12,7 +15,8 @@
 // ok/MISS, and the load average (the machine may be shared). CLUSTER_BENCH_NODE_ARGS passes flags
 // to the Concord server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiles are written
 // when the servers stop at the end; a server killed by the failover part writes none).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,6 +30,8 @@ const POLL_MS = 15;
 const PUT_TARGET = { rps: 1.0, p99: 1.5 };
 const GET_TARGET = 1.0;
 const FAILOVER_TARGET_S = 2;
+const TLS_VS_PLAIN_TARGET = 0.85;
+const TLS_VS_ETCD_TARGET = 1.25;
 
 // ---- Concord ----------------------------------------------------------------------------------
 
@@ -36,7 +42,26 @@ async function startServer(server) {
   return server;
 }
 
-async function concordCluster(dir) {
+/** A CA and a server certificate made with `concord tls`, and the mutual-TLS config that uses them. */
+function mtlsConfigFile(dir) {
+  mkdirSync(dir, { recursive: true });
+  const cli = (...args) => execFileSync(process.execPath, [concordBin, 'tls', ...args], { cwd: dir, stdio: 'ignore' });
+  cli('ca', 'create');
+  cli('cert', 'create', '-server', '-dc', 'dc1');
+  const file = join(dir, 'tls.json');
+  writeFileSync(file, JSON.stringify({
+    tls: {
+      defaults: {
+        ca_file: join(dir, 'consul-agent-ca.pem'), cert_file: join(dir, 'dc1-server-consul-0.pem'),
+        key_file: join(dir, 'dc1-server-consul-0-key.pem'), verify_incoming: true, verify_outgoing: true,
+      },
+      internal_rpc: { verify_server_hostname: true },
+    },
+  }));
+  return file;
+}
+
+async function concordCluster(dir, configFile) {
   const ports = await freePorts(9);
   const at = (i) => ({ http: ports[i * 3], rpc: ports[i * 3 + 1], serf: ports[i * 3 + 2] });
   const servers = [0, 1, 2].map((i) => {
@@ -47,7 +72,7 @@ async function concordCluster(dir) {
       ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), concordBin, 'agent', '-server', '-bootstrap-expect=3', '-node', name,
       '-data-dir', join(dir, name), '-bind', '127.0.0.1', '-client', '127.0.0.1', '-http-port', String(p.http),
       '-dns-port', '-1', '-server-port', String(p.rpc), '-serf-lan-port', String(p.serf), '-log-level', 'warn',
-      ...joins, '-retry-interval', '1s',
+      ...joins, '-retry-interval', '1s', ...(configFile ? ['-config-file', configFile] : []),
     ];
     return { name, args, url: `http://127.0.0.1:${p.http}`, child: undefined };
   });
@@ -126,7 +151,7 @@ async function failover(servers, reps) {
 // ---- main -------------------------------------------------------------------------------------
 
 function parseArgs(args) {
-  const opts = { runs: 3, seconds: 4, failovers: 5, only: new Set(['put', 'get', 'failover']) };
+  const opts = { runs: 3, seconds: 4, failovers: 5, only: new Set(['put', 'get', 'tls', 'failover']) };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const value = inline ?? args[++i];
@@ -134,7 +159,7 @@ function parseArgs(args) {
     else if (flag === '--seconds') opts.seconds = Math.max(1, Number(value));
     else if (flag === '--failovers') opts.failovers = Math.max(1, Number(value));
     else if (flag === '--only') opts.only = new Set(value.split(','));
-    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --failovers N, --only put,get,failover)`);
+    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --failovers N, --only put,get,tls,failover)`);
   }
   return opts;
 }
@@ -146,6 +171,29 @@ function etcdPut(member, key, value) {
 
 /** Leader changes seen between scenarios (not counting the deliberate failovers). */
 const leaderChanges = { concord: [], etcd: [] };
+
+/** PUT at 64 connections on the mTLS cluster's leader beside the plaintext leader and etcd's. */
+async function measureTls(opts, servers, tlsServers, members) {
+  const plain = await concordLeader(servers);
+  const secure = await concordLeader(tlsServers);
+  const etcd = await etcdLeader(members);
+  if (!plain || !secure || !etcd) throw new Error('no leader before the TLS scenarios');
+  const subject = { kind: 'put', url: secure.url, path: '/v1/kv/bench/put', connections: 64 };
+  return [
+    await compare(
+      { name: 'PUT via leader, mTLS', connections: 64, anchorName: 'Concord plaintext', target: TLS_VS_PLAIN_TARGET },
+      subject,
+      { kind: 'put', url: plain.url, path: '/v1/kv/bench/put', connections: 64 },
+      opts,
+    ),
+    await compare(
+      { name: 'PUT via leader, mTLS', connections: 64, anchorName: 'etcd PUT via leader', target: TLS_VS_ETCD_TARGET },
+      subject,
+      { kind: 'etcd', url: etcd.client, connections: 64 },
+      opts,
+    ),
+  ];
+}
 
 async function measure(opts, servers, members) {
   const rows = [];
@@ -217,7 +265,7 @@ function printTargets(rows, failovers) {
   const targets = [];
   for (const r of rows) {
     const what = `${r.name} ${r.connections} conns`;
-    if (r.target > 0) targets.push([`${what}: req/s >= ${r.target.toFixed(1)}x ${r.anchorName}`, `${r.ratio.toFixed(2)}x`, r.ratio >= r.target]);
+    if (r.target > 0) targets.push([`${what}: req/s >= ${r.target.toFixed(2)}x ${r.anchorName}`, `${r.ratio.toFixed(2)}x`, r.ratio >= r.target]);
     if (r.p99Target !== undefined) targets.push([`${what}: p99 <= ${r.p99Target.toFixed(1)}x ${r.anchorName}`, `${p99RatioOf(r).toFixed(2)}x`, p99RatioOf(r) <= r.p99Target]);
   }
   if (failovers.length > 0) {
@@ -244,6 +292,11 @@ export async function run(args) {
     const servers = await concordCluster(join(dir, 'concord'));
     const members = await startEtcd(join(dir, 'etcd'), 3);
     rows = await measure(opts, servers, members);
+    if (opts.only.has('tls')) {
+      const tlsServers = await concordCluster(join(dir, 'concord-tls'), mtlsConfigFile(join(dir, 'pki')));
+      rows.push(...(await measureTls(opts, servers, tlsServers, members)));
+      await Promise.all(tlsServers.map((s) => stop(s.child)));
+    }
     await Promise.all(members.map((m) => stop(m.child)));
     if (opts.only.has('failover')) failovers = await failover(servers, opts.failovers);
   } finally {
