@@ -42,6 +42,8 @@ import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
 import { Router } from './http/router.js';
+import { UiFiles } from './http/ui-files.js';
+import { uiAssetsDir } from '@concord/ui';
 import { ConfigDefinitions } from './local/config-definitions.js';
 import { LocalState } from './local/local-state.js';
 import { startCheckRunner } from './checks/index.js';
@@ -442,11 +444,14 @@ async function startAgentParts(
   const blocked = config.blockEndpoints;
   const prettyAll = false;
   const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0;
+  const ui = config.ui ? new UiFiles(config.uiDir ?? uiAssetsDir()) : undefined;
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
       return;
     }
+    // The UI's files are this agent's own: never forwarded to a server.
+    if (ui?.handle(req, res)) return;
     if (cluster.routeHttp(req, res)) return;
     if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', 'allow');

@@ -81,6 +81,10 @@ export interface AgentConfig {
   blockEndpoints: string[];
   pidFile: string | undefined;
   encrypt: string | undefined;
+  /** Serve the web UI under /ui/ (`-ui`, `ui_config.enabled`; on by default with `-dev`). */
+  ui: boolean;
+  /** `-ui-dir`/`ui_config.dir`: a directory of UI files served instead of the built-in UI. */
+  uiDir: string | undefined;
 }
 
 export { ConfigError };
@@ -119,6 +123,7 @@ export const agentFlagSpecs: FlagSpecs = {
   'enable-local-script-checks': { kind: 'boolean' },
   'pid-file': { kind: 'string' },
   ui: { kind: 'boolean' },
+  'ui-dir': { kind: 'string' },
   encrypt: { kind: 'string' },
   'default-query-time': { kind: 'string' },
   'max-query-time': { kind: 'string' },
@@ -130,12 +135,11 @@ const KNOWN_KEYS = new Set([
   'advertise_addr', 'client_addr', 'addresses', 'ports', 'retry_join', 'start_join', 'log_level', 'log_json',
   'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
-  'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt',
+  'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt', 'ui', 'ui_dir', 'ui_config',
   'tls', ...LEGACY_TLS_KEYS,
   'check_update_interval', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
-  'ui', 'ui_config',
   'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'telemetry',
   'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
   'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name', 'watches',
@@ -369,7 +373,31 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     pidFile: (f['pid-file'] as string | undefined) ?? str(file.pid_file, 'pid_file'),
     encrypt: (f.encrypt as string | undefined) ?? str(file.encrypt, 'encrypt'),
     tls: resolveTlsSettings(file),
+    ...uiSettings(f, file, dev),
   };
+}
+
+/** Keys of Consul's `ui_config` block; only `enabled`, `dir` and the default `content_path` act here. */
+const UI_CONFIG_KEYS = new Set([
+  'enabled', 'dir', 'content_path', 'metrics_provider', 'metrics_provider_files', 'metrics_provider_options_json',
+  'metrics_proxy', 'dashboard_url_templates',
+]);
+
+/** `-ui`, `-ui-dir`, `ui_config { enabled, dir }` and the legacy top-level `ui`/`ui_dir` keys. */
+function uiSettings(f: Record<string, unknown>, file: Json, dev: boolean): { ui: boolean; uiDir: string | undefined } {
+  const block = file.ui_config === undefined ? {} : file.ui_config;
+  if (!isObject(block)) throw new ConfigError('ui_config must be an object');
+  for (const key of Object.keys(block)) {
+    if (!UI_CONFIG_KEYS.has(key)) throw new ConfigError(`ui_config: invalid config key ${key}`);
+  }
+  const contentPath = str(block.content_path, 'ui_config.content_path');
+  if (contentPath !== undefined && contentPath.replace(/^\/*|\/*$/g, '') !== 'ui') {
+    throw new ConfigError(`ui_config.content_path: only /ui/ is supported, got ${contentPath}`);
+  }
+  const uiDir = (f['ui-dir'] as string | undefined) ?? str(block.dir, 'ui_config.dir') ?? str(file.ui_dir, 'ui_dir');
+  if (uiDir !== undefined && uiDir.trim() === '') throw new ConfigError('ui_config.dir cannot be empty');
+  const enabled = (f.ui as boolean | undefined) ?? bool(block.enabled, 'ui_config.enabled') ?? bool(file.ui, 'ui') ?? (dev || uiDir !== undefined);
+  return { ui: enabled, uiDir };
 }
 
 /** A node keeps its ID across restarts: it is kept in `<data-dir>/node-id`, as Consul does. */

@@ -3,12 +3,15 @@ import type { ServerContext } from '../../agent-context.js';
 import type { DnsCatalog } from '../../dns/catalog.js';
 import type { NodeCatalogView } from '../../local/anti-entropy.js';
 import { json, read } from '../endpoint-kit.js';
-import { pathRest } from '../request.js';
+import { pathRest, requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
+import { sendEmpty } from '../respond.js';
+import { nodeDetail, nodeSummaries, serviceSummaries } from './ui-summaries.js';
 
 /**
  * Reads that client agents make through a server for their own work: the catalog view of their
- * node (anti-entropy, alias checks) and the DNS view (a client's DNS interface).
+ * node (anti-entropy, alias checks) and the DNS view (a client's DNS interface); and the summaries
+ * the web UI reads (`/v1/internal/ui/*`, in Consul's shapes, blocking like any catalog read).
  */
 export function internalRoutes(agent: ServerContext, dns: DnsCatalog): Route[] {
   const state = agent.server.state;
@@ -49,5 +52,25 @@ export function internalRoutes(agent: ServerContext, dns: DnsCatalog): Route[] {
       handler: async (ctx) => json(ctx, (await dns.node(pathRest(ctx, 'node'))) ?? null),
     },
     { path: '/v1/internal/dns/nodes', methods: ['GET'], handler: async (ctx) => json(ctx, await dns.nodes()) },
+    {
+      path: '/v1/internal/ui/services',
+      methods: ['GET'],
+      handler: async (ctx) => json(ctx, (await read(ctx, agent, () => serviceSummaries(state))).value),
+    },
+    {
+      path: '/v1/internal/ui/nodes',
+      methods: ['GET'],
+      handler: async (ctx) => json(ctx, (await read(ctx, agent, () => nodeSummaries(state))).value),
+    },
+    {
+      path: '/v1/internal/ui/node/*',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const node = requiredPathRest(ctx, 'node', 'Missing node name');
+        const { value } = await read(ctx, agent, () => nodeDetail(state, node));
+        if (value === null) sendEmpty(ctx.res, 404);
+        else json(ctx, value);
+      },
+    },
   ];
 }
