@@ -28,6 +28,27 @@ function Crumbs(props: { path: string }): JSX.Element {
   return <p class="crumbs">{links}</p>;
 }
 
+/**
+ * A message carried to the next KV view shown: deletes leave the deleted key's page first (so its
+ * live read does not end in a 404) and report there.
+ */
+let flash: { text: string; kind: 'warn' } | undefined;
+
+function takeFlash(): typeof flash {
+  const f = flash;
+  flash = undefined;
+  return f;
+}
+
+function Flash(): JSX.Element | null {
+  const [f] = useState(takeFlash);
+  return f ? (
+    <p class={`notice ${f.kind}`} role="status" data-flash={f.kind}>
+      {f.text}
+    </p>
+  ) : null;
+}
+
 function errorText(err: unknown): string {
   return err instanceof ApiError ? err.message : String(err);
 }
@@ -47,12 +68,19 @@ function KvFolder(props: { prefix: string }): JSX.Element {
     const parent = parentOf(prefix);
     // Leave the folder first, so that its own listing is not left watching a prefix that is gone.
     navigate(href.kv(parent));
-    kvDelete(prefix, { recurse: true }).catch((err: unknown) => alert(`Deleting ${prefix} failed: ${errorText(err)}`));
+    kvDelete(prefix, { recurse: true }).then(
+      () => undefined,
+      (err: unknown) => {
+        flash = { kind: 'warn', text: `Deleting ${prefix} failed: ${errorText(err)}` };
+        navigate(href.kv(prefix));
+      },
+    );
   };
   return (
     <section>
       {prefix !== '' && <Crumbs path={prefix} />}
       <h1>{title}</h1>
+      <Flash />
       <NewKeyForm prefix={prefix} onMessage={setMessage} />
       {message && (
         <p class="notice" role="status">
@@ -207,6 +235,7 @@ function KvKey(props: { name: string }): JSX.Element {
     <section>
       <Crumbs path={name} />
       <h1>{name.split('/').pop()}</h1>
+      <Flash />
       <LiveState live={live}>
         {(entries) => {
           const entry = entries?.[0];
@@ -272,16 +301,18 @@ function KeyEditor(props: { entry: KvEntry }): JSX.Element {
   };
 
   const remove = async (): Promise<void> => {
-    setBusy(true);
+    const key = entry.Key;
+    // Leave first: the key's own live read would otherwise end in a 404.
+    navigate(href.kv(parentOf(key)));
     try {
-      const ok = await kvDelete(entry.Key, { cas: entry.ModifyIndex });
-      if (ok) navigate(href.kv(parentOf(entry.Key)));
-      else setNotice({ kind: 'conflict', text: 'Not deleted: the key changed in the meantime. Look at its new value first.' });
+      // With cas, the delete is refused if the key changed since it was shown.
+      const ok = await kvDelete(key, { cas: entry.ModifyIndex });
+      if (ok) return;
+      flash = { kind: 'warn', text: 'Not deleted: the key changed after it was shown. Look at its new value first.' };
     } catch (err) {
-      setNotice({ kind: 'error', text: `Not deleted: ${errorText(err)}` });
-    } finally {
-      setBusy(false);
+      flash = { kind: 'warn', text: `Not deleted: ${errorText(err)}` };
     }
+    navigate(href.kv(key));
   };
 
   return (
@@ -301,9 +332,12 @@ function KeyEditor(props: { entry: KvEntry }): JSX.Element {
         </div>
       </dl>
       {moved && (
-        <p class="notice warn" role="status">
-          This key changed since you started editing (now at index {entry.ModifyIndex}).
-        </p>
+        <div class="notice warn" role="status">
+          This key changed since you started editing (now at index {entry.ModifyIndex}). Its current value:
+          <pre class="output" data-current-value>
+            {decoded.text ?? `(binary, ${decoded.bytes} bytes)`}
+          </pre>
+        </div>
       )}
       {notice && (
         <p class={`notice ${notice.kind === 'ok' ? 'ok' : 'warn'}`} role={notice.kind === 'ok' ? 'status' : 'alert'} data-notice={notice.kind}>
