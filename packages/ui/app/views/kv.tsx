@@ -49,6 +49,22 @@ function Flash(): JSX.Element | null {
   ) : null;
 }
 
+/** A folder or key glyph drawn inline, so it needs no icon font. */
+function Icon(props: { folder: boolean }): JSX.Element {
+  return (
+    <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+      {props.folder ? (
+        <path d="M1 3.5h5l1.5 1.5H15v8.5H1z" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round" />
+      ) : (
+        <>
+          <circle cx="5" cy="8" r="3" fill="none" stroke="currentColor" stroke-width="1.3" />
+          <path d="M8 8h7M12.5 8v2.5M14.5 8v2" fill="none" stroke="currentColor" stroke-width="1.3" />
+        </>
+      )}
+    </svg>
+  );
+}
+
 function errorText(err: unknown): string {
   return err instanceof ApiError ? err.message : String(err);
 }
@@ -81,12 +97,6 @@ function KvFolder(props: { prefix: string }): JSX.Element {
       {prefix !== '' && <Crumbs path={prefix} />}
       <h1>{title}</h1>
       <Flash />
-      <NewKeyForm prefix={prefix} onMessage={setMessage} />
-      {message && (
-        <p class="notice" role="status">
-          {message}
-        </p>
-      )}
       <LiveState live={live}>
         {(keys) => {
           const entries = keys.filter((k) => k !== prefix);
@@ -106,7 +116,7 @@ function KvFolder(props: { prefix: string }): JSX.Element {
                     <tr key={k} data-kv={k}>
                       <td>
                         <Link href={href.kv(k)} data-row class={folder ? 'folder' : 'key'}>
-                          <span aria-hidden="true">{folder ? '📁 ' : '🔑 '}</span>
+                          <Icon folder={folder} />
                           {k.slice(prefix.length)}
                         </Link>
                       </td>
@@ -118,6 +128,12 @@ function KvFolder(props: { prefix: string }): JSX.Element {
           );
         }}
       </LiveState>
+      <NewKeyForm prefix={prefix} onMessage={setMessage} />
+      {message && (
+        <p class="notice warn" role="status">
+          {message}
+        </p>
+      )}
       {prefix !== '' && (
         <div class="danger-zone">
           {confirming ? (
