@@ -120,3 +120,20 @@ test.serial('an unchanged catalog holds a blocking query until its wait ends', a
   t.true(Date.now() - started >= 350);
   t.is(Number(again.headers.get('x-consul-index')), index);
 });
+
+test.serial('?filter= selects instances before the services summary, and nodes in the node list', async (t) => {
+  const services = await call(agent, 'GET', `/v1/internal/ui/services?filter=${encodeURIComponent('Node.Node == "ext"')}`);
+  t.is(services.status, 200);
+  t.deepEqual(
+    services.json<{ Name: string; InstanceCount: number }[]>().map((s) => [s.Name, s.InstanceCount]),
+    [['web', 1]],
+  );
+  const nodes = await call(agent, 'GET', `/v1/internal/ui/nodes?filter=${encodeURIComponent('Address == "10.9.9.9"')}`);
+  t.deepEqual(
+    nodes.json<{ Node: string }[]>().map((n) => n.Node),
+    ['ext'],
+  );
+  const bad = await call(agent, 'GET', '/v1/internal/ui/nodes?filter=%3D%3D');
+  t.is(bad.status, 400);
+  t.regex(bad.text, /^Failed to create boolean expression evaluator/);
+});

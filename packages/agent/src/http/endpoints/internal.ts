@@ -2,7 +2,7 @@ import type { QueryResult } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import type { DnsCatalog } from '../../dns/catalog.js';
 import type { NodeCatalogView } from '../../local/anti-entropy.js';
-import { json, read } from '../endpoint-kit.js';
+import { filterOf, json, read } from '../endpoint-kit.js';
 import { pathRest, requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
 import { sendEmpty } from '../respond.js';
@@ -55,12 +55,18 @@ export function internalRoutes(agent: ServerContext, dns: DnsCatalog): Route[] {
     {
       path: '/v1/internal/ui/services',
       methods: ['GET'],
-      handler: async (ctx) => json(ctx, (await read(ctx, agent, () => serviceSummaries(state))).value),
+      handler: async (ctx) => {
+        const filter = filterOf(ctx);
+        json(ctx, (await read(ctx, agent, () => serviceSummaries(state, filter))).value);
+      },
     },
     {
       path: '/v1/internal/ui/nodes',
       methods: ['GET'],
-      handler: async (ctx) => json(ctx, (await read(ctx, agent, () => nodeSummaries(state))).value),
+      handler: async (ctx) => {
+        const filter = filterOf(ctx);
+        json(ctx, (await read(ctx, agent, () => nodeSummaries(state, filter))).value);
+      },
     },
     {
       path: '/v1/internal/ui/node/*',

@@ -1,4 +1,5 @@
 import type { CheckEntry, NodeEntry, QueryResult, ServiceEntry, StateStore } from '@concord/state';
+import type { Filter } from '../../filter/bexpr.js';
 
 /** One service as `/v1/internal/ui/services` lists it (Consul's ServiceListingSummary). */
 export interface UiServiceSummary {
@@ -36,9 +37,10 @@ function catalogTables(state: StateStore): { index: number; topics: string[] } {
 /**
  * Every service with its tags, nodes, instance count and check counts, sorted by name. A check
  * counts once per node (a node check shared by two instances on one node counts once), as in
- * Consul's summarizeServices.
+ * Consul's summarizeServices. `filter` (`?filter=`) selects instances (`{Node, Service, Checks}`)
+ * before they are summarized, as Consul filters its service dump.
  */
-export function serviceSummaries(state: StateStore): QueryResult<UiServiceSummary[]> {
+export function serviceSummaries(state: StateStore, filter?: Filter): QueryResult<UiServiceSummary[]> {
   const value: UiServiceSummary[] = [];
   for (const name of Object.keys(state.services().value)) {
     const tags = new Set<string>();
@@ -48,7 +50,9 @@ export function serviceSummaries(state: StateStore): QueryResult<UiServiceSummar
     let kind = '';
     let datacenter = '';
     let instances = 0;
-    for (const { Node, Service, Checks } of state.healthService(name).value) {
+    for (const entry of state.healthService(name).value) {
+      if (filter && !filter(entry)) continue;
+      const { Node, Service, Checks } = entry;
       instances++;
       nodes.add(Node.Node);
       datacenter = Node.Datacenter;
@@ -99,9 +103,10 @@ function nodeInfo(state: StateStore, node: NodeEntry): UiNodeInfo {
   };
 }
 
-/** Every node with its services and checks, sorted by name (Consul's Internal.NodeDump). */
-export function nodeSummaries(state: StateStore): QueryResult<UiNodeInfo[]> {
-  return { value: state.nodes().value.map((n) => nodeInfo(state, n)), ...catalogTables(state) };
+/** Every node with its services and checks, sorted by name (Consul's Internal.NodeDump), optionally filtered. */
+export function nodeSummaries(state: StateStore, filter?: Filter): QueryResult<UiNodeInfo[]> {
+  const all = state.nodes().value.map((n) => nodeInfo(state, n));
+  return { value: filter ? all.filter((n) => filter(n)) : all, ...catalogTables(state) };
 }
 
 /** One node with its services and checks; `null` when there is no such node. */
