@@ -139,15 +139,17 @@ test('a wrong method is a 405 with an Allow header and OPTIONS answers 200 with 
   t.is((await call(agent, 'GET', '/v1/kv/some/key')).status, 404, 'the 405 wrote nothing');
 });
 
-test('an unknown path is a 404 with an empty body; / says Consul Agent', async (t) => {
+test('an unknown path is a 404 with an empty body; / leads a -dev agent to its UI', async (t) => {
   for (const path of ['/v1/nope', '/v2/kv/a', '/v1/catalog/unknown-endpoint', '/favicon.ico']) {
     const r = await call(agent, 'GET', path);
     t.is(r.status, 404, path);
     t.is(r.text, '', path);
   }
-  const root = await call(agent, 'GET', '/');
-  t.is(root.status, 200);
-  t.is(root.text, 'Consul Agent');
+  // -dev turns the web UI on, as in Consul: / redirects there (ui-serving.test.ts has the rest,
+  // and the plain 'Consul Agent' answer of an agent without the UI).
+  const root = await fetch(`${agent.base}/`, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  t.is(root.status, 301);
+  t.is(root.headers.get('location'), '/ui/');
 });
 
 test('?pretty indents JSON with 4 spaces and a trailing newline; plain reads are compact', async (t) => {
