@@ -451,7 +451,11 @@ async function startAgentParts(
       return;
     }
     // The UI's files are this agent's own: never forwarded to a server.
-    if (ui?.handle(req, res)) return;
+    if (ui?.owns(req.url)) {
+      for (const [k, v] of extraHeaders) res.setHeader(k, v);
+      ui.handle(req, res);
+      return;
+    }
     if (cluster.routeHttp(req, res)) return;
     if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', 'allow');

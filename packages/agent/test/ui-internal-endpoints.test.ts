@@ -38,6 +38,8 @@ test.serial('services: one summary per service with Consul\'s fields, nodes, tag
     list.map((s) => s.Name),
     ['consul', 'web'],
   );
+  // No tags and no external source: null, as Consul's nil slices.
+  t.like(list[0], { Name: 'consul', Tags: null, ExternalSources: null, InstanceCount: 1 });
   const web = list[1] as Record<string, unknown>;
   t.deepEqual(Object.keys(web), [
     'Name', 'Datacenter', 'Tags', 'Nodes', 'ExternalSources', 'InstanceCount', 'ChecksPassing', 'ChecksWarning', 'ChecksCritical',

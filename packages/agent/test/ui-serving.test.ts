@@ -158,17 +158,21 @@ test('ui_config { enabled = false } turns it off even with -dev', async (t) => {
   t.is((await raw(agent, 'GET', '/ui/')).status, 404);
 });
 
-test('ui_config { dir } serves a custom build from that directory', async (t) => {
+test('ui_config { dir } serves a custom build from that directory, with the configured response headers', async (t) => {
   const dir = tempDir(t);
   const www = join(dir, 'www');
   mkdirSync(join(www, 'static'), { recursive: true });
   writeFileSync(join(www, 'index.html'), '<!doctype html><title>custom</title><p>custom build</p>');
   writeFileSync(join(www, 'static', 'site.css'), 'body { color: red }');
-  writeFileSync(join(dir, 'ui.hcl'), `ui_config {\n  enabled = true\n  dir = ${JSON.stringify(www)}\n}\n`);
+  writeFileSync(
+    join(dir, 'ui.hcl'),
+    `ui_config {\n  enabled = true\n  dir = ${JSON.stringify(www)}\n}\nhttp_config {\n  response_headers {\n    X-Frame-Options = "DENY"\n  }\n}\n`,
+  );
   const agent = await startAgent(t, { durable: true, extraArgs: ['-config-file', join(dir, 'ui.hcl')] });
   const index = await raw(agent, 'GET', '/ui/');
   t.is(index.status, 200);
   t.regex(index.body.toString(), /custom build/);
+  t.is(index.headers['x-frame-options'], 'DENY', 'http_config.response_headers apply to the UI too');
   const css = await raw(agent, 'GET', '/ui/static/site.css');
   t.is(css.headers['content-type'], 'text/css; charset=utf-8');
   t.is(css.headers['cache-control'], 'no-cache', 'names without a content hash are revalidated');

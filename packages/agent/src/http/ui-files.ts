@@ -62,35 +62,37 @@ export class UiFiles {
     return this.#root;
   }
 
-  /** Answers `req` if its path belongs to the UI (or is `/`); false leaves it to the API. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
+  /** Whether a request URL belongs to the UI: `/`, `/ui` and everything under `/ui/`. */
+  owns(url: string | undefined): boolean {
+    const path = pathOf(url);
+    return path === '/' || path === '/ui' || path.startsWith(UI_PREFIX);
+  }
+
+  /** Answers a request that the UI owns (see `owns`). */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = pathOf(req.url);
     if (path === '/' || path === '/ui') {
       res.statusCode = 301;
       res.setHeader('Location', UI_PREFIX);
       res.setHeader('Content-Length', 0);
       res.end();
-      return true;
+      return;
     }
-    if (!path.startsWith(UI_PREFIX)) return false;
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('Allow', 'GET,HEAD');
       sendText(res, 405, `method ${method} not allowed`);
-      return true;
+      return;
     }
     const rel = relativePath(path.slice(UI_PREFIX.length));
     if (rel === undefined) {
       sendText(res, 400, 'Invalid UI path');
-      return true;
+      return;
     }
     this.#serve(req, res, rel).catch((err: unknown) => {
       if (!res.headersSent) sendText(res, 500, `UI file error: ${(err as Error).message}`);
       else res.destroy();
     });
-    return true;
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse, rel: string[]): Promise<void> {
@@ -174,6 +176,12 @@ export function relativePath(raw: string): string[] | undefined {
     out.push(seg);
   }
   return out;
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q === -1 ? u : u.slice(0, q);
 }
 
 function acceptsGzip(header: string | undefined): boolean {

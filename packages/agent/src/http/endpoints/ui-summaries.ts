@@ -6,9 +6,11 @@ export interface UiServiceSummary {
   Kind?: string;
   Name: string;
   Datacenter: string;
-  Tags: string[];
+  /** null when no instance has tags, as Consul's nil slice. */
+  Tags: string[] | null;
   Nodes: string[];
-  ExternalSources: string[];
+  /** null when no instance names an `external-source` in its meta. */
+  ExternalSources: string[] | null;
   InstanceCount: number;
   ChecksPassing: number;
   ChecksWarning: number;
@@ -68,9 +70,9 @@ export function serviceSummaries(state: StateStore, filter?: Filter): QueryResul
       ...(kind ? { Kind: kind } : {}),
       Name: name,
       Datacenter: datacenter,
-      Tags: [...tags].sort(),
+      Tags: tags.size > 0 ? [...tags].sort() : null,
       Nodes: [...nodes].sort(),
-      ExternalSources: [...sources],
+      ExternalSources: sources.size > 0 ? [...sources] : null,
       InstanceCount: instances,
       ChecksPassing: count('passing'),
       ChecksWarning: count('warning'),
