@@ -6,7 +6,7 @@ import { type AgentProcess, fileScope, startAgent } from '@concord/testkit';
 import test from 'ava';
 import type { Browser } from 'puppeteer-core';
 import { type WatchedPage, launchBrowser, mainText, screenshot, waitForText, watchedPage } from './_browser.js';
-import { type Fixture, registerFixture } from './_ui-fixtures.js';
+import { type Fixture, apiJson, registerFixture } from './_ui-fixtures.js';
 
 const scope = fileScope((fn) => test.after.always(fn));
 let agent: AgentProcess;
@@ -108,9 +108,17 @@ test.serial('the Node view shows services, checks, sessions and the RTT estimate
 
   await page.goto(`${agent.base}/ui/nodes/db-node`, { waitUntil: 'load' });
   await page.waitForSelector('[data-rtt]');
-  const rtt = await page.$eval('[data-rtt]', (el) => el.textContent ?? '');
-  // 4.2 ms apart plus both heights (0.1 ms each), unless the agent has moved its own coordinate.
-  t.regex(rtt, /^\d+\.\d{3} ms from /);
+  // The estimate is Serf's: vector distance plus both heights (plus adjustments when positive),
+  // from the coordinates the API holds now (the agent may have replaced the one the test wrote).
+  const coords = await apiJson<{ Node: string; Coord: { Vec: number[]; Height: number; Adjustment: number } }[]>(agent.base, '/v1/coordinate/nodes');
+  const a = coords.find((c) => c.Node === agent.node)?.Coord;
+  const b = coords.find((c) => c.Node === 'db-node')?.Coord;
+  if (!a || !b) throw new Error(`coordinates missing: ${JSON.stringify(coords)}`);
+  const dist = Math.hypot(...a.Vec.map((x, i) => x - (b.Vec[i] ?? 0))) + a.Height + b.Height;
+  const adjusted = dist + a.Adjustment + b.Adjustment;
+  const expected = `${((adjusted > 0 ? adjusted : dist) * 1000).toFixed(3)} ms from ${agent.node}`;
+  await page.waitForFunction((want: string) => document.querySelector('[data-rtt]')?.textContent === want, {}, expected);
+  t.is(await page.$eval('[data-rtt]', (el) => el.textContent ?? ''), expected);
   t.true((await mainText(page)).includes('replication lag 12s'));
   await screenshot(page, 'node-external');
 });
