@@ -14,8 +14,12 @@ const WAIT = '60s';
 const POLL_MS = 3000;
 const MIN_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
-/** Least time between two requests for the same data, so fast changes cannot make a busy loop. */
-const MIN_GAP_MS = 100;
+/**
+ * Least time between two requests for the same data, so a registry that changes all the time
+ * costs the agent at most two answers a second per view dependency (the first change after a
+ * quiet spell still shows at once).
+ */
+const MIN_GAP_MS = 500;
 
 /**
  * A page kept in the back/forward cache would keep its long-polls open and use up the browser's
@@ -63,8 +67,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Follows one API read: a blocking query (`?index=N&wait=60s`) re-issued as soon as it answers,
- * so a change shows within the agent's wake-up time; polling every 3 s where the endpoint does
+ * Follows one API read: a blocking query (`?index=N&wait=60s`) re-issued as soon as it answers
+ * (but not twice within 500 ms), so a change shows within the agent's wake-up time; polling every 3 s where the endpoint does
  * not block; exponential backoff (1 s to 30 s) while the agent fails or cannot be reached.
  * `path` undefined follows nothing.
  */
@@ -93,8 +97,9 @@ export function useLive<T>(path: string | undefined, missing?: T): Live<T> {
             await sleep(POLL_MS, signal);
             continue;
           }
-          // An index that went backwards (a restored snapshot) restarts from the current state.
-          index = index !== undefined && got.index < index ? 0 : got.index;
+          // An index that went backwards (a restored snapshot) restarts with one plain read; an
+          // index of 0 is read as 1, so that the next request still blocks.
+          index = index !== undefined && index > 0 && got.index < index ? 0 : Math.max(1, got.index);
         } catch (err) {
           if (signal.aborted) return;
           const error = err instanceof ApiError ? err : new ApiError(0, String(err));
