@@ -41,6 +41,26 @@ test.serial('an idle page holds one blocking query per dependency rather than po
   t.true(during.length <= 2, `requests while idle: ${during.join(', ')}`);
 });
 
+test.serial('a registry that keeps changing is read at most twice a second per view dependency', async (t) => {
+  const { page } = w;
+  await page.goto(`${agent.base}/ui/services`, { waitUntil: 'load' });
+  await page.waitForSelector('tr[data-service="late-arrival"]');
+  const before = w.requests.length;
+  const started = Date.now();
+  let n = 0;
+  while (Date.now() - started < 3000) {
+    await api(agent.base, 'PUT', '/v1/agent/service/register', { ID: `churn-${n}`, Name: `churn-${n}`, Port: 1 });
+    n++;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const reads = w.requests.slice(before).filter((u) => u.includes('/v1/internal/ui/services')).length;
+  t.log(`${n} registrations in ${seconds.toFixed(1)} s, ${reads} reads of the services summary`);
+  t.true(n > 10);
+  t.true(reads <= Math.ceil(seconds * 2) + 1, `${reads} reads in ${seconds} s`);
+  await page.waitForSelector(`tr[data-service="churn-${n - 1}"]`, { timeout: 2000 });
+});
+
 test.serial('a check turning critical shows on the open Service page', async (t) => {
   const { page } = w;
   await api(agent.base, 'PUT', '/v1/agent/check/register', { CheckID: 'late-ttl', Name: 'late ttl', TTL: '10m', ServiceID: 'late-1' });
