@@ -43,7 +43,7 @@ import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
 import { Router } from './http/router.js';
 import { UiFiles } from './http/ui-files.js';
-import { uiAssetsDir } from '@concord/ui';
+import { uiAssetsDir, uiBuilt } from '@concord/ui';
 import { ConfigDefinitions } from './local/config-definitions.js';
 import { LocalState } from './local/local-state.js';
 import { startCheckRunner } from './checks/index.js';
@@ -99,8 +99,16 @@ function makeLogger(config: AgentConfig): Logger {
   return pino({ level }, pinoPretty({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname', destination: 1, sync: true }));
 }
 
+/** A custom UI directory must hold a build (an index.html) when the UI is on. */
+function assertUiDir(config: AgentConfig): void {
+  if (config.ui && config.uiDir !== undefined && !uiBuilt(config.uiDir)) {
+    throw new ConfigError(`ui_config.dir: no index.html in ${config.uiDir}`);
+  }
+}
+
 /** A client agent needs somewhere to find servers. */
 function assertRunnable(config: AgentConfig): void {
+  assertUiDir(config);
   if (config.dev || config.server) return;
   if (config.startJoin.length === 0 && config.retryJoin.length === 0) {
     throw new ConfigError('A client agent needs servers to join: use -join or -retry-join (or -server, or -dev)');
@@ -445,6 +453,7 @@ async function startAgentParts(
   const prettyAll = false;
   const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0;
   const ui = config.ui ? new UiFiles(config.uiDir ?? uiAssetsDir()) : undefined;
+  if (ui && !uiBuilt(ui.root)) logger.warn({ dir: ui.root }, 'ui: the web UI is not built (npm run build); /ui/ answers 404');
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');

@@ -180,6 +180,12 @@ test('ui_config { dir } serves a custom build from that directory, with the conf
   t.regex((await raw(agent, 'GET', '/ui/some/route')).body.toString(), /custom build/);
 });
 
+test('a ui_config dir without an index.html stops the agent at start with a clear error', async (t) => {
+  const dir = tempDir(t);
+  const err = await t.throwsAsync(startAgent(t, { extraArgs: ['-ui-dir', join(dir, 'missing')] }));
+  t.regex(err?.message ?? '', /ui_config\.dir: no index\.html in .*missing/);
+});
+
 test('ui settings: flags over ui_config over the legacy keys; bad ui_config is a config error', (t) => {
   const dir = tempDir(t);
   const file = (name: string, body: object) => {
