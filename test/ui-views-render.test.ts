@@ -6,7 +6,7 @@ import { type AgentProcess, fileScope, startAgent } from '@concord/testkit';
 import test from 'ava';
 import type { Browser } from 'puppeteer-core';
 import { type WatchedPage, launchBrowser, mainText, screenshot, waitForText, watchedPage } from './_browser.js';
-import { type Fixture, apiJson, registerFixture } from './_ui-fixtures.js';
+import { type Fixture, api, apiJson, registerFixture } from './_ui-fixtures.js';
 
 const scope = fileScope((fn) => test.after.always(fn));
 let agent: AgentProcess;
@@ -203,6 +203,30 @@ test.serial('readable at phone width and in dark mode', async (t) => {
   t.deepEqual(phone.errors, []);
   t.deepEqual(phone.foreign, []);
   await phone.page.close();
+});
+
+test.serial('long lists are shown 100 rows at a time: instances of a service and keys of a folder', async (t) => {
+  for (let i = 0; i < 130; i++) {
+    const n = String(i).padStart(3, '0');
+    await api(agent.base, 'PUT', '/v1/catalog/register', { Node: `many-${n}`, Address: `10.2.0.${i}`, Service: { ID: `many-${n}`, Service: 'many', Port: 1000 + i } });
+    await api(agent.base, 'PUT', `/v1/kv/bulk/k${n}`, n);
+  }
+  const { page } = w;
+  await page.goto(`${agent.base}/ui/services/many`, { waitUntil: 'load' });
+  await page.waitForSelector('[data-instance="many-000"]');
+  t.is((await page.$$('[data-instance]')).length, 100);
+  t.falsy(await page.$('[data-instance="many-100"]'));
+  await waitForText(page, 'Page 1 of 2');
+  await page.click('.pager button:last-child');
+  await page.waitForSelector('[data-instance="many-129"]');
+  t.is((await page.$$('[data-instance]')).length, 30);
+
+  await page.goto(`${agent.base}/ui/kv/bulk/`, { waitUntil: 'load' });
+  await page.waitForSelector('tr[data-kv="bulk/k000"]');
+  t.is((await page.$$('tr[data-kv]')).length, 100);
+  await page.click('.pager button:last-child');
+  await page.waitForSelector('tr[data-kv="bulk/k129"]');
+  t.is((await page.$$('tr[data-kv]')).length, 30);
 });
 
 test.serial('no console errors and no request to anything but the agent', (t) => {

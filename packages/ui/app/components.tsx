@@ -1,4 +1,5 @@
 import type { ComponentChildren, JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import type { ApiError } from './api.js';
 
 export type Health = 'passing' | 'warning' | 'critical';
@@ -113,5 +114,18 @@ export function Pager(props: { page: number; total: number; onPage: (page: numbe
         Next →
       </button>
     </nav>
+  );
+}
+
+/** Shows `items` a page of 100 at a time, so long lists stay quick to render. */
+export function Paged<T>(props: { items: T[]; children: (rows: T[]) => ComponentChildren }): JSX.Element {
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(props.items.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  return (
+    <>
+      {props.children(props.items.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE))}
+      <Pager page={current} total={props.items.length} onPage={setPage} />
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, decodeValue, getJson, kvDelete, kvPath, kvPut } from '../api.js';
-import { Empty, LiveState } from '../components.js';
+import { Empty, LiveState, Paged } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href, navigate } from '../router.js';
 import type { KvEntry, Session } from '../types.js';
@@ -103,28 +103,32 @@ function KvFolder(props: { prefix: string }): JSX.Element {
           return entries.length === 0 ? (
             <Empty>{prefix === '' ? 'The key/value store is empty. Create a key above.' : 'This folder is empty.'}</Empty>
           ) : (
-            <table class="list" data-list="kv">
-              <thead>
-                <tr>
-                  <th>{entries.length} entries</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((k) => {
-                  const folder = k.endsWith('/');
-                  return (
-                    <tr key={k} data-kv={k}>
-                      <td>
-                        <Link href={href.kv(k)} data-row class={folder ? 'folder' : 'key'}>
-                          <Icon folder={folder} />
-                          {k.slice(prefix.length)}
-                        </Link>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <Paged items={entries}>
+              {(page) => (
+              <table class="list" data-list="kv">
+                <thead>
+                  <tr>
+                    <th>{entries.length} entries</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.map((k) => {
+                    const folder = k.endsWith('/');
+                    return (
+                      <tr key={k} data-kv={k}>
+                        <td>
+                          <Link href={href.kv(k)} data-row class={folder ? 'folder' : 'key'}>
+                            <Icon folder={folder} />
+                            {k.slice(prefix.length)}
+                          </Link>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              )}
+            </Paged>
           );
         }}
       </LiveState>

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useAgentInfo } from '../agent-info.js';
-import { Empty, LiveState, Meta, Status, Tags, worst } from '../components.js';
+import { Empty, LiveState, Meta, Paged, Status, Tags, worst } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href } from '../router.js';
 import type { Check, HealthEntry } from '../types.js';
@@ -53,44 +53,48 @@ export function ServiceView(props: { name: string }): JSX.Element {
               <p class="count">
                 {entries.length} instance{entries.length === 1 ? '' : 's'}
               </p>
-              {entries.map((e) => (
-                <article class="card instance" key={`${e.Node.Node}/${e.Service.ID}`} data-instance={e.Service.ID}>
-                  <header>
-                    <h2>{e.Service.ID}</h2>
-                    <Status status={worst(e.Checks.map((c) => c.Status))} />
-                  </header>
-                  <dl class="facts">
-                    <div>
-                      <dt>Node</dt>
-                      <dd>
-                        <Link href={href.node(e.Node.Node)} data-row>
-                          {e.Node.Node}
-                        </Link>
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Address</dt>
-                      <dd>
-                        <code>{`${e.Service.Address || e.Node.Address}:${e.Service.Port}`}</code>
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Tags</dt>
-                      <dd>
-                        <Tags tags={e.Service.Tags} />
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Meta</dt>
-                      <dd>
-                        <Meta meta={e.Service.Meta} />
-                      </dd>
-                    </div>
-                  </dl>
-                  <h3>Checks</h3>
-                  <CheckList checks={e.Checks} />
-                </article>
-              ))}
+              <Paged items={entries}>
+                {(page) =>
+                  page.map((e) => (
+                    <article class="card instance" key={`${e.Node.Node}/${e.Service.ID}`} data-instance={e.Service.ID}>
+                      <header>
+                        <h2>{e.Service.ID}</h2>
+                        <Status status={worst(e.Checks.map((c) => c.Status))} />
+                      </header>
+                      <dl class="facts">
+                        <div>
+                          <dt>Node</dt>
+                          <dd>
+                            <Link href={href.node(e.Node.Node)} data-row>
+                              {e.Node.Node}
+                            </Link>
+                          </dd>
+                        </div>
+                        <div>
+                          <dt>Address</dt>
+                          <dd>
+                            <code>{`${e.Service.Address || e.Node.Address}:${e.Service.Port}`}</code>
+                          </dd>
+                        </div>
+                        <div>
+                          <dt>Tags</dt>
+                          <dd>
+                            <Tags tags={e.Service.Tags} />
+                          </dd>
+                        </div>
+                        <div>
+                          <dt>Meta</dt>
+                          <dd>
+                            <Meta meta={e.Service.Meta} />
+                          </dd>
+                        </div>
+                      </dl>
+                      <h3>Checks</h3>
+                      <CheckList checks={e.Checks} />
+                    </article>
+                  ))
+                }
+              </Paged>
             </div>
           )
         }
