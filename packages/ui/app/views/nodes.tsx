@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { Badge, Empty, LiveState, PAGE_SIZE, Pager, Status, worst } from '../components.js';
+import { Badge, Empty, LiveState, Paged, Status, worst } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href } from '../router.js';
 import type { NodeInfo, RaftConfiguration } from '../types.js';
@@ -9,13 +9,10 @@ export function NodesView(): JSX.Element {
   const live = useLive<NodeInfo[]>('/v1/internal/ui/nodes');
   const raft = useLive<RaftConfiguration>('/v1/operator/raft/configuration');
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(0);
   return (
     <section>
       <h1>Nodes</h1>
-      <LiveState live={live}>
-        {(nodes) => <NodeTable nodes={nodes} raft={raft.data} q={q} setQ={(v) => (setQ(v), setPage(0))} page={page} setPage={setPage} />}
-      </LiveState>
+      <LiveState live={live}>{(nodes) => <NodeTable nodes={nodes} raft={raft.data} q={q} setQ={setQ} />}</LiveState>
     </section>
   );
 }
@@ -25,13 +22,10 @@ function NodeTable(props: {
   raft: RaftConfiguration | undefined;
   q: string;
   setQ: (q: string) => void;
-  page: number;
-  setPage: (p: number) => void;
 }): JSX.Element {
   const { nodes, raft, q } = props;
   const servers = useMemo(() => new Map((raft?.Servers ?? []).map((s) => [s.Node, s])), [raft]);
   const shown = useMemo(() => nodes.filter((n) => !q || n.Node.toLowerCase().includes(q.toLowerCase()) || n.Address.includes(q)), [nodes, q]);
-  const rows = shown.slice(props.page * PAGE_SIZE, (props.page + 1) * PAGE_SIZE);
   return (
     <>
       <div class="toolbar" role="search">
@@ -48,44 +42,47 @@ function NodeTable(props: {
       {nodes.length === 0 ? (
         <Empty>No nodes are registered.</Empty>
       ) : (
-        <table class="list" data-list="nodes">
-          <thead>
-            <tr>
-              <th>Node</th>
-              <th>Health</th>
-              <th>Address</th>
-              <th class="num">Services</th>
-              <th>Role</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((n) => {
-              const server = servers.get(n.Node);
-              return (
-                <tr key={n.Node} data-node={n.Node}>
-                  <td>
-                    <Link href={href.node(n.Node)} data-row>
-                      {n.Node}
-                    </Link>
-                  </td>
-                  <td>
-                    <Status status={worst(n.Checks.map((c) => c.Status))} />
-                  </td>
-                  <td>
-                    <code>{n.Address}</code>
-                  </td>
-                  <td class="num">{n.Services.length}</td>
-                  <td>
-                    {server?.Leader && <Badge kind="leader">leader</Badge>} {server && <Badge kind="server">server</Badge>}
-                    {!server && <span class="muted">client</span>}
-                  </td>
+        <Paged items={shown}>
+          {(rows) => (
+            <table class="list" data-list="nodes">
+              <thead>
+                <tr>
+                  <th>Node</th>
+                  <th>Health</th>
+                  <th>Address</th>
+                  <th class="num">Services</th>
+                  <th>Role</th>
                 </tr>
-              );
-            })}
-          </tbody>
-        </table>
+              </thead>
+              <tbody>
+                {rows.map((n) => {
+                  const server = servers.get(n.Node);
+                  return (
+                    <tr key={n.Node} data-node={n.Node}>
+                      <td>
+                        <Link href={href.node(n.Node)} data-row>
+                          {n.Node}
+                        </Link>
+                      </td>
+                      <td>
+                        <Status status={worst(n.Checks.map((c) => c.Status))} />
+                      </td>
+                      <td>
+                        <code>{n.Address}</code>
+                      </td>
+                      <td class="num">{n.Services.length}</td>
+                      <td>
+                        {server?.Leader && <Badge kind="leader">leader</Badge>} {server && <Badge kind="server">server</Badge>}
+                        {!server && <span class="muted">client</span>}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </Paged>
       )}
-      <Pager page={props.page} total={shown.length} onPage={props.setPage} />
     </>
   );
 }
