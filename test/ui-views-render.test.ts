@@ -167,7 +167,7 @@ test.serial('the Cluster view shows raft peers, the leader, autopilot health and
   await screenshot(page, 'cluster');
 });
 
-test.serial('keyboard: g n opens Nodes, j focuses the first row and Enter opens it; / focuses the search', async (t) => {
+test.serial('keyboard: g n opens Nodes, j focuses the first row and Enter opens it; / focuses the search; ? toggles the help', async (t) => {
   const { page } = w;
   await page.goto(`${agent.base}/ui/services`, { waitUntil: 'load' });
   await page.waitForSelector('tr[data-service="web"]');
@@ -185,6 +185,10 @@ test.serial('keyboard: g n opens Nodes, j focuses the first row and Enter opens 
   await page.waitForFunction((n: string) => location.pathname === `/ui/nodes/${n}`, {}, focused);
   await page.goBack();
   await page.waitForFunction(() => location.pathname === '/ui/nodes');
+  await page.keyboard.press('?');
+  await page.waitForSelector('[role="dialog"][aria-label="Keyboard shortcuts"]');
+  await page.keyboard.press('?');
+  await page.waitForFunction(() => !document.querySelector('[role="dialog"]'));
 });
 
 test.serial('readable at phone width and in dark mode', async (t) => {
