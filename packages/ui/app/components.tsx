@@ -129,3 +129,8 @@ export function Paged<T>(props: { items: T[]; children: (rows: T[]) => Component
     </>
   );
 }
+
+/** `1 service`, `2 services`. */
+export function count(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, decodeValue, getJson, kvDelete, kvPath, kvPut } from '../api.js';
-import { Empty, LiveState, Paged } from '../components.js';
+import { Empty, LiveState, Paged, count } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href, navigate } from '../router.js';
 import type { KvEntry, Session } from '../types.js';
@@ -108,7 +108,7 @@ function KvFolder(props: { prefix: string }): JSX.Element {
               <table class="list" data-list="kv">
                 <thead>
                   <tr>
-                    <th>{entries.length} entries</th>
+                    <th>{count(entries.length, 'entry', 'entries')}</th>
                   </tr>
                 </thead>
                 <tbody>

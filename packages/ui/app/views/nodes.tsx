@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { Badge, Empty, LiveState, Paged, Status, worst } from '../components.js';
+import { Badge, Empty, LiveState, Paged, Status, count, worst } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href } from '../router.js';
 import type { NodeInfo, RaftConfiguration } from '../types.js';
@@ -37,7 +37,7 @@ function NodeTable(props: {
           value={q}
           onInput={(e) => props.setQ((e.target as HTMLInputElement).value)}
         />
-        <span class="count">{nodes.length} nodes</span>
+        <span class="count">{count(nodes.length, 'node')}</span>
       </div>
       {nodes.length === 0 ? (
         <Empty>No nodes are registered.</Empty>

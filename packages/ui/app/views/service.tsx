@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useAgentInfo } from '../agent-info.js';
-import { Empty, LiveState, Meta, Paged, Status, Tags, worst } from '../components.js';
+import { Empty, LiveState, Meta, Paged, Status, Tags, count, worst } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href } from '../router.js';
 import type { Check, HealthEntry } from '../types.js';
@@ -51,7 +51,7 @@ export function ServiceView(props: { name: string }): JSX.Element {
           ) : (
             <div class="instances">
               <p class="count">
-                {entries.length} instance{entries.length === 1 ? '' : 's'}
+                {count(entries.length, 'instance')}
               </p>
               <Paged items={entries}>
                 {(page) =>

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { Empty, LiveState, PAGE_SIZE, Pager, Status, Tags, worst } from '../components.js';
+import { Empty, LiveState, PAGE_SIZE, Pager, Status, Tags, count, worst } from '../components.js';
 import { useLive } from '../live.js';
 import { Link, href, navigate } from '../router.js';
 import type { ServiceSummary } from '../types.js';
@@ -88,7 +88,7 @@ function ServiceList(props: { services: ServiceSummary[]; filters: Filters; set:
           ))}
         </select>
         <span class="count" data-count>
-          {shown.length === services.length ? `${services.length} services` : `${shown.length} of ${services.length} services`}
+          {shown.length === services.length ? count(services.length, 'service') : `${shown.length} of ${count(services.length, 'service')}`}
         </span>
       </div>
       {services.length === 0 ? (
