@@ -209,6 +209,19 @@ test.serial('readable at phone width and in dark mode', async (t) => {
   await phone.page.close();
 });
 
+test.serial('a service whose name holds a slash has a working deep link', async (t) => {
+  await api(agent.base, 'PUT', '/v1/catalog/register', { Node: 'db-node', Address: '10.1.1.1', Service: { ID: 'team-api', Service: 'team/api', Port: 7070 } });
+  const { page } = w;
+  await page.goto(`${agent.base}/ui/services`, { waitUntil: 'load' });
+  await page.waitForSelector('tr[data-service="team/api"]');
+  await page.click('tr[data-service="team/api"] a');
+  await page.waitForSelector('[data-instance="team-api"]');
+  t.is(new URL(page.url()).pathname, '/ui/services/team%2Fapi');
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('[data-instance="team-api"]');
+  t.is(await page.$eval('h1', (el) => el.textContent), 'team/api');
+});
+
 test.serial('long lists are shown 100 rows at a time: instances of a service and keys of a folder', async (t) => {
   for (let i = 0; i < 130; i++) {
     const n = String(i).padStart(3, '0');

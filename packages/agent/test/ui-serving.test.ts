@@ -97,7 +97,7 @@ test('an ETag revalidates to 304, and HEAD answers headers only', async (t) => {
 
 test('deep links of the app are answered with index.html; a missing asset is a 404', async (t) => {
   const index = (await raw(dev, 'GET', '/ui/')).body;
-  for (const path of ['/ui/services/web', '/ui/nodes/n1', '/ui/kv/app/config.json', '/ui/kv/a/b/', '/ui/cluster?x=1']) {
+  for (const path of ['/ui/services/web', '/ui/nodes/n1', '/ui/kv/app/config.json', '/ui/kv/a/b/', '/ui/cluster?x=1', '/ui/services/team%2Fweb', '/ui/index.html%2Fx']) {
     const r = await raw(dev, 'GET', path);
     t.is(r.status, 200, path);
     t.is(r.headers['content-type'], 'text/html; charset=utf-8', path);

@@ -96,8 +96,10 @@ export class UiFiles {
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse, rel: string[]): Promise<void> {
+    // A segment holding an escaped slash names something in an app route, never a file.
+    const fileLike = rel.every((seg) => !seg.includes('/') && !seg.includes('\\'));
     let file = rel.length === 0 ? join(this.#root, 'index.html') : join(this.#root, ...rel);
-    let stat = await statFile(file);
+    let stat = fileLike ? await statFile(file) : undefined;
     if (stat?.isDirectory()) {
       file = join(file, 'index.html');
       stat = await statFile(file);
@@ -160,7 +162,10 @@ export class UiFiles {
   }
 }
 
-/** The decoded path segments below `/ui/` (empty ones dropped), or undefined when one is `.`, `..` or unsafe. */
+/**
+ * The decoded path segments below `/ui/` (empty ones dropped), or undefined when one is or holds
+ * `.` or `..` (also between escaped slashes or backslashes), holds NUL, or is badly escaped.
+ */
 export function relativePath(raw: string): string[] | undefined {
   const parts = raw.split('/');
   const out: string[] = [];
@@ -172,7 +177,9 @@ export function relativePath(raw: string): string[] | undefined {
       return undefined;
     }
     if (seg === '') continue;
-    if (seg === '.' || seg === '..' || seg.includes('/') || seg.includes('\\') || seg.includes('\0')) return undefined;
+    // An escaped `/` may be part of a name in an app route (a service called `a/b`), but no part
+    // of a segment may climb.
+    if (seg.includes('\0') || seg.split(/[/\\]/).some((part) => part === '.' || part === '..')) return undefined;
     out.push(seg);
   }
   return out;
