@@ -62,7 +62,7 @@ export function register(ctx: ApplyContext, reg: NodeRegistration): void {
   for (const c of checks) ensureCheck(ctx, reg.Node, c);
 }
 
-function ensureNode(ctx: ApplyContext, reg: NodeRegistration): void {
+export function ensureNode(ctx: ApplyContext, reg: NodeRegistration): void {
   const { data } = ctx;
   const existing = data.nodes.get(reg.Node);
   const next: NodeEntry = {
@@ -84,19 +84,19 @@ function ensureNode(ctx: ApplyContext, reg: NodeRegistration): void {
   ) {
     return;
   }
-  data.nodes.set(reg.Node, next);
+  ctx.mapSet(data.nodes, reg.Node, next);
   ctx.bumpTable('nodes');
   ctx.touch(topics.node(reg.Node));
   bumpNodeServices(ctx, reg.Node);
 }
 
-function ensureService(ctx: ApplyContext, node: string, reg: ServiceRegistration): void {
+export function ensureService(ctx: ApplyContext, node: string, reg: ServiceRegistration): void {
   const { data } = ctx;
   const id = reg.ID || reg.Service;
   let services = data.services.get(node);
   if (!services) {
     services = new Map();
-    data.services.set(node, services);
+    ctx.mapSet(data.services, node, services);
   }
   const existing = services.get(id);
   const next: ServiceEntry = {
@@ -114,23 +114,19 @@ function ensureService(ctx: ApplyContext, node: string, reg: ServiceRegistration
     ModifyIndex: ctx.index,
   };
   if (existing && sameJson({ ...existing, ModifyIndex: 0 }, { ...next, ModifyIndex: 0 })) return;
-  services.set(id, next);
-  if (existing && existing.Service !== next.Service) {
-    data.serviceInstances.get(existing.Service)?.delete(instanceKey(node, id));
-    if (data.serviceInstances.get(existing.Service)?.size === 0) data.serviceInstances.delete(existing.Service);
-    ctx.bumpService(existing.Service);
-  }
+  ctx.mapSet(services, id, next);
+  if (existing && existing.Service !== next.Service) removeInstance(ctx, existing.Service, node, id);
   let instances = data.serviceInstances.get(next.Service);
   if (!instances) {
     instances = new Set();
-    data.serviceInstances.set(next.Service, instances);
+    ctx.mapSet(data.serviceInstances, next.Service, instances);
   }
-  instances.add(instanceKey(node, id));
+  ctx.setAdd(instances, instanceKey(node, id));
   // keep the service's checks describing the service they belong to
-  for (const check of data.checks.get(node)?.values() ?? []) {
-    if (check.ServiceID === id) {
-      check.ServiceName = next.Service;
-      check.ServiceTags = next.Tags;
+  const nodeChecks = data.checks.get(node);
+  for (const check of [...(nodeChecks?.values() ?? [])]) {
+    if (check.ServiceID === id && nodeChecks) {
+      ctx.mapSet(nodeChecks, check.CheckID, { ...check, ServiceName: next.Service, ServiceTags: next.Tags });
     }
   }
   ctx.bumpTable('services');
@@ -138,13 +134,13 @@ function ensureService(ctx: ApplyContext, node: string, reg: ServiceRegistration
   ctx.touch(topics.node(node));
 }
 
-function ensureCheck(ctx: ApplyContext, node: string, reg: CheckRegistration): void {
+export function ensureCheck(ctx: ApplyContext, node: string, reg: CheckRegistration): void {
   const { data } = ctx;
   const id = reg.CheckID || (reg.Name as string);
   let checks = data.checks.get(node);
   if (!checks) {
     checks = new Map();
-    data.checks.set(node, checks);
+    ctx.mapSet(data.checks, node, checks);
   }
   const existing = checks.get(id);
   const service = reg.ServiceID ? data.services.get(node)?.get(reg.ServiceID) : undefined;
@@ -168,7 +164,7 @@ function ensureCheck(ctx: ApplyContext, node: string, reg: CheckRegistration): v
     ModifyIndex: ctx.index,
   };
   if (existing && sameJson({ ...existing, ModifyIndex: 0 }, { ...next, ModifyIndex: 0 })) return;
-  checks.set(id, next);
+  ctx.mapSet(checks, id, next);
   ctx.bumpTable('checks');
   ctx.touch(topics.node(node));
   if (existing && existing.ServiceID && existing.ServiceID !== next.ServiceID) {
@@ -203,13 +199,13 @@ export function updateCheckStatus(ctx: ApplyContext, node: string, checkId: stri
   });
 }
 
-function deleteCheck(ctx: ApplyContext, node: string, id: string): void {
+export function deleteCheck(ctx: ApplyContext, node: string, id: string): void {
   const { data } = ctx;
   const checks = data.checks.get(node);
   const check = checks?.get(id);
   if (!checks || !check) return;
-  checks.delete(id);
-  if (checks.size === 0) data.checks.delete(node);
+  ctx.mapDelete(checks, id);
+  if (checks.size === 0) ctx.mapDelete(data.checks, node);
   ctx.bumpTable('checks');
   ctx.touch(topics.node(node));
   if (check.ServiceID) {
@@ -219,7 +215,17 @@ function deleteCheck(ctx: ApplyContext, node: string, id: string): void {
   for (const sid of sessionsOnCheck(data, node, id)) invalidateSession(ctx, sid);
 }
 
-function deleteService(ctx: ApplyContext, node: string, id: string): void {
+/** Drops one instance from a service name's set (and the set once empty), bumping the name's index. */
+function removeInstance(ctx: ApplyContext, service: string, node: string, id: string): void {
+  const instances = ctx.data.serviceInstances.get(service);
+  if (instances) {
+    ctx.setDelete(instances, instanceKey(node, id));
+    if (instances.size === 0) ctx.mapDelete(ctx.data.serviceInstances, service);
+  }
+  ctx.bumpService(service);
+}
+
+export function deleteService(ctx: ApplyContext, node: string, id: string): void {
   const { data } = ctx;
   const services = data.services.get(node);
   const svc = services?.get(id);
@@ -227,11 +233,9 @@ function deleteService(ctx: ApplyContext, node: string, id: string): void {
   for (const check of [...(data.checks.get(node)?.values() ?? [])]) {
     if (check.ServiceID === id) deleteCheck(ctx, node, check.CheckID);
   }
-  services.delete(id);
-  if (services.size === 0) data.services.delete(node);
-  const instances = data.serviceInstances.get(svc.Service);
-  instances?.delete(instanceKey(node, id));
-  if (instances?.size === 0) data.serviceInstances.delete(svc.Service);
+  ctx.mapDelete(services, id);
+  if (services.size === 0) ctx.mapDelete(data.services, node);
+  removeInstance(ctx, svc.Service, node, id);
   ctx.bumpTable('services');
   ctx.bumpService(svc.Service);
   ctx.touch(topics.node(node));
@@ -253,7 +257,7 @@ export function deregister(ctx: ApplyContext, req: NodeDeregistration): void {
   for (const id of [...(data.checks.get(req.Node)?.keys() ?? [])]) deleteCheck(ctx, req.Node, id);
   for (const s of [...data.sessions.values()]) if (s.Node === req.Node) invalidateSession(ctx, s.ID);
   removeNodeCoordinates(ctx, req.Node);
-  data.nodes.delete(req.Node);
+  ctx.mapDelete(data.nodes, req.Node);
   ctx.bumpTable('nodes');
   ctx.touch(topics.node(req.Node));
 }

@@ -34,7 +34,7 @@ export function coordinateBatchUpdate(ctx: ApplyContext, updates: readonly Coord
 
 /** Drops a node's coordinates when the node leaves the catalog. */
 export function removeNodeCoordinates(ctx: ApplyContext, node: string): void {
-  if (!ctx.data.coordinates.delete(node)) return;
+  if (!ctx.mapDelete(ctx.data.coordinates, node)) return;
   ctx.bumpTable('coordinates');
 }
 

@@ -97,6 +97,42 @@ export class ApplyContext {
     if (this.#journaling) this.#undo.push(undo);
   }
 
+  // Table primitives: catalog and session writes go through these so a transaction that
+  // mixes them with KV operations rolls back as one.
+
+  /** `map.set(key, value)`, journaled. */
+  mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
+    if (this.#journaling) {
+      const had = map.has(key);
+      const prev = map.get(key);
+      this.#undo.push(() => (had ? map.set(key, prev as V) : map.delete(key)));
+    }
+    map.set(key, value);
+  }
+
+  /** `map.delete(key)`, journaled. */
+  mapDelete<K, V>(map: Map<K, V>, key: K): boolean {
+    if (!map.has(key)) return false;
+    if (this.#journaling) {
+      const prev = map.get(key) as V;
+      this.#undo.push(() => map.set(key, prev));
+    }
+    return map.delete(key);
+  }
+
+  /** `set.add(value)`, journaled. */
+  setAdd<T>(set: Set<T>, value: T): void {
+    if (set.has(value)) return;
+    if (this.#journaling) this.#undo.push(() => set.delete(value));
+    set.add(value);
+  }
+
+  /** `set.delete(value)`, journaled. */
+  setDelete<T>(set: Set<T>, value: T): void {
+    if (!set.delete(value)) return;
+    if (this.#journaling) this.#undo.push(() => set.add(value));
+  }
+
   rollback(): void {
     for (let i = this.#undo.length - 1; i >= 0; i--) (this.#undo[i] as () => void)();
     this.#undo.length = 0;

@@ -11,4 +11,5 @@ export { StateError } from './errors.js';
 export type { StateErrorCode } from './errors.js';
 export { encodeCommand, decodeCommand } from './command-codec.js';
 export { isHealthStatus } from './catalog.js';
+export { isTxnWrite, normalizeTxnOp } from './txn.js';
 export type * from './types.js';

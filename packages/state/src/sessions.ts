@@ -33,7 +33,7 @@ export function createSession(ctx: ApplyContext, req: SessionCreate): SessionEnt
     CreateIndex: ctx.index,
     ModifyIndex: ctx.index,
   };
-  data.sessions.set(session.ID, session);
+  ctx.mapSet(data.sessions, session.ID, session);
   ctx.bumpTable('sessions');
   ctx.touch(topics.session(session.ID));
   return session;
@@ -60,9 +60,9 @@ export function invalidateSession(ctx: ApplyContext, id: string): boolean {
         ModifyIndex: ctx.index,
       });
     }
-    if (delayMs > 0) data.lockDelays.set(key, ctx.time + delayMs);
+    if (delayMs > 0) ctx.mapSet(data.lockDelays, key, ctx.time + delayMs);
   }
-  data.sessions.delete(id);
+  ctx.mapDelete(data.sessions, id);
   ctx.bumpTable('sessions');
   ctx.touch(topics.session(id));
   return true;

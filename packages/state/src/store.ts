@@ -2,7 +2,7 @@ import { deregister, register, updateCheckStatus } from './catalog.js';
 import { coordinateBatchUpdate, coordinateEntries } from './coordinates.js';
 import { ApplyContext, type StateData, emptyData } from './data.js';
 import { StateError } from './errors.js';
-import { type KvOpResult, applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
+import { applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
 import { createSession, invalidateSession, pruneLockDelays } from './sessions.js';
 import type {
   CheckEntry,
@@ -14,12 +14,13 @@ import type {
   NodeEntry,
   ServiceEntry,
   SessionEntry,
+  TxnOp,
   TxnResult,
 } from './types.js';
+import { MAX_TXN_OPS, runTxnOps } from './txn.js';
 import { type TableName, WatchHub, topics } from './watch-hub.js';
 
-/** The limit on operations in one transaction (Consul 1.14+). */
-export const MAX_TXN_OPS = 128;
+export { MAX_TXN_OPS } from './txn.js';
 
 export interface ApplyResult {
   /** The command's answer: a boolean for KV writes, a TxnResult for txns, a session for creates. */
@@ -179,29 +180,16 @@ export class StateStore {
     }
   }
 
-  #txn(ctx: ApplyContext, ops: KvOp[]): TxnResult {
+  #txn(ctx: ApplyContext, ops: readonly (TxnOp | KvOp)[]): TxnResult {
+    if (!Array.isArray(ops)) throw new StateError('STATE_INVALID_REQUEST', 'Transaction ops must be a list');
     if (ops.length > MAX_TXN_OPS) {
       throw new StateError('STATE_INVALID_REQUEST', `Transaction contains too many operations (${ops.length} > ${MAX_TXN_OPS})`);
     }
     ctx.beginJournal();
-    const results: { KV: KvEntry }[] = [];
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i] as KvOp;
-      let r: KvOpResult;
-      try {
-        r = applyKvOp(ctx, op);
-      } catch (err) {
-        if (!(err instanceof StateError)) throw err;
-        r = { ok: false, what: err.message };
-      }
-      if (!r.ok) {
-        ctx.rollback();
-        return { Results: null, Errors: [{ OpIndex: i, What: r.what ?? 'failed' }] };
-      }
-      if (r.entries && !op.Verb.startsWith('delete')) {
-        const reads = op.Verb === 'get' || op.Verb === 'get-tree';
-        for (const e of r.entries) results.push({ KV: reads ? e : { ...e, Value: null } });
-      }
+    const { results, errors } = runTxnOps(ctx, ops);
+    if (errors.length > 0) {
+      ctx.rollback();
+      return { Results: null, Errors: errors };
     }
     return { Results: results, Errors: null };
   }
@@ -246,7 +234,7 @@ export class StateStore {
   }
 
   /** Txn read-only evaluation (no write ops): runs against the current state without changing it. */
-  txnRead(ops: KvOp[]): QueryResult<TxnResult> {
+  txnRead(ops: readonly (TxnOp | KvOp)[]): QueryResult<TxnResult> {
     const ctx = new ApplyContext(this.#data, this.#lastIndex, 0);
     const value = this.#txn(ctx, ops);
     ctx.rollback();

@@ -182,9 +182,54 @@ export interface SessionCreate {
   ServiceChecks: { ID: string }[] | null;
 }
 
+/** The verbs of Node, Service and Check operations in a transaction (Consul's api.NodeOp etc.). */
+export type CatalogTxnVerb = 'set' | 'cas' | 'get' | 'delete' | 'delete-cas';
+
+export interface NodeTxnOp {
+  Verb: CatalogTxnVerb;
+  Node: {
+    ID?: string;
+    Node: string;
+    Address?: string;
+    TaggedAddresses?: Record<string, string>;
+    Meta?: Record<string, string>;
+    /** For `cas` and `delete-cas`: the ModifyIndex the node must have (0 = must not exist, for `cas`). */
+    ModifyIndex?: number;
+  };
+}
+
+export interface ServiceTxnOp {
+  Verb: CatalogTxnVerb;
+  /** The node the service instance is on. */
+  Node: string;
+  Service: ServiceRegistration & { ModifyIndex?: number };
+}
+
+export interface CheckTxnOp {
+  Verb: CatalogTxnVerb;
+  Check: CheckRegistration & { Node: string; ModifyIndex?: number };
+}
+
+export interface SessionTxnOp {
+  Verb: 'delete';
+  Session: { ID: string };
+}
+
+/** One operation of a transaction: exactly one of the keys, as in Consul's TxnOp. */
+export type TxnOp =
+  | { KV: KvOp }
+  | { Node: NodeTxnOp }
+  | { Service: ServiceTxnOp }
+  | { Check: CheckTxnOp }
+  | { Session: SessionTxnOp };
+
+/** One result of a transaction: the entry an operation read or wrote. */
+export type TxnResultItem = { KV: KvEntry } | { Node: NodeEntry } | { Service: ServiceEntry } | { Check: CheckEntry };
+
 export type Command = (
   | { type: 'kv'; op: KvOp }
-  | { type: 'txn'; ops: KvOp[] }
+  /** A transaction; a bare KvOp element (the form logs written before other op kinds hold) is a KV op. */
+  | { type: 'txn'; ops: (TxnOp | KvOp)[] }
   | { type: 'session-create'; session: SessionCreate }
   | { type: 'session-destroy'; id: string }
   | { type: 'register'; reg: NodeRegistration }
@@ -206,6 +251,6 @@ export interface TxnError {
 }
 
 export interface TxnResult {
-  Results: { KV: KvEntry }[] | null;
+  Results: TxnResultItem[] | null;
   Errors: TxnError[] | null;
 }

@@ -1,7 +1,9 @@
-import type { ApplyResult, Command, KvEntry, KvOp, NodeRegistration, SessionCreate, TxnResult } from '../src/index.js';
+import type { ApplyResult, Command, KvEntry, KvOp, NodeRegistration, SessionCreate, TxnOp, TxnResult, TxnResultItem } from '../src/index.js';
 import { StateStore } from '../src/index.js';
 
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** The KV entry of a txn result, if it is one. */
+export const kvOf = (x: TxnResultItem | undefined): KvEntry | undefined => (x && 'KV' in x ? x.KV : undefined);
 export const text = (v: string | null | undefined) => (v == null ? '' : Buffer.from(v, 'base64').toString());
 
 /** A store that applies commands at consecutive indexes and remembers the last index used. */
@@ -32,7 +34,7 @@ export class Harness {
     return this.store.kvGet(key).value;
   }
 
-  txn(ops: KvOp[]): TxnResult {
+  txn(ops: (TxnOp | KvOp)[]): TxnResult {
     const r = this.apply({ type: 'txn', ops });
     if (r.error) throw r.error;
     return r.value as TxnResult;

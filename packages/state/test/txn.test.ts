@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { KvOp } from '../src/index.js';
 import { MAX_TXN_OPS } from '../src/index.js';
-import { Harness, b64 } from './_helpers.js';
+import { Harness, b64, kvOf } from './_helpers.js';
 
 /** a=1 (index 1), b=2 (index 2), tree/x, tree/y, and a key locked by session s1. */
 function seeded(): Harness {
@@ -41,7 +41,7 @@ test('get-tree results carry values', (t) => {
   const h = seeded();
   const r = h.txn([{ Verb: 'get-tree', Key: 'tree/' }]);
   t.deepEqual(
-    r.Results?.map((x) => [x.KV.Key, x.KV.Value]),
+    r.Results?.map((x) => [kvOf(x)?.Key, kvOf(x)?.Value]),
     [
       ['tree/x', b64('x')],
       ['tree/y', b64('y')],
@@ -63,7 +63,7 @@ test('check, lock and unlock verbs return entries with null values; delete verbs
   ]);
   t.is(r.Errors, null);
   t.deepEqual(
-    r.Results?.map((x) => [x.KV.Key, x.KV.Value]),
+    r.Results?.map((x) => [kvOf(x)?.Key, kvOf(x)?.Value]),
     [
       ['a', null],
       ['locked', null],
@@ -71,7 +71,7 @@ test('check, lock and unlock verbs return entries with null values; delete verbs
       ['locked', null],
     ],
   );
-  t.like(r.Results?.[2]?.KV, { Session: 's2', LockIndex: 1 });
+  t.like(kvOf(r.Results?.[2]), { Session: 's2', LockIndex: 1 });
   t.deepEqual(h.store.kvKeys('').value, ['a', 'locked', 'mine']);
 });
 
@@ -162,7 +162,7 @@ test('ops in a txn see the writes of earlier ops', (t) => {
     { Verb: 'get', Key: 'k' },
   ]);
   t.is(r.Errors, null);
-  t.is(r.Results?.[3]?.KV.Value, b64('2'));
+  t.is(kvOf(r.Results?.[3])?.Value, b64('2'));
 });
 
 test('a read-only txn answers results without changing anything', (t) => {
@@ -175,7 +175,7 @@ test('a read-only txn answers results without changing anything', (t) => {
   ]);
   t.is(r.value.Errors, null);
   t.deepEqual(
-    r.value.Results?.map((x) => [x.KV.Key, x.KV.Value]),
+    r.value.Results?.map((x) => [kvOf(x)?.Key, kvOf(x)?.Value]),
     [
       ['a', b64('1')],
       ['tree/x', b64('x')],
