@@ -76,11 +76,18 @@ export interface TxnCheckOp {
   readonly Check: HealthCheck;
 }
 
+/** Destroys a session (releasing or deleting what it holds) as part of the transaction. */
+export interface TxnSessionOp {
+  readonly Verb: 'delete';
+  readonly Session: { readonly ID: string };
+}
+
 export type TxnOp =
   | { readonly KV: TxnKVOp }
   | { readonly Node: TxnNodeOp }
   | { readonly Service: TxnServiceOp }
-  | { readonly Check: TxnCheckOp };
+  | { readonly Check: TxnCheckOp }
+  | { readonly Session: TxnSessionOp };
 
 export type TxnResultEntry =
   | { readonly KV: KVPair }
