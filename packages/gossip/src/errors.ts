@@ -63,3 +63,10 @@ export class GossipCoordinateError extends GossipError {
     super('GOSSIP_COORDINATE', message);
   }
 }
+
+/** A user event over Serf's size limits (`GOSSIP_USER_EVENT_TOO_LARGE`), with Serf's wording. */
+export class GossipUserEventTooLargeError extends GossipError {
+  constructor(message: string) {
+    super('GOSSIP_USER_EVENT_TOO_LARGE', message);
+  }
+}

@@ -10,7 +10,11 @@ export type {
   PushPullState,
   SuspectMessage,
   Tags,
+  UserEventMessage,
 } from './core/messages.js';
+export type { UserEvent, UserEventsAtTime, UserEventsState } from './core/user-events.js';
+export { UserEventLog, USER_EVENT_BUFFER_SIZE, USER_EVENT_SANE_LIMIT, USER_EVENT_SIZE_LIMIT } from './core/user-events.js';
+export { LamportClock } from './core/lamport.js';
 export type { MemberInfo, MemberEvent, MemberEventType, CoreOutput, CoreStats, SwimCoreOptions } from './core/swim.js';
 export { SwimCore } from './core/swim.js';
 export type { Prng } from './core/prng.js';
@@ -48,10 +52,11 @@ export {
   GossipKeyringError,
   GossipStateError,
   GossipTagsTooLargeError,
+  GossipUserEventTooLargeError,
 } from './errors.js';
 export type { GossipOptions, GossipEvents, GossipStats } from './driver/gossip.js';
 export { Gossip, createGossip } from './driver/gossip.js';
 export { Keyring, generateKey, ENCRYPTION_OVERHEAD } from './driver/keyring.js';
 export { parseAddress, DEFAULT_GOSSIP_PORT } from './driver/address.js';
-export type { StreamMessage } from './wire/codec.js';
+export type { StreamMessage, WireUserEvents } from './wire/codec.js';
 export { encodePacket, decodePacket, encodeStream, decodeStream } from './wire/codec.js';

@@ -1,11 +1,11 @@
-import type { BroadcastMessage } from './messages.js';
+import type { BroadcastMessage, PacketMessage } from './messages.js';
 import { encodedSize } from './messages.js';
 import { retransmitLimit } from './timing.js';
 
-interface QueuedBroadcast {
+interface QueuedBroadcast<M> {
   /** Invalidation key: a newer broadcast with the same key replaces this one. */
   readonly key: string;
-  readonly msg: BroadcastMessage;
+  readonly msg: M;
   readonly size: number;
   readonly id: number;
   transmits: number;
@@ -17,11 +17,11 @@ interface QueuedBroadcast {
  * `RetransmitMult × ceil(log10(N+1))` transmits. Queuing a broadcast about a member
  * invalidates the older one about the same member.
  */
-export class BroadcastQueue {
+export class BroadcastQueue<M extends PacketMessage = BroadcastMessage> {
   readonly #retransmitMult: number;
   readonly #maxDepth: number;
-  readonly #byKey = new Map<string, QueuedBroadcast>();
-  #items: QueuedBroadcast[] = [];
+  readonly #byKey = new Map<string, QueuedBroadcast<M>>();
+  #items: QueuedBroadcast<M>[] = [];
   #sorted = true;
   #nextId = 1;
 
@@ -34,13 +34,13 @@ export class BroadcastQueue {
     return this.#items.length;
   }
 
-  queue(key: string, msg: BroadcastMessage): void {
+  queue(key: string, msg: M): void {
     const old = this.#byKey.get(key);
     if (old !== undefined) {
       const i = this.#items.indexOf(old);
       if (i >= 0) this.#items.splice(i, 1);
     }
-    const item: QueuedBroadcast = { key, msg, size: encodedSize(msg), id: this.#nextId++, transmits: 0 };
+    const item: QueuedBroadcast<M> = { key, msg, size: encodedSize(msg), id: this.#nextId++, transmits: 0 };
     this.#byKey.set(key, item);
     this.#items.push(item);
     this.#sorted = false;
@@ -55,13 +55,13 @@ export class BroadcastQueue {
    * Up to `limit` bytes of broadcasts, each costing `overhead` extra bytes of framing.
    * `n` is the estimated cluster size for the transmit limit.
    */
-  get(overhead: number, limit: number, n: number): BroadcastMessage[] {
+  get(overhead: number, limit: number, n: number): M[] {
     if (this.#items.length === 0) return [];
     this.#sort();
     const maxTransmits = retransmitLimit(this.#retransmitMult, n);
-    const out: BroadcastMessage[] = [];
+    const out: M[] = [];
     let used = 0;
-    const keep: QueuedBroadcast[] = [];
+    const keep: QueuedBroadcast<M>[] = [];
     let changed = false;
     for (const item of this.#items) {
       const cost = item.size + overhead;
@@ -84,7 +84,7 @@ export class BroadcastQueue {
   }
 
   /** Snapshot of the queue in hand-out order (for tests and metrics). */
-  entries(): Array<{ key: string; msg: BroadcastMessage; transmits: number }> {
+  entries(): Array<{ key: string; msg: M; transmits: number }> {
     this.#sort();
     return this.#items.map((i) => ({ key: i.key, msg: i.msg, transmits: i.transmits }));
   }

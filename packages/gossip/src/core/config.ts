@@ -32,6 +32,10 @@ export interface GossipConfig {
   readonly leavePropagateDelayMs: number;
   /** Broadcast queue depth above which the oldest, most-sent entries are dropped. */
   readonly maxQueueDepth: number;
+  /** Serf's `UserEventSizeLimit`: largest user event name plus payload (default 512 bytes). */
+  readonly userEventSizeLimit?: number;
+  /** Serf's `EventBuffer`: Lamport times of user events kept for duplicate suppression (default 512). */
+  readonly userEventBufferSize?: number;
 }
 
 export type ConfigName = 'lan' | 'local';

@@ -67,7 +67,19 @@ export interface DeadMessage {
   readonly prune?: true;
 }
 
+/** Serf's user event: a name and opaque payload at an event Lamport time. */
+export interface UserEventMessage {
+  readonly t: 'user-event';
+  readonly ltime: number;
+  readonly name: string;
+  /** The payload in base64. */
+  readonly payload: string;
+  /** Serf's coalesce flag; omitted when false. */
+  readonly cc?: true;
+}
+
 export type PacketMessage =
+  | UserEventMessage
   | PingMessage
   | IndirectPingMessage
   | AckMessage

@@ -13,11 +13,20 @@ import type {
   PushPullState,
   SuspectMessage,
   Tags,
+  UserEventMessage,
 } from './messages.js';
-import { COMPOUND_HEADER_BYTES, COMPOUND_PER_MESSAGE_BYTES, encodedSize, tagsSize } from './messages.js';
+import { COMPOUND_HEADER_BYTES, COMPOUND_PER_MESSAGE_BYTES, encodedSize, tagsSize, utf8Length } from './messages.js';
 import type { Prng } from './prng.js';
 import { shuffle } from './prng.js';
-import { GossipTagsTooLargeError } from '../errors.js';
+import { GossipTagsTooLargeError, GossipUserEventTooLargeError } from '../errors.js';
+import {
+  USER_EVENT_BUFFER_SIZE,
+  USER_EVENT_SANE_LIMIT,
+  USER_EVENT_SIZE_LIMIT,
+  type UserEvent,
+  UserEventLog,
+  type UserEventsState,
+} from './user-events.js';
 import { Suspicion } from './suspicion.js';
 import { expectedConfirmations, pushPullScale, suspicionTimeout } from './timing.js';
 import { MemberCoordinates } from './member-coordinates.js';
@@ -49,7 +58,9 @@ export type CoreOutput =
   | { readonly kind: 'stream-ping'; readonly to: Endpoint; readonly node: string; readonly seq: number }
   /** Exchange full state over TCP: send `localState()`, merge the reply with `mergeRemoteState`. */
   | { readonly kind: 'push-pull'; readonly to: Endpoint; readonly join: boolean }
-  | { readonly kind: 'event'; readonly event: MemberEvent };
+  | { readonly kind: 'event'; readonly event: MemberEvent }
+  /** A user event seen for the first time (our own included), to hand to the application. */
+  | { readonly kind: 'user-event'; readonly event: UserEvent };
 
 export interface SwimCoreOptions {
   readonly name: string;
@@ -130,6 +141,10 @@ export class SwimCore {
   readonly #rng: Prng;
   readonly #members = new Map<string, MemberState>();
   readonly #queue: BroadcastQueue;
+  /** Serf keeps user events in a queue of their own, sent after membership broadcasts. */
+  readonly #eventQueue: BroadcastQueue<UserEventMessage>;
+  readonly #userEvents: UserEventLog;
+  #nextEventKey = 0;
   readonly #awareness: Awareness;
   readonly #suspicions = new Map<string, Suspicion>();
   readonly #relays = new Map<number, RelayState>();
@@ -159,6 +174,8 @@ export class SwimCore {
     this.#packetOverhead = opts.packetOverhead ?? 0;
     this.#coordinates = new MemberCoordinates(opts.name);
     this.#queue = new BroadcastQueue(opts.config.retransmitMult, opts.config.maxQueueDepth);
+    this.#eventQueue = new BroadcastQueue<UserEventMessage>(opts.config.retransmitMult, opts.config.maxQueueDepth);
+    this.#userEvents = new UserEventLog(opts.config.userEventBufferSize ?? USER_EVENT_BUFFER_SIZE);
     this.#awareness = new Awareness(opts.config.awarenessMaxMultiplier);
     const tags = opts.tags ?? {};
     this.#checkTags(tags);
@@ -205,7 +222,17 @@ export class SwimCore {
   }
 
   get pendingBroadcasts(): number {
-    return this.#queue.length;
+    return this.#queue.length + this.#eventQueue.length;
+  }
+
+  /** The user-event Lamport clock: the time the next event fired here will carry. */
+  get eventTime(): number {
+    return this.#userEvents.clock.time;
+  }
+
+  /** User events dropped as older than the duplicate-suppression window or a join's ignore point. */
+  get staleUserEvents(): number {
+    return this.#userEvents.dropped;
   }
 
   get stats(): CoreStats {
@@ -250,7 +277,7 @@ export class SwimCore {
       const pd = p.indirect ? p.endAt : p.ackDeadline;
       if (pd < t) t = pd;
     }
-    if (this.#queue.length > 0) {
+    if (this.pendingBroadcasts > 0) {
       const g = this.#alignGossip(this.#now);
       if (g < t) t = g;
     }
@@ -264,6 +291,54 @@ export class SwimCore {
     const out = this.#outputs;
     this.#outputs = [];
     return out;
+  }
+
+  /** Our user-event clock and recent events, for a push-pull exchange. */
+  localUserEvents(): UserEventsState {
+    return this.#userEvents.state();
+  }
+
+  /**
+   * Serf's merge of a peer's user events after a push-pull: with `ignoreOld` (a join that skips
+   * the cluster's history, as Consul's agents join) every event before the peer's clock is
+   * ignored; the rest are delivered if new, without re-broadcasting them.
+   */
+  mergeRemoteUserEvents(state: UserEventsState, ignoreOld: boolean, now: number): void {
+    this.#now = now;
+    if (ignoreOld) this.#userEvents.ignoreBefore(state.ltime);
+    for (const at of state.recent) {
+      for (const e of at.events) this.#receiveUserEvent({ ltime: at.ltime, name: e.name, payload: e.payload, coalesce: false }, false);
+    }
+  }
+
+  /**
+   * Serf's `UserEvent`: checks the size limits (name plus payload within `userEventSizeLimit`,
+   * the encoded message within one packet), takes the next event time, delivers the event
+   * locally and queues it for broadcast. Returns the Lamport time it was given.
+   */
+  userEvent(name: string, payload: Uint8Array, now: number, coalesce = false): number {
+    this.#now = now;
+    const limit = this.config.userEventSizeLimit ?? USER_EVENT_SIZE_LIMIT;
+    const before = utf8Length(name) + payload.length;
+    if (before > limit) throw new GossipUserEventTooLargeError(`user event exceeds configured limit of ${limit} bytes before encoding`);
+    if (before > USER_EVENT_SANE_LIMIT) {
+      throw new GossipUserEventTooLargeError(`user event exceeds sane limit of ${USER_EVENT_SANE_LIMIT} bytes before encoding`);
+    }
+    const msg: UserEventMessage = {
+      t: 'user-event',
+      ltime: this.#userEvents.clock.time,
+      name,
+      payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64'),
+      ...(coalesce ? { cc: true as const } : {}),
+    };
+    const wireLimit = this.config.udpBufferSize - COMPOUND_HEADER_BYTES - COMPOUND_PER_MESSAGE_BYTES - this.#packetOverhead;
+    if (encodedSize(msg) > wireLimit) {
+      throw new GossipUserEventTooLargeError(`encoded user event exceeds sane limit of ${wireLimit} bytes after encoding`);
+    }
+    this.#userEvents.clock.increment();
+    this.#receiveUserEvent({ ltime: msg.ltime, name, payload, coalesce }, false);
+    this.#queueUserEvent(msg);
+    return msg.ltime;
   }
 
   /** Full state for a push-pull exchange. */
@@ -548,7 +623,27 @@ export class SwimCore {
       case 'dead':
         this.#deadNode(msg);
         return;
+      case 'user-event': {
+        const payload = Buffer.from(msg.payload, 'base64');
+        if (this.#receiveUserEvent({ ltime: msg.ltime, name: msg.name, payload, coalesce: msg.cc === true }, true)) {
+          this.#queueUserEvent(msg);
+        }
+        return;
+      }
     }
+  }
+
+  /** Records a user event; a new one is handed to the driver. True when it was new. */
+  #receiveUserEvent(event: UserEvent, fromPeer: boolean): boolean {
+    if (fromPeer && this.#leaving) return false;
+    if (!this.#userEvents.record(event)) return false;
+    this.#outputs.push({ kind: 'user-event', event });
+    return true;
+  }
+
+  #queueUserEvent(msg: UserEventMessage): void {
+    // Events never replace one another: each gets its own key.
+    this.#eventQueue.queue(`ev:${++this.#nextEventKey}`, msg);
   }
 
   #aliveNode(msg: AliveMessage): void {
@@ -672,7 +767,7 @@ export class SwimCore {
   // ---------------------------------------------------------------- dissemination
 
   #gossip(): void {
-    if (this.#queue.length === 0) return;
+    if (this.pendingBroadcasts === 0) return;
     const now = this.#now;
     const targets = this.#randomMembers(this.config.gossipNodes, (m) => {
       if (m.status === 'alive' || m.status === 'suspect') return true;
@@ -680,7 +775,7 @@ export class SwimCore {
     });
     const budget = this.config.udpBufferSize - COMPOUND_HEADER_BYTES - this.#packetOverhead;
     for (const t of targets) {
-      const msgs = this.#queue.get(COMPOUND_PER_MESSAGE_BYTES, budget, this.#liveCount);
+      const msgs = this.#broadcasts(budget);
       if (msgs.length === 0) break;
       this.#outputs.push({ kind: 'packet', to: { addr: t.addr, port: t.port }, msgs });
     }
@@ -690,12 +785,19 @@ export class SwimCore {
   #send(to: Endpoint, msgs: PacketMessage[]): void {
     let used = COMPOUND_HEADER_BYTES + this.#packetOverhead;
     for (const m of msgs) used += encodedSize(m) + COMPOUND_PER_MESSAGE_BYTES;
-    const extra: readonly BroadcastMessage[] =
-      this.#queue.length > 0
-        ? this.#queue.get(COMPOUND_PER_MESSAGE_BYTES, this.config.udpBufferSize - used, this.#liveCount)
-        : [];
+    const extra: readonly PacketMessage[] = this.pendingBroadcasts > 0 ? this.#broadcasts(this.config.udpBufferSize - used) : [];
     const all: PacketMessage[] = extra.length > 0 ? [...msgs, ...extra] : msgs;
     this.#outputs.push({ kind: 'packet', to: { addr: to.addr, port: to.port }, msgs: all });
+  }
+
+  /** Up to `limit` bytes of broadcasts: membership first, then user events in what is left. */
+  #broadcasts(limit: number): PacketMessage[] {
+    const members: PacketMessage[] = this.#queue.length > 0 ? this.#queue.get(COMPOUND_PER_MESSAGE_BYTES, limit, this.#liveCount) : [];
+    if (this.#eventQueue.length === 0) return members;
+    let used = 0;
+    for (const m of members) used += encodedSize(m) + COMPOUND_PER_MESSAGE_BYTES;
+    const events = this.#eventQueue.get(COMPOUND_PER_MESSAGE_BYTES, limit - used, this.#liveCount);
+    return events.length === 0 ? members : [...members, ...events];
   }
 
   #alignGossip(now: number): number {

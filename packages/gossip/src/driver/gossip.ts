@@ -13,7 +13,8 @@ import type { CoreOutput, MemberEvent, MemberInfo } from '../core/swim.js';
 import { SwimCore } from '../core/swim.js';
 import { GossipDecodeError, GossipDecryptError, GossipError, GossipJoinError, GossipStateError } from '../errors.js';
 import type { StreamMessage } from '../wire/codec.js';
-import { decodePacket, decodeStream, encodePacket, encodeStream } from '../wire/codec.js';
+import { decodePacket, decodeStream, decodeUserEvents, encodePacket, encodeStream, encodeUserEvents } from '../wire/codec.js';
+import type { UserEvent } from '../core/user-events.js';
 import { DEFAULT_GOSSIP_PORT, defaultAdvertiseAddr, parseAddress } from './address.js';
 import type { Keyring } from './keyring.js';
 import { ENCRYPTION_OVERHEAD } from './keyring.js';
@@ -51,6 +52,8 @@ export interface GossipEvents extends Record<string, unknown> {
   reap: MemberEvent;
   /** Every member event, whatever its type. */
   member: MemberEvent;
+  /** A user event seen for the first time (each one once per member, ours included). */
+  'user-event': UserEvent;
   error: GossipError;
 }
 
@@ -175,11 +178,13 @@ export class Gossip {
   /**
    * Join a cluster through any of `addrs` (`ip` or `ip:port`): a full state exchange
    * with each. Resolves to how many answered; rejects with `GossipJoinError` if none did.
+   * With `ignoreOld` (Serf's join flag, which Consul's agents set) the user events the
+   * cluster fired before the join are not delivered here.
    */
-  async join(addrs: readonly string[]): Promise<number> {
+  async join(addrs: readonly string[], opts: { ignoreOld?: boolean } = {}): Promise<number> {
     this.#requireRunning();
     const endpoints = addrs.map((a) => parseAddress(a));
-    const results = await Promise.allSettled(endpoints.map((e) => this.#pushPull(e, true)));
+    const results = await Promise.allSettled(endpoints.map((e) => this.#pushPull(e, true, opts.ignoreOld ?? false)));
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     if (ok === 0 && endpoints.length > 0) {
       const reasons = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -196,13 +201,13 @@ export class Gossip {
    */
   async joinWithRetry(
     addrs: readonly string[],
-    opts: { attempts?: number; intervalMs?: number; signal?: AbortSignal } = {},
+    opts: { attempts?: number; intervalMs?: number; signal?: AbortSignal; ignoreOld?: boolean } = {},
   ): Promise<number> {
     const attempts = opts.attempts ?? Number.POSITIVE_INFINITY;
     const interval = opts.intervalMs ?? 30_000;
     for (let round = 1; ; round++) {
       try {
-        return await this.join(addrs);
+        return await this.join(addrs, { ignoreOld: opts.ignoreOld ?? false });
       } catch (err) {
         if (!(err instanceof GossipJoinError) || round >= attempts || opts.signal?.aborted) throw err;
       }
@@ -237,6 +242,24 @@ export class Gossip {
    */
   memberCoordinate(name: string): Coordinate | undefined {
     return this.#requireCore().memberCoordinate(name);
+  }
+
+  /**
+   * Serf's `UserEvent`: fire `name` with an opaque payload to every member. Throws
+   * `GossipUserEventTooLargeError` past `userEventSizeLimit` (name plus payload, 512 bytes by
+   * default) or when the encoded event would not fit one packet. Every member, this one
+   * included, emits `user-event` once. Resolves to the event's Lamport time.
+   */
+  userEvent(name: string, payload: Uint8Array = new Uint8Array(0), options: { coalesce?: boolean } = {}): number {
+    this.#requireRunning();
+    const ltime = this.#requireCore().userEvent(name, payload, performance.now(), options.coalesce ?? false);
+    this.#flush();
+    return ltime;
+  }
+
+  /** The user-event Lamport clock (the time the next event fired here will carry). */
+  get eventTime(): number {
+    return this.#requireCore().eventTime;
   }
 
   /** Replace this member's tags; peers see a `member-update`. */
@@ -391,10 +414,13 @@ export class Gossip {
     switch (msg.t) {
       case 'push-pull': {
         const states = core.localState();
-        core.mergeRemoteState(msg.states, performance.now());
+        const events = encodeUserEvents(core.localUserEvents());
+        const now = performance.now();
+        core.mergeRemoteState(msg.states, now);
+        if (msg.events !== undefined) core.mergeRemoteUserEvents(decodeUserEvents(msg.events), false, now);
         this.#stats.pushPulls++;
         this.#flush();
-        return { t: 'push-pull-reply', states };
+        return { t: 'push-pull-reply', states, events };
       }
       case 'stream-ping':
         return { t: 'stream-ack', seq: msg.seq, ok: core.acceptsStreamPing(msg.node) };
@@ -429,13 +455,16 @@ export class Gossip {
     return decodeStream(plain);
   }
 
-  async #pushPull(to: Endpoint, join: boolean): Promise<void> {
+  async #pushPull(to: Endpoint, join: boolean, ignoreOld = false): Promise<void> {
     const core = this.#requireCore();
-    const reply = await this.#streamRequest(to, { t: 'push-pull', join, states: core.localState() }, this.config.tcpTimeoutMs);
+    const request: StreamMessage = { t: 'push-pull', join, states: core.localState(), events: encodeUserEvents(core.localUserEvents()) };
+    const reply = await this.#streamRequest(to, request, this.config.tcpTimeoutMs);
     if (reply.t !== 'push-pull-reply') throw new GossipDecodeError(`expected a push-pull reply, got ${reply.t}`);
     if (this.#state === 'stopped') return;
     this.#stats.pushPulls++;
-    core.mergeRemoteState(reply.states, performance.now());
+    const now = performance.now();
+    core.mergeRemoteState(reply.states, now);
+    if (reply.events !== undefined) core.mergeRemoteUserEvents(decodeUserEvents(reply.events), join && ignoreOld, now);
     this.#flush();
   }
 
@@ -508,6 +537,9 @@ export class Gossip {
       case 'event':
         this.#events.emit(out.event.type, out.event);
         this.#events.emit('member', out.event);
+        return;
+      case 'user-event':
+        this.#events.emit('user-event', out.event);
         return;
     }
   }

@@ -1,5 +1,5 @@
 export { Simulation } from './simulator.js';
-export type { SimulationOptions, SimListener } from './simulator.js';
+export type { SimulationOptions, SimListener, SimUserEventListener } from './simulator.js';
 export type { NetworkOptions } from './sim-network.js';
 export { SimNetwork } from './sim-network.js';
 export { EventQueue } from './event-queue.js';

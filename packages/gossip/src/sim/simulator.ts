@@ -5,6 +5,7 @@ import type { Prng } from '../core/prng.js';
 import { createPrng } from '../core/prng.js';
 import type { MemberEvent } from '../core/swim.js';
 import { SwimCore } from '../core/swim.js';
+import type { UserEvent, UserEventsState } from '../core/user-events.js';
 import { GossipConfigError } from '../errors.js';
 import { EventQueue } from './event-queue.js';
 import type { NetworkOptions } from './sim-network.js';
@@ -15,8 +16,21 @@ type SimEvent =
   | { readonly kind: 'packet'; readonly to: SimNode; readonly from: SimNode; readonly msgs: readonly PacketMessage[] }
   | { readonly kind: 'stream-ping'; readonly to: SimNode; readonly from: SimNode; readonly node: string; readonly seq: number }
   | { readonly kind: 'stream-ack'; readonly to: SimNode; readonly seq: number }
-  | { readonly kind: 'push-pull'; readonly to: SimNode; readonly from: SimNode; readonly states: readonly PushPullState[] }
-  | { readonly kind: 'push-pull-reply'; readonly to: SimNode; readonly states: readonly PushPullState[] }
+  | {
+      readonly kind: 'push-pull';
+      readonly to: SimNode;
+      readonly from: SimNode;
+      readonly states: readonly PushPullState[];
+      readonly events: UserEventsState;
+      readonly join: boolean;
+    }
+  | {
+      readonly kind: 'push-pull-reply';
+      readonly to: SimNode;
+      readonly states: readonly PushPullState[];
+      readonly events: UserEventsState;
+      readonly ignoreOld: boolean;
+    }
   | { readonly kind: 'action'; readonly run: () => void };
 
 interface SimNode {
@@ -36,6 +50,9 @@ export interface SimulationOptions extends Partial<NetworkOptions> {
 /** Called for every member event any simulated member emits. */
 export type SimListener = (observer: string, event: MemberEvent) => void;
 
+/** Called for every user event a simulated member delivers (once per member and event). */
+export type SimUserEventListener = (observer: string, event: UserEvent) => void;
+
 /**
  * Many `SwimCore`s on a simulated clock and network, all randomness from one seed.
  * Time only moves through the event queue, so long quiet stretches cost nothing.
@@ -48,6 +65,9 @@ export class Simulation {
   readonly #byEndpoint = new Map<string, SimNode>();
   readonly #seedRng: Prng;
   readonly #listeners: SimListener[] = [];
+  readonly #userEventListeners: SimUserEventListener[] = [];
+  /** Members whose pending join asked to skip old user events. */
+  readonly #ignoreOld = new Set<SimNode>();
   #now = 0;
   #events = 0;
   #nextAddr = 0;
@@ -75,6 +95,18 @@ export class Simulation {
 
   onEvent(listener: SimListener): void {
     this.#listeners.push(listener);
+  }
+
+  onUserEvent(listener: SimUserEventListener): void {
+    this.#userEventListeners.push(listener);
+  }
+
+  /** Fire a user event from `member` (Serf's `UserEvent`); returns its Lamport time. */
+  userEvent(member: string, name: string, payload: Uint8Array): number {
+    const node = this.#node(member);
+    const ltime = node.core.userEvent(name, payload, this.#now);
+    this.#flush(node);
+    return ltime;
   }
 
   names(): string[] {
@@ -140,10 +172,13 @@ export class Simulation {
     for (const name of names) this.core(name).restore(states, this.#now);
   }
 
-  /** Join `name` to the cluster through a push-pull with `seed`. */
-  join(name: string, seed: string): void {
+  /**
+   * Join `name` to the cluster through a push-pull with `seed`; with `ignoreOld` it skips the
+   * user events fired before the join (as Consul's agents join).
+   */
+  join(name: string, seed: string, opts: { ignoreOld?: boolean } = {}): void {
     const node = this.#node(name);
-    this.#pushPull(node, this.#node(seed).endpoint);
+    this.#pushPull(node, this.#node(seed).endpoint, true, opts.ignoreOld ?? false);
   }
 
   /** Stop a member abruptly: it never sends or answers again. */
@@ -223,16 +258,25 @@ export class Simulation {
       case 'push-pull': {
         if (!this.#up(ev.to)) return;
         const reply = ev.to.core.localState();
+        const events = ev.to.core.localUserEvents();
         ev.to.core.mergeRemoteState(ev.states, this.#now);
+        ev.to.core.mergeRemoteUserEvents(ev.events, false, this.#now);
         this.#flush(ev.to);
         if (this.network.connected(ev.to.name, ev.from.name)) {
-          this.#queue.push(this.#now + this.network.streamLatency(), { kind: 'push-pull-reply', to: ev.from, states: reply });
+          this.#queue.push(this.#now + this.network.streamLatency(), {
+            kind: 'push-pull-reply',
+            to: ev.from,
+            states: reply,
+            events,
+            ignoreOld: ev.join && this.#ignoreOld.has(ev.from),
+          });
         }
         return;
       }
       case 'push-pull-reply':
         if (!this.#up(ev.to)) return;
         ev.to.core.mergeRemoteState(ev.states, this.#now);
+        ev.to.core.mergeRemoteUserEvents(ev.events, ev.ignoreOld, this.#now);
         this.#flush(ev.to);
         return;
     }
@@ -268,24 +312,31 @@ export class Simulation {
           break;
         }
         case 'push-pull':
-          this.#pushPull(node, out.to);
+          this.#pushPull(node, out.to, out.join, false);
           break;
         case 'event':
           for (const l of this.#listeners) l(node.name, out.event);
+          break;
+        case 'user-event':
+          for (const l of this.#userEventListeners) l(node.name, out.event);
           break;
       }
     }
     this.#reschedule(node);
   }
 
-  #pushPull(from: SimNode, toEndpoint: Endpoint): void {
+  #pushPull(from: SimNode, toEndpoint: Endpoint, join: boolean, ignoreOld: boolean): void {
     const to = this.#byEndpoint.get(endpointKey(toEndpoint));
     if (to === undefined || !this.network.connected(from.name, to.name)) return;
+    if (ignoreOld) this.#ignoreOld.add(from);
+    else if (join) this.#ignoreOld.delete(from);
     this.#queue.push(this.#now + this.network.streamLatency(), {
       kind: 'push-pull',
       to,
       from,
       states: from.core.localState(),
+      events: from.core.localUserEvents(),
+      join,
     });
   }
 

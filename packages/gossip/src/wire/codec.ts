@@ -1,5 +1,6 @@
 import { copyCoordinate, isCoordinate } from '../core/coordinate.js';
 import type { PacketMessage, PushPullState, Tags } from '../core/messages.js';
+import type { UserEventsAtTime, UserEventsState } from '../core/user-events.js';
 import { GossipDecodeError } from '../errors.js';
 
 /**
@@ -9,12 +10,19 @@ import { GossipDecodeError } from '../errors.js';
  * compatible with memberlist's msgpack format.
  */
 export type StreamMessage =
-  | { readonly t: 'push-pull'; readonly join: boolean; readonly states: readonly PushPullState[] }
-  | { readonly t: 'push-pull-reply'; readonly states: readonly PushPullState[] }
+  | { readonly t: 'push-pull'; readonly join: boolean; readonly states: readonly PushPullState[]; readonly events?: WireUserEvents }
+  | { readonly t: 'push-pull-reply'; readonly states: readonly PushPullState[]; readonly events?: WireUserEvents }
   | { readonly t: 'stream-ping'; readonly seq: number; readonly node: string }
   | { readonly t: 'stream-ack'; readonly seq: number; readonly ok: boolean };
 
+/** User events in a push-pull: the sender's event clock and its recent events, payloads in base64. */
+export interface WireUserEvents {
+  readonly ltime: number;
+  readonly recent: readonly { readonly ltime: number; readonly events: readonly { readonly name: string; readonly payload: string }[] }[];
+}
+
 const STATUSES = new Set(['alive', 'suspect', 'failed', 'left']);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Obj = Record<string, unknown>;
 
@@ -46,6 +54,12 @@ function tags(o: Obj, k: string): Tags {
     out[key] = val;
   }
   return out;
+}
+
+function base64(o: Obj, k: string): string {
+  const v = str(o, k);
+  if (!BASE64.test(v) || v.length % 4 !== 0) throw new GossipDecodeError(`field ${k} must be base64`);
+  return v;
 }
 
 function parseJson(buf: Uint8Array): unknown {
@@ -88,6 +102,14 @@ export function decodeMessage(v: unknown): PacketMessage {
       return { t: 'suspect', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from') };
     case 'dead':
       return { t: 'dead', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from'), ...(v.prune === true ? { prune: true as const } : {}) };
+    case 'user-event':
+      return {
+        t: 'user-event',
+        ltime: num(v, 'ltime'),
+        name: str(v, 'name'),
+        payload: base64(v, 'payload'),
+        ...(v.cc === true ? { cc: true as const } : {}),
+      };
     default:
       throw new GossipDecodeError(`unknown message type ${String(v.t)}`);
   }
@@ -104,6 +126,45 @@ function decodeState(v: unknown): PushPullState {
     inc: num(v, 'inc'),
     status: status as PushPullState['status'],
     tags: tags(v, 'tags'),
+  };
+}
+
+/** Our user events as a push-pull carries them. */
+export function encodeUserEvents(state: UserEventsState): WireUserEvents {
+  return {
+    ltime: state.ltime,
+    recent: state.recent.map((at) => ({
+      ltime: at.ltime,
+      events: at.events.map((e) => ({ name: e.name, payload: Buffer.from(e.payload).toString('base64') })),
+    })),
+  };
+}
+
+/** A peer's user events from a push-pull, payloads decoded. */
+export function decodeUserEvents(wire: WireUserEvents): UserEventsState {
+  return {
+    ltime: wire.ltime,
+    recent: wire.recent.map(
+      (at): UserEventsAtTime => ({ ltime: at.ltime, events: at.events.map((e) => ({ name: e.name, payload: Buffer.from(e.payload, 'base64') })) }),
+    ),
+  };
+}
+
+function decodeWireUserEvents(v: unknown): WireUserEvents | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v) || !Array.isArray(v.recent)) throw new GossipDecodeError('events must be an object with a recent list');
+  return {
+    ltime: num(v, 'ltime'),
+    recent: v.recent.map((at: unknown) => {
+      if (!isObj(at) || !Array.isArray(at.events)) throw new GossipDecodeError('recent events must be objects with an events list');
+      return {
+        ltime: num(at, 'ltime'),
+        events: at.events.map((e: unknown) => {
+          if (!isObj(e)) throw new GossipDecodeError('a recent event must be an object');
+          return { name: str(e, 'name'), payload: base64(e, 'payload') };
+        }),
+      };
+    }),
   };
 }
 
@@ -129,10 +190,14 @@ export function decodeStream(buf: Uint8Array): StreamMessage {
     return v.states.map(decodeState);
   };
   switch (v.t) {
-    case 'push-pull':
-      return { t: 'push-pull', join: bool(v, 'join'), states: states() };
-    case 'push-pull-reply':
-      return { t: 'push-pull-reply', states: states() };
+    case 'push-pull': {
+      const events = decodeWireUserEvents(v.events);
+      return { t: 'push-pull', join: bool(v, 'join'), states: states(), ...(events ? { events } : {}) };
+    }
+    case 'push-pull-reply': {
+      const events = decodeWireUserEvents(v.events);
+      return { t: 'push-pull-reply', states: states(), ...(events ? { events } : {}) };
+    }
     case 'stream-ping':
       return { t: 'stream-ping', seq: num(v, 'seq'), node: str(v, 'node') };
     case 'stream-ack':
