@@ -2,6 +2,7 @@ import type { Command, NetworkCoordinate } from '@concord/state';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config/config.js';
 import type { EventBuffer } from './events/event-buffer.js';
+import type { UserEvents } from './events/user-events.js';
 import type { QuerySource } from './http/blocking.js';
 import type { LocalState } from './local/local-state.js';
 import type { Cluster } from './cluster/cluster.js';
@@ -30,7 +31,10 @@ export interface AgentContext {
   readonly server: StateServer | undefined;
   readonly cluster: Cluster;
   readonly local: LocalState;
+  /** The user events this agent received, for `/v1/event/list`. */
   readonly events: EventBuffer;
+  /** Fires user events to the cluster by gossip. */
+  readonly userEvents: UserEvents;
   readonly logger: Logger;
   readonly startedAt: number;
   readonly version: string;

@@ -30,6 +30,7 @@ import type { NodeCatalogView } from './local/anti-entropy.js';
 import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/config.js';
 import { type DnsConfig, type DnsServer, parseDnsConfig, startDnsServer, stateCatalog } from './dns/index.js';
 import { EventBuffer } from './events/event-buffer.js';
+import { UserEvents } from './events/user-events.js';
 import { agentRoutes } from './http/endpoints/agent.js';
 import { catalogRoutes } from './http/endpoints/catalog.js';
 import { coordinateRoutes } from './http/endpoints/coordinate.js';
@@ -322,6 +323,14 @@ async function startAgentParts(
   cleanups.push(() => local.close());
   const configDefinitions = new ConfigDefinitions(local);
   const events = new EventBuffer();
+  const userEvents = new UserEvents({
+    gossip: membership.gossip,
+    nodeName: config.nodeName,
+    services: () => local.services.values(),
+    buffer: events,
+    logger,
+  });
+  cleanups.push(() => userEvents.close());
 
   let closing: Promise<void> | undefined;
   const context: AgentContext = {
@@ -330,6 +339,7 @@ async function startAgentParts(
     cluster,
     local,
     events,
+    userEvents,
     logger,
     startedAt: Date.now(),
     version: VERSION,

@@ -4,6 +4,7 @@ import { addressFromEnv, baseUrlOf, tokenFromEnv } from './address.js';
 import { type ApiTlsOptions, httpsAgentFor, mergeTls, tlsFromEnv } from './tls.js';
 import { Agent } from './agent.js';
 import { Catalog } from './catalog.js';
+import { Event } from './event.js';
 import { Health } from './health.js';
 import { KV } from './kv.js';
 import { Operator } from './operator.js';
@@ -46,6 +47,7 @@ export class ConsulApi {
   readonly status: Status;
   readonly coordinate: Coordinate;
   readonly operator: Operator;
+  readonly event: Event;
   /** The HTTPS connection pool built from the TLS options, for requests made outside the typed groups. */
   readonly httpsAgent: HttpsAgent | undefined;
   readonly #transport: Transport;
@@ -70,6 +72,7 @@ export class ConsulApi {
     this.status = new Status(this.#transport);
     this.coordinate = new Coordinate(this.#transport);
     this.operator = new Operator(this.#transport);
+    this.event = new Event(this.#transport);
   }
 
   /** Runs KV/catalog operations atomically (`PUT /v1/txn`). */

@@ -12,6 +12,7 @@ export type { Catalog, CatalogServiceOptions } from './catalog.js';
 export type { Health, HealthServiceOptions } from './health.js';
 export type { Agent, ForceLeaveOptions, MembersOptions, ServiceRegisterOptions } from './agent.js';
 export type { Status } from './status.js';
+export type { Event, FireParams, UserEvent } from './event.js';
 export type { Coordinate } from './coordinate.js';
 export type { Operator, RaftPeerSelector } from './operator.js';
 export type { QueryMeta, QueryOptions, QueryResult, RequestOptions, WriteOptions } from './options.js';

@@ -101,8 +101,9 @@ export class Membership {
     return this.gossip.keyring;
   }
 
+  /** Joins as Consul's agents do: user events fired before the join are not delivered here. */
   join(addrs: readonly string[]): Promise<number> {
-    return this.gossip.join(addrs.map(withDefaultPort));
+    return this.gossip.join(addrs.map(withDefaultPort), { ignoreOld: true });
   }
 
   onMember(fn: (e: MemberEvent) => void): () => void {

@@ -1,47 +1,31 @@
-import { randomUUID } from 'node:crypto';
+import { type UserEvent, eventIndex } from './user-event.js';
 
-export interface UserEvent {
-  ID: string;
-  Name: string;
-  /** Base64 payload, or null. */
-  Payload: string | null;
-  NodeFilter: string;
-  ServiceFilter: string;
-  TagFilter: string;
-  Version: number;
-  LTime: number;
-}
+/** How many events an agent remembers (Consul's `eventBuf` of 256). */
+export const EVENT_BUFFER_SIZE = 256;
 
-/** The last 256 user events this agent has seen, with an agent-local index for blocking lists. */
+/** The events this agent received (each once), oldest first, and the waiters of blocking lists. */
 export class EventBuffer {
   readonly #events: UserEvent[] = [];
   readonly #waiters = new Set<() => void>();
-  #ltime = 0;
-  #index = 0;
 
-  fire(name: string, payload: Buffer, filters: { node: string; service: string; tag: string }): UserEvent {
-    const event: UserEvent = {
-      ID: randomUUID(),
-      Name: name,
-      Payload: payload.length ? payload.toString('base64') : null,
-      NodeFilter: filters.node,
-      ServiceFilter: filters.service,
-      TagFilter: filters.tag,
-      Version: 1,
-      LTime: ++this.#ltime,
-    };
+  /** Keeps `event`, dropping the oldest past EVENT_BUFFER_SIZE, and wakes blocking lists. */
+  ingest(event: UserEvent): void {
     this.#events.push(event);
-    if (this.#events.length > 256) this.#events.shift();
-    this.#index++;
+    if (this.#events.length > EVENT_BUFFER_SIZE) this.#events.shift();
     for (const w of [...this.#waiters]) w();
-    return event;
   }
 
-  list(name?: string): { value: UserEvent[]; index: number; topics: string[] } {
-    const value = name ? this.#events.filter((e) => e.Name === name) : [...this.#events];
-    return { value, index: this.#index, topics: ['events'] };
+  /**
+   * The events (named `name`, when given) and their index: Consul's hash of the last listed
+   * event's ID, or 1 when none is listed.
+   */
+  list(name?: string): { events: UserEvent[]; index: string } {
+    const events = name ? this.#events.filter((e) => e.Name === name) : [...this.#events];
+    const last = events[events.length - 1];
+    return { events, index: last === undefined ? '1' : eventIndex(last.ID) };
   }
 
+  /** Calls `cb` once at the next ingested event; returns a cancel function. */
   watch(cb: () => void): () => void {
     const once = () => {
       this.#waiters.delete(once);
