@@ -4,6 +4,7 @@ import { agent } from './commands/agent.js';
 import { catalogGroup } from './commands/catalog/index.js';
 import { catalogNodes } from './commands/catalog/nodes.js';
 import { catalogServices } from './commands/catalog/services.js';
+import { event } from './commands/event.js';
 import { forceLeave } from './commands/force-leave.js';
 import { info } from './commands/info.js';
 import { join } from './commands/join.js';
@@ -41,6 +42,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['catalog', catalogGroup],
   ['catalog nodes', catalogNodes],
   ['catalog services', catalogServices],
+  ['event', event],
   ['force-leave', forceLeave],
   ['info', info],
   ['join', join],
