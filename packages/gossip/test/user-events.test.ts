@@ -104,6 +104,8 @@ test('the wire codec carries user events in packets and push-pulls, and refuses 
     events: { ltime: 9, recent: [{ ltime: 7, events: [{ name: 'n', payload: 'aGk=' }] }] },
   } as const;
   t.deepEqual(decodeStream(encodeStream(pp)), pp);
+  const flood = { ...pp, events: { ltime: 9, recent: [{ ltime: 7, events: Array.from({ length: 257 }, () => ({ name: 'n', payload: '' })) }] } };
+  t.throws(() => decodeStream(encodeStream(flood)), { message: /more than 256 events at one time/ });
 });
 
 function simulated(n: number, seed: number, loss = 0) {

@@ -150,13 +150,21 @@ export function decodeUserEvents(wire: WireUserEvents): UserEventsState {
   };
 }
 
+/** Bounds on a push-pull's user events, checked before they are decoded (Serf sends at most 512 times). */
+export const MAX_PUSH_PULL_EVENT_TIMES = 4096;
+export const MAX_PUSH_PULL_EVENTS_PER_TIME = 256;
+
 function decodeWireUserEvents(v: unknown): WireUserEvents | undefined {
   if (v === undefined) return undefined;
   if (!isObj(v) || !Array.isArray(v.recent)) throw new GossipDecodeError('events must be an object with a recent list');
+  if (v.recent.length > MAX_PUSH_PULL_EVENT_TIMES) throw new GossipDecodeError(`more than ${MAX_PUSH_PULL_EVENT_TIMES} event times`);
   return {
     ltime: num(v, 'ltime'),
     recent: v.recent.map((at: unknown) => {
       if (!isObj(at) || !Array.isArray(at.events)) throw new GossipDecodeError('recent events must be objects with an events list');
+      if (at.events.length > MAX_PUSH_PULL_EVENTS_PER_TIME) {
+        throw new GossipDecodeError(`more than ${MAX_PUSH_PULL_EVENTS_PER_TIME} events at one time`);
+      }
       return {
         ltime: num(at, 'ltime'),
         events: at.events.map((e: unknown) => {
