@@ -106,6 +106,11 @@ test('a txn of Node, Service and Check gets is served as a read with the query h
   t.is(r.json<TxnReply>().Results?.[1]?.Check?.CheckID, 'serfHealth');
   t.is(r.headers.get('x-consul-knownleader'), 'true');
   t.regex(r.headers.get('x-consul-lastcontact') ?? '', /^\d+$/);
+  const orEmpty = await call(agent, 'PUT', '/v1/txn', [{ KV: { Verb: 'get-or-empty', Key: 'txn-no-such-key' } }]);
+  t.is(orEmpty.status, 200, orEmpty.text);
+  t.deepEqual(orEmpty.json<TxnReply>().Results, [
+    { KV: { LockIndex: 0, Key: 'txn-no-such-key', Flags: 0, Value: null, CreateIndex: 0, ModifyIndex: 0 } },
+  ]);
   const missing = await call(agent, 'PUT', '/v1/txn', [{ Service: { Verb: 'get', Node: self, Service: { ID: 'ghost' } } }]);
   t.is(missing.status, 409);
   t.deepEqual(missing.json<TxnReply>().Errors, [{ OpIndex: 0, What: `service "ghost" on node "${self}" doesn't exist` }]);

@@ -73,6 +73,19 @@ export function applyKvOp(ctx: ApplyContext, op: KvOp): KvOpResult {
     }
     case 'get':
       return existing ? ok([existing]) : fail(`key "${op.Key}" doesn't exist`);
+    case 'get-or-empty':
+      // Consul answers a missing key with the op's own entry, value null, never written.
+      return ok([
+        existing ?? {
+          LockIndex: 0,
+          Key: op.Key,
+          Flags: flags,
+          Value: null,
+          ...(op.Session ? { Session: op.Session } : {}),
+          CreateIndex: 0,
+          ModifyIndex: op.Index ?? 0,
+        },
+      ]);
     case 'get-tree':
       return ok(kvList(data, op.Key));
     case 'check-index':

@@ -81,7 +81,7 @@ function kvOp(ctx: ApplyContext, op: KvOp): OpOutcome {
   if (!r.ok) return failed(r.what ?? 'failed');
   if (!r.entries || op.Verb.startsWith('delete')) return done();
   // A read keeps the value; every other verb answers the entry with its value blanked.
-  const reads = op.Verb === 'get' || op.Verb === 'get-tree';
+  const reads = op.Verb === 'get' || op.Verb === 'get-or-empty' || op.Verb === 'get-tree';
   return done(r.entries.map((e) => ({ KV: reads ? e : { ...e, Value: null } })));
 }
 

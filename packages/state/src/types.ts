@@ -111,6 +111,7 @@ export type KvVerb =
   | 'delete-tree'
   | 'delete-cas'
   | 'get'
+  | 'get-or-empty'
   | 'get-tree'
   | 'check-index'
   | 'check-session'

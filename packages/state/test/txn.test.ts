@@ -202,3 +202,17 @@ test('a txn lock is refused inside the lock-delay window', (t) => {
   const ok = h.apply({ type: 'txn', ops: [{ Verb: 'lock', Key: 'locked', Session: 's2' }], time: 25_000 });
   t.like(ok.value, { Errors: null, Results: [{ KV: { LockIndex: 2, Session: 's2' } }] });
 });
+
+test('get-or-empty reads an existing key with its value, and answers a missing one with an empty entry', (t) => {
+  const h = seeded();
+  const r = h.store.txnRead([
+    { Verb: 'get-or-empty', Key: 'a' },
+    { Verb: 'get-or-empty', Key: 'nope', Flags: 3 },
+  ]);
+  t.is(r.value.Errors, null);
+  t.deepEqual(r.value.Results, [
+    { KV: { LockIndex: 0, Key: 'a', Flags: 0, Value: b64('1'), CreateIndex: 1, ModifyIndex: 1 } },
+    { KV: { LockIndex: 0, Key: 'nope', Flags: 3, Value: null, CreateIndex: 0, ModifyIndex: 0 } },
+  ]);
+  t.is(h.get('nope'), undefined, 'nothing is written');
+});

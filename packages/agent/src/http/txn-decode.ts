@@ -19,7 +19,7 @@ import { type Body, field, isBody, optBool, optInt, optString, optStringList, op
 import { HttpError, badRequest } from './http-error.js';
 
 const KV_VERBS: ReadonlySet<string> = new Set<KvVerb>([
-  'set', 'cas', 'lock', 'unlock', 'get', 'get-tree', 'check-index', 'check-session', 'check-not-exists',
+  'set', 'cas', 'lock', 'unlock', 'get', 'get-or-empty', 'get-tree', 'check-index', 'check-session', 'check-not-exists',
   'delete', 'delete-tree', 'delete-cas',
 ]);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
