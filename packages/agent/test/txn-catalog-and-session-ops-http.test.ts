@@ -162,6 +162,19 @@ for (const row of badBodies) {
   });
 }
 
+test('a Node op naming another datacenter is refused with 500 No path to datacenter and nothing is applied', async (t) => {
+  const r = await call(agent, 'PUT', '/v1/txn', [
+    { KV: { Verb: 'set', Key: 'txn-dc/a', Value: b64('a') } },
+    { Node: { Verb: 'set', Node: { Node: 'txn-dc2', Address: '10.7.3.1', Datacenter: 'dc2' } } },
+  ]);
+  t.is(r.status, 500);
+  t.is(r.text, 'No path to datacenter');
+  t.is((await call(agent, 'GET', '/v1/kv/txn-dc/a')).status, 404);
+  t.is((await call(agent, 'GET', '/v1/catalog/node/txn-dc2')).text, 'null');
+  const same = await call(agent, 'PUT', '/v1/txn', [{ Node: { Verb: 'set', Node: { Node: 'txn-dc1', Address: '10.7.3.2', Datacenter: 'DC1' } } }]);
+  t.is(same.status, 200, same.text);
+});
+
 test('an unknown Node verb fails at its op with 409, as Consul\'s state store reports it', async (t) => {
   const r = await call(agent, 'PUT', '/v1/txn', [
     { KV: { Verb: 'set', Key: 'txn-verb/a', Value: b64('a') } },

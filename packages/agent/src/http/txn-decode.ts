@@ -86,8 +86,11 @@ function strings<K extends string>(body: Body, names: readonly K[]): Partial<Rec
   return out;
 }
 
-function decodeNode(i: number, op: Body): NodeTxnOp {
+function decodeNode(i: number, op: Body, datacenter: string): NodeTxnOp {
   const node = object(i, op, 'Node');
+  // A node naming another datacenter must never be written into this one's catalog.
+  const dc = optString(node, 'Datacenter');
+  if (dc && dc.toLowerCase() !== datacenter) throw new HttpError(500, 'No path to datacenter');
   const out: NodeTxnOp['Node'] = { Node: optString(node, 'Node') ?? '', ...strings(node, ['ID', 'Address'] as const) };
   const tagged = optStringMap(node, 'TaggedAddresses');
   if (tagged) out.TaggedAddresses = tagged;
@@ -171,7 +174,7 @@ function decodeSession(i: number, op: Body): SessionTxnOp {
 }
 
 /** One op: an object with exactly one of KV, Node, Service, Check, Session. */
-function decodeOp(i: number, item: unknown, maxValue: number): TxnOp {
+function decodeOp(i: number, item: unknown, limits: TxnDecodeLimits): TxnOp {
   if (!isBody(item)) throw parseError(i, 'not an object');
   const present = KINDS.filter((k) => {
     const v = field(item, k);
@@ -186,9 +189,9 @@ function decodeOp(i: number, item: unknown, maxValue: number): TxnOp {
   return within(i, (): TxnOp => {
     switch (kind) {
       case 'KV':
-        return { KV: decodeKv(i, body, maxValue) };
+        return { KV: decodeKv(i, body, limits.maxValue) };
       case 'Node':
-        return { Node: decodeNode(i, body) };
+        return { Node: decodeNode(i, body, limits.datacenter) };
       case 'Service':
         return { Service: decodeService(i, body) };
       case 'Check':
@@ -199,11 +202,18 @@ function decodeOp(i: number, item: unknown, maxValue: number): TxnOp {
   });
 }
 
+export interface TxnDecodeLimits {
+  /** `kv_max_value_size`: the largest KV value. */
+  readonly maxValue: number;
+  /** This agent's datacenter (lower case): a Node op naming another is refused. */
+  readonly datacenter: string;
+}
+
 /** The parsed JSON body as a list of ops; 413 past MAX_TXN_OPS, 400 for what does not decode. */
-export function decodeTxnOps(raw: unknown, maxValue: number): TxnOp[] {
+export function decodeTxnOps(raw: unknown, limits: TxnDecodeLimits): TxnOp[] {
   if (!Array.isArray(raw)) throw badRequest('Failed to parse body: expected a JSON array of operations');
   if (raw.length > MAX_TXN_OPS) {
     throw new HttpError(413, `Transaction contains too many operations (${raw.length} > ${MAX_TXN_OPS})`);
   }
-  return raw.map((item, i) => decodeOp(i, item, maxValue));
+  return raw.map((item, i) => decodeOp(i, item, limits));
 }

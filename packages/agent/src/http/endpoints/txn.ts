@@ -23,7 +23,7 @@ async function txn(ctx: RequestContext, agent: ServerContext): Promise<void> {
   } catch (err) {
     throw badRequest(`Failed to parse body: ${(err as Error).message}`);
   }
-  const ops = decodeTxnOps(raw, kvMaxValueSize);
+  const ops = decodeTxnOps(raw, { maxValue: kvMaxValueSize, datacenter: agent.config.datacenter });
   let result: TxnResult;
   if (!ops.some(isTxnWrite)) {
     result = (await read(ctx, agent, () => agent.server.state.txnRead(ops))).value;
