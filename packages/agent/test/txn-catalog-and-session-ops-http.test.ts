@@ -52,6 +52,48 @@ test('the consul client registers a node, its service, a check and a KV key in o
   t.is((await call(agent, 'GET', '/v1/kv/txn-db/primary?raw')).text, 'txn-db1');
 });
 
+test("ops shaped as Consul's Go client sends them (every field, nulls, zero values) are accepted", async (t) => {
+  const r = await call(agent, 'PUT', '/v1/txn', [
+    {
+      Node: {
+        Verb: 'set',
+        Node: { ID: '', Node: 'txn-go', Address: '10.7.4.1', Datacenter: '', TaggedAddresses: null, Meta: null, CreateIndex: 0, ModifyIndex: 0 },
+      },
+      KV: null,
+      Service: null,
+      Check: null,
+    },
+    {
+      Service: {
+        Verb: 'set',
+        Node: 'txn-go',
+        Service: {
+          Kind: '', ID: 'go1', Service: 'txn-go-svc', Tags: null, Meta: null, Port: 0, Address: '', SocketPath: '',
+          Weights: { Passing: 1, Warning: 1 }, EnableTagOverride: false, CreateIndex: 0, ModifyIndex: 0, ContentHash: '', Namespace: '',
+        },
+      },
+    },
+    {
+      Check: {
+        Verb: 'set',
+        Check: {
+          Node: 'txn-go', CheckID: 'go1-check', Name: 'go check', Status: '', Notes: '', Output: '', ServiceID: 'go1', ServiceName: '',
+          ServiceTags: null, Type: '', Namespace: '', ExposedPort: 0,
+          Definition: {
+            HTTP: '', Header: null, Method: '', Body: '', TLSServerName: '', TLSSkipVerify: false, TCP: '',
+            IntervalDuration: 0, TimeoutDuration: 0, DeregisterCriticalServiceAfterDuration: 0,
+            Interval: '0s', Timeout: '0s', DeregisterCriticalServiceAfter: '0s',
+          },
+          CreateIndex: 0, ModifyIndex: 0,
+        },
+      },
+    },
+  ]);
+  t.is(r.status, 200, r.text);
+  const check = r.json<TxnReply>().Results?.[2]?.Check;
+  t.like(check, { CheckID: 'go1-check', Status: 'critical', ServiceName: 'txn-go-svc' });
+});
+
 test('a failing op rolls back every catalog and KV write of the txn with 409, OpIndex and Consul\'s text', async (t) => {
   const r = await call(agent, 'PUT', '/v1/txn', [
     { Node: { Verb: 'set', Node: { Node: 'txn-rollback', Address: '10.7.0.9' } } },
