@@ -76,6 +76,12 @@ test.serial('an event fired on a client reaches every agent once, with its paylo
   }
   const ltimes = new Set(await Promise.all(agents.all.map(async (m) => (await listOn(m, '?name=deploy')).events.find((e) => e.ID === fired.ID)?.LTime)));
   t.is(ltimes.size, 1, 'every agent records the same Lamport time');
+  const [ltime] = [...ltimes] as number[];
+  for (const m of agents.all) {
+    const serf = JSON.parse((await http(m.base, '/v1/agent/self')).text).Stats.serf_lan as Record<string, string>;
+    t.true(Number(serf.event_time) > (ltime ?? Number.POSITIVE_INFINITY), `${m.name}'s event clock moved past the event (serf_lan.event_time ${serf.event_time})`);
+    t.regex(serf.event_queue ?? '', /^\d+$/);
+  }
 });
 
 test.serial('receivers apply the node filter', async (t) => {

@@ -138,6 +138,8 @@ export class Membership {
       left: String(members.filter((m) => m.Status === MEMBER_STATUS.left).length),
       encrypted: String(this.keyring !== undefined),
       health_score: String(this.gossip.healthScore),
+      event_time: String(this.gossip.eventTime),
+      event_queue: String(this.gossip.pendingUserEvents),
     };
   }
 

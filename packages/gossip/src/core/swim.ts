@@ -230,6 +230,11 @@ export class SwimCore {
     return this.#userEvents.clock.time;
   }
 
+  /** User events waiting to be gossiped (Serf's `event_queue`). */
+  get pendingUserEvents(): number {
+    return this.#eventQueue.length;
+  }
+
   /** User events dropped as older than the duplicate-suppression window or a join's ignore point. */
   get staleUserEvents(): number {
     return this.#userEvents.dropped;

@@ -262,6 +262,11 @@ export class Gossip {
     return this.#requireCore().eventTime;
   }
 
+  /** User events waiting in the broadcast queue. */
+  get pendingUserEvents(): number {
+    return this.#requireCore().pendingUserEvents;
+  }
+
   /** Replace this member's tags; peers see a `member-update`. */
   setTags(tags: Tags): void {
     this.#requireRunning();
