@@ -107,15 +107,6 @@ function assertUiDir(config: AgentConfig): void {
   }
 }
 
-/** A client agent needs somewhere to find servers. */
-function assertRunnable(config: AgentConfig): void {
-  assertUiDir(config);
-  if (config.dev || config.server) return;
-  if (config.startJoin.length === 0 && config.retryJoin.length === 0) {
-    throw new ConfigError('A client agent needs servers to join: use -join or -retry-join (or -server, or -dev)');
-  }
-}
-
 const HTTP_KEEP_ALIVE_MS = 30_000;
 const HTTP_HEADERS_TIMEOUT_MS = 60_000;
 
@@ -167,8 +158,13 @@ function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tl
   return { log: raft, raft };
 }
 
+/** Whether a background `-retry-join` is still trying. */
+interface RetryJoinState {
+  pending: boolean;
+}
+
 /** Joins `-join` addresses now (failing the start) and `-retry-join` ones in the background. */
-async function joinAtStart(config: AgentConfig, membership: Membership, logger: Logger, signal: AbortSignal): Promise<void> {
+async function joinAtStart(config: AgentConfig, membership: Membership, logger: Logger, signal: AbortSignal, state: RetryJoinState): Promise<void> {
   if (config.startJoin.length > 0) {
     try {
       const n = await membership.join(config.startJoin);
@@ -179,6 +175,7 @@ async function joinAtStart(config: AgentConfig, membership: Membership, logger: 
   }
   if (config.retryJoin.length > 0) {
     const addrs = config.retryJoin;
+    state.pending = true;
     void (async () => {
       for (let round = 1; !signal.aborted; round++) {
         try {
@@ -194,12 +191,14 @@ async function joinAtStart(config: AgentConfig, membership: Membership, logger: 
         }
         await new Promise((r) => setTimeout(r, config.retryIntervalMs).unref());
       }
-    })();
+    })().finally(() => {
+      state.pending = false;
+    });
   }
 }
 
 export async function startAgent(config: AgentConfig, options: StartOptions = {}): Promise<RunningAgent> {
-  assertRunnable(config);
+  assertUiDir(config);
   const logger = options.logger ?? makeLogger(config);
   const cleanups: (() => Promise<void> | void)[] = [];
   const undo = async () => {
@@ -262,6 +261,7 @@ async function startAgentParts(
   });
   cleanups.push(() => membership.shutdown());
 
+  const retryJoin: RetryJoinState = { pending: config.retryJoin.length > 0 };
   let cluster: Cluster;
   let serverCluster: ServerCluster | undefined;
   let clientCluster: ClientCluster | undefined;
@@ -281,7 +281,7 @@ async function startAgentParts(
     });
     cluster = serverCluster;
   } else {
-    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger, dial: tls.dialRpc });
+    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger, dial: tls.dialRpc, joining: () => retryJoin.pending });
     cluster = clientCluster;
   }
   const c = cluster;
@@ -511,7 +511,7 @@ async function startAgentParts(
   await serverCluster?.start();
   const joinAbort = new AbortController();
   cleanups.push(() => joinAbort.abort());
-  await joinAtStart(config, membership, logger, joinAbort.signal);
+  await joinAtStart(config, membership, logger, joinAbort.signal, retryJoin);
   antiEntropy.start();
   coordinateSync.start();
 

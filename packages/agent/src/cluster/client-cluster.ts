@@ -59,6 +59,8 @@ export interface ClientClusterOptions {
   serverWaitMs?: number;
   /** How to dial the servers' RPC port (plaintext by default). */
   dial?: RpcDialer;
+  /** True while a background `-retry-join` has not succeeded or given up yet. */
+  joining?: () => boolean;
 }
 
 export class ClientCluster implements Cluster {
@@ -106,6 +108,9 @@ export class ClientCluster implements Cluster {
     const deadline = Date.now() + (this.#o.serverWaitMs ?? 7000);
     let lastErr: unknown;
     for (;;) {
+      // Consul's client answers at once when it knows no server at all (started alone, not
+      // joined); while a -retry-join is still trying, the request waits for it as for a server.
+      if (this.#o.membership.servers().length === 0 && !this.#o.joining?.()) throw new HttpError(500, NO_SERVERS);
       const addr = this.#picker.pick();
       if (addr) {
         try {
