@@ -42,6 +42,8 @@ import { sessionRoutes } from './http/endpoints/session.js';
 import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
+import { CompressingResponse } from './http/gzip-response.js';
+import { enforcedAclDefaultPolicy } from './acl/enforced-policy.js';
 import { Router } from './http/router.js';
 import { UiFiles } from './http/ui-files.js';
 import { uiAssetsDir, uiBuilt } from '@concord/ui';
@@ -464,33 +466,34 @@ async function startAgentParts(
   const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0;
   const ui = config.ui ? new UiFiles(config.uiDir ?? uiAssetsDir()) : undefined;
   if (ui && !uiBuilt(ui.root)) logger.warn({ dir: ui.root }, 'ui: the web UI is not built (npm run build); /ui/ answers 404');
+  const aclPolicy = enforcedAclDefaultPolicy(config);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
+    res.setHeader('Vary', 'Accept-Encoding');
+    for (const [k, v] of extraHeaders) res.setHeader(k, v);
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
       return;
     }
     // The UI's files are this agent's own: never forwarded to a server.
     if (ui?.owns(req.url)) {
-      for (const [k, v] of extraHeaders) res.setHeader(k, v);
       ui.handle(req, res);
       return;
     }
     if (cluster.routeHttp(req, res)) return;
     if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
-    res.setHeader('X-Consul-Default-ACL-Policy', 'allow');
-    for (const [k, v] of extraHeaders) res.setHeader(k, v);
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
   };
   let httpPort = -1;
   if (config.ports.http >= 0) {
-    const http = await listenHttp(createServer(handle), config.ports.http, config.httpAddr);
+    const http = await listenHttp(createServer({ ServerResponse: CompressingResponse }, handle), config.ports.http, config.httpAddr);
     const drain = new HttpDrain(http);
     cleanups.push(() => drain.close(HTTP_DRAIN_MS));
     httpPort = (http.address() as AddressInfo).port;
   }
   let httpsPort = -1;
   if (tls.httpsOptions) {
-    const https = await listenHttp(createHttpsServer(tls.httpsOptions, handle), config.ports.https, config.httpsAddr);
+    const https = await listenHttp(createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse }, handle), config.ports.https, config.httpsAddr);
     tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
     const drain = new HttpDrain(https);
     cleanups.push(() => drain.close(HTTP_DRAIN_MS));

@@ -83,16 +83,25 @@ test('renewing an unknown session is a 404 naming it; info on it is an empty lis
 });
 
 // Serial: it counts sessions, so no other test may create one meanwhile.
-test.serial('an invalid Behavior or a TTL outside [10s, 24h] is refused', async (t) => {
+test.serial('an invalid Behavior or a TTL outside [10s, 24h] is refused with Consul\'s words (the TTL in nanoseconds as Go prints a Duration)', async (t) => {
   const before = (await call(agent, 'GET', '/v1/session/list')).json<Session[]>().length;
   const behavior = await call(agent, 'PUT', '/v1/session/create', { Behavior: 'explode' });
   t.is(behavior.status, 500);
   t.is(behavior.text, "Invalid Behavior setting 'explode'");
   const short = await call(agent, 'PUT', '/v1/session/create', { TTL: '5s' });
   t.is(short.status, 500);
-  t.regex(short.text, /^Invalid Session TTL '5s', must be between/);
+  t.is(short.text, "Invalid Session TTL '5000000000', must be between [10s=24h0m0s]");
   const long = await call(agent, 'PUT', '/v1/session/create', { TTL: '25h' });
   t.is(long.status, 500);
+  t.is(long.text, "Invalid Session TTL '90000000000000', must be between [10s=24h0m0s]");
+  const fractional = await call(agent, 'PUT', '/v1/session/create', { TTL: '1.5s' });
+  t.is(fractional.text, "Invalid Session TTL '1500000000', must be between [10s=24h0m0s]");
+  const unitless = await call(agent, 'PUT', '/v1/session/create', { TTL: '10' });
+  t.deepEqual([unitless.status, unitless.text], [500, 'Session TTL \'10\' invalid: time: missing unit in duration "10"']);
+  const unknownUnit = await call(agent, 'PUT', '/v1/session/create', { TTL: '10x' });
+  t.is(unknownUnit.text, 'Session TTL \'10x\' invalid: time: unknown unit "x" in duration "10x"');
+  const garbage = await call(agent, 'PUT', '/v1/session/create', { TTL: 'soon' });
+  t.is(garbage.text, 'Session TTL \'soon\' invalid: time: invalid duration "soon"');
   t.is((await call(agent, 'GET', '/v1/session/list')).json<Session[]>().length, before);
 });
 

@@ -67,3 +67,28 @@ export function formatDuration(ms: number): string {
   out += `${Number.isInteger(s) ? s : Number(s.toFixed(9))}s`;
   return (neg ? '-' : '') + out;
 }
+
+/** The largest Go time.Duration, in nanoseconds. */
+const MAX_GO_DURATION_NS = 9_223_372_036_854_775_807n;
+
+/**
+ * A Go duration string as a whole number of nanoseconds, printed as Go's `%d` prints a
+ * time.Duration (`5s` → `5000000000`); undefined when malformed or out of Go's range.
+ */
+export function durationNanosText(input: string): string | undefined {
+  const ms = parseDuration(input);
+  if (ms === undefined) return undefined;
+  const ns = BigInt(Math.round(ms * 1e6));
+  if (ns > MAX_GO_DURATION_NS || -ns > MAX_GO_DURATION_NS + 1n) return undefined;
+  return ns.toString();
+}
+
+/** The error Go's `time.ParseDuration` returns for a string it cannot parse. */
+export function goDurationError(input: string): string {
+  const quoted = JSON.stringify(input);
+  const body = input.replace(/^[-+]/, '');
+  if (/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(body) && body !== '0') return `time: missing unit in duration ${quoted}`;
+  const unit = /^(?:\d+(?:\.\d*)?|\.\d+)([^\d.]+)/.exec(body)?.[1];
+  if (unit !== undefined && !(unit in UNITS)) return `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`;
+  return `time: invalid duration ${quoted}`;
+}

@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StateStore } from '@concord/state';
+import { gzipBody } from './gzip-response.js';
 
 const PREFIX = '/v1/kv/';
 
 /**
  * The hot path of `GET /v1/kv/<key>` with no query string: one lookup, one pre-sized header
- * block, no routing. It answers exactly what the general KV handler answers for that request;
+ * block, no routing (the agent has set the headers every response carries, and the body is
+ * compressed here when the request accepts gzip). It answers exactly what the general KV handler answers for that request;
  * anything else (a query string, an odd key) returns false and takes the general path.
  */
 export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state: StateStore): boolean {
@@ -22,7 +24,6 @@ export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state:
   }
   const { value, index } = state.kvGet(key);
   const headers = [
-    'X-Consul-Default-ACL-Policy', 'allow',
     'X-Consul-Index', String(index > 0 ? index : 1),
     'X-Consul-KnownLeader', 'true',
     'X-Consul-LastContact', '0',
@@ -36,6 +37,13 @@ export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state:
   }
   let body = `[${JSON.stringify(value)}]`;
   if (/[<>&\u2028\u2029]/.test(body)) return false;
+  const gz = req.headers['accept-encoding'] === undefined ? undefined : gzipBody(req, Buffer.from(body));
+  if (gz) {
+    headers.push('Content-Type', 'application/json', 'Content-Encoding', 'gzip', 'Content-Length', String(gz.length));
+    res.writeHead(200, headers);
+    res.end(gz);
+    return true;
+  }
   headers.push('Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)));
   res.writeHead(200, headers);
   res.end(body);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionBehavior, SessionEntry } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
-import { formatDuration } from '../../config/duration.js';
+import { durationNanosText, formatDuration, goDurationError } from '../../config/duration.js';
 import { field, isBody, optString, optStringList, rejectUnknown } from '../decode.js';
 import { durationFromJson } from '../../config/duration.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
@@ -39,11 +39,14 @@ async function create(ctx: RequestContext, agent: ServerContext): Promise<void> 
   const ttlRaw = field(raw, 'TTL');
   let ttl = '';
   if (ttlRaw !== undefined && ttlRaw !== null && ttlRaw !== '' && ttlRaw !== '0') {
-    const ms = typeof ttlRaw === 'string' ? durationFromJson(ttlRaw) : undefined;
-    if (ms === undefined) throw badRequest(`Request decode failed: invalid TTL ${JSON.stringify(ttlRaw)}`);
+    if (typeof ttlRaw !== 'string') throw badRequest(`Request decode failed: invalid TTL ${JSON.stringify(ttlRaw)}`);
+    const ms = durationFromJson(ttlRaw);
+    const ns = durationNanosText(ttlRaw);
+    // Consul's Session.Apply words both errors this way, and its HTTP layer answers them with 500.
+    if (ms === undefined || ns === undefined) throw new HttpError(500, `Session TTL '${ttlRaw}' invalid: ${goDurationError(ttlRaw)}`);
     const min = agent.config.sessionTtlMinMs;
     if (ms !== 0 && (ms < min || ms > MAX_TTL_MS)) {
-      throw new HttpError(500, `Invalid Session TTL '${ttlRaw}', must be between [${formatDuration(min)}=${formatDuration(MAX_TTL_MS)}]`);
+      throw new HttpError(500, `Invalid Session TTL '${ns}', must be between [${formatDuration(min)}=${formatDuration(MAX_TTL_MS)}]`);
     }
     // Consul keeps the TTL string as given ("60s" stays "60s").
     ttl = ms === 0 ? '' : (ttlRaw as string);
