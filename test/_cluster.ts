@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
 import { getText } from './_process-cluster.js';
 
-function ip(...args: string[]): string {
+/** Runs `ip ...args` and returns its output; throws with its stderr when it fails. */
+export function ip(...args: string[]): string {
   return execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 }
 

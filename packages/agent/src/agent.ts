@@ -484,31 +484,46 @@ async function startAgentParts(
     if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
   };
+  // One listener per HTTP address (`-client` may name several), all on the first one's port.
   let httpPort = -1;
   if (config.ports.http >= 0) {
-    const http = await listenHttp(createServer({ ServerResponse: CompressingResponse }, handle), config.ports.http, config.httpAddr);
-    const drain = new HttpDrain(http);
-    cleanups.push(() => drain.close(HTTP_DRAIN_MS));
-    httpPort = (http.address() as AddressInfo).port;
+    let port = config.ports.http;
+    for (const addr of config.httpAddrs) {
+      const http = await listenHttp(createServer({ ServerResponse: CompressingResponse }, handle), port, addr);
+      const drain = new HttpDrain(http);
+      cleanups.push(() => drain.close(HTTP_DRAIN_MS));
+      port = (http.address() as AddressInfo).port;
+      httpPort = port;
+    }
   }
   let httpsPort = -1;
   if (tls.httpsOptions) {
-    const https = await listenHttp(createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse }, handle), config.ports.https, config.httpsAddr);
-    tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
-    const drain = new HttpDrain(https);
-    cleanups.push(() => drain.close(HTTP_DRAIN_MS));
-    httpsPort = (https.address() as AddressInfo).port;
+    // HTTPS likewise on every HTTPS address.
+    let port = config.ports.https;
+    for (const addr of config.httpsAddrs) {
+      const https = await listenHttp(createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse }, handle), port, addr);
+      tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
+      const drain = new HttpDrain(https);
+      cleanups.push(() => drain.close(HTTP_DRAIN_MS));
+      port = (https.address() as AddressInfo).port;
+      httpsPort = port;
+    }
   }
   // Forwarded requests are replayed against this agent's own listener: plain HTTP when it has
   // one, else HTTPS with the agent's own certificate.
   if (httpPort >= 0) serverCluster?.attachHttp(config.httpAddr, httpPort);
   else serverCluster?.attachHttp(config.httpsAddr, httpsPort, tls.httpsOptions);
 
+  // DNS likewise on every DNS address, on the first one's port.
   let dns: DnsServer | undefined;
   if (config.ports.dns >= 0) {
-    dns = await startDns(config, dnsConfig, context, dnsCatalog);
-    const d = dns;
-    cleanups.push(() => d.close());
+    let dnsPort = config.ports.dns;
+    for (const addr of config.dnsAddrs) {
+      const d = await startDns(config, dnsConfig, context, dnsCatalog, addr, dnsPort);
+      cleanups.push(() => d.close());
+      dns ??= d;
+      dnsPort = d.udpPort;
+    }
   }
 
   await serverCluster?.start();
@@ -577,7 +592,7 @@ function resolveDnsConfig(config: AgentConfig): DnsConfig {
   }
 }
 
-async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: AgentContext, catalog: DnsCatalog): Promise<DnsServer> {
+async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: AgentContext, catalog: DnsCatalog, bindAddress: string, port: number): Promise<DnsServer> {
   return startDnsServer({
     catalog,
     config: {
@@ -586,8 +601,8 @@ async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: Agen
       altDomain: config.altDomain,
       datacenter: config.datacenter,
       recursors: config.recursors,
-      bindAddress: config.dnsAddr,
-      port: config.ports.dns,
+      bindAddress,
+      port,
     },
     logger: context.logger,
   });

@@ -11,7 +11,7 @@ function banner(config: AgentConfig, httpPort: number, httpsPort: number, dnsPor
     `             Node name: '${config.nodeName}'`,
     `            Datacenter: '${config.datacenter}' (Segment: '<all>')`,
     `                Server: ${config.server} (Bootstrap: ${config.bootstrap})`,
-    `           Client Addr: [${config.clientAddr}] (HTTP: ${httpPort}, HTTPS: ${httpsPort}, gRPC: -1, DNS: ${dnsPort})`,
+    `           Client Addr: [${config.clientAddrs.join(' ')}] (HTTP: ${httpPort}, HTTPS: ${httpsPort}, gRPC: -1, DNS: ${dnsPort})`,
     `          Cluster Addr: ${config.advertiseAddr} (LAN: ${serfPort}, WAN: -1)`,
     `     Gossip Encryption: ${config.encrypt !== undefined}`,
     '',

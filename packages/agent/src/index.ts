@@ -9,3 +9,7 @@ export { parseDuration, formatDuration } from './config/duration.js';
 export { compileFilter, FilterError } from './filter/bexpr.js';
 export { distance as coordinateDistance } from '@concord/gossip';
 export type { Coordinate } from '@concord/gossip';
+export type { ResolveOptions } from './config/config.js';
+export { evaluateSockaddrTemplate, SockaddrError } from './net/sockaddr-template.js';
+export { hostInterfaces } from './net/interface-table.js';
+export type { InterfaceAddress, InterfaceFlag, InterfaceTable } from './net/interface-table.js';

@@ -7,6 +7,9 @@ import { durationFromJson } from './duration.js';
 import { readHclFile } from './hcl.js';
 import { ConfigError } from './config-error.js';
 import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-settings.js';
+import { AddressConfigError, expandFirstIp, expandIps, expandJoinAddrs, expandSingleIp } from '../net/address-expansion.js';
+import { AdvertiseAddressError, detectAdvertiseAddress, isAnyAddress } from '../net/advertise-address.js';
+import { type InterfaceTable, hostInterfaces } from '../net/interface-table.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,10 +25,22 @@ export interface AgentConfig {
   dataDir: string | undefined;
   bindAddr: string;
   advertiseAddr: string;
+  /** The first of `clientAddrs`. */
   clientAddr: string;
+  /** `-client`/`client_addr`, templates evaluated: HTTP and DNS listen on each by default. */
+  clientAddrs: string[];
+  /** The first of `httpAddrs`. */
   httpAddr: string;
+  /** Where the HTTP API listens (`addresses.http`, else the client addresses). */
+  httpAddrs: string[];
+  /** The first of `httpsAddrs`. */
   httpsAddr: string;
+  /** Where HTTPS listens when `ports.https` is on (`addresses.https`, else the client addresses). */
+  httpsAddrs: string[];
+  /** The first of `dnsAddrs`. */
   dnsAddr: string;
+  /** Where DNS listens (`addresses.dns`, else the client addresses). */
+  dnsAddrs: string[];
   /** -1 turns a listener off (`https` is off unless configured). */
   ports: { http: number; https: number; dns: number; server: number; serfLan: number };
   /** `tls` block and the older top-level TLS keys. */
@@ -259,8 +274,23 @@ function objectList(v: unknown, key: string): Json[] {
   return list as Json[];
 }
 
+export interface ResolveOptions {
+  /** The network interfaces templates and address detection look at (the host's by default). */
+  interfaces?: () => InterfaceTable;
+}
+
+/** Runs an address step, turning its errors into ConfigError. */
+function addressStep<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof AddressConfigError || err instanceof AdvertiseAddressError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
 /** Builds the agent configuration from command-line arguments (and the files they name). */
-export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
+export function resolveAgentConfig(argv: readonly string[], options: ResolveOptions = {}): AgentConfig {
   const { values: f, positionals } = parseGoFlags(argv, agentFlagSpecs);
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument: ${positionals[0]}`);
   const file = loadConfigFiles((f['config-file'] as string[]) ?? [], (f['config-dir'] as string[]) ?? []);
@@ -302,10 +332,33 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     if (v < -1 || v > 65535) throw new ConfigError(`ports.${key}: invalid port ${v}`);
     return v;
   };
-  const clientAddr = (f.client as string | undefined) ?? str(file.client_addr, 'client_addr') ?? '127.0.0.1';
-  const bindAddr = (f.bind as string | undefined) ?? str(file.bind_addr, 'bind_addr') ?? (dev ? '127.0.0.1' : '0.0.0.0');
-  const advertiseAddr =
-    (f.advertise as string | undefined) ?? str(file.advertise_addr, 'advertise_addr') ?? (bindAddr === '0.0.0.0' ? '127.0.0.1' : bindAddr);
+  let tableRead: InterfaceTable | undefined;
+  const table = () => {
+    tableRead ??= (options.interfaces ?? hostInterfaces)();
+    return tableRead;
+  };
+  const clientRaw = (f.client as string | undefined) ?? str(file.client_addr, 'client_addr') ?? '127.0.0.1';
+  const clientAddrs = addressStep(() => expandIps('client_addr', clientRaw, table));
+  if (clientAddrs.length === 0) throw new ConfigError(`client_addr cannot be empty: ${JSON.stringify(clientRaw)} names no address`);
+  const bindAddr = addressStep(() =>
+    expandSingleIp('bind_addr', (f.bind as string | undefined) ?? str(file.bind_addr, 'bind_addr') ?? (dev ? '127.0.0.1' : '0.0.0.0'), table),
+  );
+  // With no -advertise, an agent bound to every address advertises the host's one private IPv4.
+  const advertiseAddr = addressStep(
+    () =>
+      expandFirstIp('advertise_addr', (f.advertise as string | undefined) ?? str(file.advertise_addr, 'advertise_addr'), table) ??
+      (isAnyAddress(bindAddr) ? detectAdvertiseAddress(bindAddr, table()) : bindAddr),
+  );
+  const listenAddrs = (key: 'http' | 'https' | 'dns'): string[] => {
+    const raw = str(addresses[key], `addresses.${key}`);
+    if (raw === undefined) return clientAddrs;
+    const list = addressStep(() => expandIps(`addresses.${key}`, raw, table));
+    if (list.length === 0) throw new ConfigError(`addresses.${key} cannot be empty: ${JSON.stringify(raw)} names no address`);
+    return list;
+  };
+  const httpAddrs = listenAddrs('http');
+  const httpsAddrs = listenAddrs('https');
+  const dnsAddrs = listenAddrs('dns');
 
   const queryTime = (flag: string, key: string, dflt: number) => {
     const raw = (f[flag] as string | undefined) ?? file[key];
@@ -323,10 +376,14 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     dataDir,
     bindAddr,
     advertiseAddr,
-    clientAddr,
-    httpAddr: str(addresses.http, 'addresses.http') ?? clientAddr,
-    httpsAddr: str(addresses.https, 'addresses.https') ?? clientAddr,
-    dnsAddr: str(addresses.dns, 'addresses.dns') ?? clientAddr,
+    clientAddr: clientAddrs[0] as string,
+    clientAddrs,
+    httpAddr: httpAddrs[0] as string,
+    httpAddrs,
+    httpsAddr: httpsAddrs[0] as string,
+    httpsAddrs,
+    dnsAddr: dnsAddrs[0] as string,
+    dnsAddrs,
     ports: {
       http: portOf('http-port', 'http', 8500),
       https: portOf('https-port', 'https', -1),
@@ -339,8 +396,10 @@ export function resolveAgentConfig(argv: readonly string[]): AgentConfig {
     recursors: [...strList(file.recursors, 'recursors'), ...((f.recursor as string[]) ?? [])],
     dnsConfig: isObject(file.dns_config) ? file.dns_config : {},
     nodeMeta,
-    startJoin: [...strList(file.start_join, 'start_join'), ...((f.join as string[]) ?? [])],
-    retryJoin: [...strList(file.retry_join, 'retry_join'), ...((f['retry-join'] as string[]) ?? [])],
+    startJoin: addressStep(() => expandJoinAddrs('start_join', [...strList(file.start_join, 'start_join'), ...((f.join as string[]) ?? [])], table)),
+    retryJoin: addressStep(() =>
+      expandJoinAddrs('retry_join', [...strList(file.retry_join, 'retry_join'), ...((f['retry-join'] as string[]) ?? [])], table),
+    ),
     retryIntervalMs: dur(f['retry-interval'] ?? file.retry_interval, 'retry_interval') ?? 30_000,
     retryMax: (f['retry-max'] as number | undefined) ?? int(file.retry_max, 'retry_max') ?? 0,
     leaveOnTerminate: bool(file.leave_on_terminate, 'leave_on_terminate') ?? !server,

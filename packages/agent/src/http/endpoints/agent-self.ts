@@ -24,7 +24,7 @@ export function agentSelf(agent: AgentContext) {
       ServerMode: config.server,
       Bootstrap: config.bootstrap,
       BootstrapExpect: config.bootstrapExpect,
-      ClientAddrs: [config.clientAddr],
+      ClientAddrs: config.clientAddrs,
       HTTPPort: config.ports.http,
       DNSPort: config.ports.dns,
       ServerPort: config.ports.server,
