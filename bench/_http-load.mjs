@@ -26,7 +26,7 @@ async function loadWorker(spec) {
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   let request;
   if (spec.kind === 'get') {
-    request = { method: 'GET', path: spec.path };
+    request = { method: 'GET', path: spec.path, ...(spec.headers ? { headers: spec.headers } : {}) };
   } else if (spec.kind === 'put') {
     request = {
       method: 'PUT',

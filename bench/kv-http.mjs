@@ -2,7 +2,8 @@
 // 256-byte values, load from autocannon in a separate process, side by side with an anchor in the
 // same run:
 //   (a) GET and PUT /v1/kv/<key> on a `-dev` agent vs a bare node:http server answering the same
-//       bytes (1 and 64 connections);
+//       bytes (1 and 64 connections), and GET with Accept-Encoding: gzip vs the same server
+//       gzipping each answer (64 connections);
 //   (b) PUT on the durable single server (-server -bootstrap-expect=1 -data-dir, fsync on) vs a
 //       1-member etcd (Debian etcd-server, JSON gateway POST /v3/kv/put, fsync on) at 64 and 256
 //       connections.
@@ -33,13 +34,24 @@ async function startConcord(extra) {
   return { child, url };
 }
 
-/** A bare node:http server answering GET with the given bytes and headers, PUT with `true`. */
-async function startBare(getBody, getHeaders) {
+/**
+ * A bare node:http server answering GET with the given bytes and headers (gzipped per request,
+ * as the agent does, when `gzip` is set), PUT with `true`.
+ */
+async function startBare(getBody, getHeaders, gzip = false) {
   const script = `
     const http = require('node:http');
+    const zlib = require('node:zlib');
     const body = Buffer.from(process.env.BODY, 'base64');
     const headers = JSON.parse(process.env.HEADERS);
+    const gzip = process.env.GZIP === '1';
     const server = http.createServer((req, res) => {
+      if (req.method === 'GET' && gzip) {
+        const gz = zlib.gzipSync(body);
+        res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': gz.length });
+        res.end(gz);
+        return;
+      }
       if (req.method === 'GET') { res.writeHead(200, headers); res.end(body); return; }
       req.on('data', () => {});
       req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('true'); });
@@ -47,7 +59,7 @@ async function startBare(getBody, getHeaders) {
     server.keepAliveTimeout = 60000;
     server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));`;
   const child = spawn(process.execPath, ['-e', script], {
-    env: { ...process.env, BODY: getBody.toString('base64'), HEADERS: JSON.stringify(getHeaders) },
+    env: { ...process.env, BODY: getBody.toString('base64'), HEADERS: JSON.stringify(getHeaders), GZIP: gzip ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -88,7 +100,7 @@ export async function run(args) {
       const sample = await fetch(`${dev.url}/v1/kv/bench/get`);
       const body = Buffer.from(await sample.arrayBuffer());
       const headers = {};
-      for (const name of ['content-type', 'x-consul-index', 'x-consul-knownleader', 'x-consul-lastcontact', 'x-consul-effective-consistency', 'x-consul-default-acl-policy']) {
+      for (const name of ['content-type', 'x-consul-index', 'x-consul-knownleader', 'x-consul-lastcontact', 'x-consul-effective-consistency', 'x-consul-default-acl-policy', 'vary']) {
         const v = sample.headers.get(name);
         if (v !== null) headers[name] = v;
       }
@@ -103,6 +115,18 @@ export async function run(args) {
           ),
         );
       }
+      // Go clients send Accept-Encoding: gzip on every request; the anchor gzips per request too.
+      const bareGzip = await startBare(body, headers, true);
+      const gzipHeaders = { 'accept-encoding': 'gzip' };
+      rows.push(
+        await compare(
+          { name: 'dev GET /v1/kv, gzip', connections: 64, anchorName: 'bare node:http, gzip', target: 0.75 },
+          { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders },
+          { kind: 'get', url: bareGzip.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders },
+          opts,
+        ),
+      );
+      await stop(bareGzip.child);
       for (const connections of [1, 64]) {
         rows.push(
           await compare(

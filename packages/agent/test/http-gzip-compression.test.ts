@@ -35,10 +35,12 @@ test.before(async () => {
   agent = await startAgent(scope);
   await raw('PUT', '/v1/kv/gz/big', {}, big);
   await raw('PUT', '/v1/kv/gz/small', {}, 's');
+  await raw('PUT', '/v1/kv/gzr/a', {}, big);
+  await raw('PUT', '/v1/kv/gzr/b', {}, big);
 });
 
 test('a KV read asking for gzip is compressed, says so and varies on Accept-Encoding (fast path and routed path)', async (t) => {
-  for (const path of ['/v1/kv/gz/big', '/v1/kv/gz/big?recurse', '/v1/kv/gz/?recurse']) {
+  for (const path of ['/v1/kv/gz/big', '/v1/kv/gz/big?recurse', '/v1/kv/gzr/?recurse']) {
     const plain = await raw('GET', path);
     const gz = await raw('GET', path, GZIP);
     t.is(gz.status, 200, path);
@@ -52,10 +54,14 @@ test('a KV read asking for gzip is compressed, says so and varies on Accept-Enco
   }
 });
 
-test('as in Consul (gziphandler MinSize 0), small bodies and error texts are compressed too; empty bodies are not', async (t) => {
+test('as in Consul (gziphandler MinSize 0), small bodies and error texts are gzip-encoded too (stored, not deflated); empty bodies are not', async (t) => {
   const small = await raw('GET', '/v1/kv/gz/small', GZIP);
+  const smallPlain = await raw('GET', '/v1/kv/gz/small');
   t.is(small.headers['content-encoding'], 'gzip');
   t.is(JSON.parse(gunzipSync(small.body).toString())[0].Key, 'gz/small');
+  // Below 1400 bytes the body travels in one stored block: gzip's 18 bytes of frame plus 5.
+  t.is(small.body.length, smallPlain.body.length + 23);
+  t.is(small.body[10], 1);
   const leader = await raw('GET', '/v1/status/leader', GZIP);
   t.is(leader.headers['content-encoding'], 'gzip');
   t.regex(gunzipSync(leader.body).toString(), /^"127\.0\.0\.1:\d+"$/);
@@ -107,4 +113,16 @@ test('fetch, which asks for gzip, reads the same JSON transparently', async (t) 
   const r = await call(agent, 'GET', '/v1/kv/gz/big');
   t.is(r.status, 200);
   t.is(Buffer.from(r.json<{ Value: string }[]>()[0]?.Value ?? '', 'base64').toString(), big);
+});
+
+test('the stored and deflated encodings round-trip at the size boundary and for empty and binary bodies', async (t) => {
+  const { gzipEncode, storedGzip, DEFLATE_MIN_BYTES } = await import('../src/http/gzip-response.js');
+  for (const n of [0, 1, DEFLATE_MIN_BYTES - 1, DEFLATE_MIN_BYTES, 70_000]) {
+    const body = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) body[i] = (i * 31 + 7) % 256;
+    const encoded = gzipEncode(body);
+    t.deepEqual(gunzipSync(encoded), body, `${n} bytes`);
+    t.is(encoded[10] === 1, n < DEFLATE_MIN_BYTES, `${n} bytes stored only when small`);
+  }
+  t.deepEqual(gunzipSync(storedGzip(Buffer.from('ü€'))).toString(), 'ü€');
 });
