@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import test from 'ava';
 import { concord } from './_agent.js';
 import { ProcessCluster, getText, httpAddr, until } from './_process-cluster.js';
@@ -84,6 +86,21 @@ test('a client agent started alone joins later through PUT /v1/agent/join/<addr>
     return list.length === 2 ? list : undefined;
   }, 15_000, 'both nodes read through the client');
   t.deepEqual(nodes.map((n) => n.Node).sort(), [client.name, server.name].sort());
+
+  // An answer the client forwards from the server keeps the server's gzip encoding and headers.
+  const gz = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: client.httpPort, path: '/v1/catalog/nodes', headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  t.is(gz.headers['content-encoding'], 'gzip');
+  t.is(gz.headers.vary, 'Accept-Encoding');
+  t.is(gz.headers['x-consul-default-acl-policy'], 'allow');
+  t.is((JSON.parse(gunzipSync(gz.body).toString()) as unknown[]).length, 2);
 });
 
 test('a server started without -bootstrap waits for peers, answers "No cluster leader", and is added to the cluster when joined later', async (t) => {
