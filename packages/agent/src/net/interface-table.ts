@@ -48,7 +48,13 @@ function readText(path: string): string | undefined {
 function flagsOf(name: string, internal: boolean): Set<InterfaceFlag> {
   const raw = readText(`/sys/class/net/${name}/flags`);
   const bits = raw === undefined ? Number.NaN : Number.parseInt(raw.trim(), 16);
-  if (Number.isFinite(bits)) return new Set(LINUX_FLAGS.filter(([bit]) => (bits & bit) !== 0).map(([, f]) => f));
+  if (Number.isFinite(bits)) {
+    // /sys shows the configured flags; IFF_RUNNING is computed by the kernel, and every interface
+    // Node lists is running (libuv skips the others).
+    const flags = new Set(LINUX_FLAGS.filter(([bit]) => (bits & bit) !== 0).map(([, f]) => f));
+    flags.add('running');
+    return flags;
+  }
   // Elsewhere: Node lists only interfaces that are up and running.
   return new Set<InterfaceFlag>(internal ? ['up', 'loopback', 'running'] : ['up', 'broadcast', 'multicast', 'running']);
 }
