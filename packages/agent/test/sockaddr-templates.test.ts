@@ -88,6 +88,9 @@ const cases: [string, string][] = [
   ['{{ . | include "name" "tun0" | attr "address" }}', '100.64.3.3'],
   ['{{ GetPrivateIP }} {{ GetPublicIP }}', '10.0.1.5 52.10.20.30'],
   ['10.1.2.3', '10.1.2.3'],
+  // Braces inside a quoted or raw string do not end the action.
+  ['{{ GetAllInterfaces | include "address" "^10\\\\.0\\\\.1\\\\.[0-9]{1}}" | attr "address" }}', ''],
+  ['{{ GetAllInterfaces | include "address" `^10\.0\.1\.[0-9]{1}/` | attr "address" }}', '10.0.1.5'],
 ];
 
 for (const [template, want] of cases) {
@@ -134,7 +137,8 @@ const errors: [string, RegExp][] = [
   ['{{ GetAllInterfaces | limit -1 | attr "address" }}', /wrong type for value; expected uint; got int/],
   ['{{ GetPrivateIP | attr "address" }}', /expected sockaddr\.IfAddrs; got string/],
   ['{{ GetAllInterfaces }}', /a list of interfaces cannot be printed/],
-  ['{{ "unterminated }}', /unterminated quoted string/],
+  ['{{ "unterminated }}', /unclosed action/],
+  ['{{ include "name" "x" GetAllInterfaces "y }}', /unclosed action/],
   ['{{ }}', /missing value for command/],
   ['{{ GetAllInterfaces | }}', /missing command after \|/],
   ['{{ GetAllInterfaces | math "address" "+1" | attr "address" }}', /function "math" is not supported/],

@@ -132,6 +132,21 @@ class ActionParser {
   }
 }
 
+/** Where the action starting at `from` ends (its `}}`), skipping quoted and raw strings; -1 if never. */
+function actionEnd(input: string, from: number): number {
+  for (let i = from; i < input.length; i++) {
+    const c = input[i];
+    if (c === '"') {
+      for (i++; i < input.length && input[i] !== '"'; i++) if (input[i] === '\\') i++;
+    } else if (c === '`') {
+      const end = input.indexOf('`', i + 1);
+      if (end === -1) return -1;
+      i = end;
+    } else if (c === '}' && input[i + 1] === '}') return i;
+  }
+  return -1;
+}
+
 /** Splits a template into text and actions, honouring `{{-`/`-}}` trim markers and comments. */
 function parseTemplate(input: string): Node[] {
   const nodes: Node[] = [];
@@ -152,7 +167,7 @@ function parseTemplate(input: string): Node[] {
       start += 1;
     }
     if (text) nodes.push({ kind: 'text', text });
-    const close = input.indexOf('}}', start);
+    const close = actionEnd(input, start);
     if (close === -1) throw parseError('unclosed action');
     let end = close;
     if (/\s-$/.test(input.slice(start, close)) && close - 2 >= start) {
