@@ -403,7 +403,7 @@ async function startAgentParts(
     },
     writeNode: (reg) => write({ type: 'register', reg }),
     ...(timings.antiEntropyIntervalMs ? { intervalMs: timings.antiEntropyIntervalMs } : {}),
-    onError: (err) => logger.warn({ err: String(err) }, 'agent: anti-entropy sync failed'),
+    onError: warnOnceThenDebug(logger, 'agent: anti-entropy sync failed'),
   });
   const stopCriticalReaper = startCriticalReaper(local, {
     ...(timings.checkReapIntervalMs ? { intervalMs: timings.checkReapIntervalMs } : {}),
@@ -578,6 +578,25 @@ async function startAgentParts(
     stopped,
     close,
     leave: leaveAndClose,
+  };
+}
+
+/**
+ * A logger for a failure retried every few seconds (a client alone, not joined yet, finds no
+ * server): an error is a warning, the same error again within 5 minutes only debug.
+ */
+function warnOnceThenDebug(logger: Logger, msg: string): (err: unknown) => void {
+  let last: string | undefined;
+  let warnedAt = 0;
+  return (err) => {
+    const text = String(err);
+    if (text === last && Date.now() - warnedAt < 300_000) {
+      logger.debug({ err: text }, msg);
+      return;
+    }
+    logger.warn({ err: text }, msg);
+    last = text;
+    warnedAt = Date.now();
   };
 }
 
