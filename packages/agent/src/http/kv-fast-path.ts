@@ -6,9 +6,10 @@ const PREFIX = '/v1/kv/';
 
 /**
  * The hot path of `GET /v1/kv/<key>` with no query string: one lookup, one pre-sized header
- * block, no routing (the agent has set the headers every response carries, and the body is
- * compressed here when the request accepts gzip). It answers exactly what the general KV handler answers for that request;
- * anything else (a query string, an odd key) returns false and takes the general path.
+ * block, no routing. The agent has already set the headers every response carries; the body is
+ * gzip-encoded here when the request accepts it. It answers exactly what the general KV handler
+ * answers for that request; anything else (a query string, an odd key) returns false and takes
+ * the general path.
  */
 export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state: StateStore): boolean {
   const url = req.url as string;
