@@ -22,15 +22,24 @@ Common Options
   -node=<name>      Name of this node; must be unique in the cluster.
   -datacenter=<name>
                     Datacenter of the agent. The default is dc1.
-  -bind=<ip>        Address for cluster communication.
-  -client=<ip>      Address for the HTTP and DNS interfaces.
+  -bind=<ip>        Address for cluster communication. The default 0.0.0.0
+                    advertises the host's one private IPv4 address.
+  -advertise=<ip>   Address advertised to the other agents.
+  -client=<ip>      Addresses for the HTTP and DNS interfaces, space-separated.
+  -join=<addr>      Address of an agent to join at start; may be repeated.
   -retry-join=<addr>
-                    Address of an agent to join; may be repeated.
+                    Address of an agent to join, retried until one answers;
+                    may be repeated. Without -join or -retry-join the agent
+                    runs alone until "concord join" joins it.
   -config-file=<path>, -config-dir=<path>
                     JSON configuration to load; may be repeated.
   -http-port, -dns-port, -server-port, -serf-lan-port=<port>
                     Listener ports (0 picks a free one, -1 disables).
   -log-level=<level>
-                    trace, debug, info, warn or error.`,
+                    trace, debug, info, warn or error.
+
+  -bind, -advertise, -client, -join and -retry-join take go-sockaddr
+  templates, e.g. -bind '{{ GetPrivateIP }}' or
+  -client '127.0.0.1 {{ GetInterfaceIP "eth0" }}'.`,
   run: (args) => runAgentCommand([...args]),
 };
