@@ -1,5 +1,5 @@
 import { SortedKeys } from './sorted-keys.js';
-import type { CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, ServiceEntry, SessionEntry } from './types.js';
+import type { CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
 
 /** All tables of the state. Only the mutation modules write to it, through an ApplyContext. */
@@ -27,6 +27,8 @@ export interface StateData {
   tableIndexes: Map<TableName, number>;
   /** node → segment → coordinate */
   coordinates: Map<string, Map<string, NetworkCoordinate>>;
+  /** prepared query ID → query */
+  queries: Map<string, PreparedQuery>;
 }
 
 export function emptyData(datacenter: string): StateData {
@@ -46,6 +48,7 @@ export function emptyData(datacenter: string): StateData {
     serviceIndexes: new Map(),
     tableIndexes: new Map(),
     coordinates: new Map(),
+    queries: new Map(),
   };
 }
 

@@ -6,6 +6,7 @@ export type StateErrorCode =
   | 'STATE_UNKNOWN_SERVICE'
   | 'STATE_UNKNOWN_CHECK'
   | 'STATE_CHECK_CRITICAL'
+  | 'STATE_UNKNOWN_QUERY'
   | 'STATE_UNKNOWN_COMMAND';
 
 export class StateError extends Error {

@@ -13,3 +13,5 @@ export { encodeCommand, decodeCommand } from './command-codec.js';
 export { isHealthStatus } from './catalog.js';
 export { isTxnWrite, normalizeTxnOp } from './txn.js';
 export type * from './types.js';
+export { TEMPLATE_TYPE_NAME_PREFIX_MATCH } from './query-template.js';
+export { isUuid } from './prepared-queries.js';

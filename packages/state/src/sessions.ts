@@ -1,5 +1,6 @@
 import type { ApplyContext, StateData } from './data.js';
 import { StateError } from './errors.js';
+import { deleteSessionQueries } from './prepared-queries.js';
 import type { KvEntry, SessionCreate, SessionEntry } from './types.js';
 import { topics } from './watch-hub.js';
 
@@ -63,6 +64,7 @@ export function invalidateSession(ctx: ApplyContext, id: string): boolean {
     if (delayMs > 0) ctx.mapSet(data.lockDelays, key, ctx.time + delayMs);
   }
   ctx.mapDelete(data.sessions, id);
+  deleteSessionQueries(ctx, id);
   ctx.bumpTable('sessions');
   ctx.touch(topics.session(id));
   return true;

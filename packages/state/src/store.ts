@@ -4,6 +4,14 @@ import { ApplyContext, type StateData, emptyData } from './data.js';
 import { StateError } from './errors.js';
 import { applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
 import { createSession, invalidateSession, pruneLockDelays } from './sessions.js';
+import {
+  deletePreparedQuery,
+  filterQueryNodes,
+  listPreparedQueries,
+  resolvePreparedQuery,
+  restorePreparedQueries,
+  setPreparedQuery,
+} from './prepared-queries.js';
 import type {
   CheckEntry,
   Command,
@@ -12,6 +20,8 @@ import type {
   KvEntry,
   KvOp,
   NodeEntry,
+  PreparedQuery,
+  QuerySource,
   ServiceEntry,
   SessionEntry,
   TxnOp,
@@ -85,6 +95,8 @@ export interface StateSnapshot {
   tableIndexes: [TableName, number][];
   /** Absent in snapshots taken before coordinates were kept. */
   coordinates?: CoordinateEntry[];
+  /** Absent in snapshots taken before prepared queries were kept. */
+  queries?: PreparedQuery[];
 }
 
 const byNode = (a: { Node: string }, b: { Node: string }) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0);
@@ -166,6 +178,13 @@ export class StateStore {
         return true;
       case 'coordinate-batch-update':
         return coordinateBatchUpdate(ctx, Array.isArray(command.updates) ? command.updates : []);
+      case 'query-set':
+        ctx.beginJournal();
+        return setPreparedQuery(ctx, command.query, command.op);
+      case 'query-delete':
+        ctx.beginJournal();
+        deletePreparedQuery(ctx, command.id);
+        return true;
       case 'tombstone-reap':
         return reapTombstones(this.#data, command.upTo);
       case 'restore':
@@ -417,6 +436,46 @@ export class StateStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Prepared queries
+
+  /** Every prepared query, by ID. */
+  preparedQueries(): QueryResult<PreparedQuery[]> {
+    return { value: listPreparedQueries(this.#data), index: this.#tableIndex('prepared-queries'), topics: [topics.table('prepared-queries')] };
+  }
+
+  /** One prepared query by its ID (no name lookup, no rendering: Consul's `PreparedQueryGet`). */
+  preparedQuery(id: string): QueryResult<PreparedQuery | undefined> {
+    return { value: this.#data.queries.get(id), index: this.#tableIndex('prepared-queries'), topics: [topics.table('prepared-queries')] };
+  }
+
+  /**
+   * The query answering an ID or a name: a query by that ID (never a template), else the query of
+   * that name, else the template whose name is the longest prefix of it, rendered for it.
+   * Throws StateError for an empty name, a template asked by ID or a failed render.
+   */
+  resolvePreparedQuery(idOrName: string, source: QuerySource = { Segment: '' }): QueryResult<PreparedQuery | undefined> {
+    return {
+      value: resolvePreparedQuery(this.#data, idOrName, source),
+      index: this.#tableIndex('prepared-queries'),
+      topics: [topics.table('prepared-queries')],
+    };
+  }
+
+  /**
+   * The local instances a (resolved) query selects, in catalog order: health per the query's
+   * OnlyPassing and IgnoreCheckIDs, then NodeMeta, ServiceMeta and Tags (`!tag` excludes).
+   * Ordering (shuffle, Near) and Limit are the caller's.
+   */
+  preparedQueryNodes(query: PreparedQuery): QueryResult<HealthServiceEntry[]> {
+    const health = this.healthService(query.Service.Service);
+    return {
+      value: filterQueryNodes(query, health.value),
+      index: Math.max(health.index, this.#tableIndex('prepared-queries')),
+      topics: [...health.topics, topics.table('prepared-queries')],
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Snapshot and restore
 
   snapshot(): StateSnapshot {
@@ -452,6 +511,7 @@ export class StateStore {
       serviceIndexes: [...d.serviceIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
       tableIndexes: [...d.tableIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
       coordinates: coordinateEntries(d),
+      queries: listPreparedQueries(d),
     } satisfies StateSnapshot;
   }
 
@@ -496,6 +556,7 @@ export class StateStore {
       if (!segments) d.coordinates.set(c.Node, (segments = new Map()));
       segments.set(c.Segment, c.Coord);
     }
+    restorePreparedQueries(d, s.queries ?? []);
     this.#data = d;
     this.#lastIndex = s.index;
     this.#hub.notifyAll();

@@ -99,6 +99,42 @@ export interface SessionEntry {
   ModifyIndex: number;
 }
 
+/** Where a prepared query fails over to (stored; failover to other datacenters is not run yet). */
+export interface QueryFailoverTarget {
+  Peer: string;
+  Datacenter: string;
+}
+
+/** A prepared query, in the shape of Consul's `structs.PreparedQuery` (field order included). */
+export interface PreparedQuery {
+  ID: string;
+  Name: string;
+  Session: string;
+  Token: string;
+  Template: { Type: string; Regexp: string; RemoveEmptyTags: boolean };
+  Service: {
+    Service: string;
+    SamenessGroup: string;
+    Failover: { NearestN: number; Datacenters: string[] | null; Targets: QueryFailoverTarget[] | null };
+    OnlyPassing: boolean;
+    IgnoreCheckIDs: string[] | null;
+    Near: string;
+    Tags: string[] | null;
+    NodeMeta: Record<string, string> | null;
+    ServiceMeta: Record<string, string> | null;
+    Connect: boolean;
+    Peer: string;
+  };
+  DNS: { TTL: string };
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** Who runs a prepared query: template rendering reads `${agent.segment}` from it. */
+export interface QuerySource {
+  Segment: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Commands: every mutation is one of these plain, serializable objects.
 
@@ -239,6 +275,10 @@ export type Command = (
   | { type: 'check-status'; node: string; checkId: string; status: HealthStatus; output: string }
   /** Upserts coordinates; entries for unknown nodes or with non-finite numbers are skipped. */
   | { type: 'coordinate-batch-update'; updates: CoordinateEntry[] }
+  /** Creates or replaces a prepared query (ID set by the proposer; indexes set on apply). */
+  | { type: 'query-set'; op: 'create' | 'update'; query: PreparedQuery }
+  /** Deletes a prepared query by ID; answers whether it existed. */
+  | { type: 'query-delete'; id: string }
   /** Replaces the whole state with a saved snapshot (`concord snapshot restore`). */
   | { type: 'restore'; snapshot: StateSnapshot }
 ) & {
