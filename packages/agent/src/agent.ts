@@ -39,6 +39,7 @@ import { healthRoutes } from './http/endpoints/health.js';
 import { kvRoutes } from './http/endpoints/kv.js';
 import { metricsRoutes } from './http/endpoints/metrics.js';
 import { sessionRoutes } from './http/endpoints/session.js';
+import { preparedQueryRoutes } from './http/endpoints/prepared-query.js';
 import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
@@ -427,7 +428,7 @@ async function startAgentParts(
   });
 
   const dnsConfig = resolveDnsConfig(config);
-  const localDns = server ? stateCatalog(server.state) : undefined;
+  const localDns = server ? stateCatalog(server.state, { agentNode: config.nodeName }) : undefined;
   let dnsCatalog: DnsCatalog;
   if (localDns && serverCluster && raft) {
     const sc = serverCluster;
@@ -436,11 +437,12 @@ async function startAgentParts(
       // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
       remoteDnsCatalog((path) => (sc.knownLeader() ? sc.get(path) : Promise.reject(new Error(NO_LEADER))), config.datacenter, {
         stale: false,
+        agentNode: config.nodeName,
       }),
       () => sc.isLeader() || (dnsConfig.allowStale && sc.freshWithin(dnsConfig.maxStale)),
     );
   } else if (localDns) dnsCatalog = localDns;
-  else dnsCatalog = remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter, { stale: dnsConfig.allowStale });
+  else dnsCatalog = remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter, { stale: dnsConfig.allowStale, agentNode: config.nodeName });
   const router = new Router();
   const routeSets: Route[][] = [agentRoutes(context), clusterOpsRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
   if (serverContext) {
@@ -448,6 +450,7 @@ async function startAgentParts(
       kvRoutes(serverContext),
       txnRoutes(serverContext),
       sessionRoutes(serverContext),
+      preparedQueryRoutes(serverContext),
       catalogRoutes(serverContext),
       coordinateRoutes(serverContext),
       healthRoutes(serverContext),

@@ -14,4 +14,4 @@ export { isHealthStatus } from './catalog.js';
 export { isTxnWrite, normalizeTxnOp } from './txn.js';
 export type * from './types.js';
 export { TEMPLATE_TYPE_NAME_PREFIX_MATCH } from './query-template.js';
-export { isUuid } from './prepared-queries.js';
+export { emptyPreparedQuery, isUuid } from './prepared-queries.js';

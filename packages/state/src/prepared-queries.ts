@@ -26,6 +26,33 @@ function compile(q: PreparedQuery): CompiledTemplate {
   return ct;
 }
 
+/** A query with every field at Consul's zero value (what an empty definition decodes to). */
+export function emptyPreparedQuery(id: string): PreparedQuery {
+  return {
+    ID: id,
+    Name: '',
+    Session: '',
+    Token: '',
+    Template: { Type: '', Regexp: '', RemoveEmptyTags: false },
+    Service: {
+      Service: '',
+      SamenessGroup: '',
+      Failover: { NearestN: 0, Datacenters: null, Targets: null },
+      OnlyPassing: false,
+      IgnoreCheckIDs: null,
+      Near: '',
+      Tags: null,
+      NodeMeta: null,
+      ServiceMeta: null,
+      Connect: false,
+      Peer: '',
+    },
+    DNS: { TTL: '' },
+    CreateIndex: 0,
+    ModifyIndex: 0,
+  };
+}
+
 function invalid(message: string): StateError {
   return new StateError('STATE_INVALID_REQUEST', message);
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { PreparedQuery } from '../src/index.js';
-import { StateStore } from '../src/index.js';
+import { StateStore, emptyPreparedQuery } from '../src/index.js';
 import { Harness, watchCount } from './_helpers.js';
 
 let ids = 0;
@@ -8,31 +8,8 @@ const nextId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}
 
 function query(over: Partial<PreparedQuery> & { service?: Partial<PreparedQuery['Service']> } = {}): PreparedQuery {
   const { service, ...rest } = over;
-  return {
-    ID: nextId(),
-    Name: '',
-    Session: '',
-    Token: '',
-    Template: { Type: '', Regexp: '', RemoveEmptyTags: false },
-    Service: {
-      Service: 'web',
-      SamenessGroup: '',
-      Failover: { NearestN: 0, Datacenters: null, Targets: null },
-      OnlyPassing: false,
-      IgnoreCheckIDs: null,
-      Near: '',
-      Tags: null,
-      NodeMeta: null,
-      ServiceMeta: null,
-      Connect: false,
-      Peer: '',
-      ...service,
-    },
-    DNS: { TTL: '' },
-    CreateIndex: 0,
-    ModifyIndex: 0,
-    ...rest,
-  };
+  const base = emptyPreparedQuery(nextId());
+  return { ...base, ...rest, Service: { ...base.Service, Service: 'web', ...service } };
 }
 
 const template = (name: string, service: Partial<PreparedQuery['Service']>, regexp = '', removeEmpty = false) =>

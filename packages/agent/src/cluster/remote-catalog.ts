@@ -2,7 +2,7 @@
  * Catalog reads of a client agent, answered by a server through the Forward RPC: the DNS view
  * and the view of this node that anti-entropy and alias checks need.
  */
-import type { DnsCatalog, DnsNode, DnsServiceInstance } from '../dns/catalog.js';
+import type { DnsCatalog, DnsNode, DnsQueryResult, DnsServiceAddressOwner, DnsServiceInstance } from '../dns/catalog.js';
 import type { NodeCatalogView } from '../local/anti-entropy.js';
 import type { HttpResponse__Output } from './rpc.js';
 
@@ -18,7 +18,11 @@ async function getJson<T>(get: RemoteGet, path: string): Promise<{ value: T; ind
  * The DNS view through a server: with `stale` (Consul's `allow_stale` default) any server
  * answers from its own state, without it the leader does.
  */
-export function remoteDnsCatalog(get: RemoteGet, datacenter: string, options: { stale?: boolean; cacheMs?: number } = {}): DnsCatalog {
+export function remoteDnsCatalog(
+  get: RemoteGet,
+  datacenter: string,
+  options: { stale?: boolean; cacheMs?: number; agentNode?: string } = {},
+): DnsCatalog {
   const e = encodeURIComponent;
   const cacheMs = options.cacheMs ?? 1000;
   const stale = options.stale ?? true;
@@ -38,6 +42,15 @@ export function remoteDnsCatalog(get: RemoteGet, datacenter: string, options: { 
     async nodes() {
       return (await getJson<DnsNode[]>(get, `/v1/internal/dns/nodes${stale ? '?stale' : ''}`)).value;
     },
+    async preparedQuery(idOrName, clientIp) {
+      const q = [...(stale ? ['stale'] : []), `agent=${e(options.agentNode ?? '')}`, ...(clientIp ? [`ip=${e(clientIp)}`] : [])].join('&');
+      const path = `/v1/internal/dns/query/${e(idOrName)}?${q}`;
+      return (await getJson<DnsQueryResult | null>(get, path)).value ?? undefined;
+    },
+    async serviceByAddress(ip) {
+      const path = `/v1/internal/dns/service-address/${e(ip)}${stale ? '?stale' : ''}`;
+      return (await getJson<DnsServiceAddressOwner | null>(get, path)).value ?? undefined;
+    },
   };
 }
 
@@ -55,6 +68,8 @@ export function freshnessDnsCatalog(local: DnsCatalog, leader: DnsCatalog, useLo
     serviceInstances: (service, tag) => pick().serviceInstances(service, tag),
     node: (name) => pick().node(name),
     nodes: () => pick().nodes(),
+    preparedQuery: (idOrName, clientIp) => pick().preparedQuery(idOrName, clientIp),
+    serviceByAddress: (ip) => pick().serviceByAddress(ip),
   };
 }
 

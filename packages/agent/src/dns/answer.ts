@@ -6,6 +6,7 @@
  */
 
 import type { DnsCatalog, DnsNode, DnsServiceInstance } from './catalog.js';
+import { parseDuration } from '../config/duration.js';
 import { type DnsConfig, serviceTtl } from './config.js';
 import { type DnsLookup, parseQuestion } from './names.js';
 import { type DnsRecord, QTYPE, RCODE, ipFamily, ipv6Bytes } from './wire.js';
@@ -57,7 +58,7 @@ export class Resolver {
   }
 
   /** Answers a question, or returns undefined when the name is outside every Consul domain. */
-  async resolve(labels: readonly string[], qtype: number): Promise<DnsAnswer | undefined> {
+  async resolve(labels: readonly string[], qtype: number, clientIp?: string): Promise<DnsAnswer | undefined> {
     const lookup = parseQuestion(labels, qtype, this.#domainLabels, this.#o.datacenter.toLowerCase());
     if (lookup.kind === 'outside') return undefined;
     const domain = lookup.kind === 'ptr' ? this.#o.domains[0] as string : (lookup.domain as string);
@@ -72,6 +73,8 @@ export class Resolver {
         return this.#node(lookup, qtype, name, domain);
       case 'addr':
         return this.#addr(lookup, qtype, name, domain);
+      case 'query':
+        return this.#query(lookup, qtype, name, domain, clientIp);
       default:
         return this.#nxdomain(domain);
     }
@@ -111,9 +114,31 @@ export class Resolver {
     if (!this.#isLocal(lookup.datacenter)) return this.#nxdomain(domain);
     const instances = await this.#healthy(lookup.service, lookup.tag);
     if (instances.length === 0) return this.#nxdomain(domain);
-    const ttl = serviceTtl(this.#o.config, lookup.service);
+    return this.#instancesAnswer(instances, qtype, qname, domain, serviceTtl(this.#o.config, lookup.service), true);
+  }
+
+  /**
+   * `<query>.query[.<dc>].<domain>`: the prepared query's instances (its own health rules, not
+   * `only_passing`), with its DNS TTL or else the service's; Consul's handlePreparedQuery.
+   */
+  async #query(lookup: Extract<DnsLookup, { kind: 'query' }>, qtype: number, qname: string, domain: string, clientIp?: string): Promise<DnsAnswer> {
+    if (!this.#isLocal(lookup.datacenter)) return this.#nxdomain(domain);
+    const result = await this.#o.catalog.preparedQuery(lookup.query, clientIp);
+    if (!result || result.instances.length === 0) return this.#nxdomain(domain);
+    let ttl = serviceTtl(this.#o.config, result.service);
+    if (result.ttl !== '') {
+      const ms = parseDuration(result.ttl);
+      if (ms !== undefined && ms >= 0) ttl = Math.floor(ms / 1000);
+    }
+    const out = this.#instancesAnswer(result.instances, qtype, qname, domain, ttl, !result.ordered);
+    out.cacheable = !result.perClient;
+    return out;
+  }
+
+  /** Answers for service instances (Consul's addServiceSRVRecordsToMessage and addServiceNodeRecordsToMessage). */
+  #instancesAnswer(instances: DnsServiceInstance[], qtype: number, qname: string, domain: string, ttl: number, shuffle: boolean): DnsAnswer {
     const out = empty(RCODE.NOERROR, true);
-    out.shuffle = true;
+    out.shuffle = shuffle;
     if (qtype === QTYPE.SRV) {
       const seen = new Set<string>();
       for (const inst of instances) {
@@ -293,6 +318,14 @@ export class Resolver {
           out.answerExtras.push([]);
           break;
         }
+      }
+    }
+    if (ip !== undefined && out.answers.length === 0) {
+      // only when no node has the address: a service registered with it
+      const owner = await this.#o.catalog.serviceByAddress(ip);
+      if (owner) {
+        out.answers.push({ type: 'PTR', name: labels.join('.'), ttl: 0, host: `${owner.service}.service.${owner.datacenter}.${domain}` });
+        out.answerExtras.push([]);
       }
     }
     if (out.answers.length === 0) return this.#nxdomain(domain);

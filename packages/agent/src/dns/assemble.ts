@@ -21,23 +21,39 @@ export interface EncodedAnswer {
   authority: EncodedRecord[];
   shuffle: boolean;
   answerLimit: number;
-  /** Precomputed for untrimmed replies: every answer's size, every extra and the authority. */
+  /**
+   * Precomputed for untrimmed replies: every answer's size; per answer, its extras in one buffer
+   * and their count; the extras not tied to an answer; all extras in answer order; the authority.
+   */
   answersLength: number;
+  answerExtrasBuf: Buffer[];
+  answerExtrasCount: number[];
+  baseExtrasBuf: Buffer;
   allExtras: Buffer;
   allExtrasCount: number;
   authorityBuf: Buffer;
 }
 
-/** Fills in the precomputed parts of an encoded answer. */
-export function finishEncoded(e: Omit<EncodedAnswer, 'answersLength' | 'allExtras' | 'allExtrasCount' | 'authorityBuf'>): EncodedAnswer {
-  const order: number[] = [];
-  for (const list of e.answerExtras) for (const j of list) if (!order.includes(j)) order.push(j);
-  for (const j of e.baseExtras) if (!order.includes(j)) order.push(j);
+type Precomputed = 'answersLength' | 'answerExtrasBuf' | 'answerExtrasCount' | 'baseExtrasBuf' | 'allExtras' | 'allExtrasCount' | 'authorityBuf';
+
+/**
+ * Fills in the precomputed parts of an encoded answer. As in Consul, every answer carries its
+ * own extras (an SRV answer its target's address record, even when another answer has the same
+ * target): they are deduplicated only when a reply is trimmed.
+ */
+export function finishEncoded(e: Omit<EncodedAnswer, Precomputed>): EncodedAnswer {
+  const bufOf = (list: readonly number[]) => Buffer.concat(list.map((j) => (e.extras[j] as EncodedRecord).buf));
+  const answerExtrasBuf = e.answerExtras.map(bufOf);
+  const answerExtrasCount = e.answerExtras.map((list) => list.length);
+  const baseExtrasBuf = bufOf(e.baseExtras);
   return {
     ...e,
     answersLength: e.answers.reduce((n, r) => n + r.buf.length, 0),
-    allExtras: Buffer.concat(order.map((j) => (e.extras[j] as EncodedRecord).buf)),
-    allExtrasCount: order.length,
+    answerExtrasBuf,
+    answerExtrasCount,
+    baseExtrasBuf,
+    allExtras: Buffer.concat([...answerExtrasBuf, baseExtrasBuf]),
+    allExtrasCount: answerExtrasCount.reduce((n, c) => n + c, 0) + e.baseExtras.length,
     authorityBuf: Buffer.concat(e.authority.map((r) => r.buf)),
   };
 }
@@ -59,7 +75,7 @@ export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[
     }
     return i;
   };
-  const out: Omit<EncodedAnswer, 'answersLength' | 'allExtras' | 'allExtrasCount' | 'authorityBuf'> = {
+  const out: Omit<EncodedAnswer, Precomputed> = {
     rcode: answer.rcode,
     authoritative: answer.authoritative,
     answers: [],
@@ -169,6 +185,8 @@ export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd
   let authorityLen = 0;
   for (const r of entry.authority) authorityLen += len(r);
 
+  // Untrimmed: every answer's own extras, duplicates kept. Trimmed (Consul's syncExtra): one
+  // address record per distinct SRV target, nothing else.
   const pickExtras = (k: number, sync: boolean): number[] => {
     const seen = new Set<number>();
     const list: number[] = [];
@@ -181,22 +199,10 @@ export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd
           list.push(j);
         }
       } else {
-        for (const j of entry.answerExtras[a] as number[]) {
-          if (!seen.has(j)) {
-            seen.add(j);
-            list.push(j);
-          }
-        }
+        list.push(...(entry.answerExtras[a] as number[]));
       }
     }
-    if (!sync) {
-      for (const j of entry.baseExtras) {
-        if (!seen.has(j)) {
-          seen.add(j);
-          list.push(j);
-        }
-      }
-    }
+    if (!sync) list.push(...entry.baseExtras);
     return list;
   };
   const sizeOf = (k: number, extras: number[], auth: boolean): number => {
@@ -291,13 +297,17 @@ function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: n
   const out = Buffer.allocUnsafe(size);
   let off = writeHead(out, request, questionEnd, entry, false, o, n, entry.authority.length, entry.allExtrasCount);
   if (entry.shuffle && n > 1) {
+    // the extras follow their answers' order, as Consul builds them
     const order = shuffled(n);
     for (let i = 0; i < n; i++) off += (entry.answers[order[i] as number] as EncodedRecord).buf.copy(out, off);
+    off += entry.authorityBuf.copy(out, off);
+    for (let i = 0; i < n; i++) off += (entry.answerExtrasBuf[order[i] as number] as Buffer).copy(out, off);
+    off += entry.baseExtrasBuf.copy(out, off);
   } else {
     for (let i = 0; i < n; i++) off += (entry.answers[i] as EncodedRecord).buf.copy(out, off);
+    off += entry.authorityBuf.copy(out, off);
+    off += entry.allExtras.copy(out, off);
   }
-  off += entry.authorityBuf.copy(out, off);
-  off += entry.allExtras.copy(out, off);
   if (o.opt) o.opt.copy(out, off);
   return out;
 }

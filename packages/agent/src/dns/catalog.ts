@@ -3,7 +3,9 @@
  * with remote (asynchronous) reads from a server. Name lookups are case-insensitive.
  */
 
-import type { HealthStatus, StateStore } from '@concord/state';
+import type { HealthServiceEntry, HealthStatus, StateStore } from '@concord/state';
+import { QueryNotFoundError, executePreparedQuery } from '../query/execute.js';
+import { ipFamily, ipv6Bytes } from './wire.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -30,6 +32,26 @@ export interface DnsServiceInstance {
   status: HealthStatus;
 }
 
+/** A prepared query's result, as a DNS answer needs it. */
+export interface DnsQueryResult {
+  /** The service the query selected (for `service_ttl` when the query sets no TTL). */
+  service: string;
+  /** The query's `DNS.TTL` (a Go duration), or "" when unset. */
+  ttl: string;
+  /** The selected instances, already filtered by the query's own health rules. */
+  instances: DnsServiceInstance[];
+  /** The instances are in RTT order (the query sorts by Near): answers keep that order. */
+  ordered: boolean;
+  /** The result depends on the client's address (`Near: "_ip"`): never cached. */
+  perClient: boolean;
+}
+
+/** Who a service address belongs to (reverse lookups of service addresses). */
+export interface DnsServiceAddressOwner {
+  service: string;
+  datacenter: string;
+}
+
 export interface DnsCatalog {
   /** The local datacenter. */
   readonly datacenter: string;
@@ -40,12 +62,92 @@ export interface DnsCatalog {
   node(name: string): MaybePromise<DnsNode | undefined>;
   /** Every node (for reverse lookups). */
   nodes(): MaybePromise<DnsNode[]>;
+  /**
+   * Executes the prepared query answering an ID or name, as asked by a client at `clientIp`;
+   * undefined when no query answers it.
+   */
+  preparedQuery(idOrName: string, clientIp?: string): MaybePromise<DnsQueryResult | undefined>;
+  /** The first service instance (by node, then service ID) registered with address `ip`. */
+  serviceByAddress(ip: string): MaybePromise<DnsServiceAddressOwner | undefined>;
 }
 
 const RANK: Record<HealthStatus, number> = { passing: 0, warning: 1, critical: 2 };
 
-/** Reads the DNS view straight from a local state store. */
-export function stateCatalog(state: StateStore): DnsCatalog {
+function worstStatus(e: HealthServiceEntry): HealthStatus {
+  let status: HealthStatus = 'passing';
+  for (const c of e.Checks) if (RANK[c.Status] > RANK[status]) status = c.Status;
+  return status;
+}
+
+type NodeLike = {
+  Node: string;
+  Address: string;
+  Datacenter: string;
+  TaggedAddresses: Record<string, string>;
+  Meta: Record<string, string>;
+};
+
+function toDnsNode(n: NodeLike, datacenter: string): DnsNode {
+  return {
+    name: n.Node,
+    address: n.Address,
+    datacenter: n.Datacenter || datacenter,
+    taggedAddresses: n.TaggedAddresses ?? {},
+    meta: n.Meta ?? {},
+  };
+}
+
+function toInstance(e: HealthServiceEntry, datacenter: string): DnsServiceInstance {
+  const tagged: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.Service.TaggedAddresses ?? {})) tagged[k] = v.Address;
+  return {
+    node: toDnsNode(e.Node, datacenter),
+    serviceId: e.Service.ID,
+    serviceName: e.Service.Service,
+    address: e.Service.Address,
+    taggedAddresses: tagged,
+    port: e.Service.Port,
+    weights: { passing: e.Service.Weights?.Passing ?? 1, warning: e.Service.Weights?.Warning ?? 1 },
+    status: worstStatus(e),
+  };
+}
+
+/** Runs a prepared query against a local state for DNS, from the agent `agentNode`. */
+export function statePreparedQuery(state: StateStore, idOrName: string, agentNode: string, clientIp?: string): DnsQueryResult | undefined {
+  try {
+    const r = executePreparedQuery(state, idOrName, { agentNode, segment: '', ip: clientIp });
+    return {
+      service: r.query.Service.Service,
+      ttl: r.query.DNS.TTL,
+      instances: r.nodes.map((e) => toInstance(e, state.datacenter)),
+      ordered: r.sorted,
+      perClient: r.query.Service.Near === '_ip',
+    };
+  } catch (err) {
+    if (err instanceof QueryNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+function sameAddress(a: string, b: string): boolean {
+  if (a === b) return true;
+  return ipFamily(a) === 6 && ipFamily(b) === 6 && ipv6Bytes(a).equals(ipv6Bytes(b));
+}
+
+/** Consul's reverse lookup of a service address: the first instance, by node then service ID. */
+export function stateServiceByAddress(state: StateStore, ip: string): DnsServiceAddressOwner | undefined {
+  for (const n of state.nodes().value) {
+    const services = state.servicesOnNode(n.Node).sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0));
+    for (const s of services) {
+      if (s.Address !== '' && sameAddress(s.Address, ip)) return { service: s.Service, datacenter: n.Datacenter || state.datacenter };
+    }
+  }
+  return undefined;
+}
+
+/** Reads the DNS view straight from a local state store; `agentNode` is the agent serving DNS. */
+export function stateCatalog(state: StateStore, options: { agentNode?: string } = {}): DnsCatalog {
+  const agentNode = options.agentNode ?? '';
   let namesAt = -1;
   let serviceNames = new Map<string, string>();
   let nodeNames = new Map<string, string>();
@@ -63,19 +165,7 @@ export function stateCatalog(state: StateStore): DnsCatalog {
       if (!nodeNames.has(lower)) nodeNames.set(lower, n.Node);
     }
   };
-  const toNode = (n: {
-    Node: string;
-    Address: string;
-    Datacenter: string;
-    TaggedAddresses: Record<string, string>;
-    Meta: Record<string, string>;
-  }): DnsNode => ({
-    name: n.Node,
-    address: n.Address,
-    datacenter: n.Datacenter || state.datacenter,
-    taggedAddresses: n.TaggedAddresses ?? {},
-    meta: n.Meta ?? {},
-  });
+  const toNode = (n: NodeLike): DnsNode => toDnsNode(n, state.datacenter);
 
   return {
     get datacenter() {
@@ -91,22 +181,7 @@ export function stateCatalog(state: StateStore): DnsCatalog {
         const actual = serviceNames.get(service.toLowerCase());
         if (actual !== undefined && actual !== service) entries = state.healthService(actual, tag ? { tags: [tag] } : {}).value;
       }
-      return entries.map((e) => {
-        let status: HealthStatus = 'passing';
-        for (const c of e.Checks) if (RANK[c.Status] > RANK[status]) status = c.Status;
-        const tagged: Record<string, string> = {};
-        for (const [k, v] of Object.entries(e.Service.TaggedAddresses ?? {})) tagged[k] = v.Address;
-        return {
-          node: toNode(e.Node),
-          serviceId: e.Service.ID,
-          serviceName: e.Service.Service,
-          address: e.Service.Address,
-          taggedAddresses: tagged,
-          port: e.Service.Port,
-          weights: { passing: e.Service.Weights?.Passing ?? 1, warning: e.Service.Weights?.Warning ?? 1 },
-          status,
-        };
-      });
+      return entries.map((e) => toInstance(e, state.datacenter));
     },
     node(name) {
       let n = state.node(name);
@@ -120,5 +195,7 @@ export function stateCatalog(state: StateStore): DnsCatalog {
     nodes() {
       return state.nodes().value.map(toNode);
     },
+    preparedQuery: (idOrName, clientIp) => statePreparedQuery(state, idOrName, agentNode, clientIp),
+    serviceByAddress: (ip) => stateServiceByAddress(state, ip),
   };
 }

@@ -10,6 +10,7 @@ export type DnsLookup =
   | { kind: 'service'; service: string; tag: string; datacenter: string }
   | { kind: 'node'; node: string; datacenter: string }
   | { kind: 'addr'; hex: string; datacenter: string }
+  | { kind: 'query'; query: string; datacenter: string }
   | { kind: 'ptr' }
   | { kind: 'invalid' }
   | { kind: 'outside' };
@@ -99,11 +100,20 @@ export function parseQuestion(
     }
     case 'node':
       return { kind: 'node', node: parts.join('.'), datacenter: dc, domain: match.domain };
+    case 'query': {
+      // <query>.query[.<dc>].<domain> only (no `.dc` form); `_<query>._<proto>.query...` is the
+      // RFC 2782 form, whose last label is ignored; dots may stand inside the name.
+      if (suffixes.length > 1) return invalid;
+      const n = parts.length;
+      const rfc2782 = n >= 2 && (parts[0] as string).startsWith('_') && (parts[n - 1] as string).startsWith('_');
+      const query = rfc2782 ? parts.slice(0, n - 1).join('.').slice(1) : parts.join('.');
+      return { kind: 'query', query, datacenter: dc, domain: match.domain };
+    }
     case 'addr':
       if (parts.length !== 1) return invalid;
       return { kind: 'addr', hex: parts[0] as string, datacenter: dc, domain: match.domain };
     default:
-      // prepared queries and mesh-only names (connect, virtual, ingress) are not served
+      // mesh-only names (connect, virtual, ingress) are not served
       return invalid;
   }
 }

@@ -58,8 +58,11 @@ export class QueryHandler {
     this.#resolver = new Resolver(options);
   }
 
-  /** Answers a raw query. Never throws; returns null when the packet must be dropped. */
-  handle(packet: Buffer, tcp: boolean): Reply | Promise<Reply> {
+  /**
+   * Answers a raw query from `clientIp` (prepared queries with `Near: "_ip"` sort by it). Never
+   * throws; returns null when the packet must be dropped.
+   */
+  handle(packet: Buffer, tcp: boolean, clientIp?: string): Reply | Promise<Reply> {
     const index = this.#o.catalog.index;
     const now = Date.now();
     const memoKey = ReplyMemo.key(packet);
@@ -98,7 +101,7 @@ export class QueryHandler {
     if (hit) {
       return this.#assemble(hit.entry, packet, q, reply, memoable === undefined ? undefined : { key: memoable, index, at: hit.at });
     }
-    return this.#miss(packet, q, reply, key, index, now, memoable).catch((err: unknown) => {
+    return this.#miss(packet, q, reply, key, index, now, memoable, clientIp).catch((err: unknown) => {
       this.#o.logger?.warn({ err, question: q?.key }, 'DNS query failed');
       return this.#error(packet, RCODE.SERVFAIL, q?.questionEnd);
     });
@@ -112,9 +115,10 @@ export class QueryHandler {
     index: number,
     now: number,
     memoKey: string | undefined,
+    clientIp: string | undefined,
   ): Promise<Reply> {
     const labels = questionLabels(packet);
-    const answer: DnsAnswer | undefined = await this.#resolver.resolve(labels, q.qtype);
+    const answer: DnsAnswer | undefined = await this.#resolver.resolve(labels, q.qtype, clientIp);
     if (!answer) {
       if (this.#o.relay.enabled) {
         const relayed = await this.#o.relay.relay(packet, reply.tcp);

@@ -85,7 +85,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     sock.on('message', (msg, rinfo) => {
       let r: Reply | Promise<Reply>;
       try {
-        r = handler.handle(msg, false);
+        r = handler.handle(msg, false, rinfo.address);
       } catch (err) {
         logger?.warn({ err }, 'DNS UDP query failed');
         return;
@@ -214,7 +214,7 @@ function serveTcp(sock: Socket, handler: QueryHandler, logger: DnsLogger | undef
       }
       let r: Reply | Promise<Reply>;
       try {
-        r = handler.handle(msg, true);
+        r = handler.handle(msg, true, sock.remoteAddress);
       } catch (err) {
         logger?.warn({ err }, 'DNS TCP query failed');
         inflight--;

@@ -17,6 +17,8 @@ export function fromStateError(err: StateError): HttpError {
   switch (err.code) {
     case 'STATE_INVALID_REQUEST':
       return new HttpError(400, err.message);
+    case 'STATE_UNKNOWN_QUERY':
+      return new HttpError(404, err.message);
     case 'STATE_UNKNOWN_SERVICE':
     case 'STATE_UNKNOWN_CHECK':
     case 'STATE_INVALID_SESSION':

@@ -1,6 +1,6 @@
 import type { QueryResult } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
-import type { DnsCatalog } from '../../dns/catalog.js';
+import { type DnsCatalog, statePreparedQuery } from '../../dns/catalog.js';
 import type { NodeCatalogView } from '../../local/anti-entropy.js';
 import { filterOf, json, read } from '../endpoint-kit.js';
 import { pathRest, requiredPathRest } from '../request.js';
@@ -77,6 +77,21 @@ export function internalRoutes(agent: ServerContext, dns: DnsCatalog): Route[] {
         if (value === null) sendEmpty(ctx.res, 404);
         else json(ctx, value);
       },
+    },
+    {
+      // A client agent's `<query>.query.consul`: run here, from the client agent's node.
+      path: '/v1/internal/dns/query/*',
+      methods: ['GET'],
+      handler: (ctx) => {
+        const name = pathRest(ctx, 'query');
+        const agentNode = ctx.query.get('agent') || agent.config.nodeName;
+        json(ctx, statePreparedQuery(state, name, agentNode, ctx.query.get('ip') ?? undefined) ?? null);
+      },
+    },
+    {
+      path: '/v1/internal/dns/service-address/*',
+      methods: ['GET'],
+      handler: async (ctx) => json(ctx, (await dns.serviceByAddress(pathRest(ctx, 'address'))) ?? null),
     },
   ];
 }

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { PreparedQuery } from '@concord/state';
+import type { ServerContext } from '../../agent-context.js';
+import { originNode } from '../../cluster/http-forward.js';
+import { type ExecuteResult, QueryNotFoundError, executePreparedQuery } from '../../query/execute.js';
+import { consistencyOf } from '../blocking.js';
+import { checkDatacenter, json, read } from '../endpoint-kit.js';
+import { HttpError } from '../http-error.js';
+import { decodePreparedQuery } from '../prepared-query-body.js';
+import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
+import { sendEmpty } from '../respond.js';
+import type { Route } from '../router.js';
+
+const MAX_BODY = 64 * 1024;
+const notFound = () => new HttpError(404, 'Query not found');
+
+function idParam(ctx: RequestContext): string {
+  return decodeSegment(ctx.params.id ?? '', 'query id');
+}
+
+async function body(ctx: RequestContext): Promise<unknown> {
+  return parseJsonBody(await readBody(ctx.req, MAX_BODY, () => 'Request body too large'));
+}
+
+/** `?limit=`: Go's strconv.Atoi, so a malformed value is an error (Consul answers 500). */
+function limitParam(ctx: RequestContext): number {
+  const raw = ctx.query.get('limit');
+  if (raw === null || raw === '') return 0;
+  if (!/^[+-]?\d{1,18}$/.test(raw)) throw new HttpError(400, `Bad limit: strconv.Atoi: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  return Number(raw);
+}
+
+/** The QueryMeta fields Consul's execute and explain bodies carry beside the answer. */
+function queryMeta(ctx: RequestContext, agent: ServerContext, index: number): Record<string, unknown> {
+  return {
+    Index: index,
+    LastContact: 0,
+    KnownLeader: agent.cluster.knownLeader(),
+    ConsistencyLevel: consistencyOf(ctx.query),
+    NotModified: false,
+    Backend: 0,
+    ResultsFilteredByACLs: false,
+  };
+}
+
+/** Runs the query inside a read (consistency flags, X-Consul-* headers); 404 when none answers. */
+async function runQuery(ctx: RequestContext, agent: ServerContext, limit: number): Promise<ExecuteResult> {
+  const id = idParam(ctx);
+  // Executing is never a blocking query in Consul: an `?index=` does not hold the request.
+  ctx.query.delete('index');
+  let result: ExecuteResult | undefined;
+  await read(ctx, agent, () => {
+    try {
+      result = executePreparedQuery(agent.server.state, id, {
+        agentNode: originNode(ctx.req, agent.config.nodeName),
+        segment: '',
+        near: ctx.query.get('near') ?? undefined,
+      }, limit);
+    } catch (err) {
+      if (err instanceof QueryNotFoundError) throw notFound();
+      throw err;
+    }
+    return { value: result, index: result.index, topics: [] };
+  });
+  return result as ExecuteResult;
+}
+
+export function preparedQueryRoutes(agent: ServerContext): Route[] {
+  const state = agent.server.state;
+  return [
+    {
+      path: '/v1/query',
+      methods: ['GET', 'POST'],
+      handler: async (ctx) => {
+        if (ctx.req.method === 'POST') {
+          checkDatacenter(ctx, agent);
+          const raw = await body(ctx);
+          const id = randomUUID();
+          if (raw && typeof raw === 'object' && 'ID' in raw && raw.ID) {
+            throw new HttpError(400, 'Invalid prepared query: ID must be empty when creating a new prepared query');
+          }
+          await agent.write({ type: 'query-set', op: 'create', query: decodePreparedQuery(raw, id) });
+          json(ctx, { ID: id });
+          return;
+        }
+        json(ctx, (await read(ctx, agent, () => state.preparedQueries())).value);
+      },
+    },
+    {
+      path: '/v1/query/:id',
+      methods: ['GET', 'PUT', 'DELETE'],
+      handler: async (ctx) => {
+        const id = idParam(ctx);
+        if (ctx.req.method === 'PUT') {
+          checkDatacenter(ctx, agent);
+          // The ID comes from the URL, never from the body.
+          const query: PreparedQuery = decodePreparedQuery(await body(ctx), id);
+          await agent.write({ type: 'query-set', op: 'update', query });
+          sendEmpty(ctx.res, 200);
+          return;
+        }
+        if (ctx.req.method === 'DELETE') {
+          checkDatacenter(ctx, agent);
+          await agent.write({ type: 'query-delete', id });
+          sendEmpty(ctx.res, 200);
+          return;
+        }
+        const { value } = await read(ctx, agent, () => {
+          const r = state.preparedQuery(id);
+          if (!r.value) throw notFound();
+          return r;
+        });
+        json(ctx, [value]);
+      },
+    },
+    {
+      path: '/v1/query/:id/execute',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const r = await runQuery(ctx, agent, limitParam(ctx));
+        json(ctx, {
+          Service: r.query.Service.Service,
+          Nodes: r.nodes,
+          DNS: r.query.DNS,
+          Datacenter: agent.config.datacenter,
+          PeerName: '',
+          Failovers: 0,
+          ...queryMeta(ctx, agent, r.index),
+        });
+      },
+    },
+    {
+      path: '/v1/query/:id/explain',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        limitParam(ctx);
+        const r = await runQuery(ctx, agent, 0);
+        json(ctx, { Query: r.query, ...queryMeta(ctx, agent, r.index) });
+      },
+    },
+  ];
+}
