@@ -101,10 +101,10 @@ digTest('templates answer over DNS, rendered for the name asked', async (t) => {
   t.is((await dig(f.port, 'svc-web.query.consul', 'A')).status, 'NXDOMAIN');
 });
 
-digTest('every SRV answer brings its own address record, even when instances share an address', async (t) => {
+digTest('every SRV answer brings its own address record, even when instances share an address; address records come before node meta', async (t) => {
   const f = await startFixture(t);
   for (let i = 0; i < 3; i++) {
-    f.register({ Node: 'host1', Address: '10.9.0.1', Service: { ID: `app-${i}`, Service: 'app', Address: '127.0.0.1', Port: 9000 + i } });
+    f.register({ Node: 'host1', Address: '10.9.0.1', NodeMeta: { zone: 'a' }, Service: { ID: `app-${i}`, Service: 'app', Address: '127.0.0.1', Port: 9000 + i } });
   }
   addQuery(f, { Name: 'app-q', Service: { Service: 'app' } });
   for (const name of ['app.service.consul', 'app-q.query.consul']) {
@@ -114,6 +114,8 @@ digTest('every SRV answer brings its own address record, even when instances sha
     const glue = r.additional.filter((x) => x.type === 'A');
     t.is(glue.length, 3, `${name}: one A record per SRV answer`);
     t.true(glue.every((g) => g.name === '7f000001.addr.dc1.consul.' && g.data === '127.0.0.1'));
+    const types = r.additional.map((x) => x.type).filter((x) => x !== 'OPT');
+    t.deepEqual(types, ['A', 'A', 'A', 'TXT', 'TXT', 'TXT'], `${name}: every A record before the node meta TXT records`);
   }
 });
 

@@ -11,8 +11,10 @@ export interface EncodedAnswer {
   rcode: number;
   authoritative: boolean;
   answers: EncodedRecord[];
-  /** Per answer: indexes into `extras` supporting it, in order. */
+  /** Per answer: indexes into `extras` of the address records supporting it (an SRV target's). */
   answerExtras: number[][];
+  /** Per answer: its other supporting extras (node meta TXT), written after every address record. */
+  answerTailExtras: number[][];
   /** Per answer: the one extra kept once the reply is trimmed (the SRV target's address), or -1. */
   syncedExtra: number[];
   extras: EncodedRecord[];
@@ -27,6 +29,7 @@ export interface EncodedAnswer {
    */
   answersLength: number;
   answerExtrasBuf: Buffer[];
+  answerTailBuf: Buffer[];
   answerExtrasCount: number[];
   baseExtrasBuf: Buffer;
   allExtras: Buffer;
@@ -34,25 +37,29 @@ export interface EncodedAnswer {
   authorityBuf: Buffer;
 }
 
-type Precomputed = 'answersLength' | 'answerExtrasBuf' | 'answerExtrasCount' | 'baseExtrasBuf' | 'allExtras' | 'allExtrasCount' | 'authorityBuf';
+type Precomputed = 'answersLength' | 'answerExtrasBuf' | 'answerTailBuf' | 'answerExtrasCount' | 'baseExtrasBuf' | 'allExtras' | 'allExtrasCount' | 'authorityBuf';
 
 /**
  * Fills in the precomputed parts of an encoded answer. As in Consul, every answer carries its
  * own extras (an SRV answer its target's address record, even when another answer has the same
- * target): they are deduplicated only when a reply is trimmed.
+ * target): they are deduplicated only when a reply is trimmed. The address records of all
+ * answers come first and the node meta TXT records after them: HAProxy's resolver (2.x) stops
+ * reading address records correctly after the first additional record of another type.
  */
 export function finishEncoded(e: Omit<EncodedAnswer, Precomputed>): EncodedAnswer {
   const bufOf = (list: readonly number[]) => Buffer.concat(list.map((j) => (e.extras[j] as EncodedRecord).buf));
   const answerExtrasBuf = e.answerExtras.map(bufOf);
-  const answerExtrasCount = e.answerExtras.map((list) => list.length);
+  const answerTailBuf = e.answerTailExtras.map(bufOf);
+  const answerExtrasCount = e.answerExtras.map((list, i) => list.length + (e.answerTailExtras[i]?.length ?? 0));
   const baseExtrasBuf = bufOf(e.baseExtras);
   return {
     ...e,
     answersLength: e.answers.reduce((n, r) => n + r.buf.length, 0),
     answerExtrasBuf,
+    answerTailBuf,
     answerExtrasCount,
     baseExtrasBuf,
-    allExtras: Buffer.concat([...answerExtrasBuf, baseExtrasBuf]),
+    allExtras: Buffer.concat([...answerExtrasBuf, ...answerTailBuf, baseExtrasBuf]),
     allExtrasCount: answerExtrasCount.reduce((n, c) => n + c, 0) + e.baseExtras.length,
     authorityBuf: Buffer.concat(e.authority.map((r) => r.buf)),
   };
@@ -80,6 +87,7 @@ export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[
     authoritative: answer.authoritative,
     answers: [],
     answerExtras: [],
+    answerTailExtras: [],
     syncedExtra: [],
     extras,
     baseExtras: [],
@@ -92,15 +100,18 @@ export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[
     if (!e) return;
     const supporting = answer.answerExtras[i] ?? [];
     const idx: number[] = [];
+    const tail: number[] = [];
     let synced = -1;
     for (const x of supporting) {
       const j = addExtra(x);
       if (j < 0) continue;
-      idx.push(j);
+      if (x.type === 'A' || x.type === 'AAAA' || x.type === 'CNAME') idx.push(j);
+      else tail.push(j);
       if (synced < 0 && rr.type === 'SRV' && x.name.toLowerCase() === rr.target.toLowerCase()) synced = j;
     }
     out.answers.push(e);
     out.answerExtras.push(idx);
+    out.answerTailExtras.push(tail);
     out.syncedExtra.push(synced);
   });
   for (const rr of answer.additional) {
@@ -202,7 +213,10 @@ export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd
         list.push(...(entry.answerExtras[a] as number[]));
       }
     }
-    if (!sync) list.push(...entry.baseExtras);
+    if (!sync) {
+      for (let i = 0; i < k; i++) list.push(...(entry.answerTailExtras[at(i)] as number[]));
+      list.push(...entry.baseExtras);
+    }
     return list;
   };
   const sizeOf = (k: number, extras: number[], auth: boolean): number => {
@@ -302,6 +316,7 @@ function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: n
     for (let i = 0; i < n; i++) off += (entry.answers[order[i] as number] as EncodedRecord).buf.copy(out, off);
     off += entry.authorityBuf.copy(out, off);
     for (let i = 0; i < n; i++) off += (entry.answerExtrasBuf[order[i] as number] as Buffer).copy(out, off);
+    for (let i = 0; i < n; i++) off += (entry.answerTailBuf[order[i] as number] as Buffer).copy(out, off);
     off += entry.baseExtrasBuf.copy(out, off);
   } else {
     for (let i = 0; i < n; i++) off += (entry.answers[i] as EncodedRecord).buf.copy(out, off);

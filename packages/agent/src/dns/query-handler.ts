@@ -36,6 +36,7 @@ const REFUSED: EncodedAnswer = finishEncoded({
   authoritative: false,
   answers: [],
   answerExtras: [],
+  answerTailExtras: [],
   syncedExtra: [],
   extras: [],
   baseExtras: [],
