@@ -2,22 +2,28 @@
 // serving the same names from a hosts file and srv-host lines on another loopback port.
 //
 //   npm run bench -- dns [--duration 3] [--runs 3] [--sizes 1,10,100] [--services 20] [--edns]
+//                        [--follow-runs 10] [--no-follow]
 //
-// For each query mix (A, SRV) and each instance count, it measures the maximum queries/s of
-// both servers (dnsperf, 100 queries outstanding), then the latency of both at a fixed rate of
-// half of Concord's maximum (average and p99 from dnsperf's per-query log).
+// For each query mix (A, SRV on `<svc>.service.consul`, SRV on the prepared query
+// `<q>.query.consul` selecting the same instances) and each instance count, it measures the
+// maximum queries/s of both servers (dnsperf, 100 queries outstanding), then the latency of both
+// at a fixed rate of half of Concord's maximum (average and p99 from dnsperf's per-query log).
+// Then the HAProxy follow lag: a real agent and HAProxy (`server-template` over SRV, `hold valid
+// 1s`) under steady load; from registering (or deregistering) an instance over HTTP to its first
+// (or last) request through HAProxy.
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { StateStore } from '@concord/state';
+import { StateStore, emptyPreparedQuery } from '@concord/state';
 
 import { defaultDnsConfig, startDnsServer, stateCatalog } from '../packages/agent/dist/src/dns/index.js';
+import { followLag } from './_haproxy-follow.mjs';
 
 function parseArgs(args) {
-  const o = { duration: 3, runs: 3, sizes: [1, 10, 100], services: 20, edns: false };
+  const o = { duration: 3, runs: 3, sizes: [1, 10, 100], services: 20, edns: false, followRuns: 10, follow: true };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--duration') o.duration = Number(args[++i]);
@@ -25,6 +31,8 @@ function parseArgs(args) {
     else if (a === '--sizes') o.sizes = String(args[++i]).split(',').map(Number);
     else if (a === '--services') o.services = Number(args[++i]);
     else if (a === '--edns') o.edns = true;
+    else if (a === '--follow-runs') o.followRuns = Number(args[++i]);
+    else if (a === '--no-follow') o.follow = false;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -131,7 +139,14 @@ function fixture(n, services) {
       });
       hosts.push(`${address} ${name}.service.consul`, `${address} ${node}.node.dc1.consul`);
       srv.push(`srv-host=${name}.service.consul,${node}.node.dc1.consul,${8000 + i},1,1`);
+      srv.push(`srv-host=q${s}.query.consul,${node}.node.dc1.consul,${8000 + i},1,1`);
     }
+    // a prepared query selecting the same instances
+    const query = emptyPreparedQuery(`00000000-0000-4000-8000-${String(s).padStart(12, '0')}`);
+    query.Name = `q${s}`;
+    query.Service.Service = name;
+    const r = state.apply(++index, { type: 'query-set', op: 'create', query });
+    if (r.error) throw r.error;
   }
   return { state, hosts, srv };
 }
@@ -197,9 +212,10 @@ export async function run(args) {
       });
       const dnsmasq = await startDnsmasq(dir, fx);
       try {
-        for (const mix of ['A', 'SRV']) {
-          const file = join(dir, `queries-${mix}`);
-          writeFileSync(file, `${Array.from({ length: o.services }, (_, s) => `svc${s}.service.consul ${mix}`).join('\n')}\n`);
+        for (const mix of ['A', 'SRV', 'query SRV']) {
+          const file = join(dir, `queries-${mix.replace(' ', '-')}`);
+          const qname = (s) => (mix === 'query SRV' ? `q${s}.query.consul SRV` : `svc${s}.service.consul ${mix}`);
+          writeFileSync(file, `${Array.from({ length: o.services }, (_, s) => qname(s)).join('\n')}\n`);
           // warm both servers (JIT, caches) before measuring
           await dnsperf(server.udpPort, file, { ...o, duration: 1 });
           await dnsperf(dnsmasq.port, file, { ...o, duration: 1 });
@@ -244,4 +260,21 @@ export async function run(args) {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const b of body) console.log(line(b));
+
+  console.log('\nPrepared query SRV vs service SRV (Concord, same run, same instances): goal >= 0.9x');
+  for (const n of o.sizes) {
+    const svc = rows.find((r) => r.n === n && r.mix === 'SRV');
+    const q = rows.find((r) => r.n === n && r.mix === 'query SRV');
+    if (svc && q) console.log(`  x${n}: ${fmt(q.concordQps)} / ${fmt(svc.concordQps)} q/s = ${fmt(q.concordQps / svc.concordQps, 2)}x`);
+  }
+
+  if (!o.follow) return;
+  if (spawnSync('haproxy', ['-v']).error) {
+    console.log('\nHAProxy follow lag: skipped (haproxy is not installed)');
+    return;
+  }
+  const lag = await followLag({ runs: o.followRuns });
+  console.log(`\nHAProxy follow lag (server-template over SRV, hold valid 1s, timeout resolve 1s; ${lag.added.length} runs): goal p50 <= 1 s`);
+  console.log(`  registered -> first request:   p50 ${fmt(lag.p50(lag.added))} ms, p90 ${fmt(lag.p90(lag.added))} ms, max ${fmt(Math.max(...lag.added))} ms`);
+  console.log(`  deregistered -> last request:  p50 ${fmt(lag.p50(lag.removed))} ms, p90 ${fmt(lag.p90(lag.removed))} ms, max ${fmt(Math.max(...lag.removed))} ms`);
 }
