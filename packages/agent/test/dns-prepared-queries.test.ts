@@ -149,3 +149,16 @@ digTest('PTR lookups answer nodes first, then services registered with that addr
   t.deepEqual(data(svc.answer, 'PTR'), ['cache.service.dc1.consul.']);
   t.is((await dig(f.port, '-x', '10.3.0.99')).status, 'NXDOMAIN');
 });
+
+digTest('Near "_ip" puts the node at the asking client\'s address first', async (t) => {
+  const f = await startFixture(t);
+  for (const [node, ip] of [['far-1', '10.5.0.1'], ['here', '127.0.0.1'], ['far-2', '10.5.0.2']] as const) {
+    f.register({ Node: node, Address: ip, Service: { ID: 'w', Service: 'web', Port: 80 } });
+  }
+  addQuery(f, { Name: 'by-ip', Service: { Near: '_ip' } });
+  for (let i = 0; i < 6; i++) {
+    const r = await dig(f.port, 'by-ip.query.consul', 'A');
+    t.is(r.answer.length, 3);
+    t.is(r.answer[0]?.data, '127.0.0.1');
+  }
+});
