@@ -208,6 +208,20 @@ test('templates: prefix match, regexp captures, the catch-all and explain', asyn
   await own.stop();
 });
 
+test.serial('a blocking list of queries wakes when one is created', async (t) => {
+  const first = await ok('GET', '/v1/query');
+  const index = Number(first.headers.get('x-consul-index'));
+  const started = Date.now();
+  const blocked = call(agent, 'GET', `/v1/query?index=${index}&wait=20s`);
+  await new Promise((r) => setTimeout(r, 300));
+  await createQuery({ Name: 'wakes-blocker', Service: { Service: 'x' } });
+  const woken = await blocked;
+  t.is(woken.status, 200);
+  t.true(Number(woken.headers.get('x-consul-index')) > index);
+  t.true(woken.json<{ Name: string }[]>().some((q) => q.Name === 'wakes-blocker'));
+  t.true(Date.now() - started < 15_000, 'it did not wait for the timeout');
+});
+
 test('a query bound to a session vanishes when the session is destroyed', async (t) => {
   await register('sess-n1', 'sess-1', 'sesssvc');
   const { ID: session } = (await ok('PUT', '/v1/session/create', { Node: 'sess-n1', NodeChecks: [] })).json<{ ID: string }>();

@@ -73,6 +73,12 @@ test.serial('inspect prints the index and the count of each kind of entry', asyn
     put = await putCoord();
   }
   t.is(put.status, 200, await put.text());
+  const query = await fetch(`${t.context.agent.base}/v1/query`, {
+    method: 'POST',
+    body: JSON.stringify({ Name: 'inspect-q', Service: { Service: 'web' } }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  t.is(query.status, 200, await query.text());
   const saved = await cli(t, ['snapshot', 'save', file]);
   t.is(saved.code, 0, saved.stderr);
   const index = /index (\d+)/.exec(saved.stdout)?.[1];
@@ -93,6 +99,7 @@ test.serial('inspect prints the index and the count of each kind of entry', asyn
   t.is(count('Service'), 1);
   t.is(count('Session'), 0);
   t.is(count('Coordinate'), 1, 'the agent node has one coordinate');
+  t.is(count('PreparedQuery'), 1);
   t.deepEqual(rows.at(-1)?.[0], 'Total');
 
   const json = await cli(t, ['snapshot', 'inspect', '-format=json', file]);

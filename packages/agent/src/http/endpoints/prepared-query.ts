@@ -6,6 +6,7 @@ import { type ExecuteResult, QueryNotFoundError, executePreparedQuery } from '..
 import { consistencyOf } from '../blocking.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError } from '../http-error.js';
+import { field, isBody } from '../decode.js';
 import { decodePreparedQuery } from '../prepared-query-body.js';
 import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
 import { sendEmpty } from '../respond.js';
@@ -76,7 +77,7 @@ export function preparedQueryRoutes(agent: ServerContext): Route[] {
           checkDatacenter(ctx, agent);
           const raw = await body(ctx);
           const id = randomUUID();
-          if (raw && typeof raw === 'object' && 'ID' in raw && raw.ID) {
+          if (isBody(raw) && field(raw, 'ID')) {
             throw new HttpError(400, 'Invalid prepared query: ID must be empty when creating a new prepared query');
           }
           await agent.write({ type: 'query-set', op: 'create', query: decodePreparedQuery(raw, id) });

@@ -9,7 +9,7 @@ import { FILE_ARG, type SnapshotFile, decodeSnapshot } from './file.js';
 
 const FLAGS = { format: { kind: 'string' } } as const;
 
-/** Display names of the state tables; KVS, Session, Tombstone, Coordinate and Index are Consul's names. */
+/** Display names of the state tables; KVS, Session, Tombstone, Coordinate, PreparedQuery and Index are Consul's names. */
 const TABLE_NAMES: Readonly<Record<string, string>> = {
   kv: 'KVS',
   nodes: 'Node',
@@ -18,6 +18,7 @@ const TABLE_NAMES: Readonly<Record<string, string>> = {
   sessions: 'Session',
   tombstones: 'Tombstone',
   coordinates: 'Coordinate',
+  queries: 'PreparedQuery',
   lockDelays: 'LockDelay',
   serviceIndexes: 'ServiceIndex',
   tableIndexes: 'Index',
