@@ -171,6 +171,20 @@ test('Near (and ?near=) sorts by round-trip time from a node, which goes first',
   t.deepEqual(limited, ['near-n2', 'near-n3']);
 });
 
+test('Near "_ip" puts the node at the client\'s address (or X-Forwarded-For) first', async (t) => {
+  await register('ip-far', 'ip-1', 'ipsvc', { address: '10.6.0.1' });
+  // the agent's own node is on 127.0.0.1 too: the first node by name with the address is taken,
+  // as in Consul, so this one sorts before it
+  await register('aa-ip-here', 'ip-2', 'ipsvc', { address: '127.0.0.1' });
+  await register('ip-proxy', 'ip-3', 'ipsvc', { address: '10.6.0.3' });
+  await createQuery({ Name: 'ip-q', Service: { Service: 'ipsvc', Near: '_ip' } });
+  for (let i = 0; i < 5; i++) t.is((await execute('ip-q')).Nodes[0]?.Node.Node, 'aa-ip-here');
+  for (let i = 0; i < 5; i++) {
+    const r = await call(agent, 'GET', '/v1/query/ip-q/execute', undefined, { 'X-Forwarded-For': '10.6.0.3, 127.0.0.1' });
+    t.is(r.json<Execute>().Nodes[0]?.Node.Node, 'ip-proxy');
+  }
+});
+
 test('templates: prefix match, regexp captures, the catch-all and explain', async (t) => {
   // its own agent: the catch-all template answers every name there
   const own = await startAgent(scope);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PreparedQuery } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
-import { originNode } from '../../cluster/http-forward.js';
+import { hopsOf, originNode } from '../../cluster/http-forward.js';
 import { type ExecuteResult, QueryNotFoundError, executePreparedQuery } from '../../query/execute.js';
 import { consistencyOf } from '../blocking.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
@@ -44,6 +44,19 @@ function queryMeta(ctx: RequestContext, agent: ServerContext, index: number): Re
   };
 }
 
+/**
+ * The client's address for `Near: "_ip"`, as Consul's sourceAddrFromRequest: the first
+ * X-Forwarded-For entry, else the peer's address (unknown once a request was forwarded).
+ */
+function sourceIp(ctx: RequestContext): string | undefined {
+  const xff = ctx.req.headers['x-forwarded-for'];
+  const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+  if (first) return first;
+  if (hopsOf(ctx.req) > 0) return undefined;
+  const peer = ctx.req.socket.remoteAddress;
+  return peer?.startsWith('::ffff:') ? peer.slice(7) : peer;
+}
+
 /** Runs the query inside a read (consistency flags, X-Consul-* headers); 404 when none answers. */
 async function runQuery(ctx: RequestContext, agent: ServerContext, limit: number): Promise<ExecuteResult> {
   const id = idParam(ctx);
@@ -56,6 +69,7 @@ async function runQuery(ctx: RequestContext, agent: ServerContext, limit: number
         agentNode: originNode(ctx.req, agent.config.nodeName),
         segment: '',
         near: ctx.query.get('near') ?? undefined,
+        ip: sourceIp(ctx),
       }, limit);
     } catch (err) {
       if (err instanceof QueryNotFoundError) throw notFound();
