@@ -171,6 +171,20 @@ test('Near (and ?near=) sorts by round-trip time from a node, which goes first',
   t.deepEqual(limited, ['near-n2', 'near-n3']);
 });
 
+test('a name with "/" is the whole rest of the path, raw or escaped; execute and explain take GET only', async (t) => {
+  await register('slash-n1', 'slash-1', 'slashsvc');
+  await createQuery({ Name: 'team/web', Service: { Service: 'slashsvc' } });
+  t.deepEqual(ids(await execute('team/web')), ['slash-1']);
+  const raw = await call(agent, 'GET', '/v1/query/team/web/execute');
+  t.is(raw.status, 200);
+  t.is(raw.json<Execute>().Nodes.length, 1);
+  const explained = await call(agent, 'GET', '/v1/query/team/web/explain');
+  t.is(explained.json<{ Query: { Name: string } }>().Query.Name, 'team/web');
+  const put = await call(agent, 'PUT', '/v1/query/team/web/execute', {});
+  t.is(put.status, 405);
+  t.is(put.headers.get('allow'), 'OPTIONS,GET');
+});
+
 test('Near "_ip" puts the node at the client\'s address (or X-Forwarded-For) first', async (t) => {
   await register('ip-far', 'ip-1', 'ipsvc', { address: '10.6.0.1' });
   // the agent's own node is on 127.0.0.1 too: the first node by name with the address is taken,

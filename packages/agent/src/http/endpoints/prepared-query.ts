@@ -8,15 +8,29 @@ import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError } from '../http-error.js';
 import { field, isBody } from '../decode.js';
 import { decodePreparedQuery } from '../prepared-query-body.js';
-import { type RequestContext, decodeSegment, parseJsonBody, readBody } from '../request.js';
+import { type RequestContext, parseJsonBody, pathRest, readBody } from '../request.js';
 import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';
 
 const MAX_BODY = 64 * 1024;
 const notFound = () => new HttpError(404, 'Query not found');
 
-function idParam(ctx: RequestContext): string {
-  return decodeSegment(ctx.params.id ?? '', 'query id');
+/**
+ * What `/v1/query/<rest>` asks for, as Consul's TrimPrefix/HasSuffix reading of the path: the ID
+ * or name is the whole rest (it may hold `/`), less an `/execute` or `/explain` suffix.
+ */
+function target(ctx: RequestContext): { id: string; action: 'query' | 'execute' | 'explain' } {
+  const rest = pathRest(ctx, 'query id');
+  for (const action of ['execute', 'explain'] as const) {
+    if (rest.endsWith(`/${action}`)) {
+      if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') {
+        ctx.res.setHeader('Allow', 'OPTIONS,GET');
+        throw new HttpError(405, `method ${ctx.req.method} not allowed`);
+      }
+      return { id: rest.slice(0, -(action.length + 1)), action };
+    }
+  }
+  return { id: rest, action: 'query' };
 }
 
 async function body(ctx: RequestContext): Promise<unknown> {
@@ -58,8 +72,7 @@ function sourceIp(ctx: RequestContext): string | undefined {
 }
 
 /** Runs the query inside a read (consistency flags, X-Consul-* headers); 404 when none answers. */
-async function runQuery(ctx: RequestContext, agent: ServerContext, limit: number): Promise<ExecuteResult> {
-  const id = idParam(ctx);
+async function runQuery(ctx: RequestContext, agent: ServerContext, id: string, limit: number): Promise<ExecuteResult> {
   // Executing is never a blocking query in Consul: an `?index=` does not hold the request.
   ctx.query.delete('index');
   let result: ExecuteResult | undefined;
@@ -102,10 +115,29 @@ export function preparedQueryRoutes(agent: ServerContext): Route[] {
       },
     },
     {
-      path: '/v1/query/:id',
+      path: '/v1/query/*',
       methods: ['GET', 'PUT', 'DELETE'],
       handler: async (ctx) => {
-        const id = idParam(ctx);
+        const { id, action } = target(ctx);
+        if (action === 'execute') {
+          const r = await runQuery(ctx, agent, id, limitParam(ctx));
+          json(ctx, {
+            Service: r.query.Service.Service,
+            Nodes: r.nodes,
+            DNS: r.query.DNS,
+            Datacenter: agent.config.datacenter,
+            PeerName: '',
+            Failovers: 0,
+            ...queryMeta(ctx, agent, r.index),
+          });
+          return;
+        }
+        if (action === 'explain') {
+          limitParam(ctx);
+          const r = await runQuery(ctx, agent, id, 0);
+          json(ctx, { Query: r.query, ...queryMeta(ctx, agent, r.index) });
+          return;
+        }
         if (ctx.req.method === 'PUT') {
           checkDatacenter(ctx, agent);
           // The ID comes from the URL, never from the body.
@@ -126,31 +158,6 @@ export function preparedQueryRoutes(agent: ServerContext): Route[] {
           return r;
         });
         json(ctx, [value]);
-      },
-    },
-    {
-      path: '/v1/query/:id/execute',
-      methods: ['GET'],
-      handler: async (ctx) => {
-        const r = await runQuery(ctx, agent, limitParam(ctx));
-        json(ctx, {
-          Service: r.query.Service.Service,
-          Nodes: r.nodes,
-          DNS: r.query.DNS,
-          Datacenter: agent.config.datacenter,
-          PeerName: '',
-          Failovers: 0,
-          ...queryMeta(ctx, agent, r.index),
-        });
-      },
-    },
-    {
-      path: '/v1/query/:id/explain',
-      methods: ['GET'],
-      handler: async (ctx) => {
-        limitParam(ctx);
-        const r = await runQuery(ctx, agent, 0);
-        json(ctx, { Query: r.query, ...queryMeta(ctx, agent, r.index) });
       },
     },
   ];
