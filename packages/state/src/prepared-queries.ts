@@ -87,11 +87,7 @@ export function setPreparedQuery(ctx: ApplyContext, input: PreparedQuery, op: 'c
       throw err;
     }
   }
-  ctx.record(() => {
-    if (existing) data.queries.set(existing.ID, existing);
-    else data.queries.delete(query.ID);
-  });
-  data.queries.set(query.ID, query);
+  ctx.mapSet(data.queries, query.ID, query);
   ctx.bumpTable('prepared-queries');
   return query;
 }
@@ -103,8 +99,7 @@ export function deletePreparedQuery(ctx: ApplyContext, id: string): void {
 }
 
 function removeQuery(ctx: ApplyContext, q: PreparedQuery): void {
-  ctx.data.queries.delete(q.ID);
-  ctx.record(() => ctx.data.queries.set(q.ID, q));
+  ctx.mapDelete(ctx.data.queries, q.ID);
   ctx.bumpTable('prepared-queries');
 }
 
