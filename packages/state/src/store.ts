@@ -467,7 +467,13 @@ export class StateStore {
    * Ordering (shuffle, Near) and Limit are the caller's.
    */
   preparedQueryNodes(query: PreparedQuery): QueryResult<HealthServiceEntry[]> {
-    const health = this.healthService(query.Service.Service);
+    // service names match case-insensitively, as in Consul's catalog
+    let name = query.Service.Service;
+    if (!this.#data.serviceInstances.has(name)) {
+      const lower = name.toLowerCase();
+      name = [...this.#data.serviceInstances.keys()].sort().find((k) => k.toLowerCase() === lower) ?? name;
+    }
+    const health = this.healthService(name);
     return {
       value: filterQueryNodes(query, health.value),
       index: Math.max(health.index, this.#tableIndex('prepared-queries')),

@@ -148,6 +148,7 @@ test('instances are selected by health (OnlyPassing, IgnoreCheckIDs), node and s
   t.deepEqual(nodes({ Tags: ['primary'] }), ['n1']);
   t.deepEqual(nodes({ NodeMeta: { rack: 'b' } }), ['n2']);
   t.deepEqual(nodes({ ServiceMeta: { env: 'prod' }, IgnoreCheckIDs: ['svc'] }), ['n1', 'n2']);
+  t.deepEqual(nodes({ Service: 'WEB' }), ['n1', 'n2'], 'the service name matches case-insensitively');
 });
 
 test('queries travel in snapshots and come back with working templates', (t) => {
