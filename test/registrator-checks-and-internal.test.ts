@@ -1,5 +1,5 @@
 /**
- * REGISTRATOR.md §9 scenarios 4 and 9: exposed-only ports (ignored, or
+ * docs/registrator.md scenarios 4 and 9: exposed-only ports (ignored, or
  * registered at the container IP with -internal) and checks derived from
  * SERVICE_*_CHECK_* settings, run by the agent.
  */

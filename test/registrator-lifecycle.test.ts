@@ -1,5 +1,5 @@
 /**
- * REGISTRATOR.md §9 scenarios 10, 12 and 13: start-up sync and cleanup, every
+ * docs/registrator.md scenarios 10, 12 and 13: start-up sync and cleanup, every
  * way a container can go away, and `-deregister on-success`.
  */
 import { startDevAgent } from './_agent.js';

@@ -1,5 +1,5 @@
 /**
- * REGISTRATOR.md §9 scenario 15: containers shaped like Marathon tasks started
+ * docs/registrator.md scenario 15: containers shaped like Marathon tasks started
  * by the Mesos Docker containerizer, in bridge and in host networking.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * REGISTRATOR.md §9 scenario 14 and the other outages registrator does not
+ * docs/registrator.md scenario 14 and the other outages registrator does not
  * survive: the registry unreachable (writes are retried, none is lost), the
  * Docker event stream cut (it reconnects and reconciles), and a registry that
  * lost registrations behind the sidecar's back (`-resync` restores them).

@@ -1,5 +1,5 @@
 /**
- * REGISTRATOR.md §9 scenario 11: a restarted container keeps its service. A
+ * docs/registrator.md scenario 11: a restarted container keeps its service. A
  * restart produces `die` then `start` for the same container; registrator
  * handles them unordered and can deregister a running container. Here every
  * restart must be followed by the service being present within 2 s, and after

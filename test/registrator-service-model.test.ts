@@ -1,5 +1,5 @@
 /**
- * REGISTRATOR.md §9 scenarios 1–3 and 5–8 against a dev agent and the Docker
+ * docs/registrator.md scenarios 1–3 and 5–8 against a dev agent and the Docker
  * daemon: what a `docker run` registers (IDs, names, ports, tags, Meta, UDP,
  * precedence), checked through the catalog, the agent and DNS.
  */

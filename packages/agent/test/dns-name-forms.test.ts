@@ -3,7 +3,7 @@ import test from 'ava';
 import { type Fixture, data, decode, digTest, dig, dns2Clients, startFixture } from './_dns-helpers.js';
 
 function worked(f: Fixture): void {
-  // COMPAT §8.8: web1 on node1 without an address, web2 on node2 with its own address
+  // Consul's documented `web.service.consul SRV` example: web1 on node1 without an address, web2 on node2 with its own address
   f.register({
     Node: 'node1',
     Address: '10.0.0.11',

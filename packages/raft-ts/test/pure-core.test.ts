@@ -13,7 +13,7 @@ const banned: [RegExp, string][] = [
   [/\bawait\b|\basync\b/, 'asynchronous code'],
 ];
 
-test('the core uses no clock, timer, randomness, I/O or asynchronous code (DESIGN.md section 2)', (t) => {
+test('the core uses no clock, timer, randomness, I/O or asynchronous code (docs/architecture.md, Packages)', (t) => {
   const files = readdirSync(coreDir).filter((f) => f.endsWith('.ts'));
   t.true(files.length >= 10);
   for (const f of files) {

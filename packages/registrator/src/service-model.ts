@@ -1,6 +1,6 @@
 /**
  * Turns one running container into the services registrator would register
- * for it (REGISTRATOR.md §2): one per (exposed port, protocol), with its ID,
+ * for it (docs/registrator.md, "Service model"): one per (exposed port, protocol), with its ID,
  * name, address, tags, Meta and check. Pure: everything it needs is passed in.
  */
 import type { AgentCheckRegistration } from '@concord/api';

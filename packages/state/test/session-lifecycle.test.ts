@@ -152,7 +152,7 @@ test('destroying an unknown session answers true and changes nothing', (t) => {
   t.deepEqual({ ...h.store.snapshot(), index: 0 }, { ...before, index: 0 });
 });
 
-// Behaviour 12 of COMPAT.md §14: after A is destroyed, B cannot acquire until the lock-delay passes.
+// Consul's lock-delay: after A is destroyed, B cannot acquire until the lock-delay passes.
 const delayRows: { title: string; behavior: 'release' | 'delete'; lockDelayNs: number; offsetMs: number; ok: boolean }[] = [
   { title: 'just after the destroy', behavior: 'release', lockDelayNs: 15e9, offsetMs: 1, ok: false },
   { title: 'one millisecond before the delay ends', behavior: 'release', lockDelayNs: 15e9, offsetMs: 14_999, ok: false },

@@ -1,5 +1,5 @@
 /**
- * The subset of go-bexpr that Consul's `?filter=` uses (COMPAT.md §1.7):
+ * The subset of go-bexpr that Consul's `?filter=` uses:
  *   Sel == "v", Sel != "v", Sel is empty, Sel is not empty, "v" in Sel, "v" not in Sel,
  *   Sel contains "v", Sel not contains "v", Sel matches "re", Sel not matches "re",
  * combined with and / or / not and parentheses. Selectors are dot paths (`Service.Meta.env`)

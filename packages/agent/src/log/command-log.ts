@@ -1,5 +1,5 @@
 /**
- * The `Log` every command goes through before it reaches the state machine (DESIGN.md §3).
+ * The `Log` every command goes through before it reaches the state machine (docs/architecture.md).
  * A single server uses a local log (in memory for -dev, `level` on disk otherwise); a cluster
  * swaps in a raft-replicated log behind the same interface.
  */
