@@ -18,7 +18,7 @@ import { type DockerClient, dockerClient } from './docker-client.js';
 import { DockerEventWatch } from './docker-events.js';
 import type { ContainerInspect, ContainerState, DockerEvent } from './docker-types.js';
 import { RegistratorStartError } from './errors.js';
-import { type CompiledTemplate, compileTemplate, TemplateError } from './go-template.js';
+import { type CompiledTemplate, compileTemplate, TemplateError } from './tags-template.js';
 import { detectHostIp } from './host-ip.js';
 import { KeyedQueue, Limiter } from './keyed-queue.js';
 import { createLogger } from './logger.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { compileTemplate, TemplateError } from '../src/go-template.js';
+import { compileTemplate, TemplateError } from '../src/tags-template.js';
 
 const data = {
   Id: 'e20f9c1a76565d62ae24a3bb877b17b862b6eab94f4e95a0e07ccf25087aaf4f',
@@ -43,9 +43,14 @@ test('httpGet and jsonParse', async (t) => {
 test('bad templates fail when compiled', (t) => {
   t.throws(() => compileTemplate('{{ .Name'), { instanceOf: TemplateError });
   t.throws(() => compileTemplate('{{ nosuch .Name }}'), { instanceOf: TemplateError, message: /not defined/ });
-  t.throws(() => compileTemplate('{{ if .Name }}x{{ end }}'), { instanceOf: TemplateError, message: /not supported/ });
+  t.throws(() => compileTemplate('{{ end }}'), { instanceOf: TemplateError, message: /unexpected {{end}}/ });
 });
 
 test('a helper given the wrong type fails when rendered', async (t) => {
   await t.throwsAsync(render('{{ strSlice .Config.Env 0 1 }}'), { instanceOf: TemplateError });
+});
+
+test('control structures and variables of Go templates work in -tags', async (t) => {
+  t.is(await render('{{ range $i, $e := .Config.Env }}{{ if $i }},{{ end }}{{ index (split "=" $e) 0 }}{{ end }}'), 'ENVIRONMENT,SERVICE_8105_NAME,HOME');
+  t.is(await render('{{ with .Config.Labels }}{{ len . }}{{ else }}none{{ end }}'), '1');
 });
