@@ -32,6 +32,7 @@ import { snapshotGroup } from './commands/snapshot/index.js';
 import { snapshotInspect } from './commands/snapshot/inspect.js';
 import { snapshotRestore } from './commands/snapshot/restore.js';
 import { snapshotSave } from './commands/snapshot/save.js';
+import { template } from './commands/template.js';
 import { tlsCaGroup, tlsCertGroup, tlsGroup } from './commands/tls/index.js';
 import { tlsCaCreate } from './commands/tls/ca-create.js';
 import { tlsCertCreate } from './commands/tls/cert-create.js';
@@ -71,6 +72,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['snapshot inspect', snapshotInspect],
   ['snapshot restore', snapshotRestore],
   ['snapshot save', snapshotSave],
+  ['template', template],
   ['tls', tlsGroup],
   ['tls ca', tlsCaGroup],
   ['tls ca create', tlsCaCreate],
