@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { startWatches } from './watches.js';
 import { HttpDrain } from './http/drain.js';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -516,6 +517,14 @@ async function startAgentParts(
   // one, else HTTPS with the agent's own certificate.
   if (httpPort >= 0) serverCluster?.attachHttp(config.httpAddr, httpPort);
   else serverCluster?.attachHttp(config.httpsAddr, httpsPort, tls.httpsOptions);
+  if (config.watches.length > 0) {
+    if (httpPort < 0) {
+      logger.warn('agent: watches need the HTTP listener (ports.http); they are not run');
+    } else {
+      const host = config.httpAddr === '0.0.0.0' || config.httpAddr === '::' ? '127.0.0.1' : config.httpAddr;
+      cleanups.push(startWatches(config.watches, `${host.includes(':') ? `[${host}]` : host}:${httpPort}`, logger));
+    }
+  }
 
   // DNS likewise on every DNS address, on the first one's port.
   let dns: DnsServer | undefined;

@@ -17,3 +17,17 @@ export type { Coordinate } from './coordinate.js';
 export type { Operator, RaftPeerSelector } from './operator.js';
 export type { QueryMeta, QueryOptions, QueryResult, RequestOptions, WriteOptions } from './options.js';
 export type * from './types.js';
+export {
+  abortableSleep,
+  parseWatchParams,
+  runHttpHandler,
+  runScriptHandler,
+  WATCH_TYPES,
+  WatchError,
+  WatchPlan,
+  type HttpHandlerConfig,
+  type WatchHandler,
+  type WatchParams,
+  type WatchPlanOptions,
+  type WatchType,
+} from './watch.js';

@@ -36,6 +36,7 @@ import { template } from './commands/template.js';
 import { tlsCaGroup, tlsCertGroup, tlsGroup } from './commands/tls/index.js';
 import { tlsCaCreate } from './commands/tls/ca-create.js';
 import { tlsCertCreate } from './commands/tls/cert-create.js';
+import { watch } from './commands/watch.js';
 import { version } from './commands/version.js';
 
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
@@ -79,4 +80,5 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['tls cert', tlsCertGroup],
   ['tls cert create', tlsCertCreate],
   ['version', version],
+  ['watch', watch],
 ]);

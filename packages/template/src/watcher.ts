@@ -7,7 +7,7 @@
  * query or a backoff timer.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { ConsulApi } from '@concord/api';
+import { abortableSleep, type ConsulApi } from '@concord/api';
 import type { Dependency } from './dependencies.js';
 
 export interface RetryPolicy {
@@ -115,17 +115,7 @@ export class Watcher {
         this.#options.onError(view.dep.key, err instanceof Error ? err : new Error(String(err)), failures, fatal);
         if (fatal) return;
         const delay = Math.min(retry.backoffMs * 2 ** (failures - 1), retry.maxBackoffMs);
-        await new Promise<void>((resolve) => {
-          const onAbort = (): void => {
-            clearTimeout(timer);
-            resolve();
-          };
-          const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          }, delay);
-          signal.addEventListener('abort', onAbort, { once: true });
-        });
+        await abortableSleep(delay, signal);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseWatchDefinition, type WatchDefinition } from '../watches.js';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,8 @@ export interface AgentConfig {
   ui: boolean;
   /** `-ui-dir`/`ui_config.dir`: a directory of UI files served instead of the built-in UI. */
   uiDir: string | undefined;
+  /** `watches`: watch plans run against this agent's HTTP API. */
+  watches: WatchDefinition[];
 }
 
 export { ConfigError };
@@ -152,12 +155,12 @@ const KNOWN_KEYS = new Set([
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt', 'ui', 'ui_dir', 'ui_config',
   'tls', ...LEGACY_TLS_KEYS,
-  'check_update_interval', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
+  'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
   'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'telemetry',
   'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
-  'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name', 'watches',
+  'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
   'encrypt_verify_incoming', 'encrypt_verify_outgoing', 'disable_remote_exec', 'connect', 'license_path',
 ]);
 const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
@@ -433,6 +436,13 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     encrypt: (f.encrypt as string | undefined) ?? str(file.encrypt, 'encrypt'),
     tls: resolveTlsSettings(file),
     ...uiSettings(f, file, dev),
+    watches: objectList(file.watches, 'watches').map((w, i) => {
+      try {
+        return parseWatchDefinition(w);
+      } catch (err) {
+        throw new ConfigError(`Failed to parse watch (#${i + 1}): ${(err as Error).message}`);
+      }
+    }),
   };
 }
 
