@@ -4,8 +4,8 @@ import { escapePath, metaOf, queryParams, type Transport } from './transport.js'
 import type { KVPair, KVPairWire } from './types.js';
 
 export interface KVPutOptions extends WriteOptions {
-  /** Opaque uint64 stored with the key. */
-  readonly flags?: number;
+  /** Opaque uint64 stored with the key; a bigint for values above 2^53 (Consul's lock flags). */
+  readonly flags?: number | bigint;
   /** Check-and-set: write only if ModifyIndex equals this (0: only if the key is absent). */
   readonly cas?: number;
   /** Take the lock for this session. */
@@ -79,7 +79,7 @@ export class KV {
       method: 'PUT',
       path: kvPath(key),
       params: {
-        flags: options?.flags || undefined,
+        flags: options?.flags ? String(options.flags) : undefined,
         cas: options?.cas,
         acquire: options?.acquire,
         release: options?.release,

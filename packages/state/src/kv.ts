@@ -115,7 +115,7 @@ function write(
   ctx: ApplyContext,
   key: string,
   value: string | null,
-  flags: number,
+  flags: number | string,
   existing: KvEntry | undefined,
   session: string | undefined,
   lockIndex: number,

@@ -9,7 +9,8 @@ export type HealthStatus = 'passing' | 'warning' | 'critical';
 export interface KvEntry {
   LockIndex: number;
   Key: string;
-  Flags: number;
+  /** uint64: a number, or its decimal string when above 2^53 (exact, as Consul's lock flags need). */
+  Flags: number | string;
   /** Base64 of the value, or null for an empty value. */
   Value: string | null;
   Session?: string;
@@ -158,7 +159,7 @@ export interface KvOp {
   Key: string;
   /** Base64 value (or null/undefined for empty). */
   Value?: string | null;
-  Flags?: number;
+  Flags?: number | string;
   Index?: number;
   Session?: string;
 }

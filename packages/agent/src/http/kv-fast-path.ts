@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { unquoteFlags } from './respond.js';
 import type { StateStore } from '@concord/state';
 import { gzipBody } from './gzip-response.js';
 
@@ -36,7 +37,7 @@ export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state:
     res.end();
     return true;
   }
-  let body = `[${JSON.stringify(value)}]`;
+  let body = unquoteFlags(`[${JSON.stringify(value)}]`);
   if (/[<>&\u2028\u2029]/.test(body)) return false;
   const gz = req.headers['accept-encoding'] === undefined ? undefined : gzipBody(req, Buffer.from(body));
   if (gz) {

@@ -29,6 +29,21 @@ export function uintParam(q: URLSearchParams, name: string, message: string): nu
   return n;
 }
 
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/**
+ * An unsigned 64-bit query parameter (KV `flags`): a number when it is exact
+ * as one, else its decimal string (Consul's lock flags are above 2^53).
+ */
+export function uint64Param(q: URLSearchParams, name: string, message: string): number | string | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!/^\d{1,20}$/.test(raw)) throw badRequest(message);
+  const big = BigInt(raw);
+  if (big > MAX_UINT64) throw badRequest(message);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
+}
+
 /** Reads the body, refusing more than `limit` bytes with 413. */
 export function readBody(req: IncomingMessage, limit: number, tooLarge: (size: number) => string): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? -1);

@@ -10,12 +10,20 @@ const escapes: Record<string, string> = {
   '\u2029': '\\u2029',
 };
 
+/** KV flags above 2^53 are kept as decimal strings (see the state package's KvEntry). */
+const STRING_FLAGS = /([{,]\s*)"Flags":( ?)"(\d+)"/g;
+
+/** Writes uint64 KV flags kept as strings as the JSON numbers Consul sends. */
+export function unquoteFlags(json: string): string {
+  return json.includes('"Flags":') ? json.replace(STRING_FLAGS, '$1"Flags":$2$3') : json;
+}
+
 /** JSON as Go's encoding/json writes it: `<`, `>`, `&` escaped; `?pretty` indents by 4 spaces. */
 export function encodeJson(value: unknown, pretty: boolean): string {
   let s = pretty ? `${JSON.stringify(value, null, 4)}\n` : JSON.stringify(value);
   if (s === undefined) s = 'null';
   if (GO_ESCAPES.test(s)) s = s.replace(GO_ESCAPE_ALL, (c) => escapes[c] as string);
-  return s;
+  return unquoteFlags(s);
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, pretty = false): void {

@@ -2,7 +2,7 @@ import type { KvEntry, KvOp } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
-import { type RequestContext, decodeSegment, flag, readBody, uintParam } from '../request.js';
+import { type RequestContext, decodeSegment, flag, readBody, uint64Param, uintParam } from '../request.js';
 import { sendEmpty, sendJsonText } from '../respond.js';
 import type { Route } from '../router.js';
 
@@ -55,7 +55,7 @@ async function putKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
   if (key === '') throw badRequest('Missing key name');
   const has = ['cas', 'acquire', 'release'].filter((k) => q.has(k));
   if (has.length > 1) throw conflicting(ctx);
-  const flags = uintParam(q, 'flags', 'Invalid flags: must be an unsigned integer') ?? 0;
+  const flags = uint64Param(q, 'flags', 'Invalid flags: must be an unsigned integer') ?? 0;
   const max = agent.config.kvMaxValueSize;
   const body = await readBody(
     ctx.req,
