@@ -17,6 +17,7 @@ import { kvImport } from './commands/kv/import.js';
 import { kvGroup } from './commands/kv/index.js';
 import { kvPut } from './commands/kv/put.js';
 import { leave } from './commands/leave.js';
+import { lock } from './commands/lock.js';
 import { maint } from './commands/maint.js';
 import { members } from './commands/members.js';
 import { operatorGroup, operatorRaftGroup } from './commands/operator/index.js';
@@ -57,6 +58,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['kv import', kvImport],
   ['kv put', kvPut],
   ['leave', leave],
+  ['lock', lock],
   ['maint', maint],
   ['members', members],
   ['operator', operatorGroup],

@@ -21,3 +21,4 @@ export { runCommand, type CommandResult } from './run-command.js';
 export { helperFuncs, formatGoTime, Scratch } from './helpers.js';
 export { ServiceTags } from './tags.js';
 export * from './dependencies.js';
+export { acquire as acquireLock, LOCK_FLAG, LockError, SEMAPHORE_FLAG, type HeldLock, type LockOptions } from './lock.js';
