@@ -47,7 +47,7 @@ export function execute(env: ExecEnv, tree: Tree, data: unknown): string {
 }
 
 class State {
-  #node: { pos: number; line: number; str: () => string } | undefined;
+  #node: Node | ArgNode | CommandNode | undefined;
 
   constructor(
     private readonly env: ExecEnv,
@@ -58,7 +58,7 @@ class State {
   ) {}
 
   #at(node: Node | ArgNode | CommandNode): void {
-    this.#node = { pos: node.pos, line: node.line, str: () => nodeString(node) };
+    this.#node = node;
   }
 
   errorf(message: string): never {
@@ -67,7 +67,7 @@ class State {
     const before = this.tree.text.slice(0, this.#node.pos);
     const line = before.split('\n').length;
     const col = this.#node.pos - (before.lastIndexOf('\n') + 1);
-    let context = this.#node.str();
+    let context = nodeString(this.#node);
     if (context.length > 20) context = `${context.slice(0, 20)}...`;
     throw new TemplateExecError(`template: ${this.tree.parseName}:${line}:${col}: executing ${JSON.stringify(name)} at <${context}>: ${message}`, name, line, col);
   }

@@ -36,6 +36,9 @@ export function sprintln(args: readonly unknown[]): string {
 
 /** fmt's %v of one value. */
 export function printValue(v: unknown): string {
+  // Fast paths for what templates print most: strings and ints.
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 63) return String(v);
   return formatValue(v, 'v', NO_FLAGS, 0);
 }
 

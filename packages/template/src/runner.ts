@@ -13,7 +13,7 @@ import type { RunnerConfig, Wait } from './config.js';
 import type { Log } from './log.js';
 import { writeIfChanged } from './output-file.js';
 import { runCommand } from './run-command.js';
-import { TemplateUnit } from './template-unit.js';
+import { type Render, TemplateUnit } from './template-unit.js';
 import { Watcher } from './watcher.js';
 
 export interface RunnerOptions {
@@ -38,6 +38,8 @@ export class Runner {
   readonly #watcher: Watcher;
   #units: UnitState[] = [];
   #scheduled = false;
+  /** Counts data changes, so a write can tell whether the render it was given is still current. */
+  #generation = 0;
   #writing: Promise<void> = Promise.resolve();
   #child: ChildSupervisor | undefined;
   #finished = false;
@@ -54,7 +56,10 @@ export class Runner {
       api: options.api,
       stale: config.maxStaleMs > 0,
       retry: config.consul.retry,
-      onChange: () => this.#schedule(),
+      onChange: () => {
+        this.#generation++;
+        this.#schedule();
+      },
       onError: (key, err, attempt, fatal) => {
         if (fatal) {
           this.#fail(`${key}: ${err.message} (giving up after ${attempt} attempts)`);
@@ -111,18 +116,18 @@ export class Runner {
     if (this.#finished) return;
     const used = new Set<string>();
     for (const state of this.#units) {
-      const ready = this.#renderUnit(state, used);
-      if (ready === undefined) return;
-      if (!ready) continue;
+      const render = this.#renderUnit(state, used);
+      if (render === undefined) return;
+      if (render.missing.length > 0) continue;
       const wait = state.unit.config.wait ?? this.#config.wait;
       if (wait && wait.minMs > 0 && !this.#config.once) this.#quiesce(state, wait);
-      else this.#queueWrite(state);
+      else this.#queueWrite(state, render);
     }
     this.#watcher.prune(used);
   }
 
-  /** Renders one unit to learn its dependencies; true when its output is complete, undefined after a fatal error. */
-  #renderUnit(state: UnitState, used: Set<string>): boolean | undefined {
+  /** Renders one unit and watches what it read; undefined after a fatal error. */
+  #renderUnit(state: UnitState, used: Set<string>): Render | undefined {
     try {
       const r = state.unit.render(this.#watcher);
       for (const [key, dep] of r.used) {
@@ -130,7 +135,7 @@ export class Runner {
         this.#watcher.watch(dep);
       }
       if (r.missing.length > 0) this.#options.log.debug(`(runner) ${state.unit.config.destination}: waiting for ${r.missing.join(', ')}`);
-      return r.missing.length === 0;
+      return r;
     } catch (err) {
       this.#fail(err instanceof Error ? err.message : String(err));
       return undefined;
@@ -149,14 +154,16 @@ export class Runner {
     }, delay);
   }
 
-  #queueWrite(state: UnitState): void {
-    this.#writing = this.#writing.then(() => this.#write(state)).catch((err: unknown) => this.#fail(err instanceof Error ? err.message : String(err)));
+  /** Writes after the writes queued before; `render` is reused when no data arrived since it was made. */
+  #queueWrite(state: UnitState, render?: Render): void {
+    const generation = this.#generation;
+    this.#writing = this.#writing.then(() => this.#write(state, generation === this.#generation ? render : undefined)).catch((err: unknown) => this.#fail(err instanceof Error ? err.message : String(err)));
   }
 
-  async #write(state: UnitState): Promise<void> {
+  async #write(state: UnitState, fresh: Render | undefined): Promise<void> {
     if (this.#finished || !this.#units.includes(state)) return;
-    // Render again: the data may have moved on while this write waited.
-    const r = state.unit.render(this.#watcher);
+    // Render again if the data may have moved on while this write waited.
+    const r = fresh ?? state.unit.render(this.#watcher);
     if (r.missing.length > 0) return;
     const { config } = state.unit;
     let changed: boolean;
