@@ -49,7 +49,7 @@ function maxInside(log: string): number {
   return max;
 }
 
-test('a lock runs one child at a time on Consul\'s key layout, visible to the consul npm client, and cleans up', async (t) => {
+test.serial('a lock runs one child at a time on Consul\'s key layout, visible to the consul npm client, and cleans up', async (t) => {
   const dir = tempDir(t);
   const log = join(dir, 'log');
   const script = `echo + >> ${log}; sleep 1.5; echo - >> ${log}`;
@@ -57,7 +57,7 @@ test('a lock runs one child at a time on Consul\'s key layout, visible to the co
   const held = await eventually(async () => {
     const body = await raw('/v1/kv/jobs/nightly/.lock');
     return body.includes('"Session"') ? body : undefined;
-  }, 20_000, 'lock key held');
+  }, 60_000, 'lock key held');
   t.true(held.includes(`"Flags":${LOCK_FLAGS},`), 'Consul\'s lock flags, exact');
   const consul = new Consul({ host: '127.0.0.1', port: agent.port });
   const pair = (await consul.kv.get('jobs/nightly/.lock')) as unknown as { Session: string };
@@ -72,12 +72,12 @@ test('a lock runs one child at a time on Consul\'s key layout, visible to the co
   t.is(await b.exited, 0, b.output());
   t.is(readFileSync(log, 'utf8'), '+\n-\n+\n-\n');
   await consul.session.destroy(other.ID);
-  await eventually(async () => (await api.kv.get('jobs/nightly/.lock')).value === undefined, 10_000, 'lock key removed');
-  const sessions = (await api.session.list()).value.filter((s) => s.Name.startsWith('lock-a') || s.Name.startsWith('Consul lock for'));
+  await eventually(async () => (await api.kv.get('jobs/nightly/.lock')).value === undefined, 60_000, 'lock key removed');
+  const sessions = (await api.session.list()).value.filter((s) => s.Name === 'lock-a' || s.Name === `Consul lock for ${script} at jobs/nightly`);
   t.deepEqual(sessions, [], 'sessions destroyed');
 });
 
-test('-n 2 is a semaphore: at most two children at once, on Consul\'s semaphore layout', async (t) => {
+test.serial('-n 2 is a semaphore: at most two children at once, on Consul\'s semaphore layout', async (t) => {
   const dir = tempDir(t);
   const log = join(dir, 'log');
   const script = `echo + >> ${log}; sleep 1.5; echo - >> ${log}`;
@@ -85,7 +85,7 @@ test('-n 2 is a semaphore: at most two children at once, on Consul\'s semaphore 
   const lockBody = await eventually(async () => {
     const body = await raw('/v1/kv/pool/db/.lock');
     return body.startsWith('[') ? body : undefined;
-  }, 20_000, 'semaphore lock key');
+  }, 60_000, 'semaphore lock key');
   t.true(lockBody.includes(`"Flags":${SEMAPHORE_FLAGS},`));
   const value = JSON.parse(Buffer.from((JSON.parse(lockBody) as Array<{ Value: string }>)[0]?.Value as string, 'base64').toString()) as { Limit: number; Holders: Record<string, boolean> };
   t.is(value.Limit, 2);
@@ -95,7 +95,7 @@ test('-n 2 is a semaphore: at most two children at once, on Consul\'s semaphore 
   t.is(maxInside(lines), 2);
   t.deepEqual((await api.kv.list('pool/db/')).value, [], 'contender and lock keys removed');
   const holder = startLock(t, ['-n', '2', 'pool/db', 'sleep 60']);
-  await eventually(async () => (await raw('/v1/kv/pool/db/.lock')).startsWith('['), 20_000, 'held');
+  await eventually(async () => (await raw('/v1/kv/pool/db/.lock')).startsWith('['), 60_000, 'held');
   const conflict = await runCli(['lock', '-n', '3', 'pool/db', 'true'], { addr: agent.httpAddr });
   t.is(conflict.code, 1);
   t.regex(conflict.stderr, /Lock acquisition failed: semaphore limit conflict \(lock: 2, local: 3\)/);
@@ -103,23 +103,23 @@ test('-n 2 is a semaphore: at most two children at once, on Consul\'s semaphore 
   t.is(await holder.exited, 0);
 });
 
-test('the child is terminated when the lock is lost', async (t) => {
+test.serial('the child is terminated when the lock is lost', async (t) => {
   const dir = tempDir(t);
   const marker = join(dir, 'terminated');
   const p = startLock(t, ['svc/leader', `trap 'echo term > ${marker}; exit 0' TERM; while true; do sleep 0.2; done`]);
-  const pair = await eventually(async () => (await api.kv.get('svc/leader/.lock')).value?.Session, 20_000, 'lock held');
+  const pair = await eventually(async () => (await api.kv.get('svc/leader/.lock')).value?.Session, 60_000, 'lock held');
   await api.session.destroy(pair);
   t.is(await p.exited, 1);
   t.true(existsSync(marker), p.output());
   t.regex(p.output(), /Lock lost, killing child/);
 });
 
-test('-child-exit-code, -timeout and bad input', async (t) => {
+test.serial('-child-exit-code, -timeout and bad input', async (t) => {
   const addr = agent.httpAddr;
   t.is((await runCli(['lock', 'x/a', 'exit 3'], { addr })).code, 0);
   t.is((await runCli(['lock', '-child-exit-code', 'x/a', 'exit 3'], { addr })).code, 2);
   const holder = startLock(t, ['x/busy', 'sleep 60']);
-  await eventually(async () => (await api.kv.get('x/busy/.lock')).value?.Session, 20_000, 'held');
+  await eventually(async () => (await api.kv.get('x/busy/.lock')).value?.Session, 60_000, 'held');
   const timedOut = await runCli(['lock', '-timeout', '500ms', 'x/busy', 'true'], { addr });
   t.is(timedOut.code, 1);
   t.regex(timedOut.stderr, /Shutdown triggered or timeout during lock acquisition/);

@@ -56,9 +56,9 @@ test('with a handler, watch runs it with the JSON on stdin on every change', asy
   const child = spawn(process.execPath, [BIN, 'watch', '-type', 'keyprefix', '-prefix', 'cfg/', `cat >> ${out}; echo " idx=$CONSUL_INDEX" >> ${out}`], { cwd: ROOT, env, stdio: 'ignore' });
   t.teardown(() => stopChild(child, 'SIGKILL').then(() => undefined));
   await api.kv.put('cfg/a', '1');
-  await eventually(async () => existsSync(out) && readFileSync(out, 'utf8').includes('"cfg/a"'), 30_000, 'first call');
+  await eventually(async () => existsSync(out) && readFileSync(out, 'utf8').includes('"cfg/a"'), 60_000, 'first call');
   await api.kv.put('cfg/b', '2');
-  await eventually(async () => readFileSync(out, 'utf8').includes('"cfg/b"'), 30_000, 'second call');
+  await eventually(async () => readFileSync(out, 'utf8').includes('"cfg/b"'), 60_000, 'second call');
   const calls = readFileSync(out, 'utf8').trim().split('\n').filter((l) => l.startsWith(' idx='));
   t.true(calls.length >= 2);
   t.regex(readFileSync(out, 'utf8'), / idx=\d+/);
@@ -93,9 +93,9 @@ test('the agent runs its watches config with script and http handlers', async (t
   const agent = await startAgent(t, { extraArgs: ['-config-file', config] });
   const api = new ConsulApi({ address: agent.httpAddr });
   await api.kv.put('watched/key', 'hello');
-  await eventually(async () => existsSync(scriptOut) && readFileSync(scriptOut, 'utf8').includes('"watched/key"'), 30_000, 'script handler');
+  await eventually(async () => existsSync(scriptOut) && readFileSync(scriptOut, 'utf8').includes('"watched/key"'), 60_000, 'script handler');
   await api.agent.serviceRegister({ ID: 'h1', Name: 'hooked', Port: 5 });
-  await eventually(async () => bodies.some((b) => b.includes('"h1"')), 30_000, 'http handler');
+  await eventually(async () => bodies.some((b) => b.includes('"h1"')), 60_000, 'http handler');
   t.regex(bodies.find((b) => b.includes('"h1"')) as string, /^PUT indexed yes \[/);
 });
 

@@ -18,10 +18,10 @@ test('-exec starts the child after the first render, signals it on changes, and 
     dir,
     (fn) => t.teardown(fn),
   );
-  await eventually(async () => read(events) === 'start\n', 20_000, 'child started');
+  await eventually(async () => read(events) === 'start\n', 60_000, 'child started');
   t.is(read(join(dir, 'out')), 'none', 'after the first render');
   await shared.api().kv.put('exec/v', 'one');
-  await eventually(async () => read(events) === 'start\nreload\n', 20_000, 'child reloaded');
+  await eventually(async () => read(events) === 'start\nreload\n', 60_000, 'child reloaded');
   t.is(read(join(dir, 'out')), 'one');
   t.is(await proc.stop('SIGTERM'), 0);
   t.is(read(events), 'start\nreload\nstop\n', 'the child got the exec kill signal');
@@ -41,9 +41,9 @@ test('-exec without a reload signal restarts the child when a template changes',
     dir,
     (fn) => t.teardown(fn),
   );
-  await eventually(async () => read(events) === 'start\n', 20_000, 'child started');
+  await eventually(async () => read(events) === 'start\n', 60_000, 'child started');
   await shared.api().kv.put('exec/r', 'changed');
-  await eventually(async () => read(events) === 'start\nstart\n', 20_000, 'child restarted');
+  await eventually(async () => read(events) === 'start\nstart\n', 60_000, 'child restarted');
   t.is(await proc.stop('SIGINT'), 0);
 });
 
@@ -61,8 +61,8 @@ test('a command that outlives command_timeout is killed and the runner goes on',
 `,
   );
   const proc = startTemplate(['-config', hcl, '-log-level', 'info'], shared.agent().httpAddr, dir, (fn) => t.teardown(fn));
-  await eventually(async () => /command "sleep 30" timed out after 300 ms/.test(proc.output()), 20_000, 'timeout logged');
+  await eventually(async () => /command "sleep 30" timed out after 300 ms/.test(proc.output()), 60_000, 'timeout logged');
   await shared.api().kv.put('slow/v', 'b');
-  await eventually(async () => read(join(dir, 'out')) === 'b', 20_000, 'still rendering after the timeout');
+  await eventually(async () => read(join(dir, 'out')) === 'b', 60_000, 'still rendering after the timeout');
   t.is(await proc.stop('SIGTERM'), 0);
 });

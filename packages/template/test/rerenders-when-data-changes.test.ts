@@ -26,36 +26,36 @@ test('writes atomically and runs the command only when the output changed; SIGHU
     (fn) => t.teardown(fn),
   );
   // No instances yet: an empty list still renders.
-  await eventually(async () => existsSync(dest), 20_000, 'first render');
+  await eventually(async () => existsSync(dest), 60_000, 'first render');
   t.is(read(dest), '');
   t.is(readFileSync(pidFile, 'utf8'), String(proc.child.pid));
 
   await shared.api().agent.serviceRegister({ ID: 'api1', Name: 'api', Port: 9001, Meta: { v: '1' } });
-  await eventually(async () => read(dest) === 'server 127.0.0.1:9001;\n', 20_000, 'api1 rendered');
+  await eventually(async () => read(dest) === 'server 127.0.0.1:9001;\n', 60_000, 'api1 rendered');
   // The first (empty) render created the file and ran the command too.
-  await eventually(async () => lines(ran) === 2, 20_000, 'command ran for api1');
+  await eventually(async () => lines(ran) === 2, 60_000, 'command ran for api1');
   const inode = statSync(dest).ino;
 
   await shared.api().agent.serviceRegister({ ID: 'api2', Name: 'api', Port: 9002, Meta: { v: '1' } });
-  await eventually(async () => read(dest) === 'server 127.0.0.1:9001;\nserver 127.0.0.1:9002;\n', 20_000, 'api2 rendered');
-  await eventually(async () => lines(ran) === 3, 20_000, 'command ran for api2');
+  await eventually(async () => read(dest) === 'server 127.0.0.1:9001;\nserver 127.0.0.1:9002;\n', 60_000, 'api2 rendered');
+  await eventually(async () => lines(ran) === 3, 60_000, 'command ran for api2');
   t.not(statSync(dest).ino, inode, 'the file is replaced by a rename');
 
   // A change this template does not show: the other template proves the change was seen.
   const mtime = statSync(dest).mtimeMs;
   await shared.api().agent.serviceRegister({ ID: 'api2', Name: 'api', Port: 9002, Meta: { v: '2' } });
-  await eventually(async () => read(metaDest) === 'api1=1 api2=2 ', 20_000, 'meta change rendered');
+  await eventually(async () => read(metaDest) === 'api1=1 api2=2 ', 60_000, 'meta change rendered');
   await new Promise((r) => setTimeout(r, 300));
   t.is(statSync(dest).mtimeMs, mtime, 'unchanged output is not rewritten');
   t.is(lines(ran), 3, 'and its command does not run');
 
   await shared.api().agent.serviceDeregister('api2');
-  await eventually(async () => read(dest) === 'server 127.0.0.1:9001;\n', 20_000, 'api2 gone');
-  await eventually(async () => lines(ran) === 4, 20_000, 'command ran after the deregistration');
+  await eventually(async () => read(dest) === 'server 127.0.0.1:9001;\n', 60_000, 'api2 gone');
+  await eventually(async () => lines(ran) === 4, 60_000, 'command ran after the deregistration');
 
   writeFileSync(src, 'upstream {\n{{range service "api"}}server {{.Address}}:{{.Port}};\n{{end}}}\n');
   proc.child.kill('SIGHUP');
-  await eventually(async () => read(dest) === 'upstream {\nserver 127.0.0.1:9001;\n}\n', 20_000, 'reloaded template rendered');
+  await eventually(async () => read(dest) === 'upstream {\nserver 127.0.0.1:9001;\n}\n', 60_000, 'reloaded template rendered');
 
   t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files are left');
   t.is(await proc.stop('SIGTERM'), 0);
@@ -68,12 +68,12 @@ test('-wait renders once after the data has been quiet', async (t) => {
   const ran = join(dir, 'ran.log');
   writeFileSync(join(dir, 'in'), '{{range service "burst"}}{{.ID}} {{end}}');
   startTemplate(['-wait', '1500ms:10s', '-template', `${join(dir, 'in')}:${dest}:echo ran >> ${ran}`], shared.agent().httpAddr, dir, (fn) => t.teardown(fn));
-  await eventually(async () => lines(ran) === 1, 20_000, 'first render');
+  await eventually(async () => lines(ran) === 1, 60_000, 'first render');
   for (const id of ['b1', 'b2', 'b3']) {
     await shared.api().agent.serviceRegister({ ID: id, Name: 'burst', Port: 7000 });
     await new Promise((r) => setTimeout(r, 200));
   }
-  await eventually(async () => read(dest) === 'b1 b2 b3 ', 20_000, 'burst rendered');
+  await eventually(async () => read(dest) === 'b1 b2 b3 ', 60_000, 'burst rendered');
   await new Promise((r) => setTimeout(r, 2000));
   t.is(lines(ran), 2, 'one render (and one command) for the whole burst');
 });
