@@ -134,7 +134,8 @@ export class WatchPlan {
     const { path, params, allow404 } = requestOf(this.params);
     const signal = this.#abort.signal;
     let index = 0;
-    let last: unknown;
+    // A key that does not exist yet is no change to report (Consul's key watch returns nil then).
+    let last: unknown = this.params.type === 'key' ? null : undefined;
     let failures = 0;
     while (!signal.aborted) {
       let next: number;

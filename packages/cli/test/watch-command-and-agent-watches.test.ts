@@ -58,10 +58,13 @@ test('with a handler, watch runs it with the JSON on stdin on every change', asy
   await api.kv.put('cfg/a', '1');
   await eventually(async () => existsSync(out) && readFileSync(out, 'utf8').includes('"cfg/a"'), 60_000, 'first call');
   await api.kv.put('cfg/b', '2');
-  await eventually(async () => readFileSync(out, 'utf8').includes('"cfg/b"'), 60_000, 'second call');
-  const calls = readFileSync(out, 'utf8').trim().split('\n').filter((l) => l.startsWith(' idx='));
-  t.true(calls.length >= 2);
-  t.regex(readFileSync(out, 'utf8'), / idx=\d+/);
+  // Each call appends the JSON, then " idx=<CONSUL_INDEX>" once the handler has read it all.
+  const calls = (): string[] => readFileSync(out, 'utf8').split('\n');
+  await eventually(async () => calls().at(-2)?.startsWith(' idx=') && calls().at(-3)?.includes('"cfg/b"'), 60_000, 'second call finished');
+  const indexes = calls().filter((l) => l.startsWith(' idx=')).map((l) => Number(l.slice(5)));
+  t.true(indexes.length >= 2);
+  t.true(indexes.every((i) => i > 0));
+  t.true(indexes.at(-1) as number > (indexes.at(-2) as number), 'the index grows with each change');
   t.is(await stopChild(child, 'SIGTERM'), 0);
 });
 
