@@ -97,7 +97,7 @@ export class ProcessCluster {
   readonly #root: string;
   #seq = 0;
 
-  constructor(t: ExecutionContext) {
+  constructor(t: Pick<ExecutionContext, 'teardown'>) {
     this.#root = mkdtempSync(join(tmpdir(), 'concord-procs-'));
     t.teardown(async () => {
       await Promise.all(this.procs.map((p) => this.kill(p)));
