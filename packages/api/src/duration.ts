@@ -11,7 +11,10 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   h: 3_600_000,
 };
 
-/** Parses a Go duration string into milliseconds; `undefined` if it is not one. */
+/** The longest Go duration (2^63-1 ns, about 292 years) in milliseconds; Go refuses longer ones. */
+const MAX_DURATION_MS = 9_223_372_036_854.775;
+
+/** Parses a Go duration string into milliseconds; `undefined` if it is not one (or too long for Go). */
 export function parseDuration(text: string): number | undefined {
   const input = text.trim();
   if (input === '0') return 0;
@@ -31,6 +34,7 @@ export function parseDuration(text: string): number | undefined {
     total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
     pos = re.lastIndex;
   }
+  if (total > MAX_DURATION_MS) return undefined;
   return sign * total;
 }
 

@@ -1,5 +1,6 @@
 import type { CheckResult, CheckRunner, Probe } from './types.js';
 import { errorText } from './types.js';
+import { type LongTimer, setLongTimeout } from './long-timer.js';
 import { StatusGate, type Thresholds } from './thresholds.js';
 
 /** The clock and timers the scheduler runs on (real ones by default; tests drive their own). */
@@ -11,12 +12,8 @@ export interface SchedulerClock {
 
 const realClock: SchedulerClock = {
   now: () => performance.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setTimeout: (fn, ms) => setLongTimeout(fn, ms),
+  clearTimeout: (handle) => (handle as LongTimer).clear(),
 };
 
 export interface ScheduleOptions extends Thresholds {

@@ -3,6 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { CheckResult, Probe } from './types.js';
 import { errorText } from './types.js';
 import { splitHostPort } from './tcp-check.js';
+import { MAX_TIMER_MS } from './long-timer.js';
 
 /**
  * A UDP check as Consul runs it: send a datagram and wait for an answer until the timeout. An
@@ -32,7 +33,7 @@ export function udpProbe(addr: string): Probe {
         resolve(r);
       };
       const onAbort = (): void => done(success);
-      const timer = setTimeout(onAbort, Math.max(1, ctx.timeoutMs - 50));
+      const timer = setTimeout(onAbort, Math.min(MAX_TIMER_MS, Math.max(1, ctx.timeoutMs - 50)));
       ctx.signal.addEventListener('abort', onAbort);
       socket.on('error', (err) => done({ status: 'critical', output: `UDP connect ${addr}: ${errorText(err)}` }));
       socket.on('message', () => done(success));

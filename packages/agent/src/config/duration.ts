@@ -13,6 +13,9 @@ const UNITS: Record<string, number> = {
 
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
+/** The longest Go duration (2^63-1 ns, about 292 years) in milliseconds; Go refuses longer ones. */
+export const MAX_DURATION_MS = 9_223_372_036_854.775;
+
 /** Parses a Go duration into milliseconds; undefined when malformed. */
 export function parseDuration(input: string): number | undefined {
   let s = input.trim();
@@ -33,6 +36,7 @@ export function parseDuration(input: string): number | undefined {
     total += Number(m[1]) * (UNITS[m[2] as string] as number);
     pos = PART.lastIndex;
   }
+  if (total > MAX_DURATION_MS) return undefined;
   // Go durations are whole nanoseconds; rounding there also drops float noise (1.001s is 1001 ms).
   return (sign * Math.round(total * 1e6)) / 1e6;
 }
@@ -42,7 +46,7 @@ export function parseDuration(input: string): number | undefined {
  * nanoseconds. Returns milliseconds, or undefined when malformed.
  */
 export function durationFromJson(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value / 1e6;
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.abs(value / 1e6) > MAX_DURATION_MS ? undefined : value / 1e6;
   if (typeof value === 'string') return parseDuration(value);
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { CheckRegistration, Command, HealthStatus } from '@concord/state';
+import { type LongTimer, setLongTimeout } from '../checks/long-timer.js';
 import type { CheckResult, CheckRunner } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
 import { type CheckDefinition, type ServiceDefinition, checkTimings } from './definitions.js';
@@ -56,7 +57,7 @@ export class LocalState {
   readonly checks = new Map<string, LocalCheck>();
   /** Wakes hash-blocking readers of one service when its definition changes or it goes away. */
   readonly serviceWatches = new ServiceWatches();
-  readonly #ttlTimers = new Map<string, NodeJS.Timeout>();
+  readonly #ttlTimers = new Map<string, LongTimer>();
   readonly #runners = new Map<string, CheckRunner>();
   /** Output-only changes waiting for their deferred sync, and when each check last synced. */
   readonly #deferred = new Map<string, NodeJS.Timeout>();
@@ -228,20 +229,18 @@ export class LocalState {
     this.#stopTtl(id);
     const check = this.checks.get(id);
     if (!check?.def.ttlMs || this.#closed) return;
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       this.#ttlTimers.delete(id);
       const c = this.checks.get(id);
       if (!c) return;
       const output = c.lastNote ? `TTL expired (last output before timeout follows): ${c.lastNote}` : 'TTL expired';
       if (this.#setStatus(c, 'critical', output)) this.syncCheck(id);
     }, ms ?? check.def.ttlMs);
-    timer.unref();
     this.#ttlTimers.set(id, timer);
   }
 
   #stopTtl(id: string): void {
-    const t = this.#ttlTimers.get(id);
-    if (t) clearTimeout(t);
+    this.#ttlTimers.get(id)?.clear();
     this.#ttlTimers.delete(id);
   }
 
@@ -374,7 +373,7 @@ export class LocalState {
 
   close(): void {
     this.#closed = true;
-    for (const t of this.#ttlTimers.values()) clearTimeout(t);
+    for (const t of this.#ttlTimers.values()) t.clear();
     this.#ttlTimers.clear();
     for (const t of this.#deferred.values()) clearTimeout(t);
     this.#deferred.clear();
