@@ -12,7 +12,23 @@ export interface Io {
   readStdin(): Promise<Buffer>;
 }
 
+/** The exit status of a Go program killed by SIGPIPE, as `consul` ends when its reader goes away. */
+const BROKEN_PIPE_EXIT = 128 + 13;
+
+/**
+ * `concord info | head` closes stdout early: end quietly, as a Go program dies of SIGPIPE,
+ * instead of crashing with an unhandled EPIPE error.
+ */
+function endQuietlyOnBrokenPipe(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(BROKEN_PIPE_EXIT);
+    throw err;
+  });
+}
+
 export function processIo(): Io {
+  endQuietlyOnBrokenPipe();
   return {
     env: process.env,
     out: (line) => void process.stdout.write(`${line}\n`),
