@@ -1,16 +1,18 @@
 /**
  * TLS fixtures for the multi-process tests: a CA and certificates made with `concord tls`, agent
  * config blocks that use them, and a raw gRPC client for the server RPC port (proto/agent.proto,
- * proto/raft.proto) to knock on it as an outsider would.
+ * proto/raft.proto) to knock on it as an outsider would; a single server started from a config file.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ExecutionContext } from 'ava';
-import { ROOT } from './_agent.js';
+import { BIN, ROOT } from './_agent.js';
 import { runCli } from '@concord/testkit';
+import { until } from './_process-cluster.js';
 
 export interface Pki {
   readonly dir: string;
@@ -141,4 +143,42 @@ export async function rpcFailure(t: ExecutionContext, p: Promise<unknown>): Prom
   }
   t.fail('the call succeeded');
   return grpc.status.OK;
+}
+
+export interface SpawnedServer {
+  readonly child: ChildProcess;
+  out(): string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly serfPort: number;
+}
+
+const BANNER = /\(HTTP: (-?\d+), HTTPS: (-?\d+)[\s\S]*Cluster Addr: .*\(LAN: (\d+)/;
+
+/**
+ * Starts a single server (`-bootstrap-expect=1`, data in `dir`, which is removed at teardown)
+ * with `configFile`; resolves after its banner, or rejects with its output if it exits.
+ */
+export async function spawnServerWithConfig(t: ExecutionContext, dir: string, configFile: string, args: readonly string[] = []): Promise<SpawnedServer> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'data'), '-node', `h${process.pid}`, '-bind', '127.0.0.1', '-server-port', '0', '-serf-lan-port', '0', '-dns-port', '-1', '-config-file', configFile, ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      const gone = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid, 'SIGKILL');
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const m = await until(async () => {
+    if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${out}`);
+    return BANNER.exec(out) ?? undefined;
+  }, 60_000, 'the agent banner');
+  return { child, out: () => out, httpPort: Number(m[1]), httpsPort: Number(m[2]), serfPort: Number(m[3]) };
 }

@@ -2,7 +2,7 @@
  * The HTTPS API (`ports.https`, `http = -1`), the CLI's TLS flags and environment, certificate
  * reload on SIGHUP, the older top-level TLS keys, and the configurations that must not start.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,48 +12,22 @@ import { exchange, httpsAgentFor } from '@concord/api';
 import { runCli } from '@concord/testkit';
 import { BIN, ROOT } from './_agent.js';
 import { ProcessCluster, getText, httpAddr, until } from './_process-cluster.js';
-import { mtlsConfig, pkisForFile, rpcFailure, rpcProbe } from './_tls.js';
+import { type SpawnedServer, mtlsConfig, pkisForFile, rpcFailure, rpcProbe, spawnServerWithConfig } from './_tls.js';
 import * as grpc from '@grpc/grpc-js';
 import { dockerTest, ensureTestImages, imageRef, publishedPort, runContainer, uniqueName } from './_docker.js';
 
 const pkis = pkisForFile(test);
 
-interface Spawned {
-  child: ChildProcess;
-  out: () => string;
-  httpsPort: number;
+interface Spawned extends SpawnedServer {
   rpcPort: number;
-  serfPort: number;
 }
-
-const BANNER = /\(HTTP: (-?\d+), HTTPS: (-?\d+)[\s\S]*Cluster Addr: .*\(LAN: (\d+)/;
 
 /** Starts `concord agent` with a config file; resolves after its banner (or rejects with its output). */
 async function spawnAgent(t: import('ava').ExecutionContext, config: Record<string, unknown>, args: string[] = []): Promise<Spawned> {
   const dir = mkdtempSync(join(tmpdir(), 'concord-https-'));
   const file = join(dir, 'agent.json');
   writeFileSync(file, JSON.stringify(config));
-  const child = spawn(
-    process.execPath,
-    [BIN, 'agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'data'), '-node', `h${process.pid}`, '-bind', '127.0.0.1', '-server-port', '0', '-serf-lan-port', '0', '-dns-port', '-1', '-config-file', file, ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      const gone = new Promise((r) => child.once('exit', r));
-      process.kill(child.pid, 'SIGKILL');
-      await gone;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const m = await until(async () => {
-    if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${out}`);
-    return BANNER.exec(out) ?? undefined;
-  }, 30_000, 'the agent banner');
-  return { child, out: () => out, httpsPort: Number(m[2]), serfPort: Number(m[3]), rpcPort: 0 };
+  return { ...(await spawnServerWithConfig(t, dir, file, args)), rpcPort: 0 };
 }
 
 /** Runs `concord agent` expecting it to refuse the configuration; resolves with its output. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { startWatches } from './watches.js';
+import { answerPlaintextOnHttps } from './http/https-plaintext.js';
 import { HttpDrain } from './http/drain.js';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -505,7 +506,9 @@ async function startAgentParts(
     // HTTPS likewise on every HTTPS address.
     let port = config.ports.https;
     for (const addr of config.httpsAddrs) {
-      const https = await listenHttp(createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse }, handle), port, addr);
+      const httpsServer = createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse }, handle);
+      answerPlaintextOnHttps(httpsServer);
+      const https = await listenHttp(httpsServer, port, addr);
       tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
       const drain = new HttpDrain(https);
       cleanups.push(() => drain.close(HTTP_DRAIN_MS));

@@ -201,5 +201,26 @@ function transportError(method: Method, url: URL, err: unknown): Error {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const code = (cause as { code?: unknown } | null)?.code;
   const detail = (cause instanceof Error && cause.message) || (typeof code === 'string' ? code : String(cause));
-  return new Error(`${verb} "${url.href}": ${detail}`, { cause: err });
+  return new Error(`${verb} "${url.href}": ${oneLineDetail(detail)}`, { cause: err });
+}
+
+/** OpenSSL's `<hex>:error:<code>:<library>:<function>:<reason>:<file>:<line>:...` error text. */
+const OPENSSL_ERROR = /(?:[0-9A-F]+:)?error:[0-9A-F]+:([^:\n]*):[^:\n]*:([^:\n]+)/;
+/** The reason OpenSSL gives when the peer sent a TLS alert. */
+const TLS_ALERT = /^(?:sslv3|tlsv1|tlsv13) alert (.+)$/;
+
+/**
+ * One line, without OpenSSL's codes and source file names: a TLS alert from the agent reads as
+ * Go prints it (`remote error: tls: certificate required`), other OpenSSL errors as
+ * `<library>: <reason>`.
+ */
+function oneLineDetail(detail: string): string {
+  const ssl = OPENSSL_ERROR.exec(detail);
+  if (ssl) {
+    const reason = (ssl[2] ?? '').trim();
+    const alert = TLS_ALERT.exec(reason);
+    if (alert) return `remote error: tls: ${alert[1]}`;
+    return ssl[1] ? `${ssl[1].trim()}: ${reason}` : reason;
+  }
+  return detail.replace(/\s*\n\s*/g, ' ').trim();
 }

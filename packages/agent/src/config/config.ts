@@ -199,7 +199,7 @@ function readConfigFile(path: string): Json {
   try {
     parsed = path.endsWith('.hcl') ? readHclFile(path) : JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`Error parsing ${path}: ${(err as Error).message}`);
+    throw new ConfigError(`Error parsing ${path}: ${(err as Error).message.replace(/\s*\n\s*/g, ' ').trim()}`);
   }
   if (!isObject(parsed)) throw new ConfigError(`Error parsing ${path}: top level must be an object`);
   for (const key of Object.keys(parsed)) {
