@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { startWatches } from './watches.js';
+import { answerClientError } from './http/client-error.js';
 import { answerPlaintextOnHttps } from './http/https-plaintext.js';
 import { HttpDrain } from './http/drain.js';
 import type { AddressInfo } from 'node:net';
@@ -120,6 +121,7 @@ async function listenHttp<S extends Server | HttpsServer>(server: S, port: numbe
   server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
   server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
   server.requestTimeout = 0;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
