@@ -216,3 +216,24 @@ test('requests the HTTP parser refuses get a status and a plain-text reason, and
   t.deepEqual(await snapshot(), before);
   t.is((await call(agent, 'GET', '/v1/status/leader')).status, 200);
 });
+
+test('a filter regex that backtracks exponentially in JavaScript is matched in linear time (RE2, as Go does) and the agent keeps serving', async (t) => {
+  // Its own agent: the other tests here check that nothing changes on theirs.
+  const agent = await startAgent(t);
+  const name = `${'a'.repeat(48)}b`;
+  const reg = await call(agent, 'PUT', '/v1/agent/service/register', { ID: 'redos', Name: name, Port: 1 });
+  t.is(reg.status, 200, reg.text);
+  const filter = encodeURIComponent('Service matches "^(a+)+$"');
+  const [hit, leader] = await Promise.all([
+    fetch(`${agent.base}/v1/agent/services?filter=${filter}`, { signal: AbortSignal.timeout(15_000) }),
+    fetch(`${agent.base}/v1/status/leader`, { signal: AbortSignal.timeout(15_000) }),
+  ]);
+  t.is(hit.status, 200);
+  t.deepEqual(await hit.json(), {}, 'the name ends in b, so nothing matches');
+  t.is(leader.status, 200);
+  const found = await call(agent, 'GET', `/v1/agent/services?filter=${encodeURIComponent('Service matches "^a+b$"')}`);
+  t.deepEqual(Object.keys(found.json<Record<string, unknown>>()), ['redos']);
+  const perl = await call(agent, 'GET', `/v1/agent/services?filter=${encodeURIComponent('Service matches "(?=a)"')}`);
+  t.is(perl.status, 400, 'lookahead is not RE2 syntax');
+  t.regex(perl.text, /invalid regular expression/);
+});

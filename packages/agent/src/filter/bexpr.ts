@@ -4,14 +4,17 @@
  *   Sel contains "v", Sel not contains "v", Sel matches "re", Sel not matches "re",
  * combined with and / or / not and parentheses. Selectors are dot paths (`Service.Meta.env`)
  * with optional bracket indexes (`NodeMeta["k-1"]`). Strings in double quotes or backticks.
+ * `matches` uses RE2 syntax and linear-time matching, as Go's regexp does, so no pattern can
+ * stall the agent with backtracking.
  */
+import { RE2JS } from 're2js';
 
 type Selector = string[];
 
 type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'not'; expr: Expr }
-  | { kind: 'match'; op: MatchOp; selector: Selector; value?: string };
+  | { kind: 'match'; op: MatchOp; selector: Selector; value?: string; re?: RE2JS };
 
 type MatchOp = 'eq' | 'ne' | 'empty' | 'notEmpty' | 'in' | 'notIn' | 'matches' | 'notMatches';
 
@@ -182,12 +185,13 @@ class Parser {
     if (this.#isWord('matches')) {
       this.#pos++;
       const value = this.#value();
+      let re: RE2JS;
       try {
-        new RegExp(value);
-      } catch {
-        throw new FilterError(`invalid regular expression ${JSON.stringify(value)}`);
+        re = RE2JS.compile(value);
+      } catch (err) {
+        throw new FilterError(`invalid regular expression ${JSON.stringify(value)}: ${(err as Error).message}`);
       }
-      return { kind: 'match', op: negate ? 'notMatches' : 'matches', selector, value };
+      return { kind: 'match', op: negate ? 'notMatches' : 'matches', selector, value, re };
     }
     throw new FilterError('expected a match operator');
   }
@@ -274,8 +278,9 @@ function evaluate(e: Expr, item: unknown): boolean {
         }
         case 'matches':
         case 'notMatches': {
-          const re = new RegExp(want);
-          const hit = Array.isArray(v) ? v.some((x) => re.test(asText(x))) : re.test(asText(v));
+          const re = e.re ?? RE2JS.compile(want);
+          const test = (x: unknown): boolean => re.matcher(asText(x)).find();
+          const hit = Array.isArray(v) ? v.some(test) : test(v);
           return e.op === 'matches' ? hit : !hit;
         }
       }
