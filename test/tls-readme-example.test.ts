@@ -84,3 +84,23 @@ test('a config file that is neither JSON nor HCL stops the agent with one line n
   t.is(lines.length, 1, r.stdout + r.stderr);
   t.regex(lines[0] ?? '', /Error parsing .*agent\.conf: /);
 });
+
+test('concord tls mistakes are answered in one line: -days past the year 9999, a CA and key the wrong way round', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-tls-mistakes-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const { pki } = pkis;
+  const cases: [string, string[], RegExp][] = [
+    ['a CA valid past the year 9999', ['tls', 'ca', 'create', '-days', '99999999'], /^-days 99999999 ends after the year 9999/],
+    ['a certificate valid past the year 9999', ['tls', 'cert', 'create', '-server', '-ca', pki.ca, '-key', pki.caKey, '-days', '99999999'], /^-days 99999999 ends after the year 9999/],
+    ['-ca and -key swapped', ['tls', 'cert', 'create', '-client', '-ca', pki.caKey, '-key', pki.ca], /^Error parsing CA: not a PEM certificate/],
+    ['a certificate as the CA key', ['tls', 'cert', 'create', '-client', '-ca', pki.ca, '-key', pki.ca], /^Error parsing CA key: not a PEM private key/],
+  ];
+  for (const [what, args, reason] of cases) {
+    const r = await runCli(args, { cwd: dir, timeoutMs: 90_000 });
+    t.is(r.code, 1, what);
+    t.is(r.stderr.split('\n').filter(Boolean).length, 1, `${what}: ${r.stderr}`);
+    t.regex(r.stderr, reason, what);
+  }
+  const ok = await runCli(['tls', 'cert', 'create', '-client', '-ca', pki.ca, '-key', pki.caKey, '-days', '3650'], { cwd: dir, timeoutMs: 90_000 });
+  t.is(ok.code, 0, ok.stderr);
+});

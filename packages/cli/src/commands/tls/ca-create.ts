@@ -2,7 +2,7 @@ import type { Command } from '../../command.js';
 import { parseCommandLine } from '../../flags.js';
 import type { Io } from '../../io.js';
 import { exists, writeNew } from './files.js';
-import { createCa } from './issue.js';
+import { createCa, daysProblem } from './issue.js';
 
 const FLAGS = {
   days: { kind: 'number' },
@@ -49,8 +49,9 @@ Command Options
     if (!line) return 1;
     const { flags } = line;
     const days = flags.has('days') ? flags.number('days') : 1825;
-    if (!Number.isInteger(days) || days <= 0) {
-      io.err('-days must be a positive number of days');
+    const badDays = daysProblem(days);
+    if (badDays) {
+      io.err(badDays);
       return 1;
     }
     const domain = flags.string('domain', 'consul');

@@ -3,7 +3,7 @@ import type { Command } from '../../command.js';
 import { parseCommandLine } from '../../flags.js';
 import type { Io } from '../../io.js';
 import { exists, writeNew } from './files.js';
-import { createLeaf, isIpAddress } from './issue.js';
+import { createLeaf, daysProblem, isIpAddress } from './issue.js';
 
 const FLAGS = {
   ca: { kind: 'string' },
@@ -126,8 +126,9 @@ Command Options
       return 1;
     }
     const days = flags.has('days') ? flags.number('days') : 365;
-    if (!Number.isInteger(days) || days <= 0) {
-      io.err('-days must be a positive number of days');
+    const badDays = daysProblem(days);
+    if (badDays) {
+      io.err(badDays);
       return 1;
     }
     const dnsNames = flags.list('additional-dnsname').map((d) => d.trim()).filter((d) => d !== '');

@@ -111,7 +111,12 @@ export interface LeafOptions {
 /** A certificate signed by the CA, for `commonName` and the given names. */
 export async function createLeaf(o: LeafOptions): Promise<Issued> {
   const m = await x509();
-  const ca = new m.X509Certificate(o.caCertPem);
+  let ca: import('@peculiar/x509').X509Certificate;
+  try {
+    ca = new m.X509Certificate(o.caCertPem);
+  } catch {
+    throw new Error('Error parsing CA: not a PEM certificate (are -ca and -key the right way round?)');
+  }
   const caKey = await importKey(o.caKeyPem);
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const names: import('@peculiar/x509').JsonGeneralName[] = [
@@ -152,14 +157,24 @@ async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
   let der: Buffer;
   try {
     der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
-  } catch (err) {
-    throw new Error(`Error parsing CA key: ${(err as Error).message}`);
+  } catch {
+    throw new Error('Error parsing CA key: not a PEM private key (are -ca and -key the right way round?)');
   }
   try {
     return (await webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign'])) ;
   } catch {
     throw new Error('Error parsing CA key: only ECDSA P-256 keys are supported');
   }
+}
+
+/** The last instant an X.509 validity date can carry (GeneralizedTime ends at year 9999). */
+const LAST_X509_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** Why `-days` cannot be used, or undefined when it can. */
+export function daysProblem(days: number, now = Date.now()): string | undefined {
+  if (!Number.isInteger(days) || days <= 0) return '-days must be a positive number of days';
+  if (now + days * DAY_MS > LAST_X509_DATE_MS) return `-days ${days} ends after the year 9999, the last a certificate can name`;
+  return undefined;
 }
 
 export function isIpAddress(s: string): boolean {
