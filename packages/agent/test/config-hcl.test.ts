@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { resolveAgentConfig } from '../src/index.js';
+import { call, startAgent } from './_agent.js';
 import { getJson, startTestAgent, tempDir } from './_local-helpers.js';
 
 const HCL = `
@@ -57,4 +58,41 @@ test('a malformed HCL file stops the agent with the parser message', (t) => {
   writeFileSync(file, 'datacenter = \n service {');
   const err = t.throws(() => resolveAgentConfig(['-dev', '-config-file', file]));
   t.regex(err?.message ?? '', /^Error parsing .*bad\.hcl: .+/);
+});
+
+test('HCL 1 forms Consul reads (one-line blocks with commas, blocks nested on one line, quoted names) configure the agent', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'consul.hcl');
+  writeFileSync(
+    file,
+    [
+      '# as found in Consul configurations',
+      'node_meta { rack = "r1", "zone" = "z-1" }',
+      'limits { kv_max_value_size = 2048, txn_max_req_len = 4096 }',
+      'tls { defaults { verify_incoming = false, verify_outgoing = false } }',
+      'service {',
+      '  name = "web", port = 8080, tags = ["a", "b"]',
+      '  meta = { "team.name" = "x,y" }',
+      '  check { ttl = "30s", notes = "one, two { three }" }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const agent = await startAgent(t, { extraArgs: ['-config-file', file] });
+  const self = (await call(agent, 'GET', '/v1/agent/self')).json<{ Meta: Record<string, string> }>();
+  t.like(self.Meta, { rack: 'r1', zone: 'z-1' });
+  const services = (await call(agent, 'GET', '/v1/agent/services')).json<Record<string, { Port: number; Tags: string[]; Meta: Record<string, string> }>>();
+  t.like(services.web, { Port: 8080, Tags: ['a', 'b'], Meta: { 'team.name': 'x,y' } });
+  const checks = (await call(agent, 'GET', '/v1/agent/checks')).json<Record<string, { Notes: string }>>();
+  t.is(checks['service:web']?.Notes, 'one, two { three }');
+  t.is((await call(agent, 'PUT', '/v1/kv/big', 'x'.repeat(2049))).status, 413, 'limits applied');
+  t.is((await call(agent, 'PUT', '/v1/kv/small', 'x'.repeat(2048))).status, 200);
+});
+
+test('a file HCL 1 would refuse too keeps the HCL parser message for the file as written', (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'bad.hcl');
+  writeFileSync(file, 'ports { http = -1, https = }\n');
+  const err = t.throws(() => resolveAgentConfig(['-dev', '-config-file', file]));
+  t.regex(err?.message ?? '', /^Error parsing .*bad\.hcl: .*bad\.hcl:1,/);
 });
