@@ -226,3 +226,19 @@ dockerTest('the registrator registers containers with an HTTPS-only agent throug
   const entries = JSON.parse(r.body.toString()) as { ServicePort: number; ServiceAddress: string }[];
   t.deepEqual(entries.map((e) => [e.ServiceAddress, e.ServicePort]), [['127.0.0.1', port]]);
 });
+
+test('concord template renders from an HTTPS-only agent with -consul-ssl and its CA and client certificate flags', async (t) => {
+  const a = await spawnAgent(t, httpsOnly(pkis.pki.serverCert, pkis.pki.serverKey));
+  const flags = ['-http-addr', `https://127.0.0.1:${a.httpsPort}`, '-ca-file', pkis.pki.ca, '-client-cert', pkis.pki.cliCert, '-client-key', pkis.pki.cliKey];
+  await until(async () => (await runCli(['kv', 'put', ...flags, 'tmpl/greeting', 'hello over TLS'])).code === 0 || undefined, 20_000, 'a write over HTTPS');
+  const dir = mkdtempSync(join(tmpdir(), 'concord-tmpl-tls-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'in.tmpl'), '{{ key "tmpl/greeting" }}\n');
+  const ssl = ['-consul-addr', `127.0.0.1:${a.httpsPort}`, '-consul-ssl', '-consul-ssl-ca-cert', pkis.pki.ca];
+  const out = join(dir, 'out.txt');
+  const r = await runCli(['template', '-once', ...ssl, '-consul-ssl-cert', pkis.pki.cliCert, '-consul-ssl-key', pkis.pki.cliKey, '-template', `${join(dir, 'in.tmpl')}:${out}`], { timeoutMs: 90_000 });
+  t.is(r.code, 0, r.stderr);
+  t.is(readFileSync(out, 'utf8'), 'hello over TLS\n');
+  const noCert = await runCli(['template', '-once', ...ssl, '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'other.txt')}`], { timeoutMs: 90_000 });
+  t.not(noCert.code, 0, 'without a client certificate the agent refuses it');
+});

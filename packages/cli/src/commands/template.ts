@@ -2,7 +2,7 @@
  * `concord template`: consul-template's command line (same flags, config
  * files and template language), rendering templates from the agent's data.
  */
-import { ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
+import { type ApiTlsOptions, ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
 import type { RawConfig, RawTemplate } from '@concord/template';
 import type { Command } from '../command.js';
 import { type FlagReader, parseCommandLine } from '../flags.js';
@@ -54,6 +54,12 @@ Options
                             CONSUL_HTTP_ADDR, then 127.0.0.1:8500).
   -consul-token=<token>     ACL token (default CONCORD_HTTP_TOKEN or CONSUL_HTTP_TOKEN).
   -consul-ssl               Use HTTPS to reach the agent.
+  -consul-ssl-ca-cert=<f>   CA file to check the agent's certificate (default CONSUL_CACERT).
+  -consul-ssl-ca-path=<d>   Directory of CA files (default CONSUL_CAPATH).
+  -consul-ssl-cert=<f>      Client certificate, for agents that verify incoming HTTPS
+                            (default CONSUL_CLIENT_CERT); -consul-ssl-key=<f> its key.
+  -consul-ssl-server-name=<name>  Name to check the agent's certificate against.
+  -consul-ssl-verify=false  Do not check the agent's certificate.
   -consul-retry-attempts=<n>  Failed queries in a row before giving up (0: never; default 12).
   -consul-retry-backoff=<d>   First retry delay, doubling each time (default 250ms).
   -consul-retry-max-backoff=<d>  Longest retry delay (default 1m).
@@ -78,6 +84,18 @@ Options
 
 function optional(f: FlagReader, name: string): string | undefined {
   return f.has(name) ? f.string(name) : undefined;
+}
+
+/** consul-template's -consul-ssl-* flags as the API client's TLS options (over CONSUL_CACERT, ...). */
+function sslOptions(f: FlagReader): ApiTlsOptions {
+  return {
+    ...(f.has('consul-ssl-ca-cert') ? { caFile: f.string('consul-ssl-ca-cert') } : {}),
+    ...(f.has('consul-ssl-ca-path') ? { caPath: f.string('consul-ssl-ca-path') } : {}),
+    ...(f.has('consul-ssl-cert') ? { certFile: f.string('consul-ssl-cert') } : {}),
+    ...(f.has('consul-ssl-key') ? { keyFile: f.string('consul-ssl-key') } : {}),
+    ...(f.has('consul-ssl-server-name') ? { serverName: f.string('consul-ssl-server-name') } : {}),
+    ...(f.has('consul-ssl-verify') && !f.bool('consul-ssl-verify') ? { insecureSkipVerify: true } : {}),
+  };
 }
 
 /** The command-line layer of the configuration (it overrides config files). */
@@ -130,12 +148,6 @@ export const template: Command = {
     const line = parseCommandLine(args, FLAGS, io);
     if (!line) return 1;
     const f = line.flags;
-    for (const name of ['consul-ssl-verify', 'consul-ssl-ca-cert', 'consul-ssl-ca-path', 'consul-ssl-cert', 'consul-ssl-key', 'consul-ssl-server-name']) {
-      if (f.has(name)) {
-        io.err(`-${name}: TLS client certificates and custom CAs are not supported yet; use -consul-ssl with a certificate the system trusts`);
-        return 1;
-      }
-    }
     const lib = await import('@concord/template');
     const loadConfig = async () => {
       const layers: RawConfig[] = [];
@@ -154,7 +166,13 @@ export const template: Command = {
     }
     const log = lib.createLog(level, (l) => io.err(l));
     const token = config.consul.token ?? tokenFromEnv(io.env);
-    const api = new ConsulApi({ address: config.consul.address ?? addressFromEnv(io.env), ...(token ? { token } : {}) });
+    let api: ConsulApi;
+    try {
+      api = new ConsulApi({ address: config.consul.address ?? addressFromEnv(io.env), ...(token ? { token } : {}), tls: sslOptions(f), env: io.env });
+    } catch (err) {
+      io.err(err instanceof Error ? err.message : String(err));
+      return 1;
+    }
     let runner;
     try {
       runner = new lib.Runner(config, { api, log, env: io.env, stdout: (text) => io.write(`${text}\n`) });
