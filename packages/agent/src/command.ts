@@ -1,5 +1,5 @@
 import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/config.js';
-import { FlagError } from './go-flags.js';
+import { FlagError } from '@concord/goflags';
 import { VERSION, startAgent } from './agent.js';
 
 function banner(config: AgentConfig, httpPort: number, httpsPort: number, dnsPort: number, serfPort: number): string {

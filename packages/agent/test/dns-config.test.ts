@@ -1,6 +1,6 @@
 import test from 'ava';
 
-import { defaultDnsConfig, parseDnsConfig, parseGoDuration } from '../src/dns/index.js';
+import { defaultDnsConfig, parseDnsConfig } from '../src/dns/index.js';
 import { serviceTtl } from '../src/dns/config.js';
 import { parseRecursor } from '../src/dns/recursor.js';
 
@@ -57,13 +57,12 @@ test('bad input is rejected with a message naming the key', (t) => {
   t.throws(() => parseDnsConfig({ service_ttl: { web: 'soon' } }), { message: /service_ttl\.web/ });
 });
 
-test('Go durations parse like time.ParseDuration', (t) => {
-  t.is(parseGoDuration('0'), 0);
-  t.is(parseGoDuration('1h30m'), 5_400_000);
-  t.is(parseGoDuration('1.5s'), 1500);
-  t.is(parseGoDuration('87600h'), 87600 * 3_600_000);
-  t.throws(() => parseGoDuration(''));
-  t.throws(() => parseGoDuration('5'));
+test('dns_config durations must be non-negative Go durations', (t) => {
+  t.is(parseDnsConfig({ node_ttl: '87600h' }).nodeTtl, 87600 * 3600);
+  t.is(parseDnsConfig({ max_stale: '0' }).maxStale, 0);
+  t.throws(() => parseDnsConfig({ node_ttl: '' }), { message: 'dns_config.node_ttl: invalid duration ""' });
+  t.throws(() => parseDnsConfig({ node_ttl: '5' }), { message: 'dns_config.node_ttl: invalid duration "5"' });
+  t.throws(() => parseDnsConfig({ node_ttl: '-5s' }), { message: 'dns_config.node_ttl: invalid duration "-5s"' });
 });
 
 test('recursor addresses default to port 53 and accept IPv6', (t) => {

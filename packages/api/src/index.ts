@@ -3,7 +3,7 @@ export type { ConsulApiOptions } from './client.js';
 export { ApiError } from './errors.js';
 export { addressFromEnv, baseUrlOf, tokenFromEnv, DEFAULT_ADDRESS } from './address.js';
 export { type ApiTlsOptions, httpsAgentFor, mergeTls, tlsFromEnv } from './tls.js';
-export { parseDuration } from './duration.js';
+export { parseDuration } from '@concord/goflags';
 export { MAX_WAIT_MS } from './transport.js';
 export { exchange, type ExchangeInit, type Exchanged } from './http-exchange.js';
 export type { KV, KVDeleteOptions, KVKeysOptions, KVPutOptions } from './kv.js';

@@ -1,6 +1,7 @@
 /** The HTTP layer under every API group: URLs, query options, headers, errors. */
 import { ApiError } from './errors.js';
-import { formatWait, parseDuration } from './duration.js';
+import { parseDuration } from '@concord/goflags';
+import { formatWait } from './duration.js';
 import { exchange } from './http-exchange.js';
 import type { QueryMeta, QueryOptions, QueryResult, RequestOptions } from './options.js';
 

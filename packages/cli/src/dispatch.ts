@@ -4,7 +4,7 @@
  * command or an unknown one prints the command list (exit 127), a group
  * without a subcommand prints its help to stderr (exit 1).
  */
-import { FlagError } from '@concord/agent';
+import { FlagError } from '@concord/goflags';
 import { type Command, SHOW_HELP } from './command.js';
 import type { Io } from './io.js';
 

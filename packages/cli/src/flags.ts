@@ -1,6 +1,6 @@
 /** Flag parsing for commands: Go-style flags, one-line errors. */
-import { FlagError, parseGoFlags } from '@concord/agent';
-import type { FlagSpecs, FlagValue, ParsedFlags } from '@concord/agent';
+import { FlagError, parseGoFlags } from '@concord/goflags';
+import type { FlagSpecs, FlagValue, ParsedFlags } from '@concord/goflags';
 import type { Io } from './io.js';
 
 /** Parses flags; on bad input prints the error and returns `undefined` (exit 1). */

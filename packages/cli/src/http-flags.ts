@@ -1,7 +1,7 @@
 /** The flags every command that talks to an agent accepts, and the client they build. */
 import { readFileSync } from 'node:fs';
 import { type ApiTlsOptions, ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
-import { FlagError, type FlagSpecs } from '@concord/agent';
+import { FlagError, type FlagSpecs } from '@concord/goflags';
 import type { FlagReader } from './flags.js';
 import type { Io } from './io.js';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '@concord/goflags';
 import type { CheckResult, Probe } from './types.js';
 import { errorText } from './types.js';
 

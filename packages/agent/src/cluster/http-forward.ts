@@ -8,7 +8,7 @@
 import { type Agent as HttpAgent, type IncomingMessage, type ServerResponse, Agent, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { TlsOptions } from 'node:tls';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 import { isBlockingQuery } from '../http/drain.js';
 import { sendText } from '../http/respond.js';
 import type { HttpRequest__Output, HttpResponse__Output } from './rpc.js';

@@ -6,7 +6,7 @@
  */
 
 import type { DnsCatalog, DnsNode, DnsServiceInstance } from './catalog.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 import { type DnsConfig, serviceTtl } from './config.js';
 import { type DnsLookup, parseQuestion } from './names.js';
 import { type DnsRecord, QTYPE, RCODE, ipFamily, ipv6Bytes } from './wire.js';

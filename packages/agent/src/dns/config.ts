@@ -2,6 +2,7 @@
  * The `dns_config` block: defaults, validation of the JSON form (snake_case keys, Go duration
  * strings) and the per-service TTL lookup.
  */
+import { parseGoDuration } from '@concord/goflags';
 
 export type RecursorStrategy = 'sequential' | 'random';
 
@@ -55,35 +56,6 @@ export function defaultDnsConfig(): DnsConfig {
   };
 }
 
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/** Parses a Go duration ("30s", "1h30m", "500ms", "0") into milliseconds; throws on bad input. */
-export function parseGoDuration(text: string): number {
-  const s = text.trim();
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (!m) throw new Error(`invalid duration ${JSON.stringify(text)}`);
-    total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-    pos = re.lastIndex;
-  }
-  if (s.length === 0) throw new Error(`invalid duration ${JSON.stringify(text)}`);
-  return total;
-}
-
 type Field = (value: unknown, key: string, out: DnsConfig) => void;
 
 const bool =
@@ -105,7 +77,9 @@ const count =
 function durationMs(value: unknown, key: string): number {
   if (typeof value !== 'string') throw new Error(`dns_config.${key} must be a duration string such as "30s", got ${JSON.stringify(value)}`);
   try {
-    return parseGoDuration(value);
+    const ms = parseGoDuration(value);
+    if (ms < 0) throw new RangeError('negative');
+    return ms;
   } catch {
     throw new Error(`dns_config.${key}: invalid duration ${JSON.stringify(value)}`);
   }

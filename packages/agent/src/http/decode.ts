@@ -1,4 +1,4 @@
-import { durationFromJson } from '../config/duration.js';
+import { durationFromJson } from '@concord/goflags';
 import { badRequest } from './http-error.js';
 
 /**

@@ -4,7 +4,7 @@ import { type Consistency, blockingQuery, consistencyOf, setQueryHeaders } from 
 import { HttpError, badRequest } from './http-error.js';
 import { type Body, optString, rejectUnknown } from './decode.js';
 import { type RequestContext, readJsonObject } from './request.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 import { sendJson } from './respond.js';
 import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
 

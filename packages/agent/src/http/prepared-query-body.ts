@@ -4,7 +4,7 @@
  * names, the session, templates) is the state machine's.
  */
 import type { PreparedQuery, QueryFailoverTarget } from '@concord/state';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap, rejectUnknown } from './decode.js';
 import { badRequest } from './http-error.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 import { type Body, isBody } from './decode.js';
 import { HttpError, badRequest } from './http-error.js';
 

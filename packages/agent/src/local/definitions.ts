@@ -1,6 +1,6 @@
 import type { HealthStatus } from '@concord/state';
 import { isHealthStatus } from '@concord/state';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '@concord/goflags';
 import {
   type Body,
   field,

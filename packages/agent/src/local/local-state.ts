@@ -1,7 +1,7 @@
 import type { CheckRegistration, Command, HealthStatus } from '@concord/state';
 import { type LongTimer, setLongTimeout } from '../checks/long-timer.js';
 import type { CheckResult, CheckRunner } from '../checks/types.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '@concord/goflags';
 import { type CheckDefinition, type ServiceDefinition, checkTimings } from './definitions.js';
 import type { LocalPersistence } from './persistence.js';
 import { ServiceWatches } from './service-watches.js';

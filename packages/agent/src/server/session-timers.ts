@@ -1,5 +1,5 @@
 import type { SessionEntry } from '@concord/state';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 
 /**
  * The leader's TTL timers: a TTL session not renewed within 2×TTL is destroyed. Timers restart

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionBehavior, SessionEntry } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
-import { durationNanosText, formatDuration, goDurationError } from '../../config/duration.js';
+import { durationFromJson, durationNanosText, formatDuration, goDurationError } from '@concord/goflags';
 import { field, isBody, optString, optStringList, rejectUnknown } from '../decode.js';
-import { durationFromJson } from '../../config/duration.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, parseJsonBody, readBody, requiredPathRest } from '../request.js';

@@ -1,4 +1,7 @@
-/** Go duration strings (`10s`, `1m30s`, `500ms`, `1h`) ↔ milliseconds. */
+/**
+ * Go duration strings (`10s`, `1m30s`, `500ms`, `1h`) ↔ milliseconds, with Go's
+ * `time.ParseDuration` rules (an optional sign, `0` alone needs no unit) and its error texts.
+ */
 
 const UNITS: Record<string, number> = {
   ns: 1e-6,
@@ -26,6 +29,7 @@ export function parseDuration(input: string): number | undefined {
     s = s.slice(1);
   }
   if (s === '0') return 0;
+  if (s === '') return undefined;
   let total = 0;
   PART.lastIndex = 0;
   let pos = 0;
@@ -39,6 +43,13 @@ export function parseDuration(input: string): number | undefined {
   if (total > MAX_DURATION_MS) return undefined;
   // Go durations are whole nanoseconds; rounding there also drops float noise (1.001s is 1001 ms).
   return (sign * Math.round(total * 1e6)) / 1e6;
+}
+
+/** Like {@link parseDuration}, but throws Go's error text (`time: invalid duration "5x"`) when malformed. */
+export function parseGoDuration(input: string): number {
+  const ms = parseDuration(input);
+  if (ms === undefined) throw new Error(goDurationError(input));
+  return ms;
 }
 
 /**

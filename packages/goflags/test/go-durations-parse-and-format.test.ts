@@ -1,5 +1,5 @@
 import test from 'ava';
-import { durationFromJson, formatDuration, parseDuration } from '../src/config/duration.js';
+import { durationFromJson, formatDuration, parseDuration, parseGoDuration } from '../src/index.js';
 
 test('Go duration strings parse to milliseconds', (t) => {
   const cases: [string, number][] = [
@@ -19,13 +19,15 @@ test('Go duration strings parse to milliseconds', (t) => {
     ['0', 0],
     ['0s', 0],
     ['-5s', -5_000],
+    ['-0', 0],
+    ['87600h', 87600 * 3_600_000],
     ['+5s', 5_000],
   ];
   for (const [input, ms] of cases) t.is(parseDuration(input), ms, input);
 });
 
 test('malformed durations parse to undefined', (t) => {
-  for (const input of ['', 'abc', '10', '5 s', '1d', 's', '10s5', '1e3s', '--5s', '5sec', 'ms']) {
+  for (const input of ['', '-', '+', 'abc', '10', '5 s', '1d', 's', '10s5', '1e3s', '--5s', '5sec', 'ms']) {
     t.is(parseDuration(input), undefined, input);
   }
 });
@@ -60,4 +62,12 @@ test('formatting then parsing gives the same duration back', (t) => {
   for (const ms of [0, 1, 999, 1_000, 1_001, 59_999, 60_000, 3_599_999, 3_600_000, 86_400_000, 123_456_789]) {
     t.is(parseDuration(formatDuration(ms)), ms, String(ms));
   }
+});
+
+test('parseGoDuration throws the error Go gives for each kind of malformed duration', (t) => {
+  t.is(parseGoDuration('1h30m'), 5_400_000);
+  t.throws(() => parseGoDuration('10'), { message: 'time: missing unit in duration "10"' });
+  t.throws(() => parseGoDuration('10x'), { message: 'time: unknown unit "x" in duration "10x"' });
+  t.throws(() => parseGoDuration(''), { message: 'time: invalid duration ""' });
+  t.throws(() => parseGoDuration('-'), { message: 'time: invalid duration "-"' });
 });
