@@ -15,3 +15,9 @@ export interface Command {
 
 /** Returned by group commands called without a subcommand. */
 export const SHOW_HELP = -1;
+
+/** Imports a command's module and returns the command. */
+export type LoadCommand = () => Promise<Command>;
+
+/** Commands by full name (`kv put`), each loaded on demand. */
+export type CommandTable = ReadonlyMap<string, LoadCommand>;

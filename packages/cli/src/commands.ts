@@ -1,86 +1,51 @@
-/** Every command, by its full name ("kv put", "operator raft list-peers"). */
-import type { Command } from './command.js';
-import { agent } from './commands/agent.js';
-import { catalogGroup } from './commands/catalog/index.js';
-import { catalogNodes } from './commands/catalog/nodes.js';
-import { catalogServices } from './commands/catalog/services.js';
-import { event } from './commands/event.js';
-import { forceLeave } from './commands/force-leave.js';
-import { info } from './commands/info.js';
-import { join } from './commands/join.js';
-import { keygen } from './commands/keygen.js';
-import { keyring } from './commands/keyring.js';
-import { kvDelete } from './commands/kv/delete.js';
-import { kvExport } from './commands/kv/export.js';
-import { kvGet } from './commands/kv/get.js';
-import { kvImport } from './commands/kv/import.js';
-import { kvGroup } from './commands/kv/index.js';
-import { kvPut } from './commands/kv/put.js';
-import { leave } from './commands/leave.js';
-import { lock } from './commands/lock.js';
-import { maint } from './commands/maint.js';
-import { members } from './commands/members.js';
-import { operatorGroup, operatorRaftGroup } from './commands/operator/index.js';
-import { raftListPeers } from './commands/operator/raft-list-peers.js';
-import { raftRemovePeer } from './commands/operator/raft-remove-peer.js';
-import { registrator } from './commands/registrator.js';
-import { reload } from './commands/reload.js';
-import { rtt } from './commands/rtt.js';
-import { servicesDeregister } from './commands/services/deregister.js';
-import { servicesGroup } from './commands/services/index.js';
-import { servicesRegister } from './commands/services/register.js';
-import { snapshotGroup } from './commands/snapshot/index.js';
-import { snapshotInspect } from './commands/snapshot/inspect.js';
-import { snapshotRestore } from './commands/snapshot/restore.js';
-import { snapshotSave } from './commands/snapshot/save.js';
-import { template } from './commands/template.js';
-import { tlsCaGroup, tlsCertGroup, tlsGroup } from './commands/tls/index.js';
-import { tlsCaCreate } from './commands/tls/ca-create.js';
-import { tlsCertCreate } from './commands/tls/cert-create.js';
-import { watch } from './commands/watch.js';
-import { version } from './commands/version.js';
+/**
+ * Every command, by its full name ("kv put", "operator raft list-peers"), with a loader:
+ * a command's module is imported only when that command runs or its help is printed, so
+ * `concord kv get` never loads the agent, dockerode or the X.509 library. One line per command.
+ */
+import type { CommandTable, LoadCommand } from './command.js';
 
-export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
-  ['agent', agent],
-  ['catalog', catalogGroup],
-  ['catalog nodes', catalogNodes],
-  ['catalog services', catalogServices],
-  ['event', event],
-  ['force-leave', forceLeave],
-  ['info', info],
-  ['join', join],
-  ['keygen', keygen],
-  ['keyring', keyring],
-  ['kv', kvGroup],
-  ['kv delete', kvDelete],
-  ['kv export', kvExport],
-  ['kv get', kvGet],
-  ['kv import', kvImport],
-  ['kv put', kvPut],
-  ['leave', leave],
-  ['lock', lock],
-  ['maint', maint],
-  ['members', members],
-  ['operator', operatorGroup],
-  ['operator raft', operatorRaftGroup],
-  ['operator raft list-peers', raftListPeers],
-  ['operator raft remove-peer', raftRemovePeer],
-  ['registrator', registrator],
-  ['reload', reload],
-  ['rtt', rtt],
-  ['services', servicesGroup],
-  ['services deregister', servicesDeregister],
-  ['services register', servicesRegister],
-  ['snapshot', snapshotGroup],
-  ['snapshot inspect', snapshotInspect],
-  ['snapshot restore', snapshotRestore],
-  ['snapshot save', snapshotSave],
-  ['template', template],
-  ['tls', tlsGroup],
-  ['tls ca', tlsCaGroup],
-  ['tls ca create', tlsCaCreate],
-  ['tls cert', tlsCertGroup],
-  ['tls cert create', tlsCertCreate],
-  ['version', version],
-  ['watch', watch],
+export const COMMANDS: CommandTable = new Map<string, LoadCommand>([
+  ['agent', () => import('./commands/agent.js').then((m) => m.agent)],
+  ['catalog', () => import('./commands/catalog/index.js').then((m) => m.catalogGroup)],
+  ['catalog nodes', () => import('./commands/catalog/nodes.js').then((m) => m.catalogNodes)],
+  ['catalog services', () => import('./commands/catalog/services.js').then((m) => m.catalogServices)],
+  ['event', () => import('./commands/event.js').then((m) => m.event)],
+  ['force-leave', () => import('./commands/force-leave.js').then((m) => m.forceLeave)],
+  ['info', () => import('./commands/info.js').then((m) => m.info)],
+  ['join', () => import('./commands/join.js').then((m) => m.join)],
+  ['keygen', () => import('./commands/keygen.js').then((m) => m.keygen)],
+  ['keyring', () => import('./commands/keyring.js').then((m) => m.keyring)],
+  ['kv', () => import('./commands/kv/index.js').then((m) => m.kvGroup)],
+  ['kv delete', () => import('./commands/kv/delete.js').then((m) => m.kvDelete)],
+  ['kv export', () => import('./commands/kv/export.js').then((m) => m.kvExport)],
+  ['kv get', () => import('./commands/kv/get.js').then((m) => m.kvGet)],
+  ['kv import', () => import('./commands/kv/import.js').then((m) => m.kvImport)],
+  ['kv put', () => import('./commands/kv/put.js').then((m) => m.kvPut)],
+  ['leave', () => import('./commands/leave.js').then((m) => m.leave)],
+  ['lock', () => import('./commands/lock.js').then((m) => m.lock)],
+  ['maint', () => import('./commands/maint.js').then((m) => m.maint)],
+  ['members', () => import('./commands/members.js').then((m) => m.members)],
+  ['operator', () => import('./commands/operator/index.js').then((m) => m.operatorGroup)],
+  ['operator raft', () => import('./commands/operator/index.js').then((m) => m.operatorRaftGroup)],
+  ['operator raft list-peers', () => import('./commands/operator/raft-list-peers.js').then((m) => m.raftListPeers)],
+  ['operator raft remove-peer', () => import('./commands/operator/raft-remove-peer.js').then((m) => m.raftRemovePeer)],
+  ['registrator', () => import('./commands/registrator.js').then((m) => m.registrator)],
+  ['reload', () => import('./commands/reload.js').then((m) => m.reload)],
+  ['rtt', () => import('./commands/rtt.js').then((m) => m.rtt)],
+  ['services', () => import('./commands/services/index.js').then((m) => m.servicesGroup)],
+  ['services deregister', () => import('./commands/services/deregister.js').then((m) => m.servicesDeregister)],
+  ['services register', () => import('./commands/services/register.js').then((m) => m.servicesRegister)],
+  ['snapshot', () => import('./commands/snapshot/index.js').then((m) => m.snapshotGroup)],
+  ['snapshot inspect', () => import('./commands/snapshot/inspect.js').then((m) => m.snapshotInspect)],
+  ['snapshot restore', () => import('./commands/snapshot/restore.js').then((m) => m.snapshotRestore)],
+  ['snapshot save', () => import('./commands/snapshot/save.js').then((m) => m.snapshotSave)],
+  ['template', () => import('./commands/template.js').then((m) => m.template)],
+  ['tls', () => import('./commands/tls/index.js').then((m) => m.tlsGroup)],
+  ['tls ca', () => import('./commands/tls/index.js').then((m) => m.tlsCaGroup)],
+  ['tls ca create', () => import('./commands/tls/ca-create.js').then((m) => m.tlsCaCreate)],
+  ['tls cert', () => import('./commands/tls/index.js').then((m) => m.tlsCertGroup)],
+  ['tls cert create', () => import('./commands/tls/cert-create.js').then((m) => m.tlsCertCreate)],
+  ['version', () => import('./commands/version.js').then((m) => m.version)],
+  ['watch', () => import('./commands/watch.js').then((m) => m.watch)],
 ]);

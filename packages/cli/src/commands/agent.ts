@@ -1,4 +1,3 @@
-import { runAgentCommand } from '@concord/agent';
 import type { Command } from '../command.js';
 
 export const agent: Command = {
@@ -41,5 +40,9 @@ Common Options
   -bind, -advertise, -client, -join and -retry-join take go-sockaddr
   templates, e.g. -bind '{{ GetPrivateIP }}' or
   -client '127.0.0.1 {{ GetInterfaceIP "eth0" }}'.`,
-  run: (args) => runAgentCommand([...args]),
+  async run(args) {
+    // Loaded here, not at the top: the agent brings grpc-js, level, dns2 and pino.
+    const { runAgentCommand } = await import('@concord/agent');
+    return runAgentCommand([...args]);
+  },
 };

@@ -2,17 +2,7 @@
  * `concord registrator [options] <registry-uri>`: the Docker sidecar, with
  * gliderlabs/registrator's command line (options before the URI).
  */
-import {
-  LOG_LEVELS,
-  type LogLevel,
-  Registrator,
-  RegistratorConfigError,
-  type RegistratorOptions,
-  RegistratorStartError,
-  createLogger,
-  parseRegistryUri,
-  serveMetrics,
-} from '@concord/registrator';
+import type { LogLevel, Registrator, RegistratorOptions } from '@concord/registrator';
 import type { Command } from '../command.js';
 import { type FlagReader, parseCommandLine } from '../flags.js';
 import type { Io } from '../io.js';
@@ -94,9 +84,12 @@ export const registrator: Command = {
       tooMany: (given) => `Extra unparsed arguments: ${given.slice(1).join(' ')}\nOptions should come before the registry URI argument.`,
     });
     if (!line) return 2;
+    // Loaded here, not at the top: dockerode is heavy, and `concord` lists this command.
+    const sidecarModule = await import('@concord/registrator');
+    const { LOG_LEVELS, Registrator, RegistratorConfigError, RegistratorStartError, createLogger, serveMetrics } = sidecarModule;
     let options: RegistratorOptions;
     try {
-      options = optionsFrom(line.flags, line.args[0] as string, io.env);
+      options = optionsFrom(line.flags, line.args[0] as string, io.env, sidecarModule);
     } catch (err) {
       if (err instanceof RegistratorConfigError) {
         io.err(err.message);
@@ -138,7 +131,12 @@ export const registrator: Command = {
   },
 };
 
-function optionsFrom(f: FlagReader, uri: string, env: NodeJS.ProcessEnv): RegistratorOptions {
+function optionsFrom(
+  f: FlagReader,
+  uri: string,
+  env: NodeJS.ProcessEnv,
+  { RegistratorConfigError, parseRegistryUri }: typeof import('@concord/registrator'),
+): RegistratorOptions {
   const deregister = f.string('deregister', 'always');
   if (deregister !== 'always' && deregister !== 'on-success') {
     throw new RegistratorConfigError(`-deregister must be "always" or "on-success", got "${deregister}"`);

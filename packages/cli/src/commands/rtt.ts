@@ -1,5 +1,5 @@
 import type { ConsulApi, CoordinateEntry } from '@concord/api';
-import { coordinateDistance } from '@concord/agent';
+import { distance as coordinateDistance } from '@concord/gossip/coordinate';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient, messageOf } from '../http-flags.js';
