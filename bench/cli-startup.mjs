@@ -1,23 +1,25 @@
-// `npm run bench -- cli-startup [--runs N]`: how long a `concord` command takes from spawn to
+// `npm run bench -- cli-startup [--runs N] [--baseline PATH]`: how long a `concord` command takes from spawn to
 // exit, hyperfine-style (two warm-up runs, then N timed runs, interleaved so load drifts hit
 // every command alike), side by side with the anchor `node -e 0`:
 //   `concord version`, `concord kv get` of a 256-byte key from a `-dev` agent, `concord members`,
 //   and `concord agent -h` (which must not load the agent either).
-// Prints mean ± standard deviation, median and min, and the median's overhead over the anchor;
-// the target is `concord kv get` within 100 ms of `node -e 0`. The agent listens on 127.0.0.1
-// ephemeral ports and is killed by PID at the end.
+// Prints mean ± standard deviation, median and min, and the overhead over the anchor (median and min);
+// the target is `concord kv get` within 100 ms of `node -e 0`. `--baseline` adds `version` and
+// `kv get` of another checkout's packages/cli/bin/concord.js (e.g. before a change), run against
+// the same agent. The agent listens on 127.0.0.1 ephemeral ports and is killed by PID at the end.
 import { spawnSync } from 'node:child_process';
 import { children, concordBin, loadAverage, median, startChild, stop, until } from './_http-load.mjs';
 
 const TARGET_MS = 100;
 
 function parseArgs(args) {
-  const opts = { runs: 20 };
+  const opts = { runs: 20, baseline: undefined };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const value = inline ?? args[++i];
     if (flag === '--runs') opts.runs = Math.max(3, Number(value));
-    else throw new Error(`unknown argument ${args[i]} (use --runs N)`);
+    else if (flag === '--baseline') opts.baseline = value;
+    else throw new Error(`unknown argument ${args[i]} (use --runs N, --baseline PATH)`);
   }
   return opts;
 }
@@ -66,6 +68,12 @@ export async function run(args) {
       { name: 'concord members', argv: [concordBin, 'members'] },
       { name: 'concord agent -h', argv: [concordBin, 'agent', '-h'] },
     ];
+    if (opts.baseline) {
+      cases.push(
+        { name: 'baseline version', argv: [opts.baseline, 'version'] },
+        { name: 'baseline kv get', argv: [opts.baseline, 'kv', 'get', 'bench/startup'] },
+      );
+    }
     const times = new Map(cases.map((c) => [c.name, []]));
     for (let i = 0; i < opts.runs + 2; i++) {
       for (const c of cases) {
@@ -74,17 +82,18 @@ export async function run(args) {
       }
     }
     await stop(agent.child);
-    const anchor = stats(times.get('node -e 0')).median;
-    const header = ['command', 'mean ± sd ms', 'median ms', 'min ms', 'over node -e 0', 'target'];
+    const anchor = stats(times.get('node -e 0'));
+    const signed = (ms) => `${ms < 0 ? '-' : '+'}${Math.abs(ms).toFixed(1)}`;
+    const header = ['command', 'mean ± sd ms', 'median ms', 'min ms', 'over node -e 0 (median/min)', 'target'];
     const body = cases.map((c) => {
       const s = stats(times.get(c.name));
-      const over = s.median - anchor;
+      const over = s.median - anchor.median;
       return [
         c.name,
         `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)}`,
         s.median.toFixed(1),
         s.min.toFixed(1),
-        c.name === 'node -e 0' ? '-' : `+${over.toFixed(1)} ms`,
+        c.name === 'node -e 0' ? '-' : `${signed(over)} / ${signed(s.min - anchor.min)} ms`,
         c.target ? `<= +${TARGET_MS} ms ${over <= TARGET_MS ? 'ok' : 'MISS'}` : '-',
       ];
     });
