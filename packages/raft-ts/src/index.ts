@@ -32,7 +32,7 @@ export {
 } from './core/types.js';
 export { MemoryStorage } from './storage/memory-storage.js';
 export type { DurableStorage, PersistBatch } from './storage/durable-storage.js';
-export { RaftNode } from './driver/raft-node.js';
+export { RaftNode, NON_MEMBER_REPORT_MS } from './driver/raft-node.js';
 export type { RaftNodeOptions, RaftNodeEvents, LeaderChange, ProposeResult } from './driver/raft-node.js';
 export type { StateMachine, AppliedEntry } from './driver/state-machine.js';
 export type { Transport, TransportHandler } from './driver/transport.js';

@@ -51,6 +51,12 @@ export function countKeys(replies: readonly { keys: string[]; primary: string }[
   return out;
 }
 
+/** Inputs dropped because they came from outside the cluster or broke a bound (exported as metrics). */
+export interface DroppedInputs {
+  /** Raft messages from a sender outside the raft configuration. */
+  readonly raftNonMemberMessages: number;
+}
+
 /**
  * What the HTTP API and the local agent need from the cluster, whether this agent is a server
  * (raft, leader duties, answering forwarded requests) or a client (forwarding to a server).
@@ -80,6 +86,7 @@ export interface Cluster {
   forceLeave(node: string, prune: boolean): boolean;
   /** Stats for `/v1/agent/self` (`raft` and `serf_lan`). */
   stats(): { raft: Record<string, string>; serf_lan: Record<string, string>; leader: boolean; leaderAddr: string };
+  droppedInputs(): DroppedInputs;
   /** Graceful leave: a server leaves raft first, then gossip. */
   leave(): Promise<void>;
   close(): Promise<void>;

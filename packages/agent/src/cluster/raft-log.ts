@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import type { RpcDialer } from './rpc.js';
 import type { Logger } from 'pino';
-import { type Message, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
+import { type Message, NON_MEMBER_REPORT_MS, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
 import { GrpcTransport, type RaftPeerAuth } from 'raft-ts/grpc';
 import { LevelStorage } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
@@ -185,6 +185,12 @@ export class RaftLog implements CommandLog {
       this.#notify({ leader: this.#o.id, term, isLeader: true });
     });
     node.on('error', (err) => this.#o.logger.error({ err: String(err) }, 'raft: node stopped on error'));
+    node.on('nonMemberDropped', (d) => {
+      this.#o.logger.warn(
+        { from: d.from, type: d.type, dropped: d.count, members: d.members },
+        `raft: dropped ${d.count} message(s) from servers outside the raft configuration (latest: ${d.type} from ${JSON.stringify(d.from)}); reported at most every ${NON_MEMBER_REPORT_MS / 1000}s. If it is a new server, it must be added first (it joins through gossip); if this server missed configuration changes while it was away, restart it with an empty data dir so it rejoins`,
+      );
+    });
     node.on('snapshot', (s) => {
       if (s.installed) this.#o.logger.info({ index: s.index, term: s.term }, 'raft: installed a snapshot from the leader');
       else this.#o.logger.debug({ index: s.index, term: s.term }, 'raft: took a snapshot');
@@ -264,6 +270,11 @@ export class RaftLog implements CommandLog {
     const node = this.#node;
     if (!node) return '';
     return node.isLeader() && !node.isLeaderReady() ? '' : node.leader;
+  }
+
+  /** Raft messages dropped because their sender is not in the configuration. */
+  get nonMemberMessagesDropped(): number {
+    return this.#node?.metrics.nonMemberMessagesDropped ?? 0;
   }
 
   get node(): RaftNode<unknown> | undefined {

@@ -17,7 +17,7 @@ import { TombstoneReaper } from '../server/tombstone-reaper.js';
 import { decodeApplyResult, encodeApplyResult } from './apply-result-codec.js';
 import { autopilotHealth } from './autopilot-health.js';
 import { Bootstrapper } from './bootstrapper.js';
-import { type AutopilotHealth, type Cluster, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
+import { type AutopilotHealth, type Cluster, type DroppedInputs, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
 import { KEYRING_OPS, type KeyringOp, type KeyringStore } from './keyring-store.js';
 import {
   LoopbackReplayer,
@@ -520,6 +520,10 @@ export class ServerCluster implements Cluster {
       }),
       serf_lan: this.#o.membership.serfStats(),
     };
+  }
+
+  droppedInputs(): DroppedInputs {
+    return { raftNonMemberMessages: this.#o.raft?.nonMemberMessagesDropped ?? 0 };
   }
 
   async leave(): Promise<void> {

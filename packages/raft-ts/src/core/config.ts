@@ -3,13 +3,19 @@ import type { Prng } from './prng.js';
 import type { NodeId } from './types.js';
 
 /** Deliberately broken rules used by the simulator to prove its checker can fail. Never set in production. */
-export type InjectedBug = 'commit-without-quorum' | 'vote-twice-in-term' | 'apply-uncommitted' | 'read-without-readindex';
+export type InjectedBug =
+  | 'commit-without-quorum'
+  | 'vote-twice-in-term'
+  | 'apply-uncommitted'
+  | 'read-without-readindex'
+  | 'accept-non-members';
 
 export const INJECTABLE_BUGS: readonly InjectedBug[] = [
   'commit-without-quorum',
   'vote-twice-in-term',
   'apply-uncommitted',
   'read-without-readindex',
+  'accept-non-members',
 ];
 
 export interface RaftConfig {

@@ -1,6 +1,6 @@
 import { CompactedError, InvariantViolation, UnavailableError } from '../errors.js';
 import type { Storage } from './storage.js';
-import { entrySize, type Entry, type Snapshot } from './types.js';
+import { decodeConfChange, entrySize, type Entry, type NodeId, type Snapshot } from './types.js';
 
 /**
  * Entries (and possibly a snapshot) not yet persisted. `offset` is the index of entries[0].
@@ -105,6 +105,12 @@ export class RaftLog {
   committed: number;
   applied: number;
   readonly maxApplyBytes: number;
+  /**
+   * Every server a configuration entry in this log added, since the log was opened (applied or
+   * not, and never forgotten while the process runs). With the applied configuration it tells
+   * members from strangers even before a restarted node re-applies its log.
+   */
+  readonly namedServers = new Set<NodeId>();
 
   constructor(storage: Storage, maxApplyBytes: number) {
     this.storage = storage;
@@ -114,6 +120,14 @@ export class RaftLog {
     this.unstable = new Unstable(last + 1);
     this.committed = first - 1;
     this.applied = first - 1;
+    this.#noteServers(this.allEntries());
+  }
+
+  #noteServers(ents: readonly Entry[]): void {
+    for (const e of ents) {
+      if (e.type !== 'conf') continue;
+      for (const ch of decodeConfChange(e.data).changes) if (ch.type !== 'removeNode') this.namedServers.add(ch.nodeId);
+    }
   }
 
   firstIndex(): number {
@@ -176,6 +190,7 @@ export class RaftLog {
       throw new InvariantViolation(`append after ${after} is below committed ${this.committed}`);
     }
     this.unstable.truncateAndAppend(ents);
+    this.#noteServers(ents);
     return this.lastIndex();
   }
 

@@ -101,6 +101,28 @@ export class Raft {
     return this.voters.includes(this.id);
   }
 
+  isMember(id: NodeId): boolean {
+    return this.voters.includes(id) || this.learners.includes(id);
+  }
+
+  /** A member of the applied configuration, or a server added by a configuration entry in the log. */
+  #known(id: NodeId): boolean {
+    return this.isMember(id) || this.log.namedServers.has(id);
+  }
+
+  /**
+   * Whether a message from peer `from` may be stepped. A node inside a configuration hears only
+   * the servers of it, applied or still pending in its log (a made-up id with a higher term must
+   * not depose a leader). A node no configuration names (a fresh server waiting to be added) has
+   * nothing to protect and listens to anyone, so whoever adds it can reach it; once its log or a
+   * snapshot names it, the filter applies.
+   */
+  acceptsFrom(from: NodeId): boolean {
+    if (this.cfg.injectBug === 'accept-non-members') return true;
+    if (from === NONE || from === this.id) return false;
+    return !this.#known(this.id) || this.#known(from);
+  }
+
   /** Highest index the application may apply (the commit index, unless a bug is injected). */
   applyUpTo(): number {
     return this.cfg.injectBug === 'apply-uncommitted' ? this.log.lastIndex() : this.log.committed;

@@ -72,6 +72,8 @@ export class RawNode {
   #prevSoft: SoftState;
   #prevHard: HardState;
   #applyPending = false;
+  /** Messages dropped because their sender was not in this node's configuration. */
+  droppedFromNonMembers = 0;
 
   constructor(config: RaftConfig, storage: Storage) {
     this.raft = new Raft(config, storage);
@@ -92,11 +94,20 @@ export class RawNode {
     this.raft.step(message({ type: 'hup', from: this.raft.id }));
   }
 
-  /** Feed a message received from a peer. */
-  step(m: Message): void {
+  /**
+   * Feed a message received from a peer. Returns false when it was dropped because its sender is
+   * not a member of this node's configuration (see Raft.acceptsFrom); `droppedFromNonMembers`
+   * counts those.
+   */
+  step(m: Message): boolean {
     if (LOCAL_TYPES.has(m.type)) throw new RaftError('RAFT_STEP_LOCAL_MESSAGE', `cannot step local message ${m.type}`);
-    if (RESPONSE_TYPES.has(m.type) && !this.raft.prs.has(m.from)) return;
+    if (!this.raft.acceptsFrom(m.from)) {
+      this.droppedFromNonMembers++;
+      return false;
+    }
+    if (RESPONSE_TYPES.has(m.type) && !this.raft.prs.has(m.from)) return true;
     this.raft.step(m);
+    return true;
   }
 
   /** Append entries on the leader; throws NotLeaderError elsewhere. Returns the first index and term. */

@@ -78,7 +78,16 @@ export interface RaftNodeEvents {
   leaderReady: [{ readonly term: number }];
   /** A storage or state machine failure stopped the node. */
   error: [Error];
+  /**
+   * Messages from a sender outside this node's configuration were dropped. Emitted at most once
+   * per `NON_MEMBER_REPORT_MS` with the latest sender and how many were dropped since the last
+   * report, so a flood cannot flood the log too.
+   */
+  nonMemberDropped: [{ readonly from: NodeId; readonly type: Message['type']; readonly count: number; readonly members: readonly NodeId[] }];
 }
+
+/** Least time between two `nonMemberDropped` events. */
+export const NON_MEMBER_REPORT_MS = 10_000;
 
 function isLeaderStream(m: Message): boolean {
   return m.type === 'app' || m.type === 'heartbeat';
@@ -136,7 +145,19 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #lead: NodeId = '';
   #transferWaiters: { target: NodeId; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   /** Counters for status and benchmarks. */
-  readonly metrics = { readies: 0, syncedReadies: 0, entriesPersisted: 0, applied: 0, snapshotsTaken: 0, snapshotsInstalled: 0, commitOnlyAppendsMerged: 0 };
+  readonly metrics = {
+    readies: 0,
+    syncedReadies: 0,
+    entriesPersisted: 0,
+    applied: 0,
+    snapshotsTaken: 0,
+    snapshotsInstalled: 0,
+    commitOnlyAppendsMerged: 0,
+    /** Messages dropped because their sender is not in this node's configuration. */
+    nonMemberMessagesDropped: 0,
+  };
+  #nonMemberUnreported = 0;
+  #nonMemberReportedAt = Number.NEGATIVE_INFINITY;
   /** A leader's entry-less appends (they only carry the commit index), held for one loop turn per peer. */
   #heldAppends = new Map<NodeId, Message>();
   /** A hard state whose only change (the commit index) is not written yet. */
@@ -334,11 +355,26 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #onMessage(m: Message): void {
     if (this.#stopped) return;
     try {
-      this.#raw.step(m);
+      if (!this.#raw.step(m)) {
+        this.#onNonMember(m);
+        return;
+      }
     } catch (err) {
       if (!(err instanceof RaftError) || err.code !== 'RAFT_STEP_LOCAL_MESSAGE') throw err;
     }
     this.#schedule();
+  }
+
+  #onNonMember(m: Message): void {
+    this.metrics.nonMemberMessagesDropped++;
+    this.#nonMemberUnreported++;
+    const now = performance.now();
+    if (now - this.#nonMemberReportedAt < NON_MEMBER_REPORT_MS) return;
+    this.#nonMemberReportedAt = now;
+    const count = this.#nonMemberUnreported;
+    this.#nonMemberUnreported = 0;
+    const conf = this.#raw.confState();
+    this.emit('nonMemberDropped', { from: m.from, type: m.type, count, members: [...conf.voters, ...conf.learners] });
   }
 
   /**

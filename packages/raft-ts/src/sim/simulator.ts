@@ -11,6 +11,7 @@ import { SimNetwork } from './network.js';
 import { encodeCommand, RegisterMachine } from './register-machine.js';
 import { SafetyChecker } from './safety-checker.js';
 import { FaultInjector } from './faults.js';
+import { Intruder } from './intruder.js';
 import { SimNode, type Respond } from './sim-node.js';
 import { Workload } from './workload.js';
 import type { SimWorld, Swarm } from './world.js';
@@ -38,6 +39,8 @@ export interface SimResult {
     readonly leaders: number;
     readonly messages: number;
     readonly simulatedMs: number;
+    /** Forged messages the intruder sent (0 when the seed has no intruder). */
+    readonly forged: number;
   };
 }
 
@@ -56,6 +59,7 @@ export class Simulation implements SimWorld {
   readonly #nodes = new Map<NodeId, SimNode>();
   readonly #workload: Workload;
   readonly #faults: FaultInjector;
+  readonly #intruder: Intruder | undefined;
   readonly #rngNodes: Xoshiro128;
   readonly #rngDisk: Xoshiro128;
   readonly swarm: Swarm;
@@ -93,6 +97,20 @@ export class Simulation implements SimWorld {
     });
     this.#workload = new Workload(this, rngWork);
     this.#faults = new FaultInjector(this, f);
+    // Drawn from a fork made after all others, so seeds replay as they did before the intruder.
+    const rngIntruder = root.fork();
+    this.#intruder =
+      rngIntruder.next() < 0.5
+        ? new Intruder(
+            this,
+            rngIntruder,
+            (n, m) => n.raw?.step(m),
+            (what) => {
+              this.#checker.now = this.q.now;
+              this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms membership: ${what}`);
+            },
+          )
+        : undefined;
   }
 
   get nodes(): ReadonlyMap<NodeId, SimNode> {
@@ -151,7 +169,7 @@ export class Simulation implements SimWorld {
   run(): SimResult {
     const duration = this.#opts.durationMs ?? 6000;
     const voters = Array.from({ length: this.initial }, (_, i) => String(i + 1));
-    this.#trace(`seed ${this.#opts.seed}: ${this.initial} nodes, swarm ${JSON.stringify(this.swarm)}, network ${JSON.stringify(this.net.faults)}${this.#opts.injectBug ? `, injected bug ${this.#opts.injectBug}` : ''}`);
+    this.#trace(`seed ${this.#opts.seed}: ${this.initial} nodes, swarm ${JSON.stringify(this.swarm)}${this.#intruder ? ', intruder' : ''}, network ${JSON.stringify(this.net.faults)}${this.#opts.injectBug ? `, injected bug ${this.#opts.injectBug}` : ''}`);
     for (const id of voters) {
       const n = this.#addNode(id);
       const b = bootstrapEntries(voters);
@@ -161,6 +179,7 @@ export class Simulation implements SimWorld {
     }
     this.#workload.start();
     this.#faults.start();
+    this.#intruder?.start();
 
     try {
       this.#runUntil(duration);
@@ -191,6 +210,7 @@ export class Simulation implements SimWorld {
         leaders: this.#leaderTerms.size,
         messages: this.net.sent,
         simulatedMs: Math.round(this.q.now),
+        forged: this.#intruder?.sent ?? 0,
       },
     };
   }

@@ -1,4 +1,4 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AgentContext } from '../../agent-context.js';
 import { json } from '../endpoint-kit.js';
 import { sendText } from '../respond.js';
@@ -41,6 +41,15 @@ export function metricsRoutes(agent: AgentContext): Route[] {
     registers: [registry],
     collect() {
       this.set(agent.local.checks.size);
+    },
+  });
+  new Counter({
+    name: 'concord_raft_non_member_messages_dropped',
+    help: 'Raft messages dropped because their sender is not in the raft configuration',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(agent.cluster.droppedInputs().raftNonMemberMessages);
     },
   });
   return [

@@ -1,0 +1,69 @@
+import type { Xoshiro128 } from '../core/prng.js';
+import { message, type Message, type MessageType, type NodeId } from '../core/types.js';
+import type { SimNode } from './sim-node.js';
+import type { SimWorld } from './world.js';
+
+/** The id the intruder claims: never one of the simulated servers (those are numbers). */
+export const INTRUDER_ID = 'intruder';
+
+const FORGED_TYPES: readonly MessageType[] = ['heartbeat', 'app', 'vote', 'preVote', 'timeoutNow', 'snap'];
+
+/**
+ * A host outside the cluster that reaches the Raft port and sends forged messages with a much
+ * higher term to members: heartbeats and appends claiming leadership, vote requests, timeoutNow.
+ * A member must drop every one of them; `onObeyed` is called when one changed a member's term,
+ * role or leader.
+ */
+export class Intruder {
+  readonly #world: SimWorld;
+  readonly #rng: Xoshiro128;
+  /** Steps the message into the node's core without processing the resulting Ready. */
+  readonly #deliver: (n: SimNode, m: Message) => void;
+  readonly #onObeyed: (what: string) => void;
+  sent = 0;
+
+  constructor(world: SimWorld, rng: Xoshiro128, deliver: (n: SimNode, m: Message) => void, onObeyed: (what: string) => void) {
+    this.#world = world;
+    this.#rng = rng;
+    this.#deliver = deliver;
+    this.#onObeyed = onObeyed;
+  }
+
+  start(): void {
+    this.#world.q.schedule(50 + this.#rng.int(200), () => this.#loop());
+  }
+
+  #loop(): void {
+    if (!this.#world.faultsActive()) return;
+    const members = [...this.#world.nodes.values()].filter((n) => !n.retired && n.raw?.raft.isMember(n.id));
+    if (members.length > 0) this.#forge(members[this.#rng.int(members.length)]!);
+    this.#world.q.schedule(20 + this.#rng.int(200), () => this.#loop());
+  }
+
+  #forge(n: SimNode): void {
+    const raft = n.raw!.raft;
+    const type = FORGED_TYPES[this.#rng.int(FORGED_TYPES.length)]!;
+    const before = { term: raft.term, role: raft.role, lead: raft.lead };
+    const m = message({
+      type,
+      from: INTRUDER_ID,
+      to: n.id,
+      term: raft.term + 1000,
+      index: raft.log.lastIndex() + 1000,
+      logTerm: raft.term + 1000,
+      commit: raft.log.committed,
+    });
+    this.sent++;
+    this.#world.trace(`intruder: forged ${type} term=${m.term} to n${n.id}`);
+    this.#deliver(n, m);
+    const after = n.raw?.raft;
+    if (!after) return;
+    const obeyed = after.term !== before.term || after.role !== before.role || after.lead !== before.lead;
+    this.#world.pump(n);
+    if (obeyed) {
+      this.#onObeyed(
+        `n${n.id} obeyed a forged ${type} from non-member ${INTRUDER_ID}: term ${before.term}->${after.term}, role ${before.role}->${after.role}, leader ${before.lead || '-'}->${after.lead || '-'}`,
+      );
+    }
+  }
+}
