@@ -17,6 +17,7 @@ export { UserEventLog, USER_EVENT_BUFFER_SIZE, USER_EVENT_SANE_LIMIT, USER_EVENT
 export { LamportClock } from './core/lamport.js';
 export type { MemberInfo, MemberEvent, MemberEventType, CoreOutput, CoreStats, SwimCoreOptions } from './core/swim.js';
 export { SwimCore } from './core/swim.js';
+export { MAX_INCARNATION, incNewer, refutingIncarnation } from './core/incarnation.js';
 export type { Prng } from './core/prng.js';
 export { createPrng } from './core/prng.js';
 export type { Coordinate, VivaldiConfig } from './core/coordinate.js';

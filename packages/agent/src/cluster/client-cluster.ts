@@ -10,7 +10,7 @@ import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
 import { HttpError, fromStateError } from '../http/http-error.js';
 import type { WriteResult } from '../server/state-server.js';
-import type { AutopilotHealth, Cluster, DroppedInputs, KeyringCounts, RaftServerView } from './cluster.js';
+import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView } from './cluster.js';
 import type { KeyringStore } from './keyring-store.js';
 import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
 import type { Membership, ServerMember } from './membership.js';
@@ -226,7 +226,7 @@ export class ClientCluster implements Cluster {
   }
 
   droppedInputs(): DroppedInputs {
-    return { raftNonMemberMessages: 0 };
+    return { raftNonMemberMessages: 0, ...gossipDropped(this.#o.membership.gossip.stats) };
   }
 
   async leave(): Promise<void> {

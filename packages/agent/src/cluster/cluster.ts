@@ -55,6 +55,15 @@ export function countKeys(replies: readonly { keys: string[]; primary: string }[
 export interface DroppedInputs {
   /** Raft messages from a sender outside the raft configuration. */
   readonly raftNonMemberMessages: number;
+  /** Gossip streams closed because too many were open, or whose first chunk was refused. */
+  readonly gossipStreamsRefused: number;
+  /** Gossip packets and frames that no installed key opened (or plaintext while encryption is required). */
+  readonly gossipDecryptFailures: number;
+}
+
+/** The gossip part of `DroppedInputs`. */
+export function gossipDropped(stats: { streamsRefused: number; framesRefused: number; decryptFailures: number }): Pick<DroppedInputs, 'gossipStreamsRefused' | 'gossipDecryptFailures'> {
+  return { gossipStreamsRefused: stats.streamsRefused + stats.framesRefused, gossipDecryptFailures: stats.decryptFailures };
 }
 
 /**

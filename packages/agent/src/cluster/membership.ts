@@ -85,6 +85,8 @@ export class Membership {
       config: config.dev ? 'local' : 'lan',
       ...(o.gossip ? { overrides: o.gossip } : {}),
       ...(o.keyring ? { keyring: o.keyring } : {}),
+      verifyIncoming: config.security.encryptVerifyIncoming,
+      verifyOutgoing: config.security.encryptVerifyOutgoing,
     });
     const m = new Membership(gossip, config.datacenter, o.logger);
     gossip.on('error', (err) => o.logger.debug({ err: String(err) }, 'gossip: error'));

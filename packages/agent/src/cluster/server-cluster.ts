@@ -17,7 +17,7 @@ import { TombstoneReaper } from '../server/tombstone-reaper.js';
 import { decodeApplyResult, encodeApplyResult } from './apply-result-codec.js';
 import { autopilotHealth } from './autopilot-health.js';
 import { Bootstrapper } from './bootstrapper.js';
-import { type AutopilotHealth, type Cluster, type DroppedInputs, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
+import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
 import { KEYRING_OPS, type KeyringOp, type KeyringStore } from './keyring-store.js';
 import {
   LoopbackReplayer,
@@ -523,7 +523,7 @@ export class ServerCluster implements Cluster {
   }
 
   droppedInputs(): DroppedInputs {
-    return { raftNonMemberMessages: this.#o.raft?.nonMemberMessagesDropped ?? 0 };
+    return { raftNonMemberMessages: this.#o.raft?.nonMemberMessagesDropped ?? 0, ...gossipDropped(this.#o.membership.gossip.stats) };
   }
 
   async leave(): Promise<void> {

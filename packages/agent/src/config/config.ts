@@ -10,6 +10,7 @@ import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-set
 import { AddressConfigError, expandFirstIp, expandIps, expandJoinAddrs, expandSingleIp } from '../net/address-expansion.js';
 import { AdvertiseAddressError, detectAdvertiseAddress, isAnyAddress } from '../net/advertise-address.js';
 import { type InterfaceTable, hostInterfaces } from '../net/interface-table.js';
+import { LEGACY_ACL_KEYS, type SecurityConfig, securityConfig } from './security-config.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -102,6 +103,8 @@ export interface AgentConfig {
   uiDir: string | undefined;
   /** `watches`: watch plans run against this agent's HTTP API. */
   watches: WatchDefinition[];
+  /** `encrypt_verify_incoming` / `encrypt_verify_outgoing`. */
+  security: SecurityConfig;
 }
 
 export { ConfigError };
@@ -154,13 +157,14 @@ const KNOWN_KEYS = new Set([
   'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt', 'ui', 'ui_dir', 'ui_config',
   'tls', ...LEGACY_TLS_KEYS,
+  'encrypt_verify_incoming', 'encrypt_verify_outgoing',
   'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
 ]);
 const IGNORED_KEYS = new Set([
   'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'telemetry',
   'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
   'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
-  'encrypt_verify_incoming', 'encrypt_verify_outgoing', 'disable_remote_exec', 'connect', 'license_path',
+  'disable_remote_exec', 'connect', 'license_path', ...LEGACY_ACL_KEYS,
 ]);
 const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
 
@@ -303,6 +307,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
   const autopilot = isObject(file.autopilot) ? file.autopilot : {};
   const performance = isObject(file.performance) ? file.performance : {};
 
+  const security = securityConfig(file);
   const dev = (f.dev as boolean | undefined) ?? false;
   const server = (f.server as boolean | undefined) ?? bool(file.server, 'server') ?? dev;
   const bootstrap = (f.bootstrap as boolean | undefined) ?? bool(file.bootstrap, 'bootstrap') ?? false;
@@ -442,6 +447,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
         throw new ConfigError(`Failed to parse watch (#${i + 1}): ${(err as Error).message}`);
       }
     }),
+    security,
   };
 }
 

@@ -36,6 +36,8 @@ export interface GossipConfig {
   readonly userEventSizeLimit?: number;
   /** Serf's `EventBuffer`: Lamport times of user events kept for duplicate suppression (default 512). */
   readonly userEventBufferSize?: number;
+  /** Inbound TCP streams served at once; more are closed at once (memberlist caps push-pulls at 128). */
+  readonly maxInboundStreams: number;
 }
 
 export type ConfigName = 'lan' | 'local';
@@ -64,6 +66,7 @@ export const lanConfig: GossipConfig = Object.freeze({
   reconnectIntervalMs: 30_000,
   leavePropagateDelayMs: 1000,
   maxQueueDepth: 4096,
+  maxInboundStreams: 64,
 });
 
 export const localConfig: GossipConfig = Object.freeze({
@@ -88,6 +91,7 @@ export const localConfig: GossipConfig = Object.freeze({
   reconnectIntervalMs: 5000,
   leavePropagateDelayMs: 300,
   maxQueueDepth: 4096,
+  maxInboundStreams: 64,
 });
 
 export const configs: Readonly<Record<ConfigName, GossipConfig>> = Object.freeze({ lan: lanConfig, local: localConfig });

@@ -30,6 +30,7 @@ import {
 import { Suspicion } from './suspicion.js';
 import { expectedConfirmations, pushPullScale, suspicionTimeout } from './timing.js';
 import { MemberCoordinates } from './member-coordinates.js';
+import { accusationBelievable, incNewer, nextIncarnation, refutingIncarnation } from './incarnation.js';
 
 /** A member as the local node sees it. */
 export interface MemberInfo {
@@ -463,7 +464,7 @@ export class SwimCore {
     this.#now = now;
     this.#checkTags(tags);
     const self = this.#self();
-    self.inc += 1;
+    self.inc = nextIncarnation(self.inc);
     self.tags = { ...tags };
     this.#queue.queue(self.name, this.#aliveOf(self));
   }
@@ -679,8 +680,8 @@ export class SwimCore {
       moved = true;
     }
     const isLocal = m.name === this.name;
-    if (!isLocal && !moved && msg.inc <= m.inc) return;
-    if (isLocal && msg.inc < m.inc) return;
+    if (!isLocal && !moved && !incNewer(msg.inc, m.inc)) return;
+    if (isLocal && !accusationBelievable(msg.inc, m.inc)) return;
     this.#suspicions.delete(m.name);
     if (isLocal) {
       if (msg.inc === m.inc && sameTags(msg.tags, m.tags)) return;
@@ -702,7 +703,7 @@ export class SwimCore {
 
   #suspectNode(msg: SuspectMessage): void {
     const m = this.#members.get(msg.node);
-    if (m === undefined || msg.inc < m.inc) return;
+    if (m === undefined || !accusationBelievable(msg.inc, m.inc)) return;
     const running = this.#suspicions.get(msg.node);
     if (running !== undefined) {
       // An independent confirmation shortens the timer and is worth re-gossiping.
@@ -727,7 +728,7 @@ export class SwimCore {
 
   #deadNode(msg: DeadMessage): void {
     const m = this.#members.get(msg.node);
-    if (m === undefined || msg.inc < m.inc) return;
+    if (m === undefined || !accusationBelievable(msg.inc, m.inc)) return;
     const leaving = msg.from === msg.node;
     if (m.status === 'failed' || m.status === 'left') {
       // Serf: a leave about a member we saw fail turns it into `left`.
@@ -761,9 +762,7 @@ export class SwimCore {
   }
 
   #refute(self: MemberState, accusedInc: number): void {
-    let inc = self.inc + 1;
-    if (accusedInc >= inc) inc = accusedInc + 1;
-    self.inc = inc;
+    self.inc = refutingIncarnation(self.inc, accusedInc);
     this.#stats.refutations += 1;
     this.#awareness.applyDelta(1);
     this.#queue.queue(self.name, this.#aliveOf(self));

@@ -17,8 +17,11 @@ import { decodePacket, decodeStream, decodeUserEvents, encodePacket, encodeStrea
 import type { UserEvent } from '../core/user-events.js';
 import { DEFAULT_GOSSIP_PORT, defaultAdvertiseAddr, parseAddress } from './address.js';
 import type { Keyring } from './keyring.js';
-import { ENCRYPTION_OVERHEAD } from './keyring.js';
-import { frame, readFrame, request } from './stream.js';
+import { ENCRYPTION_OVERHEAD, looksSealed } from './keyring.js';
+import { frame, inboundFrameLimit, readFrame, request } from './stream.js';
+
+/** Every stream message is a JSON object. */
+const OPEN_BRACE = 0x7b;
 import { TypedEmitter } from './typed-emitter.js';
 
 export interface GossipOptions {
@@ -38,6 +41,16 @@ export interface GossipOptions {
   readonly overrides?: Partial<GossipConfig>;
   /** Encrypt every UDP packet and TCP frame with the primary key; accept any installed key. */
   readonly keyring?: Keyring;
+  /**
+   * With a keyring: refuse plaintext packets and streams (Consul's `encrypt_verify_incoming`).
+   * Turned off only while encryption is rolled out on a live cluster. Default true.
+   */
+  readonly verifyIncoming?: boolean;
+  /**
+   * With a keyring: encrypt what we send (Consul's `encrypt_verify_outgoing`). Turned off only
+   * while encryption is rolled out, so members without the key still understand us. Default true.
+   */
+  readonly verifyOutgoing?: boolean;
   /** Seed of the protocol's PRNG; random by default. */
   readonly seed?: number;
 }
@@ -69,6 +82,10 @@ export interface GossipStats {
   decryptFailures: number;
   /** Messages that decrypted (or were plaintext) but did not parse. */
   decodeFailures: number;
+  /** Inbound streams closed at once because `maxInboundStreams` were being served. */
+  streamsRefused: number;
+  /** Inbound frames refused before their body was read: too long, or not in the expected format. */
+  framesRefused: number;
   pushPulls: number;
   /** TCP exchanges (push-pull, fallback pings) that failed or timed out. */
   streamErrors: number;
@@ -97,11 +114,16 @@ export class Gossip {
     streamsAccepted: 0,
     decryptFailures: 0,
     decodeFailures: 0,
+    streamsRefused: 0,
+    framesRefused: 0,
     pushPulls: 0,
     streamErrors: 0,
     sendErrors: 0,
   };
   readonly #sockets = new Set<Socket>();
+  #inbound = 0;
+  readonly #verifyIncoming: boolean;
+  readonly #verifyOutgoing: boolean;
   #core: SwimCore | undefined;
   #udp: UdpSocket | undefined;
   #tcp: Server | undefined;
@@ -120,6 +142,8 @@ export class Gossip {
     this.#opts = opts;
     this.config = resolveConfig(opts.config ?? 'lan', opts.overrides ?? {});
     this.keyring = opts.keyring;
+    this.#verifyIncoming = opts.verifyIncoming ?? true;
+    this.#verifyOutgoing = opts.verifyOutgoing ?? true;
     this.#events = new TypedEmitter<GossipEvents>((err) => {
       queueMicrotask(() => {
         throw err;
@@ -383,13 +407,23 @@ export class Gossip {
       socket.destroy();
       return;
     }
+    if (this.#inbound >= this.config.maxInboundStreams) {
+      this.#stats.streamsRefused++;
+      socket.destroy();
+      return;
+    }
+    this.#inbound++;
     this.#stats.streamsAccepted++;
     this.#sockets.add(socket);
     socket.on('error', () => {
       this.#stats.streamErrors++;
     });
-    socket.on('close', () => this.#sockets.delete(socket));
-    readFrame(socket, this.config.tcpTimeoutMs)
+    socket.on('close', () => {
+      this.#inbound--;
+      this.#sockets.delete(socket);
+    });
+    const limits = { maxBytes: inboundFrameLimit(this.#core?.liveCount ?? 1), checkHead: (b: number, n: number) => this.#refuseHead(b, n) };
+    readFrame(socket, this.config.tcpTimeoutMs, limits)
       .then((body) => {
         this.#stats.bytesReceived += body.length + 4;
         const plain = this.#open(body);
@@ -407,10 +441,25 @@ export class Gossip {
         this.#stats.bytesSent += out.length;
         socket.end(out);
       })
-      .catch(() => {
-        this.#stats.streamErrors++;
+      .catch((err: unknown) => {
+        if (err instanceof GossipDecodeError) this.#stats.framesRefused++;
+        else this.#stats.streamErrors++;
         socket.destroy();
       });
+  }
+
+  /**
+   * Why an inbound frame must be refused on its first byte: with a keyring, anything that is not
+   * sealed (unless plaintext is still accepted during a rollout); without one, anything that is
+   * not a JSON object.
+   */
+  #refuseHead(firstByte: number, length: number): string | undefined {
+    if (this.keyring !== undefined && looksSealed(firstByte)) {
+      return length < ENCRYPTION_OVERHEAD ? 'sealed frame shorter than its envelope' : undefined;
+    }
+    if (firstByte !== OPEN_BRACE) return 'frame is not a gossip message';
+    if (this.keyring !== undefined && this.#verifyIncoming) return 'plaintext frame while encryption is required';
+    return undefined;
   }
 
   #answerStream(msg: StreamMessage): StreamMessage | undefined {
@@ -436,9 +485,8 @@ export class Gossip {
 
   /** Decrypt when a keyring is set; counts and swallows failures. */
   #open(msg: Buffer): Buffer | undefined {
-    if (this.keyring === undefined) return msg;
     try {
-      return this.keyring.decrypt(msg);
+      return this.#openOrThrow(msg);
     } catch (err) {
       if (err instanceof GossipDecryptError) this.#stats.decryptFailures++;
       else this.#stats.decodeFailures++;
@@ -446,8 +494,20 @@ export class Gossip {
     }
   }
 
+  /**
+   * With a keyring, a sealed message is decrypted; a plaintext one passes only while
+   * `verifyIncoming` is off (encryption being rolled out), as memberlist's GossipVerifyIncoming.
+   */
+  #openOrThrow(msg: Buffer): Buffer {
+    if (this.keyring === undefined) return msg;
+    if (looksSealed(msg[0])) return this.keyring.decrypt(msg);
+    if (!this.#verifyIncoming) return msg;
+    throw new GossipDecryptError('plaintext message while encryption is required');
+  }
+
+  /** Encrypt when a keyring is set, unless `verifyOutgoing` is off (encryption being rolled out). */
   #seal(plain: Buffer): Buffer {
-    return this.keyring === undefined ? plain : this.keyring.encrypt(plain);
+    return this.keyring === undefined || !this.#verifyOutgoing ? plain : this.keyring.encrypt(plain);
   }
 
   async #streamRequest(to: Endpoint, msg: StreamMessage, timeoutMs: number): Promise<StreamMessage> {
@@ -456,8 +516,7 @@ export class Gossip {
     this.#stats.bytesSent += body.length + 4;
     const reply = await request(to.addr, to.port, body, timeoutMs);
     this.#stats.bytesReceived += reply.length + 4;
-    const plain = this.keyring === undefined ? reply : this.keyring.decrypt(reply);
-    return decodeStream(plain);
+    return decodeStream(this.#openOrThrow(reply));
   }
 
   async #pushPull(to: Endpoint, join: boolean, ignoreOld = false): Promise<void> {

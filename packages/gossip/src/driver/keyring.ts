@@ -3,6 +3,11 @@ import { GossipDecryptError, GossipKeyringError } from '../errors.js';
 
 /** Format version byte, 12-byte nonce and 16-byte GCM tag around each message. */
 const VERSION = 1;
+
+/** Whether a message starting with `firstByte` is sealed (plaintext JSON starts with `[` or `{`). */
+export function looksSealed(firstByte: number | undefined): boolean {
+  return firstByte === VERSION;
+}
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 export const ENCRYPTION_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;

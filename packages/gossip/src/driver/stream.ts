@@ -2,8 +2,33 @@ import type { Socket } from 'node:net';
 import { connect } from 'node:net';
 import { GossipDecodeError, GossipError } from '../errors.js';
 
-/** Largest TCP frame accepted: a full member list of a large cluster fits easily. */
+/** Largest TCP frame ever accepted (a reply to our own push-pull): a large cluster's member list fits easily. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** Room for a frame that is not a member list (a stream ping), and for a few members. */
+export const INBOUND_FRAME_BASE_BYTES = 64 * 1024;
+/** Room per member state in a push-pull: name, address, tags (at most 512 bytes) and JSON. */
+export const INBOUND_FRAME_BYTES_PER_MEMBER = 2 * 1024;
+
+/**
+ * Largest frame a peer may send on a stream it opened, before we could authenticate it: enough
+ * for a member list twice as long as ours (a peer may know members we have not heard of yet).
+ * Replies to our own requests may be up to `MAX_FRAME_BYTES`.
+ */
+export function inboundFrameLimit(members: number): number {
+  return Math.min(MAX_FRAME_BYTES, INBOUND_FRAME_BASE_BYTES + 2 * members * INBOUND_FRAME_BYTES_PER_MEMBER);
+}
+
+/** What to check on a frame before its body is buffered. */
+export interface FrameLimits {
+  /** Largest body accepted; a larger announced length is refused at once. */
+  readonly maxBytes: number;
+  /**
+   * Looks at the first byte of the body as soon as it arrives (with the announced length) and
+   * returns why the frame must be refused, or undefined to go on reading.
+   */
+  readonly checkHead?: (firstByte: number, length: number) => string | undefined;
+}
 
 /** `[u32 length][body]`. */
 export function frame(body: Uint8Array): Buffer {
@@ -12,12 +37,17 @@ export function frame(body: Uint8Array): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Read one length-prefixed frame from `socket`, or reject on close, error, oversize or timeout. */
-export function readFrame(socket: Socket, timeoutMs: number): Promise<Buffer> {
+/**
+ * Read one length-prefixed frame from `socket`, or reject on close, error, timeout, a length
+ * beyond `limits.maxBytes`, or a first byte `limits.checkHead` refuses (both decided on the
+ * first chunk, before the body is buffered).
+ */
+export function readFrame(socket: Socket, timeoutMs: number, limits: FrameLimits = { maxBytes: MAX_FRAME_BYTES }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let have = 0;
     let need = -1;
+    let headChecked = false;
     const timer = setTimeout(() => finish(new GossipError('GOSSIP_TIMEOUT', 'stream timed out')), timeoutMs);
     const finish = (err: Error | undefined, value?: Buffer) => {
       clearTimeout(timer);
@@ -34,7 +64,12 @@ export function readFrame(socket: Socket, timeoutMs: number): Promise<Buffer> {
       if (chunks.length > 1) chunks.splice(0, chunks.length, all);
       if (need < 0 && have >= 4) {
         need = all.readUInt32BE(0);
-        if (need > MAX_FRAME_BYTES) return finish(new GossipDecodeError(`frame of ${need} bytes is too large`));
+        if (need > limits.maxBytes) return finish(new GossipDecodeError(`frame of ${need} bytes is larger than ${limits.maxBytes}`));
+      }
+      if (need > 0 && have >= 5 && !headChecked) {
+        headChecked = true;
+        const why = limits.checkHead?.(all[4] as number, need);
+        if (why !== undefined) return finish(new GossipDecodeError(why));
       }
       if (need >= 0 && have >= 4 + need) finish(undefined, all.subarray(4, 4 + need));
     };

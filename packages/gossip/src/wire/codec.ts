@@ -1,4 +1,5 @@
 import { copyCoordinate, isCoordinate } from '../core/coordinate.js';
+import { MAX_INCARNATION } from '../core/incarnation.js';
 import type { PacketMessage, PushPullState, Tags } from '../core/messages.js';
 import type { UserEventsAtTime, UserEventsState } from '../core/user-events.js';
 import { GossipDecodeError } from '../errors.js';
@@ -37,6 +38,12 @@ function str(o: Obj, k: string): string {
 function num(o: Obj, k: string): number {
   const v = o[k];
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new GossipDecodeError(`field ${k} must be a non-negative integer`);
+  return v;
+}
+/** An incarnation: an unsigned 32-bit integer, as memberlist's. */
+function inc(o: Obj): number {
+  const v = num(o, 'inc');
+  if (v > MAX_INCARNATION) throw new GossipDecodeError(`incarnation ${v} is beyond ${MAX_INCARNATION}`);
   return v;
 }
 function bool(o: Obj, k: string): boolean {
@@ -93,15 +100,15 @@ export function decodeMessage(v: unknown): PacketMessage {
       return {
         t: 'alive',
         node: str(v, 'node'),
-        inc: num(v, 'inc'),
+        inc: inc(v),
         addr: str(v, 'addr'),
         port: num(v, 'port'),
         tags: tags(v, 'tags'),
       };
     case 'suspect':
-      return { t: 'suspect', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from') };
+      return { t: 'suspect', node: str(v, 'node'), inc: inc(v), from: str(v, 'from') };
     case 'dead':
-      return { t: 'dead', node: str(v, 'node'), inc: num(v, 'inc'), from: str(v, 'from'), ...(v.prune === true ? { prune: true as const } : {}) };
+      return { t: 'dead', node: str(v, 'node'), inc: inc(v), from: str(v, 'from'), ...(v.prune === true ? { prune: true as const } : {}) };
     case 'user-event':
       return {
         t: 'user-event',
@@ -123,7 +130,7 @@ function decodeState(v: unknown): PushPullState {
     name: str(v, 'name'),
     addr: str(v, 'addr'),
     port: num(v, 'port'),
-    inc: num(v, 'inc'),
+    inc: inc(v),
     status: status as PushPullState['status'],
     tags: tags(v, 'tags'),
   };

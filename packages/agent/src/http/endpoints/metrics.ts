@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AgentContext } from '../../agent-context.js';
+import type { DroppedInputs } from '../../cluster/cluster.js';
 import { json } from '../endpoint-kit.js';
 import { sendText } from '../respond.js';
 import type { Route } from '../router.js';
@@ -43,15 +44,22 @@ export function metricsRoutes(agent: AgentContext): Route[] {
       this.set(agent.local.checks.size);
     },
   });
-  new Counter({
-    name: 'concord_raft_non_member_messages_dropped',
-    help: 'Raft messages dropped because their sender is not in the raft configuration',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(agent.cluster.droppedInputs().raftNonMemberMessages);
-    },
-  });
+  const dropped: [string, string, keyof DroppedInputs][] = [
+    ['concord_raft_non_member_messages_dropped', 'Raft messages dropped because their sender is not in the raft configuration', 'raftNonMemberMessages'],
+    ['concord_gossip_streams_refused', 'Gossip TCP streams closed at once: too many open, or a first chunk that was too long or not in the expected format', 'gossipStreamsRefused'],
+    ['concord_gossip_decrypt_failures', 'Gossip packets and frames no installed key opened, or plaintext while encryption is required', 'gossipDecryptFailures'],
+  ];
+  for (const [name, help, field] of dropped) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(agent.cluster.droppedInputs()[field]);
+      },
+    });
+  }
   return [
     {
       path: '/v1/agent/metrics',
