@@ -93,3 +93,19 @@ export class LeadershipTransferError extends RaftError {
     super('RAFT_TRANSFER_FAILED', `leadership transfer failed: ${reason}`);
   }
 }
+
+/**
+ * The stored log is damaged: a record fails its checksum or does not decode, entries are missing
+ * between two records, the stored commit index lies beyond the last entry, or LevelDB dropped part
+ * of its write-ahead log while recovering. Starting would serve without writes that were
+ * acknowledged, so the storage refuses to open. `path` is the database, `found` what was wrong.
+ */
+export class LogCorruptionError extends RaftError {
+  readonly path: string;
+  readonly found: string;
+  constructor(path: string, found: string, options?: ErrorOptions) {
+    super('RAFT_LOG_CORRUPT', `raft log at ${path} is damaged: ${found}`, options);
+    this.path = path;
+    this.found = found;
+  }
+}

@@ -5,11 +5,11 @@
  * be added by an existing leader.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import type { RpcDialer } from './rpc.js';
 import type { Logger } from 'pino';
-import { type Message, NON_MEMBER_REPORT_MS, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
+import { LogCorruptionError, type Message, NON_MEMBER_REPORT_MS, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
 import { GrpcTransport, type RaftPeerAuth } from 'raft-ts/grpc';
 import { LevelStorage } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
@@ -118,10 +118,10 @@ export class RaftLog implements CommandLog {
     for (const [id, addr] of Object.entries(this.#readPeers())) this.setPeer(id, addr, false);
   }
 
-  /** Opens the storage; a server with a log on disk starts its node at once. */
+  /** Opens the storage (refusing a damaged log); a server with a log on disk starts its node at once. */
   async open(sm: LogStateMachine): Promise<void> {
     this.#sm = sm;
-    this.#storage = await LevelStorage.open(join(this.#o.dir, 'db'));
+    this.#storage = await openStorage(this.#o.dir);
     await this.#transport.listen();
     if (this.hasState()) await this.start(undefined);
   }
@@ -331,5 +331,23 @@ export class RaftLog implements CommandLog {
       await this.#transport.close();
       await this.#storage?.close();
     }
+  }
+}
+
+/**
+ * Opens `<raft dir>/db`. A damaged log is refused with one line that names the data dir, what was
+ * found and how to recover: serving from it would answer without writes that were acknowledged.
+ */
+async function openStorage(raftDir: string): Promise<LevelStorage> {
+  try {
+    return await LevelStorage.open(join(raftDir, 'db'));
+  } catch (err) {
+    if (!(err instanceof LogCorruptionError)) throw err;
+    const dataDir = dirname(raftDir);
+    throw new Error(
+      `the raft log in data dir ${dataDir} is damaged (${err.path}): ${err.found}. This server will not start, because it would serve without writes that were acknowledged. ` +
+        `To recover: if the other servers are healthy, stop this one, move ${raftDir} aside and start it again, so it rejoins and the leader sends it a snapshot; ` +
+        `if no healthy server is left, move ${raftDir} aside on one server, start it alone with -bootstrap, restore the latest snapshot with \`concord snapshot restore <file>\` (this replaces Consul's peers.json recovery), and join the others to it after clearing their raft directories too`,
+    );
   }
 }

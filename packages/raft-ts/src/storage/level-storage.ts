@@ -1,9 +1,11 @@
 import { Level } from 'level';
 import type { InitialState } from '../core/storage.js';
-import type { ConfState, Entry, HardState, Snapshot } from '../core/types.js';
+import type { ConfState, Entry, Snapshot } from '../core/types.js';
 import { EMPTY_HARD_STATE } from '../core/types.js';
 import type { DurableStorage, PersistBatch } from './durable-storage.js';
-import { decodeRun, encodeRun, indexKey, keyIndex } from './entry-codec.js';
+import { decodeRun, encodeRun, indexKey, keyIndex, RecordCorruptError } from './entry-codec.js';
+import { damageRecorded, leveldbRecoveryDamage, openHardState, recordDamage, sealHardState, snapshotChecksum } from './record-check.js';
+import { LogCorruptionError } from '../errors.js';
 import { MemoryStorage } from './memory-storage.js';
 import { concatBytes } from '../bytes.js';
 
@@ -14,6 +16,8 @@ interface SnapshotRecord {
   term: number;
   conf: ConfState;
   chunks: number;
+  /** CRC-32 of the data (absent in data dirs written before). */
+  crc?: number;
 }
 
 interface CompactRecord {
@@ -64,7 +68,10 @@ export class LevelStorage implements DurableStorage {
   syncs = 0;
   entriesWritten = 0;
 
-  private constructor(db: Level<string, string>) {
+  readonly #path: string;
+
+  private constructor(db: Level<string, string>, path: string) {
+    this.#path = path;
     this.#db = db;
     this.#log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' }) as unknown as Sub<Uint8Array, Uint8Array>;
     this.#meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }) as unknown as Sub<string, unknown>;
@@ -72,26 +79,60 @@ export class LevelStorage implements DurableStorage {
     this.#mem = new MemoryStorage();
   }
 
-  /** Open (or create) the database at `path` and load the log into memory. */
+  /**
+   * Open (or create) the database at `path` and load the log into memory. Rejects with
+   * `LogCorruptionError` (and leaves the database closed) when the log is damaged: a record that
+   * fails its checksum or does not decode, entries missing between records, a stored commit index
+   * beyond the last entry, a missing snapshot chunk, or a write-ahead log record LevelDB dropped
+   * while recovering.
+   */
   static async open(path: string, options: LevelStorageOptions = {}): Promise<LevelStorage> {
+    const earlier = await damageRecorded(path);
+    if (earlier !== undefined) throw new LogCorruptionError(path, earlier);
     const db = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? 16 * 1024 * 1024 });
-    await db.open();
-    const s = new LevelStorage(db);
-    await s.#load();
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as { cause?: Error }).cause ?? (err as Error);
+      if (/corrupt/i.test(String(cause))) throw new LogCorruptionError(path, `LevelDB cannot open it: ${cause.message}`, { cause: err });
+      throw err;
+    }
+    const s = new LevelStorage(db, path);
+    try {
+      const dropped = await leveldbRecoveryDamage(path);
+      if (dropped !== undefined) throw new RecordCorruptError(`LevelDB dropped part of its write-ahead log while recovering (${dropped})`);
+      await s.#load();
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      let found: string | undefined;
+      if (err instanceof RecordCorruptError) found = err.message;
+      else if (err instanceof Error && /json|unexpected token|decode/i.test(err.message)) found = `a metadata record does not decode (${err.message})`;
+      if (found === undefined) throw err;
+      await recordDamage(path, found);
+      throw new LogCorruptionError(path, found, { cause: err });
+    }
     return s;
   }
 
   async #load(): Promise<void> {
     const meta = this.#meta as unknown as Level<string, unknown>;
-    const hardState = ((await meta.get('hardState')) as HardState | undefined) ?? EMPTY_HARD_STATE;
+    const storedHard = await meta.get('hardState');
+    const hardState = storedHard === undefined ? EMPTY_HARD_STATE : openHardState(storedHard);
     const snapRec = (await meta.get('snapshot')) as SnapshotRecord | undefined;
     const compact = ((await meta.get('compact')) as CompactRecord | undefined) ?? { index: 0, term: 0 };
     let snapshot: Snapshot | undefined;
     if (snapRec) {
       const parts: Uint8Array[] = [];
       const snap = this.#snap as unknown as Level<string, Uint8Array>;
-      for (let i = 0; i < snapRec.chunks; i++) parts.push((await snap.get(chunkKey(i)))!);
+      for (let i = 0; i < snapRec.chunks; i++) {
+        const chunk = await snap.get(chunkKey(i));
+        if (chunk === undefined) throw new RecordCorruptError(`chunk ${i} of ${snapRec.chunks} of the snapshot at index ${snapRec.index} is missing`);
+        parts.push(chunk);
+      }
       snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data: concatBytes(parts) };
+      if (snapRec.crc !== undefined && snapRec.crc !== snapshotChecksum(snapshot.data)) {
+        throw new RecordCorruptError(`the snapshot at index ${snapRec.index} fails its checksum`);
+      }
       this.#snapChunks = snapRec.chunks;
     }
     // Runs in key order; each replaces everything from its first index on. Runs wholly below the
@@ -104,13 +145,18 @@ export class LevelStorage implements DurableStorage {
       const last = first + run.length - 1;
       if (last <= compact.index) continue;
       const next = compact.index + entries.length + 1;
-      if (first > next) break;
+      if (first > next) throw new RecordCorruptError(`entries ${next} to ${first - 1} are missing (the log jumps from ${next - 1} to ${first})`);
       if (first <= compact.index) entries = run.slice(compact.index + 1 - first);
       else {
         entries.length = first - compact.index - 1;
         entries.push(...run);
       }
       this.#runs.push(first);
+    }
+    const last = compact.index + entries.length;
+    const covered = Math.max(last, snapshot?.meta.index ?? 0);
+    if (hardState.commit > covered) {
+      throw new RecordCorruptError(`the stored commit index ${hardState.commit} lies beyond the last entry ${covered}: committed entries are missing`);
     }
     this.#mem = MemoryStorage.restore({ hardState, snapshot, compactIndex: compact.index, compactTerm: compact.term, entries });
   }
@@ -187,7 +233,7 @@ export class LevelStorage implements DurableStorage {
           this.#runs.push(first);
           entries += batch.entries.length;
         }
-        if (batch.hardState) b.put('hardState', batch.hardState as never, meta);
+        if (batch.hardState) b.put('hardState', sealHardState(batch.hardState) as never, meta);
       }
       for (const item of group) sync ||= item.sync;
       await b.write({ sync });
@@ -207,7 +253,7 @@ export class LevelStorage implements DurableStorage {
     for (let i = 0; i < chunks; i++) b.put(chunkKey(i), snap.data.subarray(i * CHUNK, (i + 1) * CHUNK) as never, snapOpt);
     for (let i = chunks; i < this.#snapChunks; i++) b.del(chunkKey(i), snapOpt);
     this.#snapChunks = chunks;
-    const rec: SnapshotRecord = { index: snap.meta.index, term: snap.meta.term, conf: snap.meta.conf, chunks };
+    const rec: SnapshotRecord = { index: snap.meta.index, term: snap.meta.term, conf: snap.meta.conf, chunks, crc: snapshotChecksum(snap.data) };
     b.put('snapshot', rec as never, { sublevel: this.#meta } as never);
   }
 
