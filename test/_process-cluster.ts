@@ -30,6 +30,7 @@ export interface Proc {
   readonly client: string;
   /** The network namespace the process runs in, if not the test's own. */
   readonly netns: string | undefined;
+  readonly umask: number | undefined;
 }
 
 export interface ProcOptions {
@@ -46,6 +47,8 @@ export interface ProcOptions {
   client?: string;
   /** Run the agent inside this network namespace (`ip netns exec`). */
   netns?: string;
+  /** Start the agent with this umask (through `sh -c 'umask ...; exec ...'`). */
+  umask?: number;
 }
 
 const BANNER = /Client Addr: .*\(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr: .*\(LAN: (\d+)/;
@@ -151,6 +154,7 @@ export class ProcessCluster {
       bind,
       client,
       netns: o.netns,
+      umask: o.umask,
     };
     this.procs.push(p);
     await this.#spawn(p);
@@ -161,7 +165,8 @@ export class ProcessCluster {
     const ports = ['-http-port', String(p.httpPort), '-dns-port', String(p.dnsPort), '-serf-lan-port', String(p.serfPort), ...extra];
     if (p.server) ports.push('-server-port', String(p.rpcPort));
     const argv = [BIN, ...p.args, ...ports];
-    const [cmd, cmdArgs] = p.netns ? ['ip', ['netns', 'exec', p.netns, process.execPath, ...argv]] : [process.execPath, argv];
+    let [cmd, cmdArgs] = p.netns ? ['ip', ['netns', 'exec', p.netns, process.execPath, ...argv]] : [process.execPath, argv];
+    if (p.umask !== undefined) [cmd, cmdArgs] = ['/bin/sh', ['-c', `umask ${p.umask.toString(8).padStart(3, '0')} && exec "$@"`, 'sh', cmd, ...cmdArgs]];
     const child = spawn(cmd, cmdArgs, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

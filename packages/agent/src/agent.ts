@@ -6,6 +6,7 @@ import { answerPlaintextOnHttps } from './http/https-plaintext.js';
 import { HttpDrain } from './http/drain.js';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { DATA_DIR_MODE, secureDataDir } from './data-dir.js';
 import { join } from 'node:path';
 import type { Command } from '@concord/state';
 import { type Logger, pino } from 'pino';
@@ -149,7 +150,7 @@ function plaintextRefusedLogger(logger: Logger): (remote: string) => void {
 function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): { log: CommandLog; raft: RaftLog | undefined } {
   if (config.dev) return { log: new MemoryLog(), raft: undefined };
   const dir = join(config.dataDir as string, 'raft');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
   const raft = new RaftLog({
     id: config.nodeId,
     dir,
@@ -206,6 +207,7 @@ async function joinAtStart(config: AgentConfig, membership: Membership, logger: 
 
 export async function startAgent(config: AgentConfig, options: StartOptions = {}): Promise<RunningAgent> {
   assertUiDir(config);
+  if (!config.dev && config.dataDir) secureDataDir(config.dataDir);
   const logger = options.logger ?? makeLogger(config);
   const cleanups: (() => Promise<void> | void)[] = [];
   const undo = async () => {

@@ -43,8 +43,8 @@ export class KeyringStore {
     const list = this.keyring.list();
     const primary = this.keyring.primary;
     const ordered = [primary, ...list.filter((k) => k !== primary)];
-    mkdirSync(dirname(this.#path), { recursive: true });
-    writeFileSync(`${this.#path}.tmp`, JSON.stringify(ordered));
+    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
+    writeFileSync(`${this.#path}.tmp`, JSON.stringify(ordered), { mode: 0o600 });
     renameSync(`${this.#path}.tmp`, this.#path);
   }
 

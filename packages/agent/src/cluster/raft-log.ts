@@ -315,7 +315,7 @@ export class RaftLog implements CommandLog {
   #writePeers(): void {
     const path = join(this.#o.dir, 'peers.json');
     try {
-      writeFileSync(`${path}.tmp`, JSON.stringify(Object.fromEntries(this.#peers)));
+      writeFileSync(`${path}.tmp`, JSON.stringify(Object.fromEntries(this.#peers)), { mode: 0o600 });
       renameSync(`${path}.tmp`, path);
     } catch (err) {
       this.#o.logger.warn({ err: String(err) }, 'raft: could not save the peer address book');

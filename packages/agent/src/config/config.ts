@@ -486,8 +486,8 @@ function persistedNodeId(dataDir: string | undefined): string {
   }
   const id = randomUUID();
   try {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, id);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, id, { mode: 0o600 });
   } catch (err) {
     throw new ConfigError(`Error saving the node ID in ${path}: ${(err as Error).message}`);
   }

@@ -46,9 +46,9 @@ export class LocalPersistence {
     this.#services = join(dir, 'services');
     this.#checks = join(dir, 'checks');
     this.#checkState = join(dir, 'check-state');
-    mkdirSync(this.#services, { recursive: true });
-    mkdirSync(this.#checks, { recursive: true });
-    mkdirSync(this.#checkState, { recursive: true });
+    mkdirSync(this.#services, { recursive: true, mode: 0o700 });
+    mkdirSync(this.#checks, { recursive: true, mode: 0o700 });
+    mkdirSync(this.#checkState, { recursive: true, mode: 0o700 });
   }
 
   saveCheckState(id: string, state: PersistedCheckState): void {
