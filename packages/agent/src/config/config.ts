@@ -10,6 +10,7 @@ import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-set
 import { AddressConfigError, expandFirstIp, expandIps, expandJoinAddrs, expandSingleIp } from '../net/address-expansion.js';
 import { AdvertiseAddressError, detectAdvertiseAddress, isAnyAddress } from '../net/advertise-address.js';
 import { type InterfaceTable, hostInterfaces } from '../net/interface-table.js';
+import { type InputBounds, inputBounds } from './limits-config.js';
 import { LEGACY_ACL_KEYS, type SecurityConfig, securityConfig } from './security-config.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -105,6 +106,8 @@ export interface AgentConfig {
   watches: WatchDefinition[];
   /** `encrypt_verify_incoming` / `encrypt_verify_outgoing`. */
   security: SecurityConfig;
+  /** Connection, body and snapshot bounds from the `limits` block. */
+  bounds: InputBounds;
 }
 
 export { ConfigError };
@@ -448,6 +451,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
       }
     }),
     security,
+    bounds: inputBounds(limits),
   };
 }
 

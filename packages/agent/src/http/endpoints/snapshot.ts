@@ -1,9 +1,10 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import type { StateSnapshot } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import { checkDatacenter } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
-import { readBody } from '../request.js';
+import { receiveSnapshot } from '../snapshot-upload.js';
 import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';
 
@@ -16,17 +17,16 @@ export interface SnapshotFile {
   state: StateSnapshot;
 }
 
-const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024;
-
 export function encodeSnapshotFile(state: StateSnapshot): Buffer {
   const file: SnapshotFile = { format: 'concord-snapshot', version: 1, index: state.index, datacenter: state.datacenter, state };
   return gzipSync(Buffer.from(JSON.stringify(file)));
 }
 
-export function decodeSnapshotFile(bytes: Buffer): SnapshotFile {
+/** Parses an inflated snapshot document. */
+export function parseSnapshotDocument(json: Buffer): SnapshotFile {
   let file: SnapshotFile;
   try {
-    file = JSON.parse(gunzipSync(bytes).toString('utf8')) as SnapshotFile;
+    file = JSON.parse(json.toString('utf8')) as SnapshotFile;
   } catch (err) {
     throw badRequest(`Invalid snapshot: ${(err as Error).message}`);
   }
@@ -55,8 +55,7 @@ export function snapshotRoutes(agent: ServerContext): Route[] {
           ctx.res.end(body);
           return;
         }
-        const body = await readBody(ctx.req, MAX_SNAPSHOT_BYTES, (n) => `Snapshot too large (${n} bytes)`);
-        const file = decodeSnapshotFile(body);
+        const file = parseSnapshotDocument(await receiveSnapshot(ctx.req, agent.config.dataDir ?? tmpdir(), agent.config.bounds.snapshotRestoreMaxBytes));
         if (file.datacenter !== agent.config.datacenter) {
           throw new HttpError(400, `Snapshot is of datacenter ${file.datacenter}, this agent is in ${agent.config.datacenter}`);
         }
