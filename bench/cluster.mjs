@@ -63,6 +63,11 @@ function mtlsConfigFile(dir) {
 
 async function concordCluster(dir, configFile) {
   const ports = await freePorts(9);
+  // The load generator opens 256 connections from one address, beyond the per-client cap of 200
+  // (Consul's default, which a benchmark of Consul lifts the same way).
+  mkdirSync(dir, { recursive: true });
+  const limitsFile = join(dir, 'bench-limits.json');
+  writeFileSync(limitsFile, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
   const at = (i) => ({ http: ports[i * 3], rpc: ports[i * 3 + 1], serf: ports[i * 3 + 2] });
   const servers = [0, 1, 2].map((i) => {
     const name = `c${i + 1}`;
@@ -72,7 +77,7 @@ async function concordCluster(dir, configFile) {
       ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), concordBin, 'agent', '-server', '-bootstrap-expect=3', '-node', name,
       '-data-dir', join(dir, name), '-bind', '127.0.0.1', '-client', '127.0.0.1', '-http-port', String(p.http),
       '-dns-port', '-1', '-server-port', String(p.rpc), '-serf-lan-port', String(p.serf), '-log-level', 'warn',
-      ...joins, '-retry-interval', '1s', ...(configFile ? ['-config-file', configFile] : []),
+      ...joins, '-retry-interval', '1s', '-config-file', limitsFile, ...(configFile ? ['-config-file', configFile] : []),
     ];
     return { name, args, url: `http://127.0.0.1:${p.http}`, child: undefined };
   });

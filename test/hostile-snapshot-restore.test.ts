@@ -31,7 +31,7 @@ function memKiB(a: AgentProcess, field: 'VmRSS' | 'VmHWM'): number {
 
 async function put(a: AgentProcess, body: Buffer): Promise<{ status: number; text: string; ms: number }> {
   const started = Date.now();
-  const res = await fetch(`${a.base}/v1/snapshot`, { method: 'PUT', body, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${a.base}/v1/snapshot`, { method: 'PUT', body: new Uint8Array(body), signal: AbortSignal.timeout(30_000) });
   return { status: res.status, text: await res.text(), ms: Date.now() - started };
 }
 

@@ -21,7 +21,8 @@ import { Membership } from './cluster/membership.js';
 import { RaftLog } from './cluster/raft-log.js';
 import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
 import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
-import { type BoundRpcServer, bindRpcServer } from './cluster/rpc.js';
+import { type BoundRpcServer, bindRpcServer, rpcMessageLimit } from './cluster/rpc.js';
+import { ConnectionGuard } from './http/connection-guard.js';
 import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
 import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
 import type { DnsCatalog } from './dns/catalog.js';
@@ -115,14 +116,17 @@ function assertUiDir(config: AgentConfig): void {
 }
 
 const HTTP_KEEP_ALIVE_MS = 30_000;
-const HTTP_HEADERS_TIMEOUT_MS = 60_000;
+/** Timeouts are checked every second, so a short `limits.http_headers_timeout` is kept closely. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 
 /** Starts an HTTP or HTTPS listener with the agent's timeouts (blocking queries are never cut). */
-async function listenHttp<S extends Server | HttpsServer>(server: S, port: number, host: string): Promise<S> {
+async function listenHttp<S extends Server | HttpsServer>(server: S, port: number, host: string, headersTimeoutMs: number, guard: ConnectionGuard): Promise<S> {
   server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
-  server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
+  server.headersTimeout = headersTimeoutMs;
+  // Request bodies are timed by the guard, never responses (blocking queries).
   server.requestTimeout = 0;
   server.on('clientError', answerClientError);
+  guard.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -155,6 +159,7 @@ function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tl
     id: config.nodeId,
     dir,
     rpcServer,
+    maxMessageBytes: rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes),
     logger,
     tickMs: 100 * config.raftMultiplier,
     snapshotThreshold: config.raftSnapshotThreshold,
@@ -233,12 +238,12 @@ async function startAgentParts(
   if (config.server) {
     const events = { onPlaintextRefused: plaintextRefusedLogger(logger) };
     try {
-      rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events);
+      rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes));
     } catch (err) {
       // A -dev agent on a busy machine takes any free port rather than failing on 8300.
       if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
       logger.warn('agent: port 8300 is in use; the dev agent serves RPC on a free port');
-      rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events);
+      rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes));
     }
     const bound = rpc;
     cleanups.push(() => bound.close());
@@ -476,7 +481,9 @@ async function startAgentParts(
   const ui = config.ui ? new UiFiles(config.uiDir ?? uiAssetsDir()) : undefined;
   if (ui && !uiBuilt(ui.root)) logger.warn({ dir: ui.root }, 'ui: the web UI is not built (npm run build); /ui/ answers 404');
   const aclPolicy = enforcedAclDefaultPolicy(config);
+  const guard = new ConnectionGuard({ maxPerClient: config.bounds.httpMaxConnsPerClient, bodyTimeoutMs: config.bounds.httpBodyTimeoutMs });
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!guard.admit(req, res)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
     res.setHeader('Vary', 'Accept-Encoding');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
@@ -498,7 +505,13 @@ async function startAgentParts(
   if (config.ports.http >= 0) {
     let port = config.ports.http;
     for (const addr of config.httpAddrs) {
-      const http = await listenHttp(createServer({ ServerResponse: CompressingResponse }, handle), port, addr);
+      const http = await listenHttp(
+        createServer({ ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS }, handle),
+        port,
+        addr,
+        config.bounds.httpHeadersTimeoutMs,
+        guard,
+      );
       const drain = new HttpDrain(http);
       cleanups.push(() => drain.close(HTTP_DRAIN_MS));
       port = (http.address() as AddressInfo).port;
@@ -510,9 +523,12 @@ async function startAgentParts(
     // HTTPS likewise on every HTTPS address.
     let port = config.ports.https;
     for (const addr of config.httpsAddrs) {
-      const httpsServer = createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse }, handle);
+      const httpsServer = createHttpsServer(
+        { ...tls.httpsOptions, ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+        handle,
+      );
       answerPlaintextOnHttps(httpsServer);
-      const https = await listenHttp(httpsServer, port, addr);
+      const https = await listenHttp(httpsServer, port, addr, config.bounds.httpHeadersTimeoutMs, guard);
       tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
       const drain = new HttpDrain(https);
       cleanups.push(() => drain.close(HTTP_DRAIN_MS));

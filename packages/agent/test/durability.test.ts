@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import test from 'ava';
 import { type AgentProcess, call, startAgent, tempDir } from './_agent.js';
 import { dig } from './_dns-helpers.js';
@@ -22,7 +24,10 @@ test('every acknowledged write survives kill -9 right after the last ack, with i
   t.timeout(60_000);
   const dataDir = tempDir(t);
   const node = `durable-${process.pid}`;
-  const first = await startAgent(t, { durable: true, dataDir, node });
+  // 330 requests in flight at once from one address: above Consul's default per-client cap.
+  const limits = join(tempDir(t), 'limits.json');
+  writeFileSync(limits, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
+  const first = await startAgent(t, { durable: true, dataDir, node, extraArgs: ['-config-file', limits] });
 
   const session = await call(first, 'PUT', '/v1/session/create', { Name: 'survivor', LockDelay: '1s' });
   t.is(session.status, 200);

@@ -1,2 +1,2 @@
 // raft-ts/grpc: the Raft transport over gRPC (proto/raft.proto).
-export { GrpcTransport, type GrpcTransportOptions, type RaftPeerAuth } from './grpc/grpc-transport.js';
+export { DEFAULT_MAX_MESSAGE_BYTES, GrpcTransport, type GrpcTransportOptions, type RaftPeerAuth } from './grpc/grpc-transport.js';

@@ -8,13 +8,14 @@ import { type Command, encodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
+import { bodyLimitFor } from '../http/body-limits.js';
 import { HttpError, fromStateError } from '../http/http-error.js';
 import type { WriteResult } from '../server/state-server.js';
 import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView } from './cluster.js';
 import type { KeyringStore } from './keyring-store.js';
 import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
 import type { Membership, ServerMember } from './membership.js';
-import { RpcClients, type RpcDialer, RpcError, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
+import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
 import { decodeApplyResult } from './apply-result-codec.js';
 import { NO_LEADER } from './rpc.js';
 
@@ -73,8 +74,8 @@ export class ClientCluster implements Cluster {
 
   constructor(o: ClientClusterOptions) {
     this.#o = o;
-    this.#rpc = new RpcClients(o.dial);
     this.#picker = new ServerPicker(() => o.membership.servers());
+    this.#rpc = new RpcClients(o.dial, rpcMessageLimit(o.config.bounds.snapshotRestoreMaxBytes));
     if (o.keyring.keyring) {
       // Clients follow the servers' keyring, so `concord keyring` rotations reach them too.
       this.#keyringTimer = setInterval(() => void this.#followKeyring(), KEYRING_FOLLOW_MS);
@@ -145,7 +146,7 @@ export class ClientCluster implements Cluster {
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     try {
-      const rpcReq = await toRpcRequest(req, 1, this.#o.config.nodeName);
+      const rpcReq = await toRpcRequest(req, 1, bodyLimitFor(req.url ?? '/', this.#o.config), this.#o.config.nodeName);
       const idempotent = rpcReq.method === 'GET' || rpcReq.method === 'HEAD';
       const timeout = forwardTimeoutMs(query, this.#o.config.maxQueryTimeMs, this.#o.config.defaultQueryTimeMs);
       writeRpcResponse(res, await this.#call((addr) => this.#rpc.forward(addr, rpcReq, timeout, ac.signal), idempotent));

@@ -10,6 +10,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { TlsOptions } from 'node:tls';
 import { parseDuration } from '@concord/goflags';
 import { isBlockingQuery } from '../http/drain.js';
+import type { BodyLimit } from '../http/body-limits.js';
+import { readBody } from '../http/request.js';
 import { sendText } from '../http/respond.js';
 import type { HttpRequest__Output, HttpResponse__Output } from './rpc.js';
 
@@ -91,17 +93,16 @@ export function forwardTimeoutMs(query: URLSearchParams, maxQueryMs: number, def
 const SKIPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', HOPS_HEADER]);
 const SKIPPED_RESPONSE_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'date']);
 
-/** Reads a whole request into the RPC message. */
-export async function toRpcRequest(req: IncomingMessage, hops: number, origin?: string): Promise<HttpRequest__Output> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+/** Reads a whole request into the RPC message, refusing a body beyond the route's limit with 413. */
+export async function toRpcRequest(req: IncomingMessage, hops: number, limit: BodyLimit, origin?: string): Promise<HttpRequest__Output> {
+  const body = await readBody(req, limit.max, limit.tooLarge);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined || SKIPPED_REQUEST_HEADERS.has(k)) continue;
     headers[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   if (origin !== undefined) headers[ORIGIN_NODE_HEADER] = origin;
-  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks), hops };
+  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, hops };
 }
 
 /** Writes a forwarded answer to the waiting HTTP response. */

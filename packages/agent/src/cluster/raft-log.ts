@@ -20,6 +20,8 @@ export interface RaftLogOptions {
   /** Directory of the raft database and the peer address book. */
   dir: string;
   rpcServer: grpc.Server;
+  /** Cap on one raft gRPC message each way (the largest entry must fit). */
+  maxMessageBytes: number;
   logger: Logger;
   tickMs?: number;
   snapshotThreshold?: number;
@@ -114,7 +116,9 @@ export class RaftLog implements CommandLog {
 
   constructor(o: RaftLogOptions) {
     this.#o = o;
-    this.#transport = new GatedTransport(new GrpcTransport({ id: o.id, server: o.rpcServer, ...(o.dial ? { dial: o.dial } : {}), ...(o.authorize ? { authorize: o.authorize } : {}) }));
+    this.#transport = new GatedTransport(
+      new GrpcTransport({ id: o.id, server: o.rpcServer, maxMessageBytes: o.maxMessageBytes, ...(o.dial ? { dial: o.dial } : {}), ...(o.authorize ? { authorize: o.authorize } : {}) }),
+    );
     for (const [id, addr] of Object.entries(this.#readPeers())) this.setPeer(id, addr, false);
   }
 

@@ -16,9 +16,26 @@ export type { HttpRequest, HttpRequest__Output, HttpResponse__Output, ServerStat
 
 const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
 
+/**
+ * The cap on one RPC message each way (agent RPC and raft share the server): a forwarded request
+ * carries a body of at most the largest route limit (a snapshot restore), a raft append at least
+ * one whole entry (a restore is one entry), and a forwarded answer its whole body.
+ */
+export function rpcMessageLimit(snapshotRestoreMaxBytes: number): number {
+  return Math.max(64 * 1024 * 1024, snapshotRestoreMaxBytes + 8 * 1024 * 1024);
+}
+
+/** The cap with the default snapshot limit (128 MiB). */
+const DEFAULT_RPC_MESSAGE_BYTES = rpcMessageLimit(128 * 1024 * 1024);
+
+/** A server connection without calls for this long is closed (clients reconnect on their next call). */
+const IDLE_CONNECTION_MS = 5 * 60_000;
+
+function rpcChannelOptions(maxMessageBytes: number): grpc.ChannelOptions {
+  return { ...RPC_CHANNEL_OPTIONS, 'grpc.max_send_message_length': maxMessageBytes, 'grpc.max_receive_message_length': maxMessageBytes };
+}
+
 export const RPC_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.max_send_message_length': -1,
-  'grpc.max_receive_message_length': -1,
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2000,
   'grpc.keepalive_time_ms': 10_000,
@@ -146,9 +163,11 @@ const PLAINTEXT: RpcDialer = () => ({ credentials: grpc.credentials.createInsecu
 export class RpcClients {
   readonly #clients = new Map<string, AgentClient>();
   readonly #dial: RpcDialer;
+  readonly #options: grpc.ChannelOptions;
 
-  constructor(dial: RpcDialer = PLAINTEXT) {
+  constructor(dial: RpcDialer = PLAINTEXT, maxMessageBytes = DEFAULT_RPC_MESSAGE_BYTES) {
     this.#dial = dial;
+    this.#options = rpcChannelOptions(maxMessageBytes);
   }
 
   #client(address: string): AgentClient {
@@ -156,7 +175,7 @@ export class RpcClients {
     if (!c) {
       const Ctor = proto().concord.agent.v1.Agent;
       const dial = this.#dial();
-      c = new Ctor(address, dial.credentials, { ...RPC_CHANNEL_OPTIONS, ...dial.options });
+      c = new Ctor(address, dial.credentials, { ...this.#options, ...dial.options });
       this.#clients.set(address, c);
     }
     return c;
@@ -218,8 +237,14 @@ export interface BoundRpcServer {
  * Creates the agent's gRPC server behind the RPC port's listener (plaintext, TLS or both, see
  * RpcListener); resolves once it listens.
  */
-export async function bindRpcServer(address: string, port: number, tls?: RpcListenerTls, events?: RpcListenerEvents): Promise<BoundRpcServer> {
-  const server = new grpc.Server(RPC_CHANNEL_OPTIONS);
+export async function bindRpcServer(
+  address: string,
+  port: number,
+  tls?: RpcListenerTls,
+  events?: RpcListenerEvents,
+  maxMessageBytes = DEFAULT_RPC_MESSAGE_BYTES,
+): Promise<BoundRpcServer> {
+  const server = new grpc.Server({ ...rpcChannelOptions(maxMessageBytes), 'grpc.max_connection_idle_ms': IDLE_CONNECTION_MS });
   const listener = await RpcListener.open(server, address, port, tls, events);
   return {
     server,

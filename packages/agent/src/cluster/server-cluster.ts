@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
+import { bodyLimitFor } from '../http/body-limits.js';
 import { HttpError, fromStateError } from '../http/http-error.js';
 import type { StateServer, WriteResult } from '../server/state-server.js';
 import { SessionTimers } from '../server/session-timers.js';
@@ -36,7 +37,7 @@ import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
 import { raftStats } from './raft-stats.js';
-import { type ApplyReply, type HttpResponse__Output, RpcClients, type RpcDialer, RpcError, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
+import { type ApplyReply, type HttpResponse__Output, RpcClients, type RpcDialer, RpcError, rpcMessageLimit, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 
 export interface ServerClusterOptions {
   config: AgentConfig;
@@ -84,8 +85,8 @@ export class ServerCluster implements Cluster {
 
   constructor(o: ServerClusterOptions) {
     this.#o = o;
-    this.#rpc = new RpcClients(o.dial);
     this.#leaderLostMs = 40 * 100 * o.config.raftMultiplier;
+    this.#rpc = new RpcClients(o.dial, rpcMessageLimit(o.config.bounds.snapshotRestoreMaxBytes));
     const write = (c: Command) => this.write(c);
     this.sessionTimers = new SessionTimers((id) => {
       write({ type: 'session-destroy', id }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'session expiry failed'));
@@ -369,7 +370,7 @@ export class ServerCluster implements Cluster {
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     try {
-      const rpcReq = await toRpcRequest(req, hops + 1, originNode(req, this.#o.config.nodeName));
+      const rpcReq = await toRpcRequest(req, hops + 1, bodyLimitFor(req.url ?? '/', this.#o.config), originNode(req, this.#o.config.nodeName));
       const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
       for (;;) {
         if (this.isLeader()) {

@@ -15,6 +15,8 @@ export interface EdnsInfo {
   ednsSize: number;
   /** The OPT record for the reply, or null. */
   opt: Buffer | null;
+  /** The EDNS version the client speaks (0 without OPT). */
+  version: number;
 }
 
 /** Walks a (possibly compressed) name; returns the offset after it, or -1 if malformed. */
@@ -71,6 +73,7 @@ export function readEdns(buf: Buffer, questionEnd: number): EdnsInfo | undefined
   const ar = buf.readUInt16BE(10);
   let off = questionEnd;
   let optSeen = 0;
+  let version = 0;
   for (let i = 0; i < an + ns + ar; i++) {
     const nameStart = off;
     off = skipName(buf, off);
@@ -81,6 +84,7 @@ export function readEdns(buf: Buffer, questionEnd: number): EdnsInfo | undefined
     if (rdata + rdlen > buf.length) return undefined;
     if (type === QTYPE.OPT) {
       if (i < an + ns || buf[nameStart] !== 0 || ++optSeen > 1) return undefined;
+      version = buf[off + 5] as number;
       let o = rdata;
       while (o < rdata + rdlen) {
         if (o + 4 > rdata + rdlen) return undefined;
@@ -90,7 +94,9 @@ export function readEdns(buf: Buffer, questionEnd: number): EdnsInfo | undefined
     }
     off = rdata + rdlen;
   }
-  if (optSeen === 0) return { ednsSize: 0, opt: null };
+  if (optSeen === 0) return { ednsSize: 0, opt: null, version: 0 };
+  // A version we do not speak is answered BADVERS without looking further.
+  if (version > 0) return { ednsSize: 0, opt: null, version };
   let packet: InstanceType<typeof Packet>;
   try {
     packet = Packet.parse(buf);
@@ -108,7 +114,7 @@ export function readEdns(buf: Buffer, questionEnd: number): EdnsInfo | undefined
     if (ecs.ednsCode !== 8 || (ecs.family !== 1 && ecs.family !== 2)) continue;
     options.push(encodeEcs(ecs.family, ecs.sourcePrefixLength ?? 0, ecs.ip ?? ''));
   }
-  return { ednsSize: size, opt: encodeOpt(size, Buffer.concat(options)) };
+  return { ednsSize: size, opt: encodeOpt(size, Buffer.concat(options)), version };
 }
 
 /** A client-subnet option echoed with scope 0 (every Concord answer is valid for any subnet). */

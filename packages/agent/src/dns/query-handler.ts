@@ -12,7 +12,7 @@ import type { DnsCatalog } from './catalog.js';
 import type { DnsConfig } from './config.js';
 import { readEdns } from './full-parse.js';
 import type { RecursorRelay } from './recursor.js';
-import { HEADER_SIZE, type ParsedQuery, RCODE, WireError, encodeErrorReply, encodeOpt, parseQuery, questionLabels } from './wire.js';
+import { HEADER_SIZE, type ParsedQuery, RCODE, WireError, encodeBadVersReply, encodeErrorReply, encodeOpt, parseQuery, questionLabels } from './wire.js';
 
 export interface DnsLogger {
   debug(obj: object, msg?: string): void;
@@ -84,6 +84,7 @@ export class QueryHandler {
       const edns = readEdns(packet, q.questionEnd);
       if (!edns) return this.#error(packet, RCODE.FORMERR, q.questionEnd);
       ednsSize = edns.ednsSize ? Math.max(512, edns.ednsSize) : 0;
+      if (edns.version > 0) return encodeBadVersReply(packet, q.questionEnd, 4096, { ra: this.#o.relay.enabled });
       opt = edns.opt;
     }
     const reply: ReplyOptions = {

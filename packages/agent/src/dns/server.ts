@@ -185,8 +185,17 @@ async function bindBoth(
 function serveTcp(sock: Socket, handler: QueryHandler, logger: DnsLogger | undefined, sockets: Set<Socket>): void {
   sockets.add(sock);
   sock.setNoDelay(true);
-  sock.setTimeout(TCP_IDLE_MS, () => sock.destroy());
-  sock.on('close', () => sockets.delete(sock));
+  // The deadline moves only when a whole query arrives: a client dripping bytes cannot keep the
+  // connection open (a per-socket inactivity timeout would restart with every byte).
+  let idle = setTimeout(() => sock.destroy(), TCP_IDLE_MS);
+  const queryArrived = (): void => {
+    clearTimeout(idle);
+    idle = setTimeout(() => sock.destroy(), TCP_IDLE_MS);
+  };
+  sock.on('close', () => {
+    clearTimeout(idle);
+    sockets.delete(sock);
+  });
   sock.on('error', () => sock.destroy());
   let pending: Buffer = Buffer.alloc(0);
   let inflight = 0;
@@ -208,6 +217,7 @@ function serveTcp(sock: Socket, handler: QueryHandler, logger: DnsLogger | undef
       if (pending.length < 2 + len) break;
       const msg = Buffer.from(pending.subarray(2, 2 + len));
       pending = pending.subarray(2 + len);
+      queryArrived();
       if (++inflight > TCP_MAX_INFLIGHT) {
         sock.destroy();
         return;

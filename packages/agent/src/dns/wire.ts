@@ -121,8 +121,15 @@ export function parseQuery(buf: Buffer): ParsedQuery | null {
   let ednsSize = 0;
   let unusual = an !== 0 || ns !== 0 || ar > 1;
   if (!unusual && ar === 1) {
-    // The common EDNS query: a root-named OPT without options, ending the packet.
-    if (buf.length === questionEnd + 11 && buf[questionEnd] === 0 && buf.readUInt16BE(questionEnd + 1) === QTYPE.OPT) {
+    // The common EDNS query: a root-named OPT of version 0 without options (RDLENGTH 0), ending
+    // the packet. Anything else (another version, a length that does not match) takes the full parse.
+    if (
+      buf.length === questionEnd + 11 &&
+      buf[questionEnd] === 0 &&
+      buf.readUInt16BE(questionEnd + 1) === QTYPE.OPT &&
+      buf[questionEnd + 6] === 0 &&
+      buf.readUInt16BE(questionEnd + 9) === 0
+    ) {
       ednsSize = Math.max(512, buf.readUInt16BE(questionEnd + 3));
     } else {
       unusual = true;
@@ -323,6 +330,22 @@ export function encodeOpt(udpSize: number, options: Buffer = Buffer.alloc(0)): B
   b.writeUInt16BE(options.length, 9);
   options.copy(b, 11);
   return b;
+}
+
+/** RCODE 16 (BADVERS) is the extended RCODE 1 in the OPT record with header RCODE 0 (RFC 6891 §6.1.3). */
+export const EXTENDED_RCODE_BADVERS = 1;
+
+/**
+ * The answer to a query whose EDNS version this server does not speak: BADVERS, with the question
+ * echoed and an OPT record saying version 0 (RFC 6891 §6.1.3).
+ */
+export function encodeBadVersReply(request: Buffer, questionEnd: number, udpSize: number, flags: { ra: boolean }): Buffer {
+  const head = encodeErrorReply(request, RCODE.NOERROR, questionEnd, flags);
+  const opt = encodeOpt(udpSize);
+  opt[5] = EXTENDED_RCODE_BADVERS;
+  const out = Buffer.concat([head, opt]);
+  out.writeUInt16BE(1, 10);
+  return out;
 }
 
 /** A header-only (or header plus echoed question) reply, for errors and refusals. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration } from '@concord/goflags';
+import { DEFAULT_BODY_LIMIT } from './body-limits.js';
 import { type Body, isBody } from './decode.js';
 import { HttpError, badRequest } from './http-error.js';
 
@@ -88,7 +89,7 @@ export function parseJsonBody(body: Buffer, what = 'Request decode failed'): unk
 
 /** Reads a JSON object body of at most 1 MiB; anything else is a 400. */
 export async function readJsonObject(ctx: RequestContext): Promise<Body> {
-  const body = parseJsonBody(await readBody(ctx.req, 1024 * 1024, () => 'Request body too large'));
+  const body = parseJsonBody(await readBody(ctx.req, DEFAULT_BODY_LIMIT, () => 'Request body too large'));
   if (!isBody(body)) throw badRequest('Request decode failed: body must be a JSON object');
   return body;
 }

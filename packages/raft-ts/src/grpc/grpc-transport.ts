@@ -24,9 +24,13 @@ function loadProto(): ProtoGrpcType {
   return cachedProto;
 }
 
+/**
+ * Default cap on one gRPC message each way: an append carries at least one whole entry, so the
+ * cap must hold the largest entry the application proposes (snapshots travel in 1 MiB chunks).
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.max_send_message_length': -1,
-  'grpc.max_receive_message_length': -1,
   'grpc.initial_reconnect_backoff_ms': 50,
   'grpc.max_reconnect_backoff_ms': 2000,
   'grpc.keepalive_time_ms': 10_000,
@@ -55,6 +59,11 @@ export interface GrpcTransportOptions {
   readonly peers?: Readonly<Record<NodeId, string>>;
   /** Snapshot chunk size in bytes. Default 1 MiB. */
   readonly snapshotChunkBytes?: number;
+  /**
+   * Largest gRPC message sent or received, in bytes (`DEFAULT_MAX_MESSAGE_BYTES`, 64 MiB). With
+   * `server`, the receiving side's cap is the server's own option, set by its creator.
+   */
+  readonly maxMessageBytes?: number;
   /** Bytes buffered on one stream before further messages are dropped. Default 64 MiB. */
   readonly maxBufferedBytes?: number;
   /** Reconnect backoff after a stream fails: initial and maximum delay in ms. Defaults 50 and 2000. */
@@ -128,6 +137,11 @@ export class GrpcTransport implements Transport {
   #closed = false;
   readonly #inbound = new Set<grpc.ServerReadableStream<Batch__Output, StreamAck> | grpc.ServerReadableStream<SnapshotChunk__Output, SnapshotAck>>();
 
+  #channelOptions(): grpc.ChannelOptions {
+    const max = this.#opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    return { ...CHANNEL_OPTIONS, 'grpc.max_send_message_length': max, 'grpc.max_receive_message_length': max };
+  }
+
   constructor(opts: GrpcTransportOptions) {
     this.id = opts.id;
     this.#opts = opts;
@@ -163,7 +177,7 @@ export class GrpcTransport implements Transport {
   async start(handler: TransportHandler): Promise<void> {
     this.#handler = handler;
     const proto = loadProto();
-    const server = this.#opts.server ?? new grpc.Server(CHANNEL_OPTIONS);
+    const server = this.#opts.server ?? new grpc.Server(this.#channelOptions());
     server.addService(proto.concord.raft.v1.Raft.service, {
       Stream: (call: grpc.ServerReadableStream<Batch__Output, StreamAck>, cb: grpc.sendUnaryData<StreamAck>) => {
         if (this.#closed) return refuseClosed(cb);
@@ -244,7 +258,7 @@ export class GrpcTransport implements Transport {
     if (!peer.client) {
       const Ctor = loadProto().concord.raft.v1.Raft;
       const dial = this.#opts.dial?.();
-      peer.client = new Ctor(peer.address, dial?.credentials ?? grpc.credentials.createInsecure(), { ...CHANNEL_OPTIONS, ...dial?.options });
+      peer.client = new Ctor(peer.address, dial?.credentials ?? grpc.credentials.createInsecure(), { ...this.#channelOptions(), ...dial?.options });
     }
     return peer.client;
   }

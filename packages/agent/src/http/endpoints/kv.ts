@@ -1,5 +1,6 @@
 import type { KvEntry, KvOp } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
+import { kvBodyLimit } from '../body-limits.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment, flag, readBody, uint64Param, uintParam } from '../request.js';
@@ -56,13 +57,8 @@ async function putKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
   const has = ['cas', 'acquire', 'release'].filter((k) => q.has(k));
   if (has.length > 1) throw conflicting(ctx);
   const flags = uint64Param(q, 'flags', 'Invalid flags: must be an unsigned integer') ?? 0;
-  const max = agent.config.kvMaxValueSize;
-  const body = await readBody(
-    ctx.req,
-    max,
-    (size) =>
-      `Request body(${size} bytes) too large, max size: ${max} bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.`,
-  );
+  const limit = kvBodyLimit(agent.config);
+  const body = await readBody(ctx.req, limit.max, limit.tooLarge);
   const value = body.length === 0 ? null : body.toString('base64');
   const op: KvOp = { Verb: 'set', Key: key, Value: value, Flags: flags };
   if (q.has('cas')) {

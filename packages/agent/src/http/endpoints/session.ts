@@ -1,3 +1,4 @@
+import { SESSION_BODY_LIMIT } from '../body-limits.js';
 import { randomUUID } from 'node:crypto';
 import type { SessionBehavior, SessionEntry } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
@@ -29,7 +30,7 @@ function lockDelayNs(raw: unknown): number {
 
 async function create(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
-  const body = parseJsonBody(await readBody(ctx.req, 64 * 1024, () => 'Request body too large'));
+  const body = parseJsonBody(await readBody(ctx.req, SESSION_BODY_LIMIT, () => 'Request body too large'));
   const raw = body ?? {};
   if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
   rejectUnknown(raw, FIELDS, 'session');

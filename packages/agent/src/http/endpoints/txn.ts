@@ -1,5 +1,6 @@
 import type { TxnResult } from '@concord/state';
 import { isTxnWrite } from '@concord/state';
+import { txnBodyLimit } from '../body-limits.js';
 import type { ServerContext } from '../../agent-context.js';
 import { checkDatacenter, json, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
@@ -14,16 +15,15 @@ import { decodeTxnOps } from '../txn-decode.js';
  */
 async function txn(ctx: RequestContext, agent: ServerContext): Promise<void> {
   checkDatacenter(ctx, agent);
-  const { kvMaxValueSize, txnMaxReqLen } = agent.config;
-  const limit = Math.max(kvMaxValueSize, txnMaxReqLen);
-  const body = await readBody(ctx.req, limit, () => `Request body too large, max size: ${limit} bytes`);
+  const limit = txnBodyLimit(agent.config);
+  const body = await readBody(ctx.req, limit.max, limit.tooLarge);
   let raw: unknown;
   try {
     raw = JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw badRequest(`Failed to parse body: ${(err as Error).message}`);
   }
-  const ops = decodeTxnOps(raw, { maxValue: kvMaxValueSize, datacenter: agent.config.datacenter });
+  const ops = decodeTxnOps(raw, { maxValue: agent.config.kvMaxValueSize, datacenter: agent.config.datacenter });
   let result: TxnResult;
   if (!ops.some(isTxnWrite)) {
     result = (await read(ctx, agent, () => agent.server.state.txnRead(ops))).value;
