@@ -3,6 +3,7 @@
  * a made-up sender and a higher term deposed the leader. A real server must drop them, count them
  * and log them (rate-limited).
  */
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { GrpcTransport } from 'raft-ts/grpc';
 import { ProcessCluster, getText, until } from './_process-cluster.js';
@@ -49,4 +50,25 @@ test('a forged raft heartbeat, append, vote or timeoutNow with a higher term fro
   const lines = s.log.split('\n').filter((l) => l.includes('outside the raft configuration'));
   t.is(lines.length, 1, lines.join('\n'));
   t.regex(lines[0]!, /intruder/);
+});
+
+test('a raft message larger than the gRPC cap is refused by the server port without being buffered', async (t) => {
+  const c = new ProcessCluster(t);
+  const [server] = await c.startServers(1);
+  const s = server!;
+  const self = async (): Promise<Self> => JSON.parse((await getText(s.httpPort, '/v1/agent/self')).text) as Self;
+  const leaderId = (await self()).Config.NodeID;
+  const hwm = (): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${s.child!.pid}/status`, 'utf8'))?.[1] ?? 0);
+  const before = hwm();
+  // The sender allows itself 512 MiB; the server's cap (64 MiB plus the snapshot limit's room) must refuse it.
+  const big = new GrpcTransport({ id: 'big-sender', listen: '127.0.0.1:0', peers: { [leaderId]: `127.0.0.1:${s.rpcPort}` }, maxMessageBytes: 512 * 1024 * 1024 });
+  let unreachable = 0;
+  await big.start({ onMessage: () => undefined, onUnreachable: () => void unreachable++, onSnapshotStatus: () => undefined });
+  t.teardown(() => big.close());
+  const entry = { term: 1, index: 1, type: 'normal' as const, data: new Uint8Array(200 * 1024 * 1024) };
+  big.send({ type: 'app', from: 'big-sender', to: leaderId, term: 1, logTerm: 0, index: 0, entries: [entry], commit: 0, reject: false, rejectHint: 0, context: '' });
+  await until(async () => unreachable > 0 || undefined, 30_000, 'the send to fail');
+  const grownMiB = (hwm() - before) / 1024;
+  t.true(grownMiB < 100, `server peak RSS grew by ${grownMiB.toFixed(0)} MiB`);
+  t.is((await self()).Stats.raft.state, 'Leader');
 });
