@@ -18,7 +18,7 @@ import type { UserEvent } from '../core/user-events.js';
 import { DEFAULT_GOSSIP_PORT, defaultAdvertiseAddr, parseAddress } from './address.js';
 import type { Keyring } from './keyring.js';
 import { ENCRYPTION_OVERHEAD, looksSealed } from './keyring.js';
-import { frame, inboundFrameLimit, readFrame, request } from './stream.js';
+import { frame, inboundFrameLimit, readFrame, request, userEventsAllowance } from './stream.js';
 
 /** Every stream message is a JSON object. */
 const OPEN_BRACE = 0x7b;
@@ -422,7 +422,8 @@ export class Gossip {
       this.#inbound--;
       this.#sockets.delete(socket);
     });
-    const limits = { maxBytes: inboundFrameLimit(this.#core?.liveCount ?? 1), checkHead: (b: number, n: number) => this.#refuseHead(b, n) };
+    const events = userEventsAllowance(this.config.userEventBufferSize ?? 512, this.config.userEventSizeLimit ?? 512);
+    const limits = { maxBytes: inboundFrameLimit(this.#core?.liveCount ?? 1, events), checkHead: (b: number, n: number) => this.#refuseHead(b, n) };
     readFrame(socket, this.config.tcpTimeoutMs, limits)
       .then((body) => {
         this.#stats.bytesReceived += body.length + 4;

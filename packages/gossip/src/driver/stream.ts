@@ -11,12 +11,20 @@ export const INBOUND_FRAME_BASE_BYTES = 64 * 1024;
 export const INBOUND_FRAME_BYTES_PER_MEMBER = 2 * 1024;
 
 /**
- * Largest frame a peer may send on a stream it opened, before we could authenticate it: enough
- * for a member list twice as long as ours (a peer may know members we have not heard of yet).
- * Replies to our own requests may be up to `MAX_FRAME_BYTES`.
+ * Room for the recent user events a push-pull carries: each buffered Lamport time (up to
+ * `bufferSize`) with up to two events of at most `sizeLimit` bytes, base64 in JSON.
  */
-export function inboundFrameLimit(members: number): number {
-  return Math.min(MAX_FRAME_BYTES, INBOUND_FRAME_BASE_BYTES + 2 * members * INBOUND_FRAME_BYTES_PER_MEMBER);
+export function userEventsAllowance(bufferSize: number, sizeLimit: number): number {
+  return bufferSize * 2 * (Math.ceil((sizeLimit * 4) / 3) + 128);
+}
+
+/**
+ * Largest frame a peer may send on a stream it opened, before we could authenticate it: enough
+ * for a member list twice as long as ours (a peer may know members we have not heard of yet) and
+ * `extraBytes` (the recent user events). Replies to our own requests may be up to `MAX_FRAME_BYTES`.
+ */
+export function inboundFrameLimit(members: number, extraBytes = 0): number {
+  return Math.min(MAX_FRAME_BYTES, INBOUND_FRAME_BASE_BYTES + extraBytes + 2 * members * INBOUND_FRAME_BYTES_PER_MEMBER);
 }
 
 /** What to check on a frame before its body is buffered. */
