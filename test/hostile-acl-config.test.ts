@@ -23,7 +23,7 @@ for (const [what, name, body] of configs) {
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, name), body);
     const r = await runCli(['agent', '-dev', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-config-file', join(dir, name)], {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
     });
     t.is(r.code, 1, r.stdout + r.stderr);
     const lines = r.stderr.trim().split('\n');
