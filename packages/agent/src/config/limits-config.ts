@@ -3,7 +3,7 @@
  * `http_max_conns_per_client`, and Concord's `snapshot_restore_max_bytes` and HTTP timeouts.
  */
 import { ConfigError } from './config-error.js';
-import { durationFromJson } from './duration.js';
+import { durationFromJson } from '@concord/goflags';
 
 export interface InputBounds {
   /** `limits.http_max_conns_per_client`: HTTP connections one client IP may hold (Consul: 200); 0 = no cap. */
