@@ -5,6 +5,7 @@ import type { EventBuffer } from './events/event-buffer.js';
 import type { UserEvents } from './events/user-events.js';
 import type { QuerySource } from './http/blocking.js';
 import type { LocalState } from './local/local-state.js';
+import type { LogHub } from './log/log-hub.js';
 import type { Cluster } from './cluster/cluster.js';
 import type { SessionTimers } from './server/session-timers.js';
 import type { StateServer, WriteResult } from './server/state-server.js';
@@ -36,6 +37,8 @@ export interface AgentContext {
   /** Fires user events to the cluster by gossip. */
   readonly userEvents: UserEvents;
   readonly logger: Logger;
+  /** Where log lines go (monitors attach here); undefined when the embedder supplied the logger. */
+  readonly logs: LogHub | undefined;
   readonly startedAt: number;
   readonly version: string;
   /** `<advertise>:<server port>` of this agent's RPC listener. */

@@ -27,7 +27,10 @@ import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
 import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
 import type { DnsCatalog } from './dns/catalog.js';
 import { clusterOpsRoutes, keyringRoutes } from './http/endpoints/cluster-ops.js';
+import { agentInfoRoutes } from './http/endpoints/agent-info.js';
+import { agentMonitorRoutes } from './http/endpoints/agent-monitor.js';
 import { eventFireRoutes } from './http/endpoints/event-fire.js';
+import { operatorRoutes } from './http/endpoints/operator.js';
 import { internalRoutes } from './http/endpoints/internal.js';
 import { snapshotRoutes } from './http/endpoints/snapshot.js';
 import type { Route } from './http/router.js';
@@ -61,6 +64,7 @@ import { CoordinateSync } from './local/coordinate-sync.js';
 import { startCriticalReaper } from './local/critical-reaper.js';
 import { LocalPersistence } from './local/persistence.js';
 import type { CommandLog } from './log/command-log.js';
+import { LogHub } from './log/log-hub.js';
 import { MemoryLog } from './log/memory-log.js';
 import { StateServer, type WriteResult } from './server/state-server.js';
 
@@ -102,10 +106,14 @@ export interface LocalTimings {
   deregisterCriticalMinMs?: number;
 }
 
-function makeLogger(config: AgentConfig): Logger {
-  const level = config.logLevel;
-  if (config.logJson) return pino({ level }, pino.destination({ fd: 1, sync: false }));
-  return pino({ level }, pinoPretty({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname', destination: 1, sync: true }));
+/** The agent's logger: every line passes the hub, which prints it and feeds monitors. */
+function makeLogger(config: AgentConfig, hub: LogHub): Logger {
+  const out = config.logJson
+    ? pino.destination({ fd: 1, sync: false })
+    : pinoPretty({ colorize: false, translateTime: 'SYS:standard', ignore: 'pid,hostname', destination: 1, sync: true });
+  const logger = pino({ level: config.logLevel }, hub.stream);
+  hub.attach(logger, out);
+  return logger;
 }
 
 /** A custom UI directory must hold a build (an index.html) when the UI is on. */
@@ -213,13 +221,14 @@ async function joinAtStart(config: AgentConfig, membership: Membership, logger: 
 export async function startAgent(config: AgentConfig, options: StartOptions = {}): Promise<RunningAgent> {
   assertUiDir(config);
   if (!config.dev && config.dataDir) secureDataDir(config.dataDir);
-  const logger = options.logger ?? makeLogger(config);
+  const logs = options.logger ? undefined : new LogHub(config.logLevel);
+  const logger = options.logger ?? makeLogger(config, logs as LogHub);
   const cleanups: (() => Promise<void> | void)[] = [];
   const undo = async () => {
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    return await startAgentParts(config, options, logger, cleanups);
+    return await startAgentParts(config, options, logger, logs, cleanups);
   } catch (err) {
     await undo();
     throw err;
@@ -230,6 +239,7 @@ async function startAgentParts(
   config: AgentConfig,
   options: StartOptions,
   logger: Logger,
+  logs: LogHub | undefined,
   cleanups: (() => Promise<void> | void)[],
 ): Promise<RunningAgent> {
   const tls = openAgentTls(config);
@@ -290,7 +300,7 @@ async function startAgentParts(
       keyring: keyringStore,
       version: VERSION,
       logger,
-      deadServerCleanupMs: config.cleanupDeadServers ? 30_000 : 0,
+      deadServerCleanupMs: 30_000,
       dial: tls.dialRpc,
     });
     cluster = serverCluster;
@@ -355,6 +365,7 @@ async function startAgentParts(
     events,
     userEvents,
     logger,
+    logs,
     startedAt: Date.now(),
     version: VERSION,
     serverAddress,
@@ -369,7 +380,8 @@ async function startAgentParts(
       const next = resolveAgentConfig(options.argv);
       tls.reload(next.tls);
       configDefinitions.apply(next.services, next.checks);
-      logger.level = next.logLevel;
+      if (logs) logs.setLevel(next.logLevel);
+      else logger.level = next.logLevel;
       logger.info('agent: reloaded configuration');
     },
     leave: () => leaveAndClose(),
@@ -455,7 +467,7 @@ async function startAgentParts(
   } else if (localDns) dnsCatalog = localDns;
   else dnsCatalog = remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter, { stale: dnsConfig.allowStale, agentNode: config.nodeName });
   const router = new Router();
-  const routeSets: Route[][] = [agentRoutes(context), clusterOpsRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
+  const routeSets: Route[][] = [agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
   if (serverContext) {
     routeSets.push(
       kvRoutes(serverContext),
@@ -487,6 +499,7 @@ async function startAgentParts(
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
     res.setHeader('Vary', 'Accept-Encoding');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
+    if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
       return;
@@ -548,6 +561,8 @@ async function startAgentParts(
       cleanups.push(startWatches(config.watches, `${host.includes(':') ? `[${host}]` : host}:${httpPort}`, logger));
     }
   }
+  // Runs before the drains: monitors end at once rather than holding a listener open.
+  if (logs) cleanups.push(() => logs.close());
 
   // DNS likewise on every DNS address, on the first one's port.
   let dns: DnsServer | undefined;
@@ -633,6 +648,15 @@ function warnOnceThenDebug(logger: Logger, msg: string): (err: unknown) => void 
     last = text;
     warnedAt = Date.now();
   };
+}
+
+/** Consul's `agent.http: Request finished` debug line, once the answer is sent. */
+function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const latency = `${Math.round((performance.now() - started) * 1000)}µs`;
+    logger.debug({ method: req.method, url: req.url, from: `${req.socket.remoteAddress}:${req.socket.remotePort}`, latency }, 'agent.http: Request finished');
+  });
 }
 
 /** How long requests in progress (forwarded writes among them) may take to finish at shutdown. */

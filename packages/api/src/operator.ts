@@ -1,7 +1,7 @@
 /** `/v1/operator`: raft configuration and autopilot health. */
 import type { QueryOptions, WriteOptions } from './options.js';
 import { queryParams, type Transport } from './transport.js';
-import type { AutopilotHealth, RaftConfiguration } from './types.js';
+import type { AutopilotConfiguration, AutopilotHealth, AutopilotState, RaftConfiguration } from './types.js';
 
 export type RaftPeerSelector = { readonly id: string } | { readonly address: string };
 
@@ -39,5 +39,42 @@ export class Operator {
       [429],
     );
     return JSON.parse(res.body.toString('utf8')) as AutopilotHealth;
+  }
+
+  /** Autopilot's replicated settings. */
+  autopilotGetConfiguration(options?: QueryOptions): Promise<AutopilotConfiguration> {
+    return this.#t.json<AutopilotConfiguration>({
+      method: 'GET',
+      path: '/v1/operator/autopilot/configuration',
+      params: queryParams(options),
+      options,
+    });
+  }
+
+  /** Stores autopilot's settings; with `cas` (a ModifyIndex) answers whether they were stored. */
+  autopilotSetConfiguration(config: AutopilotConfiguration, cas?: number, options?: WriteOptions): Promise<boolean> {
+    return this.#t.bool({
+      method: 'PUT',
+      path: '/v1/operator/autopilot/configuration',
+      params: cas === undefined ? {} : { cas },
+      json: config,
+      options,
+    });
+  }
+
+  /** Autopilot's view of the servers (`/v1/operator/autopilot/state`). */
+  autopilotState(options?: QueryOptions): Promise<AutopilotState> {
+    return this.#t.json<AutopilotState>({ method: 'GET', path: '/v1/operator/autopilot/state', params: queryParams(options), options });
+  }
+
+  /** Hands raft leadership to the server `id`, or to any other up-to-date voter. */
+  async raftTransferLeader(id?: string, options?: WriteOptions): Promise<boolean> {
+    const reply = await this.#t.json<{ Success: boolean }>({
+      method: 'PUT',
+      path: '/v1/operator/raft/transfer-leader',
+      params: id ? { id } : {},
+      options,
+    });
+    return reply.Success;
   }
 }

@@ -411,6 +411,51 @@ export interface AutopilotHealth {
   readonly Servers: AutopilotServerHealth[];
 }
 
+/** Autopilot's settings (`/v1/operator/autopilot/configuration`); durations as Go strings. */
+export interface AutopilotConfiguration {
+  CleanupDeadServers: boolean;
+  LastContactThreshold: string;
+  MaxTrailingLogs: number;
+  MinQuorum: number;
+  ServerStabilizationTime: string;
+  RedundancyZoneTag: string;
+  DisableUpgradeMigration: boolean;
+  UpgradeVersionTag: string;
+  CreateIndex?: number;
+  ModifyIndex?: number;
+}
+
+/** One server in `/v1/operator/autopilot/state`. */
+export interface AutopilotServerState {
+  readonly ID: string;
+  readonly Name: string;
+  readonly Address: string;
+  readonly NodeStatus: string;
+  readonly Version: string;
+  readonly LastContact: string;
+  readonly LastTerm: number;
+  readonly LastIndex: number;
+  readonly Healthy: boolean;
+  readonly StableSince: string;
+  readonly ReadReplica: boolean;
+  readonly Status: string;
+  readonly Meta: Record<string, string> | null;
+  readonly NodeType: string;
+  readonly RedundancyZone?: string;
+  readonly UpgradeVersion?: string;
+}
+
+/** `/v1/operator/autopilot/state`. */
+export interface AutopilotState {
+  readonly Healthy: boolean;
+  readonly FailureTolerance: number;
+  readonly OptimisticFailureTolerance: number;
+  readonly Servers: Record<string, AutopilotServerState>;
+  readonly Leader: string;
+  readonly Voters: readonly string[];
+  readonly ReadReplicas?: readonly string[] | null;
+}
+
 /** A Vivaldi network coordinate, in seconds. */
 export interface NetworkCoordinate {
   readonly Vec: readonly number[];

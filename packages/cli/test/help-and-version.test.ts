@@ -50,8 +50,9 @@ test('a command group without a subcommand prints its help with the subcommands 
 test('operator raft with -h lists its subcommands in one aligned column', async (t) => {
   const res = await runCli(['operator', 'raft', '-h']);
   t.is(res.code, 0);
-  t.regex(res.stdout, /^ {4}list-peers {5}Display the current Raft peer configuration$/m);
-  t.regex(res.stdout, /^ {4}remove-peer {4}Remove a server from the Raft configuration$/m);
+  t.regex(res.stdout, /^ {4}list-peers {9}Display the current Raft peer configuration$/m);
+  t.regex(res.stdout, /^ {4}remove-peer {8}Remove a server from the Raft configuration$/m);
+  t.regex(res.stdout, /^ {4}transfer-leader {4}Transfer raft leadership to another server$/m);
 });
 
 test('version and --version print the version', async (t) => {

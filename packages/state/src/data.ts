@@ -1,5 +1,5 @@
 import { SortedKeys } from './sorted-keys.js';
-import type { CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
+import type { AutopilotConfigEntry, CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
 
 /** All tables of the state. Only the mutation modules write to it, through an ApplyContext. */
@@ -29,6 +29,8 @@ export interface StateData {
   coordinates: Map<string, Map<string, NetworkCoordinate>>;
   /** prepared query ID → query */
   queries: Map<string, PreparedQuery>;
+  /** Autopilot's settings, once the leader or an operator stored them. */
+  autopilot: AutopilotConfigEntry | undefined;
 }
 
 export function emptyData(datacenter: string): StateData {
@@ -49,6 +51,7 @@ export function emptyData(datacenter: string): StateData {
     tableIndexes: new Map(),
     coordinates: new Map(),
     queries: new Map(),
+    autopilot: undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { AUTOPILOT_TOPIC, setAutopilotConfig } from './autopilot.js';
 import { deregister, register, updateCheckStatus } from './catalog.js';
 import { coordinateBatchUpdate, coordinateEntries } from './coordinates.js';
 import { ApplyContext, type StateData, emptyData } from './data.js';
@@ -13,6 +14,7 @@ import {
   setPreparedQuery,
 } from './prepared-queries.js';
 import type {
+  AutopilotConfigEntry,
   CheckEntry,
   Command,
   CoordinateEntry,
@@ -97,6 +99,8 @@ export interface StateSnapshot {
   coordinates?: CoordinateEntry[];
   /** Absent in snapshots taken before prepared queries were kept. */
   queries?: PreparedQuery[];
+  /** Autopilot's settings; absent when none were stored. */
+  autopilot?: AutopilotConfigEntry;
 }
 
 const byNode = (a: { Node: string }, b: { Node: string }) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0);
@@ -187,6 +191,8 @@ export class StateStore {
         return true;
       case 'tombstone-reap':
         return reapTombstones(this.#data, command.upTo);
+      case 'autopilot-set':
+        return setAutopilotConfig(ctx, command.config, command.cas);
       case 'restore':
         // Indexes inside the snapshot are kept; the command's own index stays the last applied.
         if (command.snapshot?.datacenter !== this.#data.datacenter) {
@@ -482,6 +488,15 @@ export class StateStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Autopilot
+
+  /** Autopilot's stored settings (undefined until stored), with the index of their last change. */
+  autopilotConfig(): QueryResult<AutopilotConfigEntry | undefined> {
+    const value = this.#data.autopilot;
+    return { value: value && { ...value }, index: value?.ModifyIndex ?? 0, topics: [AUTOPILOT_TOPIC] };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Snapshot and restore
 
   snapshot(): StateSnapshot {
@@ -518,6 +533,7 @@ export class StateStore {
       tableIndexes: [...d.tableIndexes].sort(([a], [b]) => (a < b ? -1 : 1)),
       coordinates: coordinateEntries(d),
       queries: listPreparedQueries(d),
+      ...(d.autopilot ? { autopilot: d.autopilot } : {}),
     } satisfies StateSnapshot;
   }
 
@@ -563,6 +579,7 @@ export class StateStore {
       segments.set(c.Segment, c.Coord);
     }
     restorePreparedQueries(d, s.queries ?? []);
+    d.autopilot = s.autopilot;
     this.#data = d;
     this.#lastIndex = s.index;
     this.#hub.notifyAll();

@@ -264,6 +264,26 @@ export type TxnOp =
 /** One result of a transaction: the entry an operation read or wrote. */
 export type TxnResultItem = { KV: KvEntry } | { Node: NodeEntry } | { Service: ServiceEntry } | { Check: CheckEntry };
 
+/**
+ * Autopilot's settings as Consul's `/v1/operator/autopilot/configuration` shows them; durations
+ * travel as Go duration strings ("200ms", "10s").
+ */
+export interface AutopilotConfig {
+  CleanupDeadServers: boolean;
+  LastContactThreshold: string;
+  MaxTrailingLogs: number;
+  MinQuorum: number;
+  ServerStabilizationTime: string;
+  RedundancyZoneTag: string;
+  DisableUpgradeMigration: boolean;
+  UpgradeVersionTag: string;
+}
+
+export interface AutopilotConfigEntry extends AutopilotConfig {
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
 export type Command = (
   | { type: 'kv'; op: KvOp }
   /** A transaction; a bare KvOp element (the form logs written before other op kinds hold) is a KV op. */
@@ -280,6 +300,11 @@ export type Command = (
   | { type: 'query-set'; op: 'create' | 'update'; query: PreparedQuery }
   /** Deletes a prepared query by ID; answers whether it existed. */
   | { type: 'query-delete'; id: string }
+  /**
+   * Stores autopilot's settings. With `cas`, only when the stored entry's ModifyIndex equals it
+   * (`cas: 0`: only when none is stored); answers whether it was stored.
+   */
+  | { type: 'autopilot-set'; config: AutopilotConfig; cas?: number }
   /** Replaces the whole state with a saved snapshot (`concord snapshot restore`). */
   | { type: 'restore'; snapshot: StateSnapshot }
 ) & {

@@ -1,7 +1,7 @@
 /**
  * `/v1/operator/autopilot/health`: each server of the raft configuration judged the way Consul's
- * autopilot does (alive in gossip, heard from the leader within 10 s, at most 250 entries behind),
- * and the cluster's failure tolerance.
+ * autopilot does (alive in gossip, heard from the leader within LastContactThreshold, at most
+ * MaxTrailingLogs entries behind), and the cluster's failure tolerance.
  */
 import type { AutopilotHealth, RaftServerView, ServerHealthView } from './cluster.js';
 
@@ -26,10 +26,13 @@ export interface AutopilotInput {
   position(server: RaftServerView): Promise<LogPosition | undefined>;
   /** The leader's replication match for a peer, used when the peer does not answer. */
   matchOf(id: string): number | undefined;
+  /** Autopilot's LastContactThreshold, in milliseconds. */
+  lastContactThresholdMs: number;
+  /** Autopilot's MaxTrailingLogs. */
+  maxTrailingLogs: number;
+  /** Since when (ms since the epoch) a server has been in its current health. */
+  stableSince(id: string, healthy: boolean): number;
 }
-
-const HEALTHY_CONTACT_MS = 10_000;
-const HEALTHY_LAG = 250;
 
 export async function autopilotHealth(input: AutopilotInput): Promise<AutopilotHealth> {
   const servers: ServerHealthView[] = await Promise.all(
@@ -40,7 +43,8 @@ export async function autopilotHealth(input: AutopilotInput): Promise<AutopilotH
       const lastIndex = pos?.lastIndex ?? input.matchOf(s.ID) ?? 0;
       const contact = pos?.contactMs ?? Number.MAX_SAFE_INTEGER;
       const leaderIndex = input.leaderLastIndex ?? lastIndex;
-      const healthy = serfStatus === 'alive' && (s.Leader || (contact < HEALTHY_CONTACT_MS && leaderIndex - lastIndex <= HEALTHY_LAG));
+      const healthy =
+        serfStatus === 'alive' && (s.Leader || (contact <= input.lastContactThresholdMs && leaderIndex - lastIndex <= input.maxTrailingLogs));
       return {
         ID: s.ID,
         Name: s.Node,
@@ -53,7 +57,7 @@ export async function autopilotHealth(input: AutopilotInput): Promise<AutopilotH
         LastIndex: lastIndex,
         Healthy: healthy,
         Voter: s.Voter,
-        StableSince: new Date(Date.now() - (healthy ? HEALTHY_CONTACT_MS : 0)).toISOString(),
+        StableSince: new Date(input.stableSince(s.ID, healthy)).toISOString(),
       };
     }),
   );

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { type Command, encodeCommand } from '@concord/state';
+import { type AutopilotConfigEntry, type Command, encodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
@@ -207,6 +207,18 @@ export class ClientCluster implements Cluster {
 
   async autopilotHealth(): Promise<AutopilotHealth> {
     throw new HttpError(500, 'autopilot health is served by servers');
+  }
+
+  autopilotConfig(): AutopilotConfigEntry {
+    throw new HttpError(500, 'autopilot configuration is served by servers');
+  }
+
+  async setAutopilotConfig(): Promise<boolean> {
+    throw new HttpError(500, 'autopilot configuration is served by servers');
+  }
+
+  async transferLeader(): Promise<void> {
+    throw new HttpError(500, 'raft leadership is transferred by servers');
   }
 
   join(addrs: readonly string[]): Promise<number> {

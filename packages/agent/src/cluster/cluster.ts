@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Command } from '@concord/state';
+import type { AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
 import type { MemberInfo } from '../agent-context.js';
 import type { WriteResult } from '../server/state-server.js';
 
@@ -89,6 +89,12 @@ export interface Cluster {
   raftConfiguration(): { Servers: RaftServerView[]; Index: number };
   removePeer(by: { id?: string; address?: string }): Promise<void>;
   autopilotHealth(): Promise<AutopilotHealth>;
+  /** Autopilot's replicated settings (a server's own `autopilot` block until the leader stored them). */
+  autopilotConfig(): AutopilotConfigEntry;
+  /** Stores autopilot's settings through raft; with `cas`, answers whether they were stored. */
+  setAutopilotConfig(config: AutopilotConfig, cas: number | undefined): Promise<boolean>;
+  /** Hands raft leadership to the voter `id`, or to the most up-to-date other voter. */
+  transferLeader(id: string | undefined): Promise<void>;
   /** A keyring operation on every server, with the resulting key counts. */
   keyring(op: 'list' | 'install' | 'use' | 'remove', key: string): Promise<KeyringCounts>;
   join(addrs: readonly string[]): Promise<number>;

@@ -33,6 +33,8 @@ export interface LeaderDutiesOptions {
   logger: Logger;
   /** Remove servers that are failed for this long (0 disables `cleanup_dead_servers`). */
   deadServerCleanupMs: number;
+  /** Autopilot's replicated settings, read at each pass (default: cleanup on, no minimum). */
+  autopilot?: () => { cleanupDeadServers: boolean; minQuorum: number };
   intervalMs?: number;
 }
 
@@ -162,10 +164,11 @@ export class LeaderDuties {
       }
     }
     const server = asServer(m);
-    if (!server || server.id === this.#o.selfId || this.#o.deadServerCleanupMs <= 0) return;
+    if (!server || server.id === this.#o.selfId) return;
+    // Failure is timed even while cleanup is off, so turning it on acts on servers long dead.
     const since = this.#failedSince.get(m.name) ?? Date.now();
     this.#failedSince.set(m.name, since);
-    if (Date.now() - since < this.#o.deadServerCleanupMs) return;
+    if (!this.#cleanupEnabled() || Date.now() - since < this.#o.deadServerCleanupMs) return;
     await this.#removeIfSafe(server.id, m.name, 'dead');
   }
 
@@ -181,7 +184,7 @@ export class LeaderDuties {
 
   /** Voters no gossip member claims (a server that came back with a new ID, or was reaped). */
   async #cleanupUnknownVoters(members: GossipMember[]): Promise<void> {
-    if (this.#o.deadServerCleanupMs <= 0) return;
+    if (!this.#cleanupEnabled()) return;
     const claimed = new Set(members.map(asServer).flatMap((s) => (s ? [s.id] : [])));
     for (const id of this.#o.raft.voters()) {
       const key = `id:${id}`;
@@ -195,10 +198,22 @@ export class LeaderDuties {
     }
   }
 
-  /** Removes a server from raft unless that would leave fewer voters than a quorum of the rest. */
+  #cleanupEnabled(): boolean {
+    return this.#o.deadServerCleanupMs > 0 && (this.#o.autopilot?.().cleanupDeadServers ?? true);
+  }
+
+  /**
+   * Removes a server from raft unless that would leave fewer voters than a quorum of the rest,
+   * or (for a dead one) fewer than autopilot's MinQuorum.
+   */
   async #removeIfSafe(id: string, name: string, why: string): Promise<void> {
     const voters = this.#o.raft.voters();
     if (!voters.includes(id)) return;
+    const minQuorum = this.#o.autopilot?.().minQuorum ?? 0;
+    if (why === 'dead' && minQuorum > 0 && voters.length - 1 < minQuorum) {
+      this.#o.logger.debug({ server: name, minQuorum }, 'leader: not removing a dead server: the cluster is at its MinQuorum');
+      return;
+    }
     const healthy = this.#o
       .members()
       .map(asServer)

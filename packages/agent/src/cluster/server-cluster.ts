@@ -5,11 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import type { TlsOptions } from 'node:tls';
-import { type Command, encodeCommand, decodeCommand } from '@concord/state';
+import { type AutopilotConfig, type AutopilotConfigEntry, type Command, encodeCommand, decodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
 import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
+import { parseDuration } from '@concord/goflags';
 import { bodyLimitFor } from '../http/body-limits.js';
 import { HttpError, fromStateError } from '../http/http-error.js';
 import type { StateServer, WriteResult } from '../server/state-server.js';
@@ -80,6 +81,8 @@ export class ServerCluster implements Cluster {
   #closed = false;
   #draining = false;
   #gossipHeal: GossipHeal | undefined;
+  /** Per raft ID: the health autopilot last judged, and since when. */
+  readonly #stability = new Map<string, { healthy: boolean; since: number }>();
   readonly #leaderLostMs: number;
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -140,6 +143,10 @@ export class ServerCluster implements Cluster {
         version: o.version,
         logger: o.logger,
         deadServerCleanupMs: o.deadServerCleanupMs ?? 30_000,
+        autopilot: () => {
+          const c = this.autopilotConfig();
+          return { cleanupDeadServers: c.CleanupDeadServers, minQuorum: c.MinQuorum };
+        },
       });
       this.#unsubscribe.push(raft.onLeaderChange((s) => this.#onLeadership(s.isLeader, s.leader !== '')));
       this.#unsubscribe.push(
@@ -237,6 +244,7 @@ export class ServerCluster implements Cluster {
       this.sessionTimers.resetAll(server.state.sessions().value);
       this.#reaper = new TombstoneReaper(server.state, (c) => this.write(c), logger);
       this.#duties?.start();
+      this.#storeInitialAutopilotConfig();
     } else {
       logger.info('leader: leadership lost');
       this.sessionTimers.clear();
@@ -244,6 +252,47 @@ export class ServerCluster implements Cluster {
       this.#reaper = undefined;
       this.#duties?.stop();
     }
+  }
+
+  /** A new leader stores the `autopilot` block of its configuration when none is stored yet. */
+  #storeInitialAutopilotConfig(): void {
+    if (this.#o.server.state.autopilotConfig().value) return;
+    this.write({ type: 'autopilot-set', config: this.#o.config.autopilot, cas: 0 }).catch((err: unknown) =>
+      this.#o.logger.warn({ err: String(err) }, 'autopilot: storing the initial configuration failed'),
+    );
+  }
+
+  /** Autopilot's replicated settings, or this server's `autopilot` block before any are stored. */
+  autopilotConfig(): AutopilotConfigEntry {
+    return this.#o.server.state.autopilotConfig().value ?? { ...this.#o.config.autopilot, CreateIndex: 0, ModifyIndex: 0 };
+  }
+
+  async setAutopilotConfig(config: AutopilotConfig, cas: number | undefined): Promise<boolean> {
+    const out = await this.write({ type: 'autopilot-set', config, ...(cas === undefined ? {} : { cas }) });
+    return out.result.value === true;
+  }
+
+  async transferLeader(id: string | undefined): Promise<void> {
+    const raft = this.#o.raft;
+    const st = raft?.status();
+    if (!raft?.node || !st) throw new HttpError(500, 'cannot transfer leadership: this server runs without raft peers');
+    if (!raft.isLeader()) throw new HttpError(500, NO_LEADER);
+    const self = this.#o.config.nodeId;
+    let target = id;
+    if (target) {
+      if (!st.conf.voters.includes(target)) throw new HttpError(500, `cannot find peer with ID ${JSON.stringify(target)} among the voters`);
+      if (target === self) throw new HttpError(500, 'cannot transfer leadership to itself');
+    } else {
+      const match = (v: string) => st.progress.get(v)?.match ?? -1;
+      target = st.conf.voters.filter((v) => v !== self).sort((a, b) => match(b) - match(a))[0];
+      if (!target) throw new HttpError(500, 'cannot find peer: no other voter to transfer leadership to');
+    }
+    try {
+      await raft.node.transferLeadership(target);
+    } catch (err) {
+      throw new HttpError(500, `failed to transfer leadership: ${(err as Error).message}`);
+    }
+    this.#o.logger.info({ to: target }, 'raft: leadership transferred on request');
   }
 
   isLeader(): boolean {
@@ -464,6 +513,7 @@ export class ServerCluster implements Cluster {
   autopilotHealth(): Promise<AutopilotHealth> {
     const raft = this.#o.raft;
     const st = raft?.status();
+    const ap = this.autopilotConfig();
     return autopilotHealth({
       selfId: this.#o.config.nodeId,
       version: this.#o.version,
@@ -471,6 +521,15 @@ export class ServerCluster implements Cluster {
       gossipStatus: new Map(this.#o.membership.servers().map((s) => [s.id, s.status])),
       leaderLastIndex: st?.lastIndex,
       matchOf: (id) => st?.progress.get(id)?.match,
+      lastContactThresholdMs: parseDuration(ap.LastContactThreshold) ?? 200,
+      maxTrailingLogs: ap.MaxTrailingLogs,
+      stableSince: (id, healthy) => {
+        const prev = this.#stability.get(id);
+        if (prev && prev.healthy === healthy) return prev.since;
+        const now = Date.now();
+        this.#stability.set(id, { healthy, since: now });
+        return now;
+      },
       position: async (s) => {
         if (s.ID === this.#o.config.nodeId) {
           return { lastIndex: st?.lastIndex ?? this.#o.server.state.lastIndex, term: st?.term ?? 1, contactMs: raft ? raft.lastContactMs() : 0 };

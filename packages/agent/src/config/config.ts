@@ -3,7 +3,8 @@ import { parseWatchDefinition, type WatchDefinition } from '../watches.js';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { durationFromJson, type FlagSpecs, parseGoFlags } from '@concord/goflags';
+import { durationFromJson, formatDuration, type FlagSpecs, parseGoFlags } from '@concord/goflags';
+import type { AutopilotConfig } from '@concord/state';
 import { readHclFile } from './hcl.js';
 import { ConfigError } from './config-error.js';
 import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-settings.js';
@@ -66,6 +67,8 @@ export interface AgentConfig {
   skipLeaveOnInterrupt: boolean;
   /** Autopilot's `cleanup_dead_servers`: remove servers failed for a while from raft. */
   cleanupDeadServers: boolean;
+  /** The `autopilot` block: what the first leader stores as autopilot's replicated settings. */
+  autopilot: AutopilotConfig;
   /** `performance.raft_multiplier`: scales raft timing (1 = 100 ms ticks, elections in 1-2 s). */
   raftMultiplier: number;
   /** `raft_snapshot_threshold`: applied entries between raft snapshots. */
@@ -276,6 +279,25 @@ function dur(v: unknown, key: string): number | undefined {
   return ms;
 }
 
+/** The `autopilot` block with Consul's defaults. */
+function autopilotBlock(a: Json): AutopilotConfig {
+  const count = (v: unknown, key: string) => {
+    const n = int(v, key);
+    if (n !== undefined && n < 0) throw new ConfigError(`${key} must not be negative`);
+    return n;
+  };
+  return {
+    CleanupDeadServers: bool(a.cleanup_dead_servers, 'autopilot.cleanup_dead_servers') ?? true,
+    LastContactThreshold: formatDuration(dur(a.last_contact_threshold, 'autopilot.last_contact_threshold') ?? 200),
+    MaxTrailingLogs: count(a.max_trailing_logs, 'autopilot.max_trailing_logs') ?? 250,
+    MinQuorum: count(a.min_quorum, 'autopilot.min_quorum') ?? 0,
+    ServerStabilizationTime: formatDuration(dur(a.server_stabilization_time, 'autopilot.server_stabilization_time') ?? 10_000),
+    RedundancyZoneTag: str(a.redundancy_zone_tag, 'autopilot.redundancy_zone_tag') ?? '',
+    DisableUpgradeMigration: bool(a.disable_upgrade_migration, 'autopilot.disable_upgrade_migration') ?? false,
+    UpgradeVersionTag: str(a.upgrade_version_tag, 'autopilot.upgrade_version_tag') ?? '',
+  };
+}
+
 function objectList(v: unknown, key: string): Json[] {
   if (v === undefined || v === null) return [];
   const list = asArray(v);
@@ -415,6 +437,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     leaveOnTerminate: bool(file.leave_on_terminate, 'leave_on_terminate') ?? !server,
     skipLeaveOnInterrupt: bool(file.skip_leave_on_interrupt, 'skip_leave_on_interrupt') ?? server,
     cleanupDeadServers: bool(autopilot.cleanup_dead_servers, 'autopilot.cleanup_dead_servers') ?? true,
+    autopilot: autopilotBlock(autopilot),
     raftMultiplier: positiveInt(performance.raft_multiplier, 'performance.raft_multiplier', 10) ?? 1,
     raftSnapshotThreshold: positiveInt(file.raft_snapshot_threshold, 'raft_snapshot_threshold', 2 ** 31) ?? 16384,
     checkUpdateIntervalMs: dur(file.check_update_interval, 'check_update_interval') ?? 5 * 60_000,

@@ -91,25 +91,6 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
         json(ctx, autopilotState(await cluster.autopilotHealth()));
       },
     },
-    {
-      path: '/v1/operator/autopilot/configuration',
-      methods: ['GET'],
-      handler: (ctx) => {
-        checkDatacenter(ctx, agent);
-        json(ctx, {
-          CleanupDeadServers: agent.config.cleanupDeadServers,
-          LastContactThreshold: '200ms',
-          MaxTrailingLogs: 250,
-          MinQuorum: 0,
-          ServerStabilizationTime: '10s',
-          RedundancyZoneTag: '',
-          DisableUpgradeMigration: false,
-          UpgradeVersionTag: '',
-          CreateIndex: 1,
-          ModifyIndex: 1,
-        });
-      },
-    },
   ];
 }
 

@@ -1,8 +1,8 @@
-import { isHealthStatus } from '@concord/state';
+import { type CheckEntry, isHealthStatus } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import { applyFilter, filterOf, json, nodeMetaFilter, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
-import { requiredPathRest } from '../request.js';
+import { type RequestContext, requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
 import { nearNode, sortByDistance } from '../near.js';
 
@@ -13,6 +13,14 @@ function passingParam(q: URLSearchParams): boolean {
   if (v === '' || v === '1' || v === 'true' || v === 't') return true;
   if (v === '0' || v === 'false' || v === 'f') return false;
   throw badRequest('Invalid value for ?passing');
+}
+
+/** `?node-meta=k:v`: keeps the checks whose node carries all the given metadata. */
+function checksOnNodesWithMeta(ctx: RequestContext, agent: ServerContext): (checks: CheckEntry[]) => CheckEntry[] {
+  const meta = nodeMetaFilter(ctx);
+  if (!meta) return (checks) => checks;
+  const state = agent.server.state;
+  return (checks) => checks.filter((c) => meta(state.node(c.Node)?.Meta ?? {}));
 }
 
 export function healthRoutes(agent: ServerContext): Route[] {
@@ -34,7 +42,8 @@ export function healthRoutes(agent: ServerContext): Route[] {
         const service = requiredPathRest(ctx, 'service', 'Missing service name');
         const filter = filterOf(ctx);
         const near = nearNode(ctx, agent);
-        const checks = applyFilter((await read(ctx, agent, () => state.serviceChecks(service))).value, filter);
+        const onNodes = checksOnNodesWithMeta(ctx, agent);
+        const checks = applyFilter(onNodes((await read(ctx, agent, () => state.serviceChecks(service))).value), filter);
         json(ctx, sortByDistance(checks, (c) => c.Node, near, state));
       },
     },
@@ -46,7 +55,8 @@ export function healthRoutes(agent: ServerContext): Route[] {
         if (s !== 'any' && !isHealthStatus(s)) throw badRequest(`Invalid state: ${s}`);
         const filter = filterOf(ctx);
         const near = nearNode(ctx, agent);
-        const checks = applyFilter((await read(ctx, agent, () => state.checksInState(s))).value, filter);
+        const onNodes = checksOnNodesWithMeta(ctx, agent);
+        const checks = applyFilter(onNodes((await read(ctx, agent, () => state.checksInState(s))).value), filter);
         json(ctx, sortByDistance(checks, (c) => c.Node, near, state));
       },
     },

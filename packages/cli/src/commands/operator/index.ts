@@ -27,6 +27,10 @@ export const operatorRaftGroup: Command = {
 
   Remove a peer by its server ID:
 
-      $ concord operator raft remove-peer -id=<id>`,
+      $ concord operator raft remove-peer -id=<id>
+
+  Transfer leadership to another server:
+
+      $ concord operator raft transfer-leader [-id=<id>]`,
   run: async () => SHOW_HELP,
 };
