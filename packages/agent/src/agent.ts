@@ -4,6 +4,7 @@ import { startWatches } from './watches.js';
 import { answerClientError } from './http/client-error.js';
 import { answerPlaintextOnHttps } from './http/https-plaintext.js';
 import { HttpDrain } from './http/drain.js';
+import { AgentCache } from './cache/agent-cache.js';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { DATA_DIR_MODE, secureDataDir } from './data-dir.js';
@@ -494,6 +495,14 @@ async function startAgentParts(
   if (ui && !uiBuilt(ui.root)) logger.warn({ dir: ui.root }, 'ui: the web UI is not built (npm run build); /ui/ answers 404');
   const aclPolicy = enforcedAclDefaultPolicy(config);
   const guard = new ConnectionGuard({ maxPerClient: config.bounds.httpMaxConnsPerClient, bodyTimeoutMs: config.bounds.httpBodyTimeoutMs });
+  const cache = new AgentCache({
+    fetch: serverCluster
+      ? (path, _timeoutMs, signal) => (serverCluster as ServerCluster).get(path, signal)
+      : (path, timeoutMs, signal) => (clientCluster as ClientCluster).get(path, timeoutMs, signal),
+    defaultQueryTimeMs: config.defaultQueryTimeMs,
+    maxQueryTimeMs: config.maxQueryTimeMs,
+  });
+  cleanups.push(() => cache.close());
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!guard.admit(req, res)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
@@ -509,6 +518,7 @@ async function startAgentParts(
       ui.handle(req, res);
       return;
     }
+    if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
     if (cluster.routeHttp(req, res)) return;
     if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
@@ -648,6 +658,17 @@ function warnOnceThenDebug(logger: Logger, msg: string): (err: unknown) => void 
     last = text;
     warnedAt = Date.now();
   };
+}
+
+/** `?cached` reads of the endpoints Consul caches are answered by the agent's cache. */
+function serveCached(cache: AgentCache, req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  if (!AgentCache.wants(req.method, path, query)) return false;
+  void cache.serve(req, res, path, query);
+  return true;
 }
 
 /** Consul's `agent.http: Request finished` debug line, once the answer is sent. */

@@ -306,10 +306,9 @@ export class ServerCluster implements Cluster {
   }
 
   /** A GET through this server's own HTTP listener (forwarded to the leader when it must be). */
-  get(path: string): Promise<HttpResponse__Output> {
+  get(path: string, signal: AbortSignal = new AbortController().signal): Promise<HttpResponse__Output> {
     if (!this.#replayer) return Promise.reject(new HttpError(500, 'HTTP API not ready'));
-    const ac = new AbortController();
-    return this.#replayer.replay({ method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 0 }, ac.signal);
+    return this.#replayer.replay({ method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 0 }, signal);
   }
 
   leaderAddress(): string {
