@@ -2,6 +2,7 @@ export { runAgentCommand } from './command.js';
 export { startAgent, VERSION } from './agent.js';
 export type { RunningAgent, StartOptions } from './agent.js';
 export { resolveAgentConfig, ConfigError } from './config/config.js';
+export { validateConfigPaths } from './config/validate.js';
 export type { AgentConfig } from './config/config.js';
 export { compileFilter, FilterError } from './filter/bexpr.js';
 export { distance as coordinateDistance } from '@concord/gossip';

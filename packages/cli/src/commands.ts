@@ -53,6 +53,7 @@ export const COMMANDS: CommandTable = new Map<string, LoadCommand>([
   ['tls ca create', () => import('./commands/tls/ca-create.js').then((m) => m.tlsCaCreate)],
   ['tls cert', () => import('./commands/tls/index.js').then((m) => m.tlsCertGroup)],
   ['tls cert create', () => import('./commands/tls/cert-create.js').then((m) => m.tlsCertCreate)],
+  ['validate', () => import('./commands/validate.js').then((m) => m.validate)],
   ['version', () => import('./commands/version.js').then((m) => m.version)],
   ['watch', () => import('./commands/watch.js').then((m) => m.watch)],
 ]);

@@ -308,6 +308,8 @@ function objectList(v: unknown, key: string): Json[] {
 export interface ResolveOptions {
   /** The network interfaces templates and address detection look at (the host's by default). */
   interfaces?: () => InterfaceTable;
+  /** Only check the configuration: nothing is written (a new node ID is not saved). */
+  readonly checkOnly?: boolean;
 }
 
 /** Runs an address step, turning its errors into ConfigError. */
@@ -403,7 +405,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     bootstrap: bootstrap || bootstrapExpect === 1 || dev,
     bootstrapExpect,
     nodeName: (f.node as string | undefined) ?? str(file.node_name, 'node_name') ?? hostname(),
-    nodeId: (f['node-id'] as string | undefined) ?? str(file.node_id, 'node_id') ?? persistedNodeId(dev ? undefined : dataDir),
+    nodeId: (f['node-id'] as string | undefined) ?? str(file.node_id, 'node_id') ?? persistedNodeId(dev ? undefined : dataDir, options.checkOnly === true),
     datacenter,
     dataDir,
     bindAddr,
@@ -502,8 +504,8 @@ function uiSettings(f: Record<string, unknown>, file: Json, dev: boolean): { ui:
 }
 
 /** A node keeps its ID across restarts: it is kept in `<data-dir>/node-id`, as Consul does. */
-function persistedNodeId(dataDir: string | undefined): string {
-  if (!dataDir) return randomUUID();
+function persistedNodeId(dataDir: string | undefined, checkOnly: boolean): string {
+  if (!dataDir || checkOnly) return randomUUID();
   const path = join(dataDir, 'node-id');
   try {
     const id = readFileSync(path, 'utf8').trim();
