@@ -6,6 +6,7 @@ import type { UserEvents } from './events/user-events.js';
 import type { QuerySource } from './http/blocking.js';
 import type { LocalState } from './local/local-state.js';
 import type { LogHub } from './log/log-hub.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 import type { Cluster } from './cluster/cluster.js';
 import type { SessionTimers } from './server/session-timers.js';
 import type { StateServer, WriteResult } from './server/state-server.js';
@@ -37,6 +38,8 @@ export interface AgentContext {
   /** Fires user events to the cluster by gossip. */
   readonly userEvents: UserEvents;
   readonly logger: Logger;
+  /** Metrics under Consul's names (`/v1/agent/metrics`). */
+  readonly telemetry: Telemetry;
   /** Where log lines go (monitors attach here); undefined when the embedder supplied the logger. */
   readonly logs: LogHub | undefined;
   readonly startedAt: number;

@@ -66,6 +66,10 @@ import { startCriticalReaper } from './local/critical-reaper.js';
 import { LocalPersistence } from './local/persistence.js';
 import type { CommandLog } from './log/command-log.js';
 import { LogHub } from './log/log-hub.js';
+import { emitRuntimeMetrics } from './telemetry/runtime.js';
+import { Telemetry } from './telemetry/telemetry.js';
+import { httpMetricKey } from './telemetry/http-metrics.js';
+import { membershipMetrics } from './telemetry/membership-metrics.js';
 import { MemoryLog } from './log/memory-log.js';
 import { StateServer, type WriteResult } from './server/state-server.js';
 
@@ -244,6 +248,9 @@ async function startAgentParts(
   cleanups: (() => Promise<void> | void)[],
 ): Promise<RunningAgent> {
   const tls = openAgentTls(config);
+  const telemetry = new Telemetry(config.telemetry);
+  cleanups.push(emitRuntimeMetrics(telemetry));
+
   // The RPC listener (servers only): raft, forwarding, status.
   let rpc: BoundRpcServer | undefined;
   if (config.server) {
@@ -285,6 +292,7 @@ async function startAgentParts(
     gossip: config.gossipLan,
   });
   cleanups.push(() => membership.shutdown());
+  cleanups.push(membershipMetrics(telemetry, membership));
 
   const retryJoin: RetryJoinState = { pending: config.retryJoin.length > 0 };
   let cluster: Cluster;
@@ -303,10 +311,11 @@ async function startAgentParts(
       logger,
       deadServerCleanupMs: 30_000,
       dial: tls.dialRpc,
+      telemetry,
     });
     cluster = serverCluster;
   } else {
-    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger, dial: tls.dialRpc, joining: () => retryJoin.pending });
+    clientCluster = new ClientCluster({ config, membership, keyring: keyringStore, logger, dial: tls.dialRpc, joining: () => retryJoin.pending, telemetry });
     cluster = clientCluster;
   }
   const c = cluster;
@@ -367,6 +376,7 @@ async function startAgentParts(
     userEvents,
     logger,
     logs,
+    telemetry,
     startedAt: Date.now(),
     version: VERSION,
     serverAddress,
@@ -508,6 +518,7 @@ async function startAgentParts(
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
     res.setHeader('Vary', 'Accept-Encoding');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
+    observeHttp(telemetry, router, req, res);
     if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
@@ -671,6 +682,31 @@ function serveCached(cache: AgentCache, req: IncomingMessage, res: ServerRespons
   return true;
 }
 
+const HTTP_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
+const MAX_HTTP_KEYS = 512;
+const seenHttpKeys = new Set<string>();
+
+/** Consul's HTTP timers: `api.http` (method and path labels) and the older `http.<METHOD>.<path>`. */
+function observeHttp(telemetry: Telemetry, router: Router, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!HTTP_METHODS.has(method)) return;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    let { key, label } = httpMetricKey(router.patternOf(method, path), path);
+    // Paths this agent has no route for could name unboundedly many metrics: past a cap they share one.
+    const joined = `${method} ${label}`;
+    if (!seenHttpKeys.has(joined)) {
+      if (seenHttpKeys.size >= MAX_HTTP_KEYS) ({ key, label } = { key: ['other'], label: 'other' });
+      else seenHttpKeys.add(joined);
+    }
+    telemetry.measureSince(['api', 'http'], started, { method, path: label });
+    telemetry.measureSince(['http', method, ...key], started);
+  });
+}
+
 /** Consul's `agent.http: Request finished` debug line, once the answer is sent. */
 function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
   const started = performance.now();
@@ -704,5 +740,6 @@ async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: Agen
       port,
     },
     logger: context.logger,
+    observe: (ms) => context.telemetry.addSample(['dns', 'domain_query'], ms, { node: config.nodeName }),
   });
 }

@@ -1,9 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { resolveAgentConfig, startAgent } from '../src/index.js';
 
+const dir = mkdtempSync(join(tmpdir(), 'concord-metrics-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const telemetryFile = join(dir, 'telemetry.json');
+writeFileSync(telemetryFile, JSON.stringify({ telemetry: { prometheus_retention_time: '1m' } }));
+
 test('the metrics endpoint reports state gauges as JSON and as Prometheus text', async (t) => {
   const agent = await startAgent(
-    resolveAgentConfig(['-dev', '-node', 'metrics1', '-http-port', '0', '-dns-port', '-1', '-log-level', 'error']),
+    resolveAgentConfig(['-dev', '-node', 'metrics1', '-http-port', '0', '-dns-port', '-1', '-log-level', 'error', '-config-file', telemetryFile]),
   );
   t.teardown(() => agent.close());
   const base = `http://127.0.0.1:${agent.httpPort}`;

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { type AutopilotConfigEntry, type Command, encodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
 import { bodyLimitFor } from '../http/body-limits.js';
@@ -62,6 +63,7 @@ export interface ClientClusterOptions {
   dial?: RpcDialer;
   /** True while a background `-retry-join` has not succeeded or given up yet. */
   joining?: () => boolean;
+  telemetry?: Telemetry;
 }
 
 export class ClientCluster implements Cluster {
@@ -115,6 +117,7 @@ export class ClientCluster implements Cluster {
       const addr = this.#picker.pick();
       if (addr) {
         try {
+          this.#o.telemetry?.incrCounter(['client', 'rpc']);
           return await fn(addr);
         } catch (err) {
           lastErr = err;

@@ -7,6 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { TlsOptions } from 'node:tls';
 import { type AutopilotConfig, type AutopilotConfigEntry, type Command, encodeCommand, decodeCommand } from '@concord/state';
 import type { Logger } from 'pino';
+import { APPLY_METRIC } from '../telemetry/write-metrics.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
@@ -56,6 +58,7 @@ export interface ServerClusterOptions {
   deadServerCleanupMs?: number;
   /** How to dial other servers' RPC port (plaintext by default). */
   dial?: RpcDialer;
+  telemetry?: Telemetry;
 }
 
 export { NO_LEADER } from './rpc.js';
@@ -96,6 +99,7 @@ export class ServerCluster implements Cluster {
     });
     addAgentService(o.rpcServer, {
       forward: (req, signal) => {
+        o.telemetry?.incrCounter(['rpc', 'request']);
         if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
         if (!this.#replayer) return Promise.reject(new RpcError(NOT_READY, grpc.status.UNAVAILABLE));
         if (!forwardablePath(req.path)) {
@@ -108,10 +112,14 @@ export class ServerCluster implements Cluster {
         });
       },
       apply: (command, hops) => {
+        o.telemetry?.incrCounter(['rpc', 'request']);
         if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
         return this.#applyRpc(command, hops);
       },
-      status: () => this.#status(),
+      status: () => {
+        o.telemetry?.incrCounter(['rpc', 'request']);
+        return this.#status();
+      },
       keyring: (op, key) => {
         if (!(KEYRING_OPS as readonly string[]).includes(op)) throw new RpcError(`unknown keyring operation ${op}`, grpc.status.INVALID_ARGUMENT);
         try {
@@ -241,6 +249,7 @@ export class ServerCluster implements Cluster {
     const { server, logger } = this.#o;
     if (leading) {
       logger.info('leader: this server is the leader');
+      this.#o.telemetry?.incrCounter(['raft', 'state', 'leader']);
       this.sessionTimers.resetAll(server.state.sessions().value);
       this.#reaper = new TombstoneReaper(server.state, (c) => this.write(c), logger);
       this.#duties?.start();
@@ -368,7 +377,7 @@ export class ServerCluster implements Cluster {
     const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
     for (;;) {
       try {
-        if (this.isLeader()) return await this.#o.server.write(command);
+        if (this.isLeader()) return await this.#applyAsLeader(command);
         const leader = this.leaderAddress();
         if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS) {
           const r = await this.#rpc.apply(leader, encodeCommand(command), hops + 1, 30_000);
@@ -381,6 +390,21 @@ export class ServerCluster implements Cluster {
       if (left <= 0 || this.#closed) throw new HttpError(500, NO_LEADER);
       await this.#waitForLeader(Math.min(left, 250));
       if (!this.knownLeader() || !this.isLeader()) await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Proposes through raft on the leader: Consul's `raft.apply` and `raft.commitTime`, and the endpoint's own timer. */
+  async #applyAsLeader(command: Command): Promise<WriteResult> {
+    const t = this.#o.telemetry;
+    if (!t) return this.#o.server.write(command);
+    const started = performance.now();
+    t.incrCounter(['raft', 'apply']);
+    try {
+      return await this.#o.server.write(command);
+    } finally {
+      t.measureSince(['raft', 'commitTime'], started);
+      const key = APPLY_METRIC[command.type];
+      if (key) t.measureSince(key, started);
     }
   }
 

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { durationFromJson, formatDuration, type FlagSpecs, parseGoFlags } from '@concord/goflags';
 import type { AutopilotConfig } from '@concord/state';
+import type { TelemetryConfig } from '../telemetry/telemetry.js';
 import { readHclFile } from './hcl.js';
 import { ConfigError } from './config-error.js';
 import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-settings.js';
@@ -67,6 +68,8 @@ export interface AgentConfig {
   skipLeaveOnInterrupt: boolean;
   /** Autopilot's `cleanup_dead_servers`: remove servers failed for a while from raft. */
   cleanupDeadServers: boolean;
+  /** The `telemetry` block (metric names, host name in gauges, Prometheus retention). */
+  telemetry: TelemetryConfig;
   /** The `autopilot` block: what the first leader stores as autopilot's replicated settings. */
   autopilot: AutopilotConfig;
   /** `performance.raft_multiplier`: scales raft timing (1 = 100 ms ticks, elections in 1-2 s). */
@@ -164,10 +167,10 @@ const KNOWN_KEYS = new Set([
   'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt', 'ui', 'ui_dir', 'ui_config',
   'tls', ...LEGACY_TLS_KEYS,
   'encrypt_verify_incoming', 'encrypt_verify_outgoing',
-  'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan',
+  'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan', 'telemetry',
 ]);
 const IGNORED_KEYS = new Set([
-  'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check', 'telemetry',
+  'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check',
   'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
   'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
   'disable_remote_exec', 'connect', 'license_path', ...LEGACY_ACL_KEYS,
@@ -277,6 +280,17 @@ function dur(v: unknown, key: string): number | undefined {
   const ms = durationFromJson(v);
   if (ms === undefined || ms < 0) throw new ConfigError(`${key}: invalid duration ${JSON.stringify(v)}`);
   return ms;
+}
+
+/** The `telemetry` block: Consul's keys this agent honours (others, e.g. statsd sinks, are accepted and unused). */
+function telemetryBlock(t: Json): TelemetryConfig {
+  const prefix = str(t.metrics_prefix, 'telemetry.metrics_prefix') ?? 'consul';
+  if (!/^[A-Za-z0-9_.:-]*$/.test(prefix)) throw new ConfigError(`telemetry.metrics_prefix: invalid prefix ${JSON.stringify(prefix)}`);
+  return {
+    metricsPrefix: prefix,
+    disableHostname: bool(t.disable_hostname, 'telemetry.disable_hostname') ?? false,
+    prometheusRetentionMs: dur(t.prometheus_retention_time, 'telemetry.prometheus_retention_time') ?? 0,
+  };
 }
 
 /** The `autopilot` block with Consul's defaults. */
@@ -440,6 +454,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     skipLeaveOnInterrupt: bool(file.skip_leave_on_interrupt, 'skip_leave_on_interrupt') ?? server,
     cleanupDeadServers: bool(autopilot.cleanup_dead_servers, 'autopilot.cleanup_dead_servers') ?? true,
     autopilot: autopilotBlock(autopilot),
+    telemetry: telemetryBlock(isObject(file.telemetry) ? file.telemetry : {}),
     raftMultiplier: positiveInt(performance.raft_multiplier, 'performance.raft_multiplier', 10) ?? 1,
     raftSnapshotThreshold: positiveInt(file.raft_snapshot_threshold, 'raft_snapshot_threshold', 2 ** 31) ?? 16384,
     checkUpdateIntervalMs: dur(file.check_update_interval, 'check_update_interval') ?? 5 * 60_000,

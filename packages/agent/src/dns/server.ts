@@ -27,6 +27,8 @@ export interface DnsServerOptions {
   catalog: DnsCatalog;
   config: DnsServerConfig;
   logger?: DnsLogger | undefined;
+  /** Called with each query's handling time in milliseconds (Consul's `dns.domain_query`). */
+  observe?: ((ms: number) => void) | undefined;
 }
 
 export interface DnsServer {
@@ -79,6 +81,17 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   });
   const logger = options.logger;
   let closed = false;
+  const observe = options.observe;
+  if (observe) {
+    const inner = handler.handle.bind(handler);
+    handler.handle = (msg, tcp) => {
+      const started = performance.now();
+      const r = inner(msg, tcp);
+      if (r instanceof Promise) return r.finally(() => observe(performance.now() - started));
+      observe(performance.now() - started);
+      return r;
+    };
+  }
 
   const makeUdp = (): UdpSocket => {
     const sock = createSocket({ type: isIPv6(config.bindAddress) ? 'udp6' : 'udp4', lookup: literalLookup });

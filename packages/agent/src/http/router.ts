@@ -30,6 +30,12 @@ export class Router {
     this.#fmw.on([...ALL_METHODS], route.path, () => {}, store);
   }
 
+  /** The pattern of the route a request path reaches (`/v1/kv/*`), if any. */
+  patternOf(method: string, path: string): string | undefined {
+    const found = this.#fmw.find((method === 'HEAD' ? 'GET' : method) as 'GET', path);
+    return found ? (found.store as RouteStore).route.path : undefined;
+  }
+
   onError(fn: (err: unknown, ctx: RequestContext) => void): void {
     this.#onError = fn;
   }

@@ -5,8 +5,8 @@ import { json } from '../endpoint-kit.js';
 import { sendText } from '../respond.js';
 import type { Route } from '../router.js';
 
-/** `/v1/agent/metrics`: Consul's JSON shape by default, Prometheus text with `?format=prometheus`. */
-export function metricsRoutes(agent: AgentContext): Route[] {
+/** Gauges Consul has no name for, under `concord_*` (and Node.js's own process metrics). */
+function concordRegistry(agent: AgentContext): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'concord_' });
   const state = agent.server?.state;
@@ -60,29 +60,47 @@ export function metricsRoutes(agent: AgentContext): Route[] {
       },
     });
   }
+  new Gauge({
+    name: 'concord_agent_monitors',
+    help: 'Clients streaming this agent\'s logs (/v1/agent/monitor)',
+    registers: [registry],
+    collect() {
+      this.set(agent.logs?.monitorCount ?? 0);
+    },
+  });
+  return registry;
+}
+
+/**
+ * `/v1/agent/metrics`: Consul's metric names (go-metrics' in-memory JSON by default, Prometheus
+ * text with `?format=prometheus` once `telemetry.prometheus_retention_time` is set), followed
+ * by Concord's own `concord_*` metrics.
+ */
+export function metricsRoutes(agent: AgentContext): Route[] {
+  const registry = concordRegistry(agent);
+  const telemetry = agent.telemetry;
   return [
     {
       path: '/v1/agent/metrics',
       methods: ['GET'],
       handler: async (ctx) => {
-        if (ctx.query.get('format') === 'prometheus') {
-          const text = await registry.metrics();
+        const format = ctx.query.get('format');
+        if (format === 'prometheus') {
+          if (!telemetry.prometheusEnabled) return sendText(ctx.res, 415, 'Prometheus is not enabled since its retention time is not positive');
+          const text = `${await telemetry.prometheus()}\n${await registry.metrics()}`;
           ctx.res.setHeader('Content-Type', registry.contentType);
           ctx.res.end(text);
           return;
         }
-        if (ctx.query.has('format')) return sendText(ctx.res, 400, `Invalid format: ${ctx.query.get('format')}`);
-        const metrics = await registry.getMetricsAsJSON();
-        const gauges: { Name: string; Value: number; Labels: Record<string, string> }[] = [];
-        const counters: { Name: string; Count: number; Sum: number; Labels: Record<string, string> }[] = [];
-        for (const m of metrics) {
+        if (ctx.query.has('format')) return sendText(ctx.res, 400, `Invalid format: ${format}`);
+        const out = telemetry.json();
+        for (const m of await registry.getMetricsAsJSON()) {
           for (const v of m.values) {
             const labels = Object.fromEntries(Object.entries(v.labels ?? {}).map(([k, x]) => [k, String(x)]));
-            if (String(m.type) === 'counter') counters.push({ Name: m.name, Count: v.value, Sum: v.value, Labels: labels });
-            else if (String(m.type) === 'gauge') gauges.push({ Name: m.name, Value: v.value, Labels: labels });
+            if (String(m.type) === 'gauge') out.Gauges.push({ Name: m.name, Value: v.value, Labels: labels });
           }
         }
-        json(ctx, { Timestamp: new Date().toISOString(), Gauges: gauges, Points: [], Counters: counters, Samples: [] });
+        json(ctx, out);
       },
     },
   ];
