@@ -278,6 +278,9 @@ async function startAgentParts(
     await server.open();
     const s = server;
     cleanups.push(() => s.close());
+    // Consul's usage gauges of the catalog, read from this server's state when metrics are shown.
+    telemetry.gaugeFrom(['state', 'nodes'], () => s.state.nodes().value.length);
+    telemetry.gaugeFrom(['state', 'services'], () => Object.keys(s.state.services().value).length);
   }
   if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}\n`);
 

@@ -55,6 +55,10 @@ test('Prometheus output has Consul\'s metric names, types and labels', async (t)
     [`consul_${host}_runtime_alloc_bytes`, 'gauge'],
     [`consul_${host}_runtime_sys_bytes`, 'gauge'],
     [`consul_${host}_memberlist_health_score`, 'gauge'],
+    [`consul_${host}_state_nodes`, 'gauge'],
+    [`consul_${host}_state_services`, 'gauge'],
+    [`consul_${host}_autopilot_healthy`, 'gauge'],
+    [`consul_${host}_autopilot_failure_tolerance`, 'gauge'],
   ];
   for (const [name, type] of types) t.regex(text, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), name);
   t.true(value(text, 'consul_raft_apply') >= 3);
@@ -68,6 +72,8 @@ test('Prometheus output has Consul\'s metric names, types and labels', async (t)
   t.is(value(text, 'consul_api_http_count{method="PUT",path="v1_txn"}'), 1);
   t.is(value(text, `consul_dns_domain_query_count{node="${agent.node}"}`), 1);
   t.true(value(text, `consul_${host}_runtime_alloc_bytes`) > 0);
+  t.true(value(text, `consul_${host}_state_nodes`) >= 2, 'this agent and metric-node');
+  t.is(value(text, `consul_${host}_autopilot_healthy`), 1);
   // Concord's own metrics keep their names.
   t.regex(text, /^concord_state_last_index \d+$/m);
 });

@@ -86,6 +86,7 @@ export class ServerCluster implements Cluster {
   #gossipHeal: GossipHeal | undefined;
   /** Per raft ID: the health autopilot last judged, and since when. */
   readonly #stability = new Map<string, { healthy: boolean; since: number }>();
+  #autopilotGauges: NodeJS.Timeout | undefined;
   readonly #leaderLostMs: number;
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -254,13 +255,34 @@ export class ServerCluster implements Cluster {
       this.#reaper = new TombstoneReaper(server.state, (c) => this.write(c), logger);
       this.#duties?.start();
       this.#storeInitialAutopilotConfig();
+      this.#startAutopilotGauges();
     } else {
       logger.info('leader: leadership lost');
       this.sessionTimers.clear();
       this.#reaper?.stop();
       this.#reaper = undefined;
       this.#duties?.stop();
+      clearInterval(this.#autopilotGauges);
     }
+  }
+
+  /** The leader's `autopilot.healthy` and `autopilot.failure_tolerance` gauges, every 10 s as Consul's. */
+  #startAutopilotGauges(): void {
+    const t = this.#o.telemetry;
+    if (!t) return;
+    clearInterval(this.#autopilotGauges);
+    const emit = () => {
+      this.autopilotHealth()
+        .then((h) => {
+          if (!this.#leading) return;
+          t.setGauge(['autopilot', 'healthy'], h.Healthy ? 1 : 0);
+          t.setGauge(['autopilot', 'failure_tolerance'], h.FailureTolerance);
+        })
+        .catch(() => undefined);
+    };
+    this.#autopilotGauges = setInterval(emit, 10_000);
+    this.#autopilotGauges.unref();
+    emit();
   }
 
   /** A new leader stores the `autopilot` block of its configuration when none is stored yet. */
@@ -684,6 +706,7 @@ export class ServerCluster implements Cluster {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#autopilotGauges);
     for (const u of this.#unsubscribe) u();
     this.#bootstrapper?.stop();
     this.#gossipHeal?.stop();

@@ -100,15 +100,15 @@ export class InmemSink {
   }
 
   incr(name: string, value: number, labels: Labels): void {
-    const m = this.#interval().counters;
-    const key = seriesKey(name, labels);
-    let s = m.get(key);
-    if (!s) m.set(key, (s = { name, agg: new Aggregate(labels) }));
-    s.agg.add(value);
+    this.#aggregate('counters', name, value, labels);
   }
 
   sample(name: string, value: number, labels: Labels): void {
-    const m = this.#interval().samples;
+    this.#aggregate('samples', name, value, labels);
+  }
+
+  #aggregate(table: 'counters' | 'samples', name: string, value: number, labels: Labels): void {
+    const m = this.#interval()[table];
     const key = seriesKey(name, labels);
     let s = m.get(key);
     if (!s) m.set(key, (s = { name, agg: new Aggregate(labels) }));

@@ -53,15 +53,13 @@ export class Telemetry {
     return gauge && !this.#config.disableHostname ? [...prefix, this.#host, ...key] : [...prefix, ...key];
   }
 
-  #prom(kind: Kind, parts: string[], labels: Labels): Counter | Summary | Gauge {
+  /** The prom-client metric for a key; undefined when the key is already used with another type or label set. */
+  #prom(kind: Kind, parts: string[], labels: Labels): Counter | Summary | Gauge | undefined {
     const name = promName(parts);
     const labelNames = Object.keys(labels).sort();
     const known = this.#metrics.get(name);
     if (known && known.kind === kind && known.labelNames.join() === labelNames.join()) return known.metric;
-    if (known) {
-      // The same key used with another type or label set: keep the first, count the clash.
-      throw new TelemetryClash(name);
-    }
+    if (known) return undefined;
     const help = parts.join('.');
     let metric: Counter | Summary | Gauge;
     if (kind === 'counter') metric = new Counter({ name, help, labelNames, registers: [this.registry] });
@@ -78,22 +76,14 @@ export class Telemetry {
   incrCounter(key: readonly string[], value = 1, labels: Labels = {}): void {
     const parts = this.#key(key, false);
     this.#inmem.incr(parts.join('.'), value, labels);
-    try {
-      (this.#prom('counter', parts, labels) as Counter).inc(labels, value);
-    } catch (err) {
-      if (!(err instanceof TelemetryClash)) throw err;
-    }
+    (this.#prom('counter', parts, labels) as Counter | undefined)?.inc(labels, value);
   }
 
   /** go-metrics `AddSample` / `MeasureSince`: a timer in milliseconds. */
   addSample(key: readonly string[], ms: number, labels: Labels = {}): void {
     const parts = this.#key(key, false);
     this.#inmem.sample(parts.join('.'), ms, labels);
-    try {
-      (this.#prom('summary', parts, labels) as Summary).observe(labels, ms);
-    } catch (err) {
-      if (!(err instanceof TelemetryClash)) throw err;
-    }
+    (this.#prom('summary', parts, labels) as Summary | undefined)?.observe(labels, ms);
   }
 
   measureSince(key: readonly string[], startMs: number, labels: Labels = {}): void {
@@ -104,11 +94,7 @@ export class Telemetry {
   setGauge(key: readonly string[], value: number, labels: Labels = {}): void {
     const parts = this.#key(key, true);
     this.#inmem.gauge(parts.join('.'), value, labels);
-    try {
-      (this.#prom('gauge', parts, labels) as Gauge).set(labels, value);
-    } catch (err) {
-      if (!(err instanceof TelemetryClash)) throw err;
-    }
+    (this.#prom('gauge', parts, labels) as Gauge | undefined)?.set(labels, value);
   }
 
   /** A gauge read when metrics are shown (undefined: not set this time). */
@@ -155,5 +141,3 @@ export class Telemetry {
     return this.registry.metrics();
   }
 }
-
-class TelemetryClash extends Error {}
