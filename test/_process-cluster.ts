@@ -55,9 +55,10 @@ const BANNER = /Client Addr: .*\(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr:
 
 /**
  * Consul's 200 ms LastContactThreshold judges followers of a machine running many test clusters
- * at once unhealthy; tests that are not about that threshold allow 5 s.
+ * at once unhealthy, and its 10 s ServerStabilizationTime slows every test that adds a server;
+ * tests that are not about them allow 5 s of silence and give a vote after 1 s.
  */
-export const LOADED_MACHINE_AUTOPILOT = { last_contact_threshold: '5s' };
+export const LOADED_MACHINE_AUTOPILOT = { last_contact_threshold: '5s', server_stabilization_time: '1s' };
 
 export const FAST_GOSSIP = { gossip_lan: { probe_interval: '200ms', probe_timeout: '100ms', suspicion_mult: 2 } };
 

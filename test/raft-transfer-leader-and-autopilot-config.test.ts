@@ -63,7 +63,7 @@ test.serial('autopilot configuration is replicated by raft and CleanupDeadServer
     const body = JSON.parse(r.text) as { ModifyIndex: number };
     return r.status === 200 && body.ModifyIndex > 0 ? body : undefined;
   }, 15_000, 'the stored autopilot configuration');
-  t.like(initial, { CleanupDeadServers: true, LastContactThreshold: '5s', MaxTrailingLogs: 250, MinQuorum: 0, ServerStabilizationTime: '10s' });
+  t.like(initial, { CleanupDeadServers: true, LastContactThreshold: '5s', MaxTrailingLogs: 250, MinQuorum: 0, ServerStabilizationTime: '1s' });
 
   const set = await concord(['operator', 'autopilot', 'set-config', '-cleanup-dead-servers=false', '-max-trailing-logs=100', '-server-stabilization-time=5s'], httpAddr(s1));
   t.is(set.code, 0, set.stderr);
@@ -127,4 +127,33 @@ test.serial('autopilot configuration is replicated by raft and CleanupDeadServer
   t.is((await concord(['operator', 'autopilot', 'set-config', '-min-quorum=0'], httpAddr(leader))).code, 0);
   await until(async () => (await voterCount()) === 2, 20_000, 'the dead server removed from raft');
   t.pass();
+});
+
+test.serial('a server joining a running cluster is a non-voter until it has been healthy for ServerStabilizationTime', async (t) => {
+  const c = new ProcessCluster(t);
+  const servers = await c.startServers(3);
+  const leader = await c.waitForLeader();
+  const set = await concord(['operator', 'autopilot', 'set-config', '-server-stabilization-time=6s'], httpAddr(leader));
+  t.is(set.code, 0, set.stderr);
+  await until(async () => (await concord(['operator', 'autopilot', 'get-config', '-stale'], httpAddr(servers[2] as Proc))).stdout.includes('ServerStabilizationTime = 6s'), 10_000, 'the setting on every server');
+
+  const fourth = await c.startServer({ join: leader });
+  const id = await nodeId(fourth);
+  const row = async () => {
+    const r = await concord(['operator', 'raft', 'list-peers'], httpAddr(leader));
+    return r.stdout.split('\n').find((l) => l.includes(id))?.split(/\s+/);
+  };
+  // Columns: Node ID Address State Voter RaftProtocol ...
+  const asNonVoter = await until(async () => {
+    const r = await row();
+    return r && r[4] === 'false' ? r : undefined;
+  }, 20_000, 'the new server as a non-voter');
+  const seenAt = Date.now();
+  t.is(asNonVoter[3], 'follower');
+  const state = JSON.parse((await getText(httpAddr(leader), '/v1/operator/autopilot/state')).text) as { Servers: Record<string, { Status: string }>; Voters: string[] };
+  t.false(state.Voters.includes(id));
+  t.is(state.Servers[id]?.Status, 'non-voter');
+  await until(async () => (await row())?.[4] === 'true', 30_000, 'the new server promoted to voter');
+  t.true(Date.now() - seenAt >= 4000, `promoted ${Date.now() - seenAt} ms after it was seen as a non-voter`);
+  t.is((await voterSets([...servers, fourth]))[0]?.split(',').length, 4);
 });

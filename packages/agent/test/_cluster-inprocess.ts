@@ -39,11 +39,12 @@ export async function startMember(t: ExecutionContext, o: MemberOptions = {}): P
   const configFile = join(dataDir, '..', `${name}-${seq}.json`);
   writeFileSync(
     configFile,
-    // Consul's 200 ms LastContactThreshold misjudges followers on a loaded test machine.
+    // Consul's 200 ms LastContactThreshold misjudges followers on a loaded test machine, and its
+    // 10 s ServerStabilizationTime slows tests that add servers.
     JSON.stringify({
       gossip_lan: { probe_interval: '200ms', probe_timeout: '100ms', suspicion_mult: 2 },
       ...o.config,
-      autopilot: { last_contact_threshold: '5s', ...(o.config?.autopilot as object | undefined) },
+      autopilot: { last_contact_threshold: '5s', server_stabilization_time: '1s', ...(o.config?.autopilot as object | undefined) },
     }),
   );
   t.teardown(() => rmSync(configFile, { force: true }));

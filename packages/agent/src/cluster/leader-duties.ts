@@ -17,8 +17,23 @@ const FAILED_OUTPUT = 'Agent not live or unreachable';
 /** The raft operations reconciliation needs. */
 export interface RaftMembership {
   voters(): string[];
+  /** Non-voters: servers that replicate the log but do not vote yet. */
+  learners(): string[];
   addVoter(id: string, address: string): Promise<unknown>;
+  addLearner(id: string, address: string): Promise<unknown>;
   removeServer(id: string): Promise<unknown>;
+  /** How many entries a server is behind the leader's log (undefined: unknown). */
+  lagOf(id: string): number | undefined;
+}
+
+/** Autopilot's settings as the leader's duties use them. */
+export interface AutopilotSettings {
+  cleanupDeadServers: boolean;
+  minQuorum: number;
+  /** A new server votes once it has been healthy this long. */
+  serverStabilizationMs: number;
+  /** At most this many entries behind counts as healthy. */
+  maxTrailingLogs: number;
 }
 
 export interface LeaderDutiesOptions {
@@ -33,8 +48,8 @@ export interface LeaderDutiesOptions {
   logger: Logger;
   /** Remove servers that are failed for this long (0 disables `cleanup_dead_servers`). */
   deadServerCleanupMs: number;
-  /** Autopilot's replicated settings, read at each pass (default: cleanup on, no minimum). */
-  autopilot?: () => { cleanupDeadServers: boolean; minQuorum: number };
+  /** Autopilot's replicated settings, read at each pass (default: cleanup on, no minimum, immediate votes). */
+  autopilot?: () => AutopilotSettings;
   intervalMs?: number;
 }
 
@@ -44,6 +59,8 @@ export class LeaderDuties {
   #running = false;
   #again = false;
   readonly #failedSince = new Map<string, number>();
+  /** Non-voters by ID: since when they have been healthy. */
+  readonly #healthySince = new Map<string, number>();
 
   constructor(o: LeaderDutiesOptions) {
     this.#o = o;
@@ -60,6 +77,7 @@ export class LeaderDuties {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#failedSince.clear();
+    this.#healthySince.clear();
   }
 
   /** Runs a reconcile pass now (or right after the running one). */
@@ -141,10 +159,38 @@ export class LeaderDuties {
         },
       });
     }
-    if (server && !this.#o.raft.voters().includes(server.id)) {
-      this.#o.logger.info({ server: m.name, id: server.id }, 'leader: adding server to raft');
-      await this.#o.raft.addVoter(server.id, server.rpcAddr);
+    if (server && !this.#o.raft.voters().includes(server.id)) await this.#admit(server.id, server.rpcAddr, m.name);
+  }
+
+  /**
+   * A server new to raft joins as a non-voter and gets a vote once it has been healthy (at most
+   * MaxTrailingLogs behind) for ServerStabilizationTime, as Consul's autopilot promotes servers.
+   */
+  async #admit(id: string, address: string, name: string): Promise<void> {
+    const raft = this.#o.raft;
+    const settings = this.#o.autopilot?.();
+    if (!settings) {
+      this.#o.logger.info({ server: name, id }, 'leader: adding server to raft');
+      await raft.addVoter(id, address);
+      return;
     }
+    if (!raft.learners().includes(id)) {
+      this.#o.logger.info({ server: name, id }, 'leader: adding server to raft as a non-voter');
+      this.#healthySince.delete(id);
+      await raft.addLearner(id, address);
+      return;
+    }
+    const lag = raft.lagOf(id);
+    if (lag === undefined || lag > settings.maxTrailingLogs) {
+      this.#healthySince.delete(id);
+      return;
+    }
+    const since = this.#healthySince.get(id) ?? Date.now();
+    this.#healthySince.set(id, since);
+    if (Date.now() - since < settings.serverStabilizationMs) return;
+    this.#o.logger.info({ server: name, id }, 'leader: promoting a stable non-voter to voter');
+    this.#healthySince.delete(id);
+    await raft.addVoter(id, address);
   }
 
   async #failed(m: GossipMember): Promise<void> {
@@ -208,7 +254,15 @@ export class LeaderDuties {
    */
   async #removeIfSafe(id: string, name: string, why: string): Promise<void> {
     const voters = this.#o.raft.voters();
-    if (!voters.includes(id)) return;
+    if (!voters.includes(id)) {
+      // A non-voter can go at once: it counts for no quorum.
+      if (this.#o.raft.learners().includes(id)) {
+        this.#o.logger.info({ server: name, id, why }, 'leader: removing non-voter from raft');
+        this.#healthySince.delete(id);
+        await this.#o.raft.removeServer(id);
+      }
+      return;
+    }
     const minQuorum = this.#o.autopilot?.().minQuorum ?? 0;
     if (why === 'dead' && minQuorum > 0 && voters.length - 1 < minQuorum) {
       this.#o.logger.debug({ server: name, minQuorum }, 'leader: not removing a dead server: the cluster is at its MinQuorum');

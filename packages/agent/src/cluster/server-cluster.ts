@@ -139,12 +139,22 @@ export class ServerCluster implements Cluster {
         members: () => o.membership.gossip.members(),
         raft: {
           voters: () => [...(raft.status()?.conf.voters ?? [])],
+          learners: () => [...(raft.status()?.conf.learners ?? [])],
           addVoter: async (id, address) => {
             raft.setPeer(id, address);
             await raft.node?.addVoter(id);
           },
+          addLearner: async (id, address) => {
+            raft.setPeer(id, address);
+            await raft.node?.addLearner(id);
+          },
           removeServer: async (id) => {
             await raft.node?.removeServer(id);
+          },
+          lagOf: (id) => {
+            const st = raft.status();
+            const match = st?.progress.get(id)?.match;
+            return st && match !== undefined ? Math.max(0, st.lastIndex - match) : undefined;
           },
         },
         datacenter: o.config.datacenter,
@@ -154,7 +164,12 @@ export class ServerCluster implements Cluster {
         deadServerCleanupMs: o.deadServerCleanupMs ?? 30_000,
         autopilot: () => {
           const c = this.autopilotConfig();
-          return { cleanupDeadServers: c.CleanupDeadServers, minQuorum: c.MinQuorum };
+          return {
+            cleanupDeadServers: c.CleanupDeadServers,
+            minQuorum: c.MinQuorum,
+            serverStabilizationMs: parseDuration(c.ServerStabilizationTime) ?? 10_000,
+            maxTrailingLogs: c.MaxTrailingLogs,
+          };
         },
       });
       this.#unsubscribe.push(raft.onLeaderChange((s) => this.#onLeadership(s.isLeader, s.leader !== '')));
@@ -177,7 +192,14 @@ export class ServerCluster implements Cluster {
         state: o.server.state,
         write,
         members: () => o.membership.gossip.members(),
-        raft: { voters: () => [o.config.nodeId], addVoter: async () => {}, removeServer: async () => {} },
+        raft: {
+          voters: () => [o.config.nodeId],
+          learners: () => [],
+          addVoter: async () => {},
+          addLearner: async () => {},
+          removeServer: async () => {},
+          lagOf: () => undefined,
+        },
         datacenter: o.config.datacenter,
         selfId: o.config.nodeId,
         version: o.version,
