@@ -510,8 +510,8 @@ async function startAgentParts(
   const guard = new ConnectionGuard({ maxPerClient: config.bounds.httpMaxConnsPerClient, bodyTimeoutMs: config.bounds.httpBodyTimeoutMs });
   const cache = new AgentCache({
     fetch: serverCluster
-      ? (path, _timeoutMs, signal) => (serverCluster as ServerCluster).get(path, signal)
-      : (path, timeoutMs, signal) => (clientCluster as ClientCluster).get(path, timeoutMs, signal),
+      ? (path, headers, _timeoutMs, signal) => (serverCluster as ServerCluster).get(path, signal, headers)
+      : (path, headers, timeoutMs, signal) => (clientCluster as ClientCluster).get(path, timeoutMs, signal, headers),
     defaultQueryTimeMs: config.defaultQueryTimeMs,
     maxQueryTimeMs: config.maxQueryTimeMs,
   });

@@ -38,6 +38,7 @@ test('invalid configuration: exit 1 with "Config validation failed: <reason>" on
     [[base, file('bad-type.json', '{"bootstrap_expect":"three"}')], /bootstrap_expect must be an integer/],
     [[base, file('bad-level.json', '{"log_level":"loud"}')], /Invalid log level: loud/],
     [[base, join(dir, 'missing.json')], /Error loading .*missing\.json: no such file or directory/],
+    [[base, file('bad-service.json', '{"service":{"name":"web","port":"eighty"}}')], /[Pp]ort/],
   ];
   for (const [paths, reason] of cases) {
     const r = await runCli(['validate', ...paths]);

@@ -17,8 +17,8 @@ export interface CachedFetch {
   body: Buffer;
 }
 
-/** Fetches `path` (with query) from the servers, giving up after `timeoutMs`. */
-export type CacheFetcher = (path: string, timeoutMs: number, signal: AbortSignal) => Promise<CachedFetch>;
+/** Fetches `path` (with query) from the servers with the reader's headers (its token), giving up after `timeoutMs`. */
+export type CacheFetcher = (path: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal) => Promise<CachedFetch>;
 
 export interface AgentCacheOptions {
   fetch: CacheFetcher;
@@ -73,6 +73,8 @@ export function parseCacheControl(raw: string | undefined): CacheControl {
 interface Entry {
   key: string;
   path: string;
+  /** Sent with every fetch: the token of the reads this entry answers. */
+  headers: Record<string, string>;
   value: CachedFetch | undefined;
   index: number;
   /** When the background refresh lost contact with the servers (0: in contact). */
@@ -135,13 +137,14 @@ export class AgentCache {
     if (minIndex === null) return plain(res, 400, 'Invalid index');
     const waitMs = waitParam(query, this.#o.defaultQueryTimeMs, this.#o.maxQueryTimeMs);
     if (waitMs === null) return plain(res, 400, 'Invalid wait time');
-    const key = cacheKey(path, query, headerOf(req, 'x-consul-token') ?? '');
+    const token = headerOf(req, 'x-consul-token') ?? '';
+    const key = cacheKey(path, query, token);
     const aborted = new AbortController();
     res.once('close', () => aborted.abort());
 
     let entry = this.#entries.get(key);
     let hit = entry?.value !== undefined;
-    if (!entry) entry = this.#create(key, fetchPath(path, query));
+    if (!entry) entry = this.#create(key, fetchPath(path, query), token ? { 'x-consul-token': token } : {});
     entry.lastReadAt = Date.now();
     // Most recently read last, for eviction.
     this.#entries.delete(key);
@@ -199,7 +202,7 @@ export class AgentCache {
     return control.maxAgeMs !== undefined && this.#ageMs(entry) > control.maxAgeMs;
   }
 
-  #create(key: string, path: string): Entry {
+  #create(key: string, path: string, headers: Record<string, string>): Entry {
     while (this.#entries.size >= this.#o.maxEntries) {
       const oldest = this.#entries.values().next().value as Entry;
       this.#drop(oldest);
@@ -208,6 +211,7 @@ export class AgentCache {
     const entry: Entry = {
       key,
       path,
+      headers,
       value: undefined,
       index: 0,
       lostContactAt: 0,
@@ -237,7 +241,7 @@ export class AgentCache {
     let got: CachedFetch;
     try {
       // A blocking fetch may take its whole wait plus Consul's jitter of wait/16.
-      got = await this.#o.fetch(path, waitMs + waitMs / 16 + 30_000, entry.abort.signal);
+      got = await this.#o.fetch(path, entry.headers, waitMs + waitMs / 16 + 30_000, entry.abort.signal);
     } catch (err) {
       entry.lastError = (err as Error).message;
       return false;

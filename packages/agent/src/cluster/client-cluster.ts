@@ -160,8 +160,8 @@ export class ClientCluster implements Cluster {
   }
 
   /** A GET answered by a server, for the agent's own reads (anti-entropy, DNS). */
-  async get(path: string, timeoutMs = 30_000, signal?: AbortSignal): Promise<HttpResponse__Output> {
-    const req: HttpRequest__Output = { method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 1 };
+  async get(path: string, timeoutMs = 30_000, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<HttpResponse__Output> {
+    const req: HttpRequest__Output = { method: 'GET', path, headers, body: Buffer.alloc(0), hops: 1 };
     return this.#call((addr) => this.#rpc.forward(addr, req, timeoutMs, signal), true);
   }
 

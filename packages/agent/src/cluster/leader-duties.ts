@@ -174,6 +174,8 @@ export class LeaderDuties {
       await raft.addVoter(id, address);
       return;
     }
+    // Without a known configuration a voter could look new, and adding it as a learner would demote it.
+    if (raft.voters().length === 0) return;
     if (!raft.learners().includes(id)) {
       this.#o.logger.info({ server: name, id }, 'leader: adding server to raft as a non-voter');
       this.#healthySince.delete(id);

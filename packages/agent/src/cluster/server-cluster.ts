@@ -359,9 +359,9 @@ export class ServerCluster implements Cluster {
   }
 
   /** A GET through this server's own HTTP listener (forwarded to the leader when it must be). */
-  get(path: string, signal: AbortSignal = new AbortController().signal): Promise<HttpResponse__Output> {
+  get(path: string, signal: AbortSignal = new AbortController().signal, headers: Record<string, string> = {}): Promise<HttpResponse__Output> {
     if (!this.#replayer) return Promise.reject(new HttpError(500, 'HTTP API not ready'));
-    return this.#replayer.replay({ method: 'GET', path, headers: {}, body: Buffer.alloc(0), hops: 0 }, signal);
+    return this.#replayer.replay({ method: 'GET', path, headers, body: Buffer.alloc(0), hops: 0 }, signal);
   }
 
   leaderAddress(): string {

@@ -1,6 +1,7 @@
 /** `concord validate`: loads configuration files and directories exactly as the agent would. */
 import { statSync } from 'node:fs';
 import { parseDnsConfig } from '../dns/index.js';
+import { parseCheckDefinition, parseServiceDefinition } from '../local/definitions.js';
 import { ConfigError, resolveAgentConfig } from './config.js';
 
 /**
@@ -21,6 +22,9 @@ export function validateConfigPaths(paths: readonly string[]): void {
   const config = resolveAgentConfig(argv, { checkOnly: true });
   try {
     parseDnsConfig(config.dnsConfig);
+    // Service and check definitions, as the agent checks them when it starts.
+    for (const raw of config.services) parseServiceDefinition(raw);
+    for (const raw of config.checks) parseCheckDefinition(raw);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
