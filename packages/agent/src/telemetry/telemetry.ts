@@ -55,6 +55,8 @@ export class Telemetry {
 
   /** The prom-client metric for a key; undefined when the key is already used with another type or label set. */
   #prom(kind: Kind, parts: string[], labels: Labels): Counter | Summary | Gauge | undefined {
+    // As in Consul, no Prometheus sink exists unless its retention time is positive.
+    if (!this.prometheusEnabled) return undefined;
     const name = promName(parts);
     const labelNames = Object.keys(labels).sort();
     const known = this.#metrics.get(name);
