@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../flags.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient, messageOf } from '../http-flags.js';
@@ -33,8 +35,8 @@ ${CLIENT_FLAGS_HELP}`,
     const line = parseCommandLine(args, FLAGS, io);
     if (!line) return 1;
     const f = line.flags;
-    const http = httpClient(f, io);
-    const url = new URL(`${http.client.baseUrl}/v1/agent/monitor`);
+    const api = httpClient(f, io);
+    const url = new URL(`${api.client.baseUrl}/v1/agent/monitor`);
     url.searchParams.set('loglevel', f.string('log-level') || 'INFO');
     if (f.bool('log-json')) url.searchParams.set('logjson', '');
     const stop = new AbortController();
@@ -46,22 +48,15 @@ ${CLIENT_FLAGS_HELP}`,
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      let res: Response;
-      try {
-        res = await fetch(url, { headers: http.token ? { 'X-Consul-Token': http.token } : {}, signal: stop.signal });
-      } catch (err) {
+      const outcome = await stream(url, api.token, api.client.httpsAgent, stop.signal, (chunk) => io.write(chunk));
+      if (outcome.kind === 'refused') {
+        io.err(`Error starting monitor: Unexpected response code: ${outcome.status} (${outcome.body.trim()})`);
+        return 1;
+      }
+      if (outcome.kind === 'failed' && !outcome.started) {
         if (quitting) return 0;
-        io.err(`Error starting monitor: ${messageOf(err instanceof Error && err.cause instanceof Error ? err.cause : err)}`);
+        io.err(`Error starting monitor: ${outcome.message}`);
         return 1;
-      }
-      if (res.status !== 200 || !res.body) {
-        io.err(`Error starting monitor: Unexpected response code: ${res.status} (${(await res.text()).trim()})`);
-        return 1;
-      }
-      try {
-        for await (const chunk of res.body) io.write(chunk);
-      } catch {
-        // The connection broke, or the user interrupted.
       }
       if (quitting) return 0;
       io.out(REMOTE_ENDED);
@@ -72,3 +67,35 @@ ${CLIENT_FLAGS_HELP}`,
     }
   },
 };
+
+type Outcome =
+  | { kind: 'ended' }
+  | { kind: 'refused'; status: number; body: string }
+  | { kind: 'failed'; started: boolean; message: string };
+
+/**
+ * GETs the monitor stream with node:http(s) (not fetch, which refuses some ports an agent may
+ * use), passing each chunk on as it arrives; resolves when the stream ends or breaks.
+ */
+function stream(url: URL, token: string | undefined, agent: https.Agent | undefined, signal: AbortSignal, onChunk: (b: Buffer) => void): Promise<Outcome> {
+  const send = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve) => {
+    let started = false;
+    const req = send(url, { method: 'GET', headers: token ? { 'X-Consul-Token': token } : {}, signal, ...(agent ? { agent } : {}) }, (res) => {
+      if (res.statusCode !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ kind: 'refused', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (err) => resolve({ kind: 'failed', started: false, message: err.message }));
+        return;
+      }
+      started = true;
+      res.on('data', onChunk);
+      res.on('end', () => resolve({ kind: 'ended' }));
+      res.on('error', () => resolve({ kind: 'ended' }));
+      res.on('close', () => resolve({ kind: 'ended' }));
+    });
+    req.on('error', (err) => resolve({ kind: 'failed', started, message: err.message }));
+    req.end();
+  });
+}
