@@ -15,7 +15,9 @@ function file(name: string, text: string): string {
 }
 
 const dataDir = join(dir, 'data');
-const base = file('base.json', JSON.stringify({ data_dir: dataDir, server: true, bootstrap_expect: 3, node_name: 'v1' }));
+// An explicit bind address: the default (0.0.0.0) would make the result depend on how many private
+// IPv4 addresses this machine has at the moment (Consul refuses to pick one of several).
+const base = file('base.json', JSON.stringify({ data_dir: dataDir, server: true, bootstrap_expect: 3, node_name: 'v1', bind_addr: '127.0.0.1' }));
 file('conf.d/10-dc.hcl', 'datacenter = "east"\nservice {\n  name = "web"\n  port = 80\n}\n');
 file('conf.d/20-meta.json', JSON.stringify({ node_meta: { rack: 'r1' } }));
 
@@ -33,7 +35,7 @@ test('valid files and directories: exit 0 with "Configuration is valid!", nothin
 test('invalid configuration: exit 1 with "Config validation failed: <reason>" on one line', async (t) => {
   const cases: [string[], RegExp][] = [
     [[file('unknown-key.json', '{"data_dir":"/x","bogus_key":1}')], /invalid config key bogus_key/],
-    [[file('no-data-dir.json', '{"server":true}')], /data_dir cannot be empty/],
+    [[file('no-data-dir.json', '{"server":true,"bind_addr":"127.0.0.1"}')], /data_dir cannot be empty/],
     [[file('broken.json', '{"data_dir": ')], /Error parsing .*broken\.json/],
     [[base, file('bad-type.json', '{"bootstrap_expect":"three"}')], /bootstrap_expect must be an integer/],
     [[base, file('bad-level.json', '{"log_level":"loud"}')], /Invalid log level: loud/],
