@@ -9,7 +9,7 @@
  * their number is bounded (least recently read go first).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '@concord/goflags';
 
 export interface CachedFetch {
   status: number;

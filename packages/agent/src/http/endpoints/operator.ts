@@ -1,6 +1,6 @@
 import type { AutopilotConfig } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '@concord/goflags';
 import { type Body, optBool, optDuration, optInt, optString } from '../decode.js';
 import { checkDatacenter, json } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
