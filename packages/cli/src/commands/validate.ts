@@ -1,4 +1,3 @@
-import { ConfigError, validateConfigPaths } from '@concord/agent';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../flags.js';
 import type { Io } from '../io.js';
@@ -34,6 +33,8 @@ Command Options
       io.err('Must specify at least one config file or directory');
       return 1;
     }
+    // The agent's config loader is heavy (it brings the agent); load it only when validating.
+    const { ConfigError, validateConfigPaths } = await import('@concord/agent');
     try {
       validateConfigPaths(paths);
     } catch (err) {
