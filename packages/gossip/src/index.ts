@@ -1,5 +1,5 @@
 export type { GossipConfig, ConfigName } from './core/config.js';
-export { lanConfig, localConfig, configs, resolveConfig } from './core/config.js';
+export { lanConfig, localConfig, wanConfig, configs, resolveConfig } from './core/config.js';
 export type {
   AliveMessage,
   BroadcastMessage,

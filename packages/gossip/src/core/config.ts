@@ -1,6 +1,7 @@
 /**
  * Protocol configuration. `lan` carries memberlist's `DefaultLANConfig` numbers plus
- * Serf's reaper settings; `local` is a faster profile for tests on one machine.
+ * Serf's reaper settings; `wan` memberlist's `DefaultWANConfig` (the servers' pool across
+ * datacenters); `local` is a faster profile for tests on one machine.
  * All durations are milliseconds.
  */
 export interface GossipConfig {
@@ -40,7 +41,7 @@ export interface GossipConfig {
   readonly maxInboundStreams: number;
 }
 
-export type ConfigName = 'lan' | 'local';
+export type ConfigName = 'lan' | 'wan' | 'local';
 
 const HOUR = 3_600_000;
 
@@ -69,6 +70,23 @@ export const lanConfig: GossipConfig = Object.freeze({
   maxInboundStreams: 64,
 });
 
+/**
+ * memberlist's `DefaultWANConfig`: the LAN numbers with slower probes, longer timeouts and
+ * suspicion, gossip to one more member less often; Consul keeps failed WAN members for 72 h.
+ */
+export const wanConfig: GossipConfig = Object.freeze({
+  ...lanConfig,
+  tcpTimeoutMs: 30_000,
+  suspicionMult: 6,
+  pushPullIntervalMs: 60_000,
+  probeTimeoutMs: 3000,
+  probeIntervalMs: 5000,
+  gossipNodes: 4,
+  gossipIntervalMs: 500,
+  gossipToTheDeadMs: 60_000,
+  reconnectTimeoutMs: 72 * HOUR,
+});
+
 export const localConfig: GossipConfig = Object.freeze({
   probeIntervalMs: 500,
   probeTimeoutMs: 200,
@@ -94,7 +112,7 @@ export const localConfig: GossipConfig = Object.freeze({
   maxInboundStreams: 64,
 });
 
-export const configs: Readonly<Record<ConfigName, GossipConfig>> = Object.freeze({ lan: lanConfig, local: localConfig });
+export const configs: Readonly<Record<ConfigName, GossipConfig>> = Object.freeze({ lan: lanConfig, wan: wanConfig, local: localConfig });
 
 /** A named profile, optionally with some fields overridden. */
 export function resolveConfig(base: ConfigName | GossipConfig, overrides: Partial<GossipConfig> = {}): GossipConfig {

@@ -3,7 +3,7 @@ import { GossipConfigError } from '../errors.js';
 import { formatReport, runScenario } from './scenario.js';
 
 const USAGE =
-  'usage: gossip-sim --nodes <n> --loss <p> --seed <s> [--config lan|local] [--kills <k>] [--joins <j>]';
+  'usage: gossip-sim --nodes <n> --loss <p> --seed <s> [--config lan|wan|local] [--kills <k>] [--joins <j>]';
 
 export interface CliArgs {
   nodes: number;
@@ -47,7 +47,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case 'config': {
         const v = value();
-        if (v !== 'lan' && v !== 'local') throw new GossipConfigError(`--config must be lan or local\n${USAGE}`);
+        if (v !== 'lan' && v !== 'wan' && v !== 'local') throw new GossipConfigError(`--config must be lan, wan or local\n${USAGE}`);
         args.config = v;
         break;
       }
