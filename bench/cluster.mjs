@@ -76,7 +76,7 @@ async function concordCluster(dir, configFile) {
     const args = [
       ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), concordBin, 'agent', '-server', '-bootstrap-expect=3', '-node', name,
       '-data-dir', join(dir, name), '-bind', '127.0.0.1', '-client', '127.0.0.1', '-http-port', String(p.http),
-      '-dns-port', '-1', '-server-port', String(p.rpc), '-serf-lan-port', String(p.serf), '-log-level', 'warn',
+      '-dns-port', '-1', '-server-port', String(p.rpc), '-serf-lan-port', String(p.serf), '-serf-wan-port', '0', '-log-level', 'warn',
       ...joins, '-retry-interval', '1s', '-config-file', limitsFile, ...(configFile ? ['-config-file', configFile] : []),
     ];
     return { name, args, url: `http://127.0.0.1:${p.http}`, child: undefined };

@@ -21,7 +21,7 @@ const VALUE = Buffer.alloc(256, 'v');
 // ---- servers ----------------------------------------------------------------------------------
 
 async function startConcord(extra) {
-  const args = [concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-log-level', 'warn', ...extra];
+  const args = [concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;

@@ -17,6 +17,8 @@ export interface Proc {
   httpPort: number;
   dnsPort: number;
   serfPort: number;
+  /** The WAN gossip port (servers; -1 for clients). */
+  serfWanPort: number;
   /** The server RPC port (0 for clients). */
   rpcPort: number;
   child: ChildProcess | undefined;
@@ -51,7 +53,7 @@ export interface ProcOptions {
   umask?: number;
 }
 
-const BANNER = /Client Addr: .*\(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr: .*\(LAN: (\d+)/;
+const BANNER = /Client Addr: .*\(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr: .*\(LAN: (\d+), WAN: (-?\d+)\)/;
 
 /**
  * Consul's 200 ms LastContactThreshold judges followers of a machine running many test clusters
@@ -153,6 +155,7 @@ export class ProcessCluster {
       httpPort: 0,
       dnsPort: o.dns ? 0 : -1,
       serfPort: 0,
+      serfWanPort: server ? 0 : -1,
       rpcPort: 0,
       child: undefined,
       log: '',
@@ -170,7 +173,7 @@ export class ProcessCluster {
 
   async #spawn(p: Proc, extra: string[] = []): Promise<void> {
     const ports = ['-http-port', String(p.httpPort), '-dns-port', String(p.dnsPort), '-serf-lan-port', String(p.serfPort), ...extra];
-    if (p.server) ports.push('-server-port', String(p.rpcPort));
+    if (p.server) ports.push('-server-port', String(p.rpcPort), '-serf-wan-port', String(p.serfWanPort));
     const argv = [BIN, ...p.args, ...ports];
     let [cmd, cmdArgs] = p.netns ? ['ip', ['netns', 'exec', p.netns, process.execPath, ...argv]] : [process.execPath, argv];
     if (p.umask !== undefined) [cmd, cmdArgs] = ['/bin/sh', ['-c', `umask ${p.umask.toString(8).padStart(3, '0')} && exec "$@"`, 'sh', cmd, ...cmdArgs]];
@@ -198,6 +201,7 @@ export class ProcessCluster {
     p.httpPort = Number(m[1]);
     p.dnsPort = Number(m[2]);
     p.serfPort = Number(m[3]);
+    p.serfWanPort = Number(m[4]);
     if (p.server && p.rpcPort === 0) {
       p.rpcPort = await until(async () => {
         const members = JSON.parse((await getText(httpAddr(p), '/v1/agent/members')).text) as { Name: string; Tags: Record<string, string> }[];

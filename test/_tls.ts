@@ -162,7 +162,7 @@ const BANNER = /\(HTTP: (-?\d+), HTTPS: (-?\d+)[\s\S]*Cluster Addr: .*\(LAN: (\d
 export async function spawnServerWithConfig(t: ExecutionContext, dir: string, configFile: string, args: readonly string[] = []): Promise<SpawnedServer> {
   const child = spawn(
     process.execPath,
-    [BIN, 'agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'data'), '-node', `h${process.pid}`, '-bind', '127.0.0.1', '-server-port', '0', '-serf-lan-port', '0', '-dns-port', '-1', '-config-file', configFile, ...args],
+    [BIN, 'agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'data'), '-node', `h${process.pid}`, '-bind', '127.0.0.1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-dns-port', '-1', '-config-file', configFile, ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

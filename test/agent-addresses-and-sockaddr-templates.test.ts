@@ -31,7 +31,7 @@ async function runAgent(
   args: string[],
   netns?: string,
 ): Promise<{ started: Started } | { exitCode: number | null; output: string }> {
-  const argv = [BIN, 'agent', '-http-port', '0', '-serf-lan-port', '0', '-server-port', '0', ...args];
+  const argv = [BIN, 'agent', '-http-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-server-port', '0', ...args];
   const [cmd, cmdArgs] = netns ? ['ip', ['netns', 'exec', netns, process.execPath, ...argv]] : [process.execPath, argv];
   const child = spawn(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

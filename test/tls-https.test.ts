@@ -36,7 +36,7 @@ async function refusedConfig(config: Record<string, unknown>): Promise<{ code: n
   const file = join(dir, 'agent.json');
   writeFileSync(file, JSON.stringify(config));
   try {
-    const r = await runCli(['agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'd'), '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-config-file', file], { timeoutMs: 90_000 });
+    const r = await runCli(['agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'd'), '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-config-file', file], { timeoutMs: 90_000 });
     return { code: r.code, out: r.stdout + r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ import type { LocalState } from './local/local-state.js';
 import type { LogHub } from './log/log-hub.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import type { Cluster } from './cluster/cluster.js';
+import type { DatacenterRouter } from './cluster/datacenter-router.js';
+import type { WanMembership } from './cluster/wan-membership.js';
 import type { SessionTimers } from './server/session-timers.js';
 import type { StateServer, WriteResult } from './server/state-server.js';
 
@@ -47,6 +49,8 @@ export interface AgentContext {
   /** `<advertise>:<server port>` of this agent's RPC listener. */
   readonly serverAddress: string;
   members(): MemberInfo[];
+  /** The servers' WAN gossip pool: on servers with `ports.serf_wan` on, else undefined. */
+  readonly wan: WanMembership | undefined;
   /** This agent's LAN network coordinate, as gossip measures it. */
   coordinate(): NetworkCoordinate;
   /** Applies a command through the log; throws HttpError when the state machine rejects it. */
@@ -60,4 +64,6 @@ export interface ServerContext extends AgentContext {
   readonly server: StateServer;
   readonly sessionTimers: SessionTimers;
   readonly query: QuerySource;
+  /** Sends requests for other datacenters to their servers. */
+  readonly datacenters: DatacenterRouter;
 }

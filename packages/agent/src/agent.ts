@@ -18,11 +18,13 @@ import type { AliasCatalog } from './checks/alias-check.js';
 import { ClientCluster } from './cluster/client-cluster.js';
 import type { Cluster } from './cluster/cluster.js';
 import { KeyringStore } from './cluster/keyring-store.js';
-import { Membership } from './cluster/membership.js';
+import { type Keyring, Membership } from './cluster/membership.js';
+import { DatacenterRouter } from './cluster/datacenter-router.js';
+import { WanMembership } from './cluster/wan-membership.js';
 import { RaftLog } from './cluster/raft-log.js';
-import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
+import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView, withDatacenter } from './cluster/remote-catalog.js';
 import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
-import { type BoundRpcServer, bindRpcServer, rpcMessageLimit } from './cluster/rpc.js';
+import { type BoundRpcServer, RpcClients, bindRpcServer, rpcMessageLimit } from './cluster/rpc.js';
 import { ConnectionGuard } from './http/connection-guard.js';
 import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
 import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
@@ -37,7 +39,7 @@ import { snapshotRoutes } from './http/endpoints/snapshot.js';
 import type { Route } from './http/router.js';
 import type { NodeCatalogView } from './local/anti-entropy.js';
 import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/config.js';
-import { type DnsConfig, type DnsServer, parseDnsConfig, startDnsServer, stateCatalog } from './dns/index.js';
+import { type DnsConfig, type DnsServer, type RemoteDnsCatalogs, parseDnsConfig, startDnsServer, stateCatalog } from './dns/index.js';
 import { EventBuffer } from './events/event-buffer.js';
 import { UserEvents } from './events/user-events.js';
 import { agentRoutes } from './http/endpoints/agent.js';
@@ -84,6 +86,8 @@ export interface RunningAgent {
   readonly dnsPort: number;
   /** The bound LAN gossip port. */
   readonly serfPort: number;
+  /** The bound WAN gossip port (-1 on a client agent or with `ports.serf_wan = -1`). */
+  readonly serfWanPort: number;
   /** The bound server RPC port (0 on a client agent). */
   readonly serverPort: number;
   readonly context: AgentContext;
@@ -184,34 +188,57 @@ function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tl
   return { log: raft, raft };
 }
 
+/** The WAN pool; a -dev agent on a busy machine takes any free port rather than failing on 8302. */
+async function startWan(config: AgentConfig, rpcPort: number, logger: Logger, keyring: Keyring | undefined): Promise<WanMembership> {
+  const start = (c: AgentConfig) => WanMembership.start({ config: c, version: VERSION, rpcPort, logger, ...(keyring ? { keyring } : {}), gossip: c.gossipWan });
+  try {
+    return await start(config);
+  } catch (err) {
+    const inUse = /EADDRINUSE|address already in use|could not bind/i.test(`${String(err)} ${String((err as Error).cause ?? '')}`);
+    if (!(config.dev && config.ports.serfWan === 8302 && inUse)) throw err;
+    logger.warn('agent: port 8302 is in use; the dev agent gossips over the WAN on a free port');
+    return start({ ...config, ports: { ...config.ports, serfWan: 0 } });
+  }
+}
+
 /** Whether a background `-retry-join` is still trying. */
 interface RetryJoinState {
   pending: boolean;
 }
 
-/** Joins `-join` addresses now (failing the start) and `-retry-join` ones in the background. */
-async function joinAtStart(config: AgentConfig, membership: Membership, logger: Logger, signal: AbortSignal, state: RetryJoinState): Promise<void> {
-  if (config.startJoin.length > 0) {
+/** One gossip pool's joins at start: `-join` (LAN) or `-join-wan` (WAN) and their retrying forms. */
+interface PoolJoin {
+  /** `LAN` or `WAN`, for messages. */
+  pool: string;
+  start: readonly string[];
+  retry: readonly string[];
+  join: (addrs: readonly string[]) => Promise<number>;
+}
+
+/** Joins the `start` addresses now (failing the start) and the `retry` ones in the background. */
+async function joinAtStart(config: AgentConfig, pj: PoolJoin, logger: Logger, signal: AbortSignal, state: RetryJoinState): Promise<void> {
+  const suffix = pj.pool === 'WAN' ? ' (WAN)' : '';
+  if (pj.start.length > 0) {
     try {
-      const n = await membership.join(config.startJoin);
-      logger.info({ joined: n }, 'agent: joined the cluster');
+      const n = await pj.join(pj.start);
+      logger.info({ joined: n }, `agent: joined the cluster${suffix}`);
     } catch (err) {
-      throw new ConfigError(`Error joining cluster: ${(err as Error).message}`);
+      throw new ConfigError(`Error joining ${pj.pool === 'WAN' ? 'WAN pool' : 'cluster'}: ${(err as Error).message}`);
     }
   }
-  if (config.retryJoin.length > 0) {
-    const addrs = config.retryJoin;
+  if (pj.retry.length > 0) {
+    const addrs = pj.retry;
     state.pending = true;
     void (async () => {
       for (let round = 1; !signal.aborted; round++) {
         try {
-          const n = await membership.join(addrs);
-          logger.info({ joined: n }, 'agent: retry join completed');
+          const n = await pj.join(addrs);
+          logger.info({ joined: n }, `agent: retry join${suffix} completed`);
           return;
         } catch (err) {
-          logger.warn({ err: String(err) }, `agent: join attempt ${round} failed`);
+          logger.warn({ err: String(err) }, `agent: join${suffix} attempt ${round} failed`);
           if (config.retryMax > 0 && round >= config.retryMax) {
-            logger.error('agent: max join retry exhausted, exiting');
+            logger.error(`agent: max join${suffix} retry exhausted, exiting`);
             return;
           }
         }
@@ -296,6 +323,23 @@ async function startAgentParts(
   });
   cleanups.push(() => membership.shutdown());
   cleanups.push(membershipMetrics(telemetry, membership));
+  // The WAN pool: servers only, on the LAN pool's keyring.
+  let wan: WanMembership | undefined;
+  if (server && config.ports.serfWan >= 0) {
+    wan = await startWan(config, rpcPort, logger, keyring);
+    const w = wan;
+    cleanups.push(() => w.shutdown());
+  }
+  const datacenterRpc = new RpcClients(tls.dialRpc);
+  cleanups.push(() => datacenterRpc.close());
+  const datacenters = new DatacenterRouter({
+    datacenter: config.datacenter,
+    nodeName: config.nodeName,
+    wan,
+    rpc: datacenterRpc,
+    maxQueryTimeMs: config.maxQueryTimeMs,
+    defaultQueryTimeMs: config.defaultQueryTimeMs,
+  });
 
   const retryJoin: RetryJoinState = { pending: config.retryJoin.length > 0 };
   let cluster: Cluster;
@@ -384,6 +428,7 @@ async function startAgentParts(
     version: VERSION,
     serverAddress,
     members: () => cluster.members(),
+    wan,
     coordinate: () => {
       const c = membership.gossip.coordinate();
       return { Vec: [...c.Vec], Error: c.Error, Adjustment: c.Adjustment, Height: c.Height };
@@ -412,6 +457,7 @@ async function startAgentParts(
             maxQueryTimeMs: config.maxQueryTimeMs,
             random: Math.random,
           },
+          datacenters,
         }
       : undefined;
 
@@ -480,6 +526,11 @@ async function startAgentParts(
     );
   } else if (localDns) dnsCatalog = localDns;
   else dnsCatalog = remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter, { stale: dnsConfig.allowStale, agentNode: config.nodeName });
+  // Other datacenters' names: a server asks one of their servers over the WAN, a client its own servers.
+  const dnsRemote = { stale: dnsConfig.allowStale, agentNode: config.nodeName };
+  let remoteDns: RemoteDnsCatalogs | undefined;
+  if (wan) remoteDns = (dc) => remoteDnsCatalog((path) => datacenters.get(dc, path), dc, dnsRemote);
+  else if (remoteGet) remoteDns = (dc) => remoteDnsCatalog((path) => (remoteGet as RemoteGet)(withDatacenter(path, dc)), dc, dnsRemote);
   const router = new Router();
   const routeSets: Route[][] = [agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
   if (serverContext) {
@@ -532,6 +583,7 @@ async function startAgentParts(
       ui.handle(req, res);
       return;
     }
+    if (server && datacenters.routeHttp(req, res)) return;
     if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
     if (cluster.routeHttp(req, res)) return;
     if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
@@ -593,7 +645,7 @@ async function startAgentParts(
   if (config.ports.dns >= 0) {
     let dnsPort = config.ports.dns;
     for (const addr of config.dnsAddrs) {
-      const d = await startDns(config, dnsConfig, context, dnsCatalog, addr, dnsPort);
+      const d = await startDns(config, dnsConfig, context, { local: dnsCatalog, remote: remoteDns }, addr, dnsPort);
       cleanups.push(() => d.close());
       dns ??= d;
       dnsPort = d.udpPort;
@@ -603,7 +655,18 @@ async function startAgentParts(
   await serverCluster?.start();
   const joinAbort = new AbortController();
   cleanups.push(() => joinAbort.abort());
-  await joinAtStart(config, membership, logger, joinAbort.signal, retryJoin);
+  await joinAtStart(
+    config,
+    { pool: 'LAN', start: config.startJoin, retry: config.retryJoin, join: (a) => membership.join(a) },
+    logger,
+    joinAbort.signal,
+    retryJoin,
+  );
+  if (wan) {
+    const w = wan;
+    const pool = { pool: 'WAN', start: config.startJoinWan, retry: config.retryJoinWan, join: (a: readonly string[]) => w.join(a) };
+    await joinAtStart(config, pool, logger, joinAbort.signal, { pending: false });
+  }
   antiEntropy.start();
   coordinateSync.start();
 
@@ -633,6 +696,7 @@ async function startAgentParts(
     leaving ??= (async () => {
       try {
         await cluster.leave();
+        await wan?.leave();
       } catch (err) {
         logger.warn({ err: String(err) }, 'agent: graceful leave failed');
       }
@@ -647,6 +711,7 @@ async function startAgentParts(
     httpsPort,
     dnsPort: dns?.udpPort ?? -1,
     serfPort: membership.port,
+    serfWanPort: wan?.port ?? -1,
     serverPort: rpcPort,
     context,
     stopped,
@@ -730,9 +795,17 @@ function resolveDnsConfig(config: AgentConfig): DnsConfig {
   }
 }
 
-async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: AgentContext, catalog: DnsCatalog, bindAddress: string, port: number): Promise<DnsServer> {
+async function startDns(
+  config: AgentConfig,
+  dnsConfig: DnsConfig,
+  context: AgentContext,
+  catalogs: { local: DnsCatalog; remote: RemoteDnsCatalogs | undefined },
+  bindAddress: string,
+  port: number,
+): Promise<DnsServer> {
   return startDnsServer({
-    catalog,
+    catalog: catalogs.local,
+    remote: catalogs.remote,
     config: {
       ...dnsConfig,
       domain: config.domain,

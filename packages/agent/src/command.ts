@@ -2,7 +2,7 @@ import { type AgentConfig, ConfigError, resolveAgentConfig } from './config/conf
 import { FlagError } from '@concord/goflags';
 import { VERSION, startAgent } from './agent.js';
 
-function banner(config: AgentConfig, httpPort: number, httpsPort: number, dnsPort: number, serfPort: number): string {
+function banner(config: AgentConfig, httpPort: number, httpsPort: number, dnsPort: number, serfPort: number, serfWanPort: number): string {
   const lines = [
     '==> Starting Concord agent...',
     `               Version: '${VERSION}'`,
@@ -12,7 +12,7 @@ function banner(config: AgentConfig, httpPort: number, httpsPort: number, dnsPor
     `            Datacenter: '${config.datacenter}' (Segment: '<all>')`,
     `                Server: ${config.server} (Bootstrap: ${config.bootstrap})`,
     `           Client Addr: [${config.clientAddrs.join(' ')}] (HTTP: ${httpPort}, HTTPS: ${httpsPort}, gRPC: -1, DNS: ${dnsPort})`,
-    `          Cluster Addr: ${config.advertiseAddr} (LAN: ${serfPort}, WAN: -1)`,
+    `          Cluster Addr: ${config.advertiseAddr} (LAN: ${serfPort}, WAN: ${serfWanPort})`,
     `     Gossip Encryption: ${config.encrypt !== undefined}`,
     '',
     '==> Log data will now stream in as it occurs:',
@@ -40,7 +40,7 @@ export async function runAgentCommand(argv: string[]): Promise<number> {
     process.stderr.write(`==> Error starting agent: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  process.stdout.write(banner(config, agent.httpPort, agent.httpsPort, agent.dnsPort, agent.serfPort));
+  process.stdout.write(banner(config, agent.httpPort, agent.httpsPort, agent.dnsPort, agent.serfPort, agent.serfWanPort));
   // Consul's defaults: a client leaves the cluster on SIGTERM and SIGINT; a server only shuts down.
   const onTerm = () => void (config.leaveOnTerminate ? agent.leave() : agent.close());
   const onInt = () => void (config.skipLeaveOnInterrupt ? agent.close() : agent.leave());

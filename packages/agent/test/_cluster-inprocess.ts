@@ -50,7 +50,7 @@ export async function startMember(t: ExecutionContext, o: MemberOptions = {}): P
   t.teardown(() => rmSync(configFile, { force: true }));
   const argv = [
     '-node', name, '-data-dir', dataDir, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', o.dns ? '0' : '-1',
-    '-server-port', '0', '-serf-lan-port', '0', '-config-file', configFile,
+    '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-config-file', configFile,
     ...(o.server ? ['-server', ...(o.expect ? [`-bootstrap-expect=${o.expect}`] : [])] : []),
     ...(o.join ? ['-join', `127.0.0.1:${o.join.agent.serfPort}`] : []),
     ...(o.extraArgs ?? []),

@@ -78,7 +78,7 @@ export async function startAgent(t: Scope, options: AgentOptions = {}): Promise<
   }
   // Gossip and RPC on loopback: with the default bind (0.0.0.0) the agent would advertise the
   // host's private address, and fail to start on a host that has several. A test's own -bind wins.
-  args.push('-node', node, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', options.dns ? '0' : '-1', '-server-port', '0', '-serf-lan-port', '0');
+  args.push('-node', node, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', options.dns ? '0' : '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0');
   args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

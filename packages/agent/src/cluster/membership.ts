@@ -105,7 +105,7 @@ export class Membership {
 
   /** Joins as Consul's agents do: user events fired before the join are not delivered here. */
   join(addrs: readonly string[]): Promise<number> {
-    return this.gossip.join(addrs.map(withDefaultPort), { ignoreOld: true });
+    return this.gossip.join(addrs.map((a) => withDefaultPort(a)), { ignoreOld: true });
   }
 
   onMember(fn: (e: MemberEvent) => void): () => void {
@@ -172,9 +172,10 @@ export function asServer(m: GossipMember): ServerMember | undefined {
   };
 }
 
-function withDefaultPort(addr: string): string {
+/** `addr` with `port` appended when it names none (IPv6 literals bracketed). */
+export function withDefaultPort(addr: string, port = 8301): string {
   if (/^\[.*\]:\d+$/.test(addr) || /^[^:]+:\d+$/.test(addr)) return addr;
-  return addr.includes(':') && !addr.startsWith('[') ? `[${addr}]:8301` : `${addr}:8301`;
+  return addr.includes(':') && !addr.startsWith('[') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
 function statusCode(s: GossipMember['status']): number {

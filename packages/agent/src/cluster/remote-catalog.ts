@@ -2,6 +2,8 @@
  * Catalog reads of a client agent, answered by a server through the Forward RPC: the DNS view
  * and the view of this node that anti-entropy and alias checks need.
  */
+import { NO_PATH_TO_DATACENTER } from './datacenter-router.js';
+import { UnknownDatacenterError } from '../dns/catalog.js';
 import type { DnsCatalog, DnsNode, DnsQueryResult, DnsServiceAddressOwner, DnsServiceInstance } from '../dns/catalog.js';
 import type { NodeCatalogView } from '../local/anti-entropy.js';
 import type { HttpResponse__Output } from './rpc.js';
@@ -10,6 +12,7 @@ export type RemoteGet = (path: string) => Promise<HttpResponse__Output>;
 
 async function getJson<T>(get: RemoteGet, path: string): Promise<{ value: T; index: number }> {
   const r = await get(path);
+  if (r.status === 500 && r.body.toString('utf8') === NO_PATH_TO_DATACENTER) throw new UnknownDatacenterError(NO_PATH_TO_DATACENTER);
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.body.toString('utf8')}`);
   return { value: JSON.parse(r.body.toString('utf8')) as T, index: Number(r.headers['x-consul-index'] ?? 0) };
 }
@@ -52,6 +55,11 @@ export function remoteDnsCatalog(
       return (await getJson<DnsServiceAddressOwner | null>(get, path)).value ?? undefined;
     },
   };
+}
+
+/** `path` with `?dc=` (or `&dc=`) naming `datacenter`. */
+export function withDatacenter(path: string, datacenter: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}dc=${encodeURIComponent(datacenter)}`;
 }
 
 /**

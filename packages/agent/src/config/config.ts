@@ -46,7 +46,14 @@ export interface AgentConfig {
   /** Where DNS listens (`addresses.dns`, else the client addresses). */
   dnsAddrs: string[];
   /** -1 turns a listener off (`https` is off unless configured). */
-  ports: { http: number; https: number; dns: number; server: number; serfLan: number };
+  /** `serfWan`: the servers' WAN gossip port (8302; -1 off; 0 any free port). */
+  ports: { http: number; https: number; dns: number; server: number; serfLan: number; serfWan: number };
+  /** `-advertise-wan`/`advertise_addr_wan`: the address WAN members reach this server at. */
+  advertiseAddrWan: string;
+  /** `-join-wan`/`start_join_wan`: WAN pool members joined at start (servers only). */
+  startJoinWan: string[];
+  /** `-retry-join-wan`/`retry_join_wan`: WAN pool members joined in the background until one answers. */
+  retryJoinWan: string[];
   /** `tls` block and the older top-level TLS keys. */
   tls: TlsSettings;
   domain: string;
@@ -84,6 +91,8 @@ export interface AgentConfig {
   raftTrailingLogs: number;
   /** `gossip_lan` overrides, in the gossip package's names (milliseconds). */
   gossipLan: Record<string, number>;
+  /** `gossip_wan` overrides of the WAN profile, likewise. */
+  gossipWan: Record<string, number>;
   logLevel: LogLevel;
   logJson: boolean;
   enableScriptChecks: boolean;
@@ -136,6 +145,10 @@ export const agentFlagSpecs: FlagSpecs = {
   'dns-port': { kind: 'number' },
   'server-port': { kind: 'number' },
   'serf-lan-port': { kind: 'number' },
+  'serf-wan-port': { kind: 'number' },
+  'advertise-wan': { kind: 'string' },
+  'join-wan': { kind: 'list' },
+  'retry-join-wan': { kind: 'list' },
   'config-file': { kind: 'list' },
   'config-dir': { kind: 'list' },
   'config-format': { kind: 'string' },
@@ -168,11 +181,12 @@ const KNOWN_KEYS = new Set([
   'tls', ...LEGACY_TLS_KEYS,
   'encrypt_verify_incoming', 'encrypt_verify_outgoing',
   'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan', 'telemetry',
+  'gossip_wan', 'start_join_wan', 'retry_join_wan', 'advertise_addr_wan',
 ]);
 const IGNORED_KEYS = new Set([
   'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check',
-  'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale', 'retry_join_wan',
-  'advertise_addr_wan', 'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
+  'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale',
+  'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
   'disable_remote_exec', 'connect', 'license_path', ...LEGACY_ACL_KEYS,
 ]);
 const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
@@ -438,7 +452,17 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
       dns: portOf('dns-port', 'dns', 8600),
       server: portOf('server-port', 'server', 8300),
       serfLan: portOf('serf-lan-port', 'serf_lan', 8301),
+      serfWan: portOf('serf-wan-port', 'serf_wan', 8302),
     },
+    advertiseAddrWan: addressStep(
+      () => expandFirstIp('advertise_addr_wan', (f['advertise-wan'] as string | undefined) ?? str(file.advertise_addr_wan, 'advertise_addr_wan'), table) ?? advertiseAddr,
+    ),
+    startJoinWan: addressStep(() =>
+      expandJoinAddrs('start_join_wan', [...strList(file.start_join_wan, 'start_join_wan'), ...((f['join-wan'] as string[]) ?? [])], table),
+    ),
+    retryJoinWan: addressStep(() =>
+      expandJoinAddrs('retry_join_wan', [...strList(file.retry_join_wan, 'retry_join_wan'), ...((f['retry-join-wan'] as string[]) ?? [])], table),
+    ),
     domain: normalizeDomain((f.domain as string | undefined) ?? str(file.domain, 'domain') ?? 'consul.'),
     altDomain: ((a) => (a ? normalizeDomain(a) : undefined))((f['alt-domain'] as string | undefined) ?? str(file.alt_domain, 'alt_domain')),
     recursors: [...strList(file.recursors, 'recursors'), ...((f.recursor as string[]) ?? [])],
@@ -460,7 +484,8 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     checkUpdateIntervalMs: dur(file.check_update_interval, 'check_update_interval') ?? 5 * 60_000,
     raftSnapshotIntervalMs: dur(file.raft_snapshot_interval, 'raft_snapshot_interval') ?? 30_000,
     raftTrailingLogs: positiveInt(file.raft_trailing_logs, 'raft_trailing_logs', 2 ** 31) ?? 10240,
-    gossipLan: gossipOverrides(isObject(file.gossip_lan) ? file.gossip_lan : {}),
+    gossipLan: gossipOverrides('gossip_lan', isObject(file.gossip_lan) ? file.gossip_lan : {}),
+    gossipWan: gossipOverrides('gossip_wan', isObject(file.gossip_wan) ? file.gossip_wan : {}),
     logLevel: logLevel as LogLevel,
     logJson: (f['log-json'] as boolean | undefined) ?? bool(file.log_json, 'log_json') ?? false,
     enableScriptChecks: (f['enable-script-checks'] as boolean | undefined) ?? bool(file.enable_script_checks, 'enable_script_checks') ?? false,
@@ -551,7 +576,7 @@ function positiveInt(v: unknown, key: string, max: number): number | undefined {
   return n;
 }
 
-/** `gossip_lan` keys (Consul's names) mapped to the gossip package's settings. */
+/** `gossip_lan` and `gossip_wan` keys (Consul's names) mapped to the gossip package's settings. */
 const GOSSIP_KEYS: Record<string, { name: string; duration: boolean }> = {
   gossip_nodes: { name: 'gossipNodes', duration: false },
   gossip_interval: { name: 'gossipIntervalMs', duration: true },
@@ -561,13 +586,13 @@ const GOSSIP_KEYS: Record<string, { name: string; duration: boolean }> = {
   retransmit_mult: { name: 'retransmitMult', duration: false },
 };
 
-function gossipOverrides(block: Json): Record<string, number> {
+function gossipOverrides(key: string, block: Json): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(block)) {
     const spec = GOSSIP_KEYS[k];
-    if (!spec) throw new ConfigError(`gossip_lan: invalid config key ${k}`);
-    const n = spec.duration ? dur(v, `gossip_lan.${k}`) : int(v, `gossip_lan.${k}`);
-    if (n === undefined || n <= 0) throw new ConfigError(`gossip_lan.${k} must be positive`);
+    if (!spec) throw new ConfigError(`${key}: invalid config key ${k}`);
+    const n = spec.duration ? dur(v, `${key}.${k}`) : int(v, `${key}.${k}`);
+    if (n === undefined || n <= 0) throw new ConfigError(`${key}.${k} must be positive`);
     out[spec.name] = n;
   }
   return out;

@@ -5,7 +5,7 @@
  * assemble.ts), so one built answer serves many queries.
  */
 
-import type { DnsCatalog, DnsNode, DnsServiceInstance } from './catalog.js';
+import { type DnsCatalog, type DnsNode, type DnsServiceInstance, type RemoteDnsCatalogs, UnknownDatacenterError } from './catalog.js';
 import { parseDuration } from '@concord/goflags';
 import { type DnsConfig, serviceTtl } from './config.js';
 import { type DnsLookup, parseQuestion } from './names.js';
@@ -30,6 +30,8 @@ export interface DnsAnswer {
 
 export interface ResolverOptions {
   catalog: DnsCatalog;
+  /** Catalogs of other datacenters; undefined answers their names NXDOMAIN. */
+  remote?: RemoteDnsCatalogs | undefined;
   config: DnsConfig;
   /** Configured domains, lower-case without the trailing dot; the first is the primary one. */
   domains: string[];
@@ -104,17 +106,41 @@ export class Resolver {
     return dc === this.#o.datacenter.toLowerCase();
   }
 
-  async #healthy(service: string, tag: string): Promise<DnsServiceInstance[]> {
-    const all = await this.#o.catalog.serviceInstances(service, tag || undefined);
+  /** The catalog answering for `dc`: this datacenter's, another's, or none. */
+  #catalogFor(dc: string): DnsCatalog | undefined {
+    return this.#isLocal(dc) ? this.#o.catalog : this.#o.remote?.(dc);
+  }
+
+  /**
+   * Runs a lookup in `dc`; NXDOMAIN when the datacenter is unknown or unreachable. Answers
+   * from another datacenter are not cached (the local index does not follow its changes).
+   */
+  async #inDatacenter(dc: string, domain: string, run: (catalog: DnsCatalog) => Promise<DnsAnswer>): Promise<DnsAnswer> {
+    const catalog = this.#catalogFor(dc);
+    if (!catalog) return this.#nxdomain(domain);
+    if (catalog === this.#o.catalog) return run(catalog);
+    try {
+      const out = await run(catalog);
+      out.cacheable = false;
+      return out;
+    } catch (err) {
+      if (err instanceof UnknownDatacenterError) return { ...this.#nxdomain(domain), cacheable: false };
+      throw err;
+    }
+  }
+
+  async #healthy(service: string, tag: string, catalog: DnsCatalog = this.#o.catalog): Promise<DnsServiceInstance[]> {
+    const all = await catalog.serviceInstances(service, tag || undefined);
     const onlyPassing = this.#o.config.onlyPassing;
     return all.filter((i) => i.status === 'passing' || (i.status === 'warning' && !onlyPassing));
   }
 
   async #service(lookup: Extract<DnsLookup, { kind: 'service' }>, qtype: number, qname: string, domain: string): Promise<DnsAnswer> {
-    if (!this.#isLocal(lookup.datacenter)) return this.#nxdomain(domain);
-    const instances = await this.#healthy(lookup.service, lookup.tag);
-    if (instances.length === 0) return this.#nxdomain(domain);
-    return this.#instancesAnswer(instances, qtype, qname, domain, serviceTtl(this.#o.config, lookup.service), true);
+    return this.#inDatacenter(lookup.datacenter, domain, async (catalog) => {
+      const instances = await this.#healthy(lookup.service, lookup.tag, catalog);
+      if (instances.length === 0) return this.#nxdomain(domain);
+      return this.#instancesAnswer(instances, qtype, qname, domain, serviceTtl(this.#o.config, lookup.service), true);
+    });
   }
 
   /**
@@ -227,9 +253,13 @@ export class Resolver {
     if (qtype !== QTYPE.ANY && qtype !== QTYPE.A && qtype !== QTYPE.AAAA && qtype !== QTYPE.TXT) {
       return empty(RCODE.NOERROR, true);
     }
-    if (!this.#isLocal(lookup.datacenter)) return this.#nxdomain(domain);
-    const node = await this.#o.catalog.node(lookup.node);
-    if (!node) return this.#nxdomain(domain);
+    return this.#inDatacenter(lookup.datacenter, domain, async (catalog) => {
+      const node = await catalog.node(lookup.node);
+      return node ? this.#nodeAnswer(node, qtype, qname) : this.#nxdomain(domain);
+    });
+  }
+
+  #nodeAnswer(node: DnsNode, qtype: number, qname: string): DnsAnswer {
     const ttl = this.#o.config.nodeTtl;
     const out = empty(RCODE.NOERROR, true);
     if (qtype !== QTYPE.TXT) {

@@ -52,6 +52,14 @@ export interface DnsServiceAddressOwner {
   datacenter: string;
 }
 
+/** Thrown by another datacenter's catalog when that datacenter is not known or not reachable. */
+export class UnknownDatacenterError extends Error {
+  readonly code = 'DNS_UNKNOWN_DATACENTER';
+}
+
+/** The catalog of another datacenter, or undefined when none can be asked (no WAN pool). */
+export type RemoteDnsCatalogs = (datacenter: string) => DnsCatalog | undefined;
+
 export interface DnsCatalog {
   /** The local datacenter. */
   readonly datacenter: string;

@@ -2,6 +2,6 @@ export { startDnsServer } from './server.js';
 export type { DnsServer, DnsServerConfig, DnsServerOptions } from './server.js';
 export { defaultDnsConfig, parseDnsConfig } from './config.js';
 export type { DnsConfig, RecursorStrategy, SoaConfig } from './config.js';
-export { stateCatalog } from './catalog.js';
-export type { DnsCatalog, DnsNode, DnsServiceInstance, MaybePromise } from './catalog.js';
+export { UnknownDatacenterError, stateCatalog } from './catalog.js';
+export type { DnsCatalog, RemoteDnsCatalogs, DnsNode, DnsServiceInstance, MaybePromise } from './catalog.js';
 export type { DnsLogger } from './query-handler.js';

@@ -8,7 +8,7 @@ import { type DnsAnswer, Resolver } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
 import { ReplyMemo } from './reply-memo.js';
 import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer, finishEncoded } from './assemble.js';
-import type { DnsCatalog } from './catalog.js';
+import type { DnsCatalog, RemoteDnsCatalogs } from './catalog.js';
 import type { DnsConfig } from './config.js';
 import { readEdns } from './full-parse.js';
 import type { RecursorRelay } from './recursor.js';
@@ -21,6 +21,7 @@ export interface DnsLogger {
 
 export interface QueryHandlerOptions {
   catalog: DnsCatalog;
+  remote?: RemoteDnsCatalogs | undefined;
   config: DnsConfig;
   /** Configured domains, lower-case without the trailing dot; the first is the primary one. */
   domains: string[];

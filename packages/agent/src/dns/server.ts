@@ -7,7 +7,7 @@ import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { lookup } from 'node:dns';
 import { type Server as TcpServer, type Socket, createServer, isIP, isIPv6 } from 'node:net';
 
-import type { DnsCatalog } from './catalog.js';
+import type { DnsCatalog, RemoteDnsCatalogs } from './catalog.js';
 import type { DnsConfig } from './config.js';
 import { type DnsLogger, QueryHandler, type Reply } from './query-handler.js';
 import { RecursorRelay } from './recursor.js';
@@ -25,6 +25,8 @@ export interface DnsServerConfig extends DnsConfig {
 
 export interface DnsServerOptions {
   catalog: DnsCatalog;
+  /** Catalogs of other datacenters (`web.service.dc2.consul`); without it they answer NXDOMAIN. */
+  remote?: RemoteDnsCatalogs | undefined;
   config: DnsServerConfig;
   logger?: DnsLogger | undefined;
   /** Called with each query's handling time in milliseconds (Consul's `dns.domain_query`). */
@@ -73,6 +75,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
   });
   const handler = new QueryHandler({
     catalog: options.catalog,
+    remote: options.remote,
     config,
     domains,
     datacenter: config.datacenter,

@@ -6,34 +6,42 @@ import { type Body, optString, rejectUnknown } from './decode.js';
 import { type RequestContext, readJsonObject } from './request.js';
 import { parseDuration } from '@concord/goflags';
 import { sendJson } from './respond.js';
+import { NO_PATH_TO_DATACENTER } from '../cluster/datacenter-router.js';
 import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
 
-/** `?dc=` must name this datacenter (there is no WAN federation). */
+/**
+ * `?dc=` must name this datacenter. A server sends requests for another datacenter there
+ * before they reach a handler (`DatacenterRouter`); one that still names another is refused.
+ */
 export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void {
   requireLocalDatacenter(ctx.query.get('dc'), agent);
 }
 
 /** A datacenter named by a request (query or body) must be this one; empty means this one. */
 function requireLocalDatacenter(dc: string | null | undefined, agent: AgentContext): void {
-  if (dc && dc.toLowerCase() !== agent.config.datacenter) throw new HttpError(500, 'No path to datacenter');
+  if (dc && dc.toLowerCase() !== agent.config.datacenter) throw new HttpError(500, NO_PATH_TO_DATACENTER);
 }
 
 /**
  * The body of a write about one node (catalog register and deregister, coordinate update):
- * this datacenter, a JSON object with only `fields`, and a `Node`.
+ * a JSON object with only `fields`, and a `Node`. Consul routes these writes by the body's
+ * `Datacenter` (this one when empty): one naming another datacenter is sent there and answered
+ * from there, and this returns undefined; it is never applied here.
  */
 export async function nodeWriteBody(
   ctx: RequestContext,
-  agent: AgentContext,
+  agent: ServerContext,
   fields: readonly string[],
   what: string,
-): Promise<{ raw: Body; node: string }> {
+): Promise<{ raw: Body; node: string } | undefined> {
   checkDatacenter(ctx, agent);
   const raw = await readJsonObject(ctx);
   rejectUnknown(raw, fields, what);
-  // Consul routes these writes by the body's Datacenter: one naming another datacenter must never
-  // be applied here (it would register in, or delete from, the wrong catalog).
-  requireLocalDatacenter(optString(raw, 'Datacenter'), agent);
+  const dc = optString(raw, 'Datacenter');
+  if (agent.datacenters.isRemote(dc)) {
+    await agent.datacenters.forwardWithBody(dc, ctx.req, ctx.res, Buffer.from(JSON.stringify(raw)));
+    return undefined;
+  }
   const node = optString(raw, 'Node');
   if (!node) throw badRequest('Must provide node');
   return { raw, node };

@@ -29,6 +29,7 @@ export function agentSelf(agent: AgentContext) {
       DNSPort: config.ports.dns,
       ServerPort: config.ports.server,
       SerfPortLAN: config.ports.serfLan,
+      SerfPortWAN: config.server ? config.ports.serfWan : -1,
       DNSDomain: config.domain,
     },
     Coord: agent.coordinate(),
@@ -43,7 +44,7 @@ export function agentSelf(agent: AgentContext) {
       build: { prerelease: '', revision: 'concord', version: agent.version },
       consul: {
         bootstrap: String(config.bootstrap),
-        known_datacenters: '1',
+        known_datacenters: String(agent.wan ? new Set([config.datacenter, ...agent.wan.datacenters()]).size : 1),
         leader: String(stats.leader),
         leader_addr: stats.leaderAddr,
         server: String(config.server),

@@ -127,7 +127,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
     {
       path: '/v1/agent/members',
       methods: ['GET'],
-      handler: (ctx) => json(ctx, applyFilter(agent.members(), filterOf(ctx))),
+      // `?wan`: the servers' WAN pool (empty on a client agent, as Consul's).
+      handler: (ctx) => json(ctx, applyFilter(ctx.query.has('wan') ? (agent.wan?.members() ?? []) : agent.members(), filterOf(ctx))),
     },
     {
       path: '/v1/agent/services',

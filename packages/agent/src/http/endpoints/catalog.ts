@@ -68,7 +68,9 @@ function decodeCheck(raw: unknown): CheckRegistration {
 }
 
 async function register(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  const { raw, node } = await nodeWriteBody(ctx, agent, REG_FIELDS, 'registration');
+  const body = await nodeWriteBody(ctx, agent, REG_FIELDS, 'registration');
+  if (!body) return;
+  const { raw, node } = body;
   const address = optString(raw, 'Address');
   const skip = optBool(raw, 'SkipNodeUpdate') ?? false;
   if (!address && !skip) throw badRequest('Must provide address');
@@ -93,7 +95,9 @@ async function register(ctx: RequestContext, agent: ServerContext): Promise<void
 }
 
 async function deregister(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  const { raw, node } = await nodeWriteBody(ctx, agent, DEREG_FIELDS, 'deregistration');
+  const body = await nodeWriteBody(ctx, agent, DEREG_FIELDS, 'deregistration');
+  if (!body) return;
+  const { raw, node } = body;
   const serviceId = optString(raw, 'ServiceID');
   const checkId = optString(raw, 'CheckID');
   await agent.write({
@@ -108,7 +112,7 @@ export function catalogRoutes(agent: ServerContext): Route[] {
   return [
     { path: '/v1/catalog/register', methods: ['PUT'], handler: (ctx) => register(ctx, agent) },
     { path: '/v1/catalog/deregister', methods: ['PUT'], handler: (ctx) => deregister(ctx, agent) },
-    { path: '/v1/catalog/datacenters', methods: ['GET'], handler: (ctx) => json(ctx, [agent.config.datacenter]) },
+    { path: '/v1/catalog/datacenters', methods: ['GET'], handler: (ctx) => json(ctx, agent.datacenters.known()) },
     {
       path: '/v1/catalog/nodes',
       methods: ['GET'],

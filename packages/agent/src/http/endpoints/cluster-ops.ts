@@ -16,9 +16,11 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
       handler: async (ctx) => {
         const addr = decodeSegment(ctx.params.address ?? '', 'address');
         if (!addr) throw badRequest('Missing address to join');
-        if (ctx.query.has('wan')) throw new HttpError(500, `Failed to join ${addr}: this agent has no WAN gossip pool (Concord runs one datacenter)`);
+        const wan = ctx.query.has('wan');
+        if (wan && !agent.wan) throw new HttpError(500, agent.config.server ? 'WAN gossip is disabled (ports.serf_wan = -1)' : 'Must be a server to join WAN cluster');
         try {
-          await cluster.join([addr]);
+          if (wan) await agent.wan?.join([addr]);
+          else await cluster.join([addr]);
         } catch (err) {
           throw new HttpError(500, `Failed to join ${addr}: ${(err as Error).message}`);
         }

@@ -26,7 +26,9 @@ function decodeCoord(raw: unknown): NetworkCoordinate {
 }
 
 async function update(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  const { raw, node } = await nodeWriteBody(ctx, agent, UPDATE_FIELDS, 'coordinate update');
+  const body = await nodeWriteBody(ctx, agent, UPDATE_FIELDS, 'coordinate update');
+  if (!body) return;
+  const { raw, node } = body;
   const coord = decodeCoord(field(raw, 'Coord'));
   if (agent.server.state.node(node) === undefined) throw badRequest(`Unknown node "${node}": a coordinate needs a node in the catalog`);
   const entry: CoordinateEntry = { Node: node, Segment: optString(raw, 'Segment') ?? '', Coord: coord };
