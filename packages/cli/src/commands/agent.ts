@@ -30,9 +30,15 @@ Common Options
                     Address of an agent to join, retried until one answers;
                     may be repeated. Without -join or -retry-join the agent
                     runs alone until "concord join" joins it.
+  -datacenter=<dc>  Datacenter of this agent (default dc1).
+  -advertise-wan=<ip>
+                    Address advertised to the WAN pool (servers).
+  -join-wan=<addr>, -retry-join-wan=<addr>
+                    A server of another datacenter to join over the WAN at
+                    start, or retried until one answers; may be repeated.
   -config-file=<path>, -config-dir=<path>
                     JSON configuration to load; may be repeated.
-  -http-port, -dns-port, -server-port, -serf-lan-port=<port>
+  -http-port, -dns-port, -server-port, -serf-lan-port, -serf-wan-port=<port>
                     Listener ports (0 picks a free one, -1 disables).
   -log-level=<level>
                     trace, debug, info, warn or error.
