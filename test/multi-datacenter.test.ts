@@ -121,7 +121,7 @@ test('two datacenters federated over the WAN: requests, writes and DNS across th
   t.is((await getText(httpAddr(client), '/v1/kv/local/still?raw')).text, 'up');
 });
 
-test('the WAN pool is encrypted with the LAN keyring: -retry-join-wan with the same key joins, another key cannot', async (t) => {
+test('the WAN pool is encrypted with the LAN keyring: -retry-join-wan with the same key joins, another key cannot, and a server that leaves leaves it', async (t) => {
   const c = new ProcessCluster(t);
   const key = randomBytes(32).toString('base64');
   const s1 = await c.startServer({ expect: 1, config: { datacenter: 'east', encrypt: key, ...FAST_WAN } });
@@ -142,4 +142,15 @@ test('the WAN pool is encrypted with the LAN keyring: -retry-join-wan with the s
   t.regex(refused.text, /^Failed to join 127\.0\.0\.1:\d+: /);
   t.deepEqual(await wanNames(s1), expected, 'nobody with another key got in');
   t.deepEqual(JSON.parse((await getText(httpAddr(s1), '/v1/catalog/datacenters')).text), ['east', 'west']);
+
+  // A server that leaves gracefully leaves the WAN pool too: its datacenter is no longer listed.
+  const left = await concord(['leave'], httpAddr(s2));
+  t.is(left.code, 0, left.stderr);
+  await until(async () => {
+    const r = await concord(['members', '-wan'], httpAddr(s1));
+    return /\bleft\b/.test(r.stdout.split('\n').find((l) => l.startsWith(`${s2.name}.west`)) ?? '');
+  }, 20_000, `${s2.name}.west to be left in the WAN pool`);
+  t.deepEqual(JSON.parse((await getText(httpAddr(s1), '/v1/catalog/datacenters')).text), ['east']);
+  const gone = await getText(httpAddr(s1), '/v1/kv/x?dc=west');
+  t.is(gone.text, 'No path to datacenter');
 });

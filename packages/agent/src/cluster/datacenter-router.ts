@@ -37,7 +37,7 @@ export interface DatacenterRouterOptions {
 /** The `?dc=` of a request URL, lower-cased; '' when absent. */
 export function requestedDatacenter(url: string): string {
   const q = url.indexOf('?');
-  if (q === -1) return '';
+  if (q === -1 || !url.includes('dc=', q)) return '';
   return (new URLSearchParams(url.slice(q + 1)).get('dc') ?? '').toLowerCase();
 }
 
