@@ -22,7 +22,7 @@ async function wanNames(p: Proc): Promise<string[]> {
     .sort();
 }
 
-test('two datacenters federated over the WAN: requests, writes and DNS across them, and a datacenter lost', async (t) => {
+test('two datacenters federated over the WAN: reads, writes, sessions, txn and DNS across them, and a datacenter lost', async (t) => {
   const c = new ProcessCluster(t);
   const s1 = await c.startServer({ expect: 1, config: { datacenter: 'dc1', ...FAST_WAN } });
   const s2 = await c.startServer({ expect: 1, config: { datacenter: 'dc2', ...FAST_WAN } });
@@ -63,6 +63,21 @@ test('two datacenters federated over the WAN: requests, writes and DNS across th
   const cliGet = await concord(['kv', 'get', '-datacenter', 'dc2', 'shared/greeting'], httpAddr(client));
   t.is(cliGet.code, 0, cliGet.stderr);
   t.is(cliGet.stdout.trim(), 'hello from dc1');
+
+  // Sessions and transactions stay per datacenter too.
+  const cliPut = await concord(['kv', 'put', '-datacenter', 'dc2', 'shared/mode', 'blue'], httpAddr(client));
+  t.is(cliPut.code, 0, cliPut.stderr);
+  t.is((await getText(httpAddr(s2), '/v1/kv/shared/mode?raw')).text, 'blue');
+  const session = await getText(httpAddr(client), '/v1/session/create?dc=dc2', { method: 'PUT', body: JSON.stringify({ Node: s2.name, Name: 'dc2-lock' }) });
+  t.is(session.status, 200, session.text);
+  const { ID } = JSON.parse(session.text) as { ID: string };
+  const sessionsIn = async (p: Proc, q = '') => (JSON.parse((await getText(httpAddr(p), `/v1/session/list${q}`)).text) as { ID: string }[]).map((x) => x.ID);
+  t.deepEqual(await sessionsIn(s2), [ID]);
+  t.deepEqual(await sessionsIn(client), []);
+  t.deepEqual(await sessionsIn(client, '?dc=dc2'), [ID]);
+  const txn = await getText(httpAddr(client), '/v1/txn?dc=dc2', { method: 'PUT', body: JSON.stringify([{ KV: { Verb: 'get', Key: 'shared/mode' } }]) });
+  t.is(txn.status, 200, txn.text);
+  t.is(Buffer.from((JSON.parse(txn.text) as { Results: { KV: { Value: string } }[] }).Results[0]?.KV.Value ?? '', 'base64').toString(), 'blue');
 
   // A catalog write whose body names dc2 registers there, not here.
   const reg = {
