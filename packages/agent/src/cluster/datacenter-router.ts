@@ -28,8 +28,8 @@ export interface DatacenterRouterOptions {
   datacenter: string;
   nodeName: string;
   /** The WAN pool, or undefined when it is off (`ports.serf_wan = -1`): no other datacenter is known. */
-  wan: WanMembership | undefined;
-  rpc: RpcClients;
+  wan: Pick<WanMembership, 'datacenters' | 'serversIn' | 'rttTo'> | undefined;
+  rpc: Pick<RpcClients, 'forward'>;
   maxQueryTimeMs: number;
   defaultQueryTimeMs: number;
 }
