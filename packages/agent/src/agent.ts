@@ -26,6 +26,7 @@ import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView, 
 import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
 import { type BoundRpcServer, RpcClients, bindRpcServer, rpcMessageLimit } from './cluster/rpc.js';
 import { ConnectionGuard } from './http/connection-guard.js';
+import { bodyLimitFor } from './http/body-limits.js';
 import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
 import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
 import type { DnsCatalog } from './dns/catalog.js';
@@ -339,6 +340,7 @@ async function startAgentParts(
     rpc: datacenterRpc,
     maxQueryTimeMs: config.maxQueryTimeMs,
     defaultQueryTimeMs: config.defaultQueryTimeMs,
+    bodyLimit: (url) => bodyLimitFor(url, config),
   });
 
   const retryJoin: RetryJoinState = { pending: config.retryJoin.length > 0 };

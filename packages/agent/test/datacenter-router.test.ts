@@ -23,6 +23,7 @@ function router(servers: ServerMember[], answer: (addr: string) => Promise<HttpR
   const r = new DatacenterRouter({
     datacenter: 'dc1',
     nodeName: 'n1',
+    bodyLimit: () => ({ max: 1024 * 1024, tooLarge: (n) => `too large: ${n}` }),
     wan: {
       datacenters: () => [...new Set(['dc1', ...servers.map((s) => s.datacenter)])],
       serversIn: (dc) => servers.filter((s) => s.datacenter === dc),

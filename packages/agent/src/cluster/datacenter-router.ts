@@ -6,6 +6,7 @@
  * per datacenter). With no server of that datacenter reachable the answer is Consul's
  * `500 No path to datacenter`, at once.
  */
+import type { BodyLimit } from '../http/body-limits.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../http/http-error.js';
 import {
@@ -32,6 +33,8 @@ export interface DatacenterRouterOptions {
   rpc: Pick<RpcClients, 'forward'>;
   maxQueryTimeMs: number;
   defaultQueryTimeMs: number;
+  /** The body limit of a request's route (the same limits as every other forward). */
+  bodyLimit: (url: string) => BodyLimit;
 }
 
 /** The `?dc=` of a request URL, lower-cased; '' when absent. */
@@ -87,7 +90,8 @@ export class DatacenterRouter {
       const hops = hopsOf(req);
       if (hops >= MAX_HOPS) throw new HttpError(500, NO_PATH_TO_DATACENTER);
       const origin = originNode(req, this.#o.nodeName);
-      const rpcReq = body === undefined ? await toRpcRequest(req, hops + 1, origin) : { ...(await toRpcRequest(req, hops + 1, origin)), body };
+      const limit = this.#o.bodyLimit(req.url ?? '/');
+      const rpcReq = body === undefined ? await toRpcRequest(req, hops + 1, limit, origin) : { ...(await toRpcRequest(req, hops + 1, limit, origin)), body };
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
