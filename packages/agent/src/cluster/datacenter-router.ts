@@ -16,6 +16,7 @@ import {
   hopsOf,
   originNode,
   sendForwardError,
+  rpcRequestWithBody,
   toRpcRequest,
   writeRpcResponse,
 } from './http-forward.js';
@@ -90,8 +91,10 @@ export class DatacenterRouter {
       const hops = hopsOf(req);
       if (hops >= MAX_HOPS) throw new HttpError(500, NO_PATH_TO_DATACENTER);
       const origin = originNode(req, this.#o.nodeName);
-      const limit = this.#o.bodyLimit(req.url ?? '/');
-      const rpcReq = body === undefined ? await toRpcRequest(req, hops + 1, limit, origin) : { ...(await toRpcRequest(req, hops + 1, limit, origin)), body };
+      const rpcReq =
+        body === undefined
+          ? await toRpcRequest(req, hops + 1, this.#o.bodyLimit(req.url ?? '/'), origin)
+          : rpcRequestWithBody(req, hops + 1, body, origin);
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));

@@ -95,7 +95,11 @@ const SKIPPED_RESPONSE_HEADERS = new Set(['connection', 'content-length', 'trans
 
 /** Reads a whole request into the RPC message, refusing a body beyond the route's limit with 413. */
 export async function toRpcRequest(req: IncomingMessage, hops: number, limit: BodyLimit, origin?: string): Promise<HttpRequest__Output> {
-  const body = await readBody(req, limit.max, limit.tooLarge);
+  return rpcRequestWithBody(req, hops, await readBody(req, limit.max, limit.tooLarge), origin);
+}
+
+/** The RPC message of a request whose body was already read. */
+export function rpcRequestWithBody(req: IncomingMessage, hops: number, body: Buffer, origin?: string): HttpRequest__Output {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined || SKIPPED_REQUEST_HEADERS.has(k)) continue;
