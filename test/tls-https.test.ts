@@ -241,4 +241,14 @@ test('concord template renders from an HTTPS-only agent with -consul-ssl and its
   t.is(readFileSync(out, 'utf8'), 'hello over TLS\n');
   const noCert = await runCli(['template', '-once', ...ssl, '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'other.txt')}`], { timeoutMs: 90_000 });
   t.not(noCert.code, 0, 'without a client certificate the agent refuses it');
+
+  // consul-template's config block does the same.
+  const hcl = join(dir, 'ct.hcl');
+  writeFileSync(
+    hcl,
+    `consul {\n  address = "127.0.0.1:${a.httpsPort}"\n  ssl {\n    enabled = true\n    ca_cert = "${pkis.pki.ca}"\n    cert = "${pkis.pki.cliCert}"\n    key = "${pkis.pki.cliKey}"\n  }\n}\ntemplate {\n  source = "${join(dir, 'in.tmpl')}"\n  destination = "${join(dir, 'from-config.txt')}"\n}\n`,
+  );
+  const fromConfig = await runCli(['template', '-once', '-config', hcl], { timeoutMs: 90_000 });
+  t.is(fromConfig.code, 0, fromConfig.stderr);
+  t.is(readFileSync(join(dir, 'from-config.txt'), 'utf8'), 'hello over TLS\n');
 });

@@ -39,6 +39,8 @@ export interface RunnerConfig {
   readonly consul: {
     readonly address?: string;
     readonly token?: string;
+    /** TLS towards the agent (`consul { ssl { ... } }` and the -consul-ssl-* flags). */
+    readonly ssl?: RawSsl;
     readonly retry: { readonly attempts: number; readonly backoffMs: number; readonly maxBackoffMs: number };
   };
   readonly templates: readonly TemplateConfig[];
@@ -112,9 +114,20 @@ export interface RawTemplate {
   create_dest_dirs?: boolean;
 }
 
+/** consul-template's `consul { ssl { ... } }` block (the -consul-ssl-* flags write the same keys). */
+export interface RawSsl {
+  enabled?: boolean;
+  verify?: boolean;
+  ca_cert?: string;
+  ca_path?: string;
+  cert?: string;
+  key?: string;
+  server_name?: string;
+}
+
 /** The options of one merged configuration before checking. */
 export interface RawConfig {
-  consul?: string | { address?: string; token?: string; retry?: { attempts?: number; backoff?: string | number; max_backoff?: string | number; enabled?: boolean } };
+  consul?: string | { address?: string; token?: string; retry?: { attempts?: number; backoff?: string | number; max_backoff?: string | number; enabled?: boolean }; ssl?: RawSsl };
   token?: string;
   template?: RawTemplate[];
   once?: boolean;
@@ -174,12 +187,16 @@ function checkTemplate(t: RawTemplate, i: number): TemplateConfig {
 export function buildConfig(layers: readonly RawConfig[]): RunnerConfig {
   const merged: RawConfig = {};
   const templates: RawTemplate[] = [];
-  let consul: { address?: string; token?: string; retry?: NonNullable<Exclude<RawConfig['consul'], string>>['retry'] } = {};
+  let consul: { address?: string; token?: string; retry?: NonNullable<Exclude<RawConfig['consul'], string>>['retry']; ssl?: RawSsl } = {};
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined) continue;
       if (k === 'template') templates.push(...(v as RawTemplate[]));
-      else if (k === 'consul') consul = typeof v === 'string' ? { ...consul, address: v } : { ...consul, ...(v as object) };
+      else if (k === 'consul') {
+        const next = typeof v === 'string' ? { address: v } : (v as typeof consul);
+        // ssl keys merge one by one, so a flag can add to a config file's block.
+        consul = { ...consul, ...next, ...(consul.ssl || next.ssl ? { ssl: { ...consul.ssl, ...next.ssl } } : {}) };
+      }
       else (merged as Record<string, unknown>)[k] = v;
     }
   }
@@ -192,6 +209,7 @@ export function buildConfig(layers: readonly RawConfig[]): RunnerConfig {
   return {
     consul: {
       ...(consul.address ? { address: consul.address } : {}),
+      ...(consul.ssl ? { ssl: consul.ssl } : {}),
       ...(token ? { token } : {}),
       retry: {
         attempts: retry.enabled === false ? 1 : (retry.attempts ?? 12),

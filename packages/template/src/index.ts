@@ -8,6 +8,7 @@ export {
   readConfigPath,
   type ExecConfig,
   type RawConfig,
+  type RawSsl,
   type RawTemplate,
   type RunnerConfig,
   type TemplateConfig,

@@ -3,7 +3,7 @@
  * files and template language), rendering templates from the agent's data.
  */
 import { type ApiTlsOptions, ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
-import type { RawConfig, RawTemplate } from '@concord/template';
+import type { RawConfig, RawSsl, RawTemplate } from '@concord/template';
 import type { Command } from '../command.js';
 import { type FlagReader, parseCommandLine } from '../flags.js';
 import type { Io } from '../io.js';
@@ -86,23 +86,46 @@ function optional(f: FlagReader, name: string): string | undefined {
   return f.has(name) ? f.string(name) : undefined;
 }
 
-/** consul-template's -consul-ssl-* flags as the API client's TLS options (over CONSUL_CACERT, ...). */
-function sslOptions(f: FlagReader): ApiTlsOptions {
+/** The -consul-ssl-* flags as the keys of consul-template's `consul { ssl { ... } }` block. */
+function sslLayer(f: FlagReader): RawSsl | undefined {
+  const ssl: RawSsl = {};
+  if (f.has('consul-ssl')) ssl.enabled = f.bool('consul-ssl');
+  if (f.has('consul-ssl-verify')) ssl.verify = f.bool('consul-ssl-verify');
+  const strings: [string, 'ca_cert' | 'ca_path' | 'cert' | 'key' | 'server_name'][] = [
+    ['consul-ssl-ca-cert', 'ca_cert'],
+    ['consul-ssl-ca-path', 'ca_path'],
+    ['consul-ssl-cert', 'cert'],
+    ['consul-ssl-key', 'key'],
+    ['consul-ssl-server-name', 'server_name'],
+  ];
+  for (const [flag, key] of strings) if (f.has(flag)) ssl[key] = f.string(flag);
+  return Object.keys(ssl).length > 0 ? ssl : undefined;
+}
+
+/** The API client's TLS options from the merged `ssl` block (over CONSUL_CACERT, ...). */
+function apiTls(ssl: RawSsl | undefined): ApiTlsOptions {
   return {
-    ...(f.has('consul-ssl-ca-cert') ? { caFile: f.string('consul-ssl-ca-cert') } : {}),
-    ...(f.has('consul-ssl-ca-path') ? { caPath: f.string('consul-ssl-ca-path') } : {}),
-    ...(f.has('consul-ssl-cert') ? { certFile: f.string('consul-ssl-cert') } : {}),
-    ...(f.has('consul-ssl-key') ? { keyFile: f.string('consul-ssl-key') } : {}),
-    ...(f.has('consul-ssl-server-name') ? { serverName: f.string('consul-ssl-server-name') } : {}),
-    ...(f.has('consul-ssl-verify') && !f.bool('consul-ssl-verify') ? { insecureSkipVerify: true } : {}),
+    ...(ssl?.ca_cert ? { caFile: ssl.ca_cert } : {}),
+    ...(ssl?.ca_path ? { caPath: ssl.ca_path } : {}),
+    ...(ssl?.cert ? { certFile: ssl.cert } : {}),
+    ...(ssl?.key ? { keyFile: ssl.key } : {}),
+    ...(ssl?.server_name ? { serverName: ssl.server_name } : {}),
+    ...(ssl?.verify === false ? { insecureSkipVerify: true } : {}),
   };
+}
+
+/** `host:port` with https:// when the ssl block is enabled (an explicit scheme is kept). */
+function agentAddress(address: string, ssl: RawSsl | undefined): string {
+  return ssl?.enabled && !/^https?:\/\//.test(address) ? `https://${address}` : address;
 }
 
 /** The command-line layer of the configuration (it overrides config files). */
 function flagLayer(f: FlagReader, env: NodeJS.ProcessEnv, parseTemplateFlag: (s: string) => Partial<RawTemplate>): RawConfig {
   const consul: NonNullable<Exclude<RawConfig['consul'], string>> = {};
   const addr = optional(f, 'consul-addr');
-  if (addr) consul.address = f.bool('consul-ssl') && !/^https?:\/\//.test(addr) ? `https://${addr}` : addr;
+  if (addr) consul.address = addr;
+  const ssl = sslLayer(f);
+  if (ssl) consul.ssl = ssl;
   const token = optional(f, 'consul-token');
   if (token) consul.token = token;
   const retry: NonNullable<typeof consul.retry> = {};
@@ -168,7 +191,8 @@ export const template: Command = {
     const token = config.consul.token ?? tokenFromEnv(io.env);
     let api: ConsulApi;
     try {
-      api = new ConsulApi({ address: config.consul.address ?? addressFromEnv(io.env), ...(token ? { token } : {}), tls: sslOptions(f), env: io.env });
+      const ssl = config.consul.ssl;
+      api = new ConsulApi({ address: agentAddress(config.consul.address ?? addressFromEnv(io.env), ssl), ...(token ? { token } : {}), tls: apiTls(ssl), env: io.env });
     } catch (err) {
       io.err(err instanceof Error ? err.message : String(err));
       return 1;
