@@ -1,6 +1,6 @@
 /**
- * consul-template's helper functions that need no Consul data, as its
- * docs/templating-language.md documents them (argument order included: the
+ * consul-template's helper functions that need no Consul data, as its templating
+ * language documents them (argument order included: the
  * last argument is the one a pipeline supplies).
  */
 import { createHash } from 'node:crypto';
