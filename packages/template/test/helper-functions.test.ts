@@ -8,7 +8,7 @@ function render(contents: string, env: NodeJS.ProcessEnv = {}): string {
   return unit.render(noData).output;
 }
 
-/** Outputs as consul-template's docs/templating-language.md documents them. */
+/** Outputs as consul-template's templating-language documentation gives them. */
 const cases: ReadonlyArray<readonly [string, string]> = [
   ['{{ "a,b,c" | split "," | join ";" }}', 'a;b;c'],
   ['{{ "hello world" | toTitle }} {{ "ABC" | toLower }} {{ "abc" | toUpper }}', 'Hello World abc ABC'],
