@@ -17,7 +17,8 @@ interface Self {
 
 test('a forged raft heartbeat, append, vote or timeoutNow with a higher term from a non-member neither deposes the leader nor raises its term', async (t) => {
   const c = new ProcessCluster(t);
-  const [server] = await c.startServers(1);
+  // Prometheus output is on only with a retention time, as in Consul.
+  const [server] = await c.startServers(1, { config: { telemetry: { prometheus_retention_time: '60s' } } });
   const s = server!;
   const self = async (): Promise<Self> => JSON.parse((await getText(s.httpPort, '/v1/agent/self')).text) as Self;
   const before = await self();

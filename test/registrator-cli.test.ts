@@ -20,7 +20,7 @@ test('bad command lines are refused with one clear line and a non-zero status', 
     [['-retry-interval', '0', 'consul://a:1'], 1, /-retry-interval must be greater than 0/],
     [['etcd://a:2379/x'], 1, /unrecognized adapter: etcd:\/\/a:2379\/x/],
     [['consulkv://a:8500'], 1, /consulkv needs a key prefix/],
-    [['-tags', '{{ nosuch .Name }}', 'consul://a:1'], 1, /-tags: function "nosuch" not defined/],
+    [['-tags', '{{ nosuch .Name }}', 'consul://a:1'], 1, /^-tags: template: tags:1: function "nosuch" not defined$/m],
     [['-log-level', 'loud', 'consul://a:1'], 1, /-log-level must be one of/],
     [['-docker', 'ftp://x', 'consul://a:1'], 1, /bad Docker address/],
   ];
