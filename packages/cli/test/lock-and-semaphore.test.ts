@@ -106,8 +106,11 @@ test.serial('-n 2 is a semaphore: at most two children at once, on Consul\'s sem
 test.serial('the child is terminated when the lock is lost', async (t) => {
   const dir = tempDir(t);
   const marker = join(dir, 'terminated');
-  const p = startLock(t, ['svc/leader', `trap 'echo term > ${marker}; exit 0' TERM; while true; do sleep 0.2; done`]);
+  const ready = join(dir, 'trap-set');
+  const p = startLock(t, ['svc/leader', `trap 'echo term > ${marker}; exit 0' TERM; : > ${ready}; while true; do sleep 0.2; done`]);
   const pair = await eventually(async () => (await api.kv.get('svc/leader/.lock')).value?.Session, 60_000, 'lock held');
+  // The session is destroyed only once the child has set its trap (a TERM before that kills the shell outright).
+  await eventually(async () => existsSync(ready) || undefined, 60_000, 'the child to set its trap');
   await api.session.destroy(pair);
   t.is(await p.exited, 1);
   t.true(existsSync(marker), p.output());
