@@ -13,6 +13,12 @@ const TLS_HANDSHAKE = 0x16;
 /** How long a new connection may stay silent before it is closed. */
 const FIRST_BYTE_MS = 10_000;
 
+/**
+ * Connections held before their first byte decides where they go. Past this, new ones are
+ * closed at once, so silent connections cannot pile up for the whole first-byte deadline.
+ */
+export const MAX_PENDING_CONNECTIONS = 256;
+
 type ConnectionInjector = ReturnType<grpc.Server['createConnectionInjector']>;
 
 export interface RpcListenerTls {
@@ -30,6 +36,7 @@ export class RpcListener {
   readonly #net: NetServer;
   readonly #injectors: ConnectionInjector[] = [];
   readonly #sockets = new Set<Socket>();
+  #pending = 0;
   #port = 0;
 
   private constructor(net: NetServer) {
@@ -67,12 +74,27 @@ export class RpcListener {
     plain: ConnectionInjector | undefined,
     events: RpcListenerEvents,
   ): void {
+    if (this.#pending >= MAX_PENDING_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
+    this.#pending++;
+    let decided = false;
+    const decide = () => {
+      if (decided) return;
+      decided = true;
+      this.#pending--;
+    };
     this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
+    socket.once('close', () => {
+      decide();
+      this.#sockets.delete(socket);
+    });
     socket.on('error', () => socket.destroy());
     const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_MS);
     socket.once('readable', () => {
       clearTimeout(timer);
+      decide();
       const first = socket.read(1) as Buffer | null;
       if (!first) {
         socket.destroy();
