@@ -86,7 +86,10 @@ type Unary = (req: unknown, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (er
 
 export interface RpcProbe {
   status(): Promise<unknown>;
-  forward(method: string, path: string, body?: string): Promise<{ status: number; body: string }>;
+  /** Calls a typed method (`KVS`, `Get`) with JSON arguments; resolves with the JSON result. */
+  call(service: string, method: string, args: unknown, options?: Record<string, unknown>): Promise<unknown>;
+  /** Calls any method path with an empty message (to probe methods that do not exist). */
+  rawCall(path: string): Promise<unknown>;
   /** Opens a Raft stream and sends one heartbeat; resolves with the stream's final status. */
   raftHeartbeat(from: string, to: string, term: number): Promise<grpc.status>;
   close(): void;
@@ -97,13 +100,13 @@ export function rpcProbe(address: string, creds?: { ca: Buffer; cert?: Buffer; k
   const pkg = grpc.loadPackageDefinition(
     protoLoader.loadSync([join(ROOT, 'proto/agent.proto'), join(ROOT, 'proto/raft.proto')], LOADER),
   ) as unknown as {
-    concord: { agent: { v1: { Agent: grpc.ServiceClientConstructor } }; raft: { v1: { Raft: grpc.ServiceClientConstructor } } };
+    concord: { agent: { v1: Record<string, grpc.ServiceClientConstructor> }; raft: { v1: { Raft: grpc.ServiceClientConstructor } } };
   };
   const credentials = creds
     ? grpc.credentials.createSsl(creds.ca, creds.key ?? null, creds.cert ?? null, { checkServerIdentity: () => undefined })
     : grpc.credentials.createInsecure();
   const options = creds ? { 'grpc.ssl_target_name_override': creds.serverName ?? 'server.dc1.consul' } : {};
-  const agent = new pkg.concord.agent.v1.Agent(address, credentials, options);
+  const agent = new (pkg.concord.agent.v1.Agent as grpc.ServiceClientConstructor)(address, credentials, options);
   const raft = new pkg.concord.raft.v1.Raft(address, credentials, options);
   const deadline = () => ({ deadline: Date.now() + 5000 });
   const unary = (name: string, req: unknown) =>
@@ -112,9 +115,25 @@ export function rpcProbe(address: string, creds?: { ca: Buffer; cert?: Buffer; k
     });
   return {
     status: () => unary('Status', {}),
-    async forward(method, path, body = '') {
-      const r = (await unary('Forward', { method, path, headers: {}, body: Buffer.from(body), hops: 1 })) as { status: number; body: Buffer };
-      return { status: r.status, body: Buffer.from(r.body).toString('utf8') };
+    async call(service, method, args, callOptions = {}) {
+      const client = new (pkg.concord.agent.v1[service] as grpc.ServiceClientConstructor)(address, credentials, options);
+      try {
+        const r = await new Promise<{ result: Buffer }>((resolve, reject) => {
+          (client[method] as Unary).call(client, { options: callOptions, args: Buffer.from(JSON.stringify(args)) }, new grpc.Metadata(), deadline(), (err, res) =>
+            err ? reject(err) : resolve(res as { result: Buffer }),
+          );
+        });
+        return JSON.parse(Buffer.from(r.result).toString('utf8')) as unknown;
+      } finally {
+        client.close();
+      }
+    },
+    rawCall(path) {
+      return new Promise((resolve, reject) => {
+        agent.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new grpc.Metadata(), deadline(), (err, res) =>
+          err ? reject(err) : resolve(res),
+        );
+      });
     },
     raftHeartbeat(from, to, term) {
       return new Promise((resolve) => {

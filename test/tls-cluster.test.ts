@@ -80,11 +80,17 @@ test('mutual TLS: servers and a client agent form a cluster; outsiders are refus
 
   const member = rpcProbe(target, { ca, cert: readFileSync(pkis.pki.clientCert), key: readFileSync(pkis.pki.clientKey) });
   t.truthy(await member.status(), 'a client certificate from the CA may call the agent RPC');
-  const kv = await member.forward('GET', '/v1/kv/tls/k?raw&stale');
-  t.is(kv.body, 'v1');
-  for (const path of ['/v1/agent/self', '/v1/agent/check/register', '/v1/%61gent/self', '/v1//agent/self', '/v1/kv/../agent/self', '/ui/', '/v1/event/fire/x']) {
-    t.is(await rpcFailure(t, member.forward('GET', path)), grpc.status.PERMISSION_DENIED, `${path} is agent-local`);
+  const kv = (await member.call('KVS', 'Get', { key: 'tls/k' }, { consistency: 'STALE' })) as { Value: string }[];
+  t.is(Buffer.from(kv[0]?.Value ?? '', 'base64').toString(), 'v1', 'a member may call the typed methods');
+  // Nothing agent-local has a method: the old HTTP replay is gone, and unknown methods are refused.
+  for (const path of ['/concord.agent.v1.Agent/Forward', '/concord.agent.v1.Agent/Apply', '/concord.agent.v1.Agent/Self', '/concord.agent.v1.KVS/Forward']) {
+    t.is(await rpcFailure(t, member.rawCall(path)), grpc.status.UNIMPLEMENTED, `${path} does not exist`);
   }
+  t.is(
+    await rpcFailure(t, member.call('KVS', 'Apply', { command: { type: 'tombstone-reap', upTo: 1_000_000 } })),
+    grpc.status.INVALID_ARGUMENT,
+    'a write method applies only its own commands',
+  );
   const ids = JSON.parse((await getText(httpAddr(servers[0] as Proc), '/v1/operator/raft/configuration')).text) as { Servers: { ID: string; Leader: boolean }[] };
   const leader = ids.Servers.find((s) => s.Leader) as { ID: string };
   const follower = ids.Servers.find((s) => !s.Leader) as { ID: string };

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from './config/config.js';
 import type { EventBuffer } from './events/event-buffer.js';
 import type { UserEvents } from './events/user-events.js';
-import type { QuerySource } from './http/blocking.js';
+import type { QuerySource } from './rpc/blocking.js';
+import type { RpcRouter } from './rpc/router.js';
+import type { CallOptions } from './rpc/query-options.js';
 import type { LocalState } from './local/local-state.js';
 import type { LogHub } from './log/log-hub.js';
 import type { Telemetry } from './telemetry/telemetry.js';
@@ -53,8 +55,13 @@ export interface AgentContext {
   readonly wan: WanMembership | undefined;
   /** This agent's LAN network coordinate, as gossip measures it. */
   coordinate(): NetworkCoordinate;
-  /** Applies a command through the log; throws HttpError when the state machine rejects it. */
-  write(command: Command): Promise<WriteResult>;
+  /** Calls typed server methods, wherever they must be answered. */
+  readonly rpc: RpcRouter;
+  /**
+   * Applies a command through the leader, by its write method (`KVS.Apply`, ...); throws
+   * HttpError when the state machine refuses it. `options` carry a request's token.
+   */
+  write(command: Command, options?: Partial<CallOptions>): Promise<WriteResult>;
   reload(): Promise<void>;
   leave(): Promise<void>;
 }
@@ -62,6 +69,8 @@ export interface AgentContext {
 /** What the endpoints that read the replicated state need: only servers register them. */
 export interface ServerContext extends AgentContext {
   readonly server: StateServer;
+  /** Applies a command on this server (through raft, passing it to the leader if it must). */
+  apply(command: Command): Promise<WriteResult>;
   readonly sessionTimers: SessionTimers;
   readonly query: QuerySource;
   /** Sends requests for other datacenters to their servers. */

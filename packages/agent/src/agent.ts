@@ -14,6 +14,7 @@ import { type Logger, pino } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type * as grpc from '@grpc/grpc-js';
 import type { AgentContext, ServerContext } from './agent-context.js';
+import type { CallOptions } from './rpc/query-options.js';
 import type { AliasCatalog } from './checks/alias-check.js';
 import { ClientCluster } from './cluster/client-cluster.js';
 import type { Cluster } from './cluster/cluster.js';
@@ -22,11 +23,16 @@ import { type Keyring, Membership } from './cluster/membership.js';
 import { DatacenterRouter } from './cluster/datacenter-router.js';
 import { WanMembership } from './cluster/wan-membership.js';
 import { RaftLog } from './cluster/raft-log.js';
-import { type RemoteGet, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView, withDatacenter } from './cluster/remote-catalog.js';
+import { type InternalCall, freshnessDnsCatalog, remoteDnsCatalog, remoteNodeView } from './cluster/remote-catalog.js';
+import { RpcRouter } from './rpc/router.js';
+import { commandMethod } from './rpc/methods/apply.js';
+import type { MethodName } from './rpc/methods/index.js';
+import { ownCallOptions } from './rpc/query-options.js';
+import { RpcStatusError } from './rpc/transport.js';
+import { typedCacheFetcher } from './cache/typed-fetch.js';
 import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
 import { type BoundRpcServer, RpcClients, bindRpcServer, rpcMessageLimit } from './cluster/rpc.js';
 import { ConnectionGuard } from './http/connection-guard.js';
-import { bodyLimitFor } from './http/body-limits.js';
 import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
 import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
 import type { DnsCatalog } from './dns/catalog.js';
@@ -331,17 +337,11 @@ async function startAgentParts(
     const w = wan;
     cleanups.push(() => w.shutdown());
   }
-  const datacenterRpc = new RpcClients(tls.dialRpc);
-  cleanups.push(() => datacenterRpc.close());
-  const datacenters = new DatacenterRouter({
-    datacenter: config.datacenter,
-    nodeName: config.nodeName,
-    wan,
-    rpc: datacenterRpc,
-    maxQueryTimeMs: config.maxQueryTimeMs,
-    defaultQueryTimeMs: config.defaultQueryTimeMs,
-    bodyLimit: (url) => bodyLimitFor(url, config),
-  });
+  const datacenters = new DatacenterRouter({ datacenter: config.datacenter, wan });
+  // Typed calls to other servers (the leader, another datacenter) or, from a client, to a server.
+  const callClients = new RpcClients(tls.dialRpc, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes));
+  cleanups.push(() => callClients.close());
+  let rpcRouter: RpcRouter | undefined;
 
   const retryJoin: RetryJoinState = { pending: config.retryJoin.length > 0 };
   let cluster: Cluster;
@@ -361,6 +361,8 @@ async function startAgentParts(
       deadServerCleanupMs: 30_000,
       dial: tls.dialRpc,
       telemetry,
+      calls: (name, request, signal) =>
+        rpcRouter ? rpcRouter.serve(name, request, signal) : Promise.reject(new RpcStatusError('HTTP API not ready', 14 /* UNAVAILABLE */)),
     });
     cluster = serverCluster;
   } else {
@@ -369,15 +371,32 @@ async function startAgentParts(
   }
   const c = cluster;
   cleanups.push(() => c.close());
+  const sc = serverCluster;
+  const cc = clientCluster;
+  const calls = new RpcRouter({
+    datacenter: config.datacenter,
+    nodeName: config.nodeName,
+    maxQueryTimeMs: config.maxQueryTimeMs,
+    ...(cc ? { toServer: (send, idempotent) => cc.callServer(send, idempotent) } : {}),
+    ...(sc ? { isLeader: () => sc.isLeader(), toLeader: (send, idempotent) => sc.callLeader(send, idempotent) } : {}),
+    ...(wan ? { toDatacenter: (dc, send, idempotent) => datacenters.call(dc, send, idempotent) } : {}),
+    call: (address, name, request, timeoutMs, signal) => callClients.call(address, name, request, timeoutMs, signal),
+  });
+  rpcRouter = calls;
+  const internalCall: InternalCall = (name, args, over) => calls.call(name, args, ownCallOptions(config.nodeName, over));
 
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => {
     resolveStopped = r;
   });
 
-  const write = (command: Command): Promise<WriteResult> => cluster.write(command);
-  const remoteGet = clientCluster ? (path: string) => (clientCluster as ClientCluster).get(path) : undefined;
-  const remoteWatch = remoteGet ? new RemoteNodeWatch(remoteGet) : undefined;
+  const write = async (command: Command, over?: Partial<CallOptions>): Promise<WriteResult> => {
+    const method = commandMethod(command.type) as MethodName | undefined;
+    if (!method) throw new Error(`command ${command.type} is applied by the leader only`);
+    const answer = await calls.call(method, { command } as never, ownCallOptions(config.nodeName, { ...over, consistency: 'leader', minQueryIndex: 0 }));
+    return { index: answer.meta.index, result: { value: answer.value } };
+  };
+  const remoteWatch = clientCluster ? new RemoteNodeWatch(internalCall) : undefined;
   if (remoteWatch) cleanups.push(() => remoteWatch.close());
   const aliasCatalog: AliasCatalog = server
     ? {
@@ -431,6 +450,7 @@ async function startAgentParts(
     serverAddress,
     members: () => cluster.members(),
     wan,
+    rpc: calls,
     coordinate: () => {
       const c = membership.gossip.coordinate();
       return { Vec: [...c.Vec], Error: c.Error, Adjustment: c.Adjustment, Height: c.Height };
@@ -452,6 +472,7 @@ async function startAgentParts(
       ? {
           ...context,
           server,
+          apply: (command) => (serverCluster as ServerCluster).write(command),
           sessionTimers: serverCluster.sessionTimers,
           query: {
             watch: (topics, cb) => (server as StateServer).state.watch(topics, cb),
@@ -462,6 +483,7 @@ async function startAgentParts(
           datacenters,
         }
       : undefined;
+  if (serverContext) calls.attachLocal(serverContext);
 
   configDefinitions.apply(config.services, config.checks);
   local.restorePersisted((path, err) => logger.warn({ path, err: String(err) }, 'agent: skipped unreadable local state file'));
@@ -471,7 +493,7 @@ async function startAgentParts(
         const state = (server as StateServer).state;
         return { node: state.node(node), services: state.servicesOnNode(node), checks: state.checksOnNode(node), nodeCount: state.nodes().value.length };
       }
-    : async (node: string): Promise<NodeCatalogView> => (await remoteNodeView(remoteGet as RemoteGet, node)).value;
+    : async (node: string): Promise<NodeCatalogView> => (await remoteNodeView(internalCall, node)).value;
   const antiEntropy = new AntiEntropy({
     local,
     catalog: { nodeView },
@@ -515,39 +537,32 @@ async function startAgentParts(
   const dnsConfig = resolveDnsConfig(config);
   const localDns = server ? stateCatalog(server.state, { agentNode: config.nodeName }) : undefined;
   let dnsCatalog: DnsCatalog;
-  if (localDns && serverCluster && raft) {
-    const sc = serverCluster;
+  if (localDns && sc && raft) {
+    // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
+    const leaderCall: InternalCall = (name, args, over) => (sc.knownLeader() ? internalCall(name, args, over) : Promise.reject(new Error(NO_LEADER)));
     dnsCatalog = freshnessDnsCatalog(
       localDns,
-      // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
-      remoteDnsCatalog((path) => (sc.knownLeader() ? sc.get(path) : Promise.reject(new Error(NO_LEADER))), config.datacenter, {
-        stale: false,
-        agentNode: config.nodeName,
-      }),
+      remoteDnsCatalog(leaderCall, config.datacenter, { stale: false }),
       () => sc.isLeader() || (dnsConfig.allowStale && sc.freshWithin(dnsConfig.maxStale)),
     );
   } else if (localDns) dnsCatalog = localDns;
-  else dnsCatalog = remoteDnsCatalog(remoteGet as RemoteGet, config.datacenter, { stale: dnsConfig.allowStale, agentNode: config.nodeName });
+  else dnsCatalog = remoteDnsCatalog(internalCall, config.datacenter, { stale: dnsConfig.allowStale });
   // Other datacenters' names: a server asks one of their servers over the WAN, a client its own servers.
-  const dnsRemote = { stale: dnsConfig.allowStale, agentNode: config.nodeName };
   let remoteDns: RemoteDnsCatalogs | undefined;
-  if (wan) remoteDns = (dc) => remoteDnsCatalog((path) => datacenters.get(dc, path), dc, dnsRemote);
-  else if (remoteGet) remoteDns = (dc) => remoteDnsCatalog((path) => (remoteGet as RemoteGet)(withDatacenter(path, dc)), dc, dnsRemote);
+  if (wan || clientCluster) remoteDns = (dc) => remoteDnsCatalog(internalCall, dc, { stale: dnsConfig.allowStale, remote: true });
   const router = new Router();
   const routeSets: Route[][] = [agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
-  if (serverContext) {
-    routeSets.push(
-      kvRoutes(serverContext),
-      txnRoutes(serverContext),
-      sessionRoutes(serverContext),
-      preparedQueryRoutes(serverContext),
-      catalogRoutes(serverContext),
-      coordinateRoutes(serverContext),
-      healthRoutes(serverContext),
-      snapshotRoutes(serverContext),
-      internalRoutes(serverContext, localDns as DnsCatalog),
-    );
-  }
+  routeSets.push(
+    kvRoutes(context),
+    txnRoutes(context),
+    sessionRoutes(context),
+    preparedQueryRoutes(context),
+    catalogRoutes(context),
+    coordinateRoutes(context),
+    healthRoutes(context),
+    snapshotRoutes(context),
+    internalRoutes(context),
+  );
   for (const routes of routeSets) for (const r of routes) router.add(r);
   router.onError((err, ctx) => {
     const status = (err as { status?: number }).status;
@@ -562,9 +577,7 @@ async function startAgentParts(
   const aclPolicy = enforcedAclDefaultPolicy(config);
   const guard = new ConnectionGuard({ maxPerClient: config.bounds.httpMaxConnsPerClient, bodyTimeoutMs: config.bounds.httpBodyTimeoutMs });
   const cache = new AgentCache({
-    fetch: serverCluster
-      ? (path, headers, _timeoutMs, signal) => (serverCluster as ServerCluster).get(path, signal, headers)
-      : (path, headers, timeoutMs, signal) => (clientCluster as ClientCluster).get(path, timeoutMs, signal, headers),
+    fetch: typedCacheFetcher(calls, config),
     defaultQueryTimeMs: config.defaultQueryTimeMs,
     maxQueryTimeMs: config.maxQueryTimeMs,
   });
@@ -585,10 +598,9 @@ async function startAgentParts(
       ui.handle(req, res);
       return;
     }
-    if (server && datacenters.routeHttp(req, res)) return;
     if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
-    if (cluster.routeHttp(req, res)) return;
-    if (fastPath && serveKvGetFast(req, res, (server as StateServer).state)) return;
+    // Only the leader answers a default-consistency read from its own state.
+    if (fastPath && sc?.isLeader() && serveKvGetFast(req, res, (server as StateServer).state)) return;
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
   };
   // One listener per HTTP address (`-client` may name several), all on the first one's port.
@@ -627,10 +639,6 @@ async function startAgentParts(
       httpsPort = port;
     }
   }
-  // Forwarded requests are replayed against this agent's own listener: plain HTTP when it has
-  // one, else HTTPS with the agent's own certificate.
-  if (httpPort >= 0) serverCluster?.attachHttp(config.httpAddr, httpPort);
-  else serverCluster?.attachHttp(config.httpsAddr, httpsPort, tls.httpsOptions);
   if (config.watches.length > 0) {
     if (httpPort < 0) {
       logger.warn('agent: watches need the HTTP listener (ports.http); they are not run');

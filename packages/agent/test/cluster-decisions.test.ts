@@ -1,17 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StateError } from '@concord/state';
 import { generateKey } from '@concord/gossip';
 import test from 'ava';
 import { decideBootstrap } from '../src/cluster/bootstrapper.js';
 import { ServerPicker } from '../src/cluster/client-cluster.js';
 import { countKeys } from '../src/cluster/cluster.js';
-import { forwardTarget, forwardTimeoutMs } from '../src/cluster/http-forward.js';
 import { KeyringStore } from '../src/cluster/keyring-store.js';
 import type { ServerMember } from '../src/cluster/membership.js';
 import type { ServerStatus__Output } from '../src/cluster/rpc.js';
-import { decodeApplyResult, encodeApplyResult } from '../src/cluster/apply-result-codec.js';
 
 const server = (id: string, expect = 3, status: ServerMember['status'] = 'alive'): ServerMember => ({
   name: `n-${id}`,
@@ -47,30 +44,6 @@ test('a server that finds an existing cluster adopts its voters or waits to be a
   t.deepEqual(decideBootstrap('d', 3, [server('a'), server('d')], [joined(['a', 'b', 'c']), fresh]), { kind: 'follow' });
 });
 
-test('clients forward state requests; followers forward all but stale reads and status', (t) => {
-  const q = (s: string) => new URLSearchParams(s);
-  const client = { server: false, leader: false };
-  const follower = { server: true, leader: false };
-  const leader = { server: true, leader: true };
-  t.is(forwardTarget(client, 'GET', '/v1/agent/self', q('')), 'local');
-  t.is(forwardTarget(client, 'GET', '/v1/kv/a', q('stale')), 'server');
-  t.is(forwardTarget(client, 'GET', '/v1/status/leader', q('')), 'server');
-  t.is(forwardTarget(follower, 'GET', '/v1/kv/a', q('')), 'leader');
-  t.is(forwardTarget(follower, 'GET', '/v1/kv/a', q('consistent')), 'leader');
-  t.is(forwardTarget(follower, 'GET', '/v1/kv/a', q('stale')), 'local');
-  t.is(forwardTarget(follower, 'GET', '/v1/kv/a', q('max_stale=5s')), 'local');
-  t.is(forwardTarget(follower, 'PUT', '/v1/kv/a', q('stale')), 'leader');
-  t.is(forwardTarget(follower, 'GET', '/v1/status/peers', q('')), 'local');
-  t.is(forwardTarget(leader, 'PUT', '/v1/kv/a', q('')), 'local');
-  t.is(forwardTarget(leader, 'GET', '/ui/', q('')), 'local');
-});
-
-test('a forwarded blocking query may take its wait plus jitter', (t) => {
-  t.is(forwardTimeoutMs(new URLSearchParams(''), 600_000, 300_000), 30_000);
-  t.is(forwardTimeoutMs(new URLSearchParams('index=5&wait=16s'), 600_000, 300_000), 16_000 + 1000 + 30_000);
-  t.is(forwardTimeoutMs(new URLSearchParams('index=5&wait=1h'), 600_000, 300_000), 600_000 + 37_500 + 30_000);
-});
-
 test('the server picker keeps its choice and moves away from a failed server', (t) => {
   const list = [server('a'), server('b'), server('c', 3, 'failed')];
   const picker = new ServerPicker(() => list);
@@ -82,15 +55,6 @@ test('the server picker keeps its choice and moves away from a failed server', (
   t.not(second, first);
   t.not(second, list[2]?.rpcAddr);
   t.is(new ServerPicker(() => []).pick(), undefined);
-});
-
-test('apply results keep state errors across the RPC', (t) => {
-  const ok = decodeApplyResult(encodeApplyResult({ value: { a: 1 } }));
-  t.deepEqual(ok, { value: { a: 1 } });
-  const failed = decodeApplyResult(encodeApplyResult({ value: false, error: new StateError('STATE_INVALID_SESSION', 'no session') }));
-  t.true(failed.error instanceof StateError);
-  t.is(failed.error?.code, 'STATE_INVALID_SESSION');
-  t.is(failed.error?.message, 'no session');
 });
 
 test('keyring counts add up every reply', (t) => {

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import test from 'ava';
 import { DatacenterRouter, NO_PATH_TO_DATACENTER, requestedDatacenter } from '../src/cluster/datacenter-router.js';
 import type { ServerMember } from '../src/cluster/membership.js';
-import { type HttpRequest__Output, type HttpResponse__Output, RpcError } from '../src/cluster/rpc.js';
+import { RpcError } from '../src/cluster/rpc.js';
+import type { CallReply__Output } from '../src/rpc/transport.js';
 import { HttpError } from '../src/http/http-error.js';
 
 const server = (name: string, dc: string, port: number): ServerMember => ({
@@ -14,64 +15,56 @@ const server = (name: string, dc: string, port: number): ServerMember => ({
   status: 'alive',
 });
 
-const GET: HttpRequest__Output = { method: 'GET', path: '/v1/kv/k?dc=dc2', headers: {}, body: Buffer.alloc(0), hops: 1 };
-const PUT: HttpRequest__Output = { method: 'PUT', path: '/v1/kv/k?dc=dc2', headers: {}, body: Buffer.from('v'), hops: 1 };
-const OK: HttpResponse__Output = { status: 200, headers: {}, body: Buffer.from('true') };
+const OK: CallReply__Output = { meta: null, result: Buffer.from('true') };
 
-function router(servers: ServerMember[], answer: (addr: string) => Promise<HttpResponse__Output>, rtt: Record<string, number> = {}) {
+function router(servers: ServerMember[], answer: (addr: string) => Promise<CallReply__Output>, rtt: Record<string, number> = {}) {
   const calls: string[] = [];
   const r = new DatacenterRouter({
     datacenter: 'dc1',
-    nodeName: 'n1',
-    bodyLimit: () => ({ max: 1024 * 1024, tooLarge: (n) => `too large: ${n}` }),
     wan: {
       datacenters: () => [...new Set(['dc1', ...servers.map((s) => s.datacenter)])],
       serversIn: (dc) => servers.filter((s) => s.datacenter === dc),
       rttTo: (dc) => rtt[dc] ?? Number.POSITIVE_INFINITY,
     },
-    rpc: {
-      forward: (addr) => {
-        calls.push(addr);
-        return answer(addr);
-      },
-    },
-    maxQueryTimeMs: 600_000,
-    defaultQueryTimeMs: 300_000,
   });
-  return { r, calls };
+  const send = (addr: string) => {
+    calls.push(addr);
+    return answer(addr);
+  };
+  return { r, calls, send };
 }
 
 test('a request goes to the first server of the datacenter; one never reached moves it to the next', async (t) => {
   const servers = [server('a', 'dc2', 1), server('b', 'dc2', 2), server('x', 'dc3', 3)];
-  const { r, calls } = router(servers, async (addr) => {
+  const { r, calls, send } = router(servers, async (addr) => {
     if (addr.endsWith(':1')) throw new RpcError('No connection established', grpc.status.UNAVAILABLE);
     return OK;
   });
-  t.deepEqual(await r.forward('dc2', PUT, 1000), OK);
+  t.deepEqual(await r.call('dc2', send, false), OK);
   t.deepEqual(calls, ['127.0.0.1:1', '127.0.0.1:2']);
 });
 
 test('a write that may have reached a server is not sent to another (it could apply twice)', async (t) => {
-  const { r, calls } = router([server('a', 'dc2', 1), server('b', 'dc2', 2)], async () => {
+  const { r, calls, send } = router([server('a', 'dc2', 1), server('b', 'dc2', 2)], async () => {
     throw new RpcError('Deadline exceeded', grpc.status.DEADLINE_EXCEEDED);
   });
-  await t.throwsAsync(r.forward('dc2', PUT, 1000), { instanceOf: RpcError, message: 'Deadline exceeded' });
+  await t.throwsAsync(r.call('dc2', send, false), { instanceOf: RpcError, message: 'Deadline exceeded' });
   t.deepEqual(calls, ['127.0.0.1:1']);
+  // A read may be sent to the next server.
+  calls.length = 0;
+  await t.throwsAsync(r.call('dc2', send, true), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
+  t.deepEqual(calls, ['127.0.0.1:1', '127.0.0.1:2']);
 });
 
 test('no server reachable, or none known, is Consul\'s 500 No path to datacenter', async (t) => {
   const down = router([server('a', 'dc2', 1)], async () => {
     throw new RpcError('No connection established', grpc.status.UNAVAILABLE);
   });
-  const err = await t.throwsAsync(down.r.forward('dc2', GET, 1000), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
+  const err = await t.throwsAsync(down.r.call('dc2', down.send, true), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
   t.is(err?.status, 500);
   const unknown = router([], async () => OK);
-  await t.throwsAsync(unknown.r.forward('dc9', GET, 1000), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
+  await t.throwsAsync(unknown.r.call('dc9', unknown.send, true), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
   t.deepEqual(unknown.calls, []);
-  // The DNS path gets the same answer as a 500 response rather than an exception.
-  const answer = await down.r.get('dc2', '/v1/internal/dns/nodes');
-  t.is(answer.status, 500);
-  t.is(answer.body.toString(), NO_PATH_TO_DATACENTER);
 });
 
 test('known datacenters: this one first, then the others by WAN round trip (name on a tie)', (t) => {

@@ -2,22 +2,18 @@
  * The client role: no state of its own. Requests about the replicated state and the agent's own
  * catalog writes go to a server picked from gossip; a server that fails is rotated out.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { type AutopilotConfigEntry, type Command, encodeCommand } from '@concord/state';
+import type { AutopilotConfigEntry } from '@concord/state';
 import type { Logger } from 'pino';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
-import { bodyLimitFor } from '../http/body-limits.js';
-import { HttpError, fromStateError } from '../http/http-error.js';
-import type { WriteResult } from '../server/state-server.js';
+import { HttpError } from '../http/http-error.js';
 import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView } from './cluster.js';
 import type { KeyringStore } from './keyring-store.js';
-import { forwardTarget, forwardTimeoutMs, sendForwardError, toRpcRequest, writeRpcResponse } from './http-forward.js';
 import type { Membership, ServerMember } from './membership.js';
-import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, safeToResend, type HttpRequest__Output, type HttpResponse__Output } from './rpc.js';
-import { decodeApplyResult } from './apply-result-codec.js';
+import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, safeToResend } from './rpc.js';
+import type { CallReply__Output } from '../rpc/transport.js';
 import { NO_LEADER } from './rpc.js';
 
 export const NO_SERVERS = 'No known Consul servers';
@@ -135,47 +131,17 @@ export class ClientCluster implements Cluster {
     }
   }
 
-  routeHttp(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-    if (forwardTarget({ server: false, leader: false }, req.method ?? 'GET', path, query) === 'local') return false;
-    void this.#forward(req, res, query);
-    return true;
-  }
-
-  async #forward(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
-    const ac = new AbortController();
-    res.once('close', () => ac.abort());
+  /**
+   * Sends a typed call to a server, moving to another while none answers; a call a server may
+   * have acted on is not sent again unless it only reads.
+   */
+  async callServer(send: (address: string) => Promise<CallReply__Output>, idempotent: boolean): Promise<CallReply__Output> {
     try {
-      const rpcReq = await toRpcRequest(req, 1, bodyLimitFor(req.url ?? '/', this.#o.config), this.#o.config.nodeName);
-      const idempotent = rpcReq.method === 'GET' || rpcReq.method === 'HEAD';
-      const timeout = forwardTimeoutMs(query, this.#o.config.maxQueryTimeMs, this.#o.config.defaultQueryTimeMs);
-      writeRpcResponse(res, await this.#call((addr) => this.#rpc.forward(addr, rpcReq, timeout, ac.signal), idempotent));
-    } catch (err) {
-      if (err instanceof HttpError) sendForwardError(res, err.status, err.message);
-      else sendForwardError(res, 500, err instanceof Error ? err.message : String(err));
-    }
-  }
-
-  /** A GET answered by a server, for the agent's own reads (anti-entropy, DNS). */
-  async get(path: string, timeoutMs = 30_000, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<HttpResponse__Output> {
-    const req: HttpRequest__Output = { method: 'GET', path, headers, body: Buffer.alloc(0), hops: 1 };
-    return this.#call((addr) => this.#rpc.forward(addr, req, timeoutMs, signal), true);
-  }
-
-  async write(command: Command): Promise<WriteResult> {
-    let r: { index: number; result: Buffer };
-    try {
-      r = await this.#call((addr) => this.#rpc.apply(addr, encodeCommand(command), 0, 30_000), false);
+      return await this.#call(send, idempotent);
     } catch (err) {
       if (err instanceof RpcError) throw new HttpError(500, safeToResend(err) ? NO_LEADER : `rpc error: ${err.message}`);
       throw err;
     }
-    const result = decodeApplyResult(r.result);
-    if (result.error) throw fromStateError(result.error);
-    return { index: r.index, result };
   }
 
   members(): MemberInfo[] {

@@ -1,7 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
+import type { AutopilotConfig, AutopilotConfigEntry } from '@concord/state';
 import type { MemberInfo } from '../agent-context.js';
-import type { WriteResult } from '../server/state-server.js';
 
 /** A raft server as `/v1/operator/raft/configuration` lists it. */
 export interface RaftServerView {
@@ -67,15 +65,11 @@ export function gossipDropped(stats: { streamsRefused: number; framesRefused: nu
 }
 
 /**
- * What the HTTP API and the local agent need from the cluster, whether this agent is a server
- * (raft, leader duties, answering forwarded requests) or a client (forwarding to a server).
+ * What the agent needs from the cluster, whether this agent is a server (raft, leader duties,
+ * answering typed calls) or a client (sending them to a server).
  */
 export interface Cluster {
   readonly isServer: boolean;
-  /** Takes over requests that must be answered elsewhere; false leaves it to the local router. */
-  routeHttp(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Applies a command through the leader; throws HttpError when the state machine refuses it. */
-  write(command: Command): Promise<WriteResult>;
   members(): MemberInfo[];
   /** The leader's RPC address, or '' when none is known. */
   leaderAddress(): string;

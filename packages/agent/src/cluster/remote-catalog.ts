@@ -1,34 +1,40 @@
 /**
- * Catalog reads of a client agent, answered by a server through the Forward RPC: the DNS view
- * and the view of this node that anti-entropy and alias checks need.
+ * Catalog reads of an agent answered by a server through the typed RPC (`Internal.*`): the DNS
+ * view and the view of this node that anti-entropy and alias checks need.
  */
-import { NO_PATH_TO_DATACENTER } from './datacenter-router.js';
 import { UnknownDatacenterError } from '../dns/catalog.js';
 import type { DnsCatalog, DnsNode, DnsQueryResult, DnsServiceAddressOwner, DnsServiceInstance } from '../dns/catalog.js';
+import { HttpError } from '../http/http-error.js';
 import type { NodeCatalogView } from '../local/anti-entropy.js';
-import type { HttpResponse__Output } from './rpc.js';
+import type { ArgsOf, MethodName, ResultOf } from '../rpc/methods/index.js';
+import type { CallOptions } from '../rpc/query-options.js';
+import { type CallAnswer, NO_PATH_TO_DATACENTER } from '../rpc/router.js';
 
-export type RemoteGet = (path: string) => Promise<HttpResponse__Output>;
+/** Calls a typed method for the agent's own work. */
+export type InternalCall = <K extends MethodName>(name: K, args: ArgsOf<K>, options?: Partial<CallOptions>) => Promise<CallAnswer<ResultOf<K>>>;
 
-async function getJson<T>(get: RemoteGet, path: string): Promise<{ value: T; index: number }> {
-  const r = await get(path);
-  if (r.status === 500 && r.body.toString('utf8') === NO_PATH_TO_DATACENTER) throw new UnknownDatacenterError(NO_PATH_TO_DATACENTER);
-  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.body.toString('utf8')}`);
-  return { value: JSON.parse(r.body.toString('utf8')) as T, index: Number(r.headers['x-consul-index'] ?? 0) };
+/** A call whose datacenter cannot be reached fails as DNS expects (NXDOMAIN for an unknown one). */
+async function valueOf<K extends MethodName>(call: InternalCall, name: K, args: ArgsOf<K>, options: Partial<CallOptions>): Promise<ResultOf<K>> {
+  try {
+    return (await call(name, args, options)).value;
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 500 && err.message === NO_PATH_TO_DATACENTER) throw new UnknownDatacenterError(NO_PATH_TO_DATACENTER);
+    throw err;
+  }
 }
 
 /**
  * The DNS view through a server: with `stale` (Consul's `allow_stale` default) any server
- * answers from its own state, without it the leader does.
+ * answers from its own state, without it the leader does. `datacenter` names the datacenter
+ * whose servers answer (this one or another).
  */
 export function remoteDnsCatalog(
-  get: RemoteGet,
+  call: InternalCall,
   datacenter: string,
-  options: { stale?: boolean; cacheMs?: number; agentNode?: string } = {},
+  options: { stale?: boolean; cacheMs?: number; remote?: boolean } = {},
 ): DnsCatalog {
-  const e = encodeURIComponent;
   const cacheMs = options.cacheMs ?? 1000;
-  const stale = options.stale ?? true;
+  const o: Partial<CallOptions> = { consistency: (options.stale ?? true) ? 'stale' : 'leader', ...(options.remote ? { datacenter } : {}) };
   return {
     datacenter,
     // Answers are cached for at most `cacheMs`: the index moves on with the clock.
@@ -36,30 +42,22 @@ export function remoteDnsCatalog(
       return Math.floor(Date.now() / cacheMs);
     },
     async serviceInstances(service, tag) {
-      const q = [...(stale ? ['stale'] : []), ...(tag ? [`tag=${e(tag)}`] : [])].join('&');
-      return (await getJson<DnsServiceInstance[]>(get, `/v1/internal/dns/service/${e(service)}${q ? `?${q}` : ''}`)).value;
+      return (await valueOf(call, 'Internal.DNSServiceInstances', tag ? { service, tag } : { service }, o)) as DnsServiceInstance[];
     },
     async node(name) {
-      return (await getJson<DnsNode | null>(get, `/v1/internal/dns/node/${e(name)}${stale ? '?stale' : ''}`)).value ?? undefined;
+      return ((await valueOf(call, 'Internal.DNSNode', { node: name }, o)) as DnsNode | null) ?? undefined;
     },
     async nodes() {
-      return (await getJson<DnsNode[]>(get, `/v1/internal/dns/nodes${stale ? '?stale' : ''}`)).value;
+      return (await valueOf(call, 'Internal.DNSNodes', {}, o)) as DnsNode[];
     },
     async preparedQuery(idOrName, clientIp) {
-      const q = [...(stale ? ['stale'] : []), `agent=${e(options.agentNode ?? '')}`, ...(clientIp ? [`ip=${e(clientIp)}`] : [])].join('&');
-      const path = `/v1/internal/dns/query/${e(idOrName)}?${q}`;
-      return (await getJson<DnsQueryResult | null>(get, path)).value ?? undefined;
+      const r = await valueOf(call, 'Internal.DNSPreparedQuery', { query: idOrName }, { ...o, sourceIp: clientIp ?? '' });
+      return (r as DnsQueryResult | null) ?? undefined;
     },
     async serviceByAddress(ip) {
-      const path = `/v1/internal/dns/service-address/${e(ip)}${stale ? '?stale' : ''}`;
-      return (await getJson<DnsServiceAddressOwner | null>(get, path)).value ?? undefined;
+      return ((await valueOf(call, 'Internal.DNSServiceByAddress', { address: ip }, o)) as DnsServiceAddressOwner | null) ?? undefined;
     },
   };
-}
-
-/** `path` with `?dc=` (or `&dc=`) naming `datacenter`. */
-export function withDatacenter(path: string, datacenter: string): string {
-  return `${path}${path.includes('?') ? '&' : '?'}dc=${encodeURIComponent(datacenter)}`;
 }
 
 /**
@@ -81,8 +79,8 @@ export function freshnessDnsCatalog(local: DnsCatalog, leader: DnsCatalog, useLo
   };
 }
 
-/** This node's catalog entries, read from a server. */
-export async function remoteNodeView(get: RemoteGet, node: string, index = 0, waitMs = 0): Promise<{ value: NodeCatalogView; index: number }> {
-  const q = index > 0 ? `?index=${index}&wait=${Math.ceil(waitMs / 1000)}s` : '';
-  return getJson<NodeCatalogView>(get, `/v1/internal/node-state/${encodeURIComponent(node)}${q}`);
+/** This node's catalog entries, read from a server (a blocking query when `index` is set). */
+export async function remoteNodeView(call: InternalCall, node: string, index = 0, waitMs = 0): Promise<{ value: NodeCatalogView; index: number }> {
+  const answer = await call('Internal.NodeState', { node }, index > 0 ? { minQueryIndex: index, maxQueryTimeMs: waitMs } : {});
+  return { value: answer.value, index: answer.meta.index };
 }

@@ -5,7 +5,7 @@
 import type { CheckEntry } from '@concord/state';
 import type { AliasCatalog } from '../checks/alias-check.js';
 import type { NodeCatalogView } from '../local/anti-entropy.js';
-import { type RemoteGet, remoteNodeView } from './remote-catalog.js';
+import { type InternalCall, remoteNodeView } from './remote-catalog.js';
 
 interface Watched {
   view: NodeCatalogView | undefined;
@@ -15,12 +15,12 @@ interface Watched {
 }
 
 export class RemoteNodeWatch implements AliasCatalog {
-  readonly #get: RemoteGet;
+  readonly #call: InternalCall;
   readonly #nodes = new Map<string, Watched>();
   #closed = false;
 
-  constructor(get: RemoteGet) {
-    this.#get = get;
+  constructor(call: InternalCall) {
+    this.#call = call;
   }
 
   checksOnNode(node: string): CheckEntry[] {
@@ -51,7 +51,7 @@ export class RemoteNodeWatch implements AliasCatalog {
     w.running = true;
     while (!this.#closed) {
       try {
-        const r = await remoteNodeView(this.#get, node, w.index, 60_000);
+        const r = await remoteNodeView(this.#call, node, w.index, 60_000);
         const changed = r.index !== w.index;
         w.view = r.value;
         w.index = r.index;

@@ -1,6 +1,6 @@
 /**
- * The agent's RPC service (proto/agent.proto) on the server port: HTTP forwarding, command
- * application through the leader, and server status. Raft shares the same gRPC server.
+ * The agent's RPC services (proto/agent.proto) on the server port: the typed methods (see
+ * ../rpc/), server status and keyring. Raft shares the same gRPC server.
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -8,18 +8,25 @@ import { agentDescriptor } from '../gen/agent-descriptor.js';
 import { RpcListener, type RpcListenerEvents, type RpcListenerTls } from './rpc-listener.js';
 import type { ProtoGrpcType } from '../gen/agent.js';
 import type { AgentClient, AgentHandlers } from '../gen/concord/agent/v1/Agent.js';
-import type { HttpRequest, HttpRequest__Output } from '../gen/concord/agent/v1/HttpRequest.js';
-import type { HttpResponse__Output } from '../gen/concord/agent/v1/HttpResponse.js';
 import type { ServerStatus, ServerStatus__Output } from '../gen/concord/agent/v1/ServerStatus.js';
+import {
+  type CallHandler,
+  type CallReply__Output,
+  type CallRequest,
+  RpcStatusError,
+  addMethodServices,
+  httpStatusOf,
+  wireMethods,
+} from '../rpc/transport.js';
 
-export type { HttpRequest, HttpRequest__Output, HttpResponse__Output, ServerStatus, ServerStatus__Output };
+export type { ServerStatus, ServerStatus__Output };
 
 const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
 
 /**
- * The cap on one RPC message each way (agent RPC and raft share the server): a forwarded request
- * carries a body of at most the largest route limit (a snapshot restore), a raft append at least
- * one whole entry (a restore is one entry), and a forwarded answer its whole body.
+ * The cap on one RPC message each way (agent RPC and raft share the server): a call carries at
+ * most a snapshot restore, a raft append at least one whole entry (a restore is one entry), and a
+ * reply at most a saved snapshot.
  */
 export function rpcMessageLimit(snapshotRestoreMaxBytes: number): number {
   return Math.max(64 * 1024 * 1024, snapshotRestoreMaxBytes + 8 * 1024 * 1024);
@@ -61,6 +68,12 @@ export class RpcError extends Error {
   }
 }
 
+let cachedWire: ReturnType<typeof wireMethods> | undefined;
+function wire(): ReturnType<typeof wireMethods> {
+  cachedWire ??= wireMethods(proto().concord.agent.v1 as unknown as Parameters<typeof wireMethods>[0]);
+  return cachedWire;
+}
+
 /**
  * True when a call failed before it reached the server: no connection could be made, or the
  * channel closed first. Only then may a write be sent again without risk of applying it twice;
@@ -68,7 +81,7 @@ export class RpcError extends Error {
  */
 export function neverSent(err: unknown): boolean {
   return (
-    err instanceof RpcError &&
+    (err instanceof RpcError || err instanceof RpcStatusError) &&
     err.grpcCode === grpc.status.UNAVAILABLE &&
     /^(?:\w+: )?(?:No connection established|Channel closed before call started)/.test(err.message)
   );
@@ -88,7 +101,10 @@ const UNHANDLED = new Set([NO_LEADER, SHUTTING_DOWN, NOT_READY]);
  * twice: it never reached a server, or the server refused it before acting on it.
  */
 export function safeToResend(err: unknown): boolean {
-  return neverSent(err) || (err instanceof RpcError && err.grpcCode === grpc.status.UNAVAILABLE && UNHANDLED.has(err.message));
+  return (
+    neverSent(err) ||
+    ((err instanceof RpcError || err instanceof RpcStatusError) && err.grpcCode === grpc.status.UNAVAILABLE && UNHANDLED.has(err.message))
+  );
 }
 
 export interface KeyringReply {
@@ -96,15 +112,9 @@ export interface KeyringReply {
   primary: string;
 }
 
-export interface ApplyReply {
-  index: number;
-  result: Buffer;
-}
-
 /** What a server answers on its RPC port. */
 export interface RpcHandlers {
-  forward(req: HttpRequest__Output, signal: AbortSignal): Promise<HttpResponse__Output>;
-  apply(command: Buffer, hops: number): Promise<ApplyReply>;
+  call: CallHandler;
   status(): ServerStatus;
   keyring(op: string, key: string): KeyringReply;
 }
@@ -118,20 +128,6 @@ function toServiceError(err: unknown): Partial<grpc.ServiceError> {
 /** Registers the Agent service on `server` (which the caller binds and shuts down). */
 export function addAgentService(server: grpc.Server, handlers: RpcHandlers): void {
   const impl: AgentHandlers = {
-    Forward: (call, callback) => {
-      const ac = new AbortController();
-      call.on('cancelled', () => ac.abort());
-      handlers.forward(call.request, ac.signal).then(
-        (res) => callback(null, res),
-        (err: unknown) => callback(toServiceError(err)),
-      );
-    },
-    Apply: (call, callback) => {
-      handlers.apply(call.request.command, call.request.hops).then(
-        (r) => callback(null, { index: r.index, result: r.result }),
-        (err: unknown) => callback(toServiceError(err)),
-      );
-    },
     Status: (_call, callback) => {
       try {
         callback(null, handlers.status());
@@ -148,6 +144,7 @@ export function addAgentService(server: grpc.Server, handlers: RpcHandlers): voi
     },
   };
   server.addService(proto().concord.agent.v1.Agent.service, impl);
+  addMethodServices(server, proto().concord.agent.v1 as unknown as Parameters<typeof addMethodServices>[1], handlers.call);
 }
 
 function fromServiceError(err: grpc.ServiceError): RpcError {
@@ -181,24 +178,30 @@ export class RpcClients {
     return c;
   }
 
-  forward(address: string, req: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse__Output> {
+  /**
+   * Calls the typed method `name` on the server at `address`. A failure the method chose comes
+   * back as the HttpError it would have answered; a transport failure as an RpcError.
+   */
+  call(address: string, name: string, req: CallRequest, timeoutMs: number, signal?: AbortSignal): Promise<CallReply__Output> {
+    const m = wire().get(name);
+    if (!m) return Promise.reject(new Error(`unknown RPC method ${name}`));
     return new Promise((resolve, reject) => {
-      const call = this.#client(address).Forward(req, { deadline: Date.now() + timeoutMs }, (err, res) => {
-        signal?.removeEventListener('abort', cancel);
-        if (err) reject(fromServiceError(err));
-        else resolve(res as HttpResponse__Output);
-      });
+      const call = this.#client(address).makeUnaryRequest(
+        m.path,
+        m.serialize,
+        m.deserialize,
+        req,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err, res) => {
+          signal?.removeEventListener('abort', cancel);
+          if (!err) return resolve(res as CallReply__Output);
+          const status = httpStatusOf(err);
+          reject(status === undefined ? fromServiceError(err) : new RpcStatusError(err.details || err.message, err.code, status));
+        },
+      );
       const cancel = () => call.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
-    });
-  }
-
-  apply(address: string, command: Buffer, hops: number, timeoutMs: number): Promise<ApplyReply> {
-    return new Promise((resolve, reject) => {
-      this.#client(address).Apply({ command, hops }, { deadline: Date.now() + timeoutMs }, (err, res) => {
-        if (err) reject(fromServiceError(err));
-        else resolve({ index: Number(res?.index ?? 0), result: res?.result ?? Buffer.alloc(0) });
-      });
     });
   }
 

@@ -2,10 +2,8 @@
  * The server role: the state machine behind raft (or an in-memory log in -dev), the RPC service,
  * gossip, bootstrap, leader duties and forwarding to the leader.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import type { TlsOptions } from 'node:tls';
-import { type AutopilotConfig, type AutopilotConfigEntry, type Command, encodeCommand, decodeCommand } from '@concord/state';
+import type { AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
 import type { Logger } from 'pino';
 import { APPLY_METRIC } from '../telemetry/write-metrics.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -13,34 +11,25 @@ import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
 import { parseDuration } from '@concord/goflags';
-import { bodyLimitFor } from '../http/body-limits.js';
 import { HttpError, fromStateError } from '../http/http-error.js';
 import type { StateServer, WriteResult } from '../server/state-server.js';
 import { SessionTimers } from '../server/session-timers.js';
 import { TombstoneReaper } from '../server/tombstone-reaper.js';
-import { decodeApplyResult, encodeApplyResult } from './apply-result-codec.js';
 import { autopilotHealth } from './autopilot-health.js';
 import { Bootstrapper } from './bootstrapper.js';
 import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
 import { KEYRING_OPS, type KeyringOp, type KeyringStore } from './keyring-store.js';
-import {
-  LoopbackReplayer,
-  MAX_HOPS,
-  forwardTarget,
-  forwardTimeoutMs,
-  forwardablePath,
-  hopsOf,
-  originNode,
-  sendForwardError,
-  toRpcRequest,
-  writeRpcResponse,
-} from './http-forward.js';
 import { GossipHeal } from './gossip-heal.js';
 import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
 import { raftStats } from './raft-stats.js';
-import { type ApplyReply, type HttpResponse__Output, RpcClients, type RpcDialer, RpcError, rpcMessageLimit, type ServerStatus, NO_LEADER, NOT_READY, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
+import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, type ServerStatus, NO_LEADER, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
+import { commandMethod } from '../rpc/methods/apply.js';
+import { ownCallOptions, optionsToWire } from '../rpc/query-options.js';
+import type { CallHandler, CallReply__Output } from '../rpc/transport.js';
+import { RpcStatusError } from '../rpc/transport.js';
+import { MAX_HOPS } from '../rpc/router.js';
 
 export interface ServerClusterOptions {
   config: AgentConfig;
@@ -59,6 +48,8 @@ export interface ServerClusterOptions {
   /** How to dial other servers' RPC port (plaintext by default). */
   dial?: RpcDialer;
   telemetry?: Telemetry;
+  /** Answers the typed calls that arrive on the RPC port. */
+  calls: CallHandler;
 }
 
 export { NO_LEADER } from './rpc.js';
@@ -77,7 +68,8 @@ export class ServerCluster implements Cluster {
   readonly #rpc: RpcClients;
   readonly #duties: LeaderDuties | undefined;
   #bootstrapper: Bootstrapper | undefined;
-  #replayer: LoopbackReplayer | undefined;
+  /** Calls from other agents being answered (blocking queries aside), waited for by `drain`. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #reaper: TombstoneReaper | undefined;
   #leading = false;
   #leaderWaiters: (() => void)[] = [];
@@ -99,23 +91,15 @@ export class ServerCluster implements Cluster {
       write({ type: 'session-destroy', id }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'session expiry failed'));
     });
     addAgentService(o.rpcServer, {
-      forward: (req, signal) => {
+      call: (name, request, signal) => {
         o.telemetry?.incrCounter(['rpc', 'request']);
-        if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
-        if (!this.#replayer) return Promise.reject(new RpcError(NOT_READY, grpc.status.UNAVAILABLE));
-        if (!forwardablePath(req.path)) {
-          return Promise.reject(new RpcError('agent endpoints are not served over the RPC port', grpc.status.PERMISSION_DENIED));
-        }
-        return this.#replayer.replay(req, signal).catch((err: unknown) => {
-          // The listener is closed: the request reached no handler, so it may go elsewhere.
-          if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') throw new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE);
-          throw err;
-        });
-      },
-      apply: (command, hops) => {
-        o.telemetry?.incrCounter(['rpc', 'request']);
-        if (this.#draining) return Promise.reject(new RpcError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
-        return this.#applyRpc(command, hops);
+        if (this.#draining) return Promise.reject(new RpcStatusError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
+        const p = o.calls(name, request, signal);
+        if (request.options?.minQueryIndex) return p;
+        this.#inFlight.add(p);
+        const done = () => this.#inFlight.delete(p);
+        p.then(done, done);
+        return p;
       },
       status: () => {
         o.telemetry?.incrCounter(['rpc', 'request']);
@@ -257,9 +241,7 @@ export class ServerCluster implements Cluster {
     }
   }
 
-  attachHttp(httpAddr: string, port: number, https?: TlsOptions): void {
-    this.#replayer = new LoopbackReplayer(httpAddr, port, https);
-  }
+
 
   #onLeadership(leading: boolean, leaderKnown: boolean): void {
     if (leaderKnown) {
@@ -358,12 +340,6 @@ export class ServerCluster implements Cluster {
     return !raft || raft.isLeader() || raft.lastContactMs() <= maxStaleMs;
   }
 
-  /** A GET through this server's own HTTP listener (forwarded to the leader when it must be). */
-  get(path: string, signal: AbortSignal = new AbortController().signal, headers: Record<string, string> = {}): Promise<HttpResponse__Output> {
-    if (!this.#replayer) return Promise.reject(new HttpError(500, 'HTTP API not ready'));
-    return this.#replayer.replay({ method: 'GET', path, headers, body: Buffer.alloc(0), hops: 0 }, signal);
-  }
-
   leaderAddress(): string {
     const raft = this.#o.raft;
     if (!raft) return this.#o.rpcAddress;
@@ -423,9 +399,11 @@ export class ServerCluster implements Cluster {
       try {
         if (this.isLeader()) return await this.#applyAsLeader(command);
         const leader = this.leaderAddress();
-        if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS) {
-          const r = await this.#rpc.apply(leader, encodeCommand(command), hops + 1, 30_000);
-          return { index: r.index, result: decodeApplyResult(r.result) };
+        const method = commandMethod(command.type);
+        if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS && method) {
+          const request = { options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: hops + 1 })), args: Buffer.from(JSON.stringify({ command })) };
+          const r = await this.#rpc.call(leader, method, request, 30_000);
+          return { index: r.meta?.index ?? 0, result: { value: JSON.parse(r.result.toString('utf8')) as unknown } };
         }
       } catch (err) {
         if (!notProposed(err)) throw err instanceof RpcError ? new HttpError(500, err.message) : err;
@@ -452,68 +430,27 @@ export class ServerCluster implements Cluster {
     }
   }
 
-  async #applyRpc(bytes: Buffer, hops: number): Promise<ApplyReply> {
-    let command: Command;
-    try {
-      command = decodeCommand(bytes);
-    } catch (err) {
-      throw new RpcError((err as Error).message, grpc.status.INVALID_ARGUMENT);
-    }
-    try {
-      const out = await this.#writeRaw(command, hops);
-      return { index: out.index, result: encodeApplyResult(out.result) };
-    } catch (err) {
-      if (err instanceof HttpError && err.message === NO_LEADER) throw new RpcError(NO_LEADER, grpc.status.UNAVAILABLE);
-      throw new RpcError(err instanceof Error ? err.message : String(err), grpc.status.INTERNAL);
-    }
-  }
-
-  routeHttp(req: IncomingMessage, res: ServerResponse): boolean {
-    // The leader answers everything itself (the common, fast case).
-    if (this.isLeader()) return false;
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-    const target = forwardTarget({ server: true, leader: false }, req.method ?? 'GET', path, query);
-    if (target === 'local') return false;
-    void this.#forwardToLeader(req, res, query);
-    return true;
-  }
-
-  async #forwardToLeader(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
-    const hops = hopsOf(req);
-    const ac = new AbortController();
-    res.once('close', () => ac.abort());
-    try {
-      const rpcReq = await toRpcRequest(req, hops + 1, bodyLimitFor(req.url ?? '/', this.#o.config), originNode(req, this.#o.config.nodeName));
-      const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
-      for (;;) {
-        if (this.isLeader()) {
-          // Leadership arrived while waiting: answer here, through our own listener.
-          if (!this.#replayer) throw new HttpError(500, NO_LEADER);
-          writeRpcResponse(res, await this.#replayer.replay(rpcReq, ac.signal));
-          return;
+  /**
+   * Sends a call to the leader, waiting up to the leader wait for one to be known; resolves
+   * 'self' once this server leads (the caller answers it here). A call the leader may have acted
+   * on is not sent again unless it only reads.
+   */
+  async callLeader(send: (address: string) => Promise<CallReply__Output>, idempotent: boolean): Promise<CallReply__Output | 'self'> {
+    const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
+    for (;;) {
+      if (this.isLeader()) return 'self';
+      const leader = this.leaderAddress();
+      if (leader && leader !== this.#o.rpcAddress) {
+        try {
+          return await send(leader);
+        } catch (err) {
+          if (!(idempotent && err instanceof RpcError) && !notProposed(err)) throw err;
         }
-        const leader = this.leaderAddress();
-        if (leader && hops < MAX_HOPS) {
-          try {
-            const timeout = forwardTimeoutMs(query, this.#o.config.maxQueryTimeMs, this.#o.config.defaultQueryTimeMs);
-            writeRpcResponse(res, await this.#rpc.forward(leader, rpcReq, timeout, ac.signal));
-            return;
-          } catch (err) {
-            if (!notProposed(err)) throw err;
-          }
-        }
-        const left = deadline - Date.now();
-        if (left <= 0 || ac.signal.aborted) break;
-        await this.#waitForLeader(Math.min(left, 250));
-        if (!this.knownLeader()) await new Promise((r) => setTimeout(r, 50));
       }
-      sendForwardError(res, 500, NO_LEADER);
-    } catch (err) {
-      if (err instanceof HttpError) sendForwardError(res, err.status, err.message);
-      else sendForwardError(res, 500, err instanceof Error ? err.message : String(err));
+      const left = deadline - Date.now();
+      if (left <= 0 || this.#closed) throw new HttpError(500, NO_LEADER);
+      await this.#waitForLeader(Math.min(left, 250));
+      if (!this.knownLeader()) await new Promise((r) => setTimeout(r, 50));
     }
   }
 
@@ -682,14 +619,11 @@ export class ServerCluster implements Cluster {
       } else {
         const leader = this.leaderAddress();
         if (leader) {
-          const body = JSON.stringify({});
-          await this.#rpc
-            .forward(
-              leader,
-              { method: 'DELETE', path: `/v1/operator/raft/peer?id=${encodeURIComponent(this.#o.config.nodeId)}`, headers: {}, body: Buffer.from(body), hops: 1 },
-              5000,
-            )
-            .catch(() => undefined);
+          const request = {
+            options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: 1 })),
+            args: Buffer.from(JSON.stringify({ id: this.#o.config.nodeId })),
+          };
+          await this.#rpc.call(leader, 'Operator.RaftRemovePeer', request, 5000).catch(() => undefined);
         }
       }
       await new Promise((r) => setTimeout(r, 200));
@@ -699,14 +633,17 @@ export class ServerCluster implements Cluster {
   /**
    * The first step of a shutdown: RPCs from other agents are refused from now on (they try
    * another server; nothing was applied), a leader hands leadership to the most up-to-date
-   * voter, so writes go on without waiting out an election timeout, and replays in progress
-   * get up to `waitMs` to finish before the HTTP listener closes (`LoopbackReplayer.settle`).
+   * voter, so writes go on without waiting out an election timeout, and calls in progress get
+   * up to `waitMs` to finish.
    */
   async drain(waitMs = 3000): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
     await this.#handOver();
-    await this.#replayer?.settle(waitMs);
+    if (this.#inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
   }
 
   async #handOver(): Promise<void> {
@@ -736,7 +673,6 @@ export class ServerCluster implements Cluster {
     this.#reaper?.stop();
     this.sessionTimers.clear();
     for (const w of this.#leaderWaiters) w();
-    this.#replayer?.close();
     this.#rpc.close();
   }
 }

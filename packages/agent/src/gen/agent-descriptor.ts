@@ -7,72 +7,6 @@ export const agentDescriptor = {
           "nested": {
             "v1": {
               "nested": {
-                "HttpRequest": {
-                  "fields": {
-                    "method": {
-                      "type": "string",
-                      "id": 1
-                    },
-                    "path": {
-                      "type": "string",
-                      "id": 2
-                    },
-                    "headers": {
-                      "keyType": "string",
-                      "type": "string",
-                      "id": 3
-                    },
-                    "body": {
-                      "type": "bytes",
-                      "id": 4
-                    },
-                    "hops": {
-                      "type": "uint32",
-                      "id": 5
-                    }
-                  }
-                },
-                "HttpResponse": {
-                  "fields": {
-                    "status": {
-                      "type": "uint32",
-                      "id": 1
-                    },
-                    "headers": {
-                      "keyType": "string",
-                      "type": "string",
-                      "id": 2
-                    },
-                    "body": {
-                      "type": "bytes",
-                      "id": 3
-                    }
-                  }
-                },
-                "ApplyRequest": {
-                  "fields": {
-                    "command": {
-                      "type": "bytes",
-                      "id": 1
-                    },
-                    "hops": {
-                      "type": "uint32",
-                      "id": 2
-                    }
-                  }
-                },
-                "ApplyResponse": {
-                  "fields": {
-                    "index": {
-                      "type": "uint64",
-                      "id": 1
-                    },
-                    "result": {
-                      "type": "bytes",
-                      "id": 2
-                    }
-                  }
-                },
                 "StatusRequest": {
                   "fields": {}
                 },
@@ -144,14 +78,6 @@ export const agentDescriptor = {
                 },
                 "Agent": {
                   "methods": {
-                    "Forward": {
-                      "requestType": "HttpRequest",
-                      "responseType": "HttpResponse"
-                    },
-                    "Apply": {
-                      "requestType": "ApplyRequest",
-                      "responseType": "ApplyResponse"
-                    },
                     "Status": {
                       "requestType": "StatusRequest",
                       "responseType": "ServerStatus"
@@ -159,6 +85,374 @@ export const agentDescriptor = {
                     "Keyring": {
                       "requestType": "KeyringRequest",
                       "responseType": "KeyringResponse"
+                    }
+                  }
+                },
+                "Consistency": {
+                  "values": {
+                    "LEADER": 0,
+                    "STALE": 1,
+                    "CONSISTENT": 2
+                  }
+                },
+                "NodeMetaFilter": {
+                  "fields": {
+                    "key": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "value": {
+                      "type": "string",
+                      "id": 2
+                    }
+                  }
+                },
+                "QueryOptions": {
+                  "fields": {
+                    "token": {
+                      "type": "string",
+                      "id": 1
+                    },
+                    "datacenter": {
+                      "type": "string",
+                      "id": 2
+                    },
+                    "consistency": {
+                      "type": "Consistency",
+                      "id": 3
+                    },
+                    "minQueryIndex": {
+                      "type": "uint64",
+                      "id": 4
+                    },
+                    "maxQueryTimeMs": {
+                      "type": "uint64",
+                      "id": 5
+                    },
+                    "hasMaxStale": {
+                      "type": "bool",
+                      "id": 6
+                    },
+                    "maxStaleMs": {
+                      "type": "uint64",
+                      "id": 7
+                    },
+                    "filter": {
+                      "type": "string",
+                      "id": 8
+                    },
+                    "nodeMeta": {
+                      "rule": "repeated",
+                      "type": "NodeMetaFilter",
+                      "id": 9
+                    },
+                    "near": {
+                      "type": "string",
+                      "id": 10
+                    },
+                    "originNode": {
+                      "type": "string",
+                      "id": 11
+                    },
+                    "hops": {
+                      "type": "uint32",
+                      "id": 12
+                    },
+                    "sourceIp": {
+                      "type": "string",
+                      "id": 13
+                    }
+                  }
+                },
+                "QueryMeta": {
+                  "fields": {
+                    "index": {
+                      "type": "uint64",
+                      "id": 1
+                    },
+                    "knownLeader": {
+                      "type": "bool",
+                      "id": 2
+                    },
+                    "lastContactMs": {
+                      "type": "uint64",
+                      "id": 3
+                    },
+                    "consistency": {
+                      "type": "Consistency",
+                      "id": 4
+                    },
+                    "resultsFilteredByAcls": {
+                      "type": "bool",
+                      "id": 5
+                    }
+                  }
+                },
+                "CallRequest": {
+                  "fields": {
+                    "options": {
+                      "type": "QueryOptions",
+                      "id": 1
+                    },
+                    "args": {
+                      "type": "bytes",
+                      "id": 2
+                    }
+                  }
+                },
+                "CallReply": {
+                  "fields": {
+                    "meta": {
+                      "type": "QueryMeta",
+                      "id": 1
+                    },
+                    "result": {
+                      "type": "bytes",
+                      "id": 2
+                    }
+                  }
+                },
+                "KVS": {
+                  "methods": {
+                    "Get": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "List": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ListKeys": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Apply": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Txn": {
+                  "methods": {
+                    "Apply": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Read": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Session": {
+                  "methods": {
+                    "Apply": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Get": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "List": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "NodeSessions": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Renew": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Catalog": {
+                  "methods": {
+                    "Register": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Deregister": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ListDatacenters": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ListNodes": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ListServices": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ServiceNodes": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "NodeServices": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Health": {
+                  "methods": {
+                    "NodeChecks": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ServiceChecks": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ChecksInState": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ServiceNodes": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Coordinate": {
+                  "methods": {
+                    "ListDatacenters": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ListNodes": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Node": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Update": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Status": {
+                  "methods": {
+                    "Leader": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Peers": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Operator": {
+                  "methods": {
+                    "RaftGetConfiguration": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "RaftRemovePeer": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "RaftTransferLeader": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "AutopilotGetConfiguration": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "AutopilotSetConfiguration": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "ServerHealth": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "KeyringOperation": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Snapshot": {
+                  "methods": {
+                    "Save": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Restore": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "PreparedQuery": {
+                  "methods": {
+                    "Apply": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Get": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "List": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Execute": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
+                },
+                "Internal": {
+                  "methods": {
+                    "NodeState": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "DNSServiceInstances": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "DNSNode": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "DNSNodes": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "DNSPreparedQuery": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "DNSServiceByAddress": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "UIServices": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "UINodes": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "UINodeInfo": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
                     }
                   }
                 }

@@ -1,18 +1,10 @@
-import type { QueryResult } from '@concord/state';
 import { badRequest } from './http-error.js';
-import { type RequestContext, flag, uintParam, waitParam } from './request.js';
+import { type RequestContext, flag } from './request.js';
 
-export type Consistency = 'leader' | 'stale' | 'consistent';
+import type { Consistency } from '../rpc/query-options.js';
 
-/** What a blocking read needs from the agent. */
-export interface QuerySource {
-  /** Registers a one-shot watch on topics; returns a cancel function. */
-  watch(topics: readonly string[], cb: () => void): () => void;
-  defaultQueryTimeMs: number;
-  maxQueryTimeMs: number;
-  /** Random number in [0, 1) for the wait jitter (injectable for tests). */
-  random(): number;
-}
+export type { Consistency };
+export type { QuerySource } from '../rpc/blocking.js';
 
 /** `?stale` and `?consistent` are exclusive; `?leader` or nothing means the default mode. */
 export function consistencyOf(q: URLSearchParams): Consistency {
@@ -20,32 +12,6 @@ export function consistencyOf(q: URLSearchParams): Consistency {
   const consistent = flag(q, 'consistent');
   if (stale && consistent) throw badRequest('Cannot specify ?stale with ?consistent, conflicting semantics.');
   return stale ? 'stale' : consistent ? 'consistent' : 'leader';
-}
-
-/**
- * Runs `run`; with `?index=N` it holds the request while the result's index is <= N, waking
- * only when a watched topic changes, until `?wait` (plus up to wait/16 jitter) runs out.
- */
-export async function blockingQuery<T>(
-  ctx: RequestContext,
-  source: QuerySource,
-  run: () => QueryResult<T>,
-): Promise<QueryResult<T>> {
-  const minIndex = uintParam(ctx.query, 'index', 'Invalid index') ?? 0;
-  const waitMs = waitParam(ctx.query, source.defaultQueryTimeMs, source.maxQueryTimeMs);
-  let result = run();
-  if (minIndex === 0 || result.index > minIndex) return result;
-  const deadline = Date.now() + waitMs + source.random() * (waitMs / 16);
-  while (result.index <= minIndex) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    const topics = result.topics;
-    const woke = await waitForChange(ctx, remaining, (cb) => source.watch(topics, cb));
-    if (ctx.res.destroyed || ctx.res.writableEnded) return result;
-    result = run();
-    if (!woke) break;
-  }
-  return result;
 }
 
 /**

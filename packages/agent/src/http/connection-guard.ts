@@ -9,7 +9,6 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { HOPS_HEADER } from '../cluster/http-forward.js';
 
 export const TOO_MANY_CONNECTIONS = 'Your IP is issuing too many concurrent connections, please rate limit your calls';
 
@@ -27,10 +26,6 @@ export interface ConnectionGuardOptions {
   readonly bodyTimeoutMs: number;
   /** How long a connection beyond the cap may stay without sending a request. Default 2 s. */
   readonly excessGraceMs?: number;
-}
-
-function isLoopback(ip: string): boolean {
-  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
 export class ConnectionGuard {
@@ -89,11 +84,6 @@ export class ConnectionGuard {
     if (!st.seenRequest) {
       st.seenRequest = true;
       if (st.timer) clearTimeout(st.timer);
-      if (req.headers[HOPS_HEADER] !== undefined && isLoopback(st.ip)) {
-        // The agent replaying a request another agent forwarded: not a client's connection.
-        st.excess = false;
-        this.#uncount(st);
-      }
     }
     if (!st.excess) return true;
     this.rejected++;

@@ -1,83 +1,142 @@
-import type { QueryResult } from '@concord/state';
-import type { AgentContext, ServerContext } from '../agent-context.js';
-import { type Consistency, blockingQuery, consistencyOf, setQueryHeaders } from './blocking.js';
-import { HttpError, badRequest } from './http-error.js';
-import { type Body, optString, rejectUnknown } from './decode.js';
-import { type RequestContext, readJsonObject } from './request.js';
+import type { IncomingMessage } from 'node:http';
 import { parseDuration } from '@concord/goflags';
-import { sendJson } from './respond.js';
-import { NO_PATH_TO_DATACENTER } from '../cluster/datacenter-router.js';
+import type { AgentContext } from '../agent-context.js';
+import type { ArgsOf, MethodName, ResultOf } from '../rpc/methods/index.js';
+import type { CallMeta, CallOptions } from '../rpc/query-options.js';
+import type { CallAnswer } from '../rpc/router.js';
+import { consistencyOf, setQueryHeaders } from './blocking.js';
 import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
+import { NO_PATH_TO_DATACENTER } from '../rpc/router.js';
+import { HttpError, badRequest } from './http-error.js';
+import { type RequestContext, uintParam, waitParam } from './request.js';
+import { sendJson } from './respond.js';
 
 /**
- * `?dc=` must name this datacenter. A server sends requests for another datacenter there
- * before they reach a handler (`DatacenterRouter`); one that still names another is refused.
+ * The token of a request, as Consul takes it: `X-Consul-Token`, then `Authorization: Bearer`,
+ * then `?token=`.
  */
-export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void {
-  requireLocalDatacenter(ctx.query.get('dc'), agent);
+export function requestToken(req: IncomingMessage, query: URLSearchParams): string {
+  const header = req.headers['x-consul-token'];
+  if (typeof header === 'string' && header !== '') return header;
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (m) return m[1] as string;
+  }
+  return query.get('token') ?? '';
 }
 
-/** A datacenter named by a request (query or body) must be this one; empty means this one. */
-function requireLocalDatacenter(dc: string | null | undefined, agent: AgentContext): void {
+/** `?node-meta=key:value` pairs (repeatable). */
+function nodeMetaPairs(q: URLSearchParams): [string, string][] {
+  return q.getAll('node-meta').map((p) => {
+    const at = p.indexOf(':');
+    return at === -1 ? [p, ''] : [p.slice(0, at), p.slice(at + 1)];
+  });
+}
+
+/**
+ * The call options of an HTTP request (Consul's `parseQueryOptions` and `parseDC`): datacenter,
+ * token, consistency flags, blocking index and wait, filter, node-meta and near.
+ */
+export function callOptionsOf(ctx: RequestContext, agent: AgentContext): CallOptions {
+  const q = ctx.query;
+  const consistency = consistencyOf(q);
+  const maxStale = q.get('max_stale');
+  let maxStaleMs: number | undefined;
+  if (maxStale) {
+    maxStaleMs = parseDuration(maxStale);
+    if (maxStaleMs === undefined) throw badRequest('Invalid max_stale value');
+  }
+  const near = q.get('near') ?? '';
+  return {
+    token: requestToken(ctx.req, q),
+    datacenter: (q.get('dc') ?? '').toLowerCase(),
+    consistency,
+    minQueryIndex: uintParam(q, 'index', 'Invalid index') ?? 0,
+    maxQueryTimeMs: waitParam(q, agent.config.defaultQueryTimeMs, agent.config.maxQueryTimeMs),
+    maxStaleMs,
+    filter: q.get('filter') ?? '',
+    nodeMeta: nodeMetaPairs(q),
+    near: near === '_agent' ? agent.config.nodeName : near,
+    originNode: agent.config.nodeName,
+    sourceIp: sourceIp(ctx.req),
+    hops: 0,
+  };
+}
+
+/**
+ * The client's address (prepared queries' `Near: "_ip"`), as Consul's sourceAddrFromRequest:
+ * the first X-Forwarded-For entry, else the peer's address.
+ */
+function sourceIp(req: IncomingMessage): string {
+  const xff = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+  if (first) return first;
+  const peer = req.socket?.remoteAddress ?? '';
+  return peer.startsWith('::ffff:') ? peer.slice(7) : peer;
+}
+
+/** The X-Consul-* headers of a read's answer. */
+export function setMetaHeaders(ctx: RequestContext, meta: CallMeta): void {
+  setQueryHeaders(ctx, { index: meta.index, knownLeader: meta.knownLeader, lastContactMs: meta.lastContactMs, consistency: meta.consistency });
+  if (meta.filteredByAcls) ctx.res.setHeader('X-Consul-Results-Filtered-By-ACLs', 'true');
+}
+
+/**
+ * Calls a typed method for an HTTP request, wherever it must be answered; the answer's meta
+ * becomes the X-Consul-* headers. The request going away cancels the call.
+ */
+export async function call<K extends MethodName>(
+  ctx: RequestContext,
+  agent: AgentContext,
+  name: K,
+  args: ArgsOf<K>,
+  over: Partial<CallOptions> = {},
+): Promise<CallAnswer<ResultOf<K>>> {
+  const options = { ...callOptionsOf(ctx, agent), ...over };
+  const ac = new AbortController();
+  const onClose = () => ac.abort();
+  ctx.res.once('close', onClose);
+  try {
+    const answer = await agent.rpc.call(name, args, options, ac.signal);
+    setMetaHeaders(ctx, answer.meta);
+    return answer;
+  } finally {
+    ctx.res.off('close', onClose);
+  }
+}
+
+/** A read: the method's result, with the X-Consul-* headers set. */
+export async function read<K extends MethodName>(
+  ctx: RequestContext,
+  agent: AgentContext,
+  name: K,
+  args: ArgsOf<K>,
+  over: Partial<CallOptions> = {},
+): Promise<ResultOf<K>> {
+  return (await call(ctx, agent, name, args, over)).value;
+}
+
+/** A write: the method's result (blocking and consistency flags do not apply). */
+export async function write<K extends MethodName>(ctx: RequestContext, agent: AgentContext, name: K, args: ArgsOf<K>): Promise<ResultOf<K>> {
+  const options = callOptionsOf(ctx, agent);
+  return (await agent.rpc.call(name, args, { ...options, minQueryIndex: 0, consistency: 'leader' })).value;
+}
+
+export function json(ctx: RequestContext, value: unknown, status = 200): void {
+  sendJson(ctx.res, status, value, ctx.pretty);
+}
+
+/**
+ * `?dc=` on an endpoint this agent answers itself (events, its own services) must name this
+ * datacenter; another one is Consul's "No path to datacenter".
+ */
+export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void {
+  const dc = ctx.query.get('dc');
   if (dc && dc.toLowerCase() !== agent.config.datacenter) throw new HttpError(500, NO_PATH_TO_DATACENTER);
 }
 
-/**
- * The body of a write about one node (catalog register and deregister, coordinate update):
- * a JSON object with only `fields`, and a `Node`. Consul routes these writes by the body's
- * `Datacenter` (this one when empty): one naming another datacenter is sent there and answered
- * from there, and this returns undefined; it is never applied here.
- */
-export async function nodeWriteBody(
-  ctx: RequestContext,
-  agent: ServerContext,
-  fields: readonly string[],
-  what: string,
-): Promise<{ raw: Body; node: string } | undefined> {
-  checkDatacenter(ctx, agent);
-  const raw = await readJsonObject(ctx);
-  rejectUnknown(raw, fields, what);
-  const dc = optString(raw, 'Datacenter');
-  if (agent.datacenters.isRemote(dc)) {
-    await agent.datacenters.forwardWithBody(dc, ctx.req, ctx.res, Buffer.from(JSON.stringify(raw)));
-    return undefined;
-  }
-  const node = optString(raw, 'Node');
-  if (!node) throw badRequest('Must provide node');
-  return { raw, node };
-}
-
-/** Runs a read with Consul's consistency flags, blocking semantics and X-Consul-* headers. */
-export async function read<T>(
-  ctx: RequestContext,
-  agent: ServerContext,
-  run: () => QueryResult<T>,
-): Promise<QueryResult<T>> {
-  checkDatacenter(ctx, agent);
-  const consistency: Consistency = consistencyOf(ctx.query);
-  const cluster = agent.cluster;
-  if (consistency === 'stale') {
-    const maxStale = ctx.query.get('max_stale');
-    const limit = maxStale ? parseDuration(maxStale) : undefined;
-    if (maxStale && limit === undefined) throw badRequest('Invalid max_stale value');
-    if (limit !== undefined && cluster.lastContactMs() > limit) {
-      // Too stale to answer here: the leader answers instead (Consul retries against the leader).
-      await cluster.consistentBarrier();
-    }
-  } else if (consistency === 'consistent') {
-    await cluster.consistentBarrier();
-  }
-  const result = await blockingQuery(ctx, agent.query, run);
-  setQueryHeaders(ctx, {
-    index: result.index,
-    knownLeader: cluster.knownLeader(),
-    lastContactMs: consistency === 'stale' ? cluster.lastContactMs() : 0,
-    consistency,
-  });
-  return result;
-}
-
-/** The compiled `?filter=` expression, if any; 400 when malformed. */
+/** The compiled `?filter=` expression of an agent-local list, if any; 400 when malformed. */
 export function filterOf(ctx: RequestContext): Filter | undefined {
   const expr = ctx.query.get('filter');
   if (expr === null || expr.trim() === '') return undefined;
@@ -91,19 +150,4 @@ export function filterOf(ctx: RequestContext): Filter | undefined {
 
 export function applyFilter<T>(items: T[], filter: Filter | undefined): T[] {
   return filter ? items.filter((x) => filter(x)) : items;
-}
-
-export function json(ctx: RequestContext, value: unknown, status = 200): void {
-  sendJson(ctx.res, status, value, ctx.pretty);
-}
-
-/** `?node-meta=key:value` (repeatable) filter on node metadata. */
-export function nodeMetaFilter(ctx: RequestContext): ((meta: Record<string, string>) => boolean) | undefined {
-  const pairs = ctx.query.getAll('node-meta');
-  if (pairs.length === 0) return undefined;
-  const wanted = pairs.map((p) => {
-    const at = p.indexOf(':');
-    return at === -1 ? [p, ''] : [p.slice(0, at), p.slice(at + 1)];
-  });
-  return (meta) => wanted.every(([k, v]) => meta[k as string] === v);
 }

@@ -6,7 +6,7 @@
  * datacenters is not run: `Failovers` is always 0.
  */
 import type { HealthServiceEntry, PreparedQuery, StateStore } from '@concord/state';
-import { sortByDistance } from '../http/near.js';
+import { sortByDistance } from '../rpc/near-sort.js';
 
 export interface ExecuteSource {
   /** The agent the request arrived at (`_agent`). */

@@ -1,6 +1,6 @@
 import type { CheckRegistration, HealthStatus, NodeRegistration, ServiceRegistration } from '@concord/state';
 import { isHealthStatus } from '@concord/state';
-import type { ServerContext } from '../../agent-context.js';
+import type { AgentContext } from '../../agent-context.js';
 import {
   field,
   isBody,
@@ -11,10 +11,10 @@ import {
   optStringMap,
   rejectUnknown,
 } from '../decode.js';
-import { applyFilter, filterOf, json, nodeMetaFilter, nodeWriteBody, read } from '../endpoint-kit.js';
+import { applyFilter, filterOf, json, read } from '../endpoint-kit.js';
+import { nodeWriteBody } from '../node-write-body.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, requiredPathRest } from '../request.js';
-import { nearNode, sortByDistance } from '../near.js';
 import type { Route } from '../router.js';
 
 const REG_FIELDS = ['Datacenter', 'ID', 'Node', 'Address', 'TaggedAddresses', 'NodeMeta', 'Service', 'Check', 'Checks', 'SkipNodeUpdate', 'Token', 'Namespace', 'Partition'];
@@ -67,10 +67,8 @@ function decodeCheck(raw: unknown): CheckRegistration {
   return check;
 }
 
-async function register(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  const body = await nodeWriteBody(ctx, agent, REG_FIELDS, 'registration');
-  if (!body) return;
-  const { raw, node } = body;
+async function register(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  const { raw, node, send } = await nodeWriteBody(ctx, agent, REG_FIELDS, 'registration');
   const address = optString(raw, 'Address');
   const skip = optBool(raw, 'SkipNodeUpdate') ?? false;
   if (!address && !skip) throw badRequest('Must provide address');
@@ -90,96 +88,52 @@ async function register(ctx: RequestContext, agent: ServerContext): Promise<void
     if (!Array.isArray(checks)) throw badRequest('Request decode failed: Checks must be a list');
     reg.Checks = checks.map(decodeCheck);
   }
-  await agent.write({ type: 'register', reg });
+  await send('Catalog.Register', { type: 'register', reg });
   json(ctx, true);
 }
 
-async function deregister(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  const body = await nodeWriteBody(ctx, agent, DEREG_FIELDS, 'deregistration');
-  if (!body) return;
-  const { raw, node } = body;
+async function deregister(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  const { raw, node, send } = await nodeWriteBody(ctx, agent, DEREG_FIELDS, 'deregistration');
   const serviceId = optString(raw, 'ServiceID');
   const checkId = optString(raw, 'CheckID');
-  await agent.write({
+  await send('Catalog.Deregister', {
     type: 'deregister',
     dereg: { Node: node, ...(serviceId ? { ServiceID: serviceId } : {}), ...(checkId ? { CheckID: checkId } : {}) },
   });
   json(ctx, true);
 }
 
-export function catalogRoutes(agent: ServerContext): Route[] {
-  const state = agent.server.state;
+export function catalogRoutes(agent: AgentContext): Route[] {
   return [
     { path: '/v1/catalog/register', methods: ['PUT'], handler: (ctx) => register(ctx, agent) },
     { path: '/v1/catalog/deregister', methods: ['PUT'], handler: (ctx) => deregister(ctx, agent) },
-    { path: '/v1/catalog/datacenters', methods: ['GET'], handler: (ctx) => json(ctx, agent.datacenters.known()) },
-    {
-      path: '/v1/catalog/nodes',
-      methods: ['GET'],
-      handler: async (ctx) => {
-        const filter = filterOf(ctx);
-        const meta = nodeMetaFilter(ctx);
-        const near = nearNode(ctx, agent);
-        const { value } = await read(ctx, agent, () => state.nodes());
-        const nodes = applyFilter(meta ? value.filter((n) => meta(n.Meta)) : value, filter);
-        json(ctx, sortByDistance(nodes, (n) => n.Node, near, state));
-      },
-    },
-    {
-      path: '/v1/catalog/services',
-      methods: ['GET'],
-      handler: async (ctx) => {
-        const filter = filterOf(ctx);
-        const meta = nodeMetaFilter(ctx);
-        const { value } = await read(ctx, agent, () => state.services());
-        if (!filter && !meta) return json(ctx, value);
-        const out: Record<string, string[]> = {};
-        for (const name of Object.keys(value)) {
-          let nodes = state.serviceNodes(name).value;
-          if (meta) nodes = nodes.filter((n) => meta(n.NodeMeta));
-          nodes = applyFilter(nodes, filter);
-          if (nodes.length === 0) continue;
-          out[name] = [...new Set(nodes.flatMap((n) => n.ServiceTags))].sort();
-        }
-        json(ctx, out);
-      },
-    },
+    { path: '/v1/catalog/datacenters', methods: ['GET'], handler: async (ctx) => json(ctx, await read(ctx, agent, 'Catalog.ListDatacenters', {})) },
+    { path: '/v1/catalog/nodes', methods: ['GET'], handler: async (ctx) => json(ctx, await read(ctx, agent, 'Catalog.ListNodes', {})) },
+    { path: '/v1/catalog/services', methods: ['GET'], handler: async (ctx) => json(ctx, await read(ctx, agent, 'Catalog.ListServices', {})) },
     {
       path: '/v1/catalog/service/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = requiredPathRest(ctx, 'service', 'Missing service name');
-        const tags = ctx.query.getAll('tag');
-        const filter = filterOf(ctx);
-        const meta = nodeMetaFilter(ctx);
-        const near = nearNode(ctx, agent);
-        const { value } = await read(ctx, agent, () => state.serviceNodes(name, tags));
-        const nodes = applyFilter(meta ? value.filter((n) => meta(n.NodeMeta)) : value, filter);
-        json(ctx, sortByDistance(nodes, (n) => n.Node, near, state));
+        const service = requiredPathRest(ctx, 'service', 'Missing service name');
+        json(ctx, await read(ctx, agent, 'Catalog.ServiceNodes', { service, tags: ctx.query.getAll('tag') }));
       },
     },
     {
       path: '/v1/catalog/node/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = requiredPathRest(ctx, 'node', 'Missing node name');
-        const filter = filterOf(ctx);
-        const { value } = await read(ctx, agent, () => state.nodeServices(name));
-        if (value && filter) {
-          const services: typeof value.Services = {};
-          for (const [id, s] of Object.entries(value.Services)) if (filter(s)) services[id] = s;
-          return json(ctx, { Node: value.Node, Services: services });
-        }
-        json(ctx, value);
+        const node = requiredPathRest(ctx, 'node', 'Missing node name');
+        json(ctx, await read(ctx, agent, 'Catalog.NodeServices', { node }));
       },
     },
     {
       path: '/v1/catalog/node-services/*',
       methods: ['GET'],
       handler: async (ctx) => {
-        const name = requiredPathRest(ctx, 'node', 'Missing node name');
+        const node = requiredPathRest(ctx, 'node', 'Missing node name');
+        // The same read as /v1/catalog/node, with the services as a list and `?filter` over it.
         const filter = filterOf(ctx);
-        const { value } = await read(ctx, agent, () => state.nodeServices(name));
+        const value = await read(ctx, agent, 'Catalog.NodeServices', { node }, { filter: '' });
         json(ctx, value ? { Node: value.Node, Services: applyFilter(Object.values(value.Services), filter) } : null);
       },
     },

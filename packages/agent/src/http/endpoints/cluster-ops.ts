@@ -1,6 +1,6 @@
 import type { AgentContext } from '../../agent-context.js';
-import { autopilotState } from '../../cluster/autopilot-health.js';
-import { checkDatacenter, json } from '../endpoint-kit.js';
+import type { AutopilotHealth } from '../../cluster/cluster.js';
+import { json, read, write } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { decodeSegment, readBody, requiredPathRest } from '../request.js';
 import { sendEmpty } from '../respond.js';
@@ -39,40 +39,22 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
         sendEmpty(ctx.res);
       },
     },
-    {
-      path: '/v1/status/leader',
-      methods: ['GET'],
-      handler: (ctx) => {
-        checkDatacenter(ctx, agent);
-        json(ctx, cluster.leaderAddress());
-      },
-    },
-    {
-      path: '/v1/status/peers',
-      methods: ['GET'],
-      handler: (ctx) => {
-        checkDatacenter(ctx, agent);
-        json(ctx, cluster.peers());
-      },
-    },
+    { path: '/v1/status/leader', methods: ['GET'], handler: async (ctx) => json(ctx, await read(ctx, agent, 'Status.Leader', {})) },
+    { path: '/v1/status/peers', methods: ['GET'], handler: async (ctx) => json(ctx, await read(ctx, agent, 'Status.Peers', {})) },
     {
       path: '/v1/operator/raft/configuration',
       methods: ['GET'],
-      handler: (ctx) => {
-        checkDatacenter(ctx, agent);
-        json(ctx, cluster.raftConfiguration());
-      },
+      handler: async (ctx) => json(ctx, await read(ctx, agent, 'Operator.RaftGetConfiguration', {})),
     },
     {
       path: '/v1/operator/raft/peer',
       methods: ['DELETE'],
       handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
         const id = ctx.query.get('id') ?? '';
         const address = ctx.query.get('address') ?? '';
         if (!id && !address) throw badRequest('Must specify either ?id with the server\'s ID or ?address with IP:port of peer to remove');
         if (id && address) throw badRequest('Must specify only one of ?id or ?address');
-        await cluster.removePeer(id ? { id } : { address });
+        await write(ctx, agent, 'Operator.RaftRemovePeer', id ? { id } : { address });
         sendEmpty(ctx.res);
       },
     },
@@ -80,18 +62,14 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
       path: '/v1/operator/autopilot/health',
       methods: ['GET'],
       handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
-        const health = await cluster.autopilotHealth();
+        const health = (await read(ctx, agent, 'Operator.ServerHealth', { state: false })) as AutopilotHealth;
         json(ctx, health, health.Healthy ? 200 : 429);
       },
     },
     {
       path: '/v1/operator/autopilot/state',
       methods: ['GET'],
-      handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
-        json(ctx, autopilotState(await cluster.autopilotHealth()));
-      },
+      handler: async (ctx) => json(ctx, await read(ctx, agent, 'Operator.ServerHealth', { state: true })),
     },
   ];
 }
@@ -110,7 +88,6 @@ export function keyringRoutes(agent: AgentContext): Route[] {
       path: '/v1/operator/keyring',
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
       handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
         const op = KEYRING_METHODS[ctx.req.method ?? 'GET'] ?? 'list';
         let key = '';
         if (op !== 'list') {
@@ -125,9 +102,9 @@ export function keyringRoutes(agent: AgentContext): Route[] {
           if (typeof k !== 'string' || k === '') throw badRequest('Request decode failed: missing Key');
           key = k;
         }
-        const counts = await agent.cluster.keyring(op, key);
+        const counts = await write(ctx, agent, 'Operator.KeyringOperation', { op, key });
         if (op !== 'list') return sendEmpty(ctx.res);
-        json(ctx, [{ WAN: false, Datacenter: agent.config.datacenter, Segment: '', ...counts }]);
+        json(ctx, [{ WAN: false, Datacenter: ctx.query.get('dc')?.toLowerCase() || agent.config.datacenter, Segment: '', ...counts }]);
       },
     },
   ];

@@ -1,7 +1,7 @@
 import type { KvEntry, KvOp } from '@concord/state';
-import type { ServerContext } from '../../agent-context.js';
+import type { AgentContext } from '../../agent-context.js';
 import { kvBodyLimit } from '../body-limits.js';
-import { checkDatacenter, json, read } from '../endpoint-kit.js';
+import { json, read, write } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment, flag, readBody, uint64Param, uintParam } from '../request.js';
 import { sendEmpty, sendJsonText } from '../respond.js';
@@ -13,23 +13,22 @@ function keyOf(ctx: RequestContext): string {
   return decodeSegment(ctx.path.slice(PREFIX.length), 'key');
 }
 
-async function getKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
+async function getKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const key = keyOf(ctx);
   const q = ctx.query;
-  const state = agent.server.state;
   if (flag(q, 'keys')) {
-    const sep = q.get('separator') ?? q.get('seperator') ?? '';
-    const { value } = await read(ctx, agent, () => state.kvKeys(key, sep));
+    const separator = q.get('separator') ?? q.get('seperator') ?? '';
+    const value = await read(ctx, agent, 'KVS.ListKeys', { prefix: key, separator });
     if (value.length === 0 && key !== '') return sendEmpty(ctx.res, 404);
     return json(ctx, value);
   }
   if (flag(q, 'recurse')) {
-    const { value } = await read(ctx, agent, () => state.kvList(key));
+    const value = await read(ctx, agent, 'KVS.List', { prefix: key });
     if (value.length === 0) return sendEmpty(ctx.res, 404);
     return json(ctx, value);
   }
   if (key === '') throw badRequest('Missing key name');
-  const { value } = await read(ctx, agent, () => state.kvGet(key));
+  const value = await read(ctx, agent, 'KVS.Get', { key });
   if (!value) return sendEmpty(ctx.res, 404);
   if (flag(q, 'raw')) {
     const body = value.Value === null ? Buffer.alloc(0) : Buffer.from(value.Value, 'base64');
@@ -49,8 +48,7 @@ function conflicting(ctx: RequestContext): HttpError {
   return badRequest(`Conflicting flags: ${raw}`);
 }
 
-async function putKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
+async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const key = keyOf(ctx);
   const q = ctx.query;
   if (key === '') throw badRequest('Missing key name');
@@ -71,12 +69,11 @@ async function putKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
     op.Verb = 'unlock';
     op.Session = q.get('release') ?? '';
   }
-  const { result } = await agent.write({ type: 'kv', op });
-  sendJsonText(ctx.res, 200, result.value === true ? 'true' : 'false');
+  const applied = await write(ctx, agent, 'KVS.Apply', { command: { type: 'kv', op } });
+  sendJsonText(ctx.res, 200, applied === true ? 'true' : 'false');
 }
 
-async function deleteKv(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
+async function deleteKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const key = keyOf(ctx);
   const q = ctx.query;
   const recurse = flag(q, 'recurse');
@@ -87,11 +84,11 @@ async function deleteKv(ctx: RequestContext, agent: ServerContext): Promise<void
     op.Verb = 'delete-cas';
     op.Index = uintParam(q, 'cas', 'Invalid cas index: must be an unsigned integer') ?? 0;
   }
-  const { result } = await agent.write({ type: 'kv', op });
-  sendJsonText(ctx.res, 200, result.value === true ? 'true' : 'false');
+  const applied = await write(ctx, agent, 'KVS.Apply', { command: { type: 'kv', op } });
+  sendJsonText(ctx.res, 200, applied === true ? 'true' : 'false');
 }
 
-export function kvRoutes(agent: ServerContext): Route[] {
+export function kvRoutes(agent: AgentContext): Route[] {
   return [
     {
       path: '/v1/kv/*',

@@ -2,7 +2,7 @@ import type { AutopilotConfig } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { formatDuration } from '@concord/goflags';
 import { type Body, optBool, optDuration, optInt, optString } from '../decode.js';
-import { checkDatacenter, json } from '../endpoint-kit.js';
+import { json, read, write } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, readBody } from '../request.js';
 import type { Route } from '../router.js';
@@ -48,29 +48,26 @@ function casParam(q: URLSearchParams): number | undefined {
 
 /** Autopilot's replicated configuration and raft leadership transfer. */
 export function operatorRoutes(agent: AgentContext): Route[] {
-  const cluster = agent.cluster;
   return [
     {
       path: '/v1/operator/autopilot/configuration',
       methods: ['GET', 'PUT'],
       handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
         if (ctx.req.method === 'PUT') {
           const cas = casParam(ctx.query);
           const config = await autopilotBody(ctx);
-          const stored = await cluster.setAutopilotConfig(config, cas);
+          const stored = await write(ctx, agent, 'Operator.AutopilotSetConfiguration', cas === undefined ? { config } : { config, cas });
           return json(ctx, cas === undefined ? true : stored);
         }
-        json(ctx, cluster.autopilotConfig());
+        json(ctx, await read(ctx, agent, 'Operator.AutopilotGetConfiguration', {}));
       },
     },
     {
       path: '/v1/operator/raft/transfer-leader',
       methods: ['PUT', 'POST'],
       handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
         const id = ctx.query.get('id') ?? '';
-        await cluster.transferLeader(id === '' ? undefined : id);
+        await write(ctx, agent, 'Operator.RaftTransferLeader', id === '' ? {} : { id });
         json(ctx, { Success: true });
       },
     },

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PreparedQuery } from '@concord/state';
-import type { ServerContext } from '../../agent-context.js';
-import { hopsOf, originNode } from '../../cluster/http-forward.js';
-import { type ExecuteResult, QueryNotFoundError, executePreparedQuery } from '../../query/execute.js';
-import { consistencyOf } from '../blocking.js';
-import { checkDatacenter, json, read } from '../endpoint-kit.js';
+import type { AgentContext } from '../../agent-context.js';
+import type { ExecuteResult } from '../../query/execute.js';
+import type { CallMeta } from '../../rpc/query-options.js';
+import { call, json, read, write } from '../endpoint-kit.js';
 import { HttpError } from '../http-error.js';
 import { field, isBody } from '../decode.js';
 import { decodePreparedQuery } from '../prepared-query-body.js';
@@ -13,7 +12,6 @@ import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';
 
 const MAX_BODY = 64 * 1024;
-const notFound = () => new HttpError(404, 'Query not found');
 
 /**
  * What `/v1/query/<rest>` asks for, as Consul's TrimPrefix/HasSuffix reading of the path: the ID
@@ -46,72 +44,40 @@ function limitParam(ctx: RequestContext): number {
 }
 
 /** The QueryMeta fields Consul's execute and explain bodies carry beside the answer. */
-function queryMeta(ctx: RequestContext, agent: ServerContext, index: number): Record<string, unknown> {
+function queryMeta(meta: CallMeta): Record<string, unknown> {
   return {
-    Index: index,
-    LastContact: 0,
-    KnownLeader: agent.cluster.knownLeader(),
-    ConsistencyLevel: consistencyOf(ctx.query),
+    Index: meta.index,
+    LastContact: meta.lastContactMs,
+    KnownLeader: meta.knownLeader,
+    ConsistencyLevel: meta.consistency,
     NotModified: false,
     Backend: 0,
-    ResultsFilteredByACLs: false,
+    ResultsFilteredByACLs: meta.filteredByAcls,
   };
 }
 
-/**
- * The client's address for `Near: "_ip"`, as Consul's sourceAddrFromRequest: the first
- * X-Forwarded-For entry, else the peer's address (unknown once a request was forwarded).
- */
-function sourceIp(ctx: RequestContext): string | undefined {
-  const xff = ctx.req.headers['x-forwarded-for'];
-  const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-  if (first) return first;
-  if (hopsOf(ctx.req) > 0) return undefined;
-  const peer = ctx.req.socket.remoteAddress;
-  return peer?.startsWith('::ffff:') ? peer.slice(7) : peer;
+/** Runs the query (never a blocking query in Consul: an `?index=` does not hold the request). */
+function runQuery(ctx: RequestContext, agent: AgentContext, id: string, limit: number): Promise<{ value: ExecuteResult; meta: CallMeta }> {
+  return call(ctx, agent, 'PreparedQuery.Execute', { id, limit }, { minQueryIndex: 0 });
 }
 
-/** Runs the query inside a read (consistency flags, X-Consul-* headers); 404 when none answers. */
-async function runQuery(ctx: RequestContext, agent: ServerContext, id: string, limit: number): Promise<ExecuteResult> {
-  // Executing is never a blocking query in Consul: an `?index=` does not hold the request.
-  ctx.query.delete('index');
-  let result: ExecuteResult | undefined;
-  await read(ctx, agent, () => {
-    try {
-      result = executePreparedQuery(agent.server.state, id, {
-        agentNode: originNode(ctx.req, agent.config.nodeName),
-        segment: '',
-        near: ctx.query.get('near') ?? undefined,
-        ip: sourceIp(ctx),
-      }, limit);
-    } catch (err) {
-      if (err instanceof QueryNotFoundError) throw notFound();
-      throw err;
-    }
-    return { value: result, index: result.index, topics: [] };
-  });
-  return result as ExecuteResult;
-}
-
-export function preparedQueryRoutes(agent: ServerContext): Route[] {
-  const state = agent.server.state;
+export function preparedQueryRoutes(agent: AgentContext): Route[] {
   return [
     {
       path: '/v1/query',
       methods: ['GET', 'POST'],
       handler: async (ctx) => {
         if (ctx.req.method === 'POST') {
-          checkDatacenter(ctx, agent);
           const raw = await body(ctx);
           const id = randomUUID();
           if (isBody(raw) && field(raw, 'ID')) {
             throw new HttpError(400, 'Invalid prepared query: ID must be empty when creating a new prepared query');
           }
-          await agent.write({ type: 'query-set', op: 'create', query: decodePreparedQuery(raw, id) });
+          await write(ctx, agent, 'PreparedQuery.Apply', { command: { type: 'query-set', op: 'create', query: decodePreparedQuery(raw, id) } });
           json(ctx, { ID: id });
           return;
         }
-        json(ctx, (await read(ctx, agent, () => state.preparedQueries())).value);
+        json(ctx, await read(ctx, agent, 'PreparedQuery.List', {}));
       },
     },
     {
@@ -120,44 +86,37 @@ export function preparedQueryRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         const { id, action } = target(ctx);
         if (action === 'execute') {
-          const r = await runQuery(ctx, agent, id, limitParam(ctx));
+          const { value: r, meta } = await runQuery(ctx, agent, id, limitParam(ctx));
           json(ctx, {
             Service: r.query.Service.Service,
             Nodes: r.nodes,
             DNS: r.query.DNS,
-            Datacenter: agent.config.datacenter,
+            Datacenter: ctx.query.get('dc')?.toLowerCase() || agent.config.datacenter,
             PeerName: '',
             Failovers: 0,
-            ...queryMeta(ctx, agent, r.index),
+            ...queryMeta(meta),
           });
           return;
         }
         if (action === 'explain') {
           limitParam(ctx);
-          const r = await runQuery(ctx, agent, id, 0);
-          json(ctx, { Query: r.query, ...queryMeta(ctx, agent, r.index) });
+          const { value: r, meta } = await runQuery(ctx, agent, id, 0);
+          json(ctx, { Query: r.query, ...queryMeta(meta) });
           return;
         }
         if (ctx.req.method === 'PUT') {
-          checkDatacenter(ctx, agent);
           // The ID comes from the URL, never from the body.
           const query: PreparedQuery = decodePreparedQuery(await body(ctx), id);
-          await agent.write({ type: 'query-set', op: 'update', query });
+          await write(ctx, agent, 'PreparedQuery.Apply', { command: { type: 'query-set', op: 'update', query } });
           sendEmpty(ctx.res, 200);
           return;
         }
         if (ctx.req.method === 'DELETE') {
-          checkDatacenter(ctx, agent);
-          await agent.write({ type: 'query-delete', id });
+          await write(ctx, agent, 'PreparedQuery.Apply', { command: { type: 'query-delete', id } });
           sendEmpty(ctx.res, 200);
           return;
         }
-        const { value } = await read(ctx, agent, () => {
-          const r = state.preparedQuery(id);
-          if (!r.value) throw notFound();
-          return r;
-        });
-        json(ctx, [value]);
+        json(ctx, [await read(ctx, agent, 'PreparedQuery.Get', { id })]);
       },
     },
   ];

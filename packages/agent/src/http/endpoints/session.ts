@@ -1,14 +1,13 @@
 import { SESSION_BODY_LIMIT } from '../body-limits.js';
 import { randomUUID } from 'node:crypto';
-import type { SessionBehavior, SessionEntry } from '@concord/state';
-import type { ServerContext } from '../../agent-context.js';
+import type { SessionBehavior } from '@concord/state';
+import type { AgentContext } from '../../agent-context.js';
 import { durationFromJson, durationNanosText, formatDuration, goDurationError } from '@concord/goflags';
 import { field, isBody, optString, optStringList, rejectUnknown } from '../decode.js';
-import { checkDatacenter, json, read } from '../endpoint-kit.js';
+import { json, read, write } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, parseJsonBody, readBody, requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
-import { originNode } from '../../cluster/http-forward.js';
 
 const FIELDS = ['ID', 'Name', 'Node', 'Checks', 'NodeChecks', 'ServiceChecks', 'LockDelay', 'Behavior', 'TTL', 'Namespace', 'Partition'];
 const MAX_TTL_MS = 86_400_000;
@@ -28,8 +27,7 @@ function lockDelayNs(raw: unknown): number {
   return Math.round(ns);
 }
 
-async function create(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
+async function create(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const body = parseJsonBody(await readBody(ctx.req, SESSION_BODY_LIMIT, () => 'Request body too large'));
   const raw = body ?? {};
   if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
@@ -65,20 +63,21 @@ async function create(ctx: RequestContext, agent: ServerContext): Promise<void> 
   if (nodeChecks !== undefined || legacy !== undefined) checks = [...(legacy ?? []), ...(nodeChecks ?? [])];
   else checks = serviceChecks ? [] : ['serfHealth'];
   const id = randomUUID();
-  const { result } = await agent.write({
+  await write(ctx, agent, 'Session.Apply', {
+    command: {
     type: 'session-create',
     session: {
       ID: id,
       Name: optString(raw, 'Name') ?? '',
-      Node: optString(raw, 'Node') || originNode(ctx.req, agent.config.nodeName),
+      Node: optString(raw, 'Node') || agent.config.nodeName,
       LockDelay: lockDelayNs(field(raw, 'LockDelay')),
       Behavior: behavior as SessionBehavior,
       TTL: ttl,
       NodeChecks: checks,
       ServiceChecks: serviceChecks,
     },
+    },
   });
-  agent.sessionTimers.started(result.value as SessionEntry);
   json(ctx, { ID: id });
 }
 
@@ -86,25 +85,17 @@ function sessionId(ctx: RequestContext): string {
   return requiredPathRest(ctx, 'session id', 'Missing session');
 }
 
-async function destroy(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
+async function destroy(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const id = sessionId(ctx);
-  await agent.write({ type: 'session-destroy', id });
-  agent.sessionTimers.stopped(id);
+  await write(ctx, agent, 'Session.Apply', { command: { type: 'session-destroy', id } });
   json(ctx, true);
 }
 
-async function renew(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
-  const id = sessionId(ctx);
-  const { value } = agent.server.state.session(id);
-  if (value.length === 0) throw new HttpError(404, `Session id '${id}' not found`);
-  agent.sessionTimers.renewed(value[0] as SessionEntry);
-  json(ctx, value);
+async function renew(ctx: RequestContext, agent: AgentContext): Promise<void> {
+  json(ctx, await write(ctx, agent, 'Session.Renew', { id: sessionId(ctx) }));
 }
 
-export function sessionRoutes(agent: ServerContext): Route[] {
-  const state = agent.server.state;
+export function sessionRoutes(agent: AgentContext): Route[] {
   return [
     { path: '/v1/session/create', methods: ['PUT'], handler: (ctx) => create(ctx, agent) },
     { path: '/v1/session/destroy/*', methods: ['PUT'], handler: (ctx) => destroy(ctx, agent) },
@@ -112,16 +103,16 @@ export function sessionRoutes(agent: ServerContext): Route[] {
     {
       path: '/v1/session/info/*',
       methods: ['GET'],
-      handler: async (ctx) => json(ctx, (await read(ctx, agent, () => state.session(sessionId(ctx)))).value),
+      handler: async (ctx) => json(ctx, await read(ctx, agent, 'Session.Get', { id: sessionId(ctx) })),
     },
     {
       path: '/v1/session/node/*',
       methods: ['GET'],
       handler: async (ctx) => {
         const node = requiredPathRest(ctx, 'node', 'Missing node name');
-        json(ctx, (await read(ctx, agent, () => state.nodeSessions(node))).value);
+        json(ctx, await read(ctx, agent, 'Session.NodeSessions', { node }));
       },
     },
-    { path: '/v1/session/list', methods: ['GET'], handler: async (ctx) => json(ctx, (await read(ctx, agent, () => state.sessions())).value) },
+    { path: '/v1/session/list', methods: ['GET'], handler: async (ctx) => json(ctx, await read(ctx, agent, 'Session.List', {})) },
   ];
 }

@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import type { StateSnapshot } from '@concord/state';
-import type { ServerContext } from '../../agent-context.js';
-import { checkDatacenter } from '../endpoint-kit.js';
+import type { AgentContext } from '../../agent-context.js';
+import { call, write } from '../endpoint-kit.js';
+import type { SavedSnapshot } from '../../rpc/methods/snapshot.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { receiveSnapshot } from '../snapshot-upload.js';
 import { sendEmpty } from '../respond.js';
@@ -37,29 +38,26 @@ export function parseSnapshotDocument(json: Buffer): SnapshotFile {
 }
 
 /** `/v1/snapshot`: GET saves the whole state (`concord snapshot save`), PUT restores it. */
-export function snapshotRoutes(agent: ServerContext): Route[] {
+export function snapshotRoutes(agent: AgentContext): Route[] {
   return [
     {
       path: '/v1/snapshot',
       methods: ['GET', 'PUT'],
       handler: async (ctx) => {
-        checkDatacenter(ctx, agent);
         if (ctx.req.method === 'GET') {
-          if (!ctx.query.has('stale')) await agent.cluster.consistentBarrier();
-          const state = agent.server.state.snapshot();
-          const body = encodeSnapshotFile(state);
+          const saved: SavedSnapshot = (await call(ctx, agent, 'Snapshot.Save', {})).value;
+          const body = Buffer.from(saved.file, 'base64');
           ctx.res.statusCode = 200;
           ctx.res.setHeader('Content-Type', 'application/octet-stream');
-          ctx.res.setHeader('X-Consul-Index', String(Math.max(1, state.index)));
+          ctx.res.setHeader('X-Consul-Index', String(Math.max(1, saved.index)));
           ctx.res.setHeader('Content-Length', body.length);
           ctx.res.end(body);
           return;
         }
+        const dc = ctx.query.get('dc')?.toLowerCase() || agent.config.datacenter;
         const file = parseSnapshotDocument(await receiveSnapshot(ctx.req, agent.config.dataDir ?? tmpdir(), agent.config.bounds.snapshotRestoreMaxBytes));
-        if (file.datacenter !== agent.config.datacenter) {
-          throw new HttpError(400, `Snapshot is of datacenter ${file.datacenter}, this agent is in ${agent.config.datacenter}`);
-        }
-        await agent.write({ type: 'restore', snapshot: file.state });
+        if (file.datacenter !== dc) throw new HttpError(400, `Snapshot is of datacenter ${file.datacenter}, not of ${dc}`);
+        await write(ctx, agent, 'Snapshot.Restore', { command: { type: 'restore', snapshot: file.state } });
         sendEmpty(ctx.res);
       },
     },

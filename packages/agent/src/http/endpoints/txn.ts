@@ -1,8 +1,8 @@
-import type { TxnResult } from '@concord/state';
+import type { TxnOp, TxnResult } from '@concord/state';
 import { isTxnWrite } from '@concord/state';
 import { txnBodyLimit } from '../body-limits.js';
-import type { ServerContext } from '../../agent-context.js';
-import { checkDatacenter, json, read } from '../endpoint-kit.js';
+import type { AgentContext } from '../../agent-context.js';
+import { json, read, write } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, readBody } from '../request.js';
 import type { Route } from '../router.js';
@@ -13,8 +13,7 @@ import { decodeTxnOps } from '../txn-decode.js';
  * no write op is served as a read (`?stale`/`?consistent`, no blocking); 409 with `Errors`
  * (each failing op's `OpIndex` and Consul's text) means nothing was applied.
  */
-async function txn(ctx: RequestContext, agent: ServerContext): Promise<void> {
-  checkDatacenter(ctx, agent);
+async function txn(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const limit = txnBodyLimit(agent.config);
   const body = await readBody(ctx.req, limit.max, limit.tooLarge);
   let raw: unknown;
@@ -26,14 +25,13 @@ async function txn(ctx: RequestContext, agent: ServerContext): Promise<void> {
   const ops = decodeTxnOps(raw, { maxValue: agent.config.kvMaxValueSize, datacenter: agent.config.datacenter });
   let result: TxnResult;
   if (!ops.some(isTxnWrite)) {
-    result = (await read(ctx, agent, () => agent.server.state.txnRead(ops))).value;
+    result = await read(ctx, agent, 'Txn.Read', { ops: ops as TxnOp[] });
   } else {
-    const { result: applied } = await agent.write({ type: 'txn', ops });
-    result = applied.value as TxnResult;
+    result = (await write(ctx, agent, 'Txn.Apply', { command: { type: 'txn', ops } })) as TxnResult;
   }
   json(ctx, result, result.Errors ? 409 : 200);
 }
 
-export function txnRoutes(agent: ServerContext): Route[] {
+export function txnRoutes(agent: AgentContext): Route[] {
   return [{ path: '/v1/txn', methods: ['PUT'], handler: (ctx) => txn(ctx, agent) }];
 }

@@ -1,18 +1,5 @@
 import { distance } from '@concord/gossip';
 import type { NetworkCoordinate, StateStore } from '@concord/state';
-import { originNode } from '../cluster/http-forward.js';
-import type { AgentContext } from '../agent-context.js';
-import type { RequestContext } from './request.js';
-
-/**
- * `?near=<node>|_agent`: the node whose coordinate results are sorted from, or undefined
- * when the query has none. `_agent` is the agent the request first arrived at.
- */
-export function nearNode(ctx: RequestContext, agent: AgentContext): string | undefined {
-  const near = ctx.query.get('near');
-  if (near === null || near === '') return undefined;
-  return near === '_agent' ? originNode(ctx.req, agent.config.nodeName) : near;
-}
 
 /**
  * Consul's `sortNodesByDistanceFrom`: a stable sort by estimated RTT from `source`'s LAN
