@@ -162,7 +162,8 @@ async function listenHttp<S extends Server | HttpsServer>(server: S, port: numbe
 }
 
 /** Logs refused plaintext RPC connections, at most once a minute. */
-function plaintextRefusedLogger(logger: Logger): (remote: string) => void {
+/** Logs refused RPC connections at most once a minute, with how many were refused since. */
+function refusalLogger(logger: Logger, message: string): (remote: string) => void {
   let last = 0;
   let refused = 0;
   return (remote) => {
@@ -170,7 +171,7 @@ function plaintextRefusedLogger(logger: Logger): (remote: string) => void {
     const now = Date.now();
     if (now - last < 60_000) return;
     last = now;
-    logger.warn({ remote, refused }, 'rpc: refused a plaintext connection (tls.internal_rpc.verify_incoming is set)');
+    logger.warn({ remote, refused }, message);
     refused = 0;
   };
 }
@@ -288,14 +289,17 @@ async function startAgentParts(
   // The RPC listener (servers only): raft, forwarding, status.
   let rpc: BoundRpcServer | undefined;
   if (config.server) {
-    const events = { onPlaintextRefused: plaintextRefusedLogger(logger) };
+    const events = {
+      onPlaintextRefused: refusalLogger(logger, 'rpc: refused a plaintext connection (tls.internal_rpc.verify_incoming is set)'),
+      onTooManyConnections: refusalLogger(logger, 'rpc: refused a connection beyond limits.rpc_max_conns_per_client'),
+    };
     try {
-      rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes));
+      rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
     } catch (err) {
       // A -dev agent on a busy machine takes any free port rather than failing on 8300.
       if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
       logger.warn('agent: port 8300 is in use; the dev agent serves RPC on a free port');
-      rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes));
+      rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
     }
     const bound = rpc;
     cleanups.push(() => bound.close());

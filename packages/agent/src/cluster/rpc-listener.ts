@@ -3,7 +3,8 @@
  * and Raft). It reads the first byte of each connection: a TLS handshake goes to the TLS side,
  * anything else to the plaintext side, which exists only while incoming connections are not
  * verified (Consul's rule, which lets a live cluster move to TLS one agent at a time). A
- * connection that sends nothing within the handshake deadline is closed.
+ * connection that sends nothing within the handshake deadline is closed, and one client address
+ * holds at most `limits.rpc_max_conns_per_client` connections (Consul's default 100).
  */
 import { type Server as NetServer, type Socket, createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
@@ -30,6 +31,8 @@ export interface RpcListenerTls {
 export interface RpcListenerEvents {
   /** A plaintext connection refused because TLS is required. */
   onPlaintextRefused?(remote: string): void;
+  /** A connection closed at once because its address already holds the most allowed. */
+  onTooManyConnections?(remote: string): void;
 }
 
 export class RpcListener {
@@ -38,6 +41,9 @@ export class RpcListener {
   readonly #sockets = new Set<Socket>();
   #pending = 0;
   #port = 0;
+  /** Open connections per client address. */
+  readonly #perClient = new Map<string, number>();
+  #maxPerClient = 0;
 
   private constructor(net: NetServer) {
     this.#net = net;
@@ -48,11 +54,19 @@ export class RpcListener {
   }
 
   /** Listens on `host:port` (port 0 picks a free one) in front of `server`. */
-  static async open(server: grpc.Server, host: string, port: number, tls?: RpcListenerTls, events: RpcListenerEvents = {}): Promise<RpcListener> {
+  static async open(
+    server: grpc.Server,
+    host: string,
+    port: number,
+    tls?: RpcListenerTls,
+    events: RpcListenerEvents = {},
+    maxConnsPerClient = 0,
+  ): Promise<RpcListener> {
     const secure = tls ? server.createConnectionInjector(tls.credentials) : undefined;
     const plain = tls?.requireTls ? undefined : server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     const net = createServer({ pauseOnConnect: true, noDelay: true });
     const listener = new RpcListener(net);
+    listener.#maxPerClient = maxConnsPerClient;
     if (secure) listener.#injectors.push(secure);
     if (plain) listener.#injectors.push(plain);
     net.on('connection', (socket: Socket) => listener.#accept(socket, secure, plain, events));
@@ -78,6 +92,14 @@ export class RpcListener {
       socket.destroy();
       return;
     }
+    const ip = socket.remoteAddress ?? '';
+    const held = this.#perClient.get(ip) ?? 0;
+    if (this.#maxPerClient > 0 && held >= this.#maxPerClient) {
+      events.onTooManyConnections?.(ip);
+      socket.destroy();
+      return;
+    }
+    this.#perClient.set(ip, held + 1);
     this.#pending++;
     let decided = false;
     const decide = () => {
@@ -89,6 +111,9 @@ export class RpcListener {
     socket.once('close', () => {
       decide();
       this.#sockets.delete(socket);
+      const n = (this.#perClient.get(ip) ?? 1) - 1;
+      if (n <= 0) this.#perClient.delete(ip);
+      else this.#perClient.set(ip, n);
     });
     socket.on('error', () => socket.destroy());
     const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_MS);

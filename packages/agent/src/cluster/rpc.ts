@@ -246,9 +246,10 @@ export async function bindRpcServer(
   tls?: RpcListenerTls,
   events?: RpcListenerEvents,
   maxMessageBytes = DEFAULT_RPC_MESSAGE_BYTES,
+  maxConnsPerClient = 0,
 ): Promise<BoundRpcServer> {
   const server = new grpc.Server({ ...rpcChannelOptions(maxMessageBytes), 'grpc.max_connection_idle_ms': IDLE_CONNECTION_MS });
-  const listener = await RpcListener.open(server, address, port, tls, events);
+  const listener = await RpcListener.open(server, address, port, tls, events, maxConnsPerClient);
   return {
     server,
     port: listener.port,
