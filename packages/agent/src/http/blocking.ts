@@ -5,6 +5,7 @@ import type { Consistency } from '../rpc/query-options.js';
 
 export type { Consistency };
 export type { QuerySource } from '../rpc/blocking.js';
+import { waitForChange as waitUntil } from '../rpc/blocking.js';
 
 /** `?stale` and `?consistent` are exclusive; `?leader` or nothing means the default mode. */
 export function consistencyOf(q: URLSearchParams): Consistency {
@@ -18,20 +19,15 @@ export function consistencyOf(q: URLSearchParams): Consistency {
  * Waits until `watch` fires (true), or `ms` pass or the client goes away (false); the watch and
  * the timer are released either way.
  */
-export function waitForChange(ctx: RequestContext, ms: number, watch: (cb: () => void) => () => void): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    let cancel: () => void = () => {};
-    const done = (changed: boolean): void => {
-      clearTimeout(timer);
-      cancel();
-      ctx.res.off('close', onClose);
-      resolve(changed);
-    };
-    const onClose = (): void => done(false);
-    const timer = setTimeout(() => done(false), ms);
-    cancel = watch(() => done(true));
-    ctx.res.once('close', onClose);
-  });
+export async function waitForChange(ctx: RequestContext, ms: number, watch: (cb: () => void) => () => void): Promise<boolean> {
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  ctx.res.once('close', onClose);
+  try {
+    return await waitUntil(ms, gone.signal, watch);
+  } finally {
+    ctx.res.off('close', onClose);
+  }
 }
 
 export interface QueryMeta {

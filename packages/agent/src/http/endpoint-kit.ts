@@ -5,7 +5,8 @@ import type { ArgsOf, MethodName, ResultOf } from '../rpc/methods/index.js';
 import type { CallMeta, CallOptions } from '../rpc/query-options.js';
 import type { CallAnswer } from '../rpc/router.js';
 import { consistencyOf, setQueryHeaders } from './blocking.js';
-import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
+import type { Filter } from '../filter/bexpr.js';
+import { compiledFilter } from '../rpc/filter-cache.js';
 import { NO_PATH_TO_DATACENTER } from '../rpc/router.js';
 import { HttpError, badRequest } from './http-error.js';
 import { type RequestContext, uintParam, waitParam } from './request.js';
@@ -138,14 +139,7 @@ export function checkDatacenter(ctx: RequestContext, agent: AgentContext): void 
 
 /** The compiled `?filter=` expression of an agent-local list, if any; 400 when malformed. */
 export function filterOf(ctx: RequestContext): Filter | undefined {
-  const expr = ctx.query.get('filter');
-  if (expr === null || expr.trim() === '') return undefined;
-  try {
-    return compileFilter(expr);
-  } catch (err) {
-    if (err instanceof FilterError) throw badRequest(`Failed to create boolean expression evaluator: ${err.message}`);
-    throw err;
-  }
+  return compiledFilter(ctx.query.get('filter') ?? '');
 }
 
 export function applyFilter<T>(items: T[], filter: Filter | undefined): T[] {

@@ -7,7 +7,7 @@
  * consistency allow it, and otherwise sends it to the leader.
  */
 import type { ServerContext } from '../agent-context.js';
-import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
+import { compiledFilter } from './filter-cache.js';
 import type { CallReply__Output } from '../gen/concord/agent/v1/CallReply.js';
 import type { CallRequest__Output } from '../gen/concord/agent/v1/CallRequest.js';
 import { HttpError, badRequest } from '../http/http-error.js';
@@ -59,27 +59,10 @@ function callTimeoutMs(o: CallOptions): number {
   return o.maxQueryTimeMs + o.maxQueryTimeMs / 16 + 30_000;
 }
 
-const filterCache = new Map<string, Filter>();
-
-function compiled(expr: string): Filter | undefined {
-  if (expr.trim() === '') return undefined;
-  let f = filterCache.get(expr);
-  if (f) return f;
-  try {
-    f = compileFilter(expr);
-  } catch (err) {
-    if (err instanceof FilterError) throw badRequest(`Failed to create boolean expression evaluator: ${err.message}`);
-    throw err;
-  }
-  if (filterCache.size > 256) filterCache.clear();
-  filterCache.set(expr, f);
-  return f;
-}
-
 function shapingOf(o: CallOptions): Shaping {
   const pairs = o.nodeMeta;
   return {
-    filter: compiled(o.filter),
+    filter: compiledFilter(o.filter),
     nodeMeta: pairs.length === 0 ? undefined : (meta) => pairs.every(([k, v]) => meta[k] === v),
     near: o.near === '' ? undefined : o.near,
   };
