@@ -13,7 +13,7 @@ import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, 
 import type { KeyringStore } from './keyring-store.js';
 import type { Membership, ServerMember } from './membership.js';
 import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, safeToResend } from './rpc.js';
-import type { CallReply__Output } from '../rpc/transport.js';
+import { type CallReply__Output, RpcStatusError } from '../rpc/transport.js';
 import { NO_LEADER } from './rpc.js';
 
 export const NO_SERVERS = 'No known Consul servers';
@@ -44,7 +44,12 @@ export class ServerPicker {
   }
 }
 
+/**
+ * True when the server could not be reached, or refused the call before acting on it (a server
+ * that is shutting down or not ready answers UNAVAILABLE): another server may take it.
+ */
 function unreachable(err: unknown): boolean {
+  if (err instanceof RpcStatusError) return err.grpcCode === grpc.status.UNAVAILABLE;
   return err instanceof RpcError && (err.grpcCode === grpc.status.UNAVAILABLE || err.grpcCode === grpc.status.DEADLINE_EXCEEDED);
 }
 
