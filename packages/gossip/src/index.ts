@@ -18,8 +18,8 @@ export { LamportClock } from './core/lamport.js';
 export type { MemberInfo, MemberEvent, MemberEventType, CoreOutput, CoreStats, SwimCoreOptions } from './core/swim.js';
 export { SwimCore } from './core/swim.js';
 export { MAX_INCARNATION, incNewer, refutingIncarnation } from './core/incarnation.js';
-export type { Prng } from './core/prng.js';
-export { createPrng } from './core/prng.js';
+export type { Prng } from '@concord/simkit';
+export { createPrng } from '@concord/simkit';
 export type { Coordinate, VivaldiConfig } from './core/coordinate.js';
 export {
   applyForce,

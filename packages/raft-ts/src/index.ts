@@ -1,8 +1,8 @@
 // raft-ts: the pure core, in-memory storage, the driver and its interfaces.
 // Subpath exports: raft-ts/level (LevelStorage), raft-ts/grpc (GrpcTransport), raft-ts/sim (simulator and checker).
 export type { RaftConfig, InjectedBug } from './core/config.js';
-export type { Prng } from './core/prng.js';
-export { Xoshiro128 } from './core/prng.js';
+export type { Prng } from '@concord/simkit';
+export { Xoshiro128 } from '@concord/simkit';
 export type { Storage, InitialState } from './core/storage.js';
 export { RawNode } from './core/raw-node.js';
 export type { Ready, Status, PeerProgress } from './core/raw-node.js';

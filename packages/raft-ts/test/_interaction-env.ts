@@ -1,4 +1,4 @@
-import { Xoshiro128 } from '../src/core/prng.js';
+import { Xoshiro128 } from '@concord/simkit';
 import { RawNode } from '../src/core/raw-node.js';
 import { bootstrapEntries } from '../src/core/bootstrap.js';
 import { describeEntry, describeMessage, describeReady } from '../src/core/describe.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { bootstrapEntries } from '../src/core/bootstrap.js';
-import { Xoshiro128 } from '../src/core/prng.js';
+import { Xoshiro128 } from '@concord/simkit';
 import { RawNode } from '../src/core/raw-node.js';
 import { message } from '../src/core/types.js';
 import { runSeed } from '../src/sim/simulator.js';

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '@concord/simkit';
 
 /**
  * A Vivaldi network coordinate as Serf keeps it: a point in a Euclidean space plus a

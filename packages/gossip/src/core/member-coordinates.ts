@@ -1,5 +1,5 @@
 import type { Coordinate } from './coordinate.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@concord/simkit';
 import { VivaldiClient } from './vivaldi.js';
 import { GossipCoordinateError } from '../errors.js';
 

@@ -16,8 +16,8 @@ import type {
   UserEventMessage,
 } from './messages.js';
 import { COMPOUND_HEADER_BYTES, COMPOUND_PER_MESSAGE_BYTES, encodedSize, tagsSize, utf8Length } from './messages.js';
-import type { Prng } from './prng.js';
-import { shuffle } from './prng.js';
+import type { Prng } from '@concord/simkit';
+import { shuffle } from '@concord/simkit';
 import { GossipTagsTooLargeError, GossipUserEventTooLargeError } from '../errors.js';
 import {
   USER_EVENT_BUFFER_SIZE,

@@ -1,7 +1,7 @@
 import type { Coordinate, VivaldiConfig } from './coordinate.js';
 import { applyForce, coordinateProblem, copyCoordinate, defaultVivaldiConfig, distance, newCoordinate, rawDistance } from './coordinate.js';
 import { LatencyFilter } from './latency-filter.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '@concord/simkit';
 import { GossipCoordinateError } from '../errors.js';
 
 /** Round-trip times above this are refused (Serf's `maxRTT`), in seconds. */

@@ -8,7 +8,7 @@ import type { ConfigName, GossipConfig } from '../core/config.js';
 import type { Coordinate } from '../core/coordinate.js';
 import { resolveConfig } from '../core/config.js';
 import type { Endpoint, Tags } from '../core/messages.js';
-import { createPrng } from '../core/prng.js';
+import { createPrng } from '@concord/simkit';
 import type { CoreOutput, MemberEvent, MemberInfo } from '../core/swim.js';
 import { SwimCore } from '../core/swim.js';
 import { GossipDecodeError, GossipDecryptError, GossipError, GossipJoinError, GossipStateError } from '../errors.js';

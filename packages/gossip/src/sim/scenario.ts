@@ -1,6 +1,6 @@
 import type { ConfigName, GossipConfig } from '../core/config.js';
 import { resolveConfig } from '../core/config.js';
-import { createPrng } from '../core/prng.js';
+import { createPrng } from '@concord/simkit';
 import { suspicionTimeout } from '../core/timing.js';
 import { GossipConfigError } from '../errors.js';
 import { Simulation } from './simulator.js';

@@ -1,37 +1,12 @@
+import type { Prng, SimNetworkOptions } from '@concord/simkit';
+import { createPrng, SimClock, SimNetwork } from '@concord/simkit';
 import type { GossipConfig } from '../core/config.js';
 import type { Endpoint, PacketMessage, PushPullState, Tags } from '../core/messages.js';
 import { endpointKey } from '../core/messages.js';
-import type { Prng } from '../core/prng.js';
-import { createPrng } from '../core/prng.js';
 import type { MemberEvent } from '../core/swim.js';
 import { SwimCore } from '../core/swim.js';
 import type { UserEvent, UserEventsState } from '../core/user-events.js';
 import { GossipConfigError } from '../errors.js';
-import { EventQueue } from './event-queue.js';
-import type { NetworkOptions } from './sim-network.js';
-import { SimNetwork } from './sim-network.js';
-
-type SimEvent =
-  | { readonly kind: 'wake'; readonly node: SimNode }
-  | { readonly kind: 'packet'; readonly to: SimNode; readonly from: SimNode; readonly msgs: readonly PacketMessage[] }
-  | { readonly kind: 'stream-ping'; readonly to: SimNode; readonly from: SimNode; readonly node: string; readonly seq: number }
-  | { readonly kind: 'stream-ack'; readonly to: SimNode; readonly seq: number }
-  | {
-      readonly kind: 'push-pull';
-      readonly to: SimNode;
-      readonly from: SimNode;
-      readonly states: readonly PushPullState[];
-      readonly events: UserEventsState;
-      readonly join: boolean;
-    }
-  | {
-      readonly kind: 'push-pull-reply';
-      readonly to: SimNode;
-      readonly states: readonly PushPullState[];
-      readonly events: UserEventsState;
-      readonly ignoreOld: boolean;
-    }
-  | { readonly kind: 'action'; readonly run: () => void };
 
 interface SimNode {
   readonly name: string;
@@ -42,7 +17,7 @@ interface SimNode {
   wakeAt: number;
 }
 
-export interface SimulationOptions extends Partial<NetworkOptions> {
+export interface SimulationOptions extends SimNetworkOptions {
   readonly seed: number;
   readonly config: GossipConfig;
 }
@@ -59,8 +34,8 @@ export type SimUserEventListener = (observer: string, event: UserEvent) => void;
  */
 export class Simulation {
   readonly config: GossipConfig;
+  readonly clock = new SimClock();
   readonly network: SimNetwork;
-  readonly #queue = new EventQueue<SimEvent>();
   readonly #nodes = new Map<string, SimNode>();
   readonly #byEndpoint = new Map<string, SimNode>();
   readonly #seedRng: Prng;
@@ -68,29 +43,34 @@ export class Simulation {
   readonly #userEventListeners: SimUserEventListener[] = [];
   /** Members whose pending join asked to skip old user events. */
   readonly #ignoreOld = new Set<SimNode>();
-  #now = 0;
-  #events = 0;
   #nextAddr = 0;
-  /** UDP packets handed to the network, and those it dropped. */
-  packetsSent = 0;
-  packetsDropped = 0;
 
   constructor(opts: SimulationOptions) {
     this.config = opts.config;
     this.#seedRng = createPrng(opts.seed);
-    this.network = new SimNetwork(createPrng(opts.seed ^ 0x5eed), {
-      loss: opts.loss ?? 0,
-      minLatencyMs: opts.minLatencyMs ?? 1,
-      jitterMs: opts.jitterMs ?? 4,
+    this.network = new SimNetwork(this.clock, createPrng(opts.seed ^ 0x5eed), {
+      latencyMs: 1,
+      jitterMs: 4,
+      ...opts,
     });
   }
 
   get now(): number {
-    return this.#now;
+    return this.clock.now;
   }
 
   get eventsProcessed(): number {
-    return this.#events;
+    return this.clock.eventsRun;
+  }
+
+  /** UDP packets handed to the network. */
+  get packetsSent(): number {
+    return this.network.sent;
+  }
+
+  /** UDP packets the network lost (loss, partitions, killed or paused receivers). */
+  get packetsDropped(): number {
+    return this.network.dropped;
   }
 
   onEvent(listener: SimListener): void {
@@ -104,7 +84,7 @@ export class Simulation {
   /** Fire a user event from `member` (Serf's `UserEvent`); returns its Lamport time. */
   userEvent(member: string, name: string, payload: Uint8Array): number {
     const node = this.#node(member);
-    const ltime = node.core.userEvent(name, payload, this.#now);
+    const ltime = node.core.userEvent(name, payload, this.now);
     this.#flush(node);
     return ltime;
   }
@@ -136,6 +116,7 @@ export class Simulation {
     const old = this.#node(name);
     if (!old.killed) throw new GossipConfigError(`member ${name} is still running`);
     this.#nodes.delete(name);
+    this.network.restart(name);
     const e = this.addMember(name);
     this.join(name, seed);
     return e;
@@ -152,9 +133,9 @@ export class Simulation {
       tags: opts.tags ?? {},
       config: this.config,
       rng: createPrng(this.#seedRng.int(0x7fffffff)),
-      now: this.#now,
+      now: this.now,
     });
-    if (opts.known !== undefined) core.restore(opts.known, this.#now);
+    if (opts.known !== undefined) core.restore(opts.known, this.now);
     const node: SimNode = { name, endpoint, core, killed: false, paused: false, wakeAt: Number.POSITIVE_INFINITY };
     this.#nodes.set(name, node);
     this.#byEndpoint.set(endpointKey(endpoint), node);
@@ -169,7 +150,7 @@ export class Simulation {
       const e = this.addMember(name);
       states.push({ name, ...e, inc: 1, status: 'alive', tags: {} });
     }
-    for (const name of names) this.core(name).restore(states, this.#now);
+    for (const name of names) this.core(name).restore(states, this.now);
   }
 
   /**
@@ -184,102 +165,78 @@ export class Simulation {
   /** Stop a member abruptly: it never sends or answers again. */
   kill(name: string): void {
     this.#node(name).killed = true;
+    this.network.crash(name);
   }
 
   /** Freeze a member (a long GC pause, a stopped VM): it drops what it receives. */
   pause(name: string): void {
     this.#node(name).paused = true;
+    this.network.crash(name);
   }
 
   resume(name: string): void {
     const node = this.#node(name);
     node.paused = false;
     node.wakeAt = Number.POSITIVE_INFINITY;
+    this.network.restart(name);
     this.#reschedule(node);
   }
 
   /** Graceful leave: broadcast `left`, keep gossiping for the propagate delay, then stop. */
   leave(name: string): void {
     const node = this.#node(name);
-    node.core.leave(this.#now);
+    node.core.leave(this.now);
     this.#flush(node);
-    this.at(this.#now + this.config.leavePropagateDelayMs, () => {
-      node.killed = true;
-    });
+    this.at(this.now + this.config.leavePropagateDelayMs, () => this.kill(name));
   }
 
   /** Run `fn` at simulated time `t`. */
   at(t: number, fn: () => void): void {
-    this.#queue.push(Math.max(t, this.#now), { kind: 'action', run: fn });
+    this.clock.at(t, fn);
   }
 
   /** Process events up to time `t`, or until `stop()` returns true after an event. */
   runUntil(t: number, stop?: () => boolean): void {
-    while (this.#queue.peekTime() <= t) {
-      const ev = this.#queue.pop();
-      if (ev === undefined) break;
-      this.#now = ev.at;
-      this.#events++;
-      this.#dispatch(ev.value);
-      if (stop !== undefined && stop()) return;
-    }
-    this.#now = Math.max(this.#now, t);
+    this.clock.runUntil(t, stop);
   }
 
-  #dispatch(ev: SimEvent): void {
-    switch (ev.kind) {
-      case 'action':
-        ev.run();
-        return;
-      case 'wake': {
-        const node = ev.node;
-        if (node.wakeAt !== this.#now || node.killed || node.paused) return;
-        node.wakeAt = Number.POSITIVE_INFINITY;
-        node.core.tick(this.#now);
-        this.#flush(node);
-        return;
-      }
-      case 'packet':
-        if (!this.#up(ev.to)) return;
-        ev.to.core.step(ev.from.endpoint, ev.msgs, this.#now);
-        this.#flush(ev.to);
-        return;
-      case 'stream-ping': {
-        if (!this.#up(ev.to)) return;
-        const ok = ev.to.core.acceptsStreamPing(ev.node);
-        if (ok) this.#queue.push(this.#now + this.network.streamLatency(), { kind: 'stream-ack', to: ev.from, seq: ev.seq });
-        return;
-      }
-      case 'stream-ack':
-        if (!this.#up(ev.to)) return;
-        ev.to.core.streamPingResult(ev.seq, true, this.#now);
-        this.#flush(ev.to);
-        return;
-      case 'push-pull': {
-        if (!this.#up(ev.to)) return;
-        const reply = ev.to.core.localState();
-        const events = ev.to.core.localUserEvents();
-        ev.to.core.mergeRemoteState(ev.states, this.#now);
-        ev.to.core.mergeRemoteUserEvents(ev.events, false, this.#now);
-        this.#flush(ev.to);
-        if (this.network.connected(ev.to.name, ev.from.name)) {
-          this.#queue.push(this.#now + this.network.streamLatency(), {
-            kind: 'push-pull-reply',
-            to: ev.from,
-            states: reply,
-            events,
-            ignoreOld: ev.join && this.#ignoreOld.has(ev.from),
-          });
-        }
-        return;
-      }
-      case 'push-pull-reply':
-        if (!this.#up(ev.to)) return;
-        ev.to.core.mergeRemoteState(ev.states, this.#now);
-        ev.to.core.mergeRemoteUserEvents(ev.events, ev.ignoreOld, this.#now);
-        this.#flush(ev.to);
-        return;
-    }
+  #wake(node: SimNode, at: number): void {
+    if (node.wakeAt !== at || !this.#up(node)) return;
+    node.wakeAt = Number.POSITIVE_INFINITY;
+    node.core.tick(this.now);
+    this.#flush(node);
+  }
+
+  #packet(to: SimNode, from: SimNode, msgs: readonly PacketMessage[]): void {
+    if (!this.#up(to)) return;
+    to.core.step(from.endpoint, msgs, this.now);
+    this.#flush(to);
+  }
+
+  #streamPing(to: SimNode, from: SimNode, member: string, seq: number): void {
+    if (!this.#up(to) || !to.core.acceptsStreamPing(member)) return;
+    this.clock.schedule(this.network.streamLatency(to.name, from.name), () => {
+      if (!this.#up(from)) return;
+      from.core.streamPingResult(seq, true, this.now);
+      this.#flush(from);
+    });
+  }
+
+  #acceptPushPull(to: SimNode, from: SimNode, states: readonly PushPullState[], events: UserEventsState, join: boolean): void {
+    if (!this.#up(to)) return;
+    const reply = to.core.localState();
+    const replyEvents = to.core.localUserEvents();
+    to.core.mergeRemoteState(states, this.now);
+    to.core.mergeRemoteUserEvents(events, false, this.now);
+    this.#flush(to);
+    if (!this.network.linkUp(to.name, from.name)) return;
+    const ignoreOld = join && this.#ignoreOld.has(from);
+    this.clock.schedule(this.network.streamLatency(to.name, from.name), () => {
+      if (!this.#up(from)) return;
+      from.core.mergeRemoteState(reply, this.now);
+      from.core.mergeRemoteUserEvents(replyEvents, ignoreOld, this.now);
+      this.#flush(from);
+    });
   }
 
   #up(node: SimNode): boolean {
@@ -291,24 +248,20 @@ export class Simulation {
       switch (out.kind) {
         case 'packet': {
           const to = this.#byEndpoint.get(endpointKey(out.to));
-          this.packetsSent++;
-          if (to === undefined || !this.network.deliversPacket(node.name, to.name)) {
-            this.packetsDropped++;
+          if (to === undefined) {
+            this.network.sent++;
+            this.network.dropped++;
             break;
           }
-          this.#queue.push(this.#now + this.network.latency(), { kind: 'packet', to, from: node, msgs: out.msgs });
+          const msgs = out.msgs;
+          this.network.send(node.name, to.name, () => this.#packet(to, node, msgs));
           break;
         }
         case 'stream-ping': {
           const to = this.#byEndpoint.get(endpointKey(out.to));
-          if (to === undefined || !this.network.connected(node.name, to.name)) break;
-          this.#queue.push(this.#now + this.network.streamLatency(), {
-            kind: 'stream-ping',
-            to,
-            from: node,
-            node: out.node,
-            seq: out.seq,
-          });
+          if (to === undefined || !this.network.linkUp(node.name, to.name)) break;
+          const { node: member, seq } = out;
+          this.clock.schedule(this.network.streamLatency(node.name, to.name), () => this.#streamPing(to, node, member, seq));
           break;
         }
         case 'push-pull':
@@ -327,25 +280,20 @@ export class Simulation {
 
   #pushPull(from: SimNode, toEndpoint: Endpoint, join: boolean, ignoreOld: boolean): void {
     const to = this.#byEndpoint.get(endpointKey(toEndpoint));
-    if (to === undefined || !this.network.connected(from.name, to.name)) return;
+    if (to === undefined || !this.network.linkUp(from.name, to.name)) return;
     if (ignoreOld) this.#ignoreOld.add(from);
     else if (join) this.#ignoreOld.delete(from);
-    this.#queue.push(this.#now + this.network.streamLatency(), {
-      kind: 'push-pull',
-      to,
-      from,
-      states: from.core.localState(),
-      events: from.core.localUserEvents(),
-      join,
-    });
+    const states = from.core.localState();
+    const events = from.core.localUserEvents();
+    this.clock.schedule(this.network.streamLatency(from.name, to.name), () => this.#acceptPushPull(to, from, states, events, join));
   }
 
   #reschedule(node: SimNode): void {
-    if (node.killed || node.paused) return;
-    const d = Math.max(this.#now, node.core.nextDeadline());
+    if (!this.#up(node)) return;
+    const d = Math.max(this.now, node.core.nextDeadline());
     if (d < node.wakeAt) {
       node.wakeAt = d;
-      this.#queue.push(d, { kind: 'wake', node });
+      this.clock.at(d, () => this.#wake(node, d));
     }
   }
 

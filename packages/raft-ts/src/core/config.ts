@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '@concord/simkit';
 import type { NodeId } from './types.js';
 
 /** Deliberately broken rules used by the simulator to prove its checker can fail. Never set in production. */

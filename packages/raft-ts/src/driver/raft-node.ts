@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
 import { bootstrapEntries } from '../core/bootstrap.js';
 import type { RaftConfig } from '../core/config.js';
-import { Xoshiro128, type Prng } from '../core/prng.js';
+import { Xoshiro128, type Prng } from '@concord/simkit';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
 import type { ConfChangeItem, HardState, Message, NodeId, Role } from '../core/types.js';
 import {

@@ -1,4 +1,4 @@
-import type { Xoshiro128 } from '../core/prng.js';
+import type { Xoshiro128 } from '@concord/simkit';
 import type { NodeId } from '../core/types.js';
 import type { SimNode } from './sim-node.js';
 import type { SimWorld } from './world.js';
@@ -45,7 +45,7 @@ export class FaultInjector {
     const f = this.#rng;
     const ids = this.#liveIds();
     const kind = f.int(4);
-    this.#world.net.healAll();
+    this.#world.net.heal();
     if (kind === 0) {
       const a = ids[f.int(ids.length)]!;
       for (const b of ids) if (b !== a) (this.#world.net.block(a, b), this.#world.net.block(b, a));
@@ -72,7 +72,7 @@ export class FaultInjector {
   }
 
   #heal(): void {
-    this.#world.net.healAll();
+    this.#world.net.heal();
     this.#world.trace('partition: healed');
   }
 

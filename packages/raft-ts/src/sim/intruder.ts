@@ -1,4 +1,4 @@
-import type { Xoshiro128 } from '../core/prng.js';
+import type { Xoshiro128 } from '@concord/simkit';
 import { message, type Message, type MessageType, type NodeId } from '../core/types.js';
 import type { SimNode } from './sim-node.js';
 import type { SimWorld } from './world.js';

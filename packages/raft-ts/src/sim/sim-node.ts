@@ -1,5 +1,5 @@
 import type { RegisterOutput } from '../check/register-model.js';
-import type { Xoshiro128 } from '../core/prng.js';
+import type { Xoshiro128 } from '@concord/simkit';
 import type { RawNode } from '../core/raw-node.js';
 import type { NodeId } from '../core/types.js';
 import { MemoryStorage } from '../storage/memory-storage.js';

@@ -2,12 +2,10 @@ import { checkHistory, type Operation } from '../check/linearizability.js';
 import { registerModel, type RegisterInput, type RegisterOutput } from '../check/register-model.js';
 import { bootstrapEntries } from '../core/bootstrap.js';
 import type { InjectedBug } from '../core/config.js';
-import { Xoshiro128 } from '../core/prng.js';
+import { SimClock, SimNetwork, Xoshiro128 } from '@concord/simkit';
 import { RawNode, type Ready } from '../core/raw-node.js';
 import { NONE, type Message, type NodeId } from '../core/types.js';
 import { RaftError } from '../errors.js';
-import { EventQueue } from './event-queue.js';
-import { SimNetwork } from './network.js';
 import { encodeCommand, RegisterMachine } from './register-machine.js';
 import { SafetyChecker } from './safety-checker.js';
 import { FaultInjector } from './faults.js';
@@ -53,7 +51,7 @@ const MAX_PIPELINED_WRITES = 4;
 /** One whole-cluster run from one seed. Every decision comes from the seed, so a run replays exactly. */
 export class Simulation implements SimWorld {
   readonly #opts: SimOptions;
-  readonly q = new EventQueue();
+  readonly q = new SimClock();
   readonly net: SimNetwork;
   readonly #checker = new SafetyChecker();
   readonly #nodes = new Map<NodeId, SimNode>();
@@ -92,8 +90,8 @@ export class Simulation implements SimWorld {
     this.net = new SimNetwork(this.q, rngNet, {
       loss: [0, 0.01, 0.05, 0.15][f.int(4)]!,
       duplicate: [0, 0.02, 0.1][f.int(3)]!,
-      delay: 1 + f.int(3),
-      jitter: [1, 5, 20][f.int(3)]!,
+      latencyMs: 1 + f.int(3),
+      jitterMs: [1, 5, 20][f.int(3)]!,
     });
     this.#workload = new Workload(this, rngWork);
     this.#faults = new FaultInjector(this, f);
@@ -224,7 +222,7 @@ export class Simulation implements SimWorld {
   #livenessPhase(start: number): void {
     if (this.#checker.violations.length > 0) return;
     this.#liveness = true;
-    this.net.healAll();
+    this.net.heal();
     this.net.faults = { ...this.net.faults, loss: 0, duplicate: 0 };
     for (const n of this.#nodes.values()) if (!n.raw && !n.retired) this.#restart(n);
     this.#trace('liveness phase: network healed, every node restarted, faults off');
@@ -325,6 +323,10 @@ export class Simulation implements SimWorld {
     this.#pump(n);
   }
 
+  #send(m: Message): void {
+    this.net.send(m.from, m.to, () => this.#deliver(m));
+  }
+
   #deliver(m: Message): void {
     const n = this.#nodes.get(m.to);
     if (!n?.raw) return;
@@ -347,7 +349,7 @@ export class Simulation implements SimWorld {
         for (const m of rd.messages) {
           if (m.type !== 'app' && m.type !== 'heartbeat') continue;
           this.#early.add(m);
-          this.net.send(m, (x) => this.#deliver(x));
+          this.#send(m);
         }
       }
       this.#applyReady(n, rd);
@@ -444,7 +446,7 @@ export class Simulation implements SimWorld {
       if (this.#early.has(m)) continue;
       if (m.type === 'snap') {
         this.#trace(`n${m.from} sends snapshot at ${m.snapshot?.meta.index} to n${m.to}`);
-        this.net.send(m, (x) => this.#deliver(x), (ok) => {
+        this.net.send(m.from, m.to, () => this.#deliver(m), (ok) => {
           const s = this.#nodes.get(m.from);
           if (s?.raw) {
             s.raw.reportSnapshot(m.to, ok);
@@ -452,7 +454,7 @@ export class Simulation implements SimWorld {
           }
         });
       } else {
-        this.net.send(m, (x) => this.#deliver(x));
+        this.#send(m);
       }
     }
     raw.advanceStable(rd);

@@ -1,6 +1,6 @@
 import type { Operation } from '../check/linearizability.js';
 import type { RegisterInput, RegisterOutput } from '../check/register-model.js';
-import type { Xoshiro128 } from '../core/prng.js';
+import type { Xoshiro128 } from '@concord/simkit';
 import type { Respond } from './sim-node.js';
 import type { SimWorld } from './world.js';
 

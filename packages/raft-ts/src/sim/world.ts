@@ -1,7 +1,6 @@
+import type { SimClock, SimNetwork } from '@concord/simkit';
 import type { RegisterInput } from '../check/register-model.js';
 import type { NodeId } from '../core/types.js';
-import type { EventQueue } from './event-queue.js';
-import type { SimNetwork } from './network.js';
 import type { Respond, SimNode } from './sim-node.js';
 
 /** The knobs each seed draws: which faults are on and how the cluster is tuned (swarm testing). */
@@ -18,7 +17,7 @@ export interface Swarm {
 
 /** What the workload and the fault injector may see and do in a simulation. */
 export interface SimWorld {
-  readonly q: EventQueue;
+  readonly q: SimClock;
   readonly net: SimNetwork;
   readonly nodes: ReadonlyMap<NodeId, SimNode>;
   readonly swarm: Swarm;

@@ -1,6 +1,9 @@
-/** A binary min-heap of timed events; ties keep insertion order, so runs replay exactly. */
+/**
+ * A binary min-heap of timed values ordered by (time, insertion sequence): values due at the same
+ * time come out in the order they were pushed, so a run replays exactly.
+ */
 export class EventQueue<T> {
-  #heap: Array<{ at: number; seq: number; value: T }> = [];
+  #heap: { at: number; seq: number; value: T }[] = [];
   #seq = 0;
 
   get size(): number {
@@ -19,8 +22,14 @@ export class EventQueue<T> {
     }
   }
 
+  /** Time of the earliest value; +∞ when empty. */
   peekTime(): number {
     return this.#heap[0]?.at ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The earliest value, left in the queue. */
+  peek(): T | undefined {
+    return this.#heap[0]?.value;
   }
 
   pop(): { at: number; value: T } | undefined {

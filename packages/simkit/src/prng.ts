@@ -1,4 +1,4 @@
-/** A seeded pseudo-random source. The core never draws randomness of its own. */
+/** A seeded pseudo-random source. Cores and simulators never draw randomness of their own. */
 export interface Prng {
   /** A float in [0, 1). */
   next(): number;
@@ -17,6 +17,10 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
 /** xoshiro128** seeded through splitmix32: fast, small state, good enough for simulation. */
 export class Xoshiro128 implements Prng {
   #a: number;
@@ -24,6 +28,7 @@ export class Xoshiro128 implements Prng {
   #c: number;
   #d: number;
 
+  /** `seed` is taken modulo 2^32. */
   constructor(seed: number) {
     const sm = splitmix32(seed);
     this.#a = sm();
@@ -62,6 +67,21 @@ export class Xoshiro128 implements Prng {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+/**
+ * A generator from any safe-integer seed: seeds above 2^32 are folded into 32 bits (high word
+ * XOR low word), so `createPrng(s)` and `new Xoshiro128(s)` agree for every seed below 2^32.
+ */
+export function createPrng(seed: number): Xoshiro128 {
+  const s = Math.floor(seed);
+  return new Xoshiro128((s ^ Math.floor(s / 0x100000000)) >>> 0);
+}
+
+/** Fisher–Yates shuffle in place. */
+export function shuffle<T>(items: T[], rng: Prng): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const tmp = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = tmp;
+  }
 }
