@@ -1,10 +1,11 @@
 // Gossip benchmark: the simulator with the `lan` config at N = 50, 200 and 1,000 and
-// 1% loss, beside memberlist's analytic bound for the same config, then a real
-// 20-member loopback cluster at rest (CPU and bandwidth).
+// 1% loss, beside memberlist's analytic bound for the same config; the WAN pool of
+// 10 datacenters x 3 servers on the `wan` config beside a 30-member LAN pool; then a
+// real 20-member loopback cluster at rest (CPU and bandwidth).
 //
 //   npm run bench -- gossip [--seeds <k>] [--rest-seconds <s>] [--skip-real]
 import { performance } from 'node:perf_hooks';
-import { createGossip, lanConfig, suspicionTimeout } from '../packages/gossip/dist/src/index.js';
+import { createGossip, lanConfig, suspicionTimeout, wanConfig } from '../packages/gossip/dist/src/index.js';
 import { percentile, runScenario } from '../packages/gossip/dist/src/sim/index.js';
 
 function flag(args, name, fallback) {
@@ -26,6 +27,57 @@ function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Convergence of Consul's WAN pool (10 datacenters x 3 servers, one pool, 10-100 ms one-way
+ * between datacenters) on DefaultWANConfig, beside a 30-member LAN pool on DefaultLANConfig,
+ * same loss, kills and joins: time until every live member marks a killed one failed, and
+ * until every member knows a joining one.
+ */
+function wanBesideLan(seeds, loss) {
+  const rows = [];
+  const summary = [];
+  for (const [profile, cfg, datacenters] of [
+    ['lan', lanConfig, 1],
+    ['wan', wanConfig, 10],
+  ]) {
+    const detect = [];
+    const join = [];
+    let fp = 0;
+    let converged = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const r = runScenario({ nodes: 30, datacenters, loss, seed, config: profile, kills: 3, joins: 2 });
+      for (const k of r.kills) detect.push(k.allDeadMs);
+      for (const j of r.joins) join.push(j.allKnowMs);
+      fp += r.falsePositives.length;
+      if (r.converged) converged++;
+    }
+    const min = suspicionTimeout(cfg.suspicionMult, 30, cfg.probeIntervalMs);
+    const bound = cfg.suspicionMaxTimeoutMult * min + disseminationMs(30, loss, cfg);
+    const p99 = percentile(detect, 99);
+    rows.push([
+      profile,
+      datacenters === 1 ? '1 x 30' : `${datacenters} x ${30 / datacenters}`,
+      detect.length,
+      s(percentile(detect, 50)),
+      s(p99),
+      s(bound),
+      s(percentile(join, 50)),
+      s(percentile(join, 99)),
+      fp,
+      `${converged}/${seeds}`,
+    ]);
+    summary.push(`${profile} convergence p99: failure known by all ${s(p99)} s, join known by all ${s(percentile(join, 99))} s`);
+  }
+  return [
+    `WAN pool beside LAN pool, 30 members, loss ${loss * 100}%, ${seeds} seeds each (3 kills, 2 joins per run)`,
+    table(
+      ['profile', 'dcs x servers', 'kills', 'dead-by-all p50', 'dead-by-all p99', 'bound max+diss', 'join-by-all p50', 'join-by-all p99', 'false pos', 'converged'],
+      rows,
+    ),
+    ...summary,
+  ].join('\n');
 }
 
 async function restCluster(seconds) {
@@ -133,6 +185,7 @@ export async function run(args) {
   process.stdout.write('times in seconds; bound = SuspicionMaxTimeoutMult x SuspicionMult x max(1, log10 N) x ProbeInterval\n');
   process.stdout.write('  + dissemination to 99.99% in the logistic model (fanout 3, 200 ms rounds); min+diss assumes k confirmations\n');
   for (const v of verdicts) process.stdout.write(`${v}\n`);
+  process.stdout.write(`\n${wanBesideLan(seeds * 3, loss)}\n`);
   if (!args.includes('--skip-real')) {
     const rest = await restCluster(restSeconds);
     process.stdout.write(

@@ -31,6 +31,7 @@ test('gossip-sim rejects unknown flags and more than 1,000 nodes', (t) => {
   t.throws(() => parseArgs(['--bogus']), { code: 'GOSSIP_CONFIG' } as never);
   t.throws(() => parseArgs(['--nodes', '1001']), { code: 'GOSSIP_CONFIG' } as never);
   t.throws(() => parseArgs(['--config', 'metro']), { code: 'GOSSIP_CONFIG' } as never);
-  t.like(parseArgs(['--config', 'wan']), { config: 'wan' });
+  t.like(parseArgs(['--config', 'wan']), { config: 'wan', datacenters: 1 });
+  t.like(parseArgs(['--config', 'wan', '--datacenters', '10', '--nodes', '30']), { config: 'wan', datacenters: 10, nodes: 30 });
   t.like(parseArgs(['--nodes=50', '--loss', '0.1', '--seed', '9']), { nodes: 50, loss: 0.1, seed: 9, config: 'lan' });
 });

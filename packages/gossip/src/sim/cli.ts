@@ -3,19 +3,20 @@ import { GossipConfigError } from '../errors.js';
 import { formatReport, runScenario } from './scenario.js';
 
 const USAGE =
-  'usage: gossip-sim --nodes <n> --loss <p> --seed <s> [--config lan|wan|local] [--kills <k>] [--joins <j>]';
+  'usage: gossip-sim --nodes <n> --loss <p> --seed <s> [--config lan|wan|local] [--datacenters <d>] [--kills <k>] [--joins <j>]';
 
 export interface CliArgs {
   nodes: number;
   loss: number;
   seed: number;
   config: ConfigName;
+  datacenters: number;
   kills: number | undefined;
   joins: number | undefined;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { nodes: 10, loss: 0, seed: 1, config: 'lan', kills: undefined, joins: undefined };
+  const args: CliArgs = { nodes: 10, loss: 0, seed: 1, config: 'lan', datacenters: 1, kills: undefined, joins: undefined };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
     const [flag, inline] = raw.includes('=') ? (raw.split('=', 2) as [string, string]) : [raw, undefined];
@@ -38,6 +39,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case 'seed':
         args.seed = num();
+        break;
+      case 'datacenters':
+        args.datacenters = num();
         break;
       case 'kills':
         args.kills = num();
@@ -77,6 +81,7 @@ export function main(argv: readonly string[], write: (line: string) => void): nu
     loss: args.loss,
     seed: args.seed,
     config: args.config,
+    datacenters: args.datacenters,
     ...(args.kills === undefined ? {} : { kills: args.kills }),
     ...(args.joins === undefined ? {} : { joins: args.joins }),
   });

@@ -6,7 +6,14 @@ import { GossipConfigError } from '../errors.js';
 import { Simulation } from './simulator.js';
 
 export interface ScenarioOptions {
+  /** Members in all. With `datacenters`, they are spread evenly and named `server-<i>.dc<d>`. */
   readonly nodes: number;
+  /**
+   * Datacenters the members are spread over (default 1): one pool across them, as Consul's WAN
+   * pool of servers. Datagrams between two datacenters take an extra one-way delay drawn from the
+   * seed per pair (`WAN_EXTRA_LATENCY_MS`).
+   */
+  readonly datacenters?: number;
   /** UDP packet loss probability, 0 ≤ loss < 1. */
   readonly loss: number;
   readonly seed: number;
@@ -39,6 +46,7 @@ export interface JoinResult {
 
 export interface ScenarioReport {
   readonly nodes: number;
+  readonly datacenters: number;
   readonly loss: number;
   readonly seed: number;
   readonly configName: string;
@@ -46,6 +54,11 @@ export interface ScenarioReport {
   readonly joins: readonly JoinResult[];
   /** Members never killed that some member marked failed. */
   readonly falsePositives: readonly string[];
+  /**
+   * At the end, every live member sees every live member alive and no killed member alive or
+   * suspect (failed, or never heard of by a member that joined after the kill): the pool converged.
+   */
+  readonly converged: boolean;
   readonly simulatedMs: number;
   readonly events: number;
   readonly packetsSent: number;
@@ -63,6 +76,10 @@ export function runScenario(opts: ScenarioOptions): ScenarioReport {
     throw new GossipConfigError('nodes must be an integer between 2 and 5000');
   }
   if (!(opts.loss >= 0 && opts.loss < 1)) throw new GossipConfigError('loss must be in [0, 1)');
+  const dcs = opts.datacenters ?? 1;
+  if (!Number.isInteger(dcs) || dcs < 1 || dcs > 100 || dcs > opts.nodes) {
+    throw new GossipConfigError('datacenters must be an integer between 1 and 100, and at most nodes');
+  }
   const config = resolveConfig(opts.config ?? 'lan');
   const configName = typeof opts.config === 'string' ? opts.config : opts.config === undefined ? 'lan' : 'custom';
   const n = opts.nodes;
@@ -72,8 +89,14 @@ export function runScenario(opts: ScenarioOptions): ScenarioReport {
   const warmup = opts.warmupMs ?? 5000;
   const stagger = opts.staggerMs ?? 3 * config.probeIntervalMs;
 
-  const sim = new Simulation({ seed: opts.seed, config, loss: opts.loss });
-  const names = Array.from({ length: n }, (_, i) => `node-${i}`);
+  const sim = new Simulation({
+    seed: opts.seed,
+    config,
+    loss: opts.loss,
+    ...(dcs > 1 ? { extraLatencyMs: wanLatencies(opts.seed, dcs) } : {}),
+  });
+  const memberName = (prefix: string, i: number): string => (dcs > 1 ? `${prefix}-${Math.floor(i / dcs)}.dc${(i % dcs) + 1}` : `${prefix}-${i}`);
+  const names = Array.from({ length: n }, (_, i) => memberName(dcs > 1 ? 'server' : 'node', i));
   sim.bootstrap(names);
   const pick = createPrng(opts.seed ^ 0x0c0ffee);
 
@@ -121,7 +144,7 @@ export function runScenario(opts: ScenarioOptions): ScenarioReport {
     });
   });
   const joinStart = warmup + killCount * stagger;
-  const joiners = Array.from({ length: joinCount }, (_, i) => `joiner-${i}`);
+  const joiners = Array.from({ length: joinCount }, (_, i) => memberName('joiner', i));
   joiners.forEach((j, i) => {
     sim.at(joinStart + i * stagger, () => {
       const live = sim.liveNames().filter((x) => !joiners.includes(x));
@@ -178,18 +201,56 @@ export function runScenario(opts: ScenarioOptions): ScenarioReport {
     if (m !== undefined && others.every((o) => m.has(o))) all = Math.max(...others.map((o) => m.get(o) ?? 0)) - at;
     return { name: j, joinedAt: at, allKnowMs: all };
   });
+  const live = sim.liveNames();
+  const converged = live.every((observer) => {
+    const core = sim.core(observer);
+    const gone = (v: string): boolean => {
+      const status = core.member(v)?.status;
+      return status === undefined || status === 'failed';
+    };
+    return live.every((o) => core.member(o)?.status === 'alive') && victims.every(gone);
+  });
   return {
     nodes: n,
+    datacenters: dcs,
     loss: opts.loss,
     seed: opts.seed,
     configName,
     kills,
     joins,
     falsePositives: [...falsePositives].sort(),
+    converged,
     simulatedMs: sim.now,
     events: sim.eventsProcessed,
     packetsSent: sim.packetsSent,
     packetsDropped: sim.packetsDropped,
+  };
+}
+
+/** Least and greatest extra one-way delay between two datacenters. */
+export const WAN_EXTRA_LATENCY_MS = Object.freeze({ min: 10, max: 100 });
+
+/**
+ * One-way delays between datacenters for a seed: each pair gets a delay in
+ * `WAN_EXTRA_LATENCY_MS`, the same both ways; members of one datacenter add nothing.
+ * A member's datacenter is what follows the last `.` of its name.
+ */
+function wanLatencies(seed: number, dcs: number): (from: string, to: string) => number {
+  const rng = createPrng(seed ^ 0x3a3a3a);
+  const span = WAN_EXTRA_LATENCY_MS.max - WAN_EXTRA_LATENCY_MS.min;
+  const table = new Map<string, number>();
+  for (let a = 1; a <= dcs; a++) {
+    for (let b = a + 1; b <= dcs; b++) {
+      const ms = WAN_EXTRA_LATENCY_MS.min + rng.int(span + 1);
+      table.set(`dc${a}|dc${b}`, ms);
+      table.set(`dc${b}|dc${a}`, ms);
+    }
+  }
+  const dcOf = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
+  return (from, to) => {
+    const a = dcOf(from);
+    const b = dcOf(to);
+    return a === b ? 0 : (table.get(`${a}|${b}`) ?? 0);
   };
 }
 
@@ -209,7 +270,8 @@ function secs(ms: number | undefined): string {
 /** The report as printed by `gossip-sim`; the last line is the summary. */
 export function formatReport(r: ScenarioReport, wallMs?: number): string[] {
   const lines: string[] = [];
-  lines.push(`gossip-sim: ${r.nodes} nodes, config ${r.configName}, loss ${r.loss}, seed ${r.seed}`);
+  const where = r.datacenters > 1 ? ` in ${r.datacenters} datacenters` : '';
+  lines.push(`gossip-sim: ${r.nodes} nodes${where}, config ${r.configName}, loss ${r.loss}, seed ${r.seed}`);
   for (const k of r.kills) {
     lines.push(
       `kill ${k.name} at ${secs(k.killedAt)}: first suspect after ${secs(k.firstSuspectMs)}, all live members mark it failed after ${secs(k.allDeadMs)}`,
@@ -217,6 +279,7 @@ export function formatReport(r: ScenarioReport, wallMs?: number): string[] {
   }
   for (const j of r.joins) lines.push(`join ${j.name} at ${secs(j.joinedAt)}: known by all after ${secs(j.allKnowMs)}`);
   if (r.falsePositives.length > 0) lines.push(`false positives: ${r.falsePositives.join(', ')}`);
+  if (!r.converged) lines.push('not converged: some live member does not see every live member alive and every killed one failed');
   const wall = wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)}s of wall time`;
   lines.push(
     `simulated ${secs(r.simulatedMs)}${wall}: ${r.events} events, ${r.packetsSent} packets, ${r.packetsDropped} dropped`,
@@ -234,6 +297,7 @@ export function reportPassed(r: ScenarioReport): boolean {
   return (
     r.kills.every((k) => k.allDeadMs !== undefined) &&
     r.joins.every((j) => j.allKnowMs !== undefined) &&
-    r.falsePositives.length === 0
+    r.falsePositives.length === 0 &&
+    r.converged
   );
 }
