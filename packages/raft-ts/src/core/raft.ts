@@ -79,6 +79,11 @@ export class Raft {
       this.term = hardState.term;
       this.vote = hardState.vote;
     }
+    // A snapshot holds only committed entries, so its index is committed even when the stored
+    // commit index is lower (the driver does not write a hard state whose only change is the
+    // commit index, so a snapshot taken later can pass it).
+    const snapIndex = storage.snapshot().meta.index;
+    if (snapIndex > this.log.committed) this.log.commitTo(snapIndex);
     if (this.cfg.applied !== undefined && this.cfg.applied > 0) this.log.appliedTo(this.cfg.applied);
     this.becomeFollower(this.term, NONE);
   }
