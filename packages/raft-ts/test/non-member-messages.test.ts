@@ -85,20 +85,20 @@ test('a fresh server outside any configuration hears whoever adds it, then only 
 
 // Seeds whose swarm includes the intruder (it sends forged messages with a higher term to members
 // throughout the run, while membership changes, crashes and snapshots happen).
-test('in whole-cluster simulation no member ever obeys a forged message, and joins, removals and snapshots still work', (t) => {
+test('in whole-cluster simulation no member ever obeys a forged message, and joins, removals and snapshots still work', async (t) => {
   let withIntruder = 0;
   for (let seed = 1; seed <= 60; seed++) {
-    const r = runSeed({ seed });
+    const r = await runSeed({ seed });
     t.deepEqual(r.violations, [], `seed ${seed}`);
     if (r.stats.forged > 0) withIntruder++;
   }
   t.true(withIntruder > 0);
 });
 
-test('the simulation catches a core that obeys non-members', (t) => {
+test('the simulation catches a core that obeys non-members', async (t) => {
   let failing = 0;
   for (let seed = 1; seed <= 20; seed++) {
-    const r = runSeed({ seed, injectBug: 'accept-non-members' });
+    const r = await runSeed({ seed, injectBug: 'accept-non-members' });
     if (r.violations.some((v) => v.includes('obeyed a forged'))) failing++;
   }
   t.true(failing > 0);

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
 import { bootstrapEntries } from '../core/bootstrap.js';
-import type { RaftConfig } from '../core/config.js';
-import { Xoshiro128, type Prng } from '@concord/simkit';
+import type { InjectedBug, RaftConfig } from '../core/config.js';
+import { realTimers, Xoshiro128, type Prng, type TimerHandle, type Timers } from '@concord/simkit';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
 import type { ConfChangeItem, HardState, Message, NodeId, Role } from '../core/types.js';
 import {
@@ -54,6 +54,22 @@ export interface RaftNodeOptions<R = unknown> {
   readonly readTimeoutMs?: number;
   /** Randomness for election timeouts. Default: seeded from node:crypto. */
   readonly prng?: Prng;
+  /**
+   * The clock and timers: the ticker, timeouts, the loop's deferred runs and the clock behind
+   * rate limits and snapshot spacing. Default: Node's own (`realTimers`); a simulator passes
+   * simulated ones.
+   */
+  readonly timers?: Timers;
+  /** For simulators and tests only; production leaves it out. */
+  readonly testing?: RaftNodeTesting;
+}
+
+/** Hooks a simulator uses to check the node from the inside. None changes what the node does. */
+export interface RaftNodeTesting {
+  /** Sees every Ready the node takes, before it is applied, with the core that produced it. */
+  readonly inspectReady?: (ready: Ready, core: RawNode) => void;
+  /** Break one rule in the core, to show that a checker notices. */
+  readonly injectBug?: InjectedBug;
 }
 
 export interface LeaderChange {
@@ -120,12 +136,14 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   readonly #transport: Transport;
   readonly #sm: StateMachine<R>;
   readonly #tickMs: number;
+  readonly #timers: Timers;
+  readonly #inspectReady: ((ready: Ready, core: RawNode) => void) | undefined;
   readonly #snapshotThreshold: number;
   readonly #snapshotIntervalMs: number;
-  #lastSnapshotAt = 0;
+  #lastSnapshotAt = Number.NEGATIVE_INFINITY;
   readonly #trailingLogs: number;
   readonly #sync: boolean;
-  #ticker: NodeJS.Timeout | undefined;
+  #ticker: TimerHandle | undefined;
   #scheduled = false;
   #inflightWrites = 0;
   #pipeline: Promise<void> = Promise.resolve();
@@ -143,7 +161,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #readSeq = 0;
   #role: Role = 'follower';
   #lead: NodeId = '';
-  #transferWaiters: { target: NodeId; resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  #transferWaiters: { target: NodeId; resolve: () => void; reject: (e: Error) => void; timer: TimerHandle }[] = [];
   /** Counters for status and benchmarks. */
   readonly metrics = {
     readies: 0,
@@ -174,11 +192,13 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#transport = opts.transport;
     this.#sm = opts.stateMachine;
     this.#tickMs = opts.tickMs ?? 100;
+    this.#timers = opts.timers ?? realTimers;
+    this.#inspectReady = opts.testing?.inspectReady;
     this.#snapshotThreshold = opts.snapshotThreshold ?? 8192;
     this.#snapshotIntervalMs = opts.snapshotIntervalMs ?? 0;
     this.#trailingLogs = opts.trailingLogs ?? 10240;
     this.#sync = opts.sync ?? true;
-    this.#readPoints = new ReadPoints(opts.readTimeoutMs ?? 5000);
+    this.#readPoints = new ReadPoints(opts.readTimeoutMs ?? 5000, this.#timers);
     this.#maxPipelinedWrites = opts.maxPipelinedWrites ?? 4;
     this.#applied = applied.index;
     this.#appliedTerm = applied.term;
@@ -200,6 +220,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
         id: opts.id,
         prng: opts.prng ?? new Xoshiro128(randomInt(2 ** 32)),
         applied: snap.meta.index,
+        ...(opts.testing?.injectBug === undefined ? {} : { injectBug: opts.testing.injectBug }),
       },
       storage,
     );
@@ -217,7 +238,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
         node.#schedule();
       },
     });
-    node.#ticker = setInterval(() => {
+    node.#ticker = node.#timers.setInterval(() => {
       node.#raw.tick();
       node.#schedule();
     }, node.#tickMs);
@@ -271,7 +292,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     if (target === this.id) return Promise.resolve();
     const electionMs = (this.#raw.raft.cfg.electionTick * 2 + 2) * this.#tickMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#timers.setTimeout(() => {
         this.#transferWaiters = this.#transferWaiters.filter((w) => w.timer !== timer);
         reject(new LeadershipTransferError(`${target} did not become leader in time`));
       }, electionMs);
@@ -336,14 +357,14 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#ticker) clearInterval(this.#ticker);
+    if (this.#ticker !== undefined) this.#timers.clearInterval(this.#ticker);
     const err = new StoppedError();
     for (const q of this.#queue) q.reject(err);
     this.#queue = [];
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
     this.#readPoints.failAll(err);
-    for (const w of this.#transferWaiters) (clearTimeout(w.timer), w.reject(err));
+    for (const w of this.#transferWaiters) (this.#timers.clearTimeout(w.timer), w.reject(err));
     this.#transferWaiters = [];
     await this.#transport.close();
     await this.#pipeline.catch(() => undefined);
@@ -368,7 +389,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #onNonMember(m: Message): void {
     this.metrics.nonMemberMessagesDropped++;
     this.#nonMemberUnreported++;
-    const now = performance.now();
+    const now = this.#timers.now();
     if (now - this.#nonMemberReportedAt < NON_MEMBER_REPORT_MS) return;
     this.#nonMemberReportedAt = now;
     const count = this.#nonMemberUnreported;
@@ -385,7 +406,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #schedule(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    this.#timers.defer(() => {
       this.#scheduled = false;
       try {
         this.#process();
@@ -430,6 +451,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     while (this.#inflightWrites < this.#maxPipelinedWrites && this.#raw.hasReady()) {
       const rd = this.#raw.ready();
       this.metrics.readies++;
+      this.#inspectReady?.(rd, this.#raw);
       const early = this.#raw.raft.role === 'leader' ? rd.messages.filter(isLeaderStream) : [];
       this.#sendEarly(early);
       this.#apply(rd);
@@ -552,7 +574,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     // Reads not yet confirmed may never be answered by the old leader.
     if (leaderChanged) this.#readPoints.failUnconfirmed(new ReadIndexError('leader changed'));
     for (const w of this.#transferWaiters.filter((x) => x.target === lead)) {
-      clearTimeout(w.timer);
+      this.#timers.clearTimeout(w.timer);
       w.resolve();
     }
     this.#transferWaiters = this.#transferWaiters.filter((x) => x.target !== lead);
@@ -566,12 +588,21 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.emit('leaderReady', { term });
   }
 
-  #maybeSnapshot(): void {
+  /**
+   * Take a snapshot at the applied index now, whatever the threshold and interval (nothing
+   * happens while one is being stored, or when nothing was applied since the last one).
+   */
+  snapshotNow(): void {
+    this.#maybeSnapshot(true);
+  }
+
+  #maybeSnapshot(force = false): void {
     if (this.#snapshotting || this.#stopped) return;
     const snapIndex = this.#storage.snapshot().meta.index;
-    if (this.#applied - snapIndex < this.#snapshotThreshold) return;
-    if (this.#snapshotIntervalMs > 0 && Date.now() - this.#lastSnapshotAt < this.#snapshotIntervalMs) return;
-    this.#lastSnapshotAt = Date.now();
+    if (force ? this.#applied <= snapIndex : this.#applied - snapIndex < this.#snapshotThreshold) return;
+    const now = this.#timers.now();
+    if (!force && this.#snapshotIntervalMs > 0 && now - this.#lastSnapshotAt < this.#snapshotIntervalMs) return;
+    this.#lastSnapshotAt = now;
     // Serialize the state now, at the applied index; store it after the writes queued so far,
     // which include every entry up to that index.
     this.#snapshotting = true;

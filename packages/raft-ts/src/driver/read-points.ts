@@ -1,10 +1,11 @@
+import { realTimers, type TimerHandle, type Timers } from '@concord/simkit';
 import type { ReadState } from '../core/types.js';
 import { ReadIndexError } from '../errors.js';
 
 interface PendingRead {
   readonly resolve: (index: number) => void;
   readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: TimerHandle;
   /** The confirmed read index, or -1 while the leader has not confirmed it. */
   index: number;
 }
@@ -15,17 +16,19 @@ interface PendingRead {
  */
 export class ReadPoints {
   readonly #timeoutMs: number;
+  readonly #timers: Timers;
   readonly #unconfirmed = new Map<string, PendingRead>();
   #confirmed: PendingRead[] = [];
 
-  constructor(timeoutMs: number) {
+  constructor(timeoutMs: number, timers: Timers = realTimers) {
     this.#timeoutMs = timeoutMs;
+    this.#timers = timers;
   }
 
   /** Registers a read under `ctx` and calls `request` (which asks the core for a read index). */
   add(ctx: string, request: () => void): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#timers.setTimeout(() => {
         this.#unconfirmed.delete(ctx);
         this.#confirmed = this.#confirmed.filter((w) => w !== pr);
         reject(new ReadIndexError('timed out'));
@@ -35,7 +38,7 @@ export class ReadPoints {
       try {
         request();
       } catch (err) {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         this.#unconfirmed.delete(ctx);
         reject(err as Error);
       }
@@ -54,7 +57,7 @@ export class ReadPoints {
     if (this.#confirmed.length === 0) return;
     const done = this.#confirmed.filter((w) => w.index <= applied);
     this.#confirmed = this.#confirmed.filter((w) => w.index > applied);
-    for (const w of done) (clearTimeout(w.timer), w.resolve(w.index));
+    for (const w of done) (this.#timers.clearTimeout(w.timer), w.resolve(w.index));
   }
 
   /**
@@ -62,13 +65,13 @@ export class ReadPoints {
    * read points stay valid: they only wait for this node to apply far enough.
    */
   failUnconfirmed(err: Error): void {
-    for (const r of this.#unconfirmed.values()) (clearTimeout(r.timer), r.reject(err));
+    for (const r of this.#unconfirmed.values()) (this.#timers.clearTimeout(r.timer), r.reject(err));
     this.#unconfirmed.clear();
   }
 
   failAll(err: Error): void {
     this.failUnconfirmed(err);
-    for (const r of this.#confirmed) (clearTimeout(r.timer), r.reject(err));
+    for (const r of this.#confirmed) (this.#timers.clearTimeout(r.timer), r.reject(err));
     this.#confirmed = [];
   }
 }

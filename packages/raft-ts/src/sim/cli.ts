@@ -65,7 +65,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
   return a;
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -77,7 +77,7 @@ export function main(argv: readonly string[]): number {
   let violations = 0;
   let failedSeeds = 0;
   for (let s = args.firstSeed; s < args.firstSeed + args.seeds; s++) {
-    const res = runSeed({
+    const res = await runSeed({
       seed: s,
       nodes: args.nodes,
       durationMs: args.durationMs,

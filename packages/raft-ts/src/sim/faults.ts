@@ -79,48 +79,44 @@ export class FaultInjector {
   #crashOrRestart(): void {
     const f = this.#rng;
     const nodes = [...this.#world.nodes.values()].filter((n) => !n.retired);
-    const down = nodes.filter((n) => !n.raw);
+    const down = nodes.filter((n) => !n.up);
     if (down.length > 0 && f.next() < 0.6) {
       this.#world.restart(down[f.int(down.length)]!);
       return;
     }
-    const up = nodes.filter((n) => n.raw);
+    const up = nodes.filter((n) => n.up);
     if (up.length === 0) return;
     // Prefer the leader now and then: that is where the interesting bugs hide.
-    const leader = up.find((n) => n.raw?.raft.role === 'leader');
+    const leader = up.find((n) => n.node?.isLeader());
     const victim = leader && f.next() < 0.4 ? leader : up[f.int(up.length)]!;
     this.#world.crash(victim);
   }
 
   #leader(): SimNode | undefined {
-    return [...this.#world.nodes.values()].find((n) => n.raw?.raft.role === 'leader');
+    return [...this.#world.nodes.values()].find((n) => n.node?.isLeader());
   }
 
   #transfer(): void {
-    const leader = this.#leader();
-    if (!leader?.raw) return;
-    const voters = leader.raw.confState().voters.filter((v) => v !== leader.id);
+    const node = this.#leader()?.node;
+    if (!node) return;
+    const voters = node.status().conf.voters.filter((v) => v !== node.id);
     if (voters.length === 0) return;
     const target = voters[this.#rng.int(voters.length)]!;
-    try {
-      leader.raw.transferLeader(target);
-      this.#world.trace(`transfer leadership n${leader.id} -> n${target}`);
-    } catch (err) {
-      this.#world.trace(`transfer to n${target} refused: ${(err as Error).message}`);
-    }
-    this.#world.pump(leader);
+    this.#world.trace(`transfer leadership n${node.id} -> n${target}`);
+    node.transferLeadership(target).catch((err: unknown) => this.#world.trace(`transfer to n${target} failed: ${(err as Error).message}`));
   }
 
   #membership(): void {
-    const leader = this.#leader();
-    if (!leader?.raw) return;
-    const conf = leader.raw.confState();
+    const node = this.#leader()?.node;
+    if (!node) return;
+    const status = node.status();
+    const conf = status.conf;
     const f = this.#rng;
     let change: { type: 'addVoter' | 'addLearner' | 'removeNode'; nodeId: NodeId } | undefined;
     if (conf.learners.length > 0) {
       const l = conf.learners[0]!;
-      const pr = leader.raw.status().progress.get(l);
-      if (pr && pr.match >= leader.raw.raft.log.committed) change = { type: 'addVoter', nodeId: l };
+      const pr = status.progress.get(l);
+      if (pr && pr.match >= status.commit) change = { type: 'addVoter', nodeId: l };
     } else if (conf.voters.length > this.#world.initial) {
       change = { type: 'removeNode', nodeId: conf.voters[f.int(conf.voters.length)]! };
     } else if (this.#nextId <= this.#world.initial + 4) {
@@ -129,20 +125,17 @@ export class FaultInjector {
       change = { type: 'addLearner', nodeId: id };
     }
     if (!change) return;
-    try {
-      leader.raw.proposeConfChange({ changes: [change] });
-      if (change.type === 'removeNode') this.#world.markRemoving(change.nodeId);
-      this.#world.trace(`membership: n${leader.id} proposes ${change.type}(${change.nodeId})`);
-    } catch (err) {
-      this.#world.trace(`membership change ${change.type}(${change.nodeId}) refused: ${(err as Error).message}`);
-    }
-    this.#world.pump(leader);
+    const { type, nodeId } = change;
+    const proposed = type === 'addVoter' ? node.addVoter(nodeId) : type === 'addLearner' ? node.addLearner(nodeId) : node.removeServer(nodeId);
+    if (type === 'removeNode') this.#world.markRemoving(nodeId);
+    this.#world.trace(`membership: n${node.id} proposes ${type}(${nodeId})`);
+    proposed.catch((err: unknown) => this.#world.trace(`membership change ${type}(${nodeId}) failed: ${(err as Error).message}`));
   }
 
   #forceSnapshot(): void {
-    const up = [...this.#world.nodes.values()].filter((n) => n.raw);
+    const up = [...this.#world.nodes.values()].filter((n) => n.up);
     if (up.length === 0) return;
     const n = up[this.#rng.int(up.length)]!;
-    this.#world.snapshotNow(n);
+    n.node?.snapshotNow();
   }
 }

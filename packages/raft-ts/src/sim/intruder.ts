@@ -1,5 +1,5 @@
 import type { Xoshiro128 } from '@concord/simkit';
-import { message, type Message, type MessageType, type NodeId } from '../core/types.js';
+import { message, type MessageType, type NodeId } from '../core/types.js';
 import type { SimNode } from './sim-node.js';
 import type { SimWorld } from './world.js';
 
@@ -17,15 +17,12 @@ const FORGED_TYPES: readonly MessageType[] = ['heartbeat', 'app', 'vote', 'preVo
 export class Intruder {
   readonly #world: SimWorld;
   readonly #rng: Xoshiro128;
-  /** Steps the message into the node's core without processing the resulting Ready. */
-  readonly #deliver: (n: SimNode, m: Message) => void;
   readonly #onObeyed: (what: string) => void;
   sent = 0;
 
-  constructor(world: SimWorld, rng: Xoshiro128, deliver: (n: SimNode, m: Message) => void, onObeyed: (what: string) => void) {
+  constructor(world: SimWorld, rng: Xoshiro128, onObeyed: (what: string) => void) {
     this.#world = world;
     this.#rng = rng;
-    this.#deliver = deliver;
     this.#onObeyed = onObeyed;
   }
 
@@ -35,31 +32,34 @@ export class Intruder {
 
   #loop(): void {
     if (!this.#world.faultsActive()) return;
-    const members = [...this.#world.nodes.values()].filter((n) => !n.retired && n.raw?.raft.isMember(n.id));
+    const members = [...this.#world.nodes.values()].filter((n) => {
+      const conf = n.retired ? undefined : n.node?.status().conf;
+      return conf !== undefined && (conf.voters.includes(n.id) || conf.learners.includes(n.id));
+    });
     if (members.length > 0) this.#forge(members[this.#rng.int(members.length)]!);
     this.#world.q.schedule(20 + this.#rng.int(200), () => this.#loop());
   }
 
+  /** Hands a forged message straight to the node's transport handler, as if it came off the wire. */
   #forge(n: SimNode): void {
-    const raft = n.raw!.raft;
+    const status = n.node!.status();
     const type = FORGED_TYPES[this.#rng.int(FORGED_TYPES.length)]!;
-    const before = { term: raft.term, role: raft.role, lead: raft.lead };
+    const before = { term: status.term, role: status.role, lead: status.lead };
     const m = message({
       type,
       from: INTRUDER_ID,
       to: n.id,
-      term: raft.term + 1000,
-      index: raft.log.lastIndex() + 1000,
-      logTerm: raft.term + 1000,
-      commit: raft.log.committed,
+      term: status.term + 1000,
+      index: status.lastIndex + 1000,
+      logTerm: status.term + 1000,
+      commit: status.commit,
     });
     this.sent++;
     this.#world.trace(`intruder: forged ${type} term=${m.term} to n${n.id}`);
-    this.#deliver(n, m);
-    const after = n.raw?.raft;
+    n.transport?.handler?.onMessage(m);
+    const after = n.node?.status();
     if (!after) return;
     const obeyed = after.term !== before.term || after.role !== before.role || after.lead !== before.lead;
-    this.#world.pump(n);
     if (obeyed) {
       this.#onObeyed(
         `n${n.id} obeyed a forged ${type} from non-member ${INTRUDER_ID}: term ${before.term}->${after.term}, role ${before.role}->${after.role}, leader ${before.lead || '-'}->${after.lead || '-'}`,

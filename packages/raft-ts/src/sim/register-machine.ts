@@ -1,4 +1,4 @@
-import type { Entry } from '../core/types.js';
+import type { AppliedEntry, StateMachine } from '../driver/state-machine.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -12,12 +12,11 @@ export function encodeCommand(c: Command): Uint8Array {
   return enc.encode(JSON.stringify(c));
 }
 
-/** The simulator's replicated state machine: a few registers holding numbers. */
-export class RegisterMachine {
+/** The simulator's replicated state machine: a few registers holding numbers. `apply` answers whether the command took effect. */
+export class RegisterMachine implements StateMachine<boolean> {
   values = new Map<string, number>();
 
-  apply(e: Entry): boolean | undefined {
-    if (e.type !== 'normal' || e.data.byteLength === 0) return undefined;
+  apply(e: AppliedEntry): boolean {
     const c = JSON.parse(dec.decode(e.data)) as Command;
     if (c.op === 'write') {
       this.values.set(c.key, c.value);

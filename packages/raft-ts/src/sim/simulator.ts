@@ -3,14 +3,18 @@ import { registerModel, type RegisterInput, type RegisterOutput } from '../check
 import { bootstrapEntries } from '../core/bootstrap.js';
 import type { InjectedBug } from '../core/config.js';
 import { SimClock, SimNetwork, Xoshiro128 } from '@concord/simkit';
-import { RawNode, type Ready } from '../core/raw-node.js';
+import type { RawNode, Ready } from '../core/raw-node.js';
 import { NONE, type Message, type NodeId } from '../core/types.js';
+import { RaftNode } from '../driver/raft-node.js';
 import { RaftError } from '../errors.js';
 import { encodeCommand, RegisterMachine } from './register-machine.js';
 import { SafetyChecker } from './safety-checker.js';
 import { FaultInjector } from './faults.js';
 import { Intruder } from './intruder.js';
+import { SimDisk } from './sim-disk.js';
 import { SimNode, type Respond } from './sim-node.js';
+import { exclusive, settle } from './settle.js';
+import { SimTransport } from './sim-transport.js';
 import { Workload } from './workload.js';
 import type { SimWorld, Swarm } from './world.js';
 
@@ -45,10 +49,13 @@ export interface SimResult {
 const TICK_MS = 10;
 /** After healing, a new write must commit within this long: 10 maximal election timeouts. */
 const LIVENESS_MS = 10 * 2 * 10 * TICK_MS;
-/** Writes a node may have in flight at once (the driver's default). */
-const MAX_PIPELINED_WRITES = 4;
 
-/** One whole-cluster run from one seed. Every decision comes from the seed, so a run replays exactly. */
+/**
+ * One whole-cluster run from one seed. Each server is the production driver, `RaftNode`, on
+ * simulated timers, a simulated disk and a simulated transport. Every decision comes from the
+ * seed and events run one at a time, each with the promise continuations it started, so a run
+ * replays exactly.
+ */
 export class Simulation implements SimWorld {
   readonly #opts: SimOptions;
   readonly q = new SimClock();
@@ -62,7 +69,6 @@ export class Simulation implements SimWorld {
   readonly #rngDisk: Xoshiro128;
   readonly swarm: Swarm;
   readonly #removing = new Set<NodeId>();
-  readonly #early = new WeakSet<Message>();
   readonly initial: number;
   #leaderTerms = new Set<number>();
   #liveness = false;
@@ -99,15 +105,10 @@ export class Simulation implements SimWorld {
     const rngIntruder = root.fork();
     this.#intruder =
       rngIntruder.next() < 0.5
-        ? new Intruder(
-            this,
-            rngIntruder,
-            (n, m) => n.raw?.step(m),
-            (what) => {
-              this.#checker.now = this.q.now;
-              this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms membership: ${what}`);
-            },
-          )
+        ? new Intruder(this, rngIntruder, (what) => {
+            this.#checker.now = this.q.now;
+            this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms membership: ${what}`);
+          })
         : undefined;
   }
 
@@ -138,14 +139,6 @@ export class Simulation implements SimWorld {
     return n;
   }
 
-  pump(n: SimNode): void {
-    this.#pump(n);
-  }
-
-  snapshotNow(n: SimNode): void {
-    this.#maybeSnapshot(n, true);
-  }
-
   markRemoving(id: NodeId): void {
     this.#removing.add(id);
   }
@@ -159,34 +152,36 @@ export class Simulation implements SimWorld {
   }
 
   #nodeStatus(n: SimNode): string {
-    if (!n.raw) return `n${n.id} down`;
-    const s = n.raw.status();
+    if (!n.node) return `n${n.id} down`;
+    const s = n.node.status();
     return `n${n.id} ${s.role.padEnd(12)} term=${s.term} lead=${s.lead || '-'} commit=${s.commit} applied=${s.applied} last=${s.lastIndex} voters=(${s.conf.voters.join(',')}) learners=(${s.conf.learners.join(',')})`;
   }
 
-  run(): SimResult {
+  async run(): Promise<SimResult> {
     const duration = this.#opts.durationMs ?? 6000;
     const voters = Array.from({ length: this.initial }, (_, i) => String(i + 1));
     this.#trace(`seed ${this.#opts.seed}: ${this.initial} nodes, swarm ${JSON.stringify(this.swarm)}${this.#intruder ? ', intruder' : ''}, network ${JSON.stringify(this.net.faults)}${this.#opts.injectBug ? `, injected bug ${this.#opts.injectBug}` : ''}`);
     for (const id of voters) {
       const n = this.#addNode(id);
       const b = bootstrapEntries(voters);
-      n.storage.append(b.entries);
-      n.storage.setHardState(b.hardState);
-      this.#start(n);
+      n.platter.append(b.entries);
+      n.platter.setHardState(b.hardState);
+      // Processes start a little apart, so their tickers are not in step.
+      this.q.schedule(n.rng.next() * TICK_MS, () => this.#start(n));
     }
     this.#workload.start();
     this.#faults.start();
     this.#intruder?.start();
 
     try {
-      this.#runUntil(duration);
-      this.#livenessPhase(duration);
+      await this.#runUntil(duration);
+      await this.#livenessPhase(duration);
     } catch (err) {
       this.#checker.now = this.q.now;
       this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms exception: ${err instanceof Error ? `${(err as RaftError).code ?? ''} ${err.message}` : String(err)}`);
     }
     this.#stopped = true;
+    for (const n of this.#nodes.values()) n.timers?.cancelAll();
     this.#workload.finish();
     const history = this.#workload.history;
 
@@ -213,49 +208,47 @@ export class Simulation implements SimWorld {
     };
   }
 
-  #runUntil(t: number): void {
-    while (this.#checker.violations.length === 0 && this.q.runNext(t)) {
-      // events run synchronously
-    }
+  /** Run events up to `t`, each followed by the continuations it queued; stop at the first violation. */
+  async #runUntil(t: number): Promise<void> {
+    while (this.#checker.violations.length === 0 && this.q.runNext(t)) await settle();
   }
 
-  #livenessPhase(start: number): void {
+  async #livenessPhase(start: number): Promise<void> {
     if (this.#checker.violations.length > 0) return;
     this.#liveness = true;
     this.net.heal();
     this.net.faults = { ...this.net.faults, loss: 0, duplicate: 0 };
-    for (const n of this.#nodes.values()) if (!n.raw && !n.retired) this.#restart(n);
+    for (const n of this.#nodes.values()) if (!n.up && !n.retired) this.#restart(n);
     this.#trace('liveness phase: network healed, every node restarted, faults off');
     const deadline = start + LIVENESS_MS;
     let committed = false;
     let proposedAt = -1;
-    let target: { node: SimNode; index: number; term: number } | undefined;
+    let waiting = false;
     while (!committed && this.q.now < deadline) {
-      this.#runUntil(this.q.now + 20);
+      await this.#runUntil(this.q.now + 20);
       if (this.#checker.violations.length > 0) return;
-      if (target) {
-        const n = target.node;
-        if (n.raw && n.applied >= target.index && n.raw.raft.log.term(target.index) === target.term) committed = true;
-        else if (this.q.now - proposedAt > 1000) target = undefined;
-        continue;
-      }
-      const leader = [...this.#nodes.values()].find((n) => n.raw?.raft.role === 'leader' && n.raw.raft.leadTransferee === NONE);
-      if (!leader?.raw) continue;
-      try {
-        const r = leader.raw.propose([encodeCommand({ op: 'write', key: 'liveness', value: 1 })]);
-        target = { node: leader, index: r.index, term: r.term };
-        proposedAt = this.q.now;
-        this.#pump(leader);
-      } catch {
-        // not leader any more; try again
-      }
+      if (waiting && this.q.now - proposedAt <= 1000) continue;
+      const leader = [...this.#nodes.values()].find((n) => n.node?.isLeader() && n.node.status().leadTransferee === NONE);
+      if (!leader?.node) continue;
+      waiting = true;
+      proposedAt = this.q.now;
+      const attempt = proposedAt;
+      leader.node.propose(encodeCommand({ op: 'write', key: 'liveness', value: 1 })).then(
+        () => {
+          committed = true;
+        },
+        () => {
+          // not leader any more, or the entry lost its index: try again
+          if (proposedAt === attempt) waiting = false;
+        },
+      );
     }
     if (!committed) {
       this.#checker.now = this.q.now;
       this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms liveness: no write committed within ${LIVENESS_MS}ms after healing`);
       for (const n of this.#nodes.values()) {
         this.#checker.violations.push(`  ${this.#nodeStatus(n)}`);
-        for (const [id, p] of n.raw?.status().progress ?? []) {
+        for (const [id, p] of n.node?.status().progress ?? []) {
           this.#checker.violations.push(`    progress ${id}: ${p.state} match=${p.match} next=${p.next} active=${p.recentActive} inflight=${p.inflight}`);
         }
       }
@@ -269,125 +262,106 @@ export class Simulation implements SimWorld {
   #addNode(id: NodeId): SimNode {
     const n = new SimNode(id, this.#rngNodes.fork());
     this.#nodes.set(id, n);
-    const offset = n.rng.next() * TICK_MS;
-    const tick = (): void => {
-      if (this.#stopped || n.retired) return;
-      if (n.raw) {
-        n.raw.tick();
-        this.#pump(n);
-      }
-      this.q.schedule(TICK_MS, tick);
-    };
-    this.q.schedule(offset, tick);
     return n;
   }
 
+  /** Start the node's process: a RaftNode over its disk, on fresh timers and a fresh transport. */
   #start(n: SimNode): void {
-    const snap = n.storage.snapshot();
-    n.raw = new RawNode(
-      {
-        id: n.id,
-        prng: n.rng.fork(),
+    if (this.#stopped || n.retired) return;
+    n.incarnation++;
+    n.up = true;
+    this.net.restart(n.id);
+    const timers = this.q.timers();
+    const transport = new SimTransport(this.net, (m) => this.#deliver(m));
+    const sm = new RegisterMachine();
+    n.timers = timers;
+    n.transport = transport;
+    n.sm = sm;
+    const snap = n.platter.snapshot();
+    n.applied = snap.meta.index;
+    n.checkedCommit = snap.meta.index;
+    n.lastRole = 'follower';
+    const inc = n.incarnation;
+    const disk = new SimDisk(n.platter, timers, this.#rngDisk, {
+      persisted: (entries, termAt) => {
+        this.#checker.now = this.q.now;
+        this.#checker.onPersist(n.id, entries, termAt);
+      },
+      hardState: (hs) => {
+        this.#checker.now = this.q.now;
+        this.#checker.onHardState(n.id, hs);
+      },
+    });
+    RaftNode.start<boolean>({
+      id: n.id,
+      storage: disk,
+      transport,
+      stateMachine: sm,
+      tickMs: TICK_MS,
+      raft: {
         electionTick: 10,
         heartbeatTick: 1,
         preVote: true,
         checkQuorum: true,
-        applied: snap.meta.index,
         maxInflightMsgs: this.swarm.maxInflight,
         maxSizePerMsg: this.swarm.maxSizePerMsg,
-        injectBug: this.#opts.injectBug,
       },
-      n.storage,
+      snapshotThreshold: this.swarm.snapshotEvery,
+      trailingLogs: n.rng.int(5),
+      prng: n.rng.fork(),
+      timers,
+      testing: {
+        inspectReady: (rd, core) => this.#inspect(n, rd, core),
+        ...(this.#opts.injectBug === undefined ? {} : { injectBug: this.#opts.injectBug }),
+      },
+    }).then(
+      (node) => {
+        if (n.incarnation === inc && n.up) n.node = node;
+      },
+      (err: unknown) => {
+        this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms n${n.id} failed to start: ${String(err)}`);
+      },
     );
-    n.sm = new RegisterMachine();
-    n.sm.restore(snap.data);
-    n.applied = snap.meta.index;
-    n.checkedCommit = snap.meta.index;
-    n.lastRole = 'follower';
   }
 
+  /** The process dies at once: its timers (ticker, disk writes in progress) and its transport go with it. */
   #crash(n: SimNode): void {
-    n.raw = undefined;
-    n.incarnation++;
-    n.pendingWrites = 0;
-    n.lastWriteDoneAt = 0;
-    n.pendingProps.clear();
-    n.readCtx.clear();
-    n.readWaits = [];
+    n.timers?.cancelAll();
+    void n.transport?.close();
+    n.node = undefined;
+    n.up = false;
+    n.timers = undefined;
+    n.transport = undefined;
+    this.net.crash(n.id);
     this.#trace(`crash n${n.id} (unsynced writes lost)`);
   }
 
   #restart(n: SimNode): void {
     this.#start(n);
-    this.#trace(`restart n${n.id} from disk: ${this.#nodeStatus(n)}`);
-    this.#pump(n);
-  }
-
-  #send(m: Message): void {
-    this.net.send(m.from, m.to, () => this.#deliver(m));
+    this.#trace(`restart n${n.id} from disk`);
   }
 
   #deliver(m: Message): void {
-    const n = this.#nodes.get(m.to);
-    if (!n?.raw) return;
-    n.raw.step(m);
-    this.#pump(n);
+    this.#nodes.get(m.to)?.transport?.handler?.onMessage(m);
   }
 
   /**
-   * The driver's procedure, pipelined as RaftNode does it: take a Ready, let a leader send its
-   * appends at once, apply committed entries, queue the write; when the write completes (writes
-   * complete in order), persist, send the other messages and advanceStable.
+   * Checks every Ready a node takes before it is applied: each committed entry is applied in
+   * order and only if committed, committed entries never change, and a new leader holds every
+   * committed entry.
    */
-  #pump(n: SimNode): void {
-    const raw = n.raw;
-    if (!raw || this.#stopped) return;
-    while (n.raw === raw && n.pendingWrites < MAX_PIPELINED_WRITES && raw.hasReady()) {
-      const rd = raw.ready();
-      const inc = n.incarnation;
-      if (raw.raft.role === 'leader') {
-        for (const m of rd.messages) {
-          if (m.type !== 'app' && m.type !== 'heartbeat') continue;
-          this.#early.add(m);
-          this.#send(m);
-        }
-      }
-      this.#applyReady(n, rd);
-      raw.advanceApplied(rd);
-      const writes = rd.entries.length > 0 || rd.hardState !== undefined || rd.snapshot !== undefined;
-      const latency = !writes ? 0 : rd.mustSync ? 0.3 + this.#rngDisk.next() * 2 : 0.05;
-      const doneAt = Math.max(this.q.now + latency, n.lastWriteDoneAt);
-      n.lastWriteDoneAt = doneAt;
-      n.pendingWrites++;
-      this.q.schedule(doneAt - this.q.now, () => {
-        if (n.incarnation === inc && n.raw === raw) this.#persisted(n, rd);
-      });
-    }
-  }
-
-  /** Apply a Ready's snapshot and committed entries, answer clients, record what the checker needs. */
-  #applyReady(n: SimNode, rd: Ready): void {
-    const raw = n.raw!;
+  #inspect(n: SimNode, rd: Ready, raw: RawNode): void {
     const chk = this.#checker;
     chk.now = this.q.now;
     if (rd.snapshot) {
-      n.sm.restore(rd.snapshot.data);
       n.applied = rd.snapshot.meta.index;
       n.checkedCommit = Math.max(n.checkedCommit, rd.snapshot.meta.index);
-      for (const idx of [...n.pendingProps.keys()]) if (idx <= n.applied) n.pendingProps.delete(idx);
-      this.#trace(`n${n.id} installed snapshot at ${rd.snapshot.meta.index}`);
+      this.#trace(`n${n.id} installs snapshot at ${rd.snapshot.meta.index}`);
     }
     const commit = raw.raft.log.committed;
     for (const e of rd.committedEntries) {
       chk.onApply(n.id, e, commit, n.applied);
       n.applied = e.index;
-      const result = n.sm.apply(e);
-      const p = n.pendingProps.get(e.index);
-      if (p) {
-        n.pendingProps.delete(e.index);
-        if (p.term === e.term) p.respond({ ok: true, value: result ?? true });
-        else p.respond({ ok: false, hint: raw.raft.lead });
-      }
     }
     if (commit > n.checkedCommit) {
       chk.onCommit(n.id, n.checkedCommit, commit, (i) => {
@@ -404,74 +378,10 @@ export class Simulation implements SimWorld {
         chk.onLeader(n.id, raw.raft.term, raw.raft.log);
         this.#leaderTerms.add(raw.raft.term);
       }
-      if (rd.softState.role !== n.lastRole) this.#trace(`${this.#nodeStatus(n)}`);
+      if (rd.softState.role !== n.lastRole) this.#trace(`n${n.id} ${rd.softState.role} term=${raw.raft.term} lead=${rd.softState.lead || '-'} commit=${commit}`);
       n.lastRole = rd.softState.role;
     }
-    for (const rs of rd.readStates) {
-      const w = n.readCtx.get(rs.context);
-      if (w) {
-        n.readCtx.delete(rs.context);
-        n.readWaits.push({ index: rs.index, key: w.key, respond: w.respond });
-      }
-    }
-    if (n.readWaits.length > 0) {
-      const ready = n.readWaits.filter((w) => w.index <= n.applied);
-      n.readWaits = n.readWaits.filter((w) => w.index > n.applied);
-      for (const w of ready) w.respond({ ok: true, value: n.sm.read(w.key) });
-    }
-  }
-
-  /** A Ready's write completed: make it durable, send what waited for it, advanceStable. */
-  #persisted(n: SimNode, rd: Ready): void {
-    const raw = n.raw!;
-    const chk = this.#checker;
-    chk.now = this.q.now;
-    n.pendingWrites--;
-    if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
-    if (rd.entries.length > 0) {
-      n.storage.append(rd.entries);
-      chk.onPersist(n.id, rd.entries, (i) => {
-        try {
-          return n.storage.term(i);
-        } catch {
-          return undefined;
-        }
-      });
-    }
-    if (rd.hardState) {
-      n.storage.setHardState(rd.hardState);
-      chk.onHardState(n.id, rd.hardState);
-    }
-    for (const m of rd.messages) {
-      if (this.#early.has(m)) continue;
-      if (m.type === 'snap') {
-        this.#trace(`n${m.from} sends snapshot at ${m.snapshot?.meta.index} to n${m.to}`);
-        this.net.send(m.from, m.to, () => this.#deliver(m), (ok) => {
-          const s = this.#nodes.get(m.from);
-          if (s?.raw) {
-            s.raw.reportSnapshot(m.to, ok);
-            this.#pump(s);
-          }
-        });
-      } else {
-        this.#send(m);
-      }
-    }
-    raw.advanceStable(rd);
-    if (rd.committedEntries.length > 0 && raw.raft.role === 'leader') this.#retireRemoved(raw);
-    this.#maybeSnapshot(n, false);
-    this.#pump(n);
-  }
-
-  #maybeSnapshot(n: SimNode, force: boolean): void {
-    const raw = n.raw;
-    if (!raw) return;
-    const snapIndex = n.storage.snapshot().meta.index;
-    if (n.applied <= snapIndex) return;
-    if (!force && n.applied - snapIndex < this.swarm.snapshotEvery) return;
-    if (n.applied > n.storage.lastIndex()) return;
-    n.storage.createSnapshot(n.applied, raw.confState(), n.sm.snapshot());
-    n.storage.compact(Math.max(n.storage.firstIndex() - 1, n.applied - n.rng.int(5)));
+    if (raw.raft.role === 'leader' && this.#removing.size > 0) this.#retireRemoved(raw);
   }
 
   #retireRemoved(leader: RawNode): void {
@@ -482,37 +392,41 @@ export class Simulation implements SimWorld {
       this.q.schedule(300, () => {
         const n = this.#nodes.get(id);
         if (!n || n.retired) return;
-        if (n.raw) this.#crash(n);
+        if (n.up) this.#crash(n);
         n.retired = true;
         this.#trace(`n${id} retired after its removal`);
       });
     }
   }
 
+  /** A client request through the node's public API, as the agent makes it. */
   #serve(n: SimNode, input: RegisterInput, respond: Respond): void {
-    const raw = n.raw;
-    if (!raw) return;
-    try {
-      if (input.kind === 'read') {
-        const ctx = `${n.id}/${n.incarnation}/${++n.ctxSeq}`;
-        n.readCtx.set(ctx, { key: input.key, respond });
-        raw.readIndex(ctx);
-      } else {
-        const cmd =
-          input.kind === 'write'
-            ? encodeCommand({ op: 'write', key: input.key, value: input.value })
-            : encodeCommand({ op: 'cas', key: input.key, from: input.from, to: input.to });
-        const r = raw.propose([cmd]);
-        n.pendingProps.set(r.index, { term: r.term, respond });
-      }
-    } catch (err) {
-      if (!(err instanceof RaftError)) throw err;
-      respond({ ok: false, hint: raw.raft.lead });
+    const node = n.node;
+    if (!node) return;
+    const hint = (): NodeId => node.leader;
+    if (input.kind === 'read') {
+      const sm = n.sm;
+      node.readIndex().then(
+        () => respond({ ok: true, value: sm.read(input.key) }),
+        () => respond({ ok: false, hint: hint() }),
+      );
+      return;
     }
-    this.#pump(n);
+    const cmd =
+      input.kind === 'write'
+        ? encodeCommand({ op: 'write', key: input.key, value: input.value })
+        : encodeCommand({ op: 'cas', key: input.key, from: input.from, to: input.to });
+    node.propose(cmd).then(
+      ({ result }) => respond({ ok: true, value: result }),
+      (err: unknown) => {
+        // An entry replaced by a snapshot has an unknown outcome: the client times out.
+        if (err instanceof RaftError && err.code === 'RAFT_PROPOSAL_UNKNOWN') return;
+        respond({ ok: false, hint: hint() });
+      },
+    );
   }
 }
 
-export function runSeed(opts: SimOptions): SimResult {
-  return new Simulation(opts).run();
+export function runSeed(opts: SimOptions): Promise<SimResult> {
+  return exclusive(() => new Simulation(opts).run());
 }

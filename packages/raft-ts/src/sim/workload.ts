@@ -56,7 +56,7 @@ export class Workload {
       input = { kind: 'cas', key, from, to: ++this.#valueSeq };
     }
     const live = [...this.#world.nodes.values()].filter((n) => !n.retired);
-    const leaders = live.filter((n) => n.raw?.raft.role === 'leader');
+    const leaders = live.filter((n) => n.node?.isLeader());
     const target =
       input.kind === 'read' && rng.next() < 0.5
         ? live[rng.int(live.length)]!

@@ -32,8 +32,6 @@ export interface SimWorld {
   restart(n: SimNode): void;
   /** Start a new, empty node that will join through a configuration change. */
   join(id: NodeId): SimNode;
-  pump(n: SimNode): void;
-  snapshotNow(n: SimNode): void;
   /** Remember that `id` is being removed, so it is stopped once the removal is applied. */
   markRemoving(id: NodeId): void;
 }
