@@ -115,10 +115,16 @@ test.serial('deregistering a node removes its coordinate', async (t) => {
   t.false((await call(agent, 'GET', '/v1/coordinate/nodes')).json<Entry[]>().some((e) => e.Node === 'co-gone'));
 });
 
-test.serial('/v1/coordinate/datacenters lists the servers with their LAN coordinates', async (t) => {
-  const empty = (await call(agent, 'GET', '/v1/coordinate/datacenters')).json<unknown[]>();
-  t.is(empty.length, 1);
+test.serial('/v1/coordinate/datacenters lists the servers with their WAN coordinates, named <node>.<dc>', async (t) => {
+  type DcMap = { Datacenter: string; AreaID: string; Coordinates: { Node: string; Coord: { Vec: number[]; Error: number } }[] };
+  const dcs = (await call(agent, 'GET', '/v1/coordinate/datacenters')).json<DcMap[]>();
+  t.deepEqual(
+    dcs.map((d) => [d.Datacenter, d.AreaID, d.Coordinates.map((c) => c.Node)]),
+    [['dc1', 'wan', [`${agent.node}.dc1`]]],
+  );
+  t.is(dcs[0]?.Coordinates[0]?.Coord.Vec.length, 8);
+  // A LAN coordinate in the catalog is not what this lists.
   await update(agent.node, coord(0.005, 0.001));
-  const dcs = (await call(agent, 'GET', '/v1/coordinate/datacenters')).json<unknown>();
-  t.deepEqual(dcs, [{ Datacenter: 'dc1', AreaID: 'wan', Coordinates: [{ Node: agent.node, Coord: coord(0.005, 0.001) }] }]);
+  const after = (await call(agent, 'GET', '/v1/coordinate/datacenters')).json<DcMap[]>();
+  t.notDeepEqual(after[0]?.Coordinates[0]?.Coord, coord(0.005, 0.001));
 });

@@ -13,6 +13,19 @@ export const DEFAULT_WAN_PORT = 8302;
 /** The WAN pool starts from the same settings as the LAN pool (`gossip`: `gossip_wan` overrides). */
 export type WanMembershipOptions = MembershipOptions;
 
+/** A server's WAN coordinate in `/v1/coordinate/datacenters`. */
+export interface WanCoordinate {
+  Node: string;
+  Coord: { Vec: number[]; Error: number; Adjustment: number; Height: number };
+}
+
+/** One datacenter's entry in `/v1/coordinate/datacenters` (Consul's `DatacenterMap`). */
+export interface DatacenterMap {
+  Datacenter: string;
+  AreaID: string;
+  Coordinates: WanCoordinate[];
+}
+
 /** `<node>.<dc>`: a server's name in the WAN pool. */
 export function wanMemberName(node: string, datacenter: string): string {
   return `${node}.${datacenter}`;
@@ -88,17 +101,54 @@ export class WanMembership {
     return ranked.map((r) => r.s);
   }
 
-  /** Estimated round trip in seconds to the nearest server of `dc` (Infinity when unknown). */
+  /**
+   * Estimated round trip in seconds to `dc`, as Consul's router ranks datacenters: the median
+   * over its servers (not left) of the distance by WAN coordinates; 0 for this datacenter.
+   * Infinity when no coordinate of its servers is known yet.
+   */
   rttTo(dc: string): number {
+    const selfName = this.gossip.localMember().name;
     const self = this.gossip.coordinate();
-    let best = Number.POSITIVE_INFINITY;
+    const rtts: number[] = [];
+    let servers = 0;
     for (const m of this.gossip.members()) {
       const s = asServer(m);
       if (!s || s.datacenter !== dc || s.status === 'left') continue;
+      servers++;
+      if (m.name === selfName) {
+        rtts.push(0);
+        continue;
+      }
       const c = this.gossip.memberCoordinate(m.name);
-      if (c) best = Math.min(best, distance(self, c));
+      if (c) rtts.push(distance(self, c));
     }
-    return best;
+    if (servers === 0 || rtts.length === 0) return Number.POSITIVE_INFINITY;
+    rtts.sort((a, b) => a - b);
+    return rtts[Math.floor(rtts.length / 2)] as number;
+  }
+
+  /**
+   * `/v1/coordinate/datacenters`: per datacenter, the WAN coordinates of its servers (not left)
+   * as this server last heard them, named `<node>.<dc>`; servers with no coordinate yet are
+   * left out, as Consul's GetDatacenterMaps does. Datacenters and nodes in name order.
+   */
+  datacenterMaps(): DatacenterMap[] {
+    const selfName = this.gossip.localMember().name;
+    const byDc = new Map<string, WanCoordinate[]>();
+    for (const m of this.gossip.members()) {
+      const s = asServer(m);
+      if (!s || s.status === 'left') continue;
+      const coord = m.name === selfName ? this.gossip.coordinate() : this.gossip.memberCoordinate(m.name);
+      if (!coord) continue;
+      const list = byDc.get(s.datacenter) ?? [];
+      list.push({ Node: m.name, Coord: { Vec: [...coord.Vec], Error: coord.Error, Adjustment: coord.Adjustment, Height: coord.Height } });
+      byDc.set(s.datacenter, list);
+    }
+    return [...byDc.keys()].sort().map((dc) => ({
+      Datacenter: dc,
+      AreaID: 'wan',
+      Coordinates: (byDc.get(dc) as WanCoordinate[]).sort((a, b) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0)),
+    }));
   }
 
   async leave(): Promise<void> {

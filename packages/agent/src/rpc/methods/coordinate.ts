@@ -8,11 +8,16 @@ import { applyMethod } from './apply.js';
 import { filtered } from './catalog.js';
 
 export const coordinateMethods = {
-  /** This datacenter's alive servers with their LAN coordinates (those without one are left out). */
+  /**
+   * From the WAN pool: every datacenter with its servers' WAN coordinates, as `<node>.<dc>`
+   * (Consul's GetDatacenterMaps). With the WAN pool off, this datacenter's alive servers with
+   * their LAN coordinates (those without one are left out).
+   */
   'Coordinate.ListDatacenters': callMethod(
     'server',
     (raw) => (record(raw), {}),
     async ({ agent }) => {
+      if (agent.wan) return { value: agent.wan.datacenterMaps() };
       const dc = agent.config.datacenter;
       const state = agent.server.state;
       const coordinates: { Node: string; Coord: NetworkCoordinate }[] = [];
