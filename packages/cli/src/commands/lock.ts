@@ -8,11 +8,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { parseDuration } from '@concord/api';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../flags.js';
-import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient } from '../http-flags.js';
+import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, SERVER_FLAGS, SERVER_FLAGS_HELP, httpClient } from '../http-flags.js';
 import type { Io } from '../io.js';
 
 const FLAGS = {
   ...CLIENT_FLAGS,
+  ...SERVER_FLAGS,
   n: { kind: 'number' },
   name: { kind: 'string' },
   timeout: { kind: 'string' },
@@ -30,7 +31,9 @@ const USAGE = `Usage: concord lock [options] prefix child...
   executes. If the lock is lost or communication is disrupted the child
   process will be terminated. With -n above 1 a semaphore is used instead
   (at most n holders at once). The lock is released when the child exits.
+  With -datacenter the lock's session and keys live in that datacenter.
 ${CLIENT_FLAGS_HELP}
+${SERVER_FLAGS_HELP}
 
 Command Options
 

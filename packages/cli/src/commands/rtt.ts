@@ -23,12 +23,15 @@ async function lanLookup(client: ConsulApi): Promise<Lookup> {
   return (node) => entries.find((e) => e.Segment === '' && sameName(e.Node, node))?.Coord;
 }
 
-/** WAN: servers as `<node>.<datacenter>` in `/v1/coordinate/datacenters` (their LAN coordinates in Concord). */
+/**
+ * WAN: servers as `<node>.<datacenter>` in `/v1/coordinate/datacenters`, their WAN coordinates
+ * (entries are named as in the WAN pool, `<node>.<datacenter>`; a bare node name matches too).
+ */
 async function wanLookup(client: ConsulApi): Promise<Lookup> {
   const dcs = await client.coordinate.datacenters();
   return (name) => {
     const [node = '', dc] = name.split('.');
-    return dcs.find((d) => d.Datacenter === dc)?.Coordinates.find((e) => sameName(e.Node, node))?.Coord;
+    return dcs.find((d) => d.Datacenter === dc)?.Coordinates.find((e) => sameName(e.Node, name) || sameName(e.Node, node))?.Coord;
   };
 }
 
@@ -50,8 +53,7 @@ export const rtt: Command = {
 
   With -wan the servers' entries of /v1/coordinate/datacenters are used and
   the node names must be suffixed by a period and the datacenter (eg.
-  "myserver.dc1"). Concord has no WAN pool: those are the servers' LAN
-  coordinates.
+  "myserver.dc1"): only servers have WAN coordinates.
 
 Command Options
 
