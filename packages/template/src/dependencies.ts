@@ -15,8 +15,10 @@ export interface Fetched {
 export interface Dependency {
   /** Identity: two dependencies with the same key share one query. */
   readonly key: string;
-  /** Whether the agent answers this with a blocking query (else it is fetched once). */
+  /** Whether the agent answers this with a blocking query (else it is fetched once, or every `pollMs`). */
   readonly blocking: boolean;
+  /** For a non-blocking dependency: fetch it again this long after each answer. */
+  readonly pollMs?: number;
   fetch(api: ConsulApi, options: QueryOptions): Promise<Fetched>;
 }
 
@@ -193,13 +195,33 @@ export function catalogNodeDependency(query?: string): Dependency {
   };
 }
 
-/** `datacenters`: known datacenters, sorted (not a blocking endpoint: read once per run). */
-export function datacentersDependency(): Dependency {
+/** How often a non-blocking query is repeated (consul-template's DefaultNonBlockingQuerySleepTime). */
+export const NON_BLOCKING_POLL_MS = 15_000;
+
+/**
+ * `datacenters [ignoreFailing]`: known datacenters, sorted; with `true`, only those whose
+ * catalog answers a consistent read now (consul-template's ignoreFailing). The endpoint does not
+ * block, so it is read again every NON_BLOCKING_POLL_MS.
+ */
+export function datacentersDependency(ignoreFailing = false, pollMs = NON_BLOCKING_POLL_MS): Dependency {
   return {
-    key: 'catalog.datacenters',
+    key: ignoreFailing ? 'catalog.datacenters(ignore-failing)' : 'catalog.datacenters',
     blocking: false,
+    pollMs,
     async fetch(api, options) {
-      const dcs = await api.catalog.datacenters(options.signal ? { signal: options.signal } : {});
+      const signal = options.signal ? { signal: options.signal } : {};
+      let dcs = await api.catalog.datacenters(signal);
+      if (ignoreFailing) {
+        const up = await Promise.all(
+          dcs.map((dc) =>
+            api.catalog.services({ dc, consistent: true, ...signal }).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        );
+        dcs = dcs.filter((_, i) => up[i]);
+      }
       return { value: [...dcs].sort(), index: 1 };
     },
   };

@@ -71,8 +71,10 @@ export function consulFuncs(current: () => RenderContext): Record<string, Templa
       const r = read(catalogNodeDependency(query));
       return r.ok ? r.value : undefined;
     },
-    datacenters: () => {
-      const r = read(datacentersDependency());
+    datacenters: (...args: unknown[]) => {
+      if (args.length > 1) throw new Error(`datacenters: expected 0 or 1 arguments, got ${args.length}`);
+      if (args.length === 1 && typeof args[0] !== 'boolean') throw new Error('datacenters: the argument must be a boolean (ignore failing datacenters)');
+      const r = read(datacentersDependency(args[0] === true));
       return r.ok ? r.value : [];
     },
     key: (k: unknown) => {

@@ -3,8 +3,9 @@
  * that uses it. Each loop tracks the index (starting over from 0 when the
  * agent answers with a lower one), keeps the last good value while the agent
  * is unreachable, retries with exponential backoff, and reports a change only
- * when the data changed. Nothing polls: a loop is always parked in a blocking
- * query or a backoff timer.
+ * when the data changed. A loop is parked in a blocking query or a backoff
+ * timer; only an endpoint that cannot block (`datacenters`) is read again
+ * after its `pollMs`, as consul-template does.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { abortableSleep, type ConsulApi } from '@concord/api';
@@ -99,7 +100,8 @@ export class Watcher {
         if (signal.aborted) return;
         view.queries++;
         failures = 0;
-        const sameIndex = view.received && res.index === index;
+        // A non-blocking answer has no index to compare: its value tells whether it changed.
+        const sameIndex = view.dep.blocking && view.received && res.index === index;
         // An index that went backwards (a restored snapshot, a new cluster) starts over.
         index = res.index < index ? 0 : Math.max(res.index, 1);
         if (!sameIndex && (!view.received || !isDeepStrictEqual(view.value, res.value))) {
@@ -107,7 +109,10 @@ export class Watcher {
           view.received = true;
           this.#options.onChange(view.dep.key);
         }
-        if (!view.dep.blocking) return;
+        if (!view.dep.blocking) {
+          if (!view.dep.pollMs) return;
+          await abortableSleep(view.dep.pollMs, signal);
+        }
       } catch (err) {
         if (signal.aborted) return;
         failures++;
