@@ -3,24 +3,9 @@ import { Resolver } from 'node:dns/promises';
 import test from 'ava';
 import { concord } from './_agent.js';
 import { type Proc, ProcessCluster, getText, httpAddr, until } from './_process-cluster.js';
-
-/** Fast WAN timings for loopback, as FAST_GOSSIP is for the LAN pool. */
-const FAST_WAN = { gossip_wan: { probe_interval: '200ms', probe_timeout: '100ms', suspicion_mult: 2 } };
+import { FAST_WAN, wanNames } from './_wan.js';
 
 const wanPort = (p: Proc) => p.serfWanPort;
-
-async function wanNames(p: Proc): Promise<string[]> {
-  const r = await concord(['members', '-wan'], httpAddr(p));
-  if (r.code !== 0) throw new Error(r.stderr);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(/\s+/))
-    .filter((row) => row[2] === 'alive')
-    .map((row) => row[0] as string)
-    .sort();
-}
 
 test('two datacenters federated over the WAN: reads, writes, sessions, txn and DNS across them, and a datacenter lost', async (t) => {
   const c = new ProcessCluster(t);

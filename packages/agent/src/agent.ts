@@ -61,6 +61,8 @@ import { preparedQueryRoutes } from './http/endpoints/prepared-query.js';
 import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
+import { translateWanAddresses } from './http/wan-address-translation.js';
+import { serverRemoteQueries } from './query/server-remote-queries.js';
 import { CompressingResponse } from './http/gzip-response.js';
 import { enforcedAclDefaultPolicy } from './acl/enforced-policy.js';
 import { Router } from './http/router.js';
@@ -508,8 +510,9 @@ async function startAgentParts(
       TaggedAddresses: {
         lan: config.advertiseAddr,
         lan_ipv4: config.advertiseAddr,
-        wan: config.advertiseAddr,
-        wan_ipv4: config.advertiseAddr,
+        // `-advertise-wan` (default the LAN advertise address): what translate_wan_addrs answers.
+        wan: config.advertiseAddrWan,
+        wan_ipv4: config.advertiseAddrWan,
       },
       NodeMeta: { 'consul-network-segment': '', ...config.nodeMeta },
     },
@@ -539,7 +542,10 @@ async function startAgentParts(
   });
 
   const dnsConfig = resolveDnsConfig(config);
-  const localDns = server ? stateCatalog(server.state, { agentNode: config.nodeName }) : undefined;
+  // A prepared query with no local instance fails over to other datacenters through the WAN pool.
+  const localDns = server
+    ? stateCatalog(server.state, { agentNode: config.nodeName, remote: serverContext ? serverRemoteQueries(serverContext, { consistency: 'stale', token: '' }) : undefined })
+    : undefined;
   let dnsCatalog: DnsCatalog;
   if (localDns && sc && raft) {
     // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
@@ -575,7 +581,7 @@ async function startAgentParts(
   const extraHeaders = Object.entries(config.responseHeaders);
   const blocked = config.blockEndpoints;
   const prettyAll = false;
-  const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0;
+  const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0 && !config.translateWanAddrs;
   const ui = config.ui ? new UiFiles(config.uiDir ?? uiAssetsDir()) : undefined;
   if (ui && !uiBuilt(ui.root)) logger.warn({ dir: ui.root }, 'ui: the web UI is not built (npm run build); /ui/ answers 404');
   const aclPolicy = enforcedAclDefaultPolicy(config);
@@ -602,6 +608,7 @@ async function startAgentParts(
       ui.handle(req, res);
       return;
     }
+    if (config.translateWanAddrs) translateWanAddresses(req, res, config.datacenter);
     if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
     // Only the leader answers a default-consistency read from its own state.
     if (fastPath && sc?.isLeader() && serveKvGetFast(req, res, (server as StateServer).state)) return;
@@ -825,6 +832,7 @@ async function startDns(
       domain: config.domain,
       altDomain: config.altDomain,
       datacenter: config.datacenter,
+      translateWanAddrs: config.translateWanAddrs,
       recursors: config.recursors,
       bindAddress,
       port,

@@ -65,3 +65,11 @@ test('bad WAN settings are refused with the key named', (t) => {
   refuse(['-advertise-wan', 'not-an-ip'], 'advertise_addr_wan: invalid ip address: not-an-ip');
   refuse(['-config-file', configFile({ retry_join_wan: 'x' })], 'retry_join_wan must be a list of strings');
 });
+
+test('translate_wan_addrs: off by default, a boolean from the config file, anything else refused', (t) => {
+  t.false(resolveAgentConfig(base).translateWanAddrs);
+  t.true(resolveAgentConfig([...base, '-config-file', configFile({ translate_wan_addrs: true })]).translateWanAddrs);
+  const err = t.throws(() => resolveAgentConfig([...base, '-config-file', configFile({ translate_wan_addrs: 'yes' })]));
+  t.true(err instanceof ConfigError);
+  t.regex(err?.message ?? '', /translate_wan_addrs must be a boolean/);
+});

@@ -48,12 +48,20 @@ export interface AgentConfig {
   /** -1 turns a listener off (`https` is off unless configured). */
   /** `serfWan`: the servers' WAN gossip port (8302; -1 off; 0 any free port). */
   ports: { http: number; https: number; dns: number; server: number; serfLan: number; serfWan: number };
-  /** `-advertise-wan`/`advertise_addr_wan`: the address WAN members reach this server at. */
+  /**
+   * `-advertise-wan`/`advertise_addr_wan`: the address WAN members reach this server at, and on
+   * every agent its node's `wan` tagged address (what `translate_wan_addrs` answers elsewhere).
+   */
   advertiseAddrWan: string;
   /** `-join-wan`/`start_join_wan`: WAN pool members joined at start (servers only). */
   startJoinWan: string[];
   /** `-retry-join-wan`/`retry_join_wan`: WAN pool members joined in the background until one answers. */
   retryJoinWan: string[];
+  /**
+   * `translate_wan_addrs`: HTTP and DNS answers about nodes and services of other datacenters
+   * carry their `wan` tagged addresses (and ports) instead of their LAN ones.
+   */
+  translateWanAddrs: boolean;
   /** `tls` block and the older top-level TLS keys. */
   tls: TlsSettings;
   domain: string;
@@ -181,11 +189,11 @@ const KNOWN_KEYS = new Set([
   'tls', ...LEGACY_TLS_KEYS,
   'encrypt_verify_incoming', 'encrypt_verify_outgoing',
   'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan', 'telemetry',
-  'gossip_wan', 'start_join_wan', 'retry_join_wan', 'advertise_addr_wan',
+  'gossip_wan', 'start_join_wan', 'retry_join_wan', 'advertise_addr_wan', 'translate_wan_addrs',
 ]);
 const IGNORED_KEYS = new Set([
   'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check',
-  'acl', 'raft_protocol', 'translate_wan_addrs', 'discovery_max_stale',
+  'acl', 'raft_protocol', 'discovery_max_stale',
   'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
   'disable_remote_exec', 'connect', 'license_path', ...LEGACY_ACL_KEYS,
 ]);
@@ -486,6 +494,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     raftTrailingLogs: positiveInt(file.raft_trailing_logs, 'raft_trailing_logs', 2 ** 31) ?? 10240,
     gossipLan: gossipOverrides('gossip_lan', isObject(file.gossip_lan) ? file.gossip_lan : {}),
     gossipWan: gossipOverrides('gossip_wan', isObject(file.gossip_wan) ? file.gossip_wan : {}),
+    translateWanAddrs: bool(file.translate_wan_addrs, 'translate_wan_addrs') ?? false,
     logLevel: logLevel as LogLevel,
     logJson: (f['log-json'] as boolean | undefined) ?? bool(file.log_json, 'log_json') ?? false,
     enableScriptChecks: (f['enable-script-checks'] as boolean | undefined) ?? bool(file.enable_script_checks, 'enable_script_checks') ?? false,

@@ -10,6 +10,7 @@ import { parseDuration } from '@concord/goflags';
 import { type DnsConfig, serviceTtl } from './config.js';
 import { type DnsLookup, parseQuestion } from './names.js';
 import { type DnsRecord, QTYPE, RCODE, ipFamily, ipv6Bytes } from './wire.js';
+import { translateInstances, translateNode } from './wan-translate.js';
 
 export interface DnsAnswer {
   rcode: number;
@@ -36,6 +37,8 @@ export interface ResolverOptions {
   /** Configured domains, lower-case without the trailing dot; the first is the primary one. */
   domains: string[];
   datacenter: string;
+  /** `translate_wan_addrs`: answers about other datacenters use their WAN addresses. */
+  translateWanAddrs?: boolean | undefined;
 }
 
 const empty = (rcode: number, authoritative: boolean): DnsAnswer => ({
@@ -129,6 +132,11 @@ export class Resolver {
     }
   }
 
+  /** Instances of other datacenters with their WAN addresses, under `translate_wan_addrs`. */
+  #wan(instances: DnsServiceInstance[]): DnsServiceInstance[] {
+    return translateInstances(instances, this.#o.datacenter.toLowerCase(), this.#o.translateWanAddrs === true);
+  }
+
   async #healthy(service: string, tag: string, catalog: DnsCatalog = this.#o.catalog): Promise<DnsServiceInstance[]> {
     const all = await catalog.serviceInstances(service, tag || undefined);
     const onlyPassing = this.#o.config.onlyPassing;
@@ -137,7 +145,7 @@ export class Resolver {
 
   async #service(lookup: Extract<DnsLookup, { kind: 'service' }>, qtype: number, qname: string, domain: string): Promise<DnsAnswer> {
     return this.#inDatacenter(lookup.datacenter, domain, async (catalog) => {
-      const instances = await this.#healthy(lookup.service, lookup.tag, catalog);
+      const instances = this.#wan(await this.#healthy(lookup.service, lookup.tag, catalog));
       if (instances.length === 0) return this.#nxdomain(domain);
       return this.#instancesAnswer(instances, qtype, qname, domain, serviceTtl(this.#o.config, lookup.service), true);
     });
@@ -148,17 +156,20 @@ export class Resolver {
    * `only_passing`), with its DNS TTL or else the service's; Consul's handlePreparedQuery.
    */
   async #query(lookup: Extract<DnsLookup, { kind: 'query' }>, qtype: number, qname: string, domain: string, clientIp?: string): Promise<DnsAnswer> {
-    if (!this.#isLocal(lookup.datacenter)) return this.#nxdomain(domain);
-    const result = await this.#o.catalog.preparedQuery(lookup.query, clientIp);
-    if (!result || result.instances.length === 0) return this.#nxdomain(domain);
-    let ttl = serviceTtl(this.#o.config, result.service);
-    if (result.ttl !== '') {
-      const ms = parseDuration(result.ttl);
-      if (ms !== undefined && ms >= 0) ttl = Math.floor(ms / 1000);
-    }
-    const out = this.#instancesAnswer(result.instances, qtype, qname, domain, ttl, !result.ordered);
-    out.cacheable = !result.perClient;
-    return out;
+    // In another datacenter the query is resolved and run (failover included) by that datacenter.
+    return this.#inDatacenter(lookup.datacenter, domain, async (catalog) => {
+      const result = await catalog.preparedQuery(lookup.query, clientIp);
+      const followsOthers = (result?.failovers ?? 0) > 0;
+      if (!result || result.instances.length === 0) return { ...this.#nxdomain(domain), cacheable: !followsOthers };
+      let ttl = serviceTtl(this.#o.config, result.service);
+      if (result.ttl !== '') {
+        const ms = parseDuration(result.ttl);
+        if (ms !== undefined && ms >= 0) ttl = Math.floor(ms / 1000);
+      }
+      const out = this.#instancesAnswer(this.#wan(result.instances), qtype, qname, domain, ttl, !result.ordered);
+      out.cacheable = !result.perClient && !followsOthers;
+      return out;
+    });
   }
 
   /** Answers for service instances (Consul's addServiceSRVRecordsToMessage and addServiceNodeRecordsToMessage). */
@@ -255,7 +266,8 @@ export class Resolver {
     }
     return this.#inDatacenter(lookup.datacenter, domain, async (catalog) => {
       const node = await catalog.node(lookup.node);
-      return node ? this.#nodeAnswer(node, qtype, qname) : this.#nxdomain(domain);
+      const local = this.#o.datacenter.toLowerCase();
+      return node ? this.#nodeAnswer(translateNode(node, local, this.#o.translateWanAddrs === true), qtype, qname) : this.#nxdomain(domain);
     });
   }
 

@@ -4,7 +4,8 @@
  */
 
 import type { HealthServiceEntry, HealthStatus, StateStore } from '@concord/state';
-import { QueryNotFoundError, executePreparedQuery } from '../query/execute.js';
+import { type ExecuteResult, type FailoverExecuteResult, QueryNotFoundError, executePreparedQuery, failOverIfEmpty } from '../query/execute.js';
+import type { RemoteQueries } from '../query/remote-queries.js';
 import { ipFamily, ipv6Bytes } from './wire.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -27,6 +28,8 @@ export interface DnsServiceInstance {
   /** Service tagged addresses (`lan_ipv4`, `lan_ipv6`, ...), address only. */
   taggedAddresses: Readonly<Record<string, string>>;
   port: number;
+  /** The port of the service's `wan` tagged address, when it sets one (`translate_wan_addrs`). */
+  wanPort?: number;
   weights: { passing: number; warning: number };
   /** Worst status over the node's checks and the service's own checks. */
   status: HealthStatus;
@@ -44,6 +47,11 @@ export interface DnsQueryResult {
   ordered: boolean;
   /** The result depends on the client's address (`Near: "_ip"`): never cached. */
   perClient: boolean;
+  /**
+   * How many other datacenters were asked because none of this one's instances was left;
+   * such an answer follows their state, not this datacenter's index, and is never cached.
+   */
+  failovers?: number;
 }
 
 /** Who a service address belongs to (reverse lookups of service addresses). */
@@ -115,26 +123,40 @@ function toInstance(e: HealthServiceEntry, datacenter: string): DnsServiceInstan
     address: e.Service.Address,
     taggedAddresses: tagged,
     port: e.Service.Port,
+    ...(e.Service.TaggedAddresses?.wan?.Port ? { wanPort: e.Service.TaggedAddresses.wan.Port } : {}),
     weights: { passing: e.Service.Weights?.Passing ?? 1, warning: e.Service.Weights?.Warning ?? 1 },
     status: worstStatus(e),
   };
 }
 
-/** Runs a prepared query against a local state for DNS, from the agent `agentNode`. */
-export function statePreparedQuery(state: StateStore, idOrName: string, agentNode: string, clientIp?: string): DnsQueryResult | undefined {
+/**
+ * Runs a prepared query against a local state for DNS, from the agent `agentNode`, failing over
+ * through `remote` when no local instance is left (only then asynchronously).
+ */
+export function statePreparedQuery(
+  state: StateStore,
+  idOrName: string,
+  agentNode: string,
+  clientIp?: string,
+  remote?: RemoteQueries,
+): MaybePromise<DnsQueryResult | undefined> {
+  let local: ExecuteResult;
   try {
-    const r = executePreparedQuery(state, idOrName, { agentNode, segment: '', ip: clientIp });
-    return {
-      service: r.query.Service.Service,
-      ttl: r.query.DNS.TTL,
-      instances: r.nodes.map((e) => toInstance(e, state.datacenter)),
-      ordered: r.sorted,
-      perClient: r.query.Service.Near === '_ip',
-    };
+    local = executePreparedQuery(state, idOrName, { agentNode, segment: '', ip: clientIp });
   } catch (err) {
     if (err instanceof QueryNotFoundError) return undefined;
     throw err;
   }
+  const toResult = (r: FailoverExecuteResult): DnsQueryResult => ({
+    service: r.query.Service.Service,
+    ttl: r.query.DNS.TTL,
+    instances: r.nodes.map((e) => toInstance(e, r.datacenter)),
+    ordered: r.sorted,
+    perClient: r.query.Service.Near === '_ip',
+    failovers: r.failovers,
+  });
+  const r = failOverIfEmpty(local, state.datacenter, remote, 0);
+  return r instanceof Promise ? r.then(toResult) : toResult(r);
 }
 
 function sameAddress(a: string, b: string): boolean {
@@ -154,7 +176,7 @@ export function stateServiceByAddress(state: StateStore, ip: string): DnsService
 }
 
 /** Reads the DNS view straight from a local state store; `agentNode` is the agent serving DNS. */
-export function stateCatalog(state: StateStore, options: { agentNode?: string } = {}): DnsCatalog {
+export function stateCatalog(state: StateStore, options: { agentNode?: string; remote?: RemoteQueries | undefined } = {}): DnsCatalog {
   const agentNode = options.agentNode ?? '';
   let namesAt = -1;
   let serviceNames = new Map<string, string>();
@@ -203,7 +225,7 @@ export function stateCatalog(state: StateStore, options: { agentNode?: string } 
     nodes() {
       return state.nodes().value.map(toNode);
     },
-    preparedQuery: (idOrName, clientIp) => statePreparedQuery(state, idOrName, agentNode, clientIp),
+    preparedQuery: (idOrName, clientIp) => statePreparedQuery(state, idOrName, agentNode, clientIp, options.remote),
     serviceByAddress: (ip) => stateServiceByAddress(state, ip),
   };
 }

@@ -26,6 +26,8 @@ export interface QueryHandlerOptions {
   /** Configured domains, lower-case without the trailing dot; the first is the primary one. */
   domains: string[];
   datacenter: string;
+  /** `translate_wan_addrs`: answers about other datacenters use their WAN addresses. */
+  translateWanAddrs?: boolean | undefined;
   relay: RecursorRelay;
   logger?: DnsLogger | undefined;
 }

@@ -17,6 +17,8 @@ export interface DnsServerConfig extends DnsConfig {
   domain: string;
   altDomain?: string | undefined;
   datacenter: string;
+  /** `translate_wan_addrs`: answers about other datacenters use their WAN addresses. */
+  translateWanAddrs?: boolean | undefined;
   recursors: string[];
   bindAddress: string;
   /** 0 picks a free port (the same one for UDP and TCP when possible). */
@@ -79,6 +81,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     config,
     domains,
     datacenter: config.datacenter,
+    translateWanAddrs: config.translateWanAddrs,
     relay,
     logger: options.logger,
   });

@@ -413,6 +413,10 @@ export const agentDescriptor = {
                     "Execute": {
                       "requestType": "CallRequest",
                       "responseType": "CallReply"
+                    },
+                    "ExecuteRemote": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
                     }
                   }
                 },

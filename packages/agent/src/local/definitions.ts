@@ -73,6 +73,19 @@ function invalidServiceAddress(addr: string): boolean {
   return addr === '0.0.0.0' || addr === '::' || addr === '[::]';
 }
 
+/** A service's `TaggedAddresses` (`{"wan": {"Address", "Port"}}`), or undefined when absent. */
+export function decodeServiceTaggedAddresses(raw: Body): Record<string, { Address: string; Port: number }> | undefined {
+  const tagged = field(raw, 'TaggedAddresses');
+  if (tagged === undefined || tagged === null) return undefined;
+  if (!isBody(tagged)) throw badRequest('Request decode failed: TaggedAddresses must be an object');
+  const out: Record<string, { Address: string; Port: number }> = {};
+  for (const [k, v] of Object.entries(tagged)) {
+    if (!isBody(v)) throw badRequest(`Request decode failed: TaggedAddresses.${k} must be an object`);
+    out[k] = { Address: optString(v, 'Address') ?? '', Port: optInt(v, 'Port', 0, 65535) ?? 0 };
+  }
+  return out;
+}
+
 /** Parses a service definition (HTTP body or config file); 400 with a reason when invalid. */
 export function parseServiceDefinition(raw: unknown): { service: ServiceDefinition; checks: CheckDefinition[] } {
   if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
@@ -91,16 +104,7 @@ export function parseServiceDefinition(raw: unknown): { service: ServiceDefiniti
     if (passing < 1) throw badRequest('Passing must be greater than 0');
     weights = { Passing: passing, Warning: warning };
   }
-  const tagged = field(raw, 'TaggedAddresses');
-  let taggedAddresses: ServiceDefinition['TaggedAddresses'];
-  if (tagged !== undefined && tagged !== null) {
-    if (!isBody(tagged)) throw badRequest('Request decode failed: TaggedAddresses must be an object');
-    taggedAddresses = {};
-    for (const [k, v] of Object.entries(tagged)) {
-      if (!isBody(v)) throw badRequest(`Request decode failed: TaggedAddresses.${k} must be an object`);
-      taggedAddresses[k] = { Address: optString(v, 'Address') ?? '', Port: optInt(v, 'Port', 0, 65535) ?? 0 };
-    }
-  }
+  const taggedAddresses = decodeServiceTaggedAddresses(raw);
   const kind = optString(raw, 'Kind');
   const service: ServiceDefinition = {
     ID: id,

@@ -7,6 +7,8 @@
  */
 import type { HealthServiceEntry, PreparedQuery, StateStore } from '@concord/state';
 import { sortByDistance } from '../rpc/near-sort.js';
+import { type FailoverLogger, runFailover } from './failover.js';
+import type { RemoteExecuteResult, RemoteQueries } from './remote-queries.js';
 
 export interface ExecuteSource {
   /** The agent the request arrived at (`_agent`). */
@@ -59,4 +61,42 @@ export function executePreparedQuery(state: StateStore, idOrName: string, source
   }
   if (limit > 0 && nodes.length > limit) nodes = nodes.slice(0, limit);
   return { query, nodes, sorted: Boolean(near), index: Math.max(resolved.index, selected.index) };
+}
+
+/** A local result, or the answer of the datacenter the query failed over to. */
+export interface FailoverExecuteResult extends ExecuteResult {
+  /** The datacenter whose instances these are (Consul's `Datacenter` in the answer). */
+  datacenter: string;
+  /** How many other datacenters were asked (Consul's `Failovers`). */
+  failovers: number;
+}
+
+/**
+ * Consul's Execute after the local run: with no local instance left, the query's failover
+ * datacenters are asked in order (none when `remote` is undefined: no WAN pool). Synchronous
+ * when nothing has to be asked.
+ */
+export function failOverIfEmpty(
+  local: ExecuteResult,
+  localDatacenter: string,
+  remote: RemoteQueries | undefined,
+  limit: number,
+  logger?: FailoverLogger,
+): FailoverExecuteResult | Promise<FailoverExecuteResult> {
+  if (local.nodes.length > 0 || !remote) return { ...local, datacenter: localDatacenter, failovers: 0 };
+  return runFailover(local.query, remote, limit, localDatacenter, logger).then((f) => ({
+    ...local,
+    nodes: f.nodes,
+    // Remote answers are shuffled there, never sorted by distance from here.
+    sorted: f.failovers > 0 ? false : local.sorted,
+    datacenter: f.datacenter,
+    failovers: f.failovers,
+  }));
+}
+
+/** Consul's ExecuteRemote: a query definition from another datacenter, run here and shuffled, then limited. */
+export function executeDefinition(state: StateStore, query: PreparedQuery, limit: number): RemoteExecuteResult {
+  let nodes = shuffle([...state.preparedQueryNodes(query).value]);
+  if (limit > 0 && nodes.length > limit) nodes = nodes.slice(0, limit);
+  return { Service: query.Service.Service, Nodes: nodes, DNS: query.DNS, Datacenter: state.datacenter };
 }

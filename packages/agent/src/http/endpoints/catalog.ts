@@ -16,6 +16,7 @@ import { nodeWriteBody } from '../node-write-body.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
+import { decodeServiceTaggedAddresses } from '../../local/definitions.js';
 
 const REG_FIELDS = ['Datacenter', 'ID', 'Node', 'Address', 'TaggedAddresses', 'NodeMeta', 'Service', 'Check', 'Checks', 'SkipNodeUpdate', 'Token', 'Namespace', 'Partition'];
 const SVC_FIELDS = ['ID', 'Service', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Weights', 'EnableTagOverride', 'Kind', 'Proxy', 'Connect', 'Namespace', 'Partition', 'Locality', 'SocketPath', 'CreateIndex', 'ModifyIndex'];
@@ -41,6 +42,8 @@ function decodeService(raw: unknown): ServiceRegistration {
   const kind = optString(raw, 'Kind');
   if (kind) svc.Kind = kind;
   if (isBody(weights)) svc.Weights = { Passing: optInt(weights, 'Passing') ?? 1, Warning: optInt(weights, 'Warning') ?? 1 };
+  const tagged = decodeServiceTaggedAddresses(raw);
+  if (tagged) svc.TaggedAddresses = tagged;
   return svc;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PreparedQuery } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import type { ExecuteResult } from '../../query/execute.js';
+import type { FailoverExecuteResult } from '../../query/execute.js';
 import type { CallMeta } from '../../rpc/query-options.js';
 import { call, json, read, write } from '../endpoint-kit.js';
 import { HttpError } from '../http-error.js';
@@ -57,7 +57,7 @@ function queryMeta(meta: CallMeta): Record<string, unknown> {
 }
 
 /** Runs the query (never a blocking query in Consul: an `?index=` does not hold the request). */
-function runQuery(ctx: RequestContext, agent: AgentContext, id: string, limit: number): Promise<{ value: ExecuteResult; meta: CallMeta }> {
+function runQuery(ctx: RequestContext, agent: AgentContext, id: string, limit: number): Promise<{ value: FailoverExecuteResult; meta: CallMeta }> {
   return call(ctx, agent, 'PreparedQuery.Execute', { id, limit }, { minQueryIndex: 0 });
 }
 
@@ -91,9 +91,9 @@ export function preparedQueryRoutes(agent: AgentContext): Route[] {
             Service: r.query.Service.Service,
             Nodes: r.nodes,
             DNS: r.query.DNS,
-            Datacenter: ctx.query.get('dc')?.toLowerCase() || agent.config.datacenter,
+            Datacenter: r.datacenter,
             PeerName: '',
-            Failovers: 0,
+            Failovers: r.failovers,
             ...queryMeta(meta),
           });
           return;

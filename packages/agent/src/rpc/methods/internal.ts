@@ -7,6 +7,7 @@ import type { QueryResult, StateStore } from '@concord/state';
 import { type DnsCatalog, stateCatalog } from '../../dns/catalog.js';
 import { nodeDetail, nodeSummaries, serviceSummaries } from '../../http/endpoints/ui-summaries.js';
 import type { NodeCatalogView } from '../../local/anti-entropy.js';
+import { serverRemoteQueries } from '../../query/server-remote-queries.js';
 import { optStr, record, str } from '../args.js';
 import { type MethodEnv, callMethod, queryMethod } from '../method.js';
 
@@ -21,7 +22,8 @@ function dnsOf({ agent, options }: MethodEnv): DnsCatalog {
   let c = byNode.get(node);
   if (!c) {
     if (byNode.size > 4096) byNode.clear();
-    byNode.set(node, (c = stateCatalog(state, { agentNode: node })));
+    // DNS reads are stale by default: a failover asks other datacenters the same way.
+    byNode.set(node, (c = stateCatalog(state, { agentNode: node, remote: serverRemoteQueries(agent, { consistency: 'stale', token: '' }) })));
   }
   return c;
 }

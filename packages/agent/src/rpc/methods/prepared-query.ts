@@ -1,8 +1,11 @@
 /** Consul's PreparedQuery endpoint: definitions through raft, reads, and execution. */
 import { HttpError } from '../../http/http-error.js';
-import { QueryNotFoundError, executePreparedQuery } from '../../query/execute.js';
-import { num, record, str } from '../args.js';
-import { queryMethod } from '../method.js';
+import { decodePreparedQuery } from '../../http/prepared-query-body.js';
+import { type FailoverExecuteResult, QueryNotFoundError, executeDefinition, executePreparedQuery, failOverIfEmpty } from '../../query/execute.js';
+import type { RemoteExecuteResult } from '../../query/remote-queries.js';
+import { serverRemoteQueries } from '../../query/server-remote-queries.js';
+import { ArgsError, num, record, str } from '../args.js';
+import { type CallResult, callMethod, queryMethod } from '../method.js';
 import { applyMethod } from './apply.js';
 
 export const notFound = () => new HttpError(404, 'Query not found');
@@ -21,15 +24,20 @@ export const preparedQueryMethods = {
       return r;
     },
   ),
-  /** Runs a query from the node the request arrived at; never a blocking query, as in Consul. */
-  'PreparedQuery.Execute': queryMethod(
+  /**
+   * Runs a query from the node the request arrived at; never a blocking query, as in Consul.
+   * With no instance left here it fails over to other datacenters (query/failover.ts).
+   */
+  'PreparedQuery.Execute': callMethod(
+    'read',
     (raw) => {
       const r = record(raw);
       return { id: str(r, 'id'), limit: num(r, 'limit') };
     },
-    ({ agent, options }, { id, limit }) => {
+    async ({ agent, options }, { id, limit }): Promise<CallResult<FailoverExecuteResult>> => {
+      let local;
       try {
-        const result = executePreparedQuery(
+        local = executePreparedQuery(
           agent.server.state,
           id,
           {
@@ -40,11 +48,28 @@ export const preparedQueryMethods = {
           },
           limit,
         );
-        return { value: result, index: result.index, topics: [] };
       } catch (err) {
         if (err instanceof QueryNotFoundError) throw notFound();
         throw err;
       }
+      const result = await failOverIfEmpty(local, agent.config.datacenter, serverRemoteQueries(agent, options), limit, agent.logger);
+      return { value: result, index: local.index };
     },
+  ),
+  /**
+   * Consul's ExecuteRemote: a whole query definition sent by another datacenter's server during
+   * failover, run here without failover of its own, shuffled and limited.
+   */
+  'PreparedQuery.ExecuteRemote': callMethod(
+    'read',
+    (raw) => {
+      const r = record(raw);
+      const q = r.query;
+      const id = typeof q === 'object' && q !== null && typeof (q as { ID?: unknown }).ID === 'string' ? (q as { ID: string }).ID : '';
+      const limit = num(r, 'limit');
+      if (!Number.isInteger(limit) || limit < 0) throw new ArgsError('limit must be a whole number');
+      return { query: decodePreparedQuery(q, id), limit };
+    },
+    async ({ agent }, { query, limit }): Promise<CallResult<RemoteExecuteResult>> => ({ value: executeDefinition(agent.server.state, query, limit) }),
   ),
 };
