@@ -70,8 +70,10 @@ export async function startServers(t: ExecutionContext, n = 3, config?: Record<s
     Array.from({ length: n - 1 }, () => startMember(t, { server: true, expect: n, join: first, dns, ...(config ? { config } : {}) })),
   );
   const all = [first, ...rest];
-  const leader = await waitFor(() => leaderOf(all), 15_000, 50);
-  if (!leader) throw new Error('no leader within 15 s');
+  // Three raft nodes in one process elect within a second on a quiet machine; a loaded one
+  // (many test files at once on two cores) can take far longer.
+  const leader = await waitFor(() => leaderOf(all), 45_000, 50);
+  if (!leader) throw new Error('no leader within 45 s');
   return all;
 }
 
