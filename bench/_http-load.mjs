@@ -1,7 +1,8 @@
 // Shared pieces of the HTTP benchmarks: autocannon load in a child process (this module run as a
 // script), child servers killed by PID, etcd lookup, medians, side-by-side comparison and the table.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,8 +52,11 @@ async function loadWorker(spec) {
       }),
     };
   }
+  // etcd with client-cert-auth: present the client certificate (autocannon does not verify the server).
+  const tlsOptions = spec.tls ? { cert: readFileSync(spec.tls.cert), key: readFileSync(spec.tls.key), ca: readFileSync(spec.tls.ca) } : undefined;
   const result = await autocannon({
     url: spec.url,
+    ...(tlsOptions ? { tlsOptions } : {}),
     connections: spec.connections,
     duration: spec.seconds,
     pipelining: 1,
@@ -171,37 +175,53 @@ export function ensureEtcd() {
 
 /**
  * Starts an etcd cluster of `size` members (fsync on, as by default) under `dir`, on loopback
- * ephemeral ports, and waits until its leader accepts a write. Members: { name, client, peer, child }.
+ * ephemeral ports, and waits until its leader accepts a write. Members: { name, client, peer, child,
+ * tls }. With `pki` (from `makePki`), clients and peers speak mutual TLS: each member serves the
+ * server certificate, requires a certificate from the CA of clients (--client-cert-auth) and peers
+ * (--peer-client-cert-auth), and `tls` holds the client certificate's files for talking to it.
  */
-export async function startEtcd(dir, size = 1) {
+export async function startEtcd(dir, size = 1, { pki } = {}) {
   const bin = ensureEtcd();
   const ports = await freePorts(size * 2);
+  const scheme = pki ? 'https' : 'http';
   const members = Array.from({ length: size }, (_, i) => ({
     name: `e${i + 1}`,
-    client: `http://127.0.0.1:${ports[i * 2]}`,
-    peer: `http://127.0.0.1:${ports[i * 2 + 1]}`,
+    client: `${scheme}://127.0.0.1:${ports[i * 2]}`,
+    peer: `${scheme}://127.0.0.1:${ports[i * 2 + 1]}`,
+    tls: pki ? { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } : undefined,
   }));
+  const tlsArgs = pki
+    ? [
+        '--cert-file', pki.serverCert, '--key-file', pki.serverKey, '--trusted-ca-file', pki.ca, '--client-cert-auth',
+        '--peer-cert-file', pki.serverCert, '--peer-key-file', pki.serverKey, '--peer-trusted-ca-file', pki.ca, '--peer-client-cert-auth',
+      ]
+    : [];
   const initial = members.map((m) => `${m.name}=${m.peer}`).join(',');
   const env = { ...process.env, ...(process.arch === 'arm64' ? { ETCD_UNSUPPORTED_ARCH: 'arm64' } : {}) };
   for (const m of members) {
     const args = [
       '--name', m.name, '--data-dir', join(dir, m.name), '--listen-client-urls', m.client, '--advertise-client-urls', m.client,
       '--listen-peer-urls', m.peer, '--initial-advertise-peer-urls', m.peer, '--initial-cluster', initial,
-      '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${process.pid}`, '--log-level', 'warn',
+      '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${process.pid}`, '--log-level', 'warn', ...tlsArgs,
     ];
     m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     children.add(m.child);
     m.log = '';
     m.child.stderr.on('data', (c) => (m.log = (m.log + c).slice(-5000)));
   }
+  // A cluster that does not come up is stopped before the error is passed on.
   await until(async () => {
     const dead = members.find((m) => m.child.exitCode !== null);
     if (dead) throw new Error(`etcd ${dead.name} exited with ${dead.child.exitCode}: ${dead.log}`);
     const leader = await etcdLeader(members);
     if (!leader) return false;
     const body = JSON.stringify({ key: Buffer.from('bench/ready').toString('base64'), value: 'eA==' });
-    return (await fetch(`${leader.client}/v3/kv/put`, { method: 'POST', body })).ok;
-  }, 'etcd to accept writes');
+    return (await etcdPost(leader, '/v3/kv/put', body)).ok;
+  }, 'etcd to accept writes').catch(async (err) => {
+    await Promise.all(members.map((m) => stop(m.child)));
+    const lastLogLines = members.map((m) => `${m.name}: ${m.log.trim().split('\n').at(-1)}`);
+    throw new Error(`${err.message}\n${lastLogLines.join('\n')}`);
+  });
   return members;
 }
 
@@ -209,14 +229,35 @@ export async function startEtcd(dir, size = 1) {
 export async function etcdLeader(members) {
   for (const m of members) {
     try {
-      const res = await fetch(`${m.client}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) });
-      const st = await res.json();
+      const st = JSON.parse((await etcdPost(m, '/v3/maintenance/status', '{}')).text);
       if (st.header?.member_id && st.header.member_id === st.leader) return m;
     } catch {
       // not up yet
     }
   }
   return undefined;
+}
+
+/** POST to a member's JSON gateway, with its client certificate over TLS: { ok, status, text }. */
+export async function etcdPost(member, path, body, timeoutMs = 2000) {
+  if (!member.tls) {
+    const res = await fetch(`${member.client}${path}`, { method: 'POST', body, signal: AbortSignal.timeout(timeoutMs) });
+    return { ok: res.ok, status: res.status, text: await res.text() };
+  }
+  const { ca, cert, key } = member.tls;
+  const options = { method: 'POST', ca: readFileSync(ca), cert: readFileSync(cert), key: readFileSync(key), timeout: timeoutMs };
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(`${member.client}${path}`, options, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ ok: res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${member.client}${path} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export function loadAverage() {
@@ -255,6 +296,22 @@ export function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** Medians of req/s, p50 and p99 over runs, and the count of non-2xx answers and errors. */
+export function summarize(list) {
+  return {
+    rps: median(list.map((r) => r.rps)),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    bad: list.reduce((n, r) => n + r.non2xx + r.errors, 0),
+  };
+}
+
+/** A table row that could not be measured, printed as "not run" with its reason under the table. */
+export function notRun(row, reason) {
+  process.stderr.write(`  ${row.name} vs ${row.anchorName}: not run (${reason})\n`);
+  return { ...row, notRun: reason, ratio: 0 };
+}
+
 /** Runs subject and anchor alternately, `runs` times after a short warm-up of each. */
 export async function compare(row, subject, anchor, opts) {
   const results = { subject: [], anchor: [] };
@@ -264,14 +321,8 @@ export async function compare(row, subject, anchor, opts) {
     results.subject.push(await load({ ...subject, seconds: opts.seconds }));
     results.anchor.push(await load({ ...anchor, seconds: opts.seconds }));
   }
-  const sum = (list) => ({
-    rps: median(list.map((r) => r.rps)),
-    p50: median(list.map((r) => r.p50)),
-    p99: median(list.map((r) => r.p99)),
-    bad: list.reduce((n, r) => n + r.non2xx + r.errors, 0),
-  });
-  const s = sum(results.subject);
-  const a = sum(results.anchor);
+  const s = summarize(results.subject);
+  const a = summarize(results.anchor);
   const line = { ...row, subject: s, anchor: a, ratio: a.rps > 0 ? s.rps / a.rps : 0 };
   process.stderr.write(`  ${row.name} c=${row.connections}: ${fmt(s.rps)} vs ${fmt(a.rps)} req/s\n`);
   return line;
@@ -292,6 +343,12 @@ export function printTable(rows) {
   if (withP99) header.push('p99 ratio', 'p99 target');
   header.push('errors');
   const body = rows.map((r) => {
+    if (r.notRun) {
+      const cells = [r.name, String(r.connections), '-', '-', r.anchorName, 'not run', '-', '-', '-'];
+      if (withP99) cells.push('-', '-');
+      cells.push('-');
+      return cells;
+    }
     const cells = [
       r.name,
       String(r.connections),
@@ -316,6 +373,7 @@ export function printTable(rows) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of body) console.log(line(row));
+  for (const r of rows.filter((x) => x.notRun)) console.log(`not run: ${r.name} vs ${r.anchorName}: ${r.notRun}`);
 }
 
 /** Rows of [measure, value, target, ok]: ok undefined for a row that is reported, not judged. */

@@ -7,7 +7,9 @@
 //     on the etcd leader (64 connections);
 //   mutual TLS (--only tls): a second 3-server Concord cluster with certificates from `concord tls`
 //     and verify_incoming / verify_outgoing / verify_server_hostname, PUT at 64 connections beside
-//     the plaintext cluster and beside etcd in the same run;
+//     the plaintext cluster and beside etcd in the same run, and beside a 3-member etcd with mutual
+//     TLS on the same CA and server certificate (client and peer certificate auth; the load
+//     generator presents a `concord tls cert create -client` certificate);
 //   leader failover: kill -9 of the Concord leader until the first write succeeds through a
 //     surviving server (polled every 15 ms); the killed server restarts from its data dir between
 //     repetitions.
@@ -15,17 +17,15 @@
 // ok/MISS, and the load average (the machine may be shared). CLUSTER_BENCH_NODE_ARGS passes flags
 // to the Concord server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiles are written
 // when the servers stop at the end; a server killed by the failover part writes none).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive, concordCluster, concordLeader, makePki, mtlsConfigFile, put, startAgent } from './_concord-cluster.mjs';
 import {
-  children, compare, concordBin, etcdLeader, freePorts, loadAverage, median, nodeArgsFrom, p99RatioOf, printTable, startChild,
-  startEtcd, stop, until,
+  children, compare, etcdLeader, etcdPost, loadAverage, median, notRun, p99RatioOf, printTable, startEtcd, stop, until,
 } from './_http-load.mjs';
 
 const VALUE = Buffer.alloc(256, 'v');
-const BANNER = /Client Addr: .*\(HTTP: (\d+)[\s\S]*Cluster Addr: .*\(LAN: (\d+)/;
 const POLL_MS = 15;
 const PUT_TARGET = { rps: 1.0, p99: 1.5 };
 const GET_TARGET = 1.0;
@@ -34,86 +34,6 @@ const TLS_VS_PLAIN_TARGET = 0.85;
 const TLS_VS_ETCD_TARGET = 1.25;
 
 // ---- Concord ----------------------------------------------------------------------------------
-
-/** Starts one server; it retry-joins every other server, so a restarted one finds the cluster. */
-async function startServer(server) {
-  const { child } = await startChild(process.execPath, server.args, (out) => (BANNER.test(out) ? true : undefined));
-  server.child = child;
-  return server;
-}
-
-/** A CA and a server certificate made with `concord tls`, and the mutual-TLS config that uses them. */
-function mtlsConfigFile(dir) {
-  mkdirSync(dir, { recursive: true });
-  const cli = (...args) => execFileSync(process.execPath, [concordBin, 'tls', ...args], { cwd: dir, stdio: 'ignore' });
-  cli('ca', 'create');
-  cli('cert', 'create', '-server', '-dc', 'dc1');
-  const file = join(dir, 'tls.json');
-  writeFileSync(file, JSON.stringify({
-    tls: {
-      defaults: {
-        ca_file: join(dir, 'consul-agent-ca.pem'), cert_file: join(dir, 'dc1-server-consul-0.pem'),
-        key_file: join(dir, 'dc1-server-consul-0-key.pem'), verify_incoming: true, verify_outgoing: true,
-      },
-      internal_rpc: { verify_server_hostname: true },
-    },
-  }));
-  return file;
-}
-
-async function concordCluster(dir, configFile) {
-  const ports = await freePorts(9);
-  // The load generator opens 256 connections from one address, beyond the per-client cap of 200
-  // (Consul's default, which a benchmark of Consul lifts the same way).
-  mkdirSync(dir, { recursive: true });
-  const limitsFile = join(dir, 'bench-limits.json');
-  writeFileSync(limitsFile, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
-  const at = (i) => ({ http: ports[i * 3], rpc: ports[i * 3 + 1], serf: ports[i * 3 + 2] });
-  const servers = [0, 1, 2].map((i) => {
-    const name = `c${i + 1}`;
-    const p = at(i);
-    const joins = [0, 1, 2].filter((j) => j !== i).flatMap((j) => ['-retry-join', `127.0.0.1:${at(j).serf}`]);
-    const args = [
-      ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), concordBin, 'agent', '-server', '-bootstrap-expect=3', '-node', name,
-      '-data-dir', join(dir, name), '-bind', '127.0.0.1', '-client', '127.0.0.1', '-http-port', String(p.http),
-      '-dns-port', '-1', '-server-port', String(p.rpc), '-serf-lan-port', String(p.serf), '-serf-wan-port', '0', '-log-level', 'warn',
-      ...joins, '-retry-interval', '1s', '-config-file', limitsFile, ...(configFile ? ['-config-file', configFile] : []),
-    ];
-    return { name, args, url: `http://127.0.0.1:${p.http}`, child: undefined };
-  });
-  for (const s of servers) await startServer(s);
-  await until(async () => (await concordLeader(servers)) !== undefined, 'a Concord leader');
-  const leader = await concordLeader(servers);
-  await until(async () => (await put(leader, 'bench/ready', 'x')) === true, 'Concord to accept writes');
-  return servers;
-}
-
-function alive(server) {
-  return server.child.exitCode === null && server.child.signalCode === null;
-}
-
-/** The server whose /v1/agent/self says it leads, or undefined. */
-async function concordLeader(servers) {
-  for (const s of servers.filter(alive)) {
-    try {
-      const self = await (await fetch(`${s.url}/v1/agent/self`, { signal: AbortSignal.timeout(2000) })).json();
-      if (self.Stats?.consul?.leader === 'true') return s;
-    } catch {
-      // not up
-    }
-  }
-  return undefined;
-}
-
-/** PUT /v1/kv/<key>; true when the write was acknowledged, false otherwise (never throws). */
-async function put(server, key, value, timeoutMs = 2000) {
-  try {
-    const res = await fetch(`${server.url}/v1/kv/${key}`, { method: 'PUT', body: value, signal: AbortSignal.timeout(timeoutMs) });
-    return res.ok && (await res.text()) === 'true';
-  } catch {
-    return false;
-  }
-}
 
 /** Waits until `server` serves (?stale) a write acknowledged by the leader after it came back. */
 async function caughtUp(servers, server, marker) {
@@ -146,7 +66,7 @@ async function failover(servers, reps) {
     }
     times.push(performance.now() - started);
     process.stderr.write(`  failover ${i + 1}: ${leader.name} killed, write through ${survivor.name} after ${(times.at(-1) / 1000).toFixed(2)} s\n`);
-    await startServer(leader);
+    await startAgent(leader);
     await caughtUp(servers, leader, `rep-${i}`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -171,14 +91,17 @@ function parseArgs(args) {
 
 function etcdPut(member, key, value) {
   const body = JSON.stringify({ key: Buffer.from(key).toString('base64'), value: value.toString('base64') });
-  return fetch(`${member.client}/v3/kv/put`, { method: 'POST', body });
+  return etcdPost(member, '/v3/kv/put', body);
 }
 
 /** Leader changes seen between scenarios (not counting the deliberate failovers). */
 const leaderChanges = { concord: [], etcd: [] };
 
-/** PUT at 64 connections on the mTLS cluster's leader beside the plaintext leader and etcd's. */
-async function measureTls(opts, servers, tlsServers, members) {
+/**
+ * PUT at 64 connections on the mTLS cluster's leader beside the plaintext leader, etcd's, and the
+ * leader of etcd with mutual TLS (`tlsMembers`, or the reason it did not start).
+ */
+async function measureTls(opts, servers, tlsServers, members, tlsMembers) {
   const plain = await concordLeader(servers);
   const secure = await concordLeader(tlsServers);
   const etcd = await etcdLeader(members);
@@ -197,7 +120,25 @@ async function measureTls(opts, servers, tlsServers, members) {
       { kind: 'etcd', url: etcd.client, connections: 64 },
       opts,
     ),
+    await measureEtcdTls(opts, subject, tlsMembers),
   ];
+}
+
+async function measureEtcdTls(opts, subject, tlsMembers) {
+  const row = { name: 'PUT via leader, mTLS', connections: 64, anchorName: 'etcd mTLS PUT via leader', target: 0 };
+  if (typeof tlsMembers === 'string') return notRun(row, tlsMembers);
+  const leader = await etcdLeader(tlsMembers);
+  if (!leader) return notRun(row, 'no etcd leader with TLS before the scenario');
+  return compare(row, subject, { kind: 'etcd', url: leader.client, tls: leader.tls, connections: 64 }, opts);
+}
+
+/** etcd with mutual TLS on the certificates of `pki`, or why it would not start. */
+async function startEtcdTls(dir, pki) {
+  try {
+    return await startEtcd(dir, 3, { pki });
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).split('\n').slice(0, 3).join(' ');
+  }
 }
 
 async function measure(opts, servers, members) {
@@ -268,7 +209,7 @@ async function measure(opts, servers, members) {
 
 function printTargets(rows, failovers) {
   const targets = [];
-  for (const r of rows) {
+  for (const r of rows.filter((x) => !x.notRun)) {
     const what = `${r.name} ${r.connections} conns`;
     if (r.target > 0) targets.push([`${what}: req/s >= ${r.target.toFixed(2)}x ${r.anchorName}`, `${r.ratio.toFixed(2)}x`, r.ratio >= r.target]);
     if (r.p99Target !== undefined) targets.push([`${what}: p99 <= ${r.p99Target.toFixed(1)}x ${r.anchorName}`, `${p99RatioOf(r).toFixed(2)}x`, p99RatioOf(r) <= r.p99Target]);
@@ -298,9 +239,12 @@ export async function run(args) {
     const members = await startEtcd(join(dir, 'etcd'), 3);
     rows = await measure(opts, servers, members);
     if (opts.only.has('tls')) {
-      const tlsServers = await concordCluster(join(dir, 'concord-tls'), mtlsConfigFile(join(dir, 'pki')));
-      rows.push(...(await measureTls(opts, servers, tlsServers, members)));
+      const pki = makePki(join(dir, 'pki'));
+      const tlsServers = await concordCluster(join(dir, 'concord-tls'), { configFile: mtlsConfigFile(pki, join(dir, 'pki')) });
+      const tlsMembers = await startEtcdTls(join(dir, 'etcd-tls'), pki);
+      rows.push(...(await measureTls(opts, servers, tlsServers, members, tlsMembers)));
       await Promise.all(tlsServers.map((s) => stop(s.child)));
+      if (typeof tlsMembers !== 'string') await Promise.all(tlsMembers.map((m) => stop(m.child)));
     }
     await Promise.all(members.map((m) => stop(m.child)));
     if (opts.only.has('failover')) failovers = await failover(servers, opts.failovers);
