@@ -206,10 +206,10 @@ test('a client agent repairs its service after it was deregistered from the cata
     const list = JSON.parse((await http(servers[1]?.base ?? '', '/v1/health/service/db?passing')).text) as unknown[];
     return list.length === 1;
   };
-  t.true(await waitFor(present, 5000, 100));
+  t.true(await waitFor(present, 20_000, 100));
   const del = await http(servers[0]?.base ?? '', '/v1/catalog/deregister', { method: 'PUT', body: JSON.stringify({ Node: client.name, ServiceID: 'db1' }) });
   t.is(del.status, 200);
-  t.true(await waitFor(present, 8000, 100));
+  t.true(await waitFor(present, 20_000, 100));
 });
 
 for (const allowStale of [true, false]) {
