@@ -1,5 +1,5 @@
 import { SortedKeys } from './sorted-keys.js';
-import type { AutopilotConfigEntry, CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
+import type { AclPolicy, AclRole, AclToken, AutopilotConfigEntry, CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
 
 /** All tables of the state. Only the mutation modules write to it, through an ApplyContext. */
@@ -31,6 +31,14 @@ export interface StateData {
   queries: Map<string, PreparedQuery>;
   /** Autopilot's settings, once the leader or an operator stored them. */
   autopilot: AutopilotConfigEntry | undefined;
+  /** ACL token accessor ID → token */
+  aclTokens: Map<string, AclToken>;
+  /** ACL token secret → accessor ID */
+  aclSecrets: Map<string, string>;
+  aclPolicies: Map<string, AclPolicy>;
+  aclRoles: Map<string, AclRole>;
+  /** The index the ACL system was bootstrapped at (the reset index), once it was. */
+  aclBootstrapIndex: number | undefined;
 }
 
 export function emptyData(datacenter: string): StateData {
@@ -52,6 +60,11 @@ export function emptyData(datacenter: string): StateData {
     coordinates: new Map(),
     queries: new Map(),
     autopilot: undefined,
+    aclTokens: new Map(),
+    aclSecrets: new Map(),
+    aclPolicies: new Map(),
+    aclRoles: new Map(),
+    aclBootstrapIndex: undefined,
   };
 }
 

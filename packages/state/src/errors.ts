@@ -7,7 +7,9 @@ export type StateErrorCode =
   | 'STATE_UNKNOWN_CHECK'
   | 'STATE_CHECK_CRITICAL'
   | 'STATE_UNKNOWN_QUERY'
-  | 'STATE_UNKNOWN_COMMAND';
+  | 'STATE_UNKNOWN_COMMAND'
+  /** `acl-bootstrap` after the ACL system was bootstrapped (and no matching reset index). */
+  | 'STATE_ACL_BOOTSTRAP_DONE';
 
 export class StateError extends Error {
   readonly code: StateErrorCode;

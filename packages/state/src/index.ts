@@ -6,7 +6,10 @@ export type {
   HealthServiceEntry,
   NodeServices,
   StateSnapshot,
+  AclSnapshot,
+  AclTokenFilter,
 } from './store.js';
+export { ANONYMOUS_TOKEN_ID, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from './acl.js';
 export { StateError } from './errors.js';
 export type { StateErrorCode } from './errors.js';
 export { encodeCommand, decodeCommand } from './command-codec.js';

@@ -1,3 +1,16 @@
+import {
+  aclPolicyByName,
+  aclRoleByName,
+  bootstrapAcl,
+  deleteAclPolicy,
+  deleteAclRole,
+  deleteAclToken,
+  initAcl,
+  namedLinks,
+  setAclPolicy,
+  setAclRole,
+  setAclToken,
+} from './acl.js';
 import { AUTOPILOT_TOPIC, setAutopilotConfig } from './autopilot.js';
 import { deregister, register, updateCheckStatus } from './catalog.js';
 import { coordinateBatchUpdate, coordinateEntries } from './coordinates.js';
@@ -14,6 +27,9 @@ import {
   setPreparedQuery,
 } from './prepared-queries.js';
 import type {
+  AclPolicy,
+  AclRole,
+  AclToken,
   AutopilotConfigEntry,
   CheckEntry,
   Command,
@@ -101,6 +117,21 @@ export interface StateSnapshot {
   queries?: PreparedQuery[];
   /** Autopilot's settings; absent when none were stored. */
   autopilot?: AutopilotConfigEntry;
+  /** The ACL tables; absent in snapshots taken before ACLs were kept. */
+  acl?: AclSnapshot;
+}
+
+export interface AclSnapshot {
+  tokens: AclToken[];
+  policies: AclPolicy[];
+  roles: AclRole[];
+  bootstrapIndex?: number;
+}
+
+/** Filters of a token list (Consul's `/v1/acl/tokens?policy=&role=`). */
+export interface AclTokenFilter {
+  policy?: string;
+  role?: string;
 }
 
 const byNode = (a: { Node: string }, b: { Node: string }) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0);
@@ -193,6 +224,27 @@ export class StateStore {
         return reapTombstones(this.#data, command.upTo);
       case 'autopilot-set':
         return setAutopilotConfig(ctx, command.config, command.cas);
+      case 'acl-token-set':
+        ctx.beginJournal();
+        return this.#namedToken(setAclToken(ctx, command.token, command.op));
+      case 'acl-token-delete':
+        return deleteAclToken(ctx, command.accessorId);
+      case 'acl-policy-set':
+        ctx.beginJournal();
+        return setAclPolicy(ctx, command.policy, command.op);
+      case 'acl-policy-delete':
+        return deleteAclPolicy(ctx, command.id);
+      case 'acl-role-set':
+        ctx.beginJournal();
+        return this.#namedRole(setAclRole(ctx, command.role, command.op));
+      case 'acl-role-delete':
+        return deleteAclRole(ctx, command.id);
+      case 'acl-bootstrap':
+        ctx.beginJournal();
+        return this.#namedToken(bootstrapAcl(ctx, command.token, command.resetIndex));
+      case 'acl-init':
+        ctx.beginJournal();
+        return initAcl(ctx, command.policies, command.tokens);
       case 'restore':
         // Indexes inside the snapshot are kept; the command's own index stays the last applied.
         if (command.snapshot?.datacenter !== this.#data.datacenter) {
@@ -497,6 +549,83 @@ export class StateStore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // ACLs
+
+  #namedToken(t: AclToken): AclToken {
+    return { ...t, Policies: namedLinks(t.Policies, this.#data.aclPolicies), Roles: namedLinks(t.Roles, this.#data.aclRoles) };
+  }
+
+  #namedRole(r: AclRole): AclRole {
+    return { ...r, Policies: namedLinks(r.Policies, this.#data.aclPolicies) };
+  }
+
+  #aclResult<T>(value: T, table: 'acl-tokens' | 'acl-policies' | 'acl-roles'): QueryResult<T> {
+    return { value, index: this.#tableIndex(table), topics: [topics.table(table)] };
+  }
+
+  /** One token by accessor ID, its links named. */
+  aclToken(accessorId: string): QueryResult<AclToken | undefined> {
+    const t = this.#data.aclTokens.get(accessorId);
+    return this.#aclResult(t && this.#namedToken(t), 'acl-tokens');
+  }
+
+  /** One token by secret (what a request presents). */
+  aclTokenBySecret(secret: string): QueryResult<AclToken | undefined> {
+    const id = this.#data.aclSecrets.get(secret);
+    return this.aclToken(id ?? '');
+  }
+
+  /** Every token (by CreateIndex), optionally only those linking a policy or role ID. */
+  aclTokens(filter: AclTokenFilter = {}): QueryResult<AclToken[]> {
+    const value: AclToken[] = [];
+    for (const t of this.#data.aclTokens.values()) {
+      if (filter.policy && !t.Policies.some((l) => l.ID === filter.policy)) continue;
+      if (filter.role && !t.Roles.some((l) => l.ID === filter.role)) continue;
+      value.push(this.#namedToken(t));
+    }
+    value.sort((a, b) => a.CreateIndex - b.CreateIndex || (a.AccessorID < b.AccessorID ? -1 : 1));
+    return this.#aclResult(value, 'acl-tokens');
+  }
+
+  aclPolicy(id: string): QueryResult<AclPolicy | undefined> {
+    return this.#aclResult(this.#data.aclPolicies.get(id), 'acl-policies');
+  }
+
+  aclPolicyByName(name: string): QueryResult<AclPolicy | undefined> {
+    return this.#aclResult(aclPolicyByName(this.#data, name), 'acl-policies');
+  }
+
+  /** Every policy, by name. */
+  aclPolicies(): QueryResult<AclPolicy[]> {
+    const value = [...this.#data.aclPolicies.values()].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+    return this.#aclResult(value, 'acl-policies');
+  }
+
+  aclRole(id: string): QueryResult<AclRole | undefined> {
+    const r = this.#data.aclRoles.get(id);
+    return this.#aclResult(r && this.#namedRole(r), 'acl-roles');
+  }
+
+  aclRoleByName(name: string): QueryResult<AclRole | undefined> {
+    const r = aclRoleByName(this.#data, name);
+    return this.#aclResult(r && this.#namedRole(r), 'acl-roles');
+  }
+
+  /** Every role (by name), optionally only those linking a policy ID. */
+  aclRoles(filter: { policy?: string } = {}): QueryResult<AclRole[]> {
+    const value = [...this.#data.aclRoles.values()]
+      .filter((r) => !filter.policy || r.Policies.some((l) => l.ID === filter.policy))
+      .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0))
+      .map((r) => this.#namedRole(r));
+    return this.#aclResult(value, 'acl-roles');
+  }
+
+  /** The index the ACL system was bootstrapped at, or undefined before the bootstrap. */
+  aclBootstrapIndex(): number | undefined {
+    return this.#data.aclBootstrapIndex;
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Snapshot and restore
 
   snapshot(): StateSnapshot {
@@ -534,6 +663,12 @@ export class StateStore {
       coordinates: coordinateEntries(d),
       queries: listPreparedQueries(d),
       ...(d.autopilot ? { autopilot: d.autopilot } : {}),
+      acl: {
+        tokens: [...d.aclTokens.values()].sort((a, b) => (a.AccessorID < b.AccessorID ? -1 : 1)),
+        policies: [...d.aclPolicies.values()].sort((a, b) => (a.ID < b.ID ? -1 : 1)),
+        roles: [...d.aclRoles.values()].sort((a, b) => (a.ID < b.ID ? -1 : 1)),
+        ...(d.aclBootstrapIndex !== undefined ? { bootstrapIndex: d.aclBootstrapIndex } : {}),
+      },
     } satisfies StateSnapshot;
   }
 
@@ -580,6 +715,13 @@ export class StateStore {
     }
     restorePreparedQueries(d, s.queries ?? []);
     d.autopilot = s.autopilot;
+    for (const t of s.acl?.tokens ?? []) {
+      d.aclTokens.set(t.AccessorID, t);
+      d.aclSecrets.set(t.SecretID, t.AccessorID);
+    }
+    for (const p of s.acl?.policies ?? []) d.aclPolicies.set(p.ID, p);
+    for (const r of s.acl?.roles ?? []) d.aclRoles.set(r.ID, r);
+    d.aclBootstrapIndex = s.acl?.bootstrapIndex;
     this.#data = d;
     this.#lastIndex = s.index;
     this.#hub.notifyAll();

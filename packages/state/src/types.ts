@@ -307,6 +307,7 @@ export type Command = (
   | { type: 'autopilot-set'; config: AutopilotConfig; cas?: number }
   /** Replaces the whole state with a saved snapshot (`concord snapshot restore`). */
   | { type: 'restore'; snapshot: StateSnapshot }
+  | AclCommand
 ) & {
   /** Wall-clock milliseconds at the proposer; makes lock-delays deterministic on every replica. */
   time?: number;
@@ -321,3 +322,64 @@ export interface TxnResult {
   Results: TxnResultItem[] | null;
   Errors: TxnError[] | null;
 }
+
+/** A link from a token or role to a policy or role, by ID (names are filled in on read). */
+export interface AclLink {
+  ID: string;
+  Name: string;
+}
+
+/** An ACL token, in the shape of Consul's `api.ACLToken`. */
+export interface AclToken {
+  AccessorID: string;
+  SecretID: string;
+  Description: string;
+  Policies: AclLink[];
+  Roles: AclLink[];
+  Local: boolean;
+  /** RFC 3339; absent for tokens that never expire. */
+  ExpirationTime?: string;
+  CreateTime: string;
+  Hash: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** An ACL policy, in the shape of Consul's `api.ACLPolicy`. */
+export interface AclPolicy {
+  ID: string;
+  Name: string;
+  Description: string;
+  Rules: string;
+  Datacenters: string[];
+  Hash: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** An ACL role, in the shape of Consul's `api.ACLRole`. */
+export interface AclRole {
+  ID: string;
+  Name: string;
+  Description: string;
+  Policies: AclLink[];
+  Hash: string;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export type AclCommand =
+  /** Creates (`op: 'create'`, the accessor and secret unused) or replaces a token (indexes set on apply). */
+  | { type: 'acl-token-set'; op: 'create' | 'update'; token: AclToken }
+  | { type: 'acl-token-delete'; accessorId: string }
+  | { type: 'acl-policy-set'; op: 'create' | 'update'; policy: AclPolicy }
+  | { type: 'acl-policy-delete'; id: string }
+  | { type: 'acl-role-set'; op: 'create' | 'update'; role: AclRole }
+  | { type: 'acl-role-delete'; id: string }
+  /**
+   * The one-time bootstrap: stores the token and the bootstrap marker. Refused once bootstrapped,
+   * unless `resetIndex` names the marker's index (Consul's `acl-bootstrap-reset` file).
+   */
+  | { type: 'acl-bootstrap'; token: AclToken; resetIndex?: number }
+  /** Stores each policy and token that does not exist yet (the leader's built-ins); never replaces. */
+  | { type: 'acl-init'; policies: AclPolicy[]; tokens: AclToken[] };

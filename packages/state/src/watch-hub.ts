@@ -14,7 +14,7 @@ export const topics = {
   session: (id: string) => `sess:${id}`,
 } as const;
 
-export type TableName = 'kvs' | 'sessions' | 'nodes' | 'services' | 'checks' | 'coordinates' | 'prepared-queries';
+export type TableName = 'kvs' | 'sessions' | 'nodes' | 'services' | 'checks' | 'coordinates' | 'prepared-queries' | 'acl-tokens' | 'acl-policies' | 'acl-roles';
 
 export class WatchHub {
   readonly #watchers = new Map<string, Set<WatchCallback>>();

@@ -19,6 +19,8 @@ export function fromStateError(err: StateError): HttpError {
       return new HttpError(400, err.message);
     case 'STATE_UNKNOWN_QUERY':
       return new HttpError(404, err.message);
+    case 'STATE_ACL_BOOTSTRAP_DONE':
+      return new HttpError(403, `Permission denied: ${err.message}`);
     case 'STATE_UNKNOWN_SERVICE':
     case 'STATE_UNKNOWN_CHECK':
     case 'STATE_INVALID_SESSION':
