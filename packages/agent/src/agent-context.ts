@@ -1,5 +1,6 @@
 import type { Command, NetworkCoordinate } from '@concord/state';
 import type { Logger } from 'pino';
+import type { AclResolver } from './acl/resolver.js';
 import type { AgentConfig } from './config/config.js';
 import type { EventBuffer } from './events/event-buffer.js';
 import type { UserEvents } from './events/user-events.js';
@@ -33,6 +34,8 @@ export interface MemberInfo {
 /** Everything the agent-local HTTP endpoints need from the running agent, server or client. */
 export interface AgentContext {
   readonly config: AgentConfig;
+  /** Resolves ACL tokens to authorizers (allows everything when ACLs are off). */
+  readonly acl: AclResolver;
   /** The replicated state, on servers only (client agents forward state requests). */
   readonly server: StateServer | undefined;
   readonly cluster: Cluster;

@@ -65,6 +65,13 @@ import { translateWanAddresses } from './http/wan-address-translation.js';
 import { serverRemoteQueries } from './query/server-remote-queries.js';
 import { CompressingResponse } from './http/gzip-response.js';
 import { enforcedAclDefaultPolicy } from './acl/enforced-policy.js';
+import { AclResolver, StateIdentitySource } from './acl/resolver.js';
+import { ServerIdentitySource } from './acl/client-identity.js';
+import { agentTokenRoutes, loadPersistedTokens } from './acl/agent-tokens.js';
+import { startAclBuiltins } from './acl/builtins.js';
+import { gateRequest } from './acl/http-gate.js';
+import { redactTokenInUrl } from './acl/request-token.js';
+import { aclRoutes } from './http/endpoints/acl.js';
 import { Router } from './http/router.js';
 import { UiFiles } from './http/ui-files.js';
 import { uiAssetsDir, uiBuilt } from '@concord/ui';
@@ -440,9 +447,35 @@ async function startAgentParts(
   });
   cleanups.push(() => userEvents.close());
 
+  const acl = new AclResolver({
+    config: config.acl,
+    nodeName: config.nodeName,
+    source: server
+      ? new StateIdentitySource(() => (server as StateServer).state)
+      : new ServerIdentitySource(async (path, timeoutMs, headers) => {
+          const r = await (clientCluster as ClientCluster).get(path, timeoutMs, undefined, headers);
+          return { status: r.status, body: Buffer.from(r.body) };
+        }),
+    cache: !server,
+  });
+  if (config.acl.enableTokenPersistence && !config.dev) loadPersistedTokens(acl, config.dataDir);
+  if (server && config.acl.enabled) {
+    const s = server;
+    cleanups.push(
+      startAclBuiltins({
+        state: () => s.state,
+        isLeader: () => s.isLeader(),
+        initialManagement: config.acl.tokens.initialManagement,
+        write: (c) => s.write(c),
+        onError: (err) => logger.debug({ err: String(err) }, 'acl: storing the built-in policy and tokens failed'),
+      }),
+    );
+  }
+
   let closing: Promise<void> | undefined;
   const context: AgentContext = {
     config,
+    acl,
     server,
     cluster,
     local,
@@ -561,7 +594,7 @@ async function startAgentParts(
   let remoteDns: RemoteDnsCatalogs | undefined;
   if (wan || clientCluster) remoteDns = (dc) => remoteDnsCatalog(internalCall, dc, { stale: dnsConfig.allowStale, remote: true });
   const router = new Router();
-  const routeSets: Route[][] = [agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
+  const routeSets: Route[][] = [agentTokenRoutes(context), agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
   routeSets.push(
     kvRoutes(context),
     txnRoutes(context),
@@ -573,6 +606,7 @@ async function startAgentParts(
     snapshotRoutes(context),
     internalRoutes(context),
   );
+  if (serverContext) routeSets.push(aclRoutes(serverContext));
   for (const routes of routeSets) for (const r of routes) router.add(r);
   router.onError((err, ctx) => {
     const status = (err as { status?: number }).status;
@@ -609,6 +643,19 @@ async function startAgentParts(
       return;
     }
     if (config.translateWanAddrs) translateWanAddresses(req, res, config.datacenter);
+    if (acl.enabled) {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      gateRequest(gate, req, q === -1 ? url : url.slice(0, q), new URLSearchParams(q === -1 ? '' : url.slice(q + 1))).then(
+        () => dispatch(req, res),
+        (err: { status?: number; message?: string }) => sendText(res, err.status ?? 500, err.message ?? 'ACL check failed'),
+      );
+      return;
+    }
+    dispatch(req, res);
+  };
+  const gate = { resolver: acl, nodeName: config.nodeName, keyListPolicy: config.acl.enableKeyListPolicy };
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
     // Only the leader answers a default-consistency read from its own state.
     if (fastPath && sc?.isLeader() && serveKvGetFast(req, res, (server as StateServer).state)) return;
@@ -801,7 +848,7 @@ function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse): 
   const started = performance.now();
   res.once('finish', () => {
     const latency = `${Math.round((performance.now() - started) * 1000)}µs`;
-    logger.debug({ method: req.method, url: req.url, from: `${req.socket.remoteAddress}:${req.socket.remotePort}`, latency }, 'agent.http: Request finished');
+    logger.debug({ method: req.method, url: redactTokenInUrl(req.url ?? ''), from: `${req.socket.remoteAddress}:${req.socket.remotePort}`, latency }, 'agent.http: Request finished');
   });
 }
 

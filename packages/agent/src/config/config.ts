@@ -8,11 +8,13 @@ import type { AutopilotConfig } from '@concord/state';
 import type { TelemetryConfig } from '../telemetry/telemetry.js';
 import { readHclFile } from './hcl.js';
 import { ConfigError } from './config-error.js';
+import { bool, dur, str } from './json-fields.js';
 import { LEGACY_TLS_KEYS, type TlsSettings, resolveTlsSettings } from './tls-settings.js';
 import { AddressConfigError, expandFirstIp, expandIps, expandJoinAddrs, expandSingleIp } from '../net/address-expansion.js';
 import { AdvertiseAddressError, detectAdvertiseAddress, isAnyAddress } from '../net/advertise-address.js';
 import { type InterfaceTable, hostInterfaces } from '../net/interface-table.js';
 import { type InputBounds, inputBounds } from './limits-config.js';
+import { type AclConfig, aclConfig } from './acl-config.js';
 import { LEGACY_ACL_KEYS, type SecurityConfig, securityConfig } from './security-config.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -129,6 +131,8 @@ export interface AgentConfig {
   watches: WatchDefinition[];
   /** `encrypt_verify_incoming` / `encrypt_verify_outgoing`. */
   security: SecurityConfig;
+  /** The `acl` block (and Consul's legacy ACL keys). */
+  acl: AclConfig;
   /** Connection, body and snapshot bounds from the `limits` block. */
   bounds: InputBounds;
 }
@@ -265,17 +269,7 @@ export function loadConfigFiles(files: readonly string[], dirs: readonly string[
   return merged;
 }
 
-function str(v: unknown, key: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new ConfigError(`${key} must be a string`);
-  return v;
-}
 
-function bool(v: unknown, key: string): boolean | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw new ConfigError(`${key} must be a boolean`);
-  return v;
-}
 
 function int(v: unknown, key: string): number | undefined {
   if (v === undefined || v === null) return undefined;
@@ -297,12 +291,6 @@ function strMap(v: unknown, key: string): Record<string, string> {
   return v as Record<string, string>;
 }
 
-function dur(v: unknown, key: string): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const ms = durationFromJson(v);
-  if (ms === undefined || ms < 0) throw new ConfigError(`${key}: invalid duration ${JSON.stringify(v)}`);
-  return ms;
-}
 
 /** The `telemetry` block: Consul's keys this agent honours (others, e.g. statsd sinks, are accepted and unused). */
 function telemetryBlock(t: Json): TelemetryConfig {
@@ -525,6 +513,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
       }
     }),
     security,
+    acl: aclConfig(file),
     bounds: inputBounds(limits),
   };
 }

@@ -1,12 +1,12 @@
 /**
- * Security settings of the agent configuration: gossip encryption rollout flags, and refusing
- * ACL settings that ask for a protection this agent does not give yet (fail closed).
+ * Security settings of the agent configuration: gossip encryption rollout flags, and the names of
+ * Consul's pre-1.4 ACL keys (read by acl-config.ts).
  */
 import { ConfigError } from './config-error.js';
 
 type Json = Record<string, unknown>;
 
-/** Consul's pre-1.4 ACL keys (each accepted only where it asks for no protection). */
+/** Consul's pre-1.4 ACL keys, mapped onto the `acl` block as Consul maps them. */
 export const LEGACY_ACL_KEYS = [
   'acl_datacenter',
   'acl_default_policy',
@@ -20,8 +20,6 @@ export const LEGACY_ACL_KEYS = [
   'acl_replication_token',
   'enable_acl_replication',
 ] as const;
-
-const LEGACY_TOKEN_KEYS = ['acl_master_token', 'acl_agent_master_token', 'acl_agent_token', 'acl_token', 'acl_replication_token'];
 
 export interface SecurityConfig {
   /** `encrypt_verify_incoming`: with a gossip key, refuse plaintext gossip. Default true. */
@@ -40,26 +38,8 @@ function flag(v: unknown, key: string): boolean | undefined {
   return v;
 }
 
-/** Why the merged configuration asks for ACL enforcement, or undefined when it does not. */
-function aclRequest(file: Json): string | undefined {
-  if (isObject(file.acl) && file.acl.enabled === true) return 'acl { enabled = true }';
-  if (typeof file.acl_datacenter === 'string' && file.acl_datacenter !== '') return 'acl_datacenter';
-  if (file.acl_default_policy === 'deny') return 'acl_default_policy = "deny"';
-  for (const k of LEGACY_TOKEN_KEYS) if (typeof file[k] === 'string' && file[k] !== '') return k;
-  return undefined;
-}
-
-/**
- * Reads the security settings; throws when ACLs are asked for, since running without the
- * protection the operator configured would fail open.
- */
+/** Reads the gossip encryption rollout flags. */
 export function securityConfig(file: Json): SecurityConfig {
-  const acl = aclRequest(file);
-  if (acl !== undefined) {
-    throw new ConfigError(
-      `ACLs are not supported yet: the configuration enables them (${acl}), and running without enforcing them would leave the cluster open. Remove the ACL settings to run without ACLs; see SECURITY.md`,
-    );
-  }
   return {
     encryptVerifyIncoming: flag(file.encrypt_verify_incoming, 'encrypt_verify_incoming') ?? true,
     encryptVerifyOutgoing: flag(file.encrypt_verify_outgoing, 'encrypt_verify_outgoing') ?? true,

@@ -1,0 +1,90 @@
+/**
+ * ACL enforcement in front of the HTTP routes: resolves the request's token once, checks the
+ * permission Consul requires for endpoints that need one fixed permission (KV keys, events,
+ * operator, keyring, snapshot, ACL-agent tokens, agent endpoints), and keeps the authorizer with
+ * the request so list endpoints can filter what they answer (`X-Consul-Results-Filtered-By-ACLs`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { permissionDenied } from './resolver.js';
+import type { AclResolver } from './resolver.js';
+import type { Authorizer } from './authorizer.js';
+import { requestToken } from './request-token.js';
+
+const authorizers = new WeakMap<IncomingMessage, Authorizer>();
+
+/** The authorizer the gate resolved for a request, if ACLs are on. */
+export function requestAuthorizer(req: IncomingMessage): Authorizer | undefined {
+  return authorizers.get(req);
+}
+
+/** Filters a list by a permission; marks the response when something was removed. */
+export function filterByAcl<T>(req: IncomingMessage, res: ServerResponse, items: T[], allowed: (a: Authorizer, item: T) => boolean): T[] {
+  const a = authorizers.get(req);
+  if (!a) return items;
+  const kept = items.filter((x) => allowed(a, x));
+  if (kept.length !== items.length) res.setHeader('X-Consul-Results-Filtered-By-ACLs', 'true');
+  return kept;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+type Check = (a: Authorizer) => boolean;
+
+/** The fixed permission an endpoint needs, or undefined when it needs none here. */
+export function requiredPermission(method: string, path: string, query: URLSearchParams, node: string, keyListPolicy: boolean): Check | undefined {
+  const read = method === 'GET' || method === 'HEAD';
+  if (path.startsWith('/v1/kv/')) {
+    const key = decode(path.slice('/v1/kv/'.length));
+    if (read) {
+      if (query.has('keys') || query.has('recurse')) return keyListPolicy ? (a) => a.keyList(key) : undefined;
+      return (a) => a.keyRead(key);
+    }
+    if (method === 'DELETE' && query.has('recurse')) return (a) => a.keyWritePrefix(key);
+    return (a) => a.keyWrite(key);
+  }
+  if (path.startsWith('/v1/event/fire/')) {
+    const name = decode(path.slice('/v1/event/fire/'.length));
+    return (a) => a.eventWrite(name);
+  }
+  if (path === '/v1/snapshot') return (a) => a.snapshot();
+  if (path === '/v1/operator/keyring') return read ? (a) => a.keyringRead() : (a) => a.keyringWrite();
+  if (path.startsWith('/v1/operator/')) return read ? (a) => a.operatorRead() : (a) => a.operatorWrite();
+  if (path.startsWith('/v1/agent/token/')) return (a) => a.aclWrite();
+  if (path.startsWith('/v1/agent/')) {
+    const sub = path.slice('/v1/agent/'.length);
+    // Filtered lists and per-service checks are the endpoints' own.
+    if (sub === 'services' || sub === 'checks' || sub === 'members' || sub.startsWith('service/') || sub.startsWith('check/') || sub.startsWith('health/')) {
+      return undefined;
+    }
+    if (sub === 'version') return undefined;
+    if (sub === 'self' || sub === 'host' || sub === 'metrics' || sub === 'monitor') return (a) => a.agentRead(node);
+    return read ? (a) => a.agentRead(node) : (a) => a.agentWrite(node);
+  }
+  return undefined;
+}
+
+export interface GateOptions {
+  resolver: AclResolver;
+  nodeName: string;
+  keyListPolicy: boolean;
+}
+
+/**
+ * Resolves the token and checks the endpoint's fixed permission. Throws HttpError 403
+ * (`ACL not found`, `Permission denied`). A no-op with ACLs off.
+ */
+export async function gateRequest(o: GateOptions, req: IncomingMessage, path: string, query: URLSearchParams): Promise<void> {
+  if (!o.resolver.enabled) return;
+  // The ACL API checks its own permissions (token/self needs none), and so does the internal resolve.
+  if (path.startsWith('/v1/acl/') || path === '/v1/internal/acl/resolve') return;
+  const authz = await o.resolver.resolveToken(requestToken(req, query));
+  authorizers.set(req, authz);
+  const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);
+  if (need && !need(authz)) throw permissionDenied();
+}

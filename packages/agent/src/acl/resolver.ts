@@ -1,0 +1,185 @@
+/**
+ * Token resolution: `resolveToken(secret) -> Authorizer`. An empty secret is the agent's default
+ * token (or anonymous); the agent recovery token grants agent write on this node; any other secret
+ * is looked up in the replicated state (on a server) or asked of a server (on a client, cached for
+ * `token_ttl`, with `down_policy` when no server answers). The rules of a token's policies (and
+ * of its roles' policies) are parsed once per policy revision, merged, and chained over the
+ * default policy.
+ */
+import type { StateStore } from '@concord/state';
+import { ANONYMOUS_TOKEN_SECRET } from '@concord/state';
+import type { AclConfig } from '../config/acl-config.js';
+import { HttpError } from '../http/http-error.js';
+import { Authorizer } from './authorizer.js';
+import { type PolicyRules, mergeRules, parseRules } from './rules.js';
+
+/** A token as resolution needs it: who it is and the policies it carries (roles' included). */
+export interface ResolvedIdentity {
+  accessorId: string;
+  /** Each policy's ID, revision (ModifyIndex) and rules. */
+  policies: { ID: string; ModifyIndex: number; Rules: string }[];
+  /** RFC 3339, when the token expires. */
+  expirationTime?: string;
+}
+
+/** Where token identities come from: the local state on a server, a server on a client. */
+export interface IdentitySource {
+  /** The identity of a secret, or null when no token has it. Throws when the source cannot answer. */
+  lookup(secret: string): Promise<ResolvedIdentity | null>;
+}
+
+export const ACL_NOT_FOUND = 'ACL not found';
+export const PERMISSION_DENIED = 'Permission denied';
+
+export const aclNotFound = () => new HttpError(403, ACL_NOT_FOUND);
+export const permissionDenied = () => new HttpError(403, PERMISSION_DENIED);
+
+/** The identity of a secret read from a server's state (what the internal resolve endpoint answers too). */
+export function identityFromState(state: StateStore, secret: string): ResolvedIdentity | null {
+  const token = state.aclTokenBySecret(secret).value;
+  if (!token) return null;
+  const ids = new Set<string>(token.Policies.map((p) => p.ID));
+  for (const r of token.Roles) for (const p of state.aclRole(r.ID).value?.Policies ?? []) ids.add(p.ID);
+  const policies: ResolvedIdentity['policies'] = [];
+  for (const id of ids) {
+    const p = state.aclPolicy(id).value;
+    if (p) policies.push({ ID: p.ID, ModifyIndex: p.ModifyIndex, Rules: p.Rules });
+  }
+  return { accessorId: token.AccessorID, policies, ...(token.ExpirationTime ? { expirationTime: token.ExpirationTime } : {}) };
+}
+
+export class StateIdentitySource implements IdentitySource {
+  constructor(readonly state: () => StateStore) {}
+  async lookup(secret: string): Promise<ResolvedIdentity | null> {
+    return identityFromState(this.state(), secret);
+  }
+}
+
+/** What the agent's resolver needs besides its config. */
+export interface ResolverOptions {
+  config: AclConfig;
+  nodeName: string;
+  source: IdentitySource;
+  /** Cache identities for the token TTL (client agents); servers read their state each time. */
+  cache: boolean;
+  now?: () => number;
+}
+
+interface CacheEntry {
+  identity: ResolvedIdentity | null;
+  at: number;
+}
+
+const MAX_CACHED = 4096;
+
+export class AclResolver {
+  readonly #o: ResolverOptions;
+  readonly #now: () => number;
+  readonly #rules = new Map<string, { rev: number; rules: PolicyRules }>();
+  readonly #identities = new Map<string, CacheEntry>();
+  readonly #authorizers = new Map<string, Authorizer>();
+  /** Tokens set at run time through /v1/agent/token/<kind>. */
+  readonly tokens: { default?: string; agent?: string; agentRecovery?: string; replication?: string };
+
+  constructor(options: ResolverOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.tokens = { ...options.config.tokens };
+  }
+
+  get enabled(): boolean {
+    return this.#o.config.enabled;
+  }
+
+  get defaultPolicy(): 'allow' | 'deny' {
+    return this.#o.config.defaultPolicy;
+  }
+
+  /** The secret a request without a token acts as: the agent's default token, else anonymous. */
+  effectiveSecret(secret: string | undefined): string {
+    return secret || this.tokens.default || ANONYMOUS_TOKEN_SECRET;
+  }
+
+  /** The authorizer of a request's token. Throws 403 `ACL not found` for an unknown secret. */
+  async resolveToken(secret: string | undefined): Promise<Authorizer> {
+    if (!this.enabled) return Authorizer.manageAll();
+    const s = this.effectiveSecret(secret);
+    if (this.tokens.agentRecovery && s === this.tokens.agentRecovery) return this.#recovery();
+    const identity = await this.#identity(s);
+    if (!identity) {
+      // The anonymous token is missing until the leader stores it: the default policy alone.
+      if (s === ANONYMOUS_TOKEN_SECRET) return this.defaultPolicy === 'allow' ? Authorizer.allowAll() : Authorizer.denyAll();
+      throw aclNotFound();
+    }
+    if (identity.expirationTime && Date.parse(identity.expirationTime) <= this.#now()) throw aclNotFound();
+    return this.#authorizer(identity);
+  }
+
+  /** The accessor ID of a secret (for `token/self` and audit), or undefined. */
+  async accessorOf(secret: string | undefined): Promise<string | undefined> {
+    if (!this.enabled) return undefined;
+    return (await this.#identity(this.effectiveSecret(secret)))?.accessorId;
+  }
+
+  #recovery(): Authorizer {
+    const rules = mergeRules([]);
+    rules.exact.agent.push({ name: this.#o.nodeName, access: 'write' });
+    rules.prefix.node.push({ name: '', access: 'read' });
+    return Authorizer.fromRules(rules, 'deny');
+  }
+
+  async #identity(secret: string): Promise<ResolvedIdentity | null> {
+    if (!this.#o.cache) return this.#o.source.lookup(secret);
+    const now = this.#now();
+    const hit = this.#identities.get(secret);
+    if (hit && now - hit.at < this.#o.config.tokenTtlMs) return hit.identity;
+    try {
+      const identity = await this.#o.source.lookup(secret);
+      if (this.#identities.size >= MAX_CACHED) this.#identities.delete(this.#identities.keys().next().value as string);
+      this.#identities.set(secret, { identity, at: now });
+      return identity;
+    } catch {
+      return this.#down(hit);
+    }
+  }
+
+  /**
+   * No server answered: Consul's down_policy. `extend-cache` and `async-cache` keep using a cached
+   * identity; `allow` grants everything but ACL management; `deny` (or nothing cached) grants nothing.
+   */
+  #down(hit: CacheEntry | undefined): ResolvedIdentity | null {
+    const policy = this.#o.config.downPolicy;
+    if ((policy === 'extend-cache' || policy === 'async-cache') && hit) return hit.identity;
+    if (policy === 'allow') return { accessorId: '', policies: [{ ID: 'down-policy-allow', ModifyIndex: 0, Rules: DOWN_ALLOW_RULES }] };
+    return { accessorId: '', policies: [{ ID: 'down-policy-deny', ModifyIndex: 0, Rules: DOWN_DENY_RULES }] };
+  }
+
+  async #authorizer(identity: ResolvedIdentity): Promise<Authorizer> {
+    const key = identity.policies.map((p) => `${p.ID}@${p.ModifyIndex}`).sort().join(',');
+    const cached = this.#authorizers.get(key);
+    if (cached) return cached;
+    const parsed: PolicyRules[] = [];
+    for (const p of identity.policies) {
+      const known = this.#rules.get(p.ID);
+      if (known && known.rev === p.ModifyIndex) {
+        parsed.push(known.rules);
+        continue;
+      }
+      const rules = await parseRules(p.Rules);
+      this.#rules.set(p.ID, { rev: p.ModifyIndex, rules });
+      parsed.push(rules);
+    }
+    const authz = Authorizer.fromRules(mergeRules(parsed), this.defaultPolicy);
+    if (this.#authorizers.size >= MAX_CACHED) this.#authorizers.clear();
+    this.#authorizers.set(key, authz);
+    return authz;
+  }
+}
+
+const everything = (access: string) =>
+  ['agent', 'event', 'key', 'node', 'query', 'service', 'session']
+    .map((r) => `${r}_prefix "" {\n  policy = "${access}"\n}`)
+    .concat([`operator = "${access}"`, `keyring = "${access}"`])
+    .join('\n');
+const DOWN_ALLOW_RULES = everything('write');
+const DOWN_DENY_RULES = `${everything('deny')}\nacl = "deny"`;

@@ -1,0 +1,448 @@
+/**
+ * Consul's ACL HTTP API on servers: `/v1/acl/bootstrap`, `/v1/acl/policy`, `/v1/acl/policies`,
+ * `/v1/acl/token` (self, clone), `/v1/acl/tokens`, `/v1/acl/role`, `/v1/acl/roles`. Reads need
+ * `acl = "read"`, writes `acl = "write"`; `token/self` needs only the token itself. Secrets are
+ * shown only to holders of `acl = "write"` (else `<hidden>`), as Consul does.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AclLink, AclPolicy, AclRole, AclToken, QueryResult } from '@concord/state';
+import { GLOBAL_MANAGEMENT_POLICY_ID } from '@concord/state';
+import type { ServerContext } from '../../agent-context.js';
+import type { Authorizer } from '../../acl/authorizer.js';
+import { aclNotFound, identityFromState, permissionDenied } from '../../acl/resolver.js';
+import { requestToken } from '../../acl/request-token.js';
+import { RulesError, parseRules } from '../../acl/rules.js';
+import { type Body, field, optBool, optDuration, optString, optStringList, rejectUnknown } from '../decode.js';
+import { json, read } from '../endpoint-kit.js';
+import { HttpError, badRequest } from '../http-error.js';
+import { type RequestContext, readJsonObject } from '../request.js';
+import type { Route } from '../router.js';
+
+export const ACL_BOOTSTRAP_RESET_FILE = 'acl-bootstrap-reset';
+const HIDDEN = '<hidden>';
+const MAX_NAME = 128;
+const MAX_DESCRIPTION = 4096;
+const MAX_LINKS = 256;
+
+function hashOf(...parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64');
+}
+
+function param(ctx: RequestContext, name: string): string {
+  const raw = ctx.params[name] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badRequest(`Invalid ${name}`);
+  }
+}
+
+async function authz(ctx: RequestContext, agent: ServerContext): Promise<Authorizer> {
+  if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
+  return agent.acl.resolveToken(requestToken(ctx.req, ctx.query));
+}
+
+async function requireRead(ctx: RequestContext, agent: ServerContext): Promise<Authorizer> {
+  const a = await authz(ctx, agent);
+  if (!a.aclRead()) throw permissionDenied();
+  return a;
+}
+
+async function requireWrite(ctx: RequestContext, agent: ServerContext): Promise<Authorizer> {
+  const a = await authz(ctx, agent);
+  if (!a.aclWrite()) throw permissionDenied();
+  return a;
+}
+
+function name(v: string | undefined, what: string): string {
+  if (!v) throw badRequest(`${what} name is missing`);
+  if (v.length > MAX_NAME || !/^[A-Za-z0-9\-_]+$/.test(v)) throw badRequest(`Invalid ${what} name ${JSON.stringify(v)}`);
+  return v;
+}
+
+function description(body: Body): string {
+  const d = optString(body, 'Description') ?? '';
+  if (d.length > MAX_DESCRIPTION) throw badRequest(`Description is longer than ${MAX_DESCRIPTION} characters`);
+  return d;
+}
+
+/** Links given by ID or by Name, resolved to IDs (`No such ACL policy with name "x"`). */
+function links(agent: ServerContext, body: Body, key: 'Policies' | 'Roles'): AclLink[] {
+  const v = field(body, key);
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > MAX_LINKS) throw badRequest(`Request decode failed: ${key} must be a list of at most ${MAX_LINKS} links`);
+  const kind = key === 'Policies' ? 'policy' : 'role';
+  return v.map((l) => {
+    if (typeof l !== 'object' || l === null) throw badRequest(`Request decode failed: ${key} entries must be objects`);
+    const id = optString(l as Body, 'ID');
+    const n = optString(l as Body, 'Name');
+    const state = agent.server.state;
+    if (id) return { ID: id, Name: '' };
+    if (!n) throw badRequest(`${key} entries need an ID or a Name`);
+    const found = kind === 'policy' ? state.aclPolicyByName(n).value : state.aclRoleByName(n).value;
+    if (!found) throw badRequest(`No such ACL ${kind} with name ${JSON.stringify(n)}`);
+    return { ID: found.ID, Name: found.Name };
+  });
+}
+
+async function write<T>(agent: ServerContext, command: Parameters<ServerContext['write']>[0]): Promise<T> {
+  const r = await agent.write(command);
+  return r.result.value as T;
+}
+
+async function answer<T>(ctx: RequestContext, agent: ServerContext, run: () => QueryResult<T | undefined>): Promise<T> {
+  const r = await read(ctx, agent, run);
+  if (r.value === undefined) throw aclNotFound();
+  return r.value;
+}
+
+function shownToken(t: AclToken, a: Authorizer): AclToken {
+  return a.aclWrite() ? t : { ...t, SecretID: HIDDEN };
+}
+
+/** Consul's token list stub: the token without its expiration TTL, and `Legacy: false`. */
+function tokenStub(t: AclToken, a: Authorizer): Record<string, unknown> {
+  return { ...shownToken(t, a), Legacy: false };
+}
+
+function policyStub(p: AclPolicy): Record<string, unknown> {
+  const { Rules: _rules, ...rest } = p;
+  return rest;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function policyBody(ctx: RequestContext): Promise<{ body: Body; rules: string }> {
+  const body = await readJsonObject(ctx);
+  rejectUnknown(body, ['ID', 'Name', 'Description', 'Rules', 'Datacenters', 'Hash', 'CreateIndex', 'ModifyIndex', 'Namespace', 'Partition'], 'policy');
+  const rules = optString(body, 'Rules') ?? '';
+  try {
+    await parseRules(rules);
+  } catch (err) {
+    if (err instanceof RulesError) throw badRequest(`Invalid Policy: ${err.message}`);
+    throw err;
+  }
+  return { body, rules };
+}
+
+async function setPolicy(ctx: RequestContext, agent: ServerContext, id: string | undefined): Promise<void> {
+  await requireWrite(ctx, agent);
+  const { body, rules } = await policyBody(ctx);
+  const bodyId = optString(body, 'ID');
+  if (id && bodyId && bodyId !== id) throw badRequest('Policy ID in URL and payload do not match');
+  const policyName = name(optString(body, 'Name'), 'Policy');
+  const datacenters = optStringList(body, 'Datacenters') ?? [];
+  const policy: AclPolicy = {
+    ID: id ?? randomUUID(),
+    Name: policyName,
+    Description: description(body),
+    Rules: rules,
+    Datacenters: datacenters,
+    Hash: hashOf(policyName, rules, datacenters),
+    CreateIndex: 0,
+    ModifyIndex: 0,
+  };
+  json(ctx, await write<AclPolicy>(agent, { type: 'acl-policy-set', op: id ? 'update' : 'create', policy }));
+}
+
+function policyRoutes(agent: ServerContext): Route[] {
+  return [
+    { path: '/v1/acl/policy', methods: ['PUT'], handler: (ctx) => setPolicy(ctx, agent, undefined) },
+    {
+      path: '/v1/acl/policy/name/:name',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        await requireRead(ctx, agent);
+        const n = param(ctx, 'name');
+        json(ctx, await answer(ctx, agent, () => agent.server.state.aclPolicyByName(n)));
+      },
+    },
+    {
+      path: '/v1/acl/policy/:id',
+      methods: ['GET', 'PUT', 'DELETE'],
+      handler: async (ctx) => {
+        const id = param(ctx, 'id');
+        if (ctx.req.method === 'PUT') return setPolicy(ctx, agent, id);
+        if (ctx.req.method === 'DELETE') {
+          await requireWrite(ctx, agent);
+          json(ctx, (await write<boolean>(agent, { type: 'acl-policy-delete', id })) || true);
+          return;
+        }
+        await requireRead(ctx, agent);
+        json(ctx, await answer(ctx, agent, () => agent.server.state.aclPolicy(id)));
+      },
+    },
+    {
+      path: '/v1/acl/policies',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        await requireRead(ctx, agent);
+        const r = await read(ctx, agent, () => agent.server.state.aclPolicies());
+        json(ctx, r.value.map(policyStub));
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const TOKEN_FIELDS = [
+  'AccessorID', 'SecretID', 'Description', 'Policies', 'Roles', 'Local', 'ExpirationTime', 'ExpirationTTL',
+  'ServiceIdentities', 'NodeIdentities', 'CreateTime', 'Hash', 'CreateIndex', 'ModifyIndex', 'Legacy', 'Namespace', 'Partition',
+];
+
+function uuidField(body: Body, key: string): string | undefined {
+  const v = optString(body, key);
+  if (!v) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) throw badRequest(`Invalid ${key}: must be a UUID`);
+  return v;
+}
+
+function expiration(body: Body, now: number): string | undefined {
+  const ttl = optDuration(body, 'ExpirationTTL');
+  const at = optString(body, 'ExpirationTime');
+  if (ttl !== undefined && at) throw badRequest('Token Expiration TTL and Expiration Time cannot both be set');
+  if (ttl !== undefined && ttl > 0) {
+    if (ttl < 60_000 || ttl > 24 * 3600_000) throw badRequest('Token Expiration TTL must be between 1m0s and 24h0m0s');
+    return new Date(now + ttl).toISOString();
+  }
+  if (at) {
+    const t = Date.parse(at);
+    if (Number.isNaN(t)) throw badRequest('Invalid ExpirationTime');
+    if (t <= now) throw badRequest('ExpirationTime cannot be in the past');
+    return new Date(t).toISOString();
+  }
+  return undefined;
+}
+
+function tokenHash(t: Pick<AclToken, 'Description' | 'Policies' | 'Roles' | 'Local'>): string {
+  return hashOf(t.Description, t.Policies.map((l) => l.ID), t.Roles.map((l) => l.ID), t.Local);
+}
+
+async function setToken(ctx: RequestContext, agent: ServerContext, accessor: string | undefined): Promise<void> {
+  const a = await requireWrite(ctx, agent);
+  const body = await readJsonObject(ctx);
+  rejectUnknown(body, TOKEN_FIELDS, 'token');
+  const now = Date.now();
+  const bodyAccessor = uuidField(body, 'AccessorID');
+  let prev: AclToken | undefined;
+  if (accessor) {
+    if (bodyAccessor && bodyAccessor !== accessor) throw badRequest('Token Accessor ID in URL and payload do not match');
+    prev = agent.server.state.aclToken(accessor).value;
+    if (!prev) throw badRequest(`Cannot find token ${JSON.stringify(accessor)}`);
+  }
+  const secret = uuidField(body, 'SecretID');
+  if (prev && secret && secret !== prev.SecretID) throw badRequest('Changing a tokens SecretID is not permitted');
+  const base = {
+    Description: description(body),
+    Policies: links(agent, body, 'Policies'),
+    Roles: links(agent, body, 'Roles'),
+    Local: prev ? prev.Local : (optBool(body, 'Local') ?? false),
+  };
+  const exp = prev ? prev.ExpirationTime : expiration(body, now);
+  const token: AclToken = {
+    AccessorID: prev?.AccessorID ?? bodyAccessor ?? randomUUID(),
+    SecretID: prev?.SecretID ?? secret ?? randomUUID(),
+    ...base,
+    ...(exp ? { ExpirationTime: exp } : {}),
+    CreateTime: prev?.CreateTime ?? new Date(now).toISOString(),
+    Hash: tokenHash(base),
+    CreateIndex: 0,
+    ModifyIndex: 0,
+  };
+  json(ctx, shownToken(await write<AclToken>(agent, { type: 'acl-token-set', op: prev ? 'update' : 'create', token }), a));
+}
+
+function tokenRoutes(agent: ServerContext): Route[] {
+  return [
+    { path: '/v1/acl/token', methods: ['PUT'], handler: (ctx) => setToken(ctx, agent, undefined) },
+    {
+      path: '/v1/acl/token/self',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
+        const secret = requestToken(ctx.req, ctx.query);
+        await agent.acl.resolveToken(secret);
+        const s = agent.acl.effectiveSecret(secret);
+        json(ctx, await answer(ctx, agent, () => agent.server.state.aclTokenBySecret(s)));
+      },
+    },
+    {
+      path: '/v1/acl/token/:id/clone',
+      methods: ['PUT'],
+      handler: async (ctx) => {
+        const a = await requireWrite(ctx, agent);
+        const id = param(ctx, 'id');
+        const body = await readJsonObject(ctx);
+        rejectUnknown(body, ['Description'], 'token clone');
+        const src = agent.server.state.aclToken(id).value;
+        if (!src) throw aclNotFound();
+        const base = { Description: optString(body, 'Description') ?? src.Description, Policies: src.Policies, Roles: src.Roles, Local: src.Local };
+        const token: AclToken = {
+          ...base,
+          AccessorID: randomUUID(),
+          SecretID: randomUUID(),
+          ...(src.ExpirationTime ? { ExpirationTime: src.ExpirationTime } : {}),
+          CreateTime: new Date().toISOString(),
+          Hash: tokenHash(base),
+          CreateIndex: 0,
+          ModifyIndex: 0,
+        };
+        json(ctx, shownToken(await write<AclToken>(agent, { type: 'acl-token-set', op: 'create', token }), a));
+      },
+    },
+    {
+      path: '/v1/acl/token/:id',
+      methods: ['GET', 'PUT', 'DELETE'],
+      handler: async (ctx) => {
+        const id = param(ctx, 'id');
+        if (ctx.req.method === 'PUT') return setToken(ctx, agent, id);
+        if (ctx.req.method === 'DELETE') {
+          await requireWrite(ctx, agent);
+          const own = agent.server.state.aclTokenBySecret(agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query))).value;
+          if (own?.AccessorID === id) throw badRequest("Deletion of the request's authorization token is not permitted");
+          json(ctx, (await write<boolean>(agent, { type: 'acl-token-delete', accessorId: id })) || true);
+          return;
+        }
+        const a = await requireRead(ctx, agent);
+        json(ctx, shownToken(await answer(ctx, agent, () => agent.server.state.aclToken(id)), a));
+      },
+    },
+    {
+      path: '/v1/acl/tokens',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        const a = await requireRead(ctx, agent);
+        const policy = ctx.query.get('policy') || undefined;
+        const role = ctx.query.get('role') || undefined;
+        const r = await read(ctx, agent, () => agent.server.state.aclTokens({ ...(policy ? { policy } : {}), ...(role ? { role } : {}) }));
+        json(ctx, r.value.map((t) => tokenStub(t, a)));
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function setRole(ctx: RequestContext, agent: ServerContext, id: string | undefined): Promise<void> {
+  await requireWrite(ctx, agent);
+  const body = await readJsonObject(ctx);
+  rejectUnknown(body, ['ID', 'Name', 'Description', 'Policies', 'ServiceIdentities', 'NodeIdentities', 'Hash', 'CreateIndex', 'ModifyIndex', 'Namespace', 'Partition'], 'role');
+  const bodyId = optString(body, 'ID');
+  if (id && bodyId && bodyId !== id) throw badRequest('Role ID in URL and payload do not match');
+  const roleName = name(optString(body, 'Name'), 'Role');
+  const policies = links(agent, body, 'Policies');
+  const role: AclRole = {
+    ID: id ?? randomUUID(),
+    Name: roleName,
+    Description: description(body),
+    Policies: policies,
+    Hash: hashOf(roleName, policies.map((l) => l.ID)),
+    CreateIndex: 0,
+    ModifyIndex: 0,
+  };
+  json(ctx, await write<AclRole>(agent, { type: 'acl-role-set', op: id ? 'update' : 'create', role }));
+}
+
+function roleRoutes(agent: ServerContext): Route[] {
+  return [
+    { path: '/v1/acl/role', methods: ['PUT'], handler: (ctx) => setRole(ctx, agent, undefined) },
+    {
+      path: '/v1/acl/role/name/:name',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        await requireRead(ctx, agent);
+        const n = param(ctx, 'name');
+        json(ctx, await answer(ctx, agent, () => agent.server.state.aclRoleByName(n)));
+      },
+    },
+    {
+      path: '/v1/acl/role/:id',
+      methods: ['GET', 'PUT', 'DELETE'],
+      handler: async (ctx) => {
+        const id = param(ctx, 'id');
+        if (ctx.req.method === 'PUT') return setRole(ctx, agent, id);
+        if (ctx.req.method === 'DELETE') {
+          await requireWrite(ctx, agent);
+          json(ctx, (await write<boolean>(agent, { type: 'acl-role-delete', id })) || true);
+          return;
+        }
+        await requireRead(ctx, agent);
+        json(ctx, await answer(ctx, agent, () => agent.server.state.aclRole(id)));
+      },
+    },
+    {
+      path: '/v1/acl/roles',
+      methods: ['GET'],
+      handler: async (ctx) => {
+        await requireRead(ctx, agent);
+        const policy = ctx.query.get('policy') || undefined;
+        const r = await read(ctx, agent, () => agent.server.state.aclRoles(policy ? { policy } : {}));
+        json(ctx, r.value);
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The reset index an operator wrote to `<data-dir>/acl-bootstrap-reset`, if any. */
+function resetIndex(dataDir: string | undefined): number | undefined {
+  if (!dataDir) return undefined;
+  const file = join(dataDir, ACL_BOOTSTRAP_RESET_FILE);
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8').slice(0, 64).trim();
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function bootstrapRoute(agent: ServerContext): Route {
+  return {
+    path: '/v1/acl/bootstrap',
+    methods: ['PUT'],
+    handler: async (ctx) => {
+      if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
+      const body = ctx.req.headers['content-length'] && ctx.req.headers['content-length'] !== '0' ? await readJsonObject(ctx) : {};
+      rejectUnknown(body, ['BootstrapSecret'], 'bootstrap');
+      const secret = uuidField(body, 'BootstrapSecret');
+      const base = { Description: 'Bootstrap Token (Global Management)', Policies: [{ ID: GLOBAL_MANAGEMENT_POLICY_ID, Name: '' }], Roles: [], Local: false };
+      const token: AclToken = {
+        ...base,
+        AccessorID: randomUUID(),
+        SecretID: secret ?? randomUUID(),
+        CreateTime: new Date().toISOString(),
+        Hash: tokenHash(base),
+        CreateIndex: 0,
+        ModifyIndex: 0,
+      };
+      const reset = resetIndex(agent.config.dev ? undefined : agent.config.dataDir);
+      const out = await write<AclToken>(agent, { type: 'acl-bootstrap', token, ...(reset !== undefined ? { resetIndex: reset } : {}) });
+      if (reset !== undefined && agent.config.dataDir) rmSync(join(agent.config.dataDir, ACL_BOOTSTRAP_RESET_FILE), { force: true });
+      json(ctx, out);
+    },
+  };
+}
+
+export function aclRoutes(agent: ServerContext): Route[] {
+  return [bootstrapRoute(agent), ...policyRoutes(agent), ...tokenRoutes(agent), ...roleRoutes(agent), aclResolveRoute(agent)];
+}
+
+/**
+ * `GET /v1/internal/acl/resolve`: the identity of the request's own token (its accessor and the
+ * rules of every policy it carries, roles' included), for client agents that resolve tokens
+ * through a server. Unknown tokens answer 403 `ACL not found`.
+ */
+export function aclResolveRoute(agent: ServerContext): Route {
+  return {
+    path: '/v1/internal/acl/resolve',
+    methods: ['GET'],
+    handler: async (ctx) => {
+      if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
+      const secret = agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query));
+      const identity = identityFromState(agent.server.state, secret);
+      if (!identity) throw aclNotFound();
+      json(ctx, identity);
+    },
+  };
+}
