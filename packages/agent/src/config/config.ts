@@ -3,7 +3,7 @@ import { parseWatchDefinition, type WatchDefinition } from '../watches.js';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { durationFromJson, formatDuration, type FlagSpecs, parseGoFlags } from '@concord/goflags';
+import { formatDuration, type FlagSpecs, parseGoFlags } from '@concord/goflags';
 import type { AutopilotConfig } from '@concord/state';
 import type { TelemetryConfig } from '../telemetry/telemetry.js';
 import { readHclFile } from './hcl.js';
