@@ -1,4 +1,5 @@
 /** Where the agent's HTTP API lives, resolved from options and environment. */
+import { readFileSync } from 'node:fs';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:8500';
 
@@ -10,9 +11,29 @@ export function addressFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return nonEmpty(env.CONCORD_HTTP_ADDR) ?? nonEmpty(env.CONSUL_HTTP_ADDR) ?? DEFAULT_ADDRESS;
 }
 
-/** The ACL token from the environment (`CONCORD_HTTP_TOKEN`, then `CONSUL_HTTP_TOKEN`). */
+/**
+ * The ACL token from the environment: the contents of `CONCORD_HTTP_TOKEN_FILE` or
+ * `CONSUL_HTTP_TOKEN_FILE` (a token file wins, as in Consul's client), else `CONCORD_HTTP_TOKEN`,
+ * then `CONSUL_HTTP_TOKEN`. Throws when a named token file cannot be read.
+ */
 export function tokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = nonEmpty(env.CONCORD_HTTP_TOKEN_FILE) ?? nonEmpty(env.CONSUL_HTTP_TOKEN_FILE);
+  if (file) {
+    const fromFile = readTokenFile(file);
+    if (fromFile) return fromFile;
+  }
   return nonEmpty(env.CONCORD_HTTP_TOKEN) ?? nonEmpty(env.CONSUL_HTTP_TOKEN);
+}
+
+/** A token file's contents, trimmed (at most 4 KiB is read); throws with the path when unreadable. */
+export function readTokenFile(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`Error loading token file: ${(err as Error).message}`);
+  }
+  return nonEmpty(text.slice(0, 4096).trim());
 }
 
 /**

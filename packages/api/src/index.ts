@@ -1,7 +1,7 @@
 export { ConsulApi } from './client.js';
 export type { ConsulApiOptions } from './client.js';
 export { ApiError } from './errors.js';
-export { addressFromEnv, baseUrlOf, tokenFromEnv, DEFAULT_ADDRESS } from './address.js';
+export { addressFromEnv, baseUrlOf, readTokenFile, tokenFromEnv, DEFAULT_ADDRESS } from './address.js';
 export { type ApiTlsOptions, httpsAgentFor, mergeTls, tlsFromEnv } from './tls.js';
 export { parseDuration } from '@concord/goflags';
 export { MAX_WAIT_MS } from './transport.js';

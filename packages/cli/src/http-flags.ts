@@ -1,6 +1,5 @@
 /** The flags every command that talks to an agent accepts, and the client they build. */
-import { readFileSync } from 'node:fs';
-import { type ApiTlsOptions, ConsulApi, addressFromEnv, tokenFromEnv } from '@concord/api';
+import { type ApiTlsOptions, ConsulApi, addressFromEnv, readTokenFile, tokenFromEnv } from '@concord/api';
 import { FlagError, type FlagSpecs } from '@concord/goflags';
 import type { FlagReader } from './flags.js';
 import type { Io } from './io.js';
@@ -33,8 +32,8 @@ HTTP API Options
      http://127.0.0.1:8500.
 
   -token=<value>
-     ACL token to use in the request. Defaults to CONCORD_HTTP_TOKEN or
-     CONSUL_HTTP_TOKEN.
+     ACL token to use in the request. Defaults to the contents of
+     CONSUL_HTTP_TOKEN_FILE, then CONSUL_HTTP_TOKEN (CONCORD_ forms first).
 
   -token-file=<value>
      File containing the ACL token to use in the request.
@@ -83,8 +82,12 @@ export function httpClient(flags: FlagReader, io: Io): HttpSettings {
   const address = flags.string('http-addr') || addressFromEnv(io.env);
   let token = flags.string('token') || undefined;
   const tokenFile = flags.string('token-file');
-  if (!token && tokenFile) token = readFileSync(tokenFile, 'utf8').trim() || undefined;
-  token ??= tokenFromEnv(io.env);
+  try {
+    if (!token && tokenFile) token = readTokenFile(tokenFile);
+    token ??= tokenFromEnv(io.env);
+  } catch (err) {
+    throw new FlagError((err as Error).message);
+  }
   const datacenter = flags.string('datacenter') || undefined;
   const tls: ApiTlsOptions = {
     ...(flags.string('ca-file') ? { caFile: flags.string('ca-file') } : {}),

@@ -1,0 +1,172 @@
+/** What the `acl` commands share: the request helper, flag sets, and Consul's output formats. */
+import { readFileSync } from 'node:fs';
+import { FlagError } from '@concord/goflags';
+import type { FlagReader } from '../../flags.js';
+import { CLIENT_FLAGS, type HttpSettings } from '../../http-flags.js';
+import type { Io } from '../../io.js';
+import { rawRequest } from '../../raw-request.js';
+
+export interface Link {
+  ID: string;
+  Name: string;
+}
+export interface Token {
+  AccessorID: string;
+  SecretID: string;
+  Description: string;
+  Policies?: Link[];
+  Roles?: Link[];
+  Local: boolean;
+  ExpirationTime?: string;
+  CreateTime: string;
+  Legacy?: boolean;
+}
+export interface Policy {
+  ID: string;
+  Name: string;
+  Description: string;
+  Rules?: string;
+  Datacenters?: string[];
+}
+export interface Role {
+  ID: string;
+  Name: string;
+  Description: string;
+  Policies?: Link[];
+}
+
+export const FORMAT_FLAGS = { format: { kind: 'string' } } as const;
+export const ACL_FLAGS = { ...CLIENT_FLAGS, ...FORMAT_FLAGS } as const;
+
+export const FORMAT_HELP = `
+  -format=<string>
+     Output format. Must be one of (pretty|json). Defaults to pretty.`;
+
+/** Sends a request to the ACL API and parses its JSON answer. */
+export async function aclCall<T>(http: HttpSettings, method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown, params?: Record<string, string>): Promise<T> {
+  const r = await rawRequest(http, {
+    method,
+    path,
+    ...(params ? { params } : {}),
+    ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+  });
+  const text = r.body.toString('utf8');
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** `-format`: pretty (default) or json; anything else is a flag error. */
+export function formatOf(flags: FlagReader): 'pretty' | 'json' {
+  const f = flags.string('format', 'pretty');
+  if (f !== 'pretty' && f !== 'json') throw new FlagError(`Invalid format: ${f}`);
+  return f;
+}
+
+/** Go's time.Time String form: `2006-01-02 15:04:05.999999999 +0000 UTC`. */
+export function goTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const frac = d.getUTCMilliseconds() ? `.${String(d.getUTCMilliseconds()).padStart(3, '0').replace(/0+$/, '')}` : '';
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')}${frac} +0000 UTC`;
+}
+
+function pad(label: string, width: number): string {
+  return `${label}:`.padEnd(width + 2);
+}
+
+export function printToken(io: Io, t: Token, list = false): void {
+  const w = 16;
+  io.out(`${pad('AccessorID', w)}${t.AccessorID}`);
+  io.out(`${pad('SecretID', w)}${t.SecretID}`);
+  io.out(`${pad('Description', w)}${t.Description}`);
+  io.out(`${pad('Local', w)}${t.Local}`);
+  io.out(`${pad('Create Time', w)}${goTime(t.CreateTime)}`);
+  if (t.ExpirationTime) io.out(`${pad('Expiration Time', w)}${goTime(t.ExpirationTime)}`);
+  if (list) io.out(`${pad('Legacy', w)}${t.Legacy ?? false}`);
+  if ((t.Policies ?? []).length > 0) {
+    io.out('Policies:');
+    for (const p of t.Policies ?? []) io.out(`   ${p.ID} - ${p.Name}`);
+  }
+  if ((t.Roles ?? []).length > 0) {
+    io.out('Roles:');
+    for (const r of t.Roles ?? []) io.out(`   ${r.ID} - ${r.Name}`);
+  }
+}
+
+export function printPolicy(io: Io, p: Policy, list = false): void {
+  const w = 12;
+  if (list) io.out(`${p.Name}:`);
+  const ind = list ? '   ' : '';
+  io.out(`${ind}${pad('ID', w)}${p.ID}`);
+  if (!list) io.out(`${pad('Name', w)}${p.Name}`);
+  io.out(`${ind}${pad('Description', w)}${p.Description}`);
+  io.out(`${ind}${pad('Datacenters', w)}${(p.Datacenters ?? []).join(', ')}`);
+  if (!list) {
+    io.out('Rules:');
+    io.out(p.Rules ?? '');
+  }
+}
+
+export function printRole(io: Io, r: Role, list = false): void {
+  const w = 12;
+  if (list) io.out(`${r.Name}:`);
+  const ind = list ? '   ' : '';
+  io.out(`${ind}${pad('ID', w)}${r.ID}`);
+  if (!list) io.out(`${pad('Name', w)}${r.Name}`);
+  io.out(`${ind}${pad('Description', w)}${r.Description}`);
+  if ((r.Policies ?? []).length > 0) {
+    io.out(`${ind}Policies:`);
+    for (const p of r.Policies ?? []) io.out(`${ind}   ${p.ID} - ${p.Name}`);
+  }
+}
+
+/** Prints one item as pretty text or indented JSON. */
+export function show<T>(io: Io, format: 'pretty' | 'json', value: T, pretty: (io: Io, v: T) => void): void {
+  if (format === 'json') io.out(JSON.stringify(value, null, 4));
+  else pretty(io, value);
+}
+
+/** Prints a list: JSON, or each item's pretty form separated by blank lines. */
+export function showList<T>(io: Io, format: 'pretty' | 'json', values: T[], pretty: (io: Io, v: T, list: boolean) => void): void {
+  if (format === 'json') {
+    io.out(JSON.stringify(values, null, 4));
+    return;
+  }
+  values.forEach((v, i) => {
+    if (i > 0) io.out('');
+    pretty(io, v, true);
+  });
+}
+
+/** `-rules` as Consul reads it: `@file` reads a file, `-` reads stdin, else the text itself. */
+export async function rulesArg(raw: string, io: Io): Promise<string> {
+  if (raw === '-') return (await io.readStdin()).toString('utf8');
+  if (raw.startsWith('@')) {
+    try {
+      return readFileSync(raw.slice(1), 'utf8');
+    } catch (err) {
+      throw new FlagError(`Failed to read file: ${(err as Error).message}`);
+    }
+  }
+  return raw;
+}
+
+/** Policy and role links from `-policy-id`/`-policy-name` (and the role forms). */
+export function links(flags: FlagReader, kind: 'policy' | 'role'): { ID?: string; Name?: string }[] {
+  return [...flags.list(`${kind}-id`).map((ID) => ({ ID })), ...flags.list(`${kind}-name`).map((Name) => ({ Name }))];
+}
+
+export async function policyIdOf(http: HttpSettings, flags: FlagReader): Promise<string> {
+  const id = flags.string('id');
+  if (id) return id;
+  const name = flags.string('name');
+  if (!name) throw new FlagError('Must specify the -id or -name parameter');
+  return (await aclCall<Policy>(http, 'GET', `/v1/acl/policy/name/${encodeURIComponent(name)}`)).ID;
+}
+
+export async function roleIdOf(http: HttpSettings, flags: FlagReader): Promise<string> {
+  const id = flags.string('id');
+  if (id) return id;
+  const name = flags.string('name');
+  if (!name) throw new FlagError('Must specify the -id or -name parameter');
+  return (await aclCall<Role>(http, 'GET', `/v1/acl/role/name/${encodeURIComponent(name)}`)).ID;
+}

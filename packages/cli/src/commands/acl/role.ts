@@ -1,0 +1,96 @@
+/** `concord acl role create|read|update|delete|list`. */
+import { FlagError } from '@concord/goflags';
+import { type Role, aclCall, links, printRole, roleIdOf, show, showList } from './common.js';
+import { aclCommand } from './command-kit.js';
+
+const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
+const ID_HELP = `
+  -id=<string>
+     The ID of the role.
+
+  -name=<string>
+     The name of the role.`;
+const SET_FLAGS = {
+  name: { kind: 'string' },
+  description: { kind: 'string' },
+  'policy-id': { kind: 'list' },
+  'policy-name': { kind: 'list' },
+} as const;
+const SET_HELP = `
+  -name=<string>
+     The role's name.
+
+  -description=<string>
+     A description of the role.
+
+  -policy-id=<string>, -policy-name=<string>
+     A policy to link, by ID or name; may be given several times.`;
+
+export const aclRoleCreate = aclCommand({
+  synopsis: 'Create an ACL role',
+  usage: 'concord acl role create -name NAME [options]',
+  flags: SET_FLAGS,
+  flagsHelp: SET_HELP,
+  failure: 'Failed to create new role',
+  async run({ flags }, http, io, format) {
+    const name = flags.string('name');
+    if (!name) throw new FlagError('Missing required \'-name\' flag');
+    const body = { Name: name, Description: flags.string('description'), Policies: links(flags, 'policy') };
+    show(io, format, await aclCall<Role>(http, 'PUT', '/v1/acl/role', body), printRole);
+  },
+});
+
+export const aclRoleRead = aclCommand({
+  synopsis: 'Read an ACL role',
+  usage: 'concord acl role read [options] -id ROLE',
+  flags: ID_FLAGS,
+  flagsHelp: ID_HELP,
+  failure: 'Error reading role',
+  async run({ flags }, http, io, format) {
+    const id = await roleIdOf(http, flags);
+    show(io, format, await aclCall<Role>(http, 'GET', `/v1/acl/role/${encodeURIComponent(id)}`), printRole);
+  },
+});
+
+export const aclRoleUpdate = aclCommand({
+  synopsis: 'Update an ACL role',
+  usage: 'concord acl role update [options] -id ROLE',
+  flags: { ...SET_FLAGS, id: { kind: 'string' } },
+  flagsHelp: `${ID_HELP}${SET_HELP}`,
+  failure: 'Error updating role',
+  async run({ flags }, http, io, format) {
+    const id = flags.string('id');
+    if (!id) throw new FlagError('Cannot update a role without specifying the -id parameter');
+    const current = await aclCall<Role>(http, 'GET', `/v1/acl/role/${encodeURIComponent(id)}`);
+    const added = links(flags, 'policy');
+    const body = {
+      ID: id,
+      Name: flags.string('name') || current.Name,
+      Description: flags.has('description') ? flags.string('description') : current.Description,
+      Policies: [...(current.Policies ?? []).map((p) => ({ ID: p.ID })), ...added],
+    };
+    show(io, format, await aclCall<Role>(http, 'PUT', `/v1/acl/role/${encodeURIComponent(id)}`, body), printRole);
+  },
+});
+
+export const aclRoleDelete = aclCommand({
+  synopsis: 'Delete an ACL role',
+  usage: 'concord acl role delete [options] -id ROLE',
+  flags: ID_FLAGS,
+  flagsHelp: ID_HELP,
+  failure: 'Error deleting role',
+  async run({ flags }, http, io) {
+    const id = await roleIdOf(http, flags);
+    await aclCall(http, 'DELETE', `/v1/acl/role/${encodeURIComponent(id)}`);
+    io.out(`Role "${id}" deleted successfully`);
+  },
+});
+
+export const aclRoleList = aclCommand({
+  synopsis: 'List ACL roles',
+  usage: 'concord acl role list [options]',
+  failure: 'Failed to retrieve the role list',
+  async run(_line, http, io, format) {
+    showList(io, format, await aclCall<Role[]>(http, 'GET', '/v1/acl/roles'), printRole);
+  },
+});
