@@ -155,18 +155,11 @@ export function links(flags: FlagReader, kind: 'policy' | 'role'): { ID?: string
   return [...flags.list(`${kind}-id`).map((ID) => ({ ID })), ...flags.list(`${kind}-name`).map((Name) => ({ Name }))];
 }
 
-export async function policyIdOf(http: HttpSettings, flags: FlagReader): Promise<string> {
+/** The ID named by `-id`, or looked up from `-name` (`/v1/acl/<kind>/name/<name>`). */
+export async function idOf(http: HttpSettings, flags: FlagReader, kind: 'policy' | 'role'): Promise<string> {
   const id = flags.string('id');
   if (id) return id;
   const name = flags.string('name');
   if (!name) throw new FlagError('Must specify the -id or -name parameter');
-  return (await aclCall<Policy>(http, 'GET', `/v1/acl/policy/name/${encodeURIComponent(name)}`)).ID;
-}
-
-export async function roleIdOf(http: HttpSettings, flags: FlagReader): Promise<string> {
-  const id = flags.string('id');
-  if (id) return id;
-  const name = flags.string('name');
-  if (!name) throw new FlagError('Must specify the -id or -name parameter');
-  return (await aclCall<Role>(http, 'GET', `/v1/acl/role/name/${encodeURIComponent(name)}`)).ID;
+  return (await aclCall<{ ID: string }>(http, 'GET', `/v1/acl/${kind}/name/${encodeURIComponent(name)}`)).ID;
 }

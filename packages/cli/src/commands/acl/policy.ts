@@ -1,6 +1,6 @@
 /** `concord acl policy create|read|update|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { type Policy, aclCall, policyIdOf, printPolicy, rulesArg, show, showList } from './common.js';
+import { type Policy, aclCall, idOf, printPolicy, rulesArg, show, showList } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
@@ -56,7 +56,7 @@ export const aclPolicyRead = aclCommand({
   flagsHelp: ID_HELP,
   failure: 'Error reading policy',
   async run({ flags }, http, io, format) {
-    const id = await policyIdOf(http, flags);
+    const id = await idOf(http, flags, 'policy');
     show(io, format, await aclCall<Policy>(http, 'GET', `/v1/acl/policy/${encodeURIComponent(id)}`), printPolicy);
   },
 });
@@ -89,7 +89,7 @@ export const aclPolicyDelete = aclCommand({
   flagsHelp: ID_HELP,
   failure: 'Error deleting policy',
   async run({ flags }, http, io) {
-    const id = await policyIdOf(http, flags);
+    const id = await idOf(http, flags, 'policy');
     await aclCall(http, 'DELETE', `/v1/acl/policy/${encodeURIComponent(id)}`);
     io.out(`Policy "${id}" deleted successfully`);
   },

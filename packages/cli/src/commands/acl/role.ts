@@ -1,6 +1,6 @@
 /** `concord acl role create|read|update|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { type Role, aclCall, links, printRole, roleIdOf, show, showList } from './common.js';
+import { type Role, aclCall, links, printRole, idOf, show, showList } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
@@ -47,7 +47,7 @@ export const aclRoleRead = aclCommand({
   flagsHelp: ID_HELP,
   failure: 'Error reading role',
   async run({ flags }, http, io, format) {
-    const id = await roleIdOf(http, flags);
+    const id = await idOf(http, flags, 'role');
     show(io, format, await aclCall<Role>(http, 'GET', `/v1/acl/role/${encodeURIComponent(id)}`), printRole);
   },
 });
@@ -80,7 +80,7 @@ export const aclRoleDelete = aclCommand({
   flagsHelp: ID_HELP,
   failure: 'Error deleting role',
   async run({ flags }, http, io) {
-    const id = await roleIdOf(http, flags);
+    const id = await idOf(http, flags, 'role');
     await aclCall(http, 'DELETE', `/v1/acl/role/${encodeURIComponent(id)}`);
     io.out(`Role "${id}" deleted successfully`);
   },
