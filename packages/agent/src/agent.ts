@@ -70,6 +70,7 @@ import { ServerIdentitySource } from './acl/client-identity.js';
 import { agentTokenRoutes, loadPersistedTokens } from './acl/agent-tokens.js';
 import { startAclBuiltins } from './acl/builtins.js';
 import { gateRequest } from './acl/http-gate.js';
+import { aclDnsCatalog } from './acl/dns-catalog.js';
 import { redactTokenInUrl } from './acl/request-token.js';
 import { aclRoutes } from './http/endpoints/acl.js';
 import { Router } from './http/router.js';
@@ -590,6 +591,7 @@ async function startAgentParts(
     );
   } else if (localDns) dnsCatalog = localDns;
   else dnsCatalog = remoteDnsCatalog(internalCall, config.datacenter, { stale: dnsConfig.allowStale });
+  if (acl.enabled) dnsCatalog = aclDnsCatalog(dnsCatalog, () => acl.resolveToken(acl.tokens.dns || undefined));
   // Other datacenters' names: a server asks one of their servers over the WAN, a client its own servers.
   let remoteDns: RemoteDnsCatalogs | undefined;
   if (wan || clientCluster) remoteDns = (dc) => remoteDnsCatalog(internalCall, dc, { stale: dnsConfig.allowStale, remote: true });

@@ -26,10 +26,11 @@ const KINDS: Record<string, Kind> = {
   acl_agent_master_token: 'agentRecovery',
   replication: 'replication',
   acl_replication_token: 'replication',
+  dns: 'dns',
 };
 
 /** Names of the persisted file's fields, as Consul writes them. */
-const PERSISTED: Record<Kind, string> = { default: 'default', agent: 'agent', agentRecovery: 'agent_recovery', replication: 'replication' };
+const PERSISTED: Record<Kind, string> = { default: 'default', agent: 'agent', agentRecovery: 'agent_recovery', replication: 'replication', dns: 'dns' };
 
 function persistedPath(dataDir: string): string {
   return join(dataDir, ACL_TOKENS_FILE);

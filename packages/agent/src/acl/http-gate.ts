@@ -59,7 +59,7 @@ export function requiredPermission(method: string, path: string, query: URLSearc
   if (path.startsWith('/v1/agent/')) {
     const sub = path.slice('/v1/agent/'.length);
     // Filtered lists and per-service checks are the endpoints' own.
-    if (sub === 'services' || sub === 'checks' || sub === 'members' || sub.startsWith('service/') || sub.startsWith('check/') || sub.startsWith('health/')) {
+    if (sub === 'services' || sub === 'checks' || sub === 'members' || sub === 'maintenance' || sub.startsWith('service/') || sub.startsWith('check/') || sub.startsWith('health/')) {
       return undefined;
     }
     if (sub === 'version') return undefined;
@@ -87,4 +87,24 @@ export async function gateRequest(o: GateOptions, req: IncomingMessage, path: st
   authorizers.set(req, authz);
   const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);
   if (need && !need(authz)) throw permissionDenied();
+}
+
+/** Refuses the request with 403 `Permission denied` unless its token has the permission (ACLs on). */
+export function requirePermission(req: IncomingMessage, allowed: (a: Authorizer) => boolean): void {
+  const a = authorizers.get(req);
+  if (a && !allowed(a)) throw permissionDenied();
+}
+
+/** Filters the values of a map by a permission, marking the response when something was removed. */
+export function filterMapByAcl<T>(req: IncomingMessage, res: ServerResponse, map: Record<string, T>, allowed: (a: Authorizer, key: string, value: T) => boolean): Record<string, T> {
+  const a = authorizers.get(req);
+  if (!a) return map;
+  const out: Record<string, T> = {};
+  let removed = false;
+  for (const [k, v] of Object.entries(map)) {
+    if (allowed(a, k, v)) out[k] = v;
+    else removed = true;
+  }
+  if (removed) res.setHeader('X-Consul-Results-Filtered-By-ACLs', 'true');
+  return out;
 }

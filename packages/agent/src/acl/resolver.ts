@@ -79,7 +79,7 @@ export class AclResolver {
   readonly #identities = new Map<string, CacheEntry>();
   readonly #authorizers = new Map<string, Authorizer>();
   /** Tokens set at run time through /v1/agent/token/<kind>. */
-  readonly tokens: { default?: string; agent?: string; agentRecovery?: string; replication?: string };
+  readonly tokens: { default?: string; agent?: string; agentRecovery?: string; replication?: string; dns?: string };
 
   constructor(options: ResolverOptions) {
     this.#o = options;

@@ -17,6 +17,27 @@ import { type RequestContext, flag, parseJsonBody, pathRest, readBody, requiredP
 import { sendEmpty, sendText } from '../respond.js';
 import type { Route } from '../router.js';
 import { agentSelf } from './agent-self.js';
+import type { Authorizer } from '../../acl/authorizer.js';
+import { filterByAcl, requestAuthorizer } from '../../acl/http-gate.js';
+import { permissionDenied } from '../../acl/resolver.js';
+
+/** Refuses the request with 403 unless its token has the permission (ACLs on). */
+function need(ctx: RequestContext, allowed: (a: Authorizer) => boolean): void {
+  const a = requestAuthorizer(ctx.req);
+  if (a && !allowed(a)) throw permissionDenied();
+}
+
+/** The write a check needs: its service's, or the node's for a node check. */
+function checkWrite(agent: AgentContext, ctx: RequestContext, checkId: string): void {
+  const serviceId = agent.local.checks.get(checkId)?.def.ServiceID;
+  const name = serviceId ? agent.local.services.get(serviceId)?.Service : undefined;
+  need(ctx, (a) => (name !== undefined ? a.serviceWrite(name) : a.nodeWrite(agent.config.nodeName)));
+}
+
+/** The read a check needs: its service's, or the node's. */
+function checkReadable(a: Authorizer, c: { ServiceName: string; ServiceID?: string | undefined; Node: string }): boolean {
+  return c.ServiceID ? a.serviceRead(c.ServiceName) : a.nodeRead(c.Node);
+}
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -72,6 +93,7 @@ function agentCheck(agent: AgentContext, id: string) {
 }
 
 function ttlUpdate(agent: AgentContext, ctx: RequestContext, id: string, status: HealthStatus, output: string): void {
+  checkWrite(agent, ctx, id);
   const check = agent.local.checks.get(id);
   if (!check) throw new HttpError(404, `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`);
   if (check.def.Kind !== 'ttl') throw new HttpError(500, `CheckID "${id}" does not have associated TTL`);
@@ -128,7 +150,10 @@ export function agentRoutes(agent: AgentContext): Route[] {
       path: '/v1/agent/members',
       methods: ['GET'],
       // `?wan`: the servers' WAN pool (empty on a client agent, as Consul's).
-      handler: (ctx) => json(ctx, applyFilter(ctx.query.has('wan') ? (agent.wan?.members() ?? []) : agent.members(), filterOf(ctx))),
+      handler: (ctx) => {
+        const members = applyFilter(ctx.query.has('wan') ? (agent.wan?.members() ?? []) : agent.members(), filterOf(ctx));
+        json(ctx, filterByAcl(ctx.req, ctx.res, members, (a, m) => a.nodeRead(m.Name)));
+      },
     },
     {
       path: '/v1/agent/services',
@@ -136,7 +161,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       handler: (ctx) => {
         const filter = filterOf(ctx);
         const out: Record<string, unknown> = {};
-        for (const id of [...local.services.keys()].sort()) {
+        const ids = filterByAcl(ctx.req, ctx.res, [...local.services.keys()].sort(), (a, id) => a.serviceRead(local.services.get(id)?.Service ?? ''));
+        for (const id of ids) {
           const s = agentService(agent, id);
           if (!filter || filter(s)) out[id] = s;
         }
@@ -148,6 +174,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: async (ctx) => {
         const { service, checks } = parseServiceDefinition(await body(ctx));
+        need(ctx, (a) => a.serviceWrite(service.Service));
         if (checks.some((c) => c.Kind === 'script' || c.Kind === 'docker') && !agent.config.enableScriptChecks) {
           throw badRequest('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
         }
@@ -160,6 +187,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: (ctx) => {
         const id = idParam(ctx, 'service ID');
+        const name = local.services.get(id)?.Service;
+        if (name !== undefined) need(ctx, (a) => a.serviceWrite(name));
         if (!local.removeService(id)) {
           throw new HttpError(404, `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`);
         }
@@ -171,6 +200,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: (ctx) => {
         const id = idParam(ctx, 'service ID');
+        const name = local.services.get(id)?.Service;
+        if (name !== undefined) need(ctx, (a) => a.serviceWrite(name));
         const enable = enableParam(ctx.query);
         const reason = ctx.query.get('reason') ?? '';
         maintenanceReply(ctx, () => (enable ? enableServiceMaintenance(local, id, reason) : disableServiceMaintenance(local, id)));
@@ -180,6 +211,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
       path: '/v1/agent/maintenance',
       methods: ['PUT'],
       handler: (ctx) => {
+        need(ctx, (a) => a.nodeWrite(agent.config.nodeName));
         const enable = enableParam(ctx.query);
         const reason = ctx.query.get('reason') ?? '';
         maintenanceReply(ctx, () => (enable ? enableNodeMaintenance(local, reason) : disableNodeMaintenance(local)));
@@ -190,6 +222,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['GET'],
       handler: async (ctx) => {
         const id = pathRest(ctx, 'service ID');
+        const name = local.services.get(id)?.Service;
+        if (name !== undefined) need(ctx, (a) => a.serviceRead(name));
         const { hash, value } = await hashBlockingQuery(
           ctx,
           {
@@ -216,8 +250,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       handler: (ctx) => {
         const filter = filterOf(ctx);
         const out: Record<string, unknown> = {};
-        for (const id of [...local.checks.keys()].sort()) {
-          const c = agentCheck(agent, id);
+        const pairs = [...local.checks.keys()].sort().map((id) => [id, agentCheck(agent, id)] as const);
+        for (const [id, c] of filterByAcl(ctx.req, ctx.res, pairs, (a, [, c]) => !c || checkReadable(a, c))) {
           if (!filter || filter(c)) out[id] = c;
         }
         json(ctx, out);
@@ -228,6 +262,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: async (ctx) => {
         const def = parseCheckDefinition(await body(ctx));
+        const owner = def.ServiceID ? local.services.get(def.ServiceID)?.Service : undefined;
+        need(ctx, (a) => (owner !== undefined ? a.serviceWrite(owner) : a.nodeWrite(agent.config.nodeName)));
         if (def.ServiceID && !local.services.has(def.ServiceID)) {
           throw badRequest(`ServiceID "${def.ServiceID}" does not exist`);
         }
@@ -243,6 +279,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['PUT'],
       handler: (ctx) => {
         const id = idParam(ctx, 'check ID');
+        checkWrite(agent, ctx, id);
         if (!local.removeCheck(id)) throw new HttpError(404, `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`);
         sendEmpty(ctx.res);
       },
@@ -269,6 +306,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
       handler: (ctx) => {
         const id = requiredPathRest(ctx, 'service ID', 'Missing serviceID');
         const s = agentService(agent, id);
+        if (s) need(ctx, (a) => a.serviceRead(s.Service));
         if (!s) {
           if (ctx.query.get('format') === 'text') return sendText(ctx.res, 404, `ServiceId ${id} not found`);
           throw new HttpError(404, `ServiceId ${id} not found`);
@@ -282,6 +320,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
       methods: ['GET'],
       handler: (ctx) => {
         const name = idParam(ctx, 'service Name');
+        need(ctx, (a) => a.serviceRead(name));
         const ids = [...local.services.values()].filter((s) => s.Service === name).map((s) => s.ID);
         if (ids.length === 0) {
           if (ctx.query.get('format') === 'text') return sendText(ctx.res, 404, `ServiceName ${name} Not Found`);

@@ -1,4 +1,5 @@
 import type { AgentContext } from '../../agent-context.js';
+import { filterByAcl } from '../../acl/http-gate.js';
 import { waitForChange } from '../blocking.js';
 import { json } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
@@ -39,7 +40,7 @@ export function eventRoutes(agent: AgentContext): Route[] {
           if (!woke) break;
         }
         ctx.res.setHeader('X-Consul-Index', result.index);
-        json(ctx, result.events);
+        json(ctx, filterByAcl(ctx.req, ctx.res, result.events, (a, e) => a.eventRead(e.Name)));
       },
     },
   ];

@@ -65,7 +65,7 @@ export const aclBootstrap = aclCommand({
   },
 });
 
-const AGENT_TOKEN_TYPES = new Set(['default', 'agent', 'recovery', 'agent_recovery', 'replication']);
+const AGENT_TOKEN_TYPES = new Set(['default', 'agent', 'recovery', 'agent_recovery', 'replication', 'dns']);
 
 export const aclSetAgentToken = aclCommand({
   synopsis: "Assign tokens for the agent's use",

@@ -1,0 +1,46 @@
+/**
+ * The permission each transaction operation needs, as Consul's Txn endpoint checks them before
+ * applying anything: KV reads need key read, KV writes key write (a tree delete write on the whole
+ * prefix), catalog reads node/service read, catalog writes node/service write, session deletes
+ * session write on the session's node. Each refused op is an error with Consul's text.
+ */
+import type { KvOp, StateStore, TxnError, TxnOp } from '@concord/state';
+import type { Authorizer } from './authorizer.js';
+
+const READ_VERBS = new Set(['get', 'get-tree', 'check-index', 'check-session', 'check-not-exists', 'get-or-empty']);
+
+function kvAllowed(a: Authorizer, op: KvOp): boolean {
+  if (op.Verb === 'delete-tree') return a.keyWritePrefix(op.Key);
+  if (op.Verb === 'get-tree') return a.keyRead(op.Key);
+  return READ_VERBS.has(op.Verb) ? a.keyRead(op.Key) : a.keyWrite(op.Key);
+}
+
+function opAllowed(a: Authorizer, op: TxnOp | KvOp, state: StateStore): boolean {
+  if ('Verb' in op) return kvAllowed(a, op);
+  if ('KV' in op) return kvAllowed(a, op.KV);
+  if ('Node' in op) return op.Node.Verb === 'get' ? a.nodeRead(op.Node.Node.Node) : a.nodeWrite(op.Node.Node.Node);
+  if ('Service' in op) {
+    const name = op.Service.Service.Service ?? state.servicesOnNode(op.Service.Node).find((s) => s.ID === op.Service.Service.ID)?.Service ?? '';
+    return op.Service.Verb === 'get' ? a.serviceRead(name) : a.serviceWrite(name);
+  }
+  if ('Check' in op) {
+    const c = op.Check.Check;
+    const service = c.ServiceID ? state.servicesOnNode(c.Node).find((s) => s.ID === c.ServiceID)?.Service : undefined;
+    if (op.Check.Verb === 'get') return service !== undefined ? a.serviceRead(service) : a.nodeRead(c.Node);
+    return service !== undefined ? a.serviceWrite(service) : a.nodeWrite(c.Node);
+  }
+  if ('Session' in op) {
+    const node = state.session(op.Session.Session.ID).value[0]?.Node;
+    return node === undefined || a.sessionWrite(node);
+  }
+  return false;
+}
+
+/** One `Permission denied` error per operation the token may not run. */
+export function txnDenials(a: Authorizer, ops: readonly (TxnOp | KvOp)[], state: StateStore): TxnError[] {
+  const errors: TxnError[] = [];
+  ops.forEach((op, i) => {
+    if (!opAllowed(a, op, state)) errors.push({ OpIndex: i, What: 'Permission denied' });
+  });
+  return errors;
+}
