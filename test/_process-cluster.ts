@@ -30,6 +30,8 @@ export interface Proc {
   readonly bind: string;
   /** Address of HTTP and DNS (-client). */
   readonly client: string;
+  /** The token the harness's own requests carry (the config's `acl.tokens.agent_recovery`). */
+  readonly token?: string | undefined;
   /** The network namespace the process runs in, if not the test's own. */
   readonly netns: string | undefined;
   readonly umask: number | undefined;
@@ -165,6 +167,7 @@ export class ProcessCluster {
       client,
       netns: o.netns,
       umask: o.umask,
+      token: ((o.config?.acl as { tokens?: { agent_recovery?: string } } | undefined)?.tokens?.agent_recovery),
     };
     this.procs.push(p);
     await this.#spawn(p);
@@ -204,7 +207,7 @@ export class ProcessCluster {
     p.serfWanPort = Number(m[4]);
     if (p.server && p.rpcPort === 0) {
       p.rpcPort = await until(async () => {
-        const members = JSON.parse((await getText(httpAddr(p), '/v1/agent/members')).text) as { Name: string; Tags: Record<string, string> }[];
+        const members = JSON.parse((await getText(httpAddr(p), '/v1/agent/members', { headers: p.token ? { 'X-Consul-Token': p.token } : {} })).text) as { Name: string; Tags: Record<string, string> }[];
         return Number(members.find((x) => x.Name === p.name)?.Tags.port ?? 0) || undefined;
       }, 10_000, `${p.name} RPC port`);
     }
@@ -239,7 +242,7 @@ export class ProcessCluster {
   }
 
   async isLeader(p: Proc): Promise<boolean> {
-    const self = JSON.parse((await getText(httpAddr(p), '/v1/agent/self', {}, 3000)).text) as { Stats: { consul: { leader: string } } };
+    const self = JSON.parse((await getText(httpAddr(p), '/v1/agent/self', { headers: p.token ? { 'X-Consul-Token': p.token } : {} }, 3000)).text) as { Stats: { consul: { leader: string } } };
     return self.Stats.consul.leader === 'true';
   }
 
