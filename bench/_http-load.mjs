@@ -31,6 +31,7 @@ async function loadWorker(spec) {
   } else if (spec.kind === 'put') {
     request = {
       method: 'PUT',
+      ...(spec.headers ? { headers: spec.headers } : {}),
       setupRequest: (req) => ({ ...req, path: `${spec.path}/${tag}/${seq++}`, body: value }),
     };
   } else if (spec.kind === 'etcd-range') {

@@ -4,14 +4,16 @@
 //   (a) GET and PUT /v1/kv/<key> on a `-dev` agent vs a bare node:http server answering the same
 //       bytes (1 and 64 connections), and GET with Accept-Encoding: gzip vs the same server
 //       gzipping each answer (64 connections);
+//   (c) GET and PUT with ACLs on (default deny, a token whose policy is `key_prefix "bench/"
+//       write`) vs the same on a `-dev` agent with ACLs off, in the same run (64 connections);
 //   (b) PUT on the durable single server (-server -bootstrap-expect=1 -data-dir, fsync on) vs a
 //       1-member etcd (Debian etcd-server, JSON gateway POST /v3/kv/put, fsync on) at 64 and 256
 //       connections.
-// Prints the median requests/s over the runs and the ratio to the anchor. Every PUT writes a new
+// `--only acl` runs (c) alone. Prints the median requests/s over the runs and the ratio to the anchor. Every PUT writes a new
 // key, so no server can skip an identical write. All servers listen on 127.0.0.1 ephemeral ports
 // and are killed by PID at the end.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { children, compare, concordBin, printTable, startChild, startEtcd, stop, until } from './_http-load.mjs';
@@ -21,6 +23,11 @@ const VALUE = Buffer.alloc(256, 'v');
 // ---- servers ----------------------------------------------------------------------------------
 
 async function startConcord(extra) {
+  return startConcordAs(extra, undefined);
+}
+
+/** Starts an agent and waits until a write with `token` (if any) is accepted. */
+async function startConcordAs(extra, token) {
   const args = [concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
@@ -28,7 +35,7 @@ async function startConcord(extra) {
   });
   const url = `http://127.0.0.1:${port}`;
   await until(async () => {
-    const res = await fetch(`${url}/v1/kv/bench/ready`, { method: 'PUT', body: 'x' });
+    const res = await fetch(`${url}/v1/kv/bench/ready`, { method: 'PUT', body: 'x', ...(token ? { headers: { 'X-Consul-Token': token } } : {}) });
     return res.ok && (await res.text()) === 'true';
   }, 'concord to accept writes');
   return { child, url };
@@ -75,6 +82,44 @@ async function startBare(getBody, getHeaders, gzip = false) {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
+/** KV GET and PUT through a prefix-scoped token under default deny, beside the same with ACLs off. */
+async function aclRows(opts) {
+  const rows = [];
+  const dir = mkdtempSync(join(tmpdir(), 'concord-bench-acl-'));
+  const config = join(dir, 'acl.json');
+  const root = 'bench-management-token';
+  writeFileSync(config, JSON.stringify({ acl: { enabled: true, default_policy: 'deny', tokens: { initial_management: root } } }));
+  try {
+    const on = await startConcordAs(['-dev', '-config-file', config], root);
+    const off = await startConcord(['-dev']);
+    const policy = await (await fetch(`${on.url}/v1/acl/policy`, { method: 'PUT', headers: { 'X-Consul-Token': root }, body: JSON.stringify({ Name: 'bench', Rules: 'key_prefix "bench/" { policy = "write" }' }) })).json();
+    const token = await (await fetch(`${on.url}/v1/acl/token`, { method: 'PUT', headers: { 'X-Consul-Token': root }, body: JSON.stringify({ Policies: [{ ID: policy.ID }] }) })).json();
+    const headers = { 'x-consul-token': token.SecretID };
+    for (const agent of [on, off]) await fetch(`${agent.url}/v1/kv/bench/get`, { method: 'PUT', headers, body: VALUE });
+    const check = await fetch(`${on.url}/v1/kv/bench/get`, { headers });
+    if (!check.ok) throw new Error(`the scoped token cannot read: ${check.status}`);
+    rows.push(
+      await compare(
+        { name: 'ACL GET /v1/kv (deny + prefix token)', connections: 64, anchorName: 'ACLs off', target: 0.9 },
+        { kind: 'get', url: on.url, path: '/v1/kv/bench/get', connections: 64, headers },
+        { kind: 'get', url: off.url, path: '/v1/kv/bench/get', connections: 64 },
+        opts,
+      ),
+      await compare(
+        { name: 'ACL PUT /v1/kv (deny + prefix token)', connections: 64, anchorName: 'ACLs off', target: 0.9 },
+        { kind: 'put', url: on.url, path: '/v1/kv/bench/put', connections: 64, headers },
+        { kind: 'put', url: off.url, path: '/v1/kv/bench/put', connections: 64 },
+        opts,
+      ),
+    );
+    await stop(on.child);
+    await stop(off.child);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
 function parseArgs(args) {
   const opts = { runs: 3, seconds: 3, only: undefined };
   for (let i = 0; i < args.length; i++) {
@@ -83,7 +128,7 @@ function parseArgs(args) {
     if (flag === '--runs') opts.runs = Math.max(1, Number(value));
     else if (flag === '--seconds') opts.seconds = Math.max(1, Number(value));
     else if (flag === '--only') opts.only = value;
-    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --only dev|durable)`);
+    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --only dev|durable|acl)`);
   }
   return opts;
 }
@@ -94,7 +139,7 @@ export async function run(args) {
   const dirs = [];
   console.log(`# kv-http: 256-byte values, median of ${opts.runs} runs x ${opts.seconds}s, autocannon in a child process`);
   try {
-    if (opts.only !== 'durable') {
+    if (opts.only !== 'durable' && opts.only !== 'acl') {
       const dev = await startConcord(['-dev']);
       await fetch(`${dev.url}/v1/kv/bench/get`, { method: 'PUT', body: VALUE });
       const sample = await fetch(`${dev.url}/v1/kv/bench/get`);
@@ -140,7 +185,8 @@ export async function run(args) {
       await stop(dev.child);
       await stop(bare.child);
     }
-    if (opts.only !== 'dev') {
+    if (opts.only === undefined || opts.only === 'acl') rows.push(...(await aclRows(opts)));
+    if (opts.only !== 'dev' && opts.only !== 'acl') {
       const concordDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
       const etcdDir = mkdtempSync(join(tmpdir(), 'etcd-bench-'));
       dirs.push(concordDir, etcdDir);
