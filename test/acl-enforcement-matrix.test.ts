@@ -26,6 +26,8 @@ event_prefix "" { policy = "read" }
 event_prefix "w" { policy = "write" }
 event_prefix "d" { policy = "deny" }
 agent_prefix "" { policy = "read" }
+query_prefix "" { policy = "read" }
+query_prefix "w" { policy = "write" }
 operator = "read"
 acl = "read"
 `;
@@ -88,6 +90,9 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
     ['event write r', async (tok) => (await call(a, 'PUT', '/v1/event/fire/rdeploy', tok)).status === 200, ['management']],
     ['event read d (deny)', async (tok) => JSON.parse((await call(a, 'GET', '/v1/event/list?name=devent', tok)).text).length === 1, ['management']],
     ['event read r', async (tok) => JSON.parse((await call(a, 'GET', '/v1/event/list?name=revent', tok)).text).length === 1, ['scoped', 'management']],
+    ['query write w', async (tok) => (await call(a, 'POST', '/v1/query', tok, { Name: `wq${Math.random().toString(36).slice(2)}`, Service: { Service: 'rsvc' } })).status === 200, ['scoped', 'management']],
+    ['query write r', async (tok) => (await call(a, 'POST', '/v1/query', tok, { Name: `rq${Math.random().toString(36).slice(2)}`, Service: { Service: 'rsvc' } })).status === 200, ['management']],
+    ['query read', async (tok) => JSON.parse((await call(a, 'GET', '/v1/query', tok)).text).length > 0, ['scoped', 'management']],
     ['agent read', async (tok) => (await call(a, 'GET', '/v1/agent/self', tok)).status === 200, ['scoped', 'management']],
     ['agent write', async (tok) => (await call(a, 'PUT', `/v1/agent/join/127.0.0.1:1`, tok)).status !== 403, ['management']],
     ['operator read', async (tok) => (await call(a, 'GET', '/v1/operator/raft/configuration', tok)).status === 200, ['scoped', 'management']],

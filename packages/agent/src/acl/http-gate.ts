@@ -81,9 +81,12 @@ export interface GateOptions {
  */
 export async function gateRequest(o: GateOptions, req: IncomingMessage, path: string, query: URLSearchParams): Promise<void> {
   if (!o.resolver.enabled) return;
+  const token = requestToken(req, query);
+  // A request without a token acts as this agent's default token, also where it is forwarded.
+  if (token === undefined && o.resolver.tokens.default) req.headers['x-consul-token'] = o.resolver.tokens.default;
   // The ACL API checks its own permissions (token/self needs none), and so does the internal resolve.
   if (path.startsWith('/v1/acl/') || path === '/v1/internal/acl/resolve') return;
-  const authz = await o.resolver.resolveToken(requestToken(req, query));
+  const authz = await o.resolver.resolveToken(token);
   authorizers.set(req, authz);
   const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);
   if (need && !need(authz)) throw permissionDenied();
