@@ -4,6 +4,7 @@
  * token_ttl); tokens survive a restart of every server and a snapshot restore puts the ACL tables
  * back as they were.
  */
+import { Resolver } from 'node:dns/promises';
 import test from 'ava';
 import { ProcessCluster, getText, until } from './_process-cluster.js';
 
@@ -18,7 +19,7 @@ test('tokens made through one server work through another within 2 s, on a clien
   const c = new ProcessCluster(t);
   const servers = await c.startServers(3, { config: ACL });
   const [s1, s2, s3] = servers as [(typeof servers)[0], (typeof servers)[0], (typeof servers)[0]];
-  const client = await c.startClient({ join: s1, config: ACL });
+  const client = await c.startClient({ join: s1, config: ACL, dns: true });
   await until(async () => (await req(s1.httpPort, 'GET', '/v1/acl/token/self', ROOT)).status === 200, 30_000, 'the initial management token');
 
   // Create through s1; use through s3 within 2 s.
@@ -38,6 +39,17 @@ test('tokens made through one server work through another within 2 s, on a clien
   t.is((await req(client.httpPort, 'GET', '/v1/agent/self', app.SecretID)).status, 200, 'agent read on the client node');
   t.is((await req(client.httpPort, 'PUT', '/v1/agent/reload', app.SecretID)).status, 403, 'agent write is not granted');
   t.is((await req(client.httpPort, 'GET', '/v1/kv/app/a', 'not-a-token')).text, 'ACL not found');
+
+  // The client's DNS answers as its default token, asking the servers with it.
+  t.is((await req(s1.httpPort, 'PUT', '/v1/catalog/register', ROOT, JSON.stringify({ Node: 'web1', Address: '127.0.0.7', Service: { Service: 'web', Port: 80 } }))).status, 200);
+  const dns = new Resolver({ timeout: 2000, tries: 1 });
+  dns.setServers([`127.0.0.1:${client.dnsPort}`]);
+  const lookup = (name: string) => dns.resolve4(name).catch(() => [] as string[]);
+  t.deepEqual(await lookup('web.service.consul'), [], 'anonymous reads no service');
+  const reader = await req(s1.httpPort, 'PUT', '/v1/acl/policy', ROOT, JSON.stringify({ Name: 'web-read', Rules: 'service "web" { policy = "read" }\nnode_prefix "" { policy = "read" }' }));
+  const readerToken = JSON.parse((await req(s1.httpPort, 'PUT', '/v1/acl/token', ROOT, JSON.stringify({ Policies: [{ ID: JSON.parse(reader.text).ID }] }))).text).SecretID as string;
+  t.is((await req(client.httpPort, 'PUT', '/v1/agent/token/default', ROOT, JSON.stringify({ Token: readerToken }))).status, 200);
+  await until(async () => (await lookup('web.service.consul')).length === 1, 10_000, 'web over the client DNS');
 
   // Snapshot, then a token made after it is gone once the snapshot is restored.
   const snap = await fetch(`http://127.0.0.1:${s1.httpPort}/v1/snapshot`, { headers: { 'X-Consul-Token': ROOT } });
