@@ -143,3 +143,22 @@ test('the agent default token serves tokenless requests and persists across a re
   await eventually(async () => (await req(b, 'GET', '/v1/kv/pub/x')).status === 200, 30_000, 'the persisted default token to serve a read', 200);
   t.is((await req(b, 'GET', '/v1/acl/token/self', root)).status, 200, 'tokens survive a restart');
 });
+
+test('secrets stay out of logs, /v1/agent/self and error messages', async (t) => {
+  const dir = tempDir(t);
+  const recovery = 'b7c1d2e3-0f4a-4b5c-8d6e-7f8091a2b3c4';
+  writeFileSync(join(dir, 'acl.json'), JSON.stringify({ acl: { enabled: true, default_policy: 'deny', tokens: { agent_recovery: recovery } } }));
+  const a = await startAgent(t, { extraArgs: ['-config-file', join(dir, 'acl.json'), '-log-level', 'debug'] });
+  const root = (await bootstrap(a)).SecretID;
+  const secretUrl = await fetch(`${a.base}/v1/kv/x?token=${root}`);
+  t.is(secretUrl.status, 404);
+  const wrong = await fetch(`${a.base}/v1/kv/x?token=${'f'.repeat(36)}`);
+  t.is(await wrong.text(), 'ACL not found');
+  const self = await (await fetch(`${a.base}/v1/agent/self`, { headers: { 'X-Consul-Token': root } })).text();
+  await new Promise((r) => setTimeout(r, 500));
+  for (const secret of [root, recovery, 'f'.repeat(36)]) {
+    t.false(a.output().includes(secret), 'not in the log');
+    t.false(self.includes(secret), 'not in /v1/agent/self');
+  }
+  t.regex(a.output(), /token=<hidden>/, 'the request was logged, redacted');
+});
