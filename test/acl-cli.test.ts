@@ -3,7 +3,7 @@
  * tokens by policy and role name, clone, list, set-agent-token, and the four ways a command takes
  * its token (-token, -token-file, CONSUL_HTTP_TOKEN, CONSUL_HTTP_TOKEN_FILE).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { eventually, runCli, startAgent, tempDir } from '@concord/testkit';
@@ -72,4 +72,20 @@ test('the acl commands manage policies, roles and tokens, and every command take
   const missing = await cli(['kv', 'get', '-token-file', join(dir, 'nope'), 'team/k0']);
   t.is(missing.code, 1);
   t.is(missing.stderr.trim().split('\n').length, 1);
+});
+
+test('concord template reads with a token from -consul-token or CONSUL_HTTP_TOKEN_FILE', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'acl.json'), JSON.stringify({ acl: { enabled: true, default_policy: 'deny', tokens: { initial_management: 'tmpl-root' } } }));
+  const a = await startAgent(t, { extraArgs: ['-config-file', join(dir, 'acl.json')] });
+  await eventually(async () => (await fetch(`${a.base}/v1/kv/conf/greeting`, { method: 'PUT', body: 'hello', headers: { 'X-Consul-Token': 'tmpl-root' } })).ok, 30_000, 'a management write', 200);
+  writeFileSync(join(dir, 'in.tmpl'), '{{ key "conf/greeting" }}\n');
+  writeFileSync(join(dir, 'token'), 'tmpl-root\n');
+  const env = { CONSUL_HTTP_ADDR: a.httpAddr };
+  const fromFile = await runCli(['template', '-once', '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'a.txt')}`], { env: { ...env, CONSUL_HTTP_TOKEN_FILE: join(dir, 'token') }, timeoutMs: 90_000 });
+  t.is(fromFile.code, 0, fromFile.stderr);
+  t.is(readFileSync(join(dir, 'a.txt'), 'utf8'), 'hello\n');
+  const fromFlag = await runCli(['template', '-once', '-consul-token', 'tmpl-root', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'b.txt')}`], { env, timeoutMs: 90_000 });
+  t.is(fromFlag.code, 0, fromFlag.stderr);
+  t.is(readFileSync(join(dir, 'b.txt'), 'utf8'), 'hello\n');
 });
