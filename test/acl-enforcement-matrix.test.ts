@@ -95,6 +95,8 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
     ['query read', async (tok) => JSON.parse((await call(a, 'GET', '/v1/query', tok)).text).length > 0, ['scoped', 'management']],
     ['agent read', async (tok) => (await call(a, 'GET', '/v1/agent/self', tok)).status === 200, ['scoped', 'management']],
     ['agent write', async (tok) => (await call(a, 'PUT', `/v1/agent/join/127.0.0.1:1`, tok)).status !== 403, ['management']],
+    ['agent host (operator read)', async (tok) => (await call(a, 'GET', '/v1/agent/host', tok)).status === 200, ['scoped', 'management']],
+    ['force-leave (operator write)', async (tok) => (await call(a, 'PUT', '/v1/agent/force-leave/nobody', tok)).status !== 403, ['management']],
     ['operator read', async (tok) => (await call(a, 'GET', '/v1/operator/raft/configuration', tok)).status === 200, ['scoped', 'management']],
     ['operator write', async (tok) => (await call(a, 'PUT', '/v1/operator/raft/transfer-leader', tok)).status !== 403, ['management']],
     ['acl read', async (tok) => (await call(a, 'GET', '/v1/acl/policies', tok)).status === 200, ['scoped', 'management']],

@@ -99,6 +99,18 @@ test('policies, tokens and roles: create, read (by name too), update, clone, lis
   t.is((await req(a, 'GET', '/v1/acl/token/self', clone.json.SecretID)).text, 'ACL not found');
   t.is((await req(a, 'GET', '/v1/acl/policies', tok.json.SecretID)).status, 403, 'ACL reads need acl = "read"');
   t.is((await req(a, 'DELETE', '/v1/acl/policy/00000000-0000-0000-0000-000000000001', root)).status, 400);
+  // Expiry and secrets: a TTL sets ExpirationTime; a token with acl = "read" sees secrets hidden.
+  const ttl = await req(a, 'PUT', '/v1/acl/token', root, { ExpirationTTL: '10m' });
+  const expires = Date.parse(ttl.json.ExpirationTime) - Date.parse(ttl.json.CreateTime);
+  t.true(expires > 590_000 && expires < 610_000, ttl.text);
+  t.regex((await req(a, 'PUT', '/v1/acl/token', root, { ExpirationTTL: '10s' })).text, /between 1m0s and 24h0m0s/);
+  await req(a, 'PUT', '/v1/acl/policy', root, { Name: 'acl-read', Rules: 'acl = "read"' });
+  const reader = (await req(a, 'PUT', '/v1/acl/token', root, { Policies: [{ Name: 'acl-read' }] })).json.SecretID as string;
+  const listed = await req(a, 'GET', '/v1/acl/tokens', reader);
+  t.is(listed.status, 200);
+  t.true(listed.json.every((x: any) => x.SecretID === '<hidden>'), 'secrets hidden without acl write');
+  t.false(listed.text.includes(root));
+  t.is((await req(a, 'GET', '/v1/acl/token/self', reader)).json.SecretID, reader, 'a token reads its own secret');
 });
 
 test('KV through tokens: anonymous, a prefix-scoped token and management; three ways to pass a token; lists filtered', async (t) => {

@@ -63,7 +63,10 @@ export function requiredPermission(method: string, path: string, query: URLSearc
       return undefined;
     }
     if (sub === 'version') return undefined;
-    if (sub === 'self' || sub === 'host' || sub === 'metrics' || sub === 'monitor') return (a) => a.agentRead(node);
+    // As Consul: host details and force-leave are operator permissions, the rest the agent's.
+    if (sub === 'host') return (a) => a.operatorRead();
+    if (sub.startsWith('force-leave/')) return (a) => a.operatorWrite();
+    if (sub === 'self' || sub === 'metrics' || sub === 'monitor') return (a) => a.agentRead(node);
     return read ? (a) => a.agentRead(node) : (a) => a.agentWrite(node);
   }
   return undefined;
