@@ -155,10 +155,26 @@ export function links(flags: FlagReader, kind: 'policy' | 'role'): { ID?: string
   return [...flags.list(`${kind}-id`).map((ID) => ({ ID })), ...flags.list(`${kind}-name`).map((Name) => ({ Name }))];
 }
 
-/** The ID named by `-id`, or looked up from `-name` (`/v1/acl/<kind>/name/<name>`). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LISTS = { policy: ['/v1/acl/policies', 'ID'], role: ['/v1/acl/roles', 'ID'], token: ['/v1/acl/tokens', 'AccessorID'] } as const;
+
+/**
+ * An ID as given, or, as Consul's commands take them, the one ID the given prefix starts
+ * (`Error determining token ID: No such token ID with prefix: 4d2`).
+ */
+export async function fullId(http: HttpSettings, kind: 'policy' | 'role' | 'token', id: string): Promise<string> {
+  if (UUID.test(id) || id === 'anonymous') return id;
+  const [path, field] = LISTS[kind];
+  const all = await aclCall<Record<string, string>[]>(http, 'GET', path);
+  const found = all.map((x) => x[field] as string).filter((x) => x.startsWith(id));
+  if (found.length === 1) return found[0] as string;
+  throw new FlagError(`Error determining ${kind} ID: ${found.length === 0 ? `No such ${kind} ID with prefix: ${id}` : `Multiple ${kind} IDs found with prefix: ${id}`}`);
+}
+
+/** The ID named by `-id` (or a unique prefix of it), or looked up from `-name` (`/v1/acl/<kind>/name/<name>`). */
 export async function idOf(http: HttpSettings, flags: FlagReader, kind: 'policy' | 'role'): Promise<string> {
   const id = flags.string('id');
-  if (id) return id;
+  if (id) return fullId(http, kind, id);
   const name = flags.string('name');
   if (!name) throw new FlagError('Must specify the -id or -name parameter');
   return (await aclCall<{ ID: string }>(http, 'GET', `/v1/acl/${kind}/name/${encodeURIComponent(name)}`)).ID;

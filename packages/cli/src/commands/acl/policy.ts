@@ -1,6 +1,6 @@
 /** `concord acl policy create|read|update|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { type Policy, aclCall, idOf, printPolicy, rulesArg, show, showList } from './common.js';
+import { fullId, type Policy, aclCall, idOf, printPolicy, rulesArg, show, showList } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
@@ -68,8 +68,9 @@ export const aclPolicyUpdate = aclCommand({
   flagsHelp: `${ID_HELP}${SET_HELP}`,
   failure: 'Error updating policy',
   async run({ flags }, http, io, format) {
-    const id = flags.string('id');
-    if (!id) throw new FlagError('Cannot update a policy without specifying the -id parameter');
+    const given = flags.string('id');
+    if (!given) throw new FlagError('Cannot update a policy without specifying the -id parameter');
+    const id = await fullId(http, 'policy', given);
     const current = await aclCall<Policy>(http, 'GET', `/v1/acl/policy/${encodeURIComponent(id)}`);
     const body = {
       ID: id,

@@ -1,6 +1,6 @@
 /** `concord acl role create|read|update|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { type Role, aclCall, links, printRole, idOf, show, showList } from './common.js';
+import { fullId, type Role, aclCall, links, printRole, idOf, show, showList } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
@@ -59,8 +59,9 @@ export const aclRoleUpdate = aclCommand({
   flagsHelp: `${ID_HELP}${SET_HELP}`,
   failure: 'Error updating role',
   async run({ flags }, http, io, format) {
-    const id = flags.string('id');
-    if (!id) throw new FlagError('Cannot update a role without specifying the -id parameter');
+    const given = flags.string('id');
+    if (!given) throw new FlagError('Cannot update a role without specifying the -id parameter');
+    const id = await fullId(http, 'role', given);
     const current = await aclCall<Role>(http, 'GET', `/v1/acl/role/${encodeURIComponent(id)}`);
     const added = links(flags, 'policy');
     const body = {

@@ -1,6 +1,6 @@
 /** `concord acl token create|read|update|clone|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { type Token, aclCall, links, printToken, show, showList } from './common.js';
+import { fullId, type Token, aclCall, links, printToken, show, showList } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const LINK_FLAGS = {
@@ -62,8 +62,9 @@ export const aclTokenRead = aclCommand({
      Read the token the request is made with.`,
   failure: 'Error reading token',
   async run({ flags }, http, io, format) {
-    const id = flags.string('id') || flags.string('accessor-id');
-    if (!id && !flags.bool('self')) throw new FlagError('Must specify the -id parameter');
+    const given = flags.string('id') || flags.string('accessor-id');
+    if (!given && !flags.bool('self')) throw new FlagError('Must specify the -id parameter');
+    const id = given ? await fullId(http, 'token', given) : '';
     const path = flags.bool('self') ? '/v1/acl/token/self' : `/v1/acl/token/${encodeURIComponent(id)}`;
     show(io, format, await aclCall<Token>(http, 'GET', path), printToken);
   },
@@ -79,8 +80,9 @@ export const aclTokenUpdate = aclCommand({
      Add the given links to the token's instead of replacing them.`,
   failure: 'Failed to update token',
   async run({ flags }, http, io, format) {
-    const id = flags.string('id') || flags.string('accessor-id');
-    if (!id) throw new FlagError('Cannot update a token without specifying the -id parameter');
+    const given = flags.string('id') || flags.string('accessor-id');
+    if (!given) throw new FlagError('Cannot update a token without specifying the -id parameter');
+    const id = await fullId(http, 'token', given);
     const current = await aclCall<Token>(http, 'GET', `/v1/acl/token/${encodeURIComponent(id)}`);
     const keep = (have: { ID: string }[] | undefined, merge: boolean, given: { ID?: string; Name?: string }[], flagged: boolean) =>
       merge ? [...(have ?? []).map((l) => ({ ID: l.ID })), ...given] : flagged ? given : (have ?? []).map((l) => ({ ID: l.ID }));
@@ -104,8 +106,9 @@ export const aclTokenClone = aclCommand({
      A description of the new token.`,
   failure: 'Failed to clone token',
   async run({ flags }, http, io, format) {
-    const id = flags.string('id');
-    if (!id) throw new FlagError('Cannot clone a token without specifying the -id parameter');
+    const given = flags.string('id');
+    if (!given) throw new FlagError('Cannot clone a token without specifying the -id parameter');
+    const id = await fullId(http, 'token', given);
     const body = flags.has('description') ? { Description: flags.string('description') } : {};
     show(io, format, await aclCall<Token>(http, 'PUT', `/v1/acl/token/${encodeURIComponent(id)}/clone`, body), printToken);
   },
@@ -118,8 +121,9 @@ export const aclTokenDelete = aclCommand({
   flagsHelp: ID_HELP,
   failure: 'Error deleting token',
   async run({ flags }, http, io) {
-    const id = flags.string('id') || flags.string('accessor-id');
-    if (!id) throw new FlagError('Must specify the -id parameter');
+    const given = flags.string('id') || flags.string('accessor-id');
+    if (!given) throw new FlagError('Must specify the -id parameter');
+    const id = await fullId(http, 'token', given);
     await aclCall(http, 'DELETE', `/v1/acl/token/${encodeURIComponent(id)}`);
     io.out(`Token "${id}" deleted successfully`);
   },
