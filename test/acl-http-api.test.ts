@@ -48,6 +48,7 @@ test('bootstrap once; the second answers 403 with the reset index; the reset fil
   const a = await aclAgent(t, true);
   const root = await bootstrap(a);
   t.regex(root.SecretID, /^[0-9a-f-]{36}$/);
+  t.is((root as { ID?: string }).ID, root.SecretID, 'the legacy ID field is the secret, as in Consul');
   const self = await req(a, 'GET', '/v1/acl/token/self', root.SecretID);
   t.is(self.status, 200);
   t.deepEqual(self.json.Policies, [{ ID: '00000000-0000-0000-0000-000000000001', Name: 'global-management' }]);
@@ -71,7 +72,8 @@ test('policies, tokens and roles: create, read (by name too), update, clone, lis
   t.regex(bad.text, /Invalid key policy/);
   const pol = await req(a, 'PUT', '/v1/acl/policy', root, { Name: 'app-kv', Description: 'app keys', Rules: 'key_prefix "app/" { policy = "write" }' });
   t.is(pol.status, 200, pol.text);
-  t.deepEqual(Object.keys(pol.json).sort(), ['CreateIndex', 'Datacenters', 'Description', 'Hash', 'ID', 'ModifyIndex', 'Name', 'Rules']);
+  t.deepEqual(Object.keys(pol.json).sort(), ['CreateIndex', 'Description', 'Hash', 'ID', 'ModifyIndex', 'Name', 'Rules']);
+  t.is((await req(a, 'GET', '/v1/acl/policies', root)).json.find((p: any) => p.Name === 'app-kv').Datacenters, null, 'list stubs carry a null Datacenters');
   t.is((await req(a, 'GET', '/v1/acl/policy/name/app-kv', root)).json.ID, pol.json.ID);
   const list = await req(a, 'GET', '/v1/acl/policies', root);
   t.deepEqual(list.json.map((p: any) => p.Name).sort(), ['app-kv', 'global-management']);
@@ -95,8 +97,15 @@ test('policies, tokens and roles: create, read (by name too), update, clone, lis
   t.deepEqual(clone.json.Policies, upd.json.Policies);
   t.is((await req(a, 'PUT', '/v1/kv/app/x', viaRole.json.SecretID, 'v')).status, 200, 'a role grants its policies');
   t.is((await req(a, 'DELETE', `/v1/acl/token/${clone.json.AccessorID}`, root)).text, 'true');
-  t.is((await req(a, 'GET', `/v1/acl/token/${clone.json.AccessorID}`, root)).text, 'ACL not found');
-  t.is((await req(a, 'GET', '/v1/acl/token/self', clone.json.SecretID)).text, 'ACL not found');
+  const gone = await req(a, 'DELETE', `/v1/acl/token/${clone.json.AccessorID}`, root);
+  t.deepEqual([gone.status, gone.text], [404, 'Cannot find token to delete']);
+  const missing = await req(a, 'GET', `/v1/acl/token/${clone.json.AccessorID}`, root);
+  t.deepEqual([missing.status, missing.text], [404, 'Requested token does not exist: ACL not found']);
+  const self = await req(a, 'GET', '/v1/acl/token/self', clone.json.SecretID);
+  t.deepEqual([self.status, self.text], [404, 'Supplied token does not exist']);
+  t.is((await req(a, 'GET', '/v1/acl/policy/name/nope', root)).text, 'Requested policy does not exist: ACL not found');
+  t.is((await req(a, 'PUT', '/v1/acl/policy', root, { ID: pol.json.ID, Name: 'x' })).text, 'Cannot specify the ID when creating a new policy');
+  t.false('Roles' in tok.json, 'empty link lists are left out, as Consul omits them');
   t.is((await req(a, 'GET', '/v1/acl/policies', tok.json.SecretID)).status, 403, 'ACL reads need acl = "read"');
   t.is((await req(a, 'DELETE', '/v1/acl/policy/00000000-0000-0000-0000-000000000001', root)).status, 400);
   // Expiry and secrets: a TTL sets ExpirationTime; a token with acl = "read" sees secrets hidden.

@@ -575,7 +575,7 @@ export class StateStore {
     return this.aclToken(id ?? '');
   }
 
-  /** Every token (by CreateIndex), optionally only those linking a policy or role ID. */
+  /** Every token (by accessor ID, as Consul lists them), optionally only those linking a policy or role ID. */
   aclTokens(filter: AclTokenFilter = {}): QueryResult<AclToken[]> {
     const value: AclToken[] = [];
     for (const t of this.#data.aclTokens.values()) {
@@ -583,7 +583,7 @@ export class StateStore {
       if (filter.role && !t.Roles.some((l) => l.ID === filter.role)) continue;
       value.push(this.#namedToken(t));
     }
-    value.sort((a, b) => a.CreateIndex - b.CreateIndex || (a.AccessorID < b.AccessorID ? -1 : 1));
+    value.sort((a, b) => (a.AccessorID < b.AccessorID ? -1 : a.AccessorID > b.AccessorID ? 1 : 0));
     return this.#aclResult(value, 'acl-tokens');
   }
 
@@ -595,9 +595,9 @@ export class StateStore {
     return this.#aclResult(aclPolicyByName(this.#data, name), 'acl-policies');
   }
 
-  /** Every policy, by name. */
+  /** Every policy, by ID (as Consul lists them). */
   aclPolicies(): QueryResult<AclPolicy[]> {
-    const value = [...this.#data.aclPolicies.values()].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+    const value = [...this.#data.aclPolicies.values()].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0));
     return this.#aclResult(value, 'acl-policies');
   }
 
@@ -611,11 +611,11 @@ export class StateStore {
     return this.#aclResult(r && this.#namedRole(r), 'acl-roles');
   }
 
-  /** Every role (by name), optionally only those linking a policy ID. */
+  /** Every role (by ID, as Consul lists them), optionally only those linking a policy ID. */
   aclRoles(filter: { policy?: string } = {}): QueryResult<AclRole[]> {
     const value = [...this.#data.aclRoles.values()]
       .filter((r) => !filter.policy || r.Policies.some((l) => l.ID === filter.policy))
-      .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0))
+      .sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0))
       .map((r) => this.#namedRole(r));
     return this.#aclResult(value, 'acl-roles');
   }

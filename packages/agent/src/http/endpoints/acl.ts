@@ -92,24 +92,46 @@ async function write<T>(agent: ServerContext, command: Parameters<ServerContext[
   return r.result.value as T;
 }
 
-async function answer<T>(ctx: RequestContext, agent: ServerContext, run: () => QueryResult<T | undefined>): Promise<T> {
+/** A read of one entry; a missing one is Consul's 404 `Requested <kind> does not exist: ACL not found`. */
+async function answer<T>(ctx: RequestContext, agent: ServerContext, kind: string, run: () => QueryResult<T | undefined>): Promise<T> {
   const r = await read(ctx, agent, run);
-  if (r.value === undefined) throw aclNotFound();
+  if (r.value === undefined) throw new HttpError(404, kind === 'self' ? 'Supplied token does not exist' : `Requested ${kind} does not exist: ACL not found`);
   return r.value;
 }
 
-function shownToken(t: AclToken, a: Authorizer): AclToken {
-  return a.aclWrite() ? t : { ...t, SecretID: HIDDEN };
+/** A delete that found nothing is Consul's 404 `Cannot find <kind> to delete`. */
+async function remove(agent: ServerContext, kind: string, command: Parameters<ServerContext['write']>[0]): Promise<true> {
+  if (!(await write<boolean>(agent, command))) throw new HttpError(404, `Cannot find ${kind} to delete`);
+  return true;
 }
 
-/** Consul's token list stub: the token without its expiration TTL, and `Legacy: false`. */
-function tokenStub(t: AclToken, a: Authorizer): Record<string, unknown> {
-  return { ...shownToken(t, a), Legacy: false };
+/** A token as Consul renders it: empty link lists left out, the secret hidden without acl write. */
+function shownToken(t: AclToken, a: Authorizer | 'owner'): Partial<AclToken> {
+  const { Policies, Roles, ...rest } = t;
+  return {
+    ...rest,
+    ...(Policies.length > 0 ? { Policies } : {}),
+    ...(Roles.length > 0 ? { Roles } : {}),
+    ...(a === 'owner' || a.aclWrite() ? {} : { SecretID: HIDDEN }),
+  };
 }
 
+/** A role as Consul renders it: an empty policy list left out. */
+function shownRole(r: AclRole): Partial<AclRole> {
+  const { Policies, ...rest } = r;
+  return Policies.length > 0 ? r : rest;
+}
+
+/** A policy as Consul renders it: `Datacenters` left out when empty. */
+function shownPolicy(p: AclPolicy): Partial<AclPolicy> {
+  const { Datacenters, ...rest } = p;
+  return Datacenters.length > 0 ? p : rest;
+}
+
+/** Consul's policy list stub: no rules, and `Datacenters` null when empty (no omitempty there). */
 function policyStub(p: AclPolicy): Record<string, unknown> {
-  const { Rules: _rules, ...rest } = p;
-  return rest;
+  const { Rules: _rules, Datacenters, ...rest } = p;
+  return { ...rest, Datacenters: Datacenters.length > 0 ? Datacenters : null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +153,7 @@ async function setPolicy(ctx: RequestContext, agent: ServerContext, id: string |
   await requireWrite(ctx, agent);
   const { body, rules } = await policyBody(ctx);
   const bodyId = optString(body, 'ID');
+  if (!id && bodyId) throw badRequest('Cannot specify the ID when creating a new policy');
   if (id && bodyId && bodyId !== id) throw badRequest('Policy ID in URL and payload do not match');
   const policyName = name(optString(body, 'Name'), 'Policy');
   const datacenters = optStringList(body, 'Datacenters') ?? [];
@@ -144,7 +167,7 @@ async function setPolicy(ctx: RequestContext, agent: ServerContext, id: string |
     CreateIndex: 0,
     ModifyIndex: 0,
   };
-  json(ctx, await write<AclPolicy>(agent, { type: 'acl-policy-set', op: id ? 'update' : 'create', policy }));
+  json(ctx, shownPolicy(await write<AclPolicy>(agent, { type: 'acl-policy-set', op: id ? 'update' : 'create', policy })));
 }
 
 function policyRoutes(agent: ServerContext): Route[] {
@@ -156,7 +179,7 @@ function policyRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         await requireRead(ctx, agent);
         const n = param(ctx, 'name');
-        json(ctx, await answer(ctx, agent, () => agent.server.state.aclPolicyByName(n)));
+        json(ctx, shownPolicy(await answer(ctx, agent, 'policy', () => agent.server.state.aclPolicyByName(n))));
       },
     },
     {
@@ -167,11 +190,11 @@ function policyRoutes(agent: ServerContext): Route[] {
         if (ctx.req.method === 'PUT') return setPolicy(ctx, agent, id);
         if (ctx.req.method === 'DELETE') {
           await requireWrite(ctx, agent);
-          json(ctx, (await write<boolean>(agent, { type: 'acl-policy-delete', id })) || true);
+          json(ctx, await remove(agent, 'policy', { type: 'acl-policy-delete', id }));
           return;
         }
         await requireRead(ctx, agent);
-        json(ctx, await answer(ctx, agent, () => agent.server.state.aclPolicy(id)));
+        json(ctx, shownPolicy(await answer(ctx, agent, 'policy', () => agent.server.state.aclPolicy(id))));
       },
     },
     {
@@ -263,10 +286,8 @@ function tokenRoutes(agent: ServerContext): Route[] {
       methods: ['GET'],
       handler: async (ctx) => {
         if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
-        const secret = requestToken(ctx.req, ctx.query);
-        await agent.acl.resolveToken(secret);
-        const s = agent.acl.effectiveSecret(secret);
-        json(ctx, await answer(ctx, agent, () => agent.server.state.aclTokenBySecret(s)));
+        const s = agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query));
+        json(ctx, shownToken(await answer(ctx, agent, 'self', () => agent.server.state.aclTokenBySecret(s)), 'owner'));
       },
     },
     {
@@ -303,11 +324,11 @@ function tokenRoutes(agent: ServerContext): Route[] {
           await requireWrite(ctx, agent);
           const own = agent.server.state.aclTokenBySecret(agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query))).value;
           if (own?.AccessorID === id) throw badRequest("Deletion of the request's authorization token is not permitted");
-          json(ctx, (await write<boolean>(agent, { type: 'acl-token-delete', accessorId: id })) || true);
+          json(ctx, await remove(agent, 'token', { type: 'acl-token-delete', accessorId: id }));
           return;
         }
         const a = await requireRead(ctx, agent);
-        json(ctx, shownToken(await answer(ctx, agent, () => agent.server.state.aclToken(id)), a));
+        json(ctx, shownToken(await answer(ctx, agent, 'token', () => agent.server.state.aclToken(id)), a));
       },
     },
     {
@@ -318,7 +339,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
         const policy = ctx.query.get('policy') || undefined;
         const role = ctx.query.get('role') || undefined;
         const r = await read(ctx, agent, () => agent.server.state.aclTokens({ ...(policy ? { policy } : {}), ...(role ? { role } : {}) }));
-        json(ctx, r.value.map((t) => tokenStub(t, a)));
+        json(ctx, r.value.map((t) => shownToken(t, a)));
       },
     },
   ];
@@ -331,6 +352,7 @@ async function setRole(ctx: RequestContext, agent: ServerContext, id: string | u
   const body = await readJsonObject(ctx);
   rejectUnknown(body, ['ID', 'Name', 'Description', 'Policies', 'ServiceIdentities', 'NodeIdentities', 'Hash', 'CreateIndex', 'ModifyIndex', 'Namespace', 'Partition'], 'role');
   const bodyId = optString(body, 'ID');
+  if (!id && bodyId) throw badRequest('Cannot specify the ID when creating a new role');
   if (id && bodyId && bodyId !== id) throw badRequest('Role ID in URL and payload do not match');
   const roleName = name(optString(body, 'Name'), 'Role');
   const policies = links(agent, body, 'Policies');
@@ -343,7 +365,7 @@ async function setRole(ctx: RequestContext, agent: ServerContext, id: string | u
     CreateIndex: 0,
     ModifyIndex: 0,
   };
-  json(ctx, await write<AclRole>(agent, { type: 'acl-role-set', op: id ? 'update' : 'create', role }));
+  json(ctx, shownRole(await write<AclRole>(agent, { type: 'acl-role-set', op: id ? 'update' : 'create', role })));
 }
 
 function roleRoutes(agent: ServerContext): Route[] {
@@ -355,7 +377,7 @@ function roleRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         await requireRead(ctx, agent);
         const n = param(ctx, 'name');
-        json(ctx, await answer(ctx, agent, () => agent.server.state.aclRoleByName(n)));
+        json(ctx, shownRole(await answer(ctx, agent, 'role', () => agent.server.state.aclRoleByName(n))));
       },
     },
     {
@@ -366,11 +388,11 @@ function roleRoutes(agent: ServerContext): Route[] {
         if (ctx.req.method === 'PUT') return setRole(ctx, agent, id);
         if (ctx.req.method === 'DELETE') {
           await requireWrite(ctx, agent);
-          json(ctx, (await write<boolean>(agent, { type: 'acl-role-delete', id })) || true);
+          json(ctx, await remove(agent, 'role', { type: 'acl-role-delete', id }));
           return;
         }
         await requireRead(ctx, agent);
-        json(ctx, await answer(ctx, agent, () => agent.server.state.aclRole(id)));
+        json(ctx, shownRole(await answer(ctx, agent, 'role', () => agent.server.state.aclRole(id))));
       },
     },
     {
@@ -380,7 +402,7 @@ function roleRoutes(agent: ServerContext): Route[] {
         await requireRead(ctx, agent);
         const policy = ctx.query.get('policy') || undefined;
         const r = await read(ctx, agent, () => agent.server.state.aclRoles(policy ? { policy } : {}));
-        json(ctx, r.value);
+        json(ctx, r.value.map(shownRole));
       },
     },
   ];
@@ -419,7 +441,8 @@ function bootstrapRoute(agent: ServerContext): Route {
       const reset = resetIndex(agent.config.dev ? undefined : agent.config.dataDir);
       const out = await write<AclToken>(agent, { type: 'acl-bootstrap', token, ...(reset !== undefined ? { resetIndex: reset } : {}) });
       if (reset !== undefined && agent.config.dataDir) rmSync(join(agent.config.dataDir, ACL_BOOTSTRAP_RESET_FILE), { force: true });
-      json(ctx, out);
+      // As Consul: the legacy `ID` (the secret) before the token's fields.
+      json(ctx, { ID: out.SecretID, ...shownToken(out, 'owner') });
     },
   };
 }

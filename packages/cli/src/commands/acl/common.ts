@@ -19,7 +19,6 @@ export interface Token {
   Local: boolean;
   ExpirationTime?: string;
   CreateTime: string;
-  Legacy?: boolean;
 }
 export interface Policy {
   ID: string;
@@ -73,7 +72,7 @@ function pad(label: string, width: number): string {
   return `${label}:`.padEnd(width + 2);
 }
 
-export function printToken(io: Io, t: Token, list = false): void {
+export function printToken(io: Io, t: Token): void {
   const w = 16;
   io.out(`${pad('AccessorID', w)}${t.AccessorID}`);
   io.out(`${pad('SecretID', w)}${t.SecretID}`);
@@ -81,7 +80,6 @@ export function printToken(io: Io, t: Token, list = false): void {
   io.out(`${pad('Local', w)}${t.Local}`);
   io.out(`${pad('Create Time', w)}${goTime(t.CreateTime)}`);
   if (t.ExpirationTime) io.out(`${pad('Expiration Time', w)}${goTime(t.ExpirationTime)}`);
-  if (list) io.out(`${pad('Legacy', w)}${t.Legacy ?? false}`);
   if ((t.Policies ?? []).length > 0) {
     io.out('Policies:');
     for (const p of t.Policies ?? []) io.out(`   ${p.ID} - ${p.Name}`);
