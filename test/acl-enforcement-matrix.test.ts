@@ -122,6 +122,14 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
   const txn = await call(a, 'PUT', '/v1/txn', scoped, [{ KV: { Verb: 'set', Key: 'wkey', Value: 'eA==' } }, { KV: { Verb: 'set', Key: 'rkey', Value: 'eA==' } }]);
   t.is(txn.status, 409);
   t.deepEqual(JSON.parse(txn.text).Errors, [{ OpIndex: 1, What: 'Permission denied' }]);
+  // KV reads in a txn are not refused: what the token may not read is left out of the results.
+  const reads = await call(a, 'PUT', '/v1/txn', scoped, [{ KV: { Verb: 'get', Key: 'rkey' } }, { KV: { Verb: 'get', Key: 'dkey' } }]);
+  t.is(reads.status, 200, reads.text);
+  t.deepEqual(JSON.parse(reads.text).Results.map((r: { KV: { Key: string } }) => r.KV.Key), ['rkey']);
+  t.is(reads.headers.get('x-consul-results-filtered-by-acls'), 'true');
+  // Anonymous requests are never told that something was filtered.
+  const anon = await call(a, 'GET', '/v1/catalog/services', undefined);
+  t.is(anon.headers.get('x-consul-results-filtered-by-acls'), null);
 });
 
 test('DNS answers with the agent default token: nothing for anonymous, what the token may read once set', async (t) => {

@@ -11,6 +11,13 @@ import type { Authorizer } from './authorizer.js';
 import { requestToken } from './request-token.js';
 
 const authorizers = new WeakMap<IncomingMessage, Authorizer>();
+/** Requests that carried a token (their own or the agent's default): only they learn that lists were filtered. */
+const authenticated = new WeakSet<IncomingMessage>();
+
+/** Marks the response as filtered, as Consul does only for requests with a token. */
+function markFiltered(req: IncomingMessage, res: ServerResponse): void {
+  if (authenticated.has(req)) res.setHeader('X-Consul-Results-Filtered-By-ACLs', 'true');
+}
 
 /** The authorizer the gate resolved for a request, if ACLs are on. */
 export function requestAuthorizer(req: IncomingMessage): Authorizer | undefined {
@@ -22,7 +29,7 @@ export function filterByAcl<T>(req: IncomingMessage, res: ServerResponse, items:
   const a = authorizers.get(req);
   if (!a) return items;
   const kept = items.filter((x) => allowed(a, x));
-  if (kept.length !== items.length) res.setHeader('X-Consul-Results-Filtered-By-ACLs', 'true');
+  if (kept.length !== items.length) markFiltered(req, res);
   return kept;
 }
 
@@ -87,6 +94,7 @@ export async function gateRequest(o: GateOptions, req: IncomingMessage, path: st
   const token = requestToken(req, query);
   // A request without a token acts as this agent's default token, also where it is forwarded.
   if (token === undefined && o.resolver.tokens.default) req.headers['x-consul-token'] = o.resolver.tokens.default;
+  if (token !== undefined || o.resolver.tokens.default) authenticated.add(req);
   // The ACL API checks its own permissions (token/self needs none), and so does the internal resolve.
   if (path.startsWith('/v1/acl/') || path === '/v1/internal/acl/resolve') return;
   const authz = await o.resolver.resolveToken(token);
@@ -111,6 +119,6 @@ export function filterMapByAcl<T>(req: IncomingMessage, res: ServerResponse, map
     if (allowed(a, k, v)) out[k] = v;
     else removed = true;
   }
-  if (removed) res.setHeader('X-Consul-Results-Filtered-By-ACLs', 'true');
+  if (removed) markFiltered(req, res);
   return out;
 }

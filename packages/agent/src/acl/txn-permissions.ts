@@ -1,10 +1,11 @@
 /**
  * The permission each transaction operation needs, as Consul's Txn endpoint checks them before
- * applying anything: KV reads need key read, KV writes key write (a tree delete write on the whole
+ * applying anything: KV writes and checks need key write or read (a tree delete write on the whole
  * prefix), catalog reads node/service read, catalog writes node/service write, session deletes
- * session write on the session's node. Each refused op is an error with Consul's text.
+ * session write on the session's node. Each refused op is an error with Consul's text. KV `get`
+ * and `get-tree` are not refused: their results are left out afterwards (`visibleTxnResults`).
  */
-import type { KvOp, StateStore, TxnError, TxnOp } from '@concord/state';
+import type { KvOp, StateStore, TxnError, TxnOp, TxnResultItem } from '@concord/state';
 import type { Authorizer } from './authorizer.js';
 
 const READ_VERBS = new Set(['get', 'get-tree', 'check-index', 'check-session', 'check-not-exists', 'get-or-empty']);
@@ -15,9 +16,11 @@ function kvAllowed(a: Authorizer, op: KvOp): boolean {
   return READ_VERBS.has(op.Verb) ? a.keyRead(op.Key) : a.keyWrite(op.Key);
 }
 
+const FILTERED_VERBS = new Set(['get', 'get-tree']);
+
 function opAllowed(a: Authorizer, op: TxnOp | KvOp, state: StateStore): boolean {
-  if ('Verb' in op) return kvAllowed(a, op);
-  if ('KV' in op) return kvAllowed(a, op.KV);
+  if ('Verb' in op) return FILTERED_VERBS.has(op.Verb) || kvAllowed(a, op);
+  if ('KV' in op) return FILTERED_VERBS.has(op.KV.Verb) || kvAllowed(a, op.KV);
   if ('Node' in op) return op.Node.Verb === 'get' ? a.nodeRead(op.Node.Node.Node) : a.nodeWrite(op.Node.Node.Node);
   if ('Service' in op) {
     const name = op.Service.Service.Service ?? state.servicesOnNode(op.Service.Node).find((s) => s.ID === op.Service.Service.ID)?.Service ?? '';
@@ -43,4 +46,9 @@ export function txnDenials(a: Authorizer, ops: readonly (TxnOp | KvOp)[], state:
     if (!opAllowed(a, op, state)) errors.push({ OpIndex: i, What: 'Permission denied' });
   });
   return errors;
+}
+
+/** A txn's results without the KV entries the token may not read (Consul's FilterTxnResults). */
+export function visibleTxnResults(a: Authorizer, results: TxnResultItem[]): TxnResultItem[] {
+  return results.filter((r) => !('KV' in r) || a.keyRead(r.KV.Key));
 }
