@@ -183,3 +183,17 @@ test('secrets stay out of logs, /v1/agent/self and error messages', async (t) =>
   }
   t.regex(a.output(), /token=<hidden>/, 'the request was logged, redacted');
 });
+
+test('with enable_key_list_policy, listing a prefix needs list on it; read alone does not do', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'acl.json'), JSON.stringify({ acl: { enabled: true, default_policy: 'deny', enable_key_list_policy: true, tokens: { initial_management: 'kl-root' } } }));
+  const a = await startAgent(t, { extraArgs: ['-config-file', join(dir, 'acl.json')] });
+  await eventually(async () => (await req(a, 'PUT', '/v1/kv/r/x', 'kl-root', 'v')).status === 200, 30_000, 'a management write', 200);
+  await req(a, 'PUT', '/v1/kv/l/x', 'kl-root', 'v');
+  await req(a, 'PUT', '/v1/acl/policy', 'kl-root', { Name: 'kl', Rules: 'key_prefix "r/" { policy = "read" }\nkey_prefix "l/" { policy = "list" }' });
+  const tok = (await req(a, 'PUT', '/v1/acl/token', 'kl-root', { Policies: [{ Name: 'kl' }] })).json.SecretID as string;
+  t.is((await req(a, 'GET', '/v1/kv/r/x', tok)).status, 200);
+  t.is((await req(a, 'GET', '/v1/kv/r/?keys', tok)).status, 403);
+  t.is((await req(a, 'GET', '/v1/kv/r/?recurse', tok)).status, 403);
+  t.deepEqual((await req(a, 'GET', '/v1/kv/l/?keys', tok)).json, ['l/x']);
+});
