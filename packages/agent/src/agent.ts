@@ -397,7 +397,10 @@ async function startAgentParts(
     call: (address, name, request, timeoutMs, signal) => callClients.call(address, name, request, timeoutMs, signal),
   });
   rpcRouter = calls;
-  const internalCall: InternalCall = (name, args, over) => calls.call(name, args, ownCallOptions(config.nodeName, over));
+  // The agent's own calls carry its tokens: DNS views the dns (or default) token, the rest the agent (or default) token.
+  const ownToken = (name: string): string =>
+    !acl.enabled ? '' : (name.startsWith('Internal.DNS') ? acl.tokens.dns || acl.tokens.default : acl.tokens.agent || acl.tokens.default) || '';
+  const internalCall: InternalCall = (name, args, over) => calls.call(name, args, ownCallOptions(config.nodeName, { token: ownToken(name), ...over }));
 
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => {
@@ -407,7 +410,7 @@ async function startAgentParts(
   const write = async (command: Command, over?: Partial<CallOptions>): Promise<WriteResult> => {
     const method = commandMethod(command.type) as MethodName | undefined;
     if (!method) throw new Error(`command ${command.type} is applied by the leader only`);
-    const answer = await calls.call(method, { command } as never, ownCallOptions(config.nodeName, { ...over, consistency: 'leader', minQueryIndex: 0 }));
+    const answer = await calls.call(method, { command } as never, ownCallOptions(config.nodeName, { token: ownToken(method), ...over, consistency: 'leader', minQueryIndex: 0 }));
     return { index: answer.meta.index, result: { value: answer.value } };
   };
   const remoteWatch = clientCluster ? new RemoteNodeWatch(internalCall) : undefined;
@@ -453,10 +456,7 @@ async function startAgentParts(
     nodeName: config.nodeName,
     source: server
       ? new StateIdentitySource(() => (server as StateServer).state)
-      : new ServerIdentitySource(async (path, timeoutMs, headers) => {
-          const r = await (clientCluster as ClientCluster).get(path, timeoutMs, undefined, headers);
-          return { status: r.status, body: Buffer.from(r.body) };
-        }),
+      : new ServerIdentitySource(async (secret) => (await calls.call('ACL.ResolveToken', { secret }, ownCallOptions(config.nodeName))).value),
     cache: !server,
   });
   if (config.acl.enableTokenPersistence && !config.dev) loadPersistedTokens(acl, config.dataDir);

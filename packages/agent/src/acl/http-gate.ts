@@ -95,8 +95,8 @@ export async function gateRequest(o: GateOptions, req: IncomingMessage, path: st
   // A request without a token acts as this agent's default token, also where it is forwarded.
   if (token === undefined && o.resolver.tokens.default) req.headers['x-consul-token'] = o.resolver.tokens.default;
   if (token !== undefined || o.resolver.tokens.default) authenticated.add(req);
-  // The ACL API checks its own permissions (token/self needs none), and so does the internal resolve.
-  if (path.startsWith('/v1/acl/') || path === '/v1/internal/acl/resolve') return;
+  // The ACL API checks its own permissions (token/self needs none).
+  if (path.startsWith('/v1/acl/')) return;
   const authz = await o.resolver.resolveToken(token);
   authorizers.set(req, authz);
   const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);

@@ -459,6 +459,18 @@ export const agentDescriptor = {
                       "responseType": "CallReply"
                     }
                   }
+                },
+                "ACL": {
+                  "methods": {
+                    "ResolveToken": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
+                    "Apply": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    }
+                  }
                 }
               }
             }

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { ACLClient as _concord_agent_v1_ACLClient, ACLDefinition as _concord_agent_v1_ACLDefinition } from './concord/agent/v1/ACL.js';
 import type { AgentClient as _concord_agent_v1_AgentClient, AgentDefinition as _concord_agent_v1_AgentDefinition } from './concord/agent/v1/Agent.js';
 import type { CallReply as _concord_agent_v1_CallReply, CallReply__Output as _concord_agent_v1_CallReply__Output } from './concord/agent/v1/CallReply.js';
 import type { CallRequest as _concord_agent_v1_CallRequest, CallRequest__Output as _concord_agent_v1_CallRequest__Output } from './concord/agent/v1/CallRequest.js';
@@ -31,6 +32,7 @@ export interface ProtoGrpcType {
   concord: {
     agent: {
       v1: {
+        ACL: SubtypeConstructor<typeof grpc.Client, _concord_agent_v1_ACLClient> & { service: _concord_agent_v1_ACLDefinition }
         Agent: SubtypeConstructor<typeof grpc.Client, _concord_agent_v1_AgentClient> & { service: _concord_agent_v1_AgentDefinition }
         CallReply: MessageTypeDefinition<_concord_agent_v1_CallReply, _concord_agent_v1_CallReply__Output>
         CallRequest: MessageTypeDefinition<_concord_agent_v1_CallRequest, _concord_agent_v1_CallRequest__Output>

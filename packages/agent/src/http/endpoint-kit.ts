@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { requestToken as aclRequestToken } from '../acl/request-token.js';
 import { parseDuration } from '@concord/goflags';
 import type { AgentContext } from '../agent-context.js';
 import type { ArgsOf, MethodName, ResultOf } from '../rpc/methods/index.js';
@@ -13,18 +14,11 @@ import { type RequestContext, uintParam, waitParam } from './request.js';
 import { sendJson } from './respond.js';
 
 /**
- * The token of a request, as Consul takes it: `X-Consul-Token`, then `Authorization: Bearer`,
- * then `?token=`.
+ * The token of a request, as Consul takes it: `?token=`, then `X-Consul-Token`, then
+ * `Authorization: Bearer` ('' for none); the ACL gate reads it the same way.
  */
 export function requestToken(req: IncomingMessage, query: URLSearchParams): string {
-  const header = req.headers['x-consul-token'];
-  if (typeof header === 'string' && header !== '') return header;
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string') {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m) return m[1] as string;
-  }
-  return query.get('token') ?? '';
+  return aclRequestToken(req, query) ?? '';
 }
 
 /** `?node-meta=key:value` pairs (repeatable). */

@@ -16,6 +16,7 @@ import type { Method, MethodEnv, Shaping } from './method.js';
 import { type ArgsOf, METHODS, type MethodName, type ResultOf } from './methods/index.js';
 import { type CallMeta, type CallOptions, metaFromWire, metaToWire, optionsFromWire, optionsToWire } from './query-options.js';
 import { RpcStatusError } from './transport.js';
+import { checkCall, filterResult } from '../acl/rpc-enforcement.js';
 
 /** A call passes through at most this many servers. */
 export const MAX_HOPS = 3;
@@ -101,12 +102,12 @@ export class RpcRouter {
       >;
     }
     if (!local) return this.#send(name, method, args, options, sig, (send, i) => this.#viaServer(send, i)) as Promise<CallAnswer<ResultOf<K>>>;
-    if (this.#answersHere(method, options, local)) return this.#run(local, method, args, options, sig);
+    if (this.#answersHere(method, options, local)) return this.#run(local, name, method, args, options, sig);
     const answer = await this.#send(name, method, args, options, sig, (send, i) => {
       if (!r.toLeader) throw new HttpError(500, 'No cluster leader');
       return r.toLeader(send, i);
     });
-    return answer === 'self' ? this.#run(local, method, args, options, sig) : answer;
+    return answer === 'self' ? this.#run(local, name, method, args, options, sig) : answer;
   }
 
   #viaServer(send: Send, idempotent: boolean): Promise<CallReply__Output> {
@@ -158,23 +159,41 @@ export class RpcRouter {
     return { value: JSON.parse(reply.result.toString('utf8')) as R, meta: metaFromWire(reply.meta) };
   }
 
-  async #run<A, R>(local: ServerContext, method: Method<A, R>, args: A, options: CallOptions, signal: AbortSignal): Promise<CallAnswer<R>> {
+  async #run<A, R>(local: ServerContext, name: MethodName, method: Method<A, R>, args: A, options: CallOptions, signal: AbortSignal): Promise<CallAnswer<R>> {
     const env: MethodEnv = { agent: local, options, shape: shapingOf(options), signal };
     const cluster = local.cluster;
+    // ACLs are enforced here, on the server that runs the method (Consul's model).
+    const authz = local.acl.enabled ? await local.acl.resolveToken(options.token || undefined) : undefined;
+    let filteredByAcls = false;
     const meta = (index: number): CallMeta => ({
       index,
       knownLeader: cluster.knownLeader(),
       lastContactMs: options.consistency === 'stale' ? cluster.lastContactMs() : 0,
       consistency: options.consistency,
-      filteredByAcls: false,
+      // As Consul: only a call with a token learns that something was left out.
+      filteredByAcls: filteredByAcls && options.token !== '',
     });
+    const visible = <T>(value: T): T => {
+      if (!authz) return value;
+      const f = filterResult(name, value, authz);
+      if (f.filtered) filteredByAcls = true;
+      return f.value as T;
+    };
+    if (authz) {
+      const refused = checkCall(name, args as Record<string, unknown>, authz, local.server.state, local.config.acl.enableKeyListPolicy);
+      if (refused) return { value: refused as R, meta: meta(local.server.state.lastIndex) };
+    }
     if (method.kind === 'query') {
       if (options.consistency === 'consistent') await cluster.consistentBarrier();
-      const r = await blockingRun(local.query, options.minQueryIndex, options.maxQueryTimeMs, signal, () => method.run(env, args));
+      const r = await blockingRun(local.query, options.minQueryIndex, options.maxQueryTimeMs, signal, () => {
+        filteredByAcls = false;
+        const q = method.run(env, args);
+        return { ...q, value: visible(q.value) };
+      });
       return { value: r.value, meta: meta(r.index) };
     }
     const r = await method.run(env, args);
-    return { value: r.value, meta: meta(r.index ?? local.server.state.lastIndex) };
+    return { value: visible(r.value), meta: meta(r.index ?? local.server.state.lastIndex) };
   }
 }
 

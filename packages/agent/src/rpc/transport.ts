@@ -16,7 +16,7 @@ export type { CallReply__Output, CallRequest, CallRequest__Output };
 const STATUS_KEY = 'concord-http-status';
 
 /** The services of proto/agent.proto that hold typed methods (every one but `Agent`). */
-export const METHOD_SERVICES = ['KVS', 'Txn', 'Session', 'Catalog', 'Health', 'Coordinate', 'Status', 'Operator', 'Snapshot', 'PreparedQuery', 'Internal'] as const;
+export const METHOD_SERVICES = ['KVS', 'Txn', 'Session', 'Catalog', 'Health', 'Coordinate', 'Status', 'Operator', 'Snapshot', 'PreparedQuery', 'Internal', 'ACL'] as const;
 
 /** The loaded package: each service's client constructor carries its definition. */
 type ServiceDefs = Record<string, { service: grpc.ServiceDefinition } | undefined>;

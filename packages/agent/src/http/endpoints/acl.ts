@@ -7,15 +7,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AclLink, AclPolicy, AclRole, AclToken, QueryResult } from '@concord/state';
+import type { AclLink, AclPolicy, AclRole, AclToken, Command, QueryResult } from '@concord/state';
 import { GLOBAL_MANAGEMENT_POLICY_ID } from '@concord/state';
 import type { ServerContext } from '../../agent-context.js';
 import type { Authorizer } from '../../acl/authorizer.js';
-import { aclNotFound, identityFromState, permissionDenied } from '../../acl/resolver.js';
+import { aclNotFound, permissionDenied } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
 import { RulesError, parseRules } from '../../acl/rules.js';
 import { type Body, field, optBool, optDuration, optString, optStringList, rejectUnknown } from '../decode.js';
-import { json, read } from '../endpoint-kit.js';
+import { callOptionsOf, json, setMetaHeaders } from '../endpoint-kit.js';
+import { blockingRun } from '../../rpc/blocking.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, readJsonObject } from '../request.js';
 import type { Route } from '../router.js';
@@ -87,9 +88,23 @@ function links(agent: ServerContext, body: Body, key: 'Policies' | 'Roles'): Acl
   });
 }
 
-async function write<T>(agent: ServerContext, command: Parameters<ServerContext['write']>[0]): Promise<T> {
-  const r = await agent.write(command);
-  return r.result.value as T;
+/** An ACL write: `ACL.Apply` on the leader, which checks the token again before applying. */
+async function write<T>(ctx: RequestContext, agent: ServerContext, command: Command): Promise<T> {
+  const options = { ...callOptionsOf(ctx, agent), consistency: 'leader' as const, minQueryIndex: 0 };
+  return (await agent.rpc.call('ACL.Apply', { command }, options)).value as T;
+}
+
+/**
+ * A read of the ACL tables from this server's state, blocking with `?index=` like every read,
+ * with the X-Consul-* headers.
+ */
+async function read<T>(ctx: RequestContext, agent: ServerContext, run: () => QueryResult<T>): Promise<QueryResult<T>> {
+  const o = callOptionsOf(ctx, agent);
+  const ac = new AbortController();
+  ctx.res.once('close', () => ac.abort());
+  const r = await blockingRun(agent.query, o.minQueryIndex, o.maxQueryTimeMs, ac.signal, run);
+  setMetaHeaders(ctx, { index: r.index, knownLeader: agent.cluster.knownLeader(), lastContactMs: 0, consistency: o.consistency, filteredByAcls: false });
+  return r;
 }
 
 /** A read of one entry; a missing one is Consul's 404 `Requested <kind> does not exist: ACL not found`. */
@@ -100,8 +115,8 @@ async function answer<T>(ctx: RequestContext, agent: ServerContext, kind: string
 }
 
 /** A delete that found nothing is Consul's 404 `Cannot find <kind> to delete`. */
-async function remove(agent: ServerContext, kind: string, command: Parameters<ServerContext['write']>[0]): Promise<true> {
-  if (!(await write<boolean>(agent, command))) throw new HttpError(404, `Cannot find ${kind} to delete`);
+async function remove(ctx: RequestContext, agent: ServerContext, kind: string, command: Command): Promise<true> {
+  if (!(await write<boolean>(ctx, agent, command))) throw new HttpError(404, `Cannot find ${kind} to delete`);
   return true;
 }
 
@@ -167,7 +182,7 @@ async function setPolicy(ctx: RequestContext, agent: ServerContext, id: string |
     CreateIndex: 0,
     ModifyIndex: 0,
   };
-  json(ctx, shownPolicy(await write<AclPolicy>(agent, { type: 'acl-policy-set', op: id ? 'update' : 'create', policy })));
+  json(ctx, shownPolicy(await write<AclPolicy>(ctx, agent, { type: 'acl-policy-set', op: id ? 'update' : 'create', policy })));
 }
 
 function policyRoutes(agent: ServerContext): Route[] {
@@ -190,7 +205,7 @@ function policyRoutes(agent: ServerContext): Route[] {
         if (ctx.req.method === 'PUT') return setPolicy(ctx, agent, id);
         if (ctx.req.method === 'DELETE') {
           await requireWrite(ctx, agent);
-          json(ctx, await remove(agent, 'policy', { type: 'acl-policy-delete', id }));
+          json(ctx, await remove(ctx, agent, 'policy', { type: 'acl-policy-delete', id }));
           return;
         }
         await requireRead(ctx, agent);
@@ -275,7 +290,7 @@ async function setToken(ctx: RequestContext, agent: ServerContext, accessor: str
     CreateIndex: 0,
     ModifyIndex: 0,
   };
-  json(ctx, shownToken(await write<AclToken>(agent, { type: 'acl-token-set', op: prev ? 'update' : 'create', token }), a));
+  json(ctx, shownToken(await write<AclToken>(ctx, agent, { type: 'acl-token-set', op: prev ? 'update' : 'create', token }), a));
 }
 
 function tokenRoutes(agent: ServerContext): Route[] {
@@ -311,7 +326,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
           CreateIndex: 0,
           ModifyIndex: 0,
         };
-        json(ctx, shownToken(await write<AclToken>(agent, { type: 'acl-token-set', op: 'create', token }), a));
+        json(ctx, shownToken(await write<AclToken>(ctx, agent, { type: 'acl-token-set', op: 'create', token }), a));
       },
     },
     {
@@ -324,7 +339,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
           await requireWrite(ctx, agent);
           const own = agent.server.state.aclTokenBySecret(agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query))).value;
           if (own?.AccessorID === id) throw badRequest("Deletion of the request's authorization token is not permitted");
-          json(ctx, await remove(agent, 'token', { type: 'acl-token-delete', accessorId: id }));
+          json(ctx, await remove(ctx, agent, 'token', { type: 'acl-token-delete', accessorId: id }));
           return;
         }
         const a = await requireRead(ctx, agent);
@@ -365,7 +380,7 @@ async function setRole(ctx: RequestContext, agent: ServerContext, id: string | u
     CreateIndex: 0,
     ModifyIndex: 0,
   };
-  json(ctx, shownRole(await write<AclRole>(agent, { type: 'acl-role-set', op: id ? 'update' : 'create', role })));
+  json(ctx, shownRole(await write<AclRole>(ctx, agent, { type: 'acl-role-set', op: id ? 'update' : 'create', role })));
 }
 
 function roleRoutes(agent: ServerContext): Route[] {
@@ -388,7 +403,7 @@ function roleRoutes(agent: ServerContext): Route[] {
         if (ctx.req.method === 'PUT') return setRole(ctx, agent, id);
         if (ctx.req.method === 'DELETE') {
           await requireWrite(ctx, agent);
-          json(ctx, await remove(agent, 'role', { type: 'acl-role-delete', id }));
+          json(ctx, await remove(ctx, agent, 'role', { type: 'acl-role-delete', id }));
           return;
         }
         await requireRead(ctx, agent);
@@ -439,7 +454,7 @@ function bootstrapRoute(agent: ServerContext): Route {
         ModifyIndex: 0,
       };
       const reset = resetIndex(agent.config.dev ? undefined : agent.config.dataDir);
-      const out = await write<AclToken>(agent, { type: 'acl-bootstrap', token, ...(reset !== undefined ? { resetIndex: reset } : {}) });
+      const out = await write<AclToken>(ctx, agent, { type: 'acl-bootstrap', token, ...(reset !== undefined ? { resetIndex: reset } : {}) });
       if (reset !== undefined && agent.config.dataDir) rmSync(join(agent.config.dataDir, ACL_BOOTSTRAP_RESET_FILE), { force: true });
       // As Consul: the legacy `ID` (the secret) before the token's fields.
       json(ctx, { ID: out.SecretID, ...shownToken(out, 'owner') });
@@ -448,24 +463,5 @@ function bootstrapRoute(agent: ServerContext): Route {
 }
 
 export function aclRoutes(agent: ServerContext): Route[] {
-  return [bootstrapRoute(agent), ...policyRoutes(agent), ...tokenRoutes(agent), ...roleRoutes(agent), aclResolveRoute(agent)];
-}
-
-/**
- * `GET /v1/internal/acl/resolve`: the identity of the request's own token (its accessor and the
- * rules of every policy it carries, roles' included), for client agents that resolve tokens
- * through a server. Unknown tokens answer 403 `ACL not found`.
- */
-export function aclResolveRoute(agent: ServerContext): Route {
-  return {
-    path: '/v1/internal/acl/resolve',
-    methods: ['GET'],
-    handler: async (ctx) => {
-      if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
-      const secret = agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query));
-      const identity = identityFromState(agent.server.state, secret);
-      if (!identity) throw aclNotFound();
-      json(ctx, identity);
-    },
-  };
+  return [bootstrapRoute(agent), ...policyRoutes(agent), ...tokenRoutes(agent), ...roleRoutes(agent)];
 }

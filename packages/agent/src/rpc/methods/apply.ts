@@ -54,6 +54,13 @@ const COMMAND_METHODS: Partial<Record<CommandType, string>> = {
   'query-set': 'PreparedQuery.Apply',
   'query-delete': 'PreparedQuery.Apply',
   restore: 'Snapshot.Restore',
+  'acl-token-set': 'ACL.Apply',
+  'acl-token-delete': 'ACL.Apply',
+  'acl-policy-set': 'ACL.Apply',
+  'acl-policy-delete': 'ACL.Apply',
+  'acl-role-set': 'ACL.Apply',
+  'acl-role-delete': 'ACL.Apply',
+  'acl-bootstrap': 'ACL.Apply',
 };
 
 export function commandMethod(type: CommandType): string | undefined {

@@ -3,6 +3,7 @@
  * same methods (a test keeps the two equal), and nothing else is reachable on the RPC port.
  */
 import type { Method } from '../method.js';
+import { aclMethods } from './acl.js';
 import { catalogMethods } from './catalog.js';
 import { coordinateMethods } from './coordinate.js';
 import { healthMethods } from './health.js';
@@ -26,6 +27,7 @@ export const METHODS = {
   ...snapshotMethods,
   ...preparedQueryMethods,
   ...internalMethods,
+  ...aclMethods,
 };
 
 export type MethodName = keyof typeof METHODS;

@@ -1,0 +1,17 @@
+/**
+ * Consul's ACL endpoint: a secret's identity for client agents (its accessor and its policies'
+ * rules, or null), and the ACL writes (tokens, policies, roles, the bootstrap) through the leader.
+ */
+import { identityFromState } from '../../acl/resolver.js';
+import { record, str } from '../args.js';
+import { callMethod } from '../method.js';
+import { applyMethod } from './apply.js';
+
+export const aclMethods = {
+  'ACL.ResolveToken': callMethod(
+    'read',
+    (raw) => ({ secret: str(record(raw), 'secret') }),
+    async ({ agent }, { secret }) => ({ value: identityFromState(agent.server.state, secret) }),
+  ),
+  'ACL.Apply': applyMethod(['acl-token-set', 'acl-token-delete', 'acl-policy-set', 'acl-policy-delete', 'acl-role-set', 'acl-role-delete', 'acl-bootstrap']),
+};
