@@ -16,7 +16,7 @@ test('the typed methods are exactly the proto methods, named as Consul names its
   const wire = wireMethods(loaded());
   t.notThrows(() => checkMethodSet(wire));
   t.deepEqual([...wire.keys()].sort(), Object.keys(METHODS).sort());
-  for (const name of wire.keys()) t.regex(name, /^(KVS|Txn|Session|Catalog|Health|Coordinate|Status|Operator|Snapshot|PreparedQuery|Internal)\.[A-Z]\w+$/);
+  for (const name of wire.keys()) t.regex(name, /^(KVS|Txn|Session|Catalog|Health|Coordinate|Status|Operator|Snapshot|PreparedQuery|Internal|ACL)\.[A-Z]\w+$/);
   t.is(wire.get('KVS.Get')?.path, '/concord.agent.v1.KVS/Get');
   t.deepEqual([...METHOD_SERVICES].sort(), [...new Set([...wire.keys()].map((n) => n.split('.')[0]))].sort());
 });
@@ -39,4 +39,11 @@ test('no method reaches an agent-local endpoint or the leader-only commands', (t
   t.notThrows(() => apply.decode({ command: { type: 'kv', op: { Verb: 'set', Key: 'k', Value: null, Flags: 0 } } }));
   t.throws(() => METHODS['KVS.Get'].decode({ key: 5 }), { message: 'key must be a string' });
   t.throws(() => METHODS['KVS.Get'].decode('k'), { message: 'arguments must be an object' });
+});
+
+test('ACL.Apply carries the ACL writes and the bootstrap, never the leader-only acl-init', (t) => {
+  const apply = METHODS['ACL.Apply'];
+  t.notThrows(() => apply.decode({ command: { type: 'acl-bootstrap', token: {} } }));
+  t.throws(() => apply.decode({ command: { type: 'acl-init', policies: [], tokens: [] } }), { message: /not applied by this method/ });
+  t.throws(() => apply.decode({ command: { type: 'kv', op: {} } }), { message: /not applied by this method/ });
 });
