@@ -20,7 +20,8 @@ test('tokens made through one server work through another within 2 s, on a clien
   const servers = await c.startServers(3, { config: ACL });
   const [s1, s2, s3] = servers as [(typeof servers)[0], (typeof servers)[0], (typeof servers)[0]];
   const client = await c.startClient({ join: s1, config: ACL, dns: true });
-  await until(async () => (await req(s1.httpPort, 'GET', '/v1/acl/token/self', ROOT)).status === 200, 30_000, 'the initial management token');
+  // Every server has the management token (an ACL list is authorized from the answering server's own state).
+  for (const s of servers) await until(async () => (await req(s.httpPort, 'GET', '/v1/acl/policies', ROOT)).status === 200, 30_000, `the initial management token on ${s.name}`);
 
   // Create through s1; use through s3 within 2 s.
   const pol = await req(s1.httpPort, 'PUT', '/v1/acl/policy', ROOT, JSON.stringify({ Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }\nagent_prefix "" { policy = "read" }' }));
@@ -52,6 +53,13 @@ test('tokens made through one server work through another within 2 s, on a clien
   t.is((await req(client.httpPort, 'GET', '/v1/agent/self', app.SecretID)).status, 200, 'agent read on the client node');
   t.is((await req(client.httpPort, 'PUT', '/v1/agent/reload', app.SecretID)).status, 403, 'agent write is not granted');
   t.is((await req(client.httpPort, 'GET', '/v1/kv/app/a', 'not-a-token')).text, 'ACL not found');
+  // The ACL API through the client agent: reads and writes go to the servers.
+  const self = await req(client.httpPort, 'GET', '/v1/acl/token/self', app.SecretID);
+  t.is(JSON.parse(self.text).AccessorID, app.AccessorID, self.text);
+  t.is((await req(client.httpPort, 'PUT', '/v1/acl/policy', app.SecretID, JSON.stringify({ Name: 'nope' }))).status, 403);
+  const viaClient = await req(client.httpPort, 'PUT', '/v1/acl/policy', ROOT, JSON.stringify({ Name: 'from-client', Rules: 'node_prefix "" { policy = "read" }' }));
+  t.is(viaClient.status, 200, viaClient.text);
+  t.is(JSON.parse((await req(s2.httpPort, 'GET', '/v1/acl/policy/name/from-client', ROOT)).text).ID, JSON.parse(viaClient.text).ID);
 
   // The client's DNS answers as its default token, asking the servers with it.
   t.is((await req(s1.httpPort, 'PUT', '/v1/catalog/register', ROOT, JSON.stringify({ Node: 'web1', Address: '127.0.0.7', Service: { Service: 'web', Port: 80 } }))).status, 200);

@@ -608,7 +608,7 @@ async function startAgentParts(
     snapshotRoutes(context),
     internalRoutes(context),
   );
-  if (serverContext) routeSets.push(aclRoutes(serverContext));
+  routeSets.push(aclRoutes(context));
   for (const routes of routeSets) for (const r of routes) router.add(r);
   router.onError((err, ctx) => {
     const status = (err as { status?: number }).status;

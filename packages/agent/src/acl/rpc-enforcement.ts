@@ -149,6 +149,10 @@ export function checkCall(name: string, args: Args, a: Authorizer, state: StateS
     case 'Operator.KeyringOperation':
       ok = str(args.op) === 'list' ? a.keyringRead() : a.keyringWrite();
       break;
+    case 'ACL.Read':
+      // Whoever holds a secret may read its token (Consul's token/self); the rest needs acl read.
+      ok = args.kind === 'token-secret' || a.aclRead();
+      break;
     case 'Internal.UINodeInfo':
       ok = a.nodeRead(str(args.node));
       break;

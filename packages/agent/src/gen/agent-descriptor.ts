@@ -466,6 +466,10 @@ export const agentDescriptor = {
                       "requestType": "CallRequest",
                       "responseType": "CallReply"
                     },
+                    "Read": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
+                    },
                     "Apply": {
                       "requestType": "CallRequest",
                       "responseType": "CallReply"

@@ -7,16 +7,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AclLink, AclPolicy, AclRole, AclToken, Command, QueryResult } from '@concord/state';
+import type { AclLink, AclPolicy, AclRole, AclToken, Command } from '@concord/state';
 import { GLOBAL_MANAGEMENT_POLICY_ID } from '@concord/state';
-import type { ServerContext } from '../../agent-context.js';
+import type { AgentContext } from '../../agent-context.js';
+import { type AclQuery, type AclQueryValue } from '../../acl/acl-query.js';
 import type { Authorizer } from '../../acl/authorizer.js';
 import { aclNotFound, permissionDenied } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
 import { RulesError, parseRules } from '../../acl/rules.js';
 import { type Body, field, optBool, optDuration, optString, optStringList, rejectUnknown } from '../decode.js';
-import { callOptionsOf, json, setMetaHeaders } from '../endpoint-kit.js';
-import { blockingRun } from '../../rpc/blocking.js';
+import { call, callOptionsOf, json } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, readJsonObject } from '../request.js';
 import type { Route } from '../router.js';
@@ -40,18 +40,18 @@ function param(ctx: RequestContext, name: string): string {
   }
 }
 
-async function authz(ctx: RequestContext, agent: ServerContext): Promise<Authorizer> {
+async function authz(ctx: RequestContext, agent: AgentContext): Promise<Authorizer> {
   if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
   return agent.acl.resolveToken(requestToken(ctx.req, ctx.query));
 }
 
-async function requireRead(ctx: RequestContext, agent: ServerContext): Promise<Authorizer> {
+async function requireRead(ctx: RequestContext, agent: AgentContext): Promise<Authorizer> {
   const a = await authz(ctx, agent);
   if (!a.aclRead()) throw permissionDenied();
   return a;
 }
 
-async function requireWrite(ctx: RequestContext, agent: ServerContext): Promise<Authorizer> {
+async function requireWrite(ctx: RequestContext, agent: AgentContext): Promise<Authorizer> {
   const a = await authz(ctx, agent);
   if (!a.aclWrite()) throw permissionDenied();
   return a;
@@ -70,52 +70,54 @@ function description(body: Body): string {
 }
 
 /** Links given by ID or by Name, resolved to IDs (`No such ACL policy with name "x"`). */
-function links(agent: ServerContext, body: Body, key: 'Policies' | 'Roles'): AclLink[] {
+async function links(ctx: RequestContext, agent: AgentContext, body: Body, key: 'Policies' | 'Roles'): Promise<AclLink[]> {
   const v = field(body, key);
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > MAX_LINKS) throw badRequest(`Request decode failed: ${key} must be a list of at most ${MAX_LINKS} links`);
   const kind = key === 'Policies' ? 'policy' : 'role';
-  return v.map((l) => {
+  const out: AclLink[] = [];
+  for (const l of v) {
     if (typeof l !== 'object' || l === null) throw badRequest(`Request decode failed: ${key} entries must be objects`);
     const id = optString(l as Body, 'ID');
     const n = optString(l as Body, 'Name');
-    const state = agent.server.state;
-    if (id) return { ID: id, Name: '' };
+    if (id) {
+      out.push({ ID: id, Name: '' });
+      continue;
+    }
     if (!n) throw badRequest(`${key} entries need an ID or a Name`);
-    const found = kind === 'policy' ? state.aclPolicyByName(n).value : state.aclRoleByName(n).value;
+    const found = (await lookup(ctx, agent, { kind: kind === 'policy' ? 'policy-name' : 'role-name', name: n })) as AclPolicy | AclRole | undefined;
     if (!found) throw badRequest(`No such ACL ${kind} with name ${JSON.stringify(n)}`);
-    return { ID: found.ID, Name: found.Name };
-  });
+    out.push({ ID: found.ID, Name: found.Name });
+  }
+  return out;
+}
+
+/** One read through `ACL.Read` for the handler's own use (no blocking, no headers). */
+async function lookup(ctx: RequestContext, agent: AgentContext, q: AclQuery): Promise<AclQueryValue> {
+  return (await agent.rpc.call('ACL.Read', q, { ...callOptionsOf(ctx, agent), minQueryIndex: 0 })).value;
 }
 
 /** An ACL write: `ACL.Apply` on the leader, which checks the token again before applying. */
-async function write<T>(ctx: RequestContext, agent: ServerContext, command: Command): Promise<T> {
+async function write<T>(ctx: RequestContext, agent: AgentContext, command: Command): Promise<T> {
   const options = { ...callOptionsOf(ctx, agent), consistency: 'leader' as const, minQueryIndex: 0 };
   return (await agent.rpc.call('ACL.Apply', { command }, options)).value as T;
 }
 
-/**
- * A read of the ACL tables from this server's state, blocking with `?index=` like every read,
- * with the X-Consul-* headers.
- */
-async function read<T>(ctx: RequestContext, agent: ServerContext, run: () => QueryResult<T>): Promise<QueryResult<T>> {
-  const o = callOptionsOf(ctx, agent);
-  const ac = new AbortController();
-  ctx.res.once('close', () => ac.abort());
-  const r = await blockingRun(agent.query, o.minQueryIndex, o.maxQueryTimeMs, ac.signal, run);
-  setMetaHeaders(ctx, { index: r.index, knownLeader: agent.cluster.knownLeader(), lastContactMs: 0, consistency: o.consistency, filteredByAcls: false });
-  return r;
+/** A read of the ACL tables through `ACL.Read`, blocking with `?index=` like every read, with the X-Consul-* headers. */
+async function read<T extends AclQueryValue>(ctx: RequestContext, agent: AgentContext, q: AclQuery): Promise<T> {
+  // A read by secret needs no other token (Consul's token/self): it is not resolved on the way.
+  return (await call(ctx, agent, 'ACL.Read', q, q.kind === 'token-secret' ? { token: '' } : {})).value as T;
 }
 
 /** A read of one entry; a missing one is Consul's 404 `Requested <kind> does not exist: ACL not found`. */
-async function answer<T>(ctx: RequestContext, agent: ServerContext, kind: string, run: () => QueryResult<T | undefined>): Promise<T> {
-  const r = await read(ctx, agent, run);
-  if (r.value === undefined) throw new HttpError(404, kind === 'self' ? 'Supplied token does not exist' : `Requested ${kind} does not exist: ACL not found`);
-  return r.value;
+async function answer<T extends AclToken | AclPolicy | AclRole>(ctx: RequestContext, agent: AgentContext, kind: string, q: AclQuery): Promise<T> {
+  const value = await read<T | undefined>(ctx, agent, q);
+  if (value === undefined || value === null) throw new HttpError(404, kind === 'self' ? 'Supplied token does not exist' : `Requested ${kind} does not exist: ACL not found`);
+  return value;
 }
 
 /** A delete that found nothing is Consul's 404 `Cannot find <kind> to delete`. */
-async function remove(ctx: RequestContext, agent: ServerContext, kind: string, command: Command): Promise<true> {
+async function remove(ctx: RequestContext, agent: AgentContext, kind: string, command: Command): Promise<true> {
   if (!(await write<boolean>(ctx, agent, command))) throw new HttpError(404, `Cannot find ${kind} to delete`);
   return true;
 }
@@ -164,7 +166,7 @@ async function policyBody(ctx: RequestContext): Promise<{ body: Body; rules: str
   return { body, rules };
 }
 
-async function setPolicy(ctx: RequestContext, agent: ServerContext, id: string | undefined): Promise<void> {
+async function setPolicy(ctx: RequestContext, agent: AgentContext, id: string | undefined): Promise<void> {
   await requireWrite(ctx, agent);
   const { body, rules } = await policyBody(ctx);
   const bodyId = optString(body, 'ID');
@@ -185,7 +187,7 @@ async function setPolicy(ctx: RequestContext, agent: ServerContext, id: string |
   json(ctx, shownPolicy(await write<AclPolicy>(ctx, agent, { type: 'acl-policy-set', op: id ? 'update' : 'create', policy })));
 }
 
-function policyRoutes(agent: ServerContext): Route[] {
+function policyRoutes(agent: AgentContext): Route[] {
   return [
     { path: '/v1/acl/policy', methods: ['PUT'], handler: (ctx) => setPolicy(ctx, agent, undefined) },
     {
@@ -194,7 +196,7 @@ function policyRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         await requireRead(ctx, agent);
         const n = param(ctx, 'name');
-        json(ctx, shownPolicy(await answer(ctx, agent, 'policy', () => agent.server.state.aclPolicyByName(n))));
+        json(ctx, shownPolicy(await answer<AclPolicy>(ctx, agent, 'policy', { kind: 'policy-name', name: n })));
       },
     },
     {
@@ -209,7 +211,7 @@ function policyRoutes(agent: ServerContext): Route[] {
           return;
         }
         await requireRead(ctx, agent);
-        json(ctx, shownPolicy(await answer(ctx, agent, 'policy', () => agent.server.state.aclPolicy(id))));
+        json(ctx, shownPolicy(await answer<AclPolicy>(ctx, agent, 'policy', { kind: 'policy', id })));
       },
     },
     {
@@ -217,8 +219,7 @@ function policyRoutes(agent: ServerContext): Route[] {
       methods: ['GET'],
       handler: async (ctx) => {
         await requireRead(ctx, agent);
-        const r = await read(ctx, agent, () => agent.server.state.aclPolicies());
-        json(ctx, r.value.map(policyStub));
+        json(ctx, (await read<AclPolicy[]>(ctx, agent, { kind: 'policies' })).map(policyStub));
       },
     },
   ];
@@ -259,7 +260,7 @@ function tokenHash(t: Pick<AclToken, 'Description' | 'Policies' | 'Roles' | 'Loc
   return hashOf(t.Description, t.Policies.map((l) => l.ID), t.Roles.map((l) => l.ID), t.Local);
 }
 
-async function setToken(ctx: RequestContext, agent: ServerContext, accessor: string | undefined): Promise<void> {
+async function setToken(ctx: RequestContext, agent: AgentContext, accessor: string | undefined): Promise<void> {
   const a = await requireWrite(ctx, agent);
   const body = await readJsonObject(ctx);
   rejectUnknown(body, TOKEN_FIELDS, 'token');
@@ -268,15 +269,15 @@ async function setToken(ctx: RequestContext, agent: ServerContext, accessor: str
   let prev: AclToken | undefined;
   if (accessor) {
     if (bodyAccessor && bodyAccessor !== accessor) throw badRequest('Token Accessor ID in URL and payload do not match');
-    prev = agent.server.state.aclToken(accessor).value;
+    prev = (await lookup(ctx, agent, { kind: 'token', id: accessor })) as AclToken | undefined;
     if (!prev) throw badRequest(`Cannot find token ${JSON.stringify(accessor)}`);
   }
   const secret = uuidField(body, 'SecretID');
   if (prev && secret && secret !== prev.SecretID) throw badRequest('Changing a tokens SecretID is not permitted');
   const base = {
     Description: description(body),
-    Policies: links(agent, body, 'Policies'),
-    Roles: links(agent, body, 'Roles'),
+    Policies: await links(ctx, agent, body, 'Policies'),
+    Roles: await links(ctx, agent, body, 'Roles'),
     Local: prev ? prev.Local : (optBool(body, 'Local') ?? false),
   };
   const exp = prev ? prev.ExpirationTime : expiration(body, now);
@@ -293,7 +294,7 @@ async function setToken(ctx: RequestContext, agent: ServerContext, accessor: str
   json(ctx, shownToken(await write<AclToken>(ctx, agent, { type: 'acl-token-set', op: prev ? 'update' : 'create', token }), a));
 }
 
-function tokenRoutes(agent: ServerContext): Route[] {
+function tokenRoutes(agent: AgentContext): Route[] {
   return [
     { path: '/v1/acl/token', methods: ['PUT'], handler: (ctx) => setToken(ctx, agent, undefined) },
     {
@@ -302,7 +303,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
         const s = agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query));
-        json(ctx, shownToken(await answer(ctx, agent, 'self', () => agent.server.state.aclTokenBySecret(s)), 'owner'));
+        json(ctx, shownToken(await answer<AclToken>(ctx, agent, 'self', { kind: 'token-secret', secret: s }), 'owner'));
       },
     },
     {
@@ -313,7 +314,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
         const id = param(ctx, 'id');
         const body = await readJsonObject(ctx);
         rejectUnknown(body, ['Description'], 'token clone');
-        const src = agent.server.state.aclToken(id).value;
+        const src = (await lookup(ctx, agent, { kind: 'token', id })) as AclToken | undefined;
         if (!src) throw aclNotFound();
         const base = { Description: optString(body, 'Description') ?? src.Description, Policies: src.Policies, Roles: src.Roles, Local: src.Local };
         const token: AclToken = {
@@ -337,13 +338,13 @@ function tokenRoutes(agent: ServerContext): Route[] {
         if (ctx.req.method === 'PUT') return setToken(ctx, agent, id);
         if (ctx.req.method === 'DELETE') {
           await requireWrite(ctx, agent);
-          const own = agent.server.state.aclTokenBySecret(agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query))).value;
+          const own = (await lookup(ctx, agent, { kind: 'token-secret', secret: agent.acl.effectiveSecret(requestToken(ctx.req, ctx.query)) })) as AclToken | undefined;
           if (own?.AccessorID === id) throw badRequest("Deletion of the request's authorization token is not permitted");
           json(ctx, await remove(ctx, agent, 'token', { type: 'acl-token-delete', accessorId: id }));
           return;
         }
         const a = await requireRead(ctx, agent);
-        json(ctx, shownToken(await answer(ctx, agent, 'token', () => agent.server.state.aclToken(id)), a));
+        json(ctx, shownToken(await answer<AclToken>(ctx, agent, 'token', { kind: 'token', id }), a));
       },
     },
     {
@@ -353,8 +354,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
         const a = await requireRead(ctx, agent);
         const policy = ctx.query.get('policy') || undefined;
         const role = ctx.query.get('role') || undefined;
-        const r = await read(ctx, agent, () => agent.server.state.aclTokens({ ...(policy ? { policy } : {}), ...(role ? { role } : {}) }));
-        json(ctx, r.value.map((t) => shownToken(t, a)));
+        json(ctx, (await read<AclToken[]>(ctx, agent, { kind: 'tokens', policy: policy ?? '', role: role ?? '' })).map((t) => shownToken(t, a)));
       },
     },
   ];
@@ -362,7 +362,7 @@ function tokenRoutes(agent: ServerContext): Route[] {
 
 // ---------------------------------------------------------------------------------------------
 
-async function setRole(ctx: RequestContext, agent: ServerContext, id: string | undefined): Promise<void> {
+async function setRole(ctx: RequestContext, agent: AgentContext, id: string | undefined): Promise<void> {
   await requireWrite(ctx, agent);
   const body = await readJsonObject(ctx);
   rejectUnknown(body, ['ID', 'Name', 'Description', 'Policies', 'ServiceIdentities', 'NodeIdentities', 'Hash', 'CreateIndex', 'ModifyIndex', 'Namespace', 'Partition'], 'role');
@@ -370,7 +370,7 @@ async function setRole(ctx: RequestContext, agent: ServerContext, id: string | u
   if (!id && bodyId) throw badRequest('Cannot specify the ID when creating a new role');
   if (id && bodyId && bodyId !== id) throw badRequest('Role ID in URL and payload do not match');
   const roleName = name(optString(body, 'Name'), 'Role');
-  const policies = links(agent, body, 'Policies');
+  const policies = await links(ctx, agent, body, 'Policies');
   const role: AclRole = {
     ID: id ?? randomUUID(),
     Name: roleName,
@@ -383,7 +383,7 @@ async function setRole(ctx: RequestContext, agent: ServerContext, id: string | u
   json(ctx, shownRole(await write<AclRole>(ctx, agent, { type: 'acl-role-set', op: id ? 'update' : 'create', role })));
 }
 
-function roleRoutes(agent: ServerContext): Route[] {
+function roleRoutes(agent: AgentContext): Route[] {
   return [
     { path: '/v1/acl/role', methods: ['PUT'], handler: (ctx) => setRole(ctx, agent, undefined) },
     {
@@ -392,7 +392,7 @@ function roleRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         await requireRead(ctx, agent);
         const n = param(ctx, 'name');
-        json(ctx, shownRole(await answer(ctx, agent, 'role', () => agent.server.state.aclRoleByName(n))));
+        json(ctx, shownRole(await answer<AclRole>(ctx, agent, 'role', { kind: 'role-name', name: n })));
       },
     },
     {
@@ -407,7 +407,7 @@ function roleRoutes(agent: ServerContext): Route[] {
           return;
         }
         await requireRead(ctx, agent);
-        json(ctx, shownRole(await answer(ctx, agent, 'role', () => agent.server.state.aclRole(id))));
+        json(ctx, shownRole(await answer<AclRole>(ctx, agent, 'role', { kind: 'role', id })));
       },
     },
     {
@@ -416,8 +416,7 @@ function roleRoutes(agent: ServerContext): Route[] {
       handler: async (ctx) => {
         await requireRead(ctx, agent);
         const policy = ctx.query.get('policy') || undefined;
-        const r = await read(ctx, agent, () => agent.server.state.aclRoles(policy ? { policy } : {}));
-        json(ctx, r.value.map(shownRole));
+        json(ctx, (await read<AclRole[]>(ctx, agent, { kind: 'roles', policy: policy ?? '' })).map(shownRole));
       },
     },
   ];
@@ -434,7 +433,7 @@ function resetIndex(dataDir: string | undefined): number | undefined {
   return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-function bootstrapRoute(agent: ServerContext): Route {
+function bootstrapRoute(agent: AgentContext): Route {
   return {
     path: '/v1/acl/bootstrap',
     methods: ['PUT'],
@@ -462,6 +461,6 @@ function bootstrapRoute(agent: ServerContext): Route {
   };
 }
 
-export function aclRoutes(agent: ServerContext): Route[] {
+export function aclRoutes(agent: AgentContext): Route[] {
   return [bootstrapRoute(agent), ...policyRoutes(agent), ...tokenRoutes(agent), ...roleRoutes(agent)];
 }
