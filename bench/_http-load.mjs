@@ -1,9 +1,9 @@
-// Shared pieces of the HTTP benchmarks: autocannon load in a child process (this module run as a
-// script), child servers killed by PID, etcd lookup, medians, side-by-side comparison and the table.
+// Shared pieces of the HTTP benchmarks: wrk load in a child process, child servers killed by PID,
+// etcd lookup, medians, side-by-side comparison and the table.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,85 +12,106 @@ export const root = join(here, '..');
 export const concordBin = join(root, 'packages', 'cli', 'bin', 'concord.js');
 export const STARTUP_MS = 20_000;
 
-// ---- load generator (runs in its own process) -------------------------------------------------
+// ---- load generator ---------------------------------------------------------------------------
 
-if (process.env.HTTP_BENCH_WORKER) {
-  await loadWorker(JSON.parse(process.env.HTTP_BENCH_WORKER));
-}
-
-/** Child side: runs autocannon once and prints its summary as JSON. */
-async function loadWorker(spec) {
-  const { default: autocannon } = await import('autocannon');
-  const value = Buffer.alloc(256, 'v');
-  let seq = 0;
-  const tag = `${process.pid}-${Date.now().toString(36)}`;
-  let request;
-  if (spec.kind === 'get') {
-    request = { method: 'GET', path: spec.path, ...(spec.headers ? { headers: spec.headers } : {}) };
-  } else if (spec.kind === 'put') {
-    request = {
-      method: 'PUT',
-      setupRequest: (req) => ({ ...req, path: `${spec.path}/${tag}/${seq++}`, body: value }),
-    };
-  } else if (spec.kind === 'etcd-range') {
-    request = {
-      method: 'POST',
-      path: '/v3/kv/range',
-      body: JSON.stringify({ key: Buffer.from(spec.key).toString('base64'), serializable: spec.serializable === true }),
-    };
-  } else {
-    request = {
-      method: 'POST',
-      path: '/v3/kv/put',
-      setupRequest: (req) => ({
-        ...req,
-        body: JSON.stringify({
-          key: Buffer.from(`bench/${tag}/${seq++}`).toString('base64'),
-          value: value.toString('base64'),
-        }),
-      }),
-    };
-  }
-  const result = await autocannon({
-    url: spec.url,
-    connections: spec.connections,
-    duration: spec.seconds,
-    pipelining: 1,
-    timeout: 10,
-    requests: [request],
-  });
-  process.stdout.write(
-    `${JSON.stringify({
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      ok: result['2xx'],
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-    })}\n`,
-  );
-  process.exit(0);
-}
-
-/** Parent side: one autocannon run in a child process. */
+/**
+ * One run of Debian's `wrk` (C, one thread, keep-alive connections): a request fixed per run for
+ * GET and etcd ranges, built by wrk once; for writes a Lua `request()` that only appends a counter
+ * to a pre-built prefix, so that every PUT writes a new key. The generator costs far less per
+ * request than any Node server, so the figures show the server's cost.
+ * Resolves to { rps, p50, p99 (ms), ok, non2xx, errors }.
+ */
 export function load(spec) {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-wrk-'));
+  const script = join(dir, 'load.lua');
+  writeFileSync(script, wrkScript(spec));
+  const args = ['-t', String(spec.threads ?? 1), '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--timeout', '10s', '-s', script, spec.url];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
-      env: { ...process.env, HTTP_BENCH_WORKER: JSON.stringify(spec) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
-    const timer = setTimeout(() => kill(child), (spec.seconds + 30) * 1000);
+    child.stderr.on('data', (c) => (out += c));
+    const timer = setTimeout(() => kill(child, 'SIGKILL'), (spec.seconds + 30) * 1000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`wrk could not start (apt-get install wrk): ${err.message}`));
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)));
-      } catch {
-        reject(new Error(`load generator exited with ${code}: ${out}`));
-      }
+      rmSync(dir, { recursive: true, force: true });
+      const m = /^WRK_RESULT (.*)$/m.exec(out);
+      if (!m) return reject(new Error(`wrk exited with ${code}: ${out}`));
+      resolve(JSON.parse(m[1]));
     });
   });
+}
+
+const luaString = (s) => JSON.stringify(s); // a JSON string of ASCII text is a valid Lua string
+const BASE64_LUA = `
+local b64chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+local function b64(data)
+  return ((data:gsub('.', function(x)
+    local r, b = '', x:byte()
+    for i = 8, 1, -1 do r = r .. (b % 2 ^ i - b % 2 ^ (i - 1) > 0 and '1' or '0') end
+    return r
+  end) .. '0000'):gsub('%d%d%d?%d?%d?%d?', function(x)
+    if #x < 6 then return '' end
+    local c = 0
+    for i = 1, 6 do c = c + (x:sub(i, i) == '1' and 2 ^ (6 - i) or 0) end
+    return b64chars:sub(c + 1, c + 1)
+  end) .. ({ '', '==', '=' })[#data % 3 + 1])
+end`;
+
+/** The Lua script for one run: the request, and a done() that prints the summary as JSON. */
+function wrkScript(spec) {
+  const value = 'v'.repeat(256);
+  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const headers = Object.entries(spec.headers ?? {})
+    .map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`)
+    .join('\n');
+  let body;
+  if (spec.kind === 'get') {
+    body = `wrk.method = "GET"\nwrk.path = ${luaString(spec.path)}\n${headers}`;
+  } else if (spec.kind === 'etcd-range') {
+    const json = JSON.stringify({ key: Buffer.from(spec.key).toString('base64'), serializable: spec.serializable === true });
+    body = `wrk.method = "POST"\nwrk.path = "/v3/kv/range"\nwrk.body = ${luaString(json)}\n${headers}`;
+  } else if (spec.kind === 'put') {
+    body = `${headers}
+local thread_id = 0
+local counter = 0
+local prefix
+local value = ${luaString(value)}
+function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+function init() prefix = ${luaString(`${spec.path}/${tag}/`)} .. tostring(tid or 0) .. "/" end
+function request()
+  counter = counter + 1
+  return wrk.format("PUT", prefix .. counter, nil, value)
+end`;
+  } else if (spec.kind === 'etcd') {
+    const b64value = Buffer.from(value).toString('base64');
+    body = `${BASE64_LUA}
+${headers}
+local thread_id = 0
+local counter = 0
+local prefix
+function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+function init() prefix = ${luaString(`bench/${tag}/`)} .. tostring(tid or 0) .. "/" end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/v3/kv/put", nil, '{"key":"' .. b64(prefix .. counter) .. '","value":"${b64value}"}')
+end`;
+  } else {
+    throw new Error(`unknown load kind ${spec.kind}`);
+  }
+  return `${body}
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK_RESULT {"rps":%f,"p50":%f,"p99":%f,"ok":%d,"non2xx":%d,"errors":%d}\\n',
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests - e.status, e.status, e.connect + e.read + e.write + e.timeout))
+end
+`;
 }
 
 // ---- servers ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //   - latency, one keep-alive connection, R sequential GETs per run: /v1/kv/k (answered by dc1)
 //     vs /v1/kv/k?dc=dc2 (dc1 forwards it over the server RPC to dc2); p50 and p99 in ms, medians
 //     over the runs; the goal is a cross-datacenter overhead (p50 difference) of at most 1 ms;
-//   - throughput at 16 connections (autocannon in its own process), dc2 reads vs local reads.
+//   - throughput at 16 connections (wrk in its own process), dc2 reads vs local reads.
 // Every agent listens on ephemeral ports and is killed by PID at the end.
 import { Agent, request } from 'node:http';
 import { children, compare, concordBin, median, printTable, printTargets, startChild, stop, until } from './_http-load.mjs';
