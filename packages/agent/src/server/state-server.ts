@@ -1,6 +1,7 @@
 import {
   type ApplyResult,
   type Command,
+  type KvOp,
   type StateSnapshot,
   StateStore,
   decodeCommand,
@@ -12,6 +13,22 @@ import type { CommandLog, LogStateMachine } from '../log/command-log.js';
 export interface WriteResult {
   index: number;
   result: ApplyResult;
+}
+
+/**
+ * The command as the state machine would get it from the log: a copy sharing nothing with the
+ * caller's objects. A KV write (the common one) is copied field by field; anything else goes
+ * through the log's own encoding.
+ */
+function detachedCommand(command: Command): Command {
+  if (command.type === 'kv') {
+    // a KV op holds only strings and numbers: a shallow copy shares nothing mutable; fields left
+    // undefined are dropped as the JSON encoding drops them
+    const op = { ...command.op };
+    for (const k of Object.keys(op) as (keyof KvOp)[]) if (op[k] === undefined) delete op[k];
+    return { ...command, op };
+  }
+  return decodeCommand(encodeCommand(command));
 }
 
 /** Binds the state machine to a command log: writes go through the log, reads go to the state. */
@@ -41,6 +58,10 @@ export class StateServer {
   /** Proposes a command, stamped with the proposer's clock, and waits for it to apply. */
   async write(command: Command): Promise<WriteResult> {
     const stamped: Command = command.time === undefined ? { ...command, time: Date.now() } : command;
+    if (this.#log.applyNext) {
+      const state = this.state;
+      return this.#log.applyNext((index) => state.apply(index, detachedCommand(stamped)));
+    }
     const { index, result } = await this.#log.propose(encodeCommand(stamped));
     return { index, result: result as ApplyResult };
   }
