@@ -1,7 +1,7 @@
 // Shared pieces of the HTTP benchmarks: wrk load in a child process, child servers killed by PID,
 // etcd lookup, medians, side-by-side comparison and the table.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,9 +19,35 @@ export const STARTUP_MS = 20_000;
  * GET and etcd ranges, built by wrk once; for writes a Lua `request()` that only appends a counter
  * to a pre-built prefix, so that every PUT writes a new key. The generator costs far less per
  * request than any Node server, so the figures show the server's cost.
- * Resolves to { rps, p50, p99 (ms), ok, non2xx, errors }.
+ * Resolves to { rps, p50, p99 (ms), ok, non2xx, errors }, and with `spec.pid` the server process's
+ * CPU time per answered request (cpuUs, user + system from /proc): a figure that load from other
+ * processes on a shared machine moves far less than requests/s.
  */
-export function load(spec) {
+export async function load(spec) {
+  const cpu0 = spec.pid ? cpuTimeUs(spec.pid) : undefined;
+  const result = await runWrk(spec);
+  if (cpu0 !== undefined) {
+    const cpu1 = cpuTimeUs(spec.pid);
+    const answered = result.ok + result.non2xx;
+    if (cpu1 !== undefined && answered > 0) result.cpuUs = (cpu1 - cpu0) / answered;
+  }
+  return result;
+}
+
+/** User + system CPU time of a process in microseconds, or undefined when it is gone. */
+export function cpuTimeUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] and [12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function runWrk(spec) {
   const dir = mkdtempSync(join(tmpdir(), 'concord-wrk-'));
   const script = join(dir, 'load.lua');
   writeFileSync(script, wrkScript(spec));
@@ -287,14 +313,16 @@ export async function compare(row, subject, anchor, opts) {
   }
   const sum = (list) => ({
     rps: median(list.map((r) => r.rps)),
-    p50: median(list.map((r) => r.p50)),
-    p99: median(list.map((r) => r.p99)),
+    p50: Number(median(list.map((r) => r.p50)).toFixed(2)),
+    p99: Number(median(list.map((r) => r.p99)).toFixed(2)),
     bad: list.reduce((n, r) => n + r.non2xx + r.errors, 0),
+    cpuUs: list.every((r) => r.cpuUs !== undefined) ? median(list.map((r) => r.cpuUs)) : undefined,
   });
   const s = sum(results.subject);
   const a = sum(results.anchor);
   const line = { ...row, subject: s, anchor: a, ratio: a.rps > 0 ? s.rps / a.rps : 0 };
-  process.stderr.write(`  ${row.name} c=${row.connections}: ${fmt(s.rps)} vs ${fmt(a.rps)} req/s\n`);
+  const cpu = s.cpuUs !== undefined && a.cpuUs !== undefined ? ` (CPU ${s.cpuUs.toFixed(1)} vs ${a.cpuUs.toFixed(1)} us/req)` : '';
+  process.stderr.write(`  ${row.name} c=${row.connections}: ${fmt(s.rps)} vs ${fmt(a.rps)} req/s${cpu}\n`);
   return line;
 }
 
@@ -308,9 +336,13 @@ export function fmt(n) {
  */
 export function printTable(rows) {
   const withP99 = rows.some((r) => r.p99Target !== undefined);
+  const withCpu = rows.some((r) => r.subject.cpuUs !== undefined && r.anchor.cpuUs !== undefined);
   const judge = (value, ok) => `${value} ${ok ? 'ok' : 'MISS'}`;
   const header = ['scenario', 'conns', 'concord req/s', 'p50/p99 ms', 'anchor', 'anchor req/s', 'p50/p99 ms', 'ratio', 'target'];
   if (withP99) header.push('p99 ratio', 'p99 target');
+  // the anchor's CPU time per request over the subject's: the throughput ratio each would reach
+  // with a core to itself
+  if (withCpu) header.push('CPU us/req', 'anchor CPU', 'CPU ratio');
   header.push('errors');
   const body = rows.map((r) => {
     const cells = [
@@ -327,6 +359,14 @@ export function printTable(rows) {
     if (withP99) {
       const p99Ratio = p99RatioOf(r);
       cells.push(`${p99Ratio.toFixed(2)}x`, r.p99Target !== undefined ? judge(`<= ${r.p99Target.toFixed(2)}x`, p99Ratio <= r.p99Target) : '-');
+    }
+    if (withCpu) {
+      const known = r.subject.cpuUs !== undefined && r.anchor.cpuUs !== undefined;
+      cells.push(
+        known ? r.subject.cpuUs.toFixed(1) : '-',
+        known ? r.anchor.cpuUs.toFixed(1) : '-',
+        known ? `${(r.anchor.cpuUs / r.subject.cpuUs).toFixed(2)}x` : '-',
+      );
     }
     cells.push(String(r.subject.bad + r.anchor.bad));
     return cells;

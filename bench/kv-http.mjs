@@ -118,8 +118,8 @@ export async function run(args) {
         rows.push(
           await compare(
             { name: 'dev GET /v1/kv', connections, anchorName: 'bare node:http', target: 0.85 },
-            { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections },
-            { kind: 'get', url: bare.url, path: '/v1/kv/bench/get', connections },
+            { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections, pid: dev.child.pid },
+            { kind: 'get', url: bare.url, path: '/v1/kv/bench/get', connections, pid: bare.child.pid },
             opts,
           ),
         );
@@ -130,8 +130,8 @@ export async function run(args) {
       rows.push(
         await compare(
           { name: 'dev GET /v1/kv, gzip', connections: 64, anchorName: 'bare node:http, gzip', target: 0.75 },
-          { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders },
-          { kind: 'get', url: bareGzip.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders },
+          { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders, pid: dev.child.pid },
+          { kind: 'get', url: bareGzip.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders, pid: bareGzip.child.pid },
           opts,
         ),
       );
@@ -143,8 +143,8 @@ export async function run(args) {
         rows.push(
           await compare(
             { name: 'dev PUT /v1/kv', connections, anchorName: 'bare node:http', target: 0.6 },
-            { kind: 'put', url: devPut.url, path: '/v1/kv/bench/put', connections },
-            { kind: 'put', url: bare.url, path: '/v1/kv/bench/put', connections },
+            { kind: 'put', url: devPut.url, path: '/v1/kv/bench/put', connections, pid: devPut.child.pid },
+            { kind: 'put', url: bare.url, path: '/v1/kv/bench/put', connections, pid: bare.child.pid },
             opts,
           ),
         );
@@ -162,8 +162,8 @@ export async function run(args) {
         rows.push(
           await compare(
             { name: 'durable PUT /v1/kv', connections, anchorName: 'etcd 1-member', target: 1.0 },
-            { kind: 'put', url: durable.url, path: '/v1/kv/bench/put', connections },
-            { kind: 'etcd', url: etcd.client, connections },
+            { kind: 'put', url: durable.url, path: '/v1/kv/bench/put', connections, pid: durable.child.pid },
+            { kind: 'etcd', url: etcd.client, connections, pid: etcd.child.pid },
             opts,
           ),
         );
