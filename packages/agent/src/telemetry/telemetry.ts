@@ -76,9 +76,9 @@ export class Telemetry {
 
   /** go-metrics `IncrCounter`. */
   incrCounter(key: readonly string[], value = 1, labels: Labels = {}): void {
-    const parts = this.#key(key, false);
-    this.#inmem.incr(parts.join('.'), value, labels);
-    (this.#prom('counter', parts, labels) as Counter | undefined)?.inc(labels, value);
+    const prefix = this.#config.metricsPrefix;
+    this.#inmem.incr(prefix ? `${prefix}.${key.join('.')}` : key.join('.'), value, labels);
+    if (this.prometheusEnabled) (this.#prom('counter', this.#key(key, false), labels) as Counter | undefined)?.inc(labels, value);
   }
 
   /** go-metrics `AddSample` / `MeasureSince`: a timer in milliseconds. */
