@@ -217,7 +217,8 @@ export function ensureEtcd() {
 }
 
 /**
- * Starts an etcd cluster of `size` members (fsync on, as by default) under `dir`, on loopback
+ * Starts an etcd cluster of `size` members (each with `restart()`, which starts it again on its
+ * data directory) (fsync on, as by default) under `dir`, on loopback
  * ephemeral ports, and waits until its leader accepts a write. Members: { name, client, peer, child }.
  */
 export async function startEtcd(dir, size = 1) {
@@ -236,10 +237,13 @@ export async function startEtcd(dir, size = 1) {
       '--listen-peer-urls', m.peer, '--initial-advertise-peer-urls', m.peer, '--initial-cluster', initial,
       '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${process.pid}`, '--log-level', 'warn',
     ];
-    m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
-    children.add(m.child);
-    m.log = '';
-    m.child.stderr.on('data', (c) => (m.log = (m.log + c).slice(-5000)));
+    m.restart = () => {
+      m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+      children.add(m.child);
+      m.log = '';
+      m.child.stderr.on('data', (c) => (m.log = (m.log + c).slice(-5000)));
+    };
+    m.restart();
   }
   await until(async () => {
     const dead = members.find((m) => m.child.exitCode !== null);

@@ -61,20 +61,22 @@ function mtlsConfigFile(dir) {
   return file;
 }
 
-async function concordCluster(dir, configFile) {
-  const ports = await freePorts(9);
+/** `size` servers on loopback (fsync on), each retry-joining the others; resolves once a leader takes writes. */
+export async function concordCluster(dir, configFile, size = 3) {
+  const ports = await freePorts(size * 3);
   // The load generator opens 256 connections from one address, beyond the per-client cap of 200
   // (Consul's default, which a benchmark of Consul lifts the same way).
   mkdirSync(dir, { recursive: true });
   const limitsFile = join(dir, 'bench-limits.json');
   writeFileSync(limitsFile, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
   const at = (i) => ({ http: ports[i * 3], rpc: ports[i * 3 + 1], serf: ports[i * 3 + 2] });
-  const servers = [0, 1, 2].map((i) => {
+  const all = Array.from({ length: size }, (_, i) => i);
+  const servers = all.map((i) => {
     const name = `c${i + 1}`;
     const p = at(i);
-    const joins = [0, 1, 2].filter((j) => j !== i).flatMap((j) => ['-retry-join', `127.0.0.1:${at(j).serf}`]);
+    const joins = all.filter((j) => j !== i).flatMap((j) => ['-retry-join', `127.0.0.1:${at(j).serf}`]);
     const args = [
-      ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), concordBin, 'agent', '-server', '-bootstrap-expect=3', '-node', name,
+      ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), concordBin, 'agent', '-server', `-bootstrap-expect=${size}`, '-node', name,
       '-data-dir', join(dir, name), '-bind', '127.0.0.1', '-client', '127.0.0.1', '-http-port', String(p.http),
       '-dns-port', '-1', '-server-port', String(p.rpc), '-serf-lan-port', String(p.serf), '-serf-wan-port', '0', '-log-level', 'warn',
       ...joins, '-retry-interval', '1s', '-config-file', limitsFile, ...(configFile ? ['-config-file', configFile] : []),
@@ -93,7 +95,7 @@ function alive(server) {
 }
 
 /** The server whose /v1/agent/self says it leads, or undefined. */
-async function concordLeader(servers) {
+export async function concordLeader(servers) {
   for (const s of servers.filter(alive)) {
     try {
       const self = await (await fetch(`${s.url}/v1/agent/self`, { signal: AbortSignal.timeout(2000) })).json();
@@ -129,7 +131,7 @@ async function caughtUp(servers, server, marker) {
 
 // ---- failover -----------------------------------------------------------------------------------
 
-async function failover(servers, reps) {
+export async function failover(servers, reps) {
   const times = [];
   for (let i = 0; i < reps; i++) {
     const leader = await concordLeader(servers);
