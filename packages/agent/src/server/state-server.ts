@@ -22,10 +22,15 @@ export interface WriteResult {
  */
 function detachedCommand(command: Command): Command {
   if (command.type === 'kv') {
-    // a KV op holds only strings and numbers: a shallow copy shares nothing mutable; fields left
-    // undefined are dropped as the JSON encoding drops them
-    const op = { ...command.op };
-    for (const k of Object.keys(op) as (keyof KvOp)[]) if (op[k] === undefined) delete op[k];
+    // a KV op holds only strings and numbers: a field-by-field copy shares nothing mutable; fields
+    // left undefined are dropped as the JSON encoding drops them (without `delete`, which would
+    // put the object in V8's slow dictionary mode)
+    const src = command.op;
+    const op: KvOp = { Verb: src.Verb, Key: src.Key };
+    if (src.Value !== undefined) op.Value = src.Value;
+    if (src.Flags !== undefined) op.Flags = src.Flags;
+    if (src.Index !== undefined) op.Index = src.Index;
+    if (src.Session !== undefined) op.Session = src.Session;
     return { ...command, op };
   }
   return decodeCommand(encodeCommand(command));
