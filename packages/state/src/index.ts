@@ -10,6 +10,7 @@ export type {
 export { StateError } from './errors.js';
 export type { StateErrorCode } from './errors.js';
 export { encodeCommand, decodeCommand } from './command-codec.js';
+export { snapshotFromBytes } from './snapshot-bytes.js';
 export { isHealthStatus } from './catalog.js';
 export { isTxnWrite, normalizeTxnOp } from './txn.js';
 export type * from './types.js';

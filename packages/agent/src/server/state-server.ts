@@ -6,6 +6,7 @@ import {
   StateStore,
   decodeCommand,
   encodeCommand,
+  snapshotFromBytes,
 } from '@concord/state';
 import type { CommandLog, LogStateMachine } from '../log/command-log.js';
 
@@ -54,8 +55,8 @@ export class StateServer {
     const state = this.state;
     const sm: LogStateMachine = {
       apply: (index, data) => state.apply(index, decodeCommand(data)),
-      snapshot: () => Buffer.from(state.snapshotJson()),
-      restore: (_index, data) => state.restore(JSON.parse(Buffer.from(data).toString('utf8')) as StateSnapshot),
+      snapshot: () => state.snapshotBytes(),
+      restore: (_index, data) => state.restore(snapshotFromBytes<StateSnapshot>(data)),
     };
     await this.#log.open(sm);
   }
