@@ -179,12 +179,12 @@ export function nodeArgsFrom(variable) {
   return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }
 
-export function startChild(cmd, args, ready) {
+export function startChild(cmd, args, ready, timeoutMs = STARTUP_MS) {
   const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${cmd} did not start in time:\n${output.slice(-3000)}`)), STARTUP_MS);
+    const timer = setTimeout(() => fail(new Error(`${cmd} did not start in time:\n${output.slice(-3000)}`)), timeoutMs);
     const onData = (c) => {
       output += c;
       if (output.length > 100_000) output = output.slice(-50_000);

@@ -3,7 +3,7 @@
 
 const W = 420;
 const H = 240;
-const PAD = { l: 64, r: 12, t: 28, b: 44 };
+const PAD = { l: 64, r: 24, t: 28, b: 44 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
 const esc = (s) => String(s).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]);

@@ -12,7 +12,7 @@
 // and are killed by PID at the end. --profile writes a CPU profile of each Concord agent (GET, PUT,
 // durable PUT) under bench/out/, prints its top frames and draws its flame graph.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { children, compare, concordBin, loadAverage, printTable, startChild, startEtcd, stop, until } from './_http-load.mjs';
@@ -23,7 +23,11 @@ const VALUE = Buffer.alloc(256, 'v');
 // ---- servers ----------------------------------------------------------------------------------
 
 async function startConcord(extra, nodeArgs = []) {
-  const args = [...nodeArgs, concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
+  // 256 connections from one address: Consul's per-client cap (200) lifted, as a benchmark of
+  // Consul would (otherwise the excess connections get quick 429s that count as answers)
+  const limits = join(mkdtempSync(join(tmpdir(), 'concord-bench-cfg-')), 'limits.json');
+  writeFileSync(limits, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
+  const args = [...nodeArgs, concordBin, 'agent', '-config-file', limits, '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
