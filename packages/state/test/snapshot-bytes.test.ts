@@ -36,3 +36,20 @@ test('an empty store and undecodable bytes', (t) => {
     t.true(err instanceof StateError, bad);
   }
 });
+
+test('restoreOwned keeps the parsed objects; restore copies, so a caller changing its snapshot afterwards changes nothing', (t) => {
+  const h = new Harness();
+  h.set('a', 'one');
+  h.set('b', 'two');
+  const parsed = snapshotFromBytes<StateSnapshot>(h.store.snapshotBytes());
+  const owned = new StateStore({ datacenter: 'dc1' });
+  owned.restoreOwned(parsed);
+  t.is(owned.snapshotJson(), h.store.snapshotJson());
+  t.is(owned.kvGet('a').value, parsed.kv[0]);
+
+  const kept = snapshotFromBytes<StateSnapshot>(h.store.snapshotBytes());
+  const copied = new StateStore({ datacenter: 'dc1' });
+  copied.restore(kept);
+  (kept.kv[0] as { Key: string }).Key = 'changed';
+  t.is(copied.snapshotJson(), h.store.snapshotJson());
+});

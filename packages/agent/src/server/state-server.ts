@@ -56,7 +56,7 @@ export class StateServer {
     const sm: LogStateMachine = {
       apply: (index, data) => state.apply(index, decodeCommand(data)),
       snapshot: () => state.snapshotBytes(),
-      restore: (_index, data) => state.restore(snapshotFromBytes<StateSnapshot>(data)),
+      restore: (_index, data) => state.restoreOwned(snapshotFromBytes<StateSnapshot>(data)),
     };
     await this.#log.open(sm);
   }
