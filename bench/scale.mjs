@@ -1,6 +1,6 @@
 // `npm run bench -- scale [--keys 10000,100000,1000000] [--services 10000] [--instances 3]
 //   [--blocking 50000] [--servers 3,5] [--seconds 3] [--failovers 3] [--only kv,catalog,blocking,cluster]
-//   [--charts DIR]`: how Concord behaves as the data grows, beside etcd where etcd has the same operation.
+//   [--charts DIR] [--from results.json,...]`: how Concord behaves as the data grows, beside etcd where etcd has the same operation.
 //   kv:       for each key count, a durable single server (-server -bootstrap-expect=1, fsync on) and
 //             a 1-member etcd, each loaded with that many 256-byte keys (batched transactions):
 //             RSS, PUT/s and GET/s (wrk, 64 connections), snapshot save time (GET /v1/snapshot;
@@ -15,7 +15,9 @@
 //             process's descriptor limit (`ulimit -n`), and the cap is printed.
 //   cluster:  clusters of each --servers size (fsync on): PUT/s at 64 connections on the leader and
 //             leader failover time (kill -9 until a write succeeds through a survivor).
-// Prints one table per part and writes an SVG chart per curve under --charts (default bench/charts).
+// Prints one table per part and writes an SVG chart per curve under --charts (default bench/charts);
+// the results go to bench/out/scale-<time>.json, and --from prints and draws saved results again
+// (KV points of several files merged by key count).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -43,6 +45,7 @@ function parseArgs(args) {
     failovers: 3,
     only: new Set(['kv', 'catalog', 'blocking', 'cluster']),
     charts: join(here, 'charts'),
+    from: [],
   };
   const list = (v) => String(v).split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0);
   for (let i = 0; i < args.length; i++) {
@@ -57,6 +60,7 @@ function parseArgs(args) {
     else if (flag === '--failovers') o.failovers = Math.max(1, Number(value));
     else if (flag === '--only') o.only = new Set(String(value).split(','));
     else if (flag === '--charts') o.charts = value;
+    else if (flag === '--from') o.from = String(value).split(',');
     else throw new Error(`unknown argument ${args[i]}`);
   }
   return o;
@@ -485,8 +489,21 @@ function reportCluster(o, rows) {
   console.log(`charts: ${files.join(', ')}`);
 }
 
+/** Tables and charts again from saved results (`--from a.json,b.json`): parts merged, KV points by key count. */
+function rerender(o) {
+  const saved = o.from.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  const last = (part) => saved.map((r) => r[part]).filter(Boolean).at(-1);
+  const kv = saved.flatMap((r) => r.kv ?? []).sort((a, b) => a.n - b.n);
+  if (kv.length > 0) reportKv(o, kv);
+  if (last('catalog')) reportCatalog({ ...o, instances: last('catalog')[0].instances }, last('catalog'));
+  if (last('blocking')) reportBlocking(o, last('blocking'));
+  if (last('cluster')) reportCluster(o, last('cluster'));
+  console.log(`\n# from ${o.from.join(', ')}; load averages ${saved.map((r) => `${r.loadStart} -> ${r.loadEnd}`).join('; ')}`);
+}
+
 export async function run(args) {
   const o = parseArgs(args);
+  if (o.from.length > 0) return rerender(o);
   const dir = mkdtempSync(join(tmpdir(), 'concord-scale-'));
   const results = { started: new Date().toISOString(), loadStart: loadAverage(), cores: cpus().length, options: { ...o, only: [...o.only] } };
   console.log(`# scale: load average at start ${results.loadStart} on ${results.cores} cores`);
