@@ -8,8 +8,11 @@ const GO_ESCAPED = /[<>&\u2028\u2029]/;
 
 /** One entry's answer, encoded once: entries are immutable (a write stores a new object). */
 interface EncodedEntry {
-  /** The JSON body, or undefined when Go's escaping would change it (the general path answers). */
-  body: Buffer | undefined;
+  /**
+   * The JSON body, or undefined when Go's escaping would change it (the general path answers).
+   * A string: node:http sends a string body in one write with the header block.
+   */
+  body: string | undefined;
   length: string;
   index: string;
   gzip?: Buffer;
@@ -22,8 +25,8 @@ function encodedOf(entry: KvEntry): EncodedEntry {
   let e = encodedEntries.get(entry);
   if (e) return e;
   const json = unquoteFlags(`[${JSON.stringify(entry)}]`);
-  const body = GO_ESCAPED.test(json) ? undefined : Buffer.from(json);
-  e = { body, length: String(body?.length ?? 0), index: String(entry.ModifyIndex > 0 ? entry.ModifyIndex : 1) };
+  const body = GO_ESCAPED.test(json) ? undefined : json;
+  e = { body, length: String(body === undefined ? 0 : Buffer.byteLength(body)), index: String(entry.ModifyIndex > 0 ? entry.ModifyIndex : 1) };
   encodedEntries.set(entry, e);
   return e;
 }
@@ -61,12 +64,12 @@ export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state:
   }
   const e = encodedOf(value);
   if (e.body === undefined) return false;
-  let body = e.body;
+  let body: string | Buffer = e.body;
   let length = e.length;
   const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
   if (gzip) {
     if (e.gzip === undefined) {
-      e.gzip = gzipEncode(e.body);
+      e.gzip = gzipEncode(Buffer.from(e.body));
       e.gzipLength = String(e.gzip.length);
     }
     body = e.gzip;
