@@ -63,18 +63,19 @@ function agentArgs(bin, name, dir, ports, joins, extra) {
 }
 
 /**
- * Starts a 3-server cluster under `dir` from `bin` (default: this checkout's) with an optional extra
+ * Starts a `size`-server cluster (default 3) under `dir` from `bin` (default: this checkout's) with an optional extra
  * config file, and waits until its leader accepts a write. Each server retry-joins the others, so a
  * restarted one finds the cluster. Servers: { name, args, url, serf, child }.
  */
-export async function concordCluster(dir, { configFile, bin = concordBin } = {}) {
+export async function concordCluster(dir, { configFile, bin = concordBin, size = 3 } = {}) {
   mkdirSync(dir, { recursive: true });
-  const ports = await freePorts(9);
+  const ports = await freePorts(size * 3);
   const at = (i) => ({ http: ports[i * 3], rpc: ports[i * 3 + 1], serf: ports[i * 3 + 2] });
-  const servers = [0, 1, 2].map((i) => {
+  const all = Array.from({ length: size }, (_, i) => i);
+  const servers = all.map((i) => {
     const name = `c${i + 1}`;
-    const joins = [0, 1, 2].filter((j) => j !== i).map((j) => at(j).serf);
-    const extra = ['-server', '-bootstrap-expect=3', ...(configFile ? ['-config-file', configFile] : [])];
+    const joins = all.filter((j) => j !== i).map((j) => at(j).serf);
+    const extra = ['-server', `-bootstrap-expect=${size}`, ...(configFile ? ['-config-file', configFile] : [])];
     return { name, args: agentArgs(bin, name, dir, at(i), joins, extra), url: `http://127.0.0.1:${at(i).http}`, serf: at(i).serf, child: undefined };
   });
   for (const s of servers) await startAgent(s);

@@ -1,10 +1,10 @@
-// Shared pieces of the HTTP benchmarks: autocannon load in a child process (this module run as a
-// script), child servers killed by PID, etcd lookup, medians, side-by-side comparison and the table.
+// Shared pieces of the HTTP benchmarks: wrk load in a child process, child servers killed by PID,
+// etcd lookup, medians, side-by-side comparison and the table.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,13 +13,16 @@ export const root = join(here, '..');
 export const concordBin = join(root, 'packages', 'cli', 'bin', 'concord.js');
 export const STARTUP_MS = 20_000;
 
-// ---- load generator (runs in its own process) -------------------------------------------------
+// ---- load generator ---------------------------------------------------------------------------
 
 if (process.env.HTTP_BENCH_WORKER) {
   await loadWorker(JSON.parse(process.env.HTTP_BENCH_WORKER));
 }
 
-/** Child side: runs autocannon once and prints its summary as JSON. */
+/**
+ * Child side, for loads that must present a client certificate (etcd with client-cert-auth),
+ * which wrk cannot: autocannon once, its summary printed as JSON.
+ */
 async function loadWorker(spec) {
   const { default: autocannon } = await import('autocannon');
   const value = Buffer.alloc(256, 'v');
@@ -77,8 +80,68 @@ async function loadWorker(spec) {
   process.exit(0);
 }
 
-/** Parent side: one autocannon run in a child process. */
-export function load(spec) {
+/**
+ * One run of Debian's `wrk` (C, one thread, keep-alive connections): a request fixed per run for
+ * GET and etcd ranges, built by wrk once; for writes a Lua `request()` that only appends a counter
+ * to a pre-built prefix, so that every PUT writes a new key. The generator costs far less per
+ * request than any Node server, so the figures show the server's cost.
+ * Resolves to { rps, p50, p99 (ms), ok, non2xx, errors }, and with `spec.pid` the server process's
+ * CPU time per answered request (cpuUs, user + system from /proc): a figure that load from other
+ * processes on a shared machine moves far less than requests/s.
+ */
+export async function load(spec) {
+  const cpu0 = spec.pid ? cpuTimeUs(spec.pid) : undefined;
+  const result = await runWrk(spec);
+  if (cpu0 !== undefined) {
+    const cpu1 = cpuTimeUs(spec.pid);
+    const answered = result.ok + result.non2xx;
+    if (cpu1 !== undefined && answered > 0) result.cpuUs = (cpu1 - cpu0) / answered;
+  }
+  return result;
+}
+
+/** User + system CPU time of a process in microseconds, or undefined when it is gone. */
+export function cpuTimeUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] and [12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function runWrk(spec) {
+  if (spec.tls) return loadWithClientCertificate(spec);
+  const dir = mkdtempSync(join(tmpdir(), 'concord-wrk-'));
+  const script = join(dir, 'load.lua');
+  writeFileSync(script, wrkScript(spec));
+  const args = ['-t', String(spec.threads ?? 1), '-c', String(spec.connections), '-d', `${spec.seconds}s`, '--timeout', '10s', '-s', script, spec.url];
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const timer = setTimeout(() => kill(child, 'SIGKILL'), (spec.seconds + 30) * 1000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`wrk could not start (apt-get install wrk): ${err.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      const m = /^WRK_RESULT (.*)$/m.exec(out);
+      if (!m) return reject(new Error(`wrk exited with ${code}: ${out}`));
+      resolve(JSON.parse(m[1]));
+    });
+  });
+}
+
+/** One autocannon run in a child process (this module run as a script), for `spec.tls`. */
+function loadWithClientCertificate(spec) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
       env: { ...process.env, HTTP_BENCH_WORKER: JSON.stringify(spec) },
@@ -96,6 +159,73 @@ export function load(spec) {
       }
     });
   });
+}
+
+const luaString = (s) => JSON.stringify(s); // a JSON string of ASCII text is a valid Lua string
+const BASE64_LUA = `
+local b64chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+local function b64(data)
+  return ((data:gsub('.', function(x)
+    local r, b = '', x:byte()
+    for i = 8, 1, -1 do r = r .. (b % 2 ^ i - b % 2 ^ (i - 1) > 0 and '1' or '0') end
+    return r
+  end) .. '0000'):gsub('%d%d%d?%d?%d?%d?', function(x)
+    if #x < 6 then return '' end
+    local c = 0
+    for i = 1, 6 do c = c + (x:sub(i, i) == '1' and 2 ^ (6 - i) or 0) end
+    return b64chars:sub(c + 1, c + 1)
+  end) .. ({ '', '==', '=' })[#data % 3 + 1])
+end`;
+
+/** The Lua script for one run: the request, and a done() that prints the summary as JSON. */
+function wrkScript(spec) {
+  const value = 'v'.repeat(256);
+  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const headers = Object.entries(spec.headers ?? {})
+    .map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`)
+    .join('\n');
+  let body;
+  if (spec.kind === 'get') {
+    body = `wrk.method = "GET"\nwrk.path = ${luaString(spec.path)}\n${headers}`;
+  } else if (spec.kind === 'etcd-range') {
+    const json = JSON.stringify({ key: Buffer.from(spec.key).toString('base64'), serializable: spec.serializable === true });
+    body = `wrk.method = "POST"\nwrk.path = "/v3/kv/range"\nwrk.body = ${luaString(json)}\n${headers}`;
+  } else if (spec.kind === 'put') {
+    body = `${headers}
+local thread_id = 0
+local counter = 0
+local prefix
+local value = ${luaString(value)}
+function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+function init() prefix = ${luaString(`${spec.path}/${tag}/`)} .. tostring(tid or 0) .. "/" end
+function request()
+  counter = counter + 1
+  return wrk.format("PUT", prefix .. counter, nil, value)
+end`;
+  } else if (spec.kind === 'etcd') {
+    const b64value = Buffer.from(value).toString('base64');
+    body = `${BASE64_LUA}
+${headers}
+local thread_id = 0
+local counter = 0
+local prefix
+function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+function init() prefix = ${luaString(`bench/${tag}/`)} .. tostring(tid or 0) .. "/" end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/v3/kv/put", nil, '{"key":"' .. b64(prefix .. counter) .. '","value":"${b64value}"}')
+end`;
+  } else {
+    throw new Error(`unknown load kind ${spec.kind}`);
+  }
+  return `${body}
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK_RESULT {"rps":%f,"p50":%f,"p99":%f,"ok":%d,"non2xx":%d,"errors":%d}\\n',
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests - e.status, e.status, e.connect + e.read + e.write + e.timeout))
+end
+`;
 }
 
 // ---- servers ----------------------------------------------------------------------------------
@@ -137,12 +267,12 @@ export function nodeArgsFrom(variable) {
   return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }
 
-export function startChild(cmd, args, ready) {
+export function startChild(cmd, args, ready, timeoutMs = STARTUP_MS) {
   const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${cmd} did not start in time:\n${output.slice(-3000)}`)), STARTUP_MS);
+    const timer = setTimeout(() => fail(new Error(`${cmd} did not start in time:\n${output.slice(-3000)}`)), timeoutMs);
     const onData = (c) => {
       output += c;
       if (output.length > 100_000) output = output.slice(-50_000);
@@ -175,7 +305,8 @@ export function ensureEtcd() {
 }
 
 /**
- * Starts an etcd cluster of `size` members (fsync on, as by default) under `dir`, on loopback
+ * Starts an etcd cluster of `size` members (each with `restart()`, which starts it again on its
+ * data directory) (fsync on, as by default) under `dir`, on loopback
  * ephemeral ports, and waits until its leader accepts a write. Members: { name, client, peer, child,
  * tls }. With `pki` (from `makePki`), clients and peers speak mutual TLS: each member serves the
  * server certificate, requires a certificate from the CA of clients (--client-cert-auth) and peers
@@ -205,10 +336,13 @@ export async function startEtcd(dir, size = 1, { pki } = {}) {
       '--listen-peer-urls', m.peer, '--initial-advertise-peer-urls', m.peer, '--initial-cluster', initial,
       '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${process.pid}`, '--log-level', 'warn', ...tlsArgs,
     ];
-    m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
-    children.add(m.child);
-    m.log = '';
-    m.child.stderr.on('data', (c) => (m.log = (m.log + c).slice(-5000)));
+    m.restart = () => {
+      m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+      children.add(m.child);
+      m.log = '';
+      m.child.stderr.on('data', (c) => (m.log = (m.log + c).slice(-5000)));
+    };
+    m.restart();
   }
   // A cluster that does not come up is stopped before the error is passed on.
   await until(async () => {
@@ -301,9 +435,10 @@ export function median(xs) {
 export function summarize(list) {
   return {
     rps: median(list.map((r) => r.rps)),
-    p50: median(list.map((r) => r.p50)),
-    p99: median(list.map((r) => r.p99)),
+    p50: Number(median(list.map((r) => r.p50)).toFixed(2)),
+    p99: Number(median(list.map((r) => r.p99)).toFixed(2)),
     bad: list.reduce((n, r) => n + r.non2xx + r.errors, 0),
+    cpuUs: list.every((r) => r.cpuUs !== undefined) ? median(list.map((r) => r.cpuUs)) : undefined,
   };
 }
 
@@ -325,7 +460,8 @@ export async function compare(row, subject, anchor, opts) {
   const s = summarize(results.subject);
   const a = summarize(results.anchor);
   const line = { ...row, subject: s, anchor: a, ratio: a.rps > 0 ? s.rps / a.rps : 0 };
-  process.stderr.write(`  ${row.name} c=${row.connections}: ${fmt(s.rps)} vs ${fmt(a.rps)} req/s\n`);
+  const cpu = s.cpuUs !== undefined && a.cpuUs !== undefined ? ` (CPU ${s.cpuUs.toFixed(1)} vs ${a.cpuUs.toFixed(1)} us/req)` : '';
+  process.stderr.write(`  ${row.name} c=${row.connections}: ${fmt(s.rps)} vs ${fmt(a.rps)} req/s${cpu}\n`);
   return line;
 }
 
@@ -339,9 +475,13 @@ export function fmt(n) {
  */
 export function printTable(rows) {
   const withP99 = rows.some((r) => r.p99Target !== undefined);
+  const withCpu = rows.some((r) => r.subject.cpuUs !== undefined && r.anchor.cpuUs !== undefined);
   const judge = (value, ok) => `${value} ${ok ? 'ok' : 'MISS'}`;
   const header = ['scenario', 'conns', 'concord req/s', 'p50/p99 ms', 'anchor', 'anchor req/s', 'p50/p99 ms', 'ratio', 'target'];
   if (withP99) header.push('p99 ratio', 'p99 target');
+  // the anchor's CPU time per request over the subject's: the throughput ratio each would reach
+  // with a core to itself
+  if (withCpu) header.push('CPU us/req', 'anchor CPU', 'CPU ratio');
   header.push('errors');
   const body = rows.map((r) => {
     if (r.notRun) {
@@ -364,6 +504,14 @@ export function printTable(rows) {
     if (withP99) {
       const p99Ratio = p99RatioOf(r);
       cells.push(`${p99Ratio.toFixed(2)}x`, r.p99Target !== undefined ? judge(`<= ${r.p99Target.toFixed(2)}x`, p99Ratio <= r.p99Target) : '-');
+    }
+    if (withCpu) {
+      const known = r.subject.cpuUs !== undefined && r.anchor.cpuUs !== undefined;
+      cells.push(
+        known ? r.subject.cpuUs.toFixed(1) : '-',
+        known ? r.anchor.cpuUs.toFixed(1) : '-',
+        known ? `${(r.anchor.cpuUs / r.subject.cpuUs).toFixed(2)}x` : '-',
+      );
     }
     cells.push(String(r.subject.bad + r.anchor.bad));
     return cells;

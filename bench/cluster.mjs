@@ -1,6 +1,6 @@
 // `npm run bench -- cluster [--runs N] [--seconds S] [--failovers N] [--only put,get,tls,failover]`:
 // a 3-server Concord cluster and a 3-member etcd cluster (Debian etcd-server, JSON gateway), both
-// on loopback with fsync on, under the same autocannon load in a child process, side by side:
+// on loopback with fsync on, under the same wrk load in a child process, side by side:
 //   PUT at 1, 64 and 256 connections (256-byte values, a new key per request) on each leader, and
 //     at 64 connections through a follower of each;
 //   GET default / ?consistent / ?stale on the Concord leader vs linearizable / serializable ranges
@@ -49,7 +49,7 @@ async function caughtUp(servers, server, marker) {
 
 // ---- failover -----------------------------------------------------------------------------------
 
-async function failover(servers, reps) {
+export async function failover(servers, reps) {
   const times = [];
   for (let i = 0; i < reps; i++) {
     const leader = await concordLeader(servers);

@@ -2,7 +2,13 @@
 // serving the same names from a hosts file and srv-host lines on another loopback port.
 //
 //   npm run bench -- dns [--duration 3] [--runs 3] [--sizes 1,10,100] [--services 20] [--edns]
-//                        [--follow-runs 10] [--no-follow]
+//                        [--follow-runs 10] [--no-follow] [--outstanding 100] [--profile]
+//
+// The Concord DNS server runs in this process; --profile records a CPU profile of it during the
+// throughput runs (node:inspector) and prints its top frames and flame graph (bench/out/).
+// Each server's CPU time per query is read beside its queries/s (this process's CPU time for
+// Concord, /proc for dnsmasq), and its busy share of a core tells whether it or dnsperf was the
+// bottleneck.
 //
 // For each query mix (A, SRV on `<svc>.service.consul`, SRV on the prepared query
 // `<q>.query.consul` selecting the same instances) and each instance count, it measures the
@@ -14,6 +20,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,9 +29,17 @@ import { StateStore, emptyPreparedQuery } from '@concord/state';
 import { defaultDnsConfig, startDnsServer, stateCatalog } from '../packages/agent/dist/src/dns/index.js';
 import { QueryHandler } from '../packages/agent/dist/src/dns/query-handler.js';
 import { followLag } from './_haproxy-follow.mjs';
+import { cpuTimeUs, loadAverage } from './_http-load.mjs';
+import { profileDir, reportProfiles } from './_profile.mjs';
+
+/** This process's CPU time in microseconds: the Concord DNS server runs in it, dnsperf does not. */
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 function parseArgs(args) {
-  const o = { duration: 3, runs: 3, sizes: [1, 10, 100], services: 20, edns: false, followRuns: 10, follow: true };
+  const o = { duration: 3, runs: 3, sizes: [1, 10, 100], services: 20, edns: false, followRuns: 10, follow: true, outstanding: 100, profile: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--duration') o.duration = Number(args[++i]);
@@ -34,6 +49,8 @@ function parseArgs(args) {
     else if (a === '--edns') o.edns = true;
     else if (a === '--follow-runs') o.followRuns = Number(args[++i]);
     else if (a === '--no-follow') o.follow = false;
+    else if (a === '--outstanding') o.outstanding = Number(args[++i]);
+    else if (a === '--profile') o.profile = true;
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -70,12 +87,22 @@ function runChild(cmd, args, timeoutMs) {
   });
 }
 
-async function dnsperf(port, file, o, { rate, verbose } = {}) {
-  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(o.duration), '-c', '1', '-q', '100', '-t', '2'];
+/**
+ * One dnsperf run. With `cpu` (a function giving the server's CPU time in microseconds) it also
+ * gives the server's CPU time per completed query, and its busy share of one core: a server under
+ * 90% busy was not the bottleneck.
+ */
+async function dnsperf(port, file, o, { rate, verbose, cpu } = {}) {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(o.duration), '-c', '1', '-q', String(o.outstanding), '-t', '2'];
   if (o.edns) args.push('-e');
   if (rate) args.push('-Q', String(Math.max(1, Math.round(rate))));
   if (verbose) args.push('-v');
+  const cpu0 = cpu?.();
+  const t0 = performance.now();
   const out = await runChild('dnsperf', args, (o.duration + 10) * 1000);
+  const cpuSpent = cpu ? cpu() - cpu0 : NaN;
+  const busy = cpuSpent / ((performance.now() - t0) * 1000);
+  const completed = Number(out.match(/Queries completed:\s+(\d+)/)?.[1] ?? NaN);
   const qps = Number(out.match(/Queries per second:\s+([\d.]+)/)?.[1] ?? NaN);
   const lost = Number(out.match(/Queries lost:\s+(\d+)/)?.[1] ?? NaN);
   const avg = Number(out.match(/Average Latency \(s\):\s+([\d.]+)/)?.[1] ?? NaN) * 1000;
@@ -86,7 +113,7 @@ async function dnsperf(port, file, o, { rate, verbose } = {}) {
     lat.sort((a, b) => a - b);
     if (lat.length) p99 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.99))];
   }
-  return { qps, lost, avg, p99 };
+  return { qps, lost, avg, p99, cpuUs: cpuSpent / completed, busy };
 }
 
 function waitForAnswer(port, timeoutMs = 5000) {
@@ -188,7 +215,7 @@ async function startDnsmasq(dir, fx) {
       process.kill(child.pid, 'SIGTERM');
       setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 2000).unref();
     });
-  return { port, stop };
+  return { port, stop, pid: child.pid };
 }
 
 /** A plain DNS query packet (RD set, no EDNS). */
@@ -228,6 +255,25 @@ async function cpuPerQuery(state, names, count = 200_000) {
     runs.push((c.user + c.system) / count);
   }
   return median(runs);
+}
+
+/** A CPU profile of this process (the Concord DNS server's), written under bench/out/ when stopped. */
+async function startProfiler() {
+  const session = new Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, r) => (err ? reject(err) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop(label) {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      const { dir } = profileDir('dns');
+      writeFileSync(join(dir, `${label}.cpuprofile`), JSON.stringify(profile));
+      reportProfiles(dir);
+    },
+  };
 }
 
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -270,22 +316,30 @@ export async function run(args) {
           await dnsperf(dnsmasq.port, file, { ...o, duration: 1 });
         }
         // runs of the mixes interleave, so that load from elsewhere falls on all of them alike
+        const profiler = o.profile ? await startProfiler() : undefined;
         const cq = new Map(mixes.map((m) => [m, []]));
         const dq = new Map(mixes.map((m) => [m, []]));
         for (let r = 0; r < o.runs; r++) {
           for (const mix of mixes) {
-            cq.get(mix).push((await dnsperf(server.udpPort, files.get(mix), o)).qps);
-            dq.get(mix).push((await dnsperf(dnsmasq.port, files.get(mix), o)).qps);
+            cq.get(mix).push(await dnsperf(server.udpPort, files.get(mix), o, { cpu: ownCpu }));
+            dq.get(mix).push(await dnsperf(dnsmasq.port, files.get(mix), o, { cpu: () => cpuTimeUs(dnsmasq.pid) }));
           }
         }
+        if (profiler) await profiler.stop(`dns-x${n}`);
         for (const mix of mixes) {
           const file = files.get(mix);
-          const concordQps = median(cq.get(mix));
-          const dnsmasqQps = median(dq.get(mix));
+          const concordQps = median(cq.get(mix).map((r) => r.qps));
+          const dnsmasqQps = median(dq.get(mix).map((r) => r.qps));
+          const cpu = {
+            concord: median(cq.get(mix).map((r) => r.cpuUs)),
+            dnsmasq: median(dq.get(mix).map((r) => r.cpuUs)),
+            concordBusy: median(cq.get(mix).map((r) => r.busy)),
+            dnsmasqBusy: median(dq.get(mix).map((r) => r.busy)),
+          };
           const rate = concordQps / 2;
           const cl = await dnsperf(server.udpPort, file, o, { rate, verbose: true });
           const dl = await dnsperf(dnsmasq.port, file, o, { rate, verbose: true });
-          rows.push({ mix, n, concordQps, dnsmasqQps, rate, cl, dl, concordRuns: cq.get(mix) });
+          rows.push({ mix, n, concordQps, dnsmasqQps, rate, cl, dl, cpu, concordRuns: cq.get(mix).map((r) => r.qps) });
           process.stderr.write(`  ${mix} x${n}: concord ${fmt(concordQps)} q/s, dnsmasq ${fmt(dnsmasqQps)} q/s\n`);
         }
       } finally {
@@ -296,13 +350,20 @@ export async function run(args) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const head = ['mix', 'instances', 'concord q/s', 'dnsmasq q/s', 'ratio', '@ rate q/s', 'concord avg/p99 ms', 'dnsmasq avg/p99 ms'];
+  const head = [
+    'mix', 'instances', 'concord q/s', 'dnsmasq q/s', 'ratio', 'CPU us/q concord', 'dnsmasq', 'CPU ratio', 'busy concord/dnsmasq',
+    '@ rate q/s', 'concord avg/p99 ms', 'dnsmasq avg/p99 ms',
+  ];
   const body = rows.map((r) => [
     r.mix,
     String(r.n),
     fmt(r.concordQps),
     fmt(r.dnsmasqQps),
     `${fmt((100 * r.concordQps) / r.dnsmasqQps)}%`,
+    fmt(r.cpu.concord, 2),
+    fmt(r.cpu.dnsmasq, 2),
+    `${fmt(r.cpu.dnsmasq / r.cpu.concord, 2)}x`,
+    `${fmt(100 * r.cpu.concordBusy)}% / ${fmt(100 * r.cpu.dnsmasqBusy)}%`,
     fmt(r.rate),
     `${fmt(r.cl.avg, 2)} / ${fmt(r.cl.p99, 2)}`,
     `${fmt(r.dl.avg, 2)} / ${fmt(r.dl.p99, 2)}`,
@@ -310,8 +371,9 @@ export async function run(args) {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(
-    `\nDNS: dnsperf -c 1 -q 100 -l ${o.duration}${o.edns ? ' -e' : ''}, ${o.services} services per mix, median of ${o.runs} run(s); latency at half of Concord's max`,
+    `\nDNS: dnsperf -c 1 -q ${o.outstanding} -l ${o.duration}${o.edns ? ' -e' : ''}, ${o.services} services per mix, median of ${o.runs} run(s); latency at half of Concord's max`,
   );
+  console.log(`load average ${loadAverage()}; CPU ratio: dnsmasq's CPU time per query over Concord's`);
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const b of body) console.log(line(b));

@@ -1,6 +1,6 @@
-// `npm run bench -- kv-http [--runs N] [--seconds S] [--only dev|durable]`: KV over HTTP with
-// 256-byte values, load from autocannon in a separate process, side by side with an anchor in the
-// same run:
+// `npm run bench -- kv-http [--runs N] [--seconds S] [--only dev|durable] [--profile]`: KV over
+// HTTP with 256-byte values, load from wrk (Debian, C; one fixed request, or for PUT a Lua counter
+// appended to the key) in a separate process, side by side with an anchor in the same run:
 //   (a) GET and PUT /v1/kv/<key> on a `-dev` agent vs a bare node:http server answering the same
 //       bytes (1 and 64 connections), and GET with Accept-Encoding: gzip vs the same server
 //       gzipping each answer (64 connections);
@@ -11,24 +11,26 @@
 //       connections.
 // `--only acl` runs (c) alone. Prints the median requests/s over the runs and the ratio to the anchor. Every PUT writes a new
 // key, so no server can skip an identical write. All servers listen on 127.0.0.1 ephemeral ports
-// and are killed by PID at the end.
+// and are killed by PID at the end. --profile writes a CPU profile of each Concord agent (GET, PUT,
+// durable PUT) under bench/out/, prints its top frames and draws its flame graph.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { children, compare, concordBin, printTable, startChild, startEtcd, stop, until } from './_http-load.mjs';
+import { children, compare, concordBin, loadAverage, printTable, startChild, startEtcd, stop, until } from './_http-load.mjs';
+import { profileDir, reportProfiles } from './_profile.mjs';
 
 const VALUE = Buffer.alloc(256, 'v');
 
 // ---- servers ----------------------------------------------------------------------------------
 
-async function startConcord(extra) {
-  return startConcordAs(extra, undefined);
+async function startConcord(extra, nodeArgs = []) {
+  return startConcordAs(extra, undefined, nodeArgs);
 }
 
 /** Starts an agent and waits until a write with `token` (if any) is accepted. */
-async function startConcordAs(extra, token) {
-  const args = [concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
+async function startConcordAs(extra, token, nodeArgs = []) {
+  const args = [...nodeArgs, concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
@@ -45,7 +47,7 @@ async function startConcordAs(extra, token) {
  * A bare node:http server answering GET with the given bytes and headers (gzipped per request,
  * as the agent does, when `gzip` is set), PUT with `true`.
  */
-async function startBare(getBody, getHeaders, gzip = false) {
+async function startBare(getBody, getHeaders, gzip = false, nodeArgs = []) {
   const script = `
     const http = require('node:http');
     const zlib = require('node:zlib');
@@ -64,8 +66,9 @@ async function startBare(getBody, getHeaders, gzip = false) {
       req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('true'); });
     });
     server.keepAliveTimeout = 60000;
+    process.on('SIGTERM', () => process.exit(0)); // exits normally, so that --cpu-prof writes
     server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));`;
-  const child = spawn(process.execPath, ['-e', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '-e', script], {
     env: { ...process.env, BODY: getBody.toString('base64'), HEADERS: JSON.stringify(getHeaders), GZIP: gzip ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -121,14 +124,18 @@ async function aclRows(opts) {
 }
 
 function parseArgs(args) {
-  const opts = { runs: 3, seconds: 3, only: undefined };
+  const opts = { runs: 3, seconds: 3, only: undefined, profile: false };
   for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--profile') {
+      opts.profile = true;
+      continue;
+    }
     const [flag, inline] = args[i].split('=');
     const value = inline ?? args[++i];
     if (flag === '--runs') opts.runs = Math.max(1, Number(value));
     else if (flag === '--seconds') opts.seconds = Math.max(1, Number(value));
     else if (flag === '--only') opts.only = value;
-    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --only dev|durable|acl)`);
+    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --only dev|durable|acl, --profile)`);
   }
   return opts;
 }
@@ -137,10 +144,12 @@ export async function run(args) {
   const opts = parseArgs(args);
   const rows = [];
   const dirs = [];
-  console.log(`# kv-http: 256-byte values, median of ${opts.runs} runs x ${opts.seconds}s, autocannon in a child process`);
+  const prof = opts.profile ? profileDir('kv-http') : undefined;
+  const nodeArgs = (label) => (prof ? prof.nodeArgs(label) : []);
+  console.log(`# kv-http: 256-byte values, median of ${opts.runs} runs x ${opts.seconds}s, wrk in a child process`);
   try {
     if (opts.only !== 'durable' && opts.only !== 'acl') {
-      const dev = await startConcord(['-dev']);
+      const dev = await startConcord(['-dev'], nodeArgs('dev-get'));
       await fetch(`${dev.url}/v1/kv/bench/get`, { method: 'PUT', body: VALUE });
       const sample = await fetch(`${dev.url}/v1/kv/bench/get`);
       const body = Buffer.from(await sample.arrayBuffer());
@@ -149,13 +158,13 @@ export async function run(args) {
         const v = sample.headers.get(name);
         if (v !== null) headers[name] = v;
       }
-      const bare = await startBare(body, headers);
+      const bare = await startBare(body, headers, false, nodeArgs('bare'));
       for (const connections of [1, 64]) {
         rows.push(
           await compare(
-            { name: 'dev GET /v1/kv', connections, anchorName: 'bare node:http', target: 0.75 },
-            { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections },
-            { kind: 'get', url: bare.url, path: '/v1/kv/bench/get', connections },
+            { name: 'dev GET /v1/kv', connections, anchorName: 'bare node:http', target: 0.85 },
+            { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections, pid: dev.child.pid },
+            { kind: 'get', url: bare.url, path: '/v1/kv/bench/get', connections, pid: bare.child.pid },
             opts,
           ),
         );
@@ -166,23 +175,26 @@ export async function run(args) {
       rows.push(
         await compare(
           { name: 'dev GET /v1/kv, gzip', connections: 64, anchorName: 'bare node:http, gzip', target: 0.75 },
-          { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders },
-          { kind: 'get', url: bareGzip.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders },
+          { kind: 'get', url: dev.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders, pid: dev.child.pid },
+          { kind: 'get', url: bareGzip.url, path: '/v1/kv/bench/get', connections: 64, headers: gzipHeaders, pid: bareGzip.child.pid },
           opts,
         ),
       );
       await stop(bareGzip.child);
+      // PUT on a fresh agent, so that a profile holds one hot path
+      await stop(dev.child);
+      const devPut = await startConcord(['-dev'], nodeArgs('dev-put'));
       for (const connections of [1, 64]) {
         rows.push(
           await compare(
-            { name: 'dev PUT /v1/kv', connections, anchorName: 'bare node:http', target: 0.5 },
-            { kind: 'put', url: dev.url, path: '/v1/kv/bench/put', connections },
-            { kind: 'put', url: bare.url, path: '/v1/kv/bench/put', connections },
+            { name: 'dev PUT /v1/kv', connections, anchorName: 'bare node:http', target: 0.6 },
+            { kind: 'put', url: devPut.url, path: '/v1/kv/bench/put', connections, pid: devPut.child.pid },
+            { kind: 'put', url: bare.url, path: '/v1/kv/bench/put', connections, pid: bare.child.pid },
             opts,
           ),
         );
       }
-      await stop(dev.child);
+      await stop(devPut.child);
       await stop(bare.child);
     }
     if (opts.only === undefined || opts.only === 'acl') rows.push(...(await aclRows(opts)));
@@ -190,14 +202,14 @@ export async function run(args) {
       const concordDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
       const etcdDir = mkdtempSync(join(tmpdir(), 'etcd-bench-'));
       dirs.push(concordDir, etcdDir);
-      const durable = await startConcord(['-server', '-bootstrap-expect=1', '-data-dir', concordDir, '-bind', '127.0.0.1', '-client', '127.0.0.1']);
+      const durable = await startConcord(['-server', '-bootstrap-expect=1', '-data-dir', concordDir, '-bind', '127.0.0.1', '-client', '127.0.0.1'], nodeArgs('durable-put'));
       const [etcd] = await startEtcd(etcdDir, 1);
       for (const connections of [64, 256]) {
         rows.push(
           await compare(
             { name: 'durable PUT /v1/kv', connections, anchorName: 'etcd 1-member', target: 1.0 },
-            { kind: 'put', url: durable.url, path: '/v1/kv/bench/put', connections },
-            { kind: 'etcd', url: etcd.client, connections },
+            { kind: 'put', url: durable.url, path: '/v1/kv/bench/put', connections, pid: durable.child.pid },
+            { kind: 'etcd', url: etcd.client, connections, pid: etcd.child.pid },
             opts,
           ),
         );
@@ -211,4 +223,6 @@ export async function run(args) {
   }
   console.log('');
   printTable(rows);
+  console.log(`load average ${loadAverage()}`);
+  if (prof) reportProfiles(prof.dir);
 }

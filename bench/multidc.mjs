@@ -5,7 +5,7 @@
 //   - latency, one keep-alive connection, R sequential GETs per run: /v1/kv/k (answered by dc1)
 //     vs /v1/kv/k?dc=dc2 (dc1 forwards it over the server RPC to dc2); p50 and p99 in ms, medians
 //     over the runs; the goal is a cross-datacenter overhead (p50 difference) of at most 1 ms;
-//   - throughput at 16 connections (autocannon in its own process), dc2 reads vs local reads;
+//   - throughput at 16 connections (wrk in its own process), dc2 reads vs local reads;
 //   - prepared query failover: dc1's only instance of `fo` (a TTL check on dc1's agent) goes
 //     critical, and the time until dc1's DNS answers `fo.query.consul` with dc2's instance is
 //     measured (query `Failover: {NearestN: 1}`, default settings); then the check passes and the

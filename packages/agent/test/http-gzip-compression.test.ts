@@ -126,3 +126,21 @@ test('the stored and deflated encodings round-trip at the size boundary and for 
   }
   t.deepEqual(gunzipSync(storedGzip(Buffer.from('ü€'))).toString(), 'ü€');
 });
+
+// serial: its writes would wake the blocking query on a missing key in the test above
+test.serial('the KV fast path answers each new value after a write, plain and gzip, byte for byte as the routed path does', async (t) => {
+  for (const value of ['first', 'second <&> value', 'third']) {
+    t.is((await raw('PUT', '/v1/kv/gz/changing', {}, value)).status, 200);
+    const fast = await raw('GET', '/v1/kv/gz/changing');
+    const routed = await raw('GET', '/v1/kv/gz/changing?routed=1'); // a query string takes the general path
+    t.is(fast.status, 200);
+    t.deepEqual(fast.body, routed.body, value);
+    t.is(fast.headers['x-consul-index'], routed.headers['x-consul-index']);
+    const entry = JSON.parse(fast.body.toString())[0];
+    t.is(Buffer.from(entry.Value, 'base64').toString(), value);
+    t.is(fast.headers['x-consul-index'], String(entry.ModifyIndex));
+    const gz = await raw('GET', '/v1/kv/gz/changing', GZIP);
+    t.is(gz.headers['content-encoding'], 'gzip');
+    t.deepEqual(gunzipSync(gz.body), fast.body);
+  }
+});

@@ -96,6 +96,9 @@ export class ConnectionGuard {
 
   #timeBody(req: IncomingMessage, res: ServerResponse): void {
     if (req.complete) return;
+    // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 6.3): nothing to wait for.
+    const h = req.headers;
+    if ((h['content-length'] === undefined || h['content-length'] === '0') && h['transfer-encoding'] === undefined) return;
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (!res.headersSent) {

@@ -17,7 +17,8 @@ export class HttpDrain {
   constructor(server: Server) {
     this.#server = server;
     server.on('request', (req: IncomingMessage, res) => {
-      if (!isBlockingQuery(req.url ?? '')) return;
+      const url = req.url ?? '';
+      if (!url.includes('?') || !isBlockingQuery(url)) return;
       this.#blocking.add(req);
       res.once('close', () => this.#blocking.delete(req));
     });

@@ -22,6 +22,11 @@ export interface CommandLog {
   open(sm: LogStateMachine): Promise<void>;
   /** Appends a command; resolves once it is durable and applied. */
   propose(data: Uint8Array): Promise<Proposal>;
+  /**
+   * For a log that neither persists nor replicates (-dev): takes the next index and runs `apply`
+   * with it at once, so that a command needs no encoding to bytes and back.
+   */
+  applyNext?<T>(apply: (index: number) => T): Promise<{ index: number; result: T }>;
   /** True when this node may accept writes (always, for a local log). */
   isLeader(): boolean;
   close(): Promise<void>;

@@ -16,6 +16,16 @@ export class MemoryLog implements CommandLog {
     return Promise.resolve({ index, result: this.#sm.apply(index, data) });
   }
 
+  applyNext<T>(apply: (index: number) => T): Promise<{ index: number; result: T }> {
+    if (this.#closed || !this.#sm) return Promise.reject(new LogClosedError());
+    const index = ++this.#index;
+    try {
+      return Promise.resolve({ index, result: apply(index) });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   isLeader(): boolean {
     return true;
   }

@@ -6,6 +6,19 @@
  */
 export function httpMetricKey(pattern: string | undefined, path: string): { key: string[]; label: string } {
   const source = pattern ?? fallbackPattern(path);
+  const known = memo.get(source);
+  if (known) return { key: [...known.key], label: known.label };
+  const made = metricKeyOf(source);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(source, made);
+  return { key: [...made.key], label: made.label };
+}
+
+/** Keys already worked out, per pattern: every request asks for one. */
+const memo = new Map<string, { key: readonly string[]; label: string }>();
+const MEMO_MAX = 1024;
+
+function metricKeyOf(source: string): { key: string[]; label: string } {
   const cut = source.search(/[:*]/);
   const fixed = (cut === -1 ? source : source.slice(0, cut)).replace(/^\//, '');
   const parts = fixed.split('/');

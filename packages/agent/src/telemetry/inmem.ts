@@ -58,7 +58,10 @@ class Aggregate {
 }
 
 function seriesKey(name: string, labels: Labels): string {
-  const keys = Object.keys(labels).sort();
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return name;
+  if (keys.length === 1) return `${name};${keys[0]}=${labels[keys[0] as string]}`;
+  keys.sort();
   return keys.length === 0 ? name : `${name};${keys.map((k) => `${k}=${labels[k]}`).join(';')}`;
 }
 

@@ -76,16 +76,18 @@ export class Telemetry {
 
   /** go-metrics `IncrCounter`. */
   incrCounter(key: readonly string[], value = 1, labels: Labels = {}): void {
-    const parts = this.#key(key, false);
-    this.#inmem.incr(parts.join('.'), value, labels);
-    (this.#prom('counter', parts, labels) as Counter | undefined)?.inc(labels, value);
+    const prefix = this.#config.metricsPrefix;
+    this.#inmem.incr(prefix ? `${prefix}.${key.join('.')}` : key.join('.'), value, labels);
+    if (this.prometheusEnabled) (this.#prom('counter', this.#key(key, false), labels) as Counter | undefined)?.inc(labels, value);
   }
 
   /** go-metrics `AddSample` / `MeasureSince`: a timer in milliseconds. */
   addSample(key: readonly string[], ms: number, labels: Labels = {}): void {
-    const parts = this.#key(key, false);
-    this.#inmem.sample(parts.join('.'), ms, labels);
-    (this.#prom('summary', parts, labels) as Summary | undefined)?.observe(labels, ms);
+    const prefix = this.#config.metricsPrefix;
+    // the common case, without a Prometheus sink, needs only the dotted name
+    const name = prefix ? `${prefix}.${key.join('.')}` : key.join('.');
+    this.#inmem.sample(name, ms, labels);
+    if (this.prometheusEnabled) (this.#prom('summary', this.#key(key, false), labels) as Summary | undefined)?.observe(labels, ms);
   }
 
   measureSince(key: readonly string[], startMs: number, labels: Labels = {}): void {
