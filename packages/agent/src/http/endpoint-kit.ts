@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { requestToken as aclRequestToken } from '../acl/request-token.js';
 import { parseDuration } from '@concord/goflags';
 import type { AgentContext } from '../agent-context.js';
+import type { Authorizer } from '../acl/authorizer.js';
+import { requestAuthorizer } from '../acl/http-gate.js';
 import type { ArgsOf, MethodName, ResultOf } from '../rpc/methods/index.js';
 import type { CallMeta, CallOptions } from '../rpc/query-options.js';
 import type { CallAnswer } from '../rpc/router.js';
@@ -56,7 +58,14 @@ export function callOptionsOf(ctx: RequestContext, agent: AgentContext): CallOpt
     originNode: agent.config.nodeName,
     sourceIp: sourceIp(ctx.req),
     hops: 0,
+    ...authorizerOf(ctx),
   };
+}
+
+/** The authorizer this agent's ACL gate resolved for the request, if any. */
+function authorizerOf(ctx: RequestContext): { authorizer?: Authorizer } {
+  const authorizer = requestAuthorizer(ctx.req);
+  return authorizer ? { authorizer } : {};
 }
 
 /**

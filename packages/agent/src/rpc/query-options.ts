@@ -3,6 +3,7 @@
  * `WriteRequest`), and what every reply carries beside its result (`structs.QueryMeta`), with
  * their wire forms (proto/agent.proto `QueryOptions` and `QueryMeta`).
  */
+import type { Authorizer } from '../acl/authorizer.js';
 import type { QueryMeta__Output } from '../gen/concord/agent/v1/QueryMeta.js';
 import type { QueryOptions, QueryOptions__Output } from '../gen/concord/agent/v1/QueryOptions.js';
 
@@ -33,6 +34,12 @@ export interface CallOptions {
   sourceIp: string;
   /** Servers the call passed through. */
   hops: number;
+  /**
+   * The token's authorizer when this agent already resolved it for the request (its HTTP gate):
+   * a call answered in this same process uses it rather than resolving the token again. It never
+   * travels; a server that receives a call resolves the token itself.
+   */
+  authorizer?: Authorizer;
 }
 
 export interface CallMeta {

@@ -163,7 +163,7 @@ export class RpcRouter {
     const env: MethodEnv = { agent: local, options, shape: shapingOf(options), signal };
     const cluster = local.cluster;
     // ACLs are enforced here, on the server that runs the method (Consul's model).
-    const authz = local.acl.enabled ? await local.acl.resolveToken(options.token || undefined) : undefined;
+    const authz = local.acl.enabled ? (options.authorizer ?? (await local.acl.resolveToken(options.token || undefined))) : undefined;
     let filteredByAcls = false;
     const meta = (index: number): CallMeta => ({
       index,
