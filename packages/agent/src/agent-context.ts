@@ -31,6 +31,9 @@ export interface MemberInfo {
   DelegateCur: number;
 }
 
+/** The `Status` of a MemberInfo: serf's member states. */
+export const MEMBER_STATUS = { none: 0, alive: 1, leaving: 2, left: 3, failed: 4 } as const;
+
 /** Everything the agent-local HTTP endpoints need from the running agent, server or client. */
 export interface AgentContext {
   readonly config: AgentConfig;

@@ -34,7 +34,8 @@ import { RemoteNodeWatch } from './cluster/remote-node-watch.js';
 import { type BoundRpcServer, RpcClients, bindRpcServer, rpcMessageLimit } from './cluster/rpc.js';
 import { ConnectionGuard } from './http/connection-guard.js';
 import { type AgentTls, openAgentTls } from './tls/agent-tls.js';
-import { NO_LEADER, ServerCluster } from './cluster/server-cluster.js';
+import { ServerCluster } from './cluster/server-cluster.js';
+import { noLeader } from './errors/agent-error.js';
 import type { DnsCatalog } from './dns/catalog.js';
 import { clusterOpsRoutes, keyringRoutes } from './http/endpoints/cluster-ops.js';
 import { agentInfoRoutes } from './http/endpoints/agent-info.js';
@@ -62,12 +63,12 @@ import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
 import { translateWanAddresses } from './http/wan-address-translation.js';
-import { serverRemoteQueries } from './query/server-remote-queries.js';
+import { serverRemoteQueries } from './rpc/remote-queries.js';
 import { CompressingResponse } from './http/gzip-response.js';
 import { enforcedAclDefaultPolicy } from './acl/enforced-policy.js';
 import { AclResolver, StateIdentitySource } from './acl/resolver.js';
 import { ServerIdentitySource } from './acl/client-identity.js';
-import { agentTokenRoutes, loadPersistedTokens } from './acl/agent-tokens.js';
+import { agentTokenRoutes, loadPersistedTokens } from './http/endpoints/agent-tokens.js';
 import { startAclBuiltins } from './acl/builtins.js';
 import { gateRequest } from './acl/http-gate.js';
 import { aclDnsCatalog } from './acl/dns-catalog.js';
@@ -583,7 +584,7 @@ async function startAgentParts(
   let dnsCatalog: DnsCatalog;
   if (localDns && sc && raft) {
     // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
-    const leaderCall: InternalCall = (name, args, over) => (sc.knownLeader() ? internalCall(name, args, over) : Promise.reject(new Error(NO_LEADER)));
+    const leaderCall: InternalCall = (name, args, over) => (sc.knownLeader() ? internalCall(name, args, over) : Promise.reject(noLeader()));
     dnsCatalog = freshnessDnsCatalog(
       localDns,
       remoteDnsCatalog(leaderCall, config.datacenter, { stale: false }),

@@ -4,7 +4,8 @@ import { DatacenterRouter, NO_PATH_TO_DATACENTER, requestedDatacenter } from '..
 import type { ServerMember } from '../src/cluster/membership.js';
 import { RpcError } from '../src/cluster/rpc.js';
 import type { CallReply__Output } from '../src/rpc/transport.js';
-import { HttpError } from '../src/http/http-error.js';
+import { AgentError } from '../src/errors/agent-error.js';
+import { toHttpError } from '../src/errors/http-status.js';
 
 const server = (name: string, dc: string, port: number): ServerMember => ({
   name: `${name}.${dc}`,
@@ -52,7 +53,7 @@ test('a write that may have reached a server is not sent to another (it could ap
   t.deepEqual(calls, ['127.0.0.1:1']);
   // A read may be sent to the next server.
   calls.length = 0;
-  await t.throwsAsync(r.call('dc2', send, true), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
+  await t.throwsAsync(r.call('dc2', send, true), { instanceOf: AgentError, message: NO_PATH_TO_DATACENTER });
   t.deepEqual(calls, ['127.0.0.1:1', '127.0.0.1:2']);
 });
 
@@ -60,10 +61,11 @@ test('no server reachable, or none known, is Consul\'s 500 No path to datacenter
   const down = router([server('a', 'dc2', 1)], async () => {
     throw new RpcError('No connection established', grpc.status.UNAVAILABLE);
   });
-  const err = await t.throwsAsync(down.r.call('dc2', down.send, true), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
-  t.is(err?.status, 500);
+  const err = await t.throwsAsync(down.r.call('dc2', down.send, true), { instanceOf: AgentError, message: NO_PATH_TO_DATACENTER });
+  t.is(err?.code, 'NO_PATH_TO_DATACENTER');
+  t.is(toHttpError(err).status, 500);
   const unknown = router([], async () => OK);
-  await t.throwsAsync(unknown.r.call('dc9', unknown.send, true), { instanceOf: HttpError, message: NO_PATH_TO_DATACENTER });
+  await t.throwsAsync(unknown.r.call('dc9', unknown.send, true), { instanceOf: AgentError, message: NO_PATH_TO_DATACENTER });
   t.deepEqual(unknown.calls, []);
 });
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { StateStore } from '@concord/state';
-import { sortByDistance } from '../src/rpc/near-sort.js';
+import { sortByDistance } from '../src/query/near-sort.js';
 
 const at = (x: number) => ({ Vec: [x, 0, 0, 0, 0, 0, 0, 0], Error: 0.2, Adjustment: 0, Height: 1e-5 });
 

@@ -86,7 +86,7 @@ export interface GateOptions {
 }
 
 /**
- * Resolves the token and checks the endpoint's fixed permission. Throws HttpError 403
+ * Resolves the token and checks the endpoint's fixed permission. Throws a PERMISSION_DENIED AgentError (403)
  * (`ACL not found`, `Permission denied`). A no-op with ACLs off.
  */
 export async function gateRequest(o: GateOptions, req: IncomingMessage, path: string, query: URLSearchParams): Promise<void> {

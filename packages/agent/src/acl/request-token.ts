@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from '../http/http-error.js';
+import { permissionDenied } from '../errors/agent-error.js';
 
 /** Longer secrets are refused before any lookup (Consul's are 36-character UUIDs). */
 export const MAX_TOKEN_LENGTH = 512;
@@ -19,7 +19,7 @@ export function requestToken(req: IncomingMessage, query: URLSearchParams): stri
     const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
     token = m?.[1];
   }
-  if (token !== undefined && token.length > MAX_TOKEN_LENGTH) throw new HttpError(403, 'ACL not found');
+  if (token !== undefined && token.length > MAX_TOKEN_LENGTH) throw permissionDenied('ACL not found');
   return token?.trim() || undefined;
 }
 

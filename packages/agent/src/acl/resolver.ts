@@ -9,7 +9,7 @@
 import type { StateStore } from '@concord/state';
 import { ANONYMOUS_TOKEN_SECRET } from '@concord/state';
 import type { AclConfig } from '../config/acl-config.js';
-import { HttpError } from '../http/http-error.js';
+import { permissionDenied as denied } from '../errors/agent-error.js';
 import { Authorizer } from './authorizer.js';
 import { type PolicyRules, mergeRules, parseRules } from './rules.js';
 
@@ -31,8 +31,8 @@ export interface IdentitySource {
 export const ACL_NOT_FOUND = 'ACL not found';
 export const PERMISSION_DENIED = 'Permission denied';
 
-export const aclNotFound = () => new HttpError(403, ACL_NOT_FOUND);
-export const permissionDenied = () => new HttpError(403, PERMISSION_DENIED);
+export const aclNotFound = () => denied(ACL_NOT_FOUND);
+export const permissionDenied = () => denied(PERMISSION_DENIED);
 
 /** The identity of a secret read from a server's state (what the internal resolve endpoint answers too). */
 export function identityFromState(state: StateStore, secret: string): ResolvedIdentity | null {

@@ -8,15 +8,13 @@ import type { Logger } from 'pino';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
-import { HttpError } from '../http/http-error.js';
+import { noLeader, noServers, operationFailed, serverOnly } from '../errors/agent-error.js';
 import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView } from './cluster.js';
 import type { KeyringStore } from './keyring-store.js';
 import type { Membership, ServerMember } from './membership.js';
 import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, safeToResend } from './rpc.js';
 import { type CallReply__Output, RpcStatusError } from '../rpc/transport.js';
-import { NO_LEADER } from './rpc.js';
 
-export const NO_SERVERS = 'No known Consul servers';
 const KEYRING_FOLLOW_MS = 1000;
 
 /** Keeps one preferred server and moves to another when it fails. */
@@ -104,7 +102,7 @@ export class ClientCluster implements Cluster {
   }
 
   async keyring(): Promise<KeyringCounts> {
-    throw new HttpError(500, 'keyring operations are served by servers');
+    throw serverOnly('keyring operations are served by servers');
   }
 
   /** Sends an RPC to a server, moving to another server while none answers. */
@@ -114,7 +112,7 @@ export class ClientCluster implements Cluster {
     for (;;) {
       // Consul's client answers at once when it knows no server at all (started alone, not
       // joined); while a -retry-join is still trying, the request waits for it as for a server.
-      if (this.#o.membership.servers().length === 0 && !this.#o.joining?.()) throw new HttpError(500, NO_SERVERS);
+      if (this.#o.membership.servers().length === 0 && !this.#o.joining?.()) throw noServers();
       const addr = this.#picker.pick();
       if (addr) {
         try {
@@ -129,8 +127,8 @@ export class ClientCluster implements Cluster {
         }
       }
       if (Date.now() >= deadline) {
-        if (!addr) throw new HttpError(500, NO_SERVERS);
-        throw lastErr instanceof RpcError ? new HttpError(500, lastErr.message) : (lastErr ?? new HttpError(500, NO_SERVERS));
+        if (!addr) throw noServers();
+        throw lastErr instanceof RpcError ? operationFailed(lastErr.message) : (lastErr ?? noServers());
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -144,7 +142,7 @@ export class ClientCluster implements Cluster {
     try {
       return await this.#call(send, idempotent);
     } catch (err) {
-      if (err instanceof RpcError) throw new HttpError(500, safeToResend(err) ? NO_LEADER : `rpc error: ${err.message}`);
+      if (err instanceof RpcError) throw safeToResend(err) ? noLeader() : operationFailed(`rpc error: ${err.message}`);
       throw err;
     }
   }
@@ -176,23 +174,23 @@ export class ClientCluster implements Cluster {
   }
 
   async removePeer(): Promise<void> {
-    throw new HttpError(500, 'raft peers are managed by servers');
+    throw serverOnly('raft peers are managed by servers');
   }
 
   async autopilotHealth(): Promise<AutopilotHealth> {
-    throw new HttpError(500, 'autopilot health is served by servers');
+    throw serverOnly('autopilot health is served by servers');
   }
 
   autopilotConfig(): AutopilotConfigEntry {
-    throw new HttpError(500, 'autopilot configuration is served by servers');
+    throw serverOnly('autopilot configuration is served by servers');
   }
 
   async setAutopilotConfig(): Promise<boolean> {
-    throw new HttpError(500, 'autopilot configuration is served by servers');
+    throw serverOnly('autopilot configuration is served by servers');
   }
 
   async transferLeader(): Promise<void> {
-    throw new HttpError(500, 'raft leadership is transferred by servers');
+    throw serverOnly('raft leadership is transferred by servers');
   }
 
   join(addrs: readonly string[]): Promise<number> {

@@ -4,8 +4,7 @@
  * `forwardDC`). A call is moved to that datacenter's next server only when it certainly did not
  * reach the previous one, or when it only reads.
  */
-import { HttpError } from '../http/http-error.js';
-import { NO_PATH_TO_DATACENTER } from '../rpc/router.js';
+import { NO_PATH_TO_DATACENTER, noPathToDatacenter } from '../errors/agent-error.js';
 import type { CallReply__Output } from '../rpc/transport.js';
 import { RpcError, safeToResend } from './rpc.js';
 import type { WanMembership } from './wan-membership.js';
@@ -57,6 +56,6 @@ export class DatacenterRouter {
         if (!safeToResend(err) && !(idempotent && err instanceof RpcError)) throw err;
       }
     }
-    throw new HttpError(500, NO_PATH_TO_DATACENTER);
+    throw noPathToDatacenter();
   }
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Keyring } from '@concord/gossip';
-import { HttpError } from '../http/http-error.js';
+import { operationFailed } from '../errors/agent-error.js';
 
 export type KeyringOp = 'list' | 'install' | 'use' | 'remove';
 
@@ -53,16 +53,16 @@ export class KeyringStore {
     return { keys: this.keyring.list(), primary: this.keyring.primary };
   }
 
-  /** Applies one operation; errors are HttpErrors with Consul's wording. */
+  /** Applies one operation; errors are OPERATION_FAILED AgentErrors with Consul's wording. */
   apply(op: KeyringOp, key: string): KeyringView {
     const ring = this.keyring;
-    if (!ring) throw new HttpError(500, 'keyring: gossip encryption is not enabled');
+    if (!ring) throw operationFailed('keyring: gossip encryption is not enabled');
     try {
       if (op === 'install') ring.install(key);
       else if (op === 'use') ring.use(key);
       else if (op === 'remove') ring.remove(key);
     } catch (err) {
-      throw new HttpError(500, `keyring: ${(err as Error).message}`);
+      throw operationFailed(`keyring: ${(err as Error).message}`);
     }
     if (op !== 'list') this.#save();
     return this.view();

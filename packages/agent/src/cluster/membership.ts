@@ -4,11 +4,9 @@
  */
 import { type Gossip, type GossipConfig, Keyring, type MemberEvent, type MemberInfo as GossipMember, createGossip } from '@concord/gossip';
 import type { Logger } from 'pino';
-import type { MemberInfo } from '../agent-context.js';
+import { MEMBER_STATUS, type MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
 
-/** Serf's member status codes, as `/v1/agent/members` reports them. */
-export const MEMBER_STATUS = { none: 0, alive: 1, leaving: 2, left: 3, failed: 4 } as const;
 
 /** A server as seen through gossip: its node ID is its raft ID, `rpcAddr` its server port. */
 export interface ServerMember {

@@ -4,11 +4,12 @@
  */
 import { UnknownDatacenterError } from '../dns/catalog.js';
 import type { DnsCatalog, DnsNode, DnsQueryResult, DnsServiceAddressOwner, DnsServiceInstance } from '../dns/catalog.js';
-import { HttpError } from '../http/http-error.js';
+import { NO_PATH_TO_DATACENTER } from '../errors/agent-error.js';
+import { isNoPathToDatacenter } from '../errors/http-status.js';
 import type { NodeCatalogView } from '../local/anti-entropy.js';
 import type { ArgsOf, MethodName, ResultOf } from '../rpc/methods/index.js';
 import type { CallOptions } from '../rpc/query-options.js';
-import { type CallAnswer, NO_PATH_TO_DATACENTER } from '../rpc/router.js';
+import type { CallAnswer } from '../rpc/router.js';
 
 /** Calls a typed method for the agent's own work. */
 export type InternalCall = <K extends MethodName>(name: K, args: ArgsOf<K>, options?: Partial<CallOptions>) => Promise<CallAnswer<ResultOf<K>>>;
@@ -18,7 +19,7 @@ async function valueOf<K extends MethodName>(call: InternalCall, name: K, args: 
   try {
     return (await call(name, args, options)).value;
   } catch (err) {
-    if (err instanceof HttpError && err.status === 500 && err.message === NO_PATH_TO_DATACENTER) throw new UnknownDatacenterError(NO_PATH_TO_DATACENTER);
+    if (isNoPathToDatacenter(err)) throw new UnknownDatacenterError(NO_PATH_TO_DATACENTER);
     throw err;
   }
 }

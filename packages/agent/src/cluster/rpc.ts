@@ -4,6 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { NO_LEADER } from '../errors/agent-error.js';
 import { agentDescriptor } from '../gen/agent-descriptor.js';
 import { RpcListener, type RpcListenerEvents, type RpcListenerTls } from './rpc-listener.js';
 import type { ProtoGrpcType } from '../gen/agent.js';
@@ -88,7 +89,7 @@ export function neverSent(err: unknown): boolean {
 }
 
 /** What a server answers when it has no leader to send a write to; it proposed nothing. */
-export const NO_LEADER = 'No cluster leader';
+export { NO_LEADER };
 /** What a server answers to calls that arrive once it began shutting down. */
 export const SHUTTING_DOWN = 'server is shutting down';
 /** What a server answers before its HTTP API listens. */

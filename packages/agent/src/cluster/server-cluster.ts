@@ -11,7 +11,7 @@ import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
 import { parseDuration } from '@concord/goflags';
-import { HttpError, fromStateError } from '../http/http-error.js';
+import { noLeader, operationFailed } from '../errors/agent-error.js';
 import type { StateServer, WriteResult } from '../server/state-server.js';
 import { SessionTimers } from '../server/session-timers.js';
 import { TombstoneReaper } from '../server/tombstone-reaper.js';
@@ -24,7 +24,7 @@ import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
 import { raftStats } from './raft-stats.js';
-import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, type ServerStatus, NO_LEADER, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
+import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, type ServerStatus, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 import { commandMethod } from '../rpc/methods/apply.js';
 import { ownCallOptions, optionsToWire } from '../rpc/query-options.js';
 import type { CallHandler, CallReply__Output } from '../rpc/transport.js';
@@ -52,7 +52,6 @@ export interface ServerClusterOptions {
   calls: CallHandler;
 }
 
-export { NO_LEADER } from './rpc.js';
 
 /** Errors that mean the command was not handed to raft, so trying again cannot apply it twice. */
 function notProposed(err: unknown): boolean {
@@ -310,22 +309,22 @@ export class ServerCluster implements Cluster {
   async transferLeader(id: string | undefined): Promise<void> {
     const raft = this.#o.raft;
     const st = raft?.status();
-    if (!raft?.node || !st) throw new HttpError(500, 'cannot transfer leadership: this server runs without raft peers');
-    if (!raft.isLeader()) throw new HttpError(500, NO_LEADER);
+    if (!raft?.node || !st) throw operationFailed('cannot transfer leadership: this server runs without raft peers');
+    if (!raft.isLeader()) throw noLeader();
     const self = this.#o.config.nodeId;
     let target = id;
     if (target) {
-      if (!st.conf.voters.includes(target)) throw new HttpError(500, `cannot find peer with ID ${JSON.stringify(target)} among the voters`);
-      if (target === self) throw new HttpError(500, 'cannot transfer leadership to itself');
+      if (!st.conf.voters.includes(target)) throw operationFailed(`cannot find peer with ID ${JSON.stringify(target)} among the voters`);
+      if (target === self) throw operationFailed('cannot transfer leadership to itself');
     } else {
       const match = (v: string) => st.progress.get(v)?.match ?? -1;
       target = st.conf.voters.filter((v) => v !== self).sort((a, b) => match(b) - match(a))[0];
-      if (!target) throw new HttpError(500, 'cannot find peer: no other voter to transfer leadership to');
+      if (!target) throw operationFailed('cannot find peer: no other voter to transfer leadership to');
     }
     try {
       await raft.node.transferLeadership(target);
     } catch (err) {
-      throw new HttpError(500, `failed to transfer leadership: ${(err as Error).message}`);
+      throw operationFailed(`failed to transfer leadership: ${(err as Error).message}`);
     }
     this.#o.logger.info({ to: target }, 'raft: leadership transferred on request');
   }
@@ -369,7 +368,7 @@ export class ServerCluster implements Cluster {
     try {
       await raft.readIndex();
     } catch (err) {
-      throw new HttpError(500, err instanceof NotLeaderError ? NO_LEADER : `consistent read failed: ${(err as Error).message}`);
+      throw err instanceof NotLeaderError ? noLeader() : operationFailed(`consistent read failed: ${(err as Error).message}`);
     }
   }
 
@@ -389,7 +388,7 @@ export class ServerCluster implements Cluster {
 
   async write(command: Command): Promise<WriteResult> {
     const out = await this.#writeRaw(command, 0);
-    if (out.result.error) throw fromStateError(out.result.error);
+    if (out.result.error) throw out.result.error;
     return out;
   }
 
@@ -406,10 +405,10 @@ export class ServerCluster implements Cluster {
           return { index: r.meta?.index ?? 0, result: { value: JSON.parse(r.result.toString('utf8')) as unknown } };
         }
       } catch (err) {
-        if (!notProposed(err)) throw err instanceof RpcError ? new HttpError(500, err.message) : err;
+        if (!notProposed(err)) throw err instanceof RpcError ? operationFailed(err.message) : err;
       }
       const left = deadline - Date.now();
-      if (left <= 0 || this.#closed) throw new HttpError(500, NO_LEADER);
+      if (left <= 0 || this.#closed) throw noLeader();
       await this.#waitForLeader(Math.min(left, 250));
       if (!this.knownLeader() || !this.isLeader()) await new Promise((r) => setTimeout(r, 50));
     }
@@ -448,7 +447,7 @@ export class ServerCluster implements Cluster {
         }
       }
       const left = deadline - Date.now();
-      if (left <= 0 || this.#closed) throw new HttpError(500, NO_LEADER);
+      if (left <= 0 || this.#closed) throw noLeader();
       await this.#waitForLeader(Math.min(left, 250));
       if (!this.knownLeader()) await new Promise((r) => setTimeout(r, 50));
     }
@@ -503,14 +502,14 @@ export class ServerCluster implements Cluster {
     const conf = this.raftConfiguration().Servers;
     const target = conf.find((s) => (by.id && s.ID === by.id) || (by.address && s.Address === by.address));
     if (!target) {
-      throw new HttpError(500, by.id ? `id "${by.id}" was not found in the Raft configuration` : `address "${by.address}" was not found in the Raft configuration`);
+      throw operationFailed(by.id ? `id "${by.id}" was not found in the Raft configuration` : `address "${by.address}" was not found in the Raft configuration`);
     }
-    if (!raft?.node) throw new HttpError(500, 'this server has no raft peers to remove');
-    if (!raft.isLeader()) throw new HttpError(500, NO_LEADER);
+    if (!raft?.node) throw operationFailed('this server has no raft peers to remove');
+    if (!raft.isLeader()) throw noLeader();
     try {
       await raft.node.removeServer(target.ID);
     } catch (err) {
-      throw new HttpError(500, (err as Error).message);
+      throw operationFailed((err as Error).message);
     }
   }
 
@@ -552,7 +551,7 @@ export class ServerCluster implements Cluster {
         try {
           return await this.#rpc.keyring(s.rpcAddr, op, key, 5000);
         } catch (err) {
-          throw new HttpError(500, `${s.name}: ${(err as Error).message}`);
+          throw operationFailed(`${s.name}: ${(err as Error).message}`);
         }
       }),
     );

@@ -1,6 +1,6 @@
 import type { Command } from '@concord/state';
 import type { AgentContext } from '../agent-context.js';
-import { type Body, optString, rejectUnknown } from './decode.js';
+import { type Body, optString, rejectUnknown } from '../decode/body.js';
 import { callOptionsOf } from './endpoint-kit.js';
 import { badRequest } from './http-error.js';
 import { type RequestContext, readJsonObject } from './request.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration } from '@concord/goflags';
 import { DEFAULT_BODY_LIMIT } from './body-limits.js';
-import { type Body, isBody } from './decode.js';
+import { type Body, isBody } from '../decode/body.js';
 import { HttpError, badRequest } from './http-error.js';
 
 /** One HTTP request with its parsed query string. */

@@ -15,8 +15,8 @@ import type {
   TxnOp,
 } from '@concord/state';
 import { MAX_TXN_OPS } from '@concord/state';
-import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap } from './decode.js';
-import { HttpError, badRequest } from './http-error.js';
+import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap } from '../decode/body.js';
+import { HttpError, badRequest, toHttpError } from './http-error.js';
 
 const KV_VERBS: ReadonlySet<string> = new Set<KvVerb>([
   'set', 'cas', 'lock', 'unlock', 'get', 'get-or-empty', 'get-tree', 'check-index', 'check-session', 'check-not-exists',
@@ -36,8 +36,9 @@ function within<T>(i: number, decode: () => T): T {
     return decode();
   } catch (err) {
     const prefix = 'Request decode failed: ';
-    if (err instanceof HttpError && err.status === 400 && err.message.startsWith(prefix)) {
-      throw parseError(i, err.message.slice(prefix.length));
+    const e = toHttpError(err);
+    if (e.status === 400 && e.message.startsWith(prefix)) {
+      throw parseError(i, e.message.slice(prefix.length));
     }
     throw err;
   }

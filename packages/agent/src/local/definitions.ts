@@ -12,8 +12,8 @@ import {
   optStringList,
   optStringMap,
   rejectUnknown,
-} from '../http/decode.js';
-import { badRequest } from '../http/http-error.js';
+} from '../decode/body.js';
+import { invalidRequest } from '../errors/agent-error.js';
 
 /** A service as the agent owns it (the shape of `/v1/agent/services` entries). */
 export interface ServiceDefinition {
@@ -77,10 +77,10 @@ function invalidServiceAddress(addr: string): boolean {
 export function decodeServiceTaggedAddresses(raw: Body): Record<string, { Address: string; Port: number }> | undefined {
   const tagged = field(raw, 'TaggedAddresses');
   if (tagged === undefined || tagged === null) return undefined;
-  if (!isBody(tagged)) throw badRequest('Request decode failed: TaggedAddresses must be an object');
+  if (!isBody(tagged)) throw invalidRequest('Request decode failed: TaggedAddresses must be an object');
   const out: Record<string, { Address: string; Port: number }> = {};
   for (const [k, v] of Object.entries(tagged)) {
-    if (!isBody(v)) throw badRequest(`Request decode failed: TaggedAddresses.${k} must be an object`);
+    if (!isBody(v)) throw invalidRequest(`Request decode failed: TaggedAddresses.${k} must be an object`);
     out[k] = { Address: optString(v, 'Address') ?? '', Port: optInt(v, 'Port', 0, 65535) ?? 0 };
   }
   return out;
@@ -88,20 +88,20 @@ export function decodeServiceTaggedAddresses(raw: Body): Record<string, { Addres
 
 /** Parses a service definition (HTTP body or config file); 400 with a reason when invalid. */
 export function parseServiceDefinition(raw: unknown): { service: ServiceDefinition; checks: CheckDefinition[] } {
-  if (!isBody(raw)) throw badRequest('Request decode failed: body must be a JSON object');
+  if (!isBody(raw)) throw invalidRequest('Request decode failed: body must be a JSON object');
   rejectUnknown(raw, SERVICE_FIELDS, 'service definition');
   const name = optString(raw, 'Name');
-  if (!name) throw badRequest('Missing service name');
+  if (!name) throw invalidRequest('Missing service name');
   const id = optString(raw, 'ID') || name;
   const address = optString(raw, 'Address') ?? '';
-  if (invalidServiceAddress(address)) throw badRequest('Invalid service address');
+  if (invalidServiceAddress(address)) throw invalidRequest('Invalid service address');
   const weightsRaw = field(raw, 'Weights');
   let weights = { Passing: 1, Warning: 1 };
   if (weightsRaw !== undefined && weightsRaw !== null) {
-    if (!isBody(weightsRaw)) throw badRequest('Request decode failed: Weights must be an object');
+    if (!isBody(weightsRaw)) throw invalidRequest('Request decode failed: Weights must be an object');
     const passing = optInt(weightsRaw, 'Passing', 0, 65535) ?? 1;
     const warning = optInt(weightsRaw, 'Warning', 0, 65535) ?? 1;
-    if (passing < 1) throw badRequest('Passing must be greater than 0');
+    if (passing < 1) throw invalidRequest('Passing must be greater than 0');
     weights = { Passing: passing, Warning: warning };
   }
   const taggedAddresses = decodeServiceTaggedAddresses(raw);
@@ -119,15 +119,15 @@ export function parseServiceDefinition(raw: unknown): { service: ServiceDefiniti
     ...(kind ? { Kind: kind } : {}),
   };
   for (const [k, v] of Object.entries(service.Meta)) {
-    if (k.length > 128) throw badRequest(`Key is too long (limit: 128 characters): ${k}`);
-    if (v.length > 512) throw badRequest(`Value is too long (limit: 512 characters): ${k}`);
+    if (k.length > 128) throw invalidRequest(`Key is too long (limit: 128 characters): ${k}`);
+    if (v.length > 512) throw invalidRequest(`Value is too long (limit: 512 characters): ${k}`);
   }
   const rawChecks: unknown[] = [];
   const one = field(raw, 'Check');
   if (one !== undefined && one !== null) rawChecks.push(one);
   const many = field(raw, 'Checks');
   if (many !== undefined && many !== null) {
-    if (!Array.isArray(many)) throw badRequest('Request decode failed: Checks must be a list');
+    if (!Array.isArray(many)) throw invalidRequest('Request decode failed: Checks must be a list');
     rawChecks.push(...many);
   }
   const checks = rawChecks.map((c, i) => {
@@ -145,14 +145,14 @@ export function parseCheckDefinition(
   raw: unknown,
   service?: { serviceId: string; serviceName: string },
 ): CheckDefinition {
-  if (!isBody(raw)) throw badRequest('Request decode failed: check must be a JSON object');
+  if (!isBody(raw)) throw invalidRequest('Request decode failed: check must be a JSON object');
   rejectUnknown(raw, CHECK_FIELDS, 'check definition');
   const nameGiven = optString(raw, 'Name');
-  if (!service && !nameGiven) throw badRequest('Missing check name');
+  if (!service && !nameGiven) throw invalidRequest('Missing check name');
   const name = nameGiven || (service ? `Service '${service.serviceName}' check` : '');
   const id = optString(raw, 'CheckID') || optString(raw, 'ID') || name;
   const statusRaw = optString(raw, 'Status');
-  if (statusRaw !== undefined && statusRaw !== '' && !isHealthStatus(statusRaw)) throw badRequest('Bad check status');
+  if (statusRaw !== undefined && statusRaw !== '' && !isHealthStatus(statusRaw)) throw invalidRequest('Bad check status');
   const ttlMs = optDuration(raw, 'TTL');
   const intervalMs = optDuration(raw, 'Interval');
   const timeoutMs = optDuration(raw, 'Timeout');
@@ -174,10 +174,10 @@ export function parseCheckDefinition(
   else if (spec.Args || spec.Script) kind = 'script';
   else if (spec.AliasService || spec.AliasNode) kind = 'alias';
   if (!kind) {
-    throw badRequest('Invalid check: Must provide TTL or Script/DockerContainerID/HTTP/TCP/UDP/GRPC/H2PING/Alias and Interval');
+    throw invalidRequest('Invalid check: Must provide TTL or Script/DockerContainerID/HTTP/TCP/UDP/GRPC/H2PING/Alias and Interval');
   }
   if (kind !== 'ttl' && kind !== 'alias' && !(intervalMs && intervalMs > 0)) {
-    throw badRequest(`Invalid check: Interval must be > 0 for ${kind.toUpperCase()} checks`);
+    throw invalidRequest(`Invalid check: Interval must be > 0 for ${kind.toUpperCase()} checks`);
   }
   const serviceId = optString(raw, 'ServiceID') || service?.serviceId || '';
   const deregAfter = optDuration(raw, 'DeregisterCriticalServiceAfter');

@@ -6,7 +6,7 @@
  * datacenters is not run: `Failovers` is always 0.
  */
 import type { HealthServiceEntry, PreparedQuery, StateStore } from '@concord/state';
-import { sortByDistance } from '../rpc/near-sort.js';
+import { sortByDistance } from './near-sort.js';
 import { type FailoverLogger, runFailover } from './failover.js';
 import type { RemoteExecuteResult, RemoteQueries } from './remote-queries.js';
 

@@ -1,11 +1,11 @@
 /** `?filter=` expressions, compiled once each (a malformed one is Consul's 400). */
 import { type Filter, FilterError, compileFilter } from '../filter/bexpr.js';
-import { badRequest } from '../http/http-error.js';
+import { invalidRequest } from '../errors/agent-error.js';
 
 const cache = new Map<string, Filter>();
 const MAX_CACHED = 256;
 
-/** The compiled filter, undefined for an empty expression; throws a 400 HttpError when malformed. */
+/** The compiled filter, undefined for an empty expression; throws an INVALID_REQUEST AgentError when malformed. */
 export function compiledFilter(expr: string): Filter | undefined {
   if (expr.trim() === '') return undefined;
   let f = cache.get(expr);
@@ -13,7 +13,7 @@ export function compiledFilter(expr: string): Filter | undefined {
   try {
     f = compileFilter(expr);
   } catch (err) {
-    if (err instanceof FilterError) throw badRequest(`Failed to create boolean expression evaluator: ${err.message}`);
+    if (err instanceof FilterError) throw invalidRequest(`Failed to create boolean expression evaluator: ${err.message}`);
     throw err;
   }
   if (cache.size >= MAX_CACHED) cache.clear();

@@ -10,7 +10,7 @@ import type { ServerContext } from '../agent-context.js';
 import { compiledFilter } from './filter-cache.js';
 import type { CallReply__Output } from '../gen/concord/agent/v1/CallReply.js';
 import type { CallRequest__Output } from '../gen/concord/agent/v1/CallRequest.js';
-import { HttpError, badRequest } from '../http/http-error.js';
+import { invalidRequest, noLeader, noPathToDatacenter, noServers, operationFailed } from '../errors/agent-error.js';
 import { blockingRun } from './blocking.js';
 import type { Method, MethodEnv, Shaping } from './method.js';
 import { type ArgsOf, METHODS, type MethodName, type ResultOf } from './methods/index.js';
@@ -20,7 +20,7 @@ import { checkCall, filterResult } from '../acl/rpc-enforcement.js';
 
 /** A call passes through at most this many servers. */
 export const MAX_HOPS = 3;
-export const NO_PATH_TO_DATACENTER = 'No path to datacenter';
+export { NO_PATH_TO_DATACENTER } from '../errors/agent-error.js';
 
 export interface CallAnswer<R> {
   value: R;
@@ -96,7 +96,7 @@ export class RpcRouter {
     const local = this.#local;
     if (dc !== '' && dc !== r.datacenter) {
       if (!local) return this.#send(name, method, args, options, sig, (send, i) => this.#viaServer(send, i)) as Promise<CallAnswer<ResultOf<K>>>;
-      if (!r.toDatacenter) throw new HttpError(500, NO_PATH_TO_DATACENTER);
+      if (!r.toDatacenter) throw noPathToDatacenter();
       return this.#send(name, method, args, options, sig, (send, i) => (r.toDatacenter as NonNullable<RpcRoutes['toDatacenter']>)(dc, send, i)) as Promise<
         CallAnswer<ResultOf<K>>
       >;
@@ -104,14 +104,14 @@ export class RpcRouter {
     if (!local) return this.#send(name, method, args, options, sig, (send, i) => this.#viaServer(send, i)) as Promise<CallAnswer<ResultOf<K>>>;
     if (this.#answersHere(method, options, local)) return this.#run(local, name, method, args, options, sig);
     const answer = await this.#send(name, method, args, options, sig, (send, i) => {
-      if (!r.toLeader) throw new HttpError(500, 'No cluster leader');
+      if (!r.toLeader) throw noLeader();
       return r.toLeader(send, i);
     });
     return answer === 'self' ? this.#run(local, name, method, args, options, sig) : answer;
   }
 
   #viaServer(send: Send, idempotent: boolean): Promise<CallReply__Output> {
-    if (!this.#routes.toServer) throw new HttpError(500, 'No known Consul servers');
+    if (!this.#routes.toServer) throw noServers();
     return this.#routes.toServer(send, idempotent);
   }
 
@@ -124,7 +124,7 @@ export class RpcRouter {
     try {
       raw = JSON.parse(request.args.toString('utf8'));
     } catch {
-      throw badRequest('undecodable RPC arguments');
+      throw invalidRequest('undecodable RPC arguments');
     }
     const method = METHODS[name] as Method<unknown, unknown>;
     const args = method.decode(raw);
@@ -148,7 +148,7 @@ export class RpcRouter {
     signal: AbortSignal,
     route: (send: Send, idempotent: boolean) => Promise<CallReply__Output | 'self'>,
   ): Promise<CallAnswer<R> | 'self'> {
-    if (options.hops >= MAX_HOPS) throw new HttpError(500, `RPC call ${name} passed through too many servers`);
+    if (options.hops >= MAX_HOPS) throw operationFailed(`RPC call ${name} passed through too many servers`);
     const request = {
       options: optionsToWire({ ...options, hops: options.hops + 1, originNode: options.originNode || this.#routes.nodeName }),
       args: Buffer.from(JSON.stringify(args)),
@@ -201,7 +201,7 @@ function optionsFromWireChecked(request: CallRequest__Output, maxQueryTimeMs: nu
   try {
     return optionsFromWire(request.options, { maxQueryTimeMs });
   } catch (err) {
-    throw badRequest((err as Error).message);
+    throw invalidRequest((err as Error).message);
   }
 }
 

@@ -7,7 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { CallReply__Output } from '../gen/concord/agent/v1/CallReply.js';
 import type { CallRequest, CallRequest__Output } from '../gen/concord/agent/v1/CallRequest.js';
-import { HttpError, toHttpError } from '../http/http-error.js';
+import { invalidRequest } from '../errors/agent-error.js';
+import { HttpError, toHttpError } from '../errors/http-status.js';
 import { ArgsError } from './args.js';
 import { METHODS, type MethodName, isMethodName } from './methods/index.js';
 
@@ -58,7 +59,7 @@ export function checkMethodSet(wire: ReadonlyMap<string, unknown>): void {
 
 /** A failure as a gRPC status with its HTTP status in the trailers. */
 export function toServiceError(err: unknown): Partial<grpc.ServiceError> {
-  const e = err instanceof ArgsError ? new HttpError(400, err.message) : toHttpError(err);
+  const e = toHttpError(err instanceof ArgsError ? invalidRequest(err.message) : err);
   const metadata = new grpc.Metadata();
   metadata.set(STATUS_KEY, String(e.status));
   const code = err instanceof RpcStatusError ? err.grpcCode : grpcCodeOf(e.status);

@@ -15,7 +15,7 @@ import type { Authorizer } from '../../acl/authorizer.js';
 import { aclNotFound, permissionDenied } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
 import { RulesError, parseRules } from '../../acl/rules.js';
-import { type Body, field, optBool, optDuration, optString, optStringList, rejectUnknown } from '../decode.js';
+import { type Body, field, optBool, optDuration, optString, optStringList, rejectUnknown } from '../../decode/body.js';
 import { call, callOptionsOf, json } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, readJsonObject } from '../request.js';

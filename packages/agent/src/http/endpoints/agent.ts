@@ -9,7 +9,7 @@ import {
   enableServiceMaintenance,
 } from '../../local/maintenance.js';
 import { contentHash } from '../content-hash.js';
-import { isBody, optString } from '../decode.js';
+import { isBody, optString } from '../../decode/body.js';
 import { applyFilter, filterOf, json } from '../endpoint-kit.js';
 import { hashBlockingQuery } from '../hash-blocking.js';
 import { HttpError, badRequest } from '../http-error.js';

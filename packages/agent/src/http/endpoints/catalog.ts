@@ -10,7 +10,7 @@ import {
   optStringList,
   optStringMap,
   rejectUnknown,
-} from '../decode.js';
+} from '../../decode/body.js';
 import { applyFilter, filterOf, json, read } from '../endpoint-kit.js';
 import { nodeWriteBody } from '../node-write-body.js';
 import { badRequest } from '../http-error.js';

@@ -1,7 +1,7 @@
 import { coordinateProblem, defaultVivaldiConfig } from '@concord/gossip';
 import type { CoordinateEntry, NetworkCoordinate } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import { type Body, field, isBody, optString } from '../decode.js';
+import { type Body, field, isBody, optString } from '../../decode/body.js';
 import { json, read } from '../endpoint-kit.js';
 import { nodeWriteBody } from '../node-write-body.js';
 import { badRequest } from '../http-error.js';

@@ -1,12 +1,12 @@
 import type { AutopilotConfig } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { formatDuration } from '@concord/goflags';
-import { type Body, optBool, optDuration, optInt, optString } from '../decode.js';
+import { type Body, optBool, optDuration, optInt, optString } from '../../decode/body.js';
 import { json, read, write } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
 import { type RequestContext, readBody } from '../request.js';
 import type { Route } from '../router.js';
-import { isBody } from '../decode.js';
+import { isBody } from '../../decode/body.js';
 
 const AUTOPILOT_BODY_LIMIT = 64 * 1024;
 

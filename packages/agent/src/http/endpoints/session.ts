@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionBehavior } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { durationFromJson, durationNanosText, formatDuration, goDurationError } from '@concord/goflags';
-import { field, isBody, optString, optStringList, rejectUnknown } from '../decode.js';
+import { field, isBody, optString, optStringList, rejectUnknown } from '../../decode/body.js';
 import { json, read, write } from '../endpoint-kit.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, parseJsonBody, readBody, requiredPathRest } from '../request.js';

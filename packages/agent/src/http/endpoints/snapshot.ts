@@ -1,41 +1,12 @@
 import { tmpdir } from 'node:os';
-import { gzipSync } from 'node:zlib';
-import type { StateSnapshot } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { call, write } from '../endpoint-kit.js';
 import type { SavedSnapshot } from '../../rpc/methods/snapshot.js';
+import { parseSnapshotDocument } from '../../rpc/methods/snapshot-file.js';
 import { HttpError, badRequest } from '../http-error.js';
 import { receiveSnapshot } from '../snapshot-upload.js';
 import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';
-
-/** The snapshot file: gzip of this JSON document. */
-export interface SnapshotFile {
-  format: 'concord-snapshot';
-  version: 1;
-  index: number;
-  datacenter: string;
-  state: StateSnapshot;
-}
-
-export function encodeSnapshotFile(state: StateSnapshot): Buffer {
-  const file: SnapshotFile = { format: 'concord-snapshot', version: 1, index: state.index, datacenter: state.datacenter, state };
-  return gzipSync(Buffer.from(JSON.stringify(file)));
-}
-
-/** Parses an inflated snapshot document. */
-export function parseSnapshotDocument(json: Buffer): SnapshotFile {
-  let file: SnapshotFile;
-  try {
-    file = JSON.parse(json.toString('utf8')) as SnapshotFile;
-  } catch (err) {
-    throw badRequest(`Invalid snapshot: ${(err as Error).message}`);
-  }
-  if (file?.format !== 'concord-snapshot' || file.version !== 1 || typeof file.state !== 'object' || file.state === null) {
-    throw badRequest('Invalid snapshot: not a Concord snapshot file');
-  }
-  return file;
-}
 
 /** `/v1/snapshot`: GET saves the whole state (`concord snapshot save`), PUT restores it. */
 export function snapshotRoutes(agent: AgentContext): Route[] {

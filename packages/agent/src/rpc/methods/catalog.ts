@@ -1,6 +1,6 @@
 /** Consul's Catalog endpoint: registrations through raft and the catalog reads, shaped as asked. */
 import type { NodeServices } from '@concord/state';
-import { sortByDistance } from '../near-sort.js';
+import { sortByDistance } from '../../query/near-sort.js';
 import { record, str, strList } from '../args.js';
 import { type Shaping, callMethod, queryMethod } from '../method.js';
 import { applyMethod } from './apply.js';

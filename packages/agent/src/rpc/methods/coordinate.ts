@@ -1,7 +1,7 @@
 /** Consul's Coordinate endpoint: network coordinates of nodes and of this datacenter's servers. */
 import type { Command, NetworkCoordinate } from '@concord/state';
-import { MEMBER_STATUS } from '../../cluster/membership.js';
-import { badRequest } from '../../http/http-error.js';
+import { MEMBER_STATUS } from '../../agent-context.js';
+import { invalidRequest } from '../../errors/agent-error.js';
 import { optStr, record, str } from '../args.js';
 import { callMethod, queryMethod } from '../method.js';
 import { applyMethod } from './apply.js';
@@ -49,6 +49,6 @@ export const coordinateMethods = {
     const state = agent.server.state;
     const known = command.updates.some((u) => state.node(u.Node) !== undefined);
     const first = command.updates[0];
-    if (!known && first) throw badRequest(`Unknown node "${first.Node}": a coordinate needs a node in the catalog`);
+    if (!known && first) throw invalidRequest(`Unknown node "${first.Node}": a coordinate needs a node in the catalog`);
   }),
 };

@@ -1,6 +1,6 @@
 /** Consul's Health endpoint: checks by node, service and state, and service instances with health. */
 import { type CheckEntry, type HealthStatus, type QueryResult, type StateStore, isHealthStatus } from '@concord/state';
-import { sortByDistance } from '../near-sort.js';
+import { sortByDistance } from '../../query/near-sort.js';
 import { ArgsError, bool, record, str, strList } from '../args.js';
 import { type Shaping, queryMethod } from '../method.js';
 import { filtered } from './catalog.js';

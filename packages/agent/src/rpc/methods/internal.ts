@@ -5,9 +5,9 @@
  */
 import type { QueryResult, StateStore } from '@concord/state';
 import { type DnsCatalog, stateCatalog } from '../../dns/catalog.js';
-import { nodeDetail, nodeSummaries, serviceSummaries } from '../../http/endpoints/ui-summaries.js';
+import { nodeDetail, nodeSummaries, serviceSummaries } from './ui-summaries.js';
 import type { NodeCatalogView } from '../../local/anti-entropy.js';
-import { serverRemoteQueries } from '../../query/server-remote-queries.js';
+import { serverRemoteQueries } from '../remote-queries.js';
 import { optStr, record, str } from '../args.js';
 import { type MethodEnv, callMethod, queryMethod } from '../method.js';
 

@@ -1,14 +1,14 @@
 /** Consul's PreparedQuery endpoint: definitions through raft, reads, and execution. */
-import { HttpError } from '../../http/http-error.js';
-import { decodePreparedQuery } from '../../http/prepared-query-body.js';
+import { notFound } from '../../errors/agent-error.js';
+import { decodePreparedQuery } from '../../decode/prepared-query-body.js';
 import { type FailoverExecuteResult, QueryNotFoundError, executeDefinition, executePreparedQuery, failOverIfEmpty } from '../../query/execute.js';
 import type { RemoteExecuteResult } from '../../query/remote-queries.js';
-import { serverRemoteQueries } from '../../query/server-remote-queries.js';
+import { serverRemoteQueries } from '../remote-queries.js';
 import { ArgsError, num, record, str } from '../args.js';
 import { type CallResult, callMethod, queryMethod } from '../method.js';
 import { applyMethod } from './apply.js';
 
-export const notFound = () => new HttpError(404, 'Query not found');
+const queryNotFound = () => notFound('Query not found');
 
 export const preparedQueryMethods = {
   'PreparedQuery.Apply': applyMethod(['query-set', 'query-delete']),
@@ -20,7 +20,7 @@ export const preparedQueryMethods = {
     (raw) => ({ id: str(record(raw), 'id') }),
     ({ agent }, { id }) => {
       const r = agent.server.state.preparedQuery(id);
-      if (!r.value) throw notFound();
+      if (!r.value) throw queryNotFound();
       return r;
     },
   ),
@@ -49,7 +49,7 @@ export const preparedQueryMethods = {
           limit,
         );
       } catch (err) {
-        if (err instanceof QueryNotFoundError) throw notFound();
+        if (err instanceof QueryNotFoundError) throw queryNotFound();
         throw err;
       }
       const result = await failOverIfEmpty(local, agent.config.datacenter, serverRemoteQueries(agent, options), limit, agent.logger);

@@ -1,6 +1,6 @@
 /** Consul's Session endpoint: create and destroy through raft, reads, and renewal on the leader. */
 import type { SessionEntry } from '@concord/state';
-import { HttpError } from '../../http/http-error.js';
+import { notFound } from '../../errors/agent-error.js';
 import { record, str } from '../args.js';
 import { callMethod, queryMethod } from '../method.js';
 import { applyMethod } from './apply.js';
@@ -24,7 +24,7 @@ export const sessionMethods = {
   ),
   'Session.Renew': callMethod('leader', idArgs, async ({ agent }, { id }) => {
     const { value, index } = agent.server.state.session(id);
-    if (value.length === 0) throw new HttpError(404, `Session id '${id}' not found`);
+    if (value.length === 0) throw notFound(`Session id '${id}' not found`);
     agent.sessionTimers.renewed(value[0] as SessionEntry);
     return { value, index };
   }),

@@ -1,5 +1,5 @@
 /** Consul's Snapshot endpoint: save the whole state (gzip, base64 on the wire) and restore it. */
-import { encodeSnapshotFile } from '../../http/endpoints/snapshot.js';
+import { encodeSnapshotFile } from './snapshot-file.js';
 import { record } from '../args.js';
 import { callMethod } from '../method.js';
 import { applyMethod } from './apply.js';

@@ -1,6 +1,6 @@
 /** Consul's Status and Operator endpoints: leader, peers, raft configuration, autopilot, keyring. */
 import type { AutopilotConfig } from '@concord/state';
-import { autopilotState } from '../../cluster/autopilot-health.js';
+import { autopilotState } from './autopilot-state.js';
 import { ArgsError, optNum, optStr, record, str } from '../args.js';
 import { callMethod } from '../method.js';
 

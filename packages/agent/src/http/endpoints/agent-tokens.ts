@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentContext } from '../agent-context.js';
-import { type Body, optString, rejectUnknown } from '../http/decode.js';
-import { HttpError } from '../http/http-error.js';
-import { readJsonObject } from '../http/request.js';
-import type { Route } from '../http/router.js';
-import type { AclResolver } from './resolver.js';
+import type { AgentContext } from '../../agent-context.js';
+import { type Body, optString, rejectUnknown } from '../../decode/body.js';
+import { HttpError } from '../http-error.js';
+import { readJsonObject } from '../request.js';
+import type { Route } from '../router.js';
+import type { AclResolver } from '../../acl/resolver.js';
 
 export const ACL_TOKENS_FILE = 'acl-tokens.json';
 

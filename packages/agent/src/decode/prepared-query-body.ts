@@ -5,8 +5,8 @@
  */
 import type { PreparedQuery, QueryFailoverTarget } from '@concord/state';
 import { parseDuration } from '@concord/goflags';
-import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap, rejectUnknown } from './decode.js';
-import { badRequest } from './http-error.js';
+import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap, rejectUnknown } from './body.js';
+import { invalidRequest } from '../errors/agent-error.js';
 
 const QUERY_FIELDS = ['ID', 'Name', 'Session', 'Token', 'Template', 'Service', 'DNS', 'CreateIndex', 'ModifyIndex'];
 const TEMPLATE_FIELDS = ['Type', 'Regexp', 'RemoveEmptyTags'];
@@ -43,22 +43,22 @@ const REDACTED_TOKEN = '<hidden>';
 function sub(body: Body, name: string, allowed: readonly string[], what: string): Body {
   const v = field(body, name);
   if (v === undefined || v === null) return {};
-  if (!isBody(v)) throw badRequest(`Request decode failed: ${what} must be an object`);
+  if (!isBody(v)) throw invalidRequest(`Request decode failed: ${what} must be an object`);
   rejectUnknown(v, allowed, what);
   return v;
 }
 
 function str(body: Body, name: string, max: number = QUERY_LIMITS.string): string {
   const v = optString(body, name) ?? '';
-  if (v.length > max) throw badRequest(`Request decode failed: ${name} is longer than ${max} characters`);
+  if (v.length > max) throw invalidRequest(`Request decode failed: ${name} is longer than ${max} characters`);
   return v;
 }
 
 function list(body: Body, name: string): string[] | null {
   const v = optStringList(body, name);
   if (v === undefined) return null;
-  if (v.length > QUERY_LIMITS.list) throw badRequest(`Request decode failed: ${name} has more than ${QUERY_LIMITS.list} entries`);
-  if (v.some((x) => x.length > QUERY_LIMITS.string)) throw badRequest(`Request decode failed: an entry of ${name} is too long`);
+  if (v.length > QUERY_LIMITS.list) throw invalidRequest(`Request decode failed: ${name} has more than ${QUERY_LIMITS.list} entries`);
+  if (v.some((x) => x.length > QUERY_LIMITS.string)) throw invalidRequest(`Request decode failed: an entry of ${name} is too long`);
   return v;
 }
 
@@ -66,9 +66,9 @@ function meta(body: Body, name: string): Record<string, string> | null {
   const v = optStringMap(body, name);
   if (v === undefined) return null;
   const entries = Object.entries(v);
-  if (entries.length > QUERY_LIMITS.metaPairs) throw badRequest(`Request decode failed: ${name} has more than ${QUERY_LIMITS.metaPairs} pairs`);
+  if (entries.length > QUERY_LIMITS.metaPairs) throw invalidRequest(`Request decode failed: ${name} has more than ${QUERY_LIMITS.metaPairs} pairs`);
   if (entries.some(([k, x]) => k.length > QUERY_LIMITS.string || x.length > QUERY_LIMITS.string)) {
-    throw badRequest(`Request decode failed: a pair of ${name} is too long`);
+    throw invalidRequest(`Request decode failed: a pair of ${name} is too long`);
   }
   return v;
 }
@@ -76,15 +76,15 @@ function meta(body: Body, name: string): Record<string, string> | null {
 function targets(body: Body): QueryFailoverTarget[] | null {
   const v = field(body, 'Targets');
   if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || v.length > QUERY_LIMITS.list) throw badRequest(`Request decode failed: Targets must be a list of at most ${QUERY_LIMITS.list} objects`);
+  if (!Array.isArray(v) || v.length > QUERY_LIMITS.list) throw invalidRequest(`Request decode failed: Targets must be a list of at most ${QUERY_LIMITS.list} objects`);
   return v.map((t) => {
-    if (!isBody(t)) throw badRequest('Request decode failed: Targets must be a list of objects');
+    if (!isBody(t)) throw invalidRequest('Request decode failed: Targets must be a list of objects');
     rejectUnknown(t, TARGET_FIELDS, 'Failover target');
     return { Peer: str(t, 'Peer'), Datacenter: str(t, 'Datacenter') };
   });
 }
 
-const invalid = (reason: string) => badRequest(`Invalid prepared query: ${reason}`);
+const invalid = (reason: string) => invalidRequest(`Invalid prepared query: ${reason}`);
 
 /**
  * The query a request body defines, with `id` as its ID. Every field of Consul's
@@ -92,7 +92,7 @@ const invalid = (reason: string) => badRequest(`Invalid prepared query: ${reason
  */
 export function decodePreparedQuery(raw: unknown, id: string): PreparedQuery {
   const body = raw ?? {};
-  if (!isBody(body)) throw badRequest('Request decode failed: body must be a JSON object');
+  if (!isBody(body)) throw invalidRequest('Request decode failed: body must be a JSON object');
   rejectUnknown(body, QUERY_FIELDS, 'prepared query');
   const template = sub(body, 'Template', TEMPLATE_FIELDS, 'Template');
   const service = sub(body, 'Service', SERVICE_FIELDS, 'Service');

@@ -1,5 +1,9 @@
+/**
+ * Field decoders for JSON request bodies, shared by the HTTP endpoints and the local definitions
+ * (service and check definitions from HTTP or config files); failures are INVALID_REQUEST errors.
+ */
 import { durationFromJson } from '@concord/goflags';
-import { badRequest } from './http-error.js';
+import { invalidRequest } from '../errors/agent-error.js';
 
 /**
  * Request bodies bind case-insensitively, and snake_case binds too, as Consul's decoder does:
@@ -24,21 +28,21 @@ export function field(body: Body, name: string): unknown {
 export function rejectUnknown(body: Body, allowed: readonly string[], what: string): void {
   const set = new Set(allowed.map(norm));
   for (const k of Object.keys(body)) {
-    if (!set.has(norm(k))) throw badRequest(`Request decode failed: ${what}: unknown field "${k}"`);
+    if (!set.has(norm(k))) throw invalidRequest(`Request decode failed: ${what}: unknown field "${k}"`);
   }
 }
 
 export function optString(body: Body, name: string): string | undefined {
   const v = field(body, name);
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw badRequest(`Request decode failed: ${name} must be a string`);
+  if (typeof v !== 'string') throw invalidRequest(`Request decode failed: ${name} must be a string`);
   return v;
 }
 
 export function optBool(body: Body, name: string): boolean | undefined {
   const v = field(body, name);
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw badRequest(`Request decode failed: ${name} must be a boolean`);
+  if (typeof v !== 'boolean') throw invalidRequest(`Request decode failed: ${name} must be a boolean`);
   return v;
 }
 
@@ -46,7 +50,7 @@ export function optInt(body: Body, name: string, min = 0, max = Number.MAX_SAFE_
   const v = field(body, name);
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw badRequest(`Request decode failed: ${name} must be an integer between ${min} and ${max}`);
+    throw invalidRequest(`Request decode failed: ${name} must be an integer between ${min} and ${max}`);
   }
   return v;
 }
@@ -55,7 +59,7 @@ export function optStringList(body: Body, name: string): string[] | undefined {
   const v = field(body, name);
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    throw badRequest(`Request decode failed: ${name} must be a list of strings`);
+    throw invalidRequest(`Request decode failed: ${name} must be a list of strings`);
   }
   return v as string[];
 }
@@ -64,7 +68,7 @@ export function optStringMap(body: Body, name: string): Record<string, string> |
   const v = field(body, name);
   if (v === undefined || v === null) return undefined;
   if (!isBody(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-    throw badRequest(`Request decode failed: ${name} must be a map of strings`);
+    throw invalidRequest(`Request decode failed: ${name} must be a map of strings`);
   }
   return v as Record<string, string>;
 }
@@ -74,6 +78,6 @@ export function optDuration(body: Body, name: string): number | undefined {
   const v = field(body, name);
   if (v === undefined || v === null || v === '') return undefined;
   const ms = durationFromJson(v);
-  if (ms === undefined || ms < 0) throw badRequest(`Request decode failed: ${name}: invalid duration ${JSON.stringify(v)}`);
+  if (ms === undefined || ms < 0) throw invalidRequest(`Request decode failed: ${name}: invalid duration ${JSON.stringify(v)}`);
   return ms;
 }
