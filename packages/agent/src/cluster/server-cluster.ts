@@ -1,6 +1,7 @@
 /**
- * The server role: the state machine behind raft (or an in-memory log in -dev), the RPC service,
- * gossip, bootstrap, leader duties and forwarding to the leader.
+ * The server role: the state machine behind raft, the RPC service, gossip, bootstrap, leader
+ * duties and forwarding to the leader. Raft configuration changes are in raft-peer-ops.ts, the
+ * status views in server-views.ts, autopilot in server-autopilot.ts.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
@@ -10,12 +11,10 @@ import type { Telemetry } from '../telemetry/telemetry.js';
 import { NotLeaderError, RaftError } from 'raft-ts';
 import type { MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
-import { parseDuration } from '@concord/goflags';
 import { noLeader, operationFailed } from '../errors/agent-error.js';
 import type { StateServer, WriteResult } from '../server/state-server.js';
 import { SessionTimers } from '../server/session-timers.js';
 import { TombstoneReaper } from '../server/tombstone-reaper.js';
-import { autopilotHealth } from './autopilot-health.js';
 import { Bootstrapper } from './bootstrapper.js';
 import { type AutopilotHealth, type Cluster, type DroppedInputs, gossipDropped, type KeyringCounts, type RaftServerView, countKeys } from './cluster.js';
 import { KEYRING_OPS, type KeyringOp, type KeyringStore } from './keyring-store.js';
@@ -24,7 +23,10 @@ import { LeaderDuties } from './leader-duties.js';
 import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
 import { raftStats } from './raft-stats.js';
-import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, type ServerStatus, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
+import { ServerAutopilot } from './server-autopilot.js';
+import { autopilotSettings, handOver, leaveRaft, raftMembership, removePeer, soleVoter, transferLeadership } from './raft-peer-ops.js';
+import { type ServerViewSource, raftConfiguration, serverStatus } from './server-views.js';
+import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 import { commandMethod } from '../rpc/methods/apply.js';
 import { ownCallOptions, optionsToWire } from '../rpc/query-options.js';
 import type { CallHandler, CallReply__Output } from '../rpc/transport.js';
@@ -34,7 +36,7 @@ import { MAX_HOPS } from '../rpc/router.js';
 export interface ServerClusterOptions {
   config: AgentConfig;
   server: StateServer;
-  /** The raft log, or undefined in -dev (an in-memory log that always leads). */
+  /** The raft log, or undefined in -dev (a single voter in memory: no peers to manage). */
   raft: RaftLog | undefined;
   membership: Membership;
   rpcServer: grpc.Server;
@@ -75,9 +77,7 @@ export class ServerCluster implements Cluster {
   #closed = false;
   #draining = false;
   #gossipHeal: GossipHeal | undefined;
-  /** Per raft ID: the health autopilot last judged, and since when. */
-  readonly #stability = new Map<string, { healthy: boolean; since: number }>();
-  #autopilotGauges: NodeJS.Timeout | undefined;
+  readonly #autopilot: ServerAutopilot;
   readonly #leaderLostMs: number;
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -86,6 +86,19 @@ export class ServerCluster implements Cluster {
     this.#leaderLostMs = 40 * 100 * o.config.raftMultiplier;
     this.#rpc = new RpcClients(o.dial, rpcMessageLimit(o.config.bounds.snapshotRestoreMaxBytes));
     const write = (c: Command) => this.write(c);
+    this.#autopilot = new ServerAutopilot({
+      config: o.config,
+      version: o.version,
+      server: o.server,
+      membership: o.membership,
+      raft: o.raft,
+      rpc: this.#rpc,
+      logger: o.logger,
+      telemetry: o.telemetry,
+      write,
+      servers: () => this.raftConfiguration().Servers,
+      leading: () => this.#leading,
+    });
     this.sessionTimers = new SessionTimers((id) => {
       write({ type: 'session-destroy', id }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'session expiry failed'));
     });
@@ -102,7 +115,7 @@ export class ServerCluster implements Cluster {
       },
       status: () => {
         o.telemetry?.incrCounter(['rpc', 'request']);
-        return this.#status();
+        return serverStatus(this.#views());
       },
       keyring: (op, key) => {
         if (!(KEYRING_OPS as readonly string[]).includes(op)) throw new RpcError(`unknown keyring operation ${op}`, grpc.status.INVALID_ARGUMENT);
@@ -113,48 +126,21 @@ export class ServerCluster implements Cluster {
         }
       },
     });
+    this.#duties = new LeaderDuties({
+      state: o.server.state,
+      write,
+      members: () => o.membership.gossip.members(),
+      raft: o.raft ? raftMembership(o.raft) : soleVoter(o.config.nodeId),
+      datacenter: o.config.datacenter,
+      selfId: o.config.nodeId,
+      version: o.version,
+      logger: o.logger,
+      deadServerCleanupMs: o.raft ? (o.deadServerCleanupMs ?? 30_000) : 0,
+      ...(o.raft ? { autopilot: () => autopilotSettings(this.autopilotConfig()) } : {}),
+    });
     if (o.raft) {
       const raft = o.raft;
       this.#gossipHeal = new GossipHeal(raft, o.membership, o.config.nodeId, o.logger);
-      this.#duties = new LeaderDuties({
-        state: o.server.state,
-        write,
-        members: () => o.membership.gossip.members(),
-        raft: {
-          voters: () => [...(raft.status()?.conf.voters ?? [])],
-          learners: () => [...(raft.status()?.conf.learners ?? [])],
-          addVoter: async (id, address) => {
-            raft.setPeer(id, address);
-            await raft.node?.addVoter(id);
-          },
-          addLearner: async (id, address) => {
-            raft.setPeer(id, address);
-            await raft.node?.addLearner(id);
-          },
-          removeServer: async (id) => {
-            await raft.node?.removeServer(id);
-          },
-          lagOf: (id) => {
-            const st = raft.status();
-            const match = st?.progress.get(id)?.match;
-            return st && match !== undefined ? Math.max(0, st.lastIndex - match) : undefined;
-          },
-        },
-        datacenter: o.config.datacenter,
-        selfId: o.config.nodeId,
-        version: o.version,
-        logger: o.logger,
-        deadServerCleanupMs: o.deadServerCleanupMs ?? 30_000,
-        autopilot: () => {
-          const c = this.autopilotConfig();
-          return {
-            cleanupDeadServers: c.CleanupDeadServers,
-            minQuorum: c.MinQuorum,
-            serverStabilizationMs: parseDuration(c.ServerStabilizationTime) ?? 10_000,
-            maxTrailingLogs: c.MaxTrailingLogs,
-          };
-        },
-      });
       this.#unsubscribe.push(raft.onLeaderChange((s) => this.#onLeadership(s.isLeader, s.leader !== '')));
       this.#unsubscribe.push(
         o.membership.onMember((e) => {
@@ -171,24 +157,6 @@ export class ServerCluster implements Cluster {
         }
       };
     } else {
-      this.#duties = new LeaderDuties({
-        state: o.server.state,
-        write,
-        members: () => o.membership.gossip.members(),
-        raft: {
-          voters: () => [o.config.nodeId],
-          learners: () => [],
-          addVoter: async () => {},
-          addLearner: async () => {},
-          removeServer: async () => {},
-          lagOf: () => undefined,
-        },
-        datacenter: o.config.datacenter,
-        selfId: o.config.nodeId,
-        version: o.version,
-        logger: o.logger,
-        deadServerCleanupMs: 0,
-      });
       this.#unsubscribe.push(o.membership.onMember(() => this.#duties?.kick()));
     }
   }
@@ -257,76 +225,28 @@ export class ServerCluster implements Cluster {
       this.sessionTimers.resetAll(server.state.sessions().value);
       this.#reaper = new TombstoneReaper(server.state, (c) => this.write(c), logger);
       this.#duties?.start();
-      this.#storeInitialAutopilotConfig();
-      this.#startAutopilotGauges();
+      this.#autopilot.lead();
     } else {
       logger.info('leader: leadership lost');
       this.sessionTimers.clear();
       this.#reaper?.stop();
       this.#reaper = undefined;
       this.#duties?.stop();
-      clearInterval(this.#autopilotGauges);
+      this.#autopilot.stop();
     }
-  }
-
-  /** The leader's `autopilot.healthy` and `autopilot.failure_tolerance` gauges, every 10 s as Consul's. */
-  #startAutopilotGauges(): void {
-    const t = this.#o.telemetry;
-    if (!t) return;
-    clearInterval(this.#autopilotGauges);
-    const emit = () => {
-      this.autopilotHealth()
-        .then((h) => {
-          if (!this.#leading) return;
-          t.setGauge(['autopilot', 'healthy'], h.Healthy ? 1 : 0);
-          t.setGauge(['autopilot', 'failure_tolerance'], h.FailureTolerance);
-        })
-        .catch(() => undefined);
-    };
-    this.#autopilotGauges = setInterval(emit, 10_000);
-    this.#autopilotGauges.unref();
-    emit();
-  }
-
-  /** A new leader stores the `autopilot` block of its configuration when none is stored yet. */
-  #storeInitialAutopilotConfig(): void {
-    if (this.#o.server.state.autopilotConfig().value) return;
-    this.write({ type: 'autopilot-set', config: this.#o.config.autopilot, cas: 0 }).catch((err: unknown) =>
-      this.#o.logger.warn({ err: String(err) }, 'autopilot: storing the initial configuration failed'),
-    );
   }
 
   /** Autopilot's replicated settings, or this server's `autopilot` block before any are stored. */
   autopilotConfig(): AutopilotConfigEntry {
-    return this.#o.server.state.autopilotConfig().value ?? { ...this.#o.config.autopilot, CreateIndex: 0, ModifyIndex: 0 };
+    return this.#autopilot.config();
   }
 
-  async setAutopilotConfig(config: AutopilotConfig, cas: number | undefined): Promise<boolean> {
-    const out = await this.write({ type: 'autopilot-set', config, ...(cas === undefined ? {} : { cas }) });
-    return out.result.value === true;
+  setAutopilotConfig(config: AutopilotConfig, cas: number | undefined): Promise<boolean> {
+    return this.#autopilot.setConfig(config, cas);
   }
 
-  async transferLeader(id: string | undefined): Promise<void> {
-    const raft = this.#o.raft;
-    const st = raft?.status();
-    if (!raft?.node || !st) throw operationFailed('cannot transfer leadership: this server runs without raft peers');
-    if (!raft.isLeader()) throw noLeader();
-    const self = this.#o.config.nodeId;
-    let target = id;
-    if (target) {
-      if (!st.conf.voters.includes(target)) throw operationFailed(`cannot find peer with ID ${JSON.stringify(target)} among the voters`);
-      if (target === self) throw operationFailed('cannot transfer leadership to itself');
-    } else {
-      const match = (v: string) => st.progress.get(v)?.match ?? -1;
-      target = st.conf.voters.filter((v) => v !== self).sort((a, b) => match(b) - match(a))[0];
-      if (!target) throw operationFailed('cannot find peer: no other voter to transfer leadership to');
-    }
-    try {
-      await raft.node.transferLeadership(target);
-    } catch (err) {
-      throw operationFailed(`failed to transfer leadership: ${(err as Error).message}`);
-    }
-    this.#o.logger.info({ to: target }, 'raft: leadership transferred on request');
+  transferLeader(id: string | undefined): Promise<void> {
+    return transferLeadership(this.#o.raft, this.#o.config.nodeId, id, this.#o.logger);
   }
 
   isLeader(): boolean {
@@ -453,31 +373,8 @@ export class ServerCluster implements Cluster {
     }
   }
 
-  #status(): ServerStatus {
-    const raft = this.#o.raft;
-    const st = raft?.status();
-    return {
-      id: this.#o.config.nodeId,
-      name: this.#o.config.nodeName,
-      initialized: raft ? (st?.conf.voters.length ?? 0) > 0 : true,
-      voters: raft ? [...(st?.conf.voters ?? [])] : [this.#o.config.nodeId],
-      leader: raft ? (st?.lead ?? '') : this.#o.config.nodeId,
-      term: st?.term ?? 1,
-      lastIndex: st?.lastIndex ?? this.#o.server.state.lastIndex,
-      appliedIndex: st?.applied ?? this.#o.server.state.lastIndex,
-      lastContactMs: raft ? Math.min(raft.lastContactMs(), 2 ** 31) : 0,
-    };
-  }
-
   members(): MemberInfo[] {
     return this.#o.membership.members();
-  }
-
-  /** Node name and address of a raft ID, from gossip or the address book. */
-  #describe(id: string): { node: string; address: string } {
-    if (id === this.#o.config.nodeId) return { node: this.#o.config.nodeName, address: this.#o.rpcAddress };
-    const s = this.#o.membership.servers().find((x) => x.id === id);
-    return { node: s?.name ?? '(unknown)', address: s?.rpcAddr ?? this.#o.raft?.peerAddress(id) ?? '' };
   }
 
   peers(): string[] {
@@ -485,62 +382,20 @@ export class ServerCluster implements Cluster {
   }
 
   raftConfiguration(): { Servers: RaftServerView[]; Index: number } {
-    const raft = this.#o.raft;
-    const st = raft?.status();
-    const voters = raft ? (st?.conf.voters ?? []) : [this.#o.config.nodeId];
-    const learners = st?.conf.learners ?? [];
-    const lead = raft ? (st?.lead ?? '') : this.#o.config.nodeId;
-    const servers: RaftServerView[] = [...voters, ...learners].map((id) => {
-      const d = this.#describe(id);
-      return { ID: id, Node: d.node, Address: d.address, Leader: id === lead, Voter: voters.includes(id), ProtocolVersion: '3' };
-    });
-    return { Servers: servers, Index: Math.max(1, st?.commit ?? this.#o.server.state.lastIndex) };
+    return raftConfiguration(this.#views());
   }
 
-  async removePeer(by: { id?: string; address?: string }): Promise<void> {
-    const raft = this.#o.raft;
-    const conf = this.raftConfiguration().Servers;
-    const target = conf.find((s) => (by.id && s.ID === by.id) || (by.address && s.Address === by.address));
-    if (!target) {
-      throw operationFailed(by.id ? `id "${by.id}" was not found in the Raft configuration` : `address "${by.address}" was not found in the Raft configuration`);
-    }
-    if (!raft?.node) throw operationFailed('this server has no raft peers to remove');
-    if (!raft.isLeader()) throw noLeader();
-    try {
-      await raft.node.removeServer(target.ID);
-    } catch (err) {
-      throw operationFailed((err as Error).message);
-    }
+  removePeer(by: { id?: string; address?: string }): Promise<void> {
+    return removePeer(this.#o.raft, this.raftConfiguration().Servers, by);
+  }
+
+  #views(): ServerViewSource {
+    const { config, rpcAddress, raft, server, membership } = this.#o;
+    return { nodeId: config.nodeId, nodeName: config.nodeName, rpcAddress, raft, server, membership };
   }
 
   autopilotHealth(): Promise<AutopilotHealth> {
-    const raft = this.#o.raft;
-    const st = raft?.status();
-    const ap = this.autopilotConfig();
-    return autopilotHealth({
-      selfId: this.#o.config.nodeId,
-      version: this.#o.version,
-      servers: this.raftConfiguration().Servers,
-      gossipStatus: new Map(this.#o.membership.servers().map((s) => [s.id, s.status])),
-      leaderLastIndex: st?.lastIndex,
-      matchOf: (id) => st?.progress.get(id)?.match,
-      lastContactThresholdMs: parseDuration(ap.LastContactThreshold) ?? 200,
-      maxTrailingLogs: ap.MaxTrailingLogs,
-      stableSince: (id, healthy) => {
-        const prev = this.#stability.get(id);
-        if (prev && prev.healthy === healthy) return prev.since;
-        const now = Date.now();
-        this.#stability.set(id, { healthy, since: now });
-        return now;
-      },
-      position: async (s) => {
-        if (s.ID === this.#o.config.nodeId) {
-          return { lastIndex: st?.lastIndex ?? this.#o.server.state.lastIndex, term: st?.term ?? 1, contactMs: raft ? raft.lastContactMs() : 0 };
-        }
-        const remote = await this.#rpc.status(s.Address, 1000).catch(() => undefined);
-        return remote && { lastIndex: remote.lastIndex, term: remote.term, contactMs: Number(remote.lastContactMs) };
-      },
-    });
+    return this.#autopilot.health();
   }
 
   async keyring(op: KeyringOp, key: string): Promise<KeyringCounts> {
@@ -590,43 +445,9 @@ export class ServerCluster implements Cluster {
   }
 
   async leave(): Promise<void> {
-    const raft = this.#o.raft;
-    if (raft?.node && (raft.status()?.conf.voters.length ?? 0) > 1) {
-      try {
-        if (raft.isLeader()) {
-          const other = raft.status()?.conf.voters.find((v) => v !== this.#o.config.nodeId);
-          if (other) await raft.node.transferLeadership(other).catch(() => {});
-        }
-        await this.#removeSelfThroughLeader();
-      } catch (err) {
-        this.#o.logger.warn({ err: String(err) }, 'leave: could not leave raft');
-      }
-    }
+    const { raft, config, logger } = this.#o;
+    await leaveRaft({ raft, self: config.nodeId, nodeName: config.nodeName, leaderAddress: () => this.leaderAddress(), rpc: this.#rpc, logger });
     await this.#o.membership.leave();
-  }
-
-  /** Asks the leader to drop this server from raft, waiting until the change applied here. */
-  async #removeSelfThroughLeader(): Promise<void> {
-    const raft = this.#o.raft;
-    if (!raft?.node) return;
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline) {
-      const voters = raft.status()?.conf.voters ?? [];
-      if (!voters.includes(this.#o.config.nodeId)) return;
-      if (raft.isLeader()) {
-        await raft.node.removeServer(this.#o.config.nodeId).catch(() => {});
-      } else {
-        const leader = this.leaderAddress();
-        if (leader) {
-          const request = {
-            options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: 1 })),
-            args: Buffer.from(JSON.stringify({ id: this.#o.config.nodeId })),
-          };
-          await this.#rpc.call(leader, 'Operator.RaftRemovePeer', request, 5000).catch(() => undefined);
-        }
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
   }
 
   /**
@@ -638,33 +459,17 @@ export class ServerCluster implements Cluster {
   async drain(waitMs = 3000): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
-    await this.#handOver();
+    await handOver(this.#o.raft, this.#o.config.nodeId, this.#o.logger);
     if (this.#inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
     clearTimeout(timer);
   }
 
-  async #handOver(): Promise<void> {
-    const raft = this.#o.raft;
-    const st = raft?.status();
-    if (!raft?.node || !raft.isLeader() || !st) return;
-    const others = st.conf.voters.filter((v) => v !== this.#o.config.nodeId);
-    const match = (id: string) => st.progress.get(id)?.match ?? -1;
-    const target = others.sort((a, b) => match(b) - match(a))[0];
-    if (!target) return;
-    try {
-      await raft.node.transferLeadership(target);
-      this.#o.logger.info({ to: target }, 'raft: handed leadership over before shutting down');
-    } catch (err) {
-      this.#o.logger.warn({ err: String(err) }, 'raft: leadership hand-over before shutting down failed');
-    }
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#autopilotGauges);
+    this.#autopilot.stop();
     for (const u of this.#unsubscribe) u();
     this.#bootstrapper?.stop();
     this.#gossipHeal?.stop();
