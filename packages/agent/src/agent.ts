@@ -297,40 +297,11 @@ async function startAgentParts(
   const telemetry = new Telemetry(config.telemetry);
   cleanups.push(emitRuntimeMetrics(telemetry));
 
-  // The RPC listener (servers only): raft, forwarding, status.
-  let rpc: BoundRpcServer | undefined;
-  if (config.server) {
-    const events = {
-      onPlaintextRefused: refusalLogger(logger, 'rpc: refused a plaintext connection (tls.internal_rpc.verify_incoming is set)'),
-      onTooManyConnections: refusalLogger(logger, 'rpc: refused a connection beyond limits.rpc_max_conns_per_client'),
-    };
-    try {
-      rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
-    } catch (err) {
-      // A -dev agent on a busy machine takes any free port rather than failing on 8300.
-      if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
-      logger.warn('agent: port 8300 is in use; the dev agent serves RPC on a free port');
-      rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
-    }
-    const bound = rpc;
-    cleanups.push(() => bound.close());
-  }
+  const rpc = config.server ? await bindServerRpc(config, logger, tls, cleanups) : undefined;
   const rpcPort = rpc?.port ?? 0;
   const serverAddress = `${config.advertiseAddr}:${rpcPort || config.ports.server}`;
 
-  let server: StateServer | undefined;
-  let raft: RaftLog | undefined;
-  if (rpc) {
-    const opened = openLog(config, rpc.server, logger, tls);
-    raft = opened.raft;
-    server = new StateServer(opened.log, config.datacenter);
-    await server.open();
-    const s = server;
-    cleanups.push(() => s.close());
-    // Consul's usage gauges of the catalog, read from this server's state when metrics are shown.
-    telemetry.gaugeFrom(['state', 'nodes'], () => s.state.nodes().value.length);
-    telemetry.gaugeFrom(['state', 'services'], () => Object.keys(s.state.services().value).length);
-  }
+  const { server, raft } = rpc ? await openServerState(config, rpc, logger, tls, telemetry, cleanups) : { server: undefined, raft: undefined };
   if (config.pidFile) writeFileSync(config.pidFile, `${process.pid}\n`);
 
   const keyringStore = new KeyringStore(config.encrypt, config.dev ? undefined : config.dataDir);
@@ -596,25 +567,7 @@ async function startAgentParts(
   // Other datacenters' names: a server asks one of their servers over the WAN, a client its own servers.
   let remoteDns: RemoteDnsCatalogs | undefined;
   if (wan || clientCluster) remoteDns = (dc) => remoteDnsCatalog(internalCall, dc, { stale: dnsConfig.allowStale, remote: true });
-  const router = new Router();
-  const routeSets: Route[][] = [agentTokenRoutes(context), agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
-  routeSets.push(
-    kvRoutes(context),
-    txnRoutes(context),
-    sessionRoutes(context),
-    preparedQueryRoutes(context),
-    catalogRoutes(context),
-    coordinateRoutes(context),
-    healthRoutes(context),
-    snapshotRoutes(context),
-    internalRoutes(context),
-  );
-  routeSets.push(aclRoutes(context));
-  for (const routes of routeSets) for (const r of routes) router.add(r);
-  router.onError((err, ctx) => {
-    const status = (err as { status?: number }).status;
-    if (status === undefined || status >= 500) logger.debug({ err: String(err), path: ctx.path }, 'http: request failed');
-  });
+  const router = httpRouter(context, logger);
   const extraHeaders = Object.entries(config.responseHeaders);
   const blocked = config.blockEndpoints;
   const prettyAll = false;
@@ -664,42 +617,7 @@ async function startAgentParts(
     if (fastPath && sc?.isLeader() && serveKvGetFast(req, res, (server as StateServer).state)) return;
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
   };
-  // One listener per HTTP address (`-client` may name several), all on the first one's port.
-  let httpPort = -1;
-  if (config.ports.http >= 0) {
-    let port = config.ports.http;
-    for (const addr of config.httpAddrs) {
-      const http = await listenHttp(
-        createServer({ ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS }, handle),
-        port,
-        addr,
-        config.bounds.httpHeadersTimeoutMs,
-        guard,
-      );
-      const drain = new HttpDrain(http);
-      cleanups.push(() => drain.close(HTTP_DRAIN_MS));
-      port = (http.address() as AddressInfo).port;
-      httpPort = port;
-    }
-  }
-  let httpsPort = -1;
-  if (tls.httpsOptions) {
-    // HTTPS likewise on every HTTPS address.
-    let port = config.ports.https;
-    for (const addr of config.httpsAddrs) {
-      const httpsServer = createHttpsServer(
-        { ...tls.httpsOptions, ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
-        handle,
-      );
-      answerPlaintextOnHttps(httpsServer);
-      const https = await listenHttp(httpsServer, port, addr, config.bounds.httpHeadersTimeoutMs, guard);
-      tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
-      const drain = new HttpDrain(https);
-      cleanups.push(() => drain.close(HTTP_DRAIN_MS));
-      port = (https.address() as AddressInfo).port;
-      httpsPort = port;
-    }
-  }
+  const { httpPort, httpsPort } = await listenHttpAll(config, tls, handle, guard, cleanups);
   if (config.watches.length > 0) {
     if (httpPort < 0) {
       logger.warn('agent: watches need the HTTP listener (ports.http); they are not run');
@@ -711,17 +629,7 @@ async function startAgentParts(
   // Runs before the drains: monitors end at once rather than holding a listener open.
   if (logs) cleanups.push(() => logs.close());
 
-  // DNS likewise on every DNS address, on the first one's port.
-  let dns: DnsServer | undefined;
-  if (config.ports.dns >= 0) {
-    let dnsPort = config.ports.dns;
-    for (const addr of config.dnsAddrs) {
-      const d = await startDns(config, dnsConfig, context, { local: dnsCatalog, remote: remoteDns }, addr, dnsPort);
-      cleanups.push(() => d.close());
-      dns ??= d;
-      dnsPort = d.udpPort;
-    }
-  }
+  const dns = await startDnsAll(config, dnsConfig, context, { local: dnsCatalog, remote: remoteDns }, cleanups);
 
   await serverCluster?.start();
   const joinAbort = new AbortController();
@@ -789,6 +697,138 @@ async function startAgentParts(
     close,
     leave: leaveAndClose,
   };
+}
+
+/** Every HTTP route of the agent; every agent registers them all (the state ones call typed methods). */
+function httpRouter(context: AgentContext, logger: Logger): Router {
+  const router = new Router();
+  const routeSets: Route[][] = [agentTokenRoutes(context), agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
+  routeSets.push(
+    kvRoutes(context),
+    txnRoutes(context),
+    sessionRoutes(context),
+    preparedQueryRoutes(context),
+    catalogRoutes(context),
+    coordinateRoutes(context),
+    healthRoutes(context),
+    snapshotRoutes(context),
+    internalRoutes(context),
+  );
+  routeSets.push(aclRoutes(context));
+  for (const routes of routeSets) for (const r of routes) router.add(r);
+  router.onError((err, ctx) => {
+    const status = (err as { status?: number }).status;
+    if (status === undefined || status >= 500) logger.debug({ err: String(err), path: ctx.path }, 'http: request failed');
+  });
+  return router;
+}
+
+type Cleanups = (() => Promise<void> | void)[];
+
+/** The RPC listener (servers only): raft, forwarding, status. */
+async function bindServerRpc(config: AgentConfig, logger: Logger, tls: AgentTls, cleanups: Cleanups): Promise<BoundRpcServer> {
+  let rpc: BoundRpcServer;
+  const events = {
+    onPlaintextRefused: refusalLogger(logger, 'rpc: refused a plaintext connection (tls.internal_rpc.verify_incoming is set)'),
+    onTooManyConnections: refusalLogger(logger, 'rpc: refused a connection beyond limits.rpc_max_conns_per_client'),
+  };
+  try {
+    rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
+  } catch (err) {
+    // A -dev agent on a busy machine takes any free port rather than failing on 8300.
+    if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
+    logger.warn('agent: port 8300 is in use; the dev agent serves RPC on a free port');
+    rpc = await bindRpcServer(config.bindAddr, 0, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
+  }
+  const bound = rpc;
+  cleanups.push(() => bound.close());
+  return rpc;
+}
+
+/** A server's replicated state over its command log, with Consul's catalog usage gauges. */
+async function openServerState(
+  config: AgentConfig,
+  rpc: BoundRpcServer,
+  logger: Logger,
+  tls: AgentTls,
+  telemetry: Telemetry,
+  cleanups: Cleanups,
+): Promise<{ server: StateServer; raft: RaftLog | undefined }> {
+  const opened = openLog(config, rpc.server, logger, tls);
+  const server = new StateServer(opened.log, config.datacenter);
+  await server.open();
+  cleanups.push(() => server.close());
+  // Consul's usage gauges of the catalog, read from this server's state when metrics are shown.
+  telemetry.gaugeFrom(['state', 'nodes'], () => server.state.nodes().value.length);
+  telemetry.gaugeFrom(['state', 'services'], () => Object.keys(server.state.services().value).length);
+  return { server, raft: opened.raft };
+}
+
+/** One HTTP listener per HTTP address (`-client` may name several), all on the first one's port; HTTPS likewise. */
+async function listenHttpAll(
+  config: AgentConfig,
+  tls: AgentTls,
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+  guard: ConnectionGuard,
+  cleanups: Cleanups,
+): Promise<{ httpPort: number; httpsPort: number }> {
+  let httpPort = -1;
+  if (config.ports.http >= 0) {
+    let port = config.ports.http;
+    for (const addr of config.httpAddrs) {
+      const http = await listenHttp(
+        createServer({ ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS }, handle),
+        port,
+        addr,
+        config.bounds.httpHeadersTimeoutMs,
+        guard,
+      );
+      const drain = new HttpDrain(http);
+      cleanups.push(() => drain.close(HTTP_DRAIN_MS));
+      port = (http.address() as AddressInfo).port;
+      httpPort = port;
+    }
+  }
+  let httpsPort = -1;
+  if (tls.httpsOptions) {
+    // HTTPS likewise on every HTTPS address.
+    let port = config.ports.https;
+    for (const addr of config.httpsAddrs) {
+      const httpsServer = createHttpsServer(
+        { ...tls.httpsOptions, ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+        handle,
+      );
+      answerPlaintextOnHttps(httpsServer);
+      const https = await listenHttp(httpsServer, port, addr, config.bounds.httpHeadersTimeoutMs, guard);
+      tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
+      const drain = new HttpDrain(https);
+      cleanups.push(() => drain.close(HTTP_DRAIN_MS));
+      port = (https.address() as AddressInfo).port;
+      httpsPort = port;
+    }
+  }
+  return { httpPort, httpsPort };
+}
+
+/** DNS on every DNS address, on the first one's port; the first server is the one reported. */
+async function startDnsAll(
+  config: AgentConfig,
+  dnsConfig: DnsConfig,
+  context: AgentContext,
+  catalogs: { local: DnsCatalog; remote: RemoteDnsCatalogs | undefined },
+  cleanups: Cleanups,
+): Promise<DnsServer | undefined> {
+  let dns: DnsServer | undefined;
+  if (config.ports.dns >= 0) {
+    let dnsPort = config.ports.dns;
+    for (const addr of config.dnsAddrs) {
+      const d = await startDns(config, dnsConfig, context, catalogs, addr, dnsPort);
+      cleanups.push(() => d.close());
+      dns ??= d;
+      dnsPort = d.udpPort;
+    }
+  }
+  return dns;
 }
 
 /**
