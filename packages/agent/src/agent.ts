@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { DATA_DIR_MODE, secureDataDir } from './data-dir.js';
 import { join } from 'node:path';
-import type { Command } from '@concord/state';
+import type { ApplyResult, Command } from '@concord/state';
 import { type Logger, pino } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type * as grpc from '@grpc/grpc-js';
@@ -90,7 +90,7 @@ import { emitRuntimeMetrics } from './telemetry/runtime.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { httpMetricKey } from './telemetry/http-metrics.js';
 import { membershipMetrics } from './telemetry/membership-metrics.js';
-import { MemoryLog } from './log/memory-log.js';
+import { SingleVoterLog } from './log/single-voter-log.js';
 import { StateServer, type WriteResult } from './server/state-server.js';
 
 export const VERSION = '0.1.0';
@@ -187,11 +187,18 @@ function refusalLogger(logger: Logger, message: string): (remote: string) => voi
   };
 }
 
-function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): { log: CommandLog; raft: RaftLog | undefined } {
-  if (config.dev) return { log: new MemoryLog(), raft: undefined };
+/**
+ * A server's command log: raft-ts in either case, a single voter in memory for -dev (no peers to
+ * manage), a replicated node over `level` in the data dir otherwise.
+ */
+function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): { log: CommandLog<ApplyResult>; raft: RaftLog<ApplyResult> | undefined } {
+  if (config.dev) {
+    const log = new SingleVoterLog<ApplyResult>({ id: config.nodeId, logger, snapshotThreshold: config.raftSnapshotThreshold, trailingLogs: config.raftTrailingLogs });
+    return { log, raft: undefined };
+  }
   const dir = join(config.dataDir as string, 'raft');
   mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
-  const raft = new RaftLog({
+  const raft = new RaftLog<ApplyResult>({
     id: config.nodeId,
     dir,
     rpcServer,

@@ -100,13 +100,14 @@ export interface LeaderState {
   isLeader: boolean;
 }
 
-export class RaftLog implements CommandLog {
+/** The server's log; `R` is what the state machine's apply returns to the proposer. */
+export class RaftLog<R = unknown> implements CommandLog<R> {
   readonly #o: RaftLogOptions;
   readonly #transport: GatedTransport;
   readonly #peers = new Map<string, string>();
   #storage: LevelStorage | undefined;
-  #sm: LogStateMachine | undefined;
-  #node: RaftNode<unknown> | undefined;
+  #sm: LogStateMachine<R> | undefined;
+  #node: RaftNode<R> | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
   #listeners: ((s: LeaderState) => void)[] = [];
@@ -123,7 +124,7 @@ export class RaftLog implements CommandLog {
   }
 
   /** Opens the storage (refusing a damaged log); a server with a log on disk starts its node at once. */
-  async open(sm: LogStateMachine): Promise<void> {
+  async open(sm: LogStateMachine<R>): Promise<void> {
     this.#sm = sm;
     this.#storage = await openStorage(this.#o.dir);
     await this.#transport.listen();
@@ -157,7 +158,7 @@ export class RaftLog implements CommandLog {
     const sm = this.#sm;
     if (!storage || !sm || this.#closed) return;
     if (voters) this.#o.logger.info({ voters }, 'raft: bootstrapping a new cluster');
-    const node = await RaftNode.start<unknown>({
+    const node = await RaftNode.start<R>({
       id: this.#o.id,
       storage,
       transport: this.#transport,
@@ -216,7 +217,7 @@ export class RaftLog implements CommandLog {
    * Proposes a command. A proposal that does not settle within `proposeTimeoutMs` (a leader cut
    * off from its quorum) is rejected; its outcome is then unknown, as with any timeout.
    */
-  propose(data: Uint8Array): Promise<Proposal> {
+  propose(data: Uint8Array): Promise<Proposal<R>> {
     const node = this.#node;
     if (!node) return Promise.reject(new NotLeaderError(''));
     const ms = this.#o.proposeTimeoutMs ?? 15_000;
@@ -281,7 +282,7 @@ export class RaftLog implements CommandLog {
     return this.#node?.metrics.nonMemberMessagesDropped ?? 0;
   }
 
-  get node(): RaftNode<unknown> | undefined {
+  get node(): RaftNode<R> | undefined {
     return this.#node;
   }
 

@@ -1,33 +1,28 @@
 /**
  * The `Log` every command goes through before it reaches the state machine (docs/architecture.md).
- * A single server uses a local log (in memory for -dev, `level` on disk otherwise); a cluster
- * swaps in a raft-replicated log behind the same interface.
+ * Every server runs raft-ts behind it: a `-dev` agent a single voter in memory (./single-voter-log.ts),
+ * a server a raft-replicated node over `level` on disk (../cluster/raft-log.ts).
  */
-export interface LogStateMachine {
+export interface LogStateMachine<R> {
   /** Applies a committed entry; the return value is handed back to the proposer. */
-  apply(index: number, data: Uint8Array): unknown;
+  apply(index: number, data: Uint8Array): R;
   /** Serializes the whole state for compaction. */
   snapshot(): Uint8Array;
   /** Replaces the whole state with a snapshot taken at `index`. */
   restore(index: number, data: Uint8Array): void;
 }
 
-export interface Proposal {
+export interface Proposal<R> {
   index: number;
-  result: unknown;
+  result: R;
 }
 
-export interface CommandLog {
+export interface CommandLog<R> {
   /** Restores persisted state into `sm` and starts accepting proposals. */
-  open(sm: LogStateMachine): Promise<void>;
+  open(sm: LogStateMachine<R>): Promise<void>;
   /** Appends a command; resolves once it is durable and applied. */
-  propose(data: Uint8Array): Promise<Proposal>;
-  /**
-   * For a log that neither persists nor replicates (-dev): takes the next index and runs `apply`
-   * with it at once, so that a command needs no encoding to bytes and back.
-   */
-  applyNext?<T>(apply: (index: number) => T): Promise<{ index: number; result: T }>;
-  /** True when this node may accept writes (always, for a local log). */
+  propose(data: Uint8Array): Promise<Proposal<R>>;
+  /** True when this node may accept writes. */
   isLeader(): boolean;
   close(): Promise<void>;
 }
