@@ -61,6 +61,7 @@ import { sessionRoutes } from './http/endpoints/session.js';
 import { preparedQueryRoutes } from './http/endpoints/prepared-query.js';
 import { txnRoutes } from './http/endpoints/txn.js';
 import { sendText } from './http/respond.js';
+import { toHttpError } from './http/http-error.js';
 import { serveKvGetFast } from './http/kv-fast-path.js';
 import { translateWanAddresses } from './http/wan-address-translation.js';
 import { serverRemoteQueries } from './rpc/remote-queries.js';
@@ -611,7 +612,10 @@ async function startAgentParts(
       const q = url.indexOf('?');
       gateRequest(gate, req, q === -1 ? url : url.slice(0, q), new URLSearchParams(q === -1 ? '' : url.slice(q + 1))).then(
         () => dispatch(req, res),
-        (err: { status?: number; message?: string }) => sendText(res, err.status ?? 500, err.message ?? 'ACL check failed'),
+        (err: unknown) => {
+          const e = toHttpError(err);
+          sendText(res, e.status, e.message);
+        },
       );
       return;
     }
@@ -724,7 +728,7 @@ function httpRouter(context: AgentContext, logger: Logger): Router {
   routeSets.push(aclRoutes(context));
   for (const routes of routeSets) for (const r of routes) router.add(r);
   router.onError((err, ctx) => {
-    const status = (err as { status?: number }).status;
+    const status = toHttpError(err).status;
     if (status === undefined || status >= 500) logger.debug({ err: String(err), path: ctx.path }, 'http: request failed');
   });
   return router;
