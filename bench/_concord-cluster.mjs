@@ -37,12 +37,15 @@ export function makePki(dir) {
 /** The mutual-TLS agent config (verify_incoming, verify_outgoing, verify_server_hostname) using `pki`. */
 export function mtlsConfigFile(pki, dir) {
   const file = join(dir, 'tls.json');
-  writeFileSync(file, JSON.stringify({
-    tls: {
-      defaults: { ca_file: pki.ca, cert_file: pki.serverCert, key_file: pki.serverKey, verify_incoming: true, verify_outgoing: true },
-      internal_rpc: { verify_server_hostname: true },
-    },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      tls: {
+        defaults: { ca_file: pki.ca, cert_file: pki.serverCert, key_file: pki.serverKey, verify_incoming: true, verify_outgoing: true },
+        internal_rpc: { verify_server_hostname: true },
+      },
+    }),
+  );
   return file;
 }
 
@@ -55,10 +58,35 @@ function limitsFile(dir) {
 
 function agentArgs(bin, name, dir, ports, joins, extra) {
   return [
-    ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'), bin, 'agent', ...extra, '-node', name, '-data-dir', join(dir, name), '-bind', '127.0.0.1',
-    '-client', '127.0.0.1', '-http-port', String(ports.http), '-dns-port', '-1', '-server-port', String(ports.rpc),
-    '-serf-lan-port', String(ports.serf), '-serf-wan-port', '0', '-log-level', 'warn',
-    ...joins.flatMap((p) => ['-retry-join', `127.0.0.1:${p}`]), '-retry-interval', '1s', '-config-file', limitsFile(dir),
+    ...nodeArgsFrom('CLUSTER_BENCH_NODE_ARGS'),
+    bin,
+    'agent',
+    ...extra,
+    '-node',
+    name,
+    '-data-dir',
+    join(dir, name),
+    '-bind',
+    '127.0.0.1',
+    '-client',
+    '127.0.0.1',
+    '-http-port',
+    String(ports.http),
+    '-dns-port',
+    '-1',
+    '-server-port',
+    String(ports.rpc),
+    '-serf-lan-port',
+    String(ports.serf),
+    '-serf-wan-port',
+    '0',
+    '-log-level',
+    'warn',
+    ...joins.flatMap((p) => ['-retry-join', `127.0.0.1:${p}`]),
+    '-retry-interval',
+    '1s',
+    '-config-file',
+    limitsFile(dir),
   ];
 }
 
@@ -89,7 +117,20 @@ export async function concordCluster(dir, { configFile, bin = concordBin, size =
 export async function concordClientAgent(dir, servers, { name = 'client1', bin = concordBin } = {}) {
   mkdirSync(dir, { recursive: true });
   const [http, rpc, serf] = await freePorts(3);
-  const agent = { name, args: agentArgs(bin, name, dir, { http, rpc, serf }, servers.map((s) => s.serf), []), url: `http://127.0.0.1:${http}`, serf, child: undefined };
+  const agent = {
+    name,
+    args: agentArgs(
+      bin,
+      name,
+      dir,
+      { http, rpc, serf },
+      servers.map((s) => s.serf),
+      [],
+    ),
+    url: `http://127.0.0.1:${http}`,
+    serf,
+    child: undefined,
+  };
   await startAgent(agent);
   await until(async () => (await put(agent, 'bench/ready', 'x')) === true, `the client agent ${name} to forward a write`);
   return agent;

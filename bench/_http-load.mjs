@@ -324,17 +324,47 @@ export async function startEtcd(dir, size = 1, { pki } = {}) {
   }));
   const tlsArgs = pki
     ? [
-        '--cert-file', pki.serverCert, '--key-file', pki.serverKey, '--trusted-ca-file', pki.ca, '--client-cert-auth',
-        '--peer-cert-file', pki.serverCert, '--peer-key-file', pki.serverKey, '--peer-trusted-ca-file', pki.ca, '--peer-client-cert-auth',
+        '--cert-file',
+        pki.serverCert,
+        '--key-file',
+        pki.serverKey,
+        '--trusted-ca-file',
+        pki.ca,
+        '--client-cert-auth',
+        '--peer-cert-file',
+        pki.serverCert,
+        '--peer-key-file',
+        pki.serverKey,
+        '--peer-trusted-ca-file',
+        pki.ca,
+        '--peer-client-cert-auth',
       ]
     : [];
   const initial = members.map((m) => `${m.name}=${m.peer}`).join(',');
   const env = { ...process.env, ...(process.arch === 'arm64' ? { ETCD_UNSUPPORTED_ARCH: 'arm64' } : {}) };
   for (const m of members) {
     const args = [
-      '--name', m.name, '--data-dir', join(dir, m.name), '--listen-client-urls', m.client, '--advertise-client-urls', m.client,
-      '--listen-peer-urls', m.peer, '--initial-advertise-peer-urls', m.peer, '--initial-cluster', initial,
-      '--initial-cluster-state', 'new', '--initial-cluster-token', `bench-${process.pid}`, '--log-level', 'warn', ...tlsArgs,
+      '--name',
+      m.name,
+      '--data-dir',
+      join(dir, m.name),
+      '--listen-client-urls',
+      m.client,
+      '--advertise-client-urls',
+      m.client,
+      '--listen-peer-urls',
+      m.peer,
+      '--initial-advertise-peer-urls',
+      m.peer,
+      '--initial-cluster',
+      initial,
+      '--initial-cluster-state',
+      'new',
+      '--initial-cluster-token',
+      `bench-${process.pid}`,
+      '--log-level',
+      'warn',
+      ...tlsArgs,
     ];
     m.restart = () => {
       m.child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
@@ -396,15 +426,21 @@ export async function etcdPost(member, path, body, timeoutMs = 2000) {
 }
 
 export function loadAverage() {
-  return loadavg().map((x) => x.toFixed(2)).join(' ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 export async function freePorts(n) {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((r) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => r(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((r) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => r(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => s.address().port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -507,11 +543,7 @@ export function printTable(rows) {
     }
     if (withCpu) {
       const known = r.subject.cpuUs !== undefined && r.anchor.cpuUs !== undefined;
-      cells.push(
-        known ? r.subject.cpuUs.toFixed(1) : '-',
-        known ? r.anchor.cpuUs.toFixed(1) : '-',
-        known ? `${(r.anchor.cpuUs / r.subject.cpuUs).toFixed(2)}x` : '-',
-      );
+      cells.push(known ? r.subject.cpuUs.toFixed(1) : '-', known ? r.anchor.cpuUs.toFixed(1) : '-', known ? `${(r.anchor.cpuUs / r.subject.cpuUs).toFixed(2)}x` : '-');
     }
     cells.push(String(r.subject.bad + r.anchor.bad));
     return cells;

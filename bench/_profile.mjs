@@ -51,12 +51,18 @@ function topFrames(a, n) {
   // shares of the busy time: samples where the process waited for I/O are left out
   const busy = a.samples - (a.self.get('(idle)') ?? 0);
   const pct = (v) => `${((100 * v) / busy).toFixed(1).padStart(5)}%`;
-  const top = (m) => [...m].sort((x, y) => y[1] - x[1]).filter(([k]) => k !== '(root)' && k !== '(idle)').slice(0, n);
+  const top = (m) =>
+    [...m]
+      .sort((x, y) => y[1] - x[1])
+      .filter(([k]) => k !== '(root)' && k !== '(idle)')
+      .slice(0, n);
   return [
     `self time (share of ${busy} busy samples):`,
     ...top(a.self).map(([k, v]) => `  ${pct(v)}  ${k}`),
     'inclusive time:',
-    ...top(a.incl).filter(([k]) => !/^\((program|idle|garbage collector)\)/.test(k)).map(([k, v]) => `  ${pct(v)}  ${k}`),
+    ...top(a.incl)
+      .filter(([k]) => !/^\((program|idle|garbage collector)\)/.test(k))
+      .map(([k, v]) => `  ${pct(v)}  ${k}`),
   ];
 }
 
@@ -95,7 +101,9 @@ function flameSvg(a, title) {
 
 /** For every profile in `dir`: prints its top frames and writes `<profile>.svg` beside it. */
 export function reportProfiles(dir, n = 15) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
   for (const f of files) {
     const a = analyse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
     const svg = join(dir, `${basename(f, '.cpuprofile')}.svg`);

@@ -67,7 +67,10 @@ export function lineChart({ title, xLabel, yLabel, series }) {
     if (p.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${p.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of p) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"><title>${esc(`${s.name}: ${short(y)}`)}</title></circle>`);
   });
-  legend(out, series.map((s) => s.name));
+  legend(
+    out,
+    series.map((s) => s.name),
+  );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
@@ -88,11 +91,16 @@ export function barChart({ title, yLabel, xLabel = '', groups, series }) {
       if (!Number.isFinite(v)) return;
       const h = (v / yMax) * plotH;
       const x = PAD.l + gw * gi + gw * 0.15 + bw * si;
-      out.push(`<rect x="${x.toFixed(1)}" y="${(PAD.t + plotH - h).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[si % COLORS.length]}"><title>${esc(`${s.name}: ${short(v)}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${(PAD.t + plotH - h).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[si % COLORS.length]}"><title>${esc(`${s.name}: ${short(v)}`)}</title></rect>`,
+      );
       out.push(`<text x="${(x + bw / 2 - 1).toFixed(1)}" y="${(PAD.t + plotH - h - 3).toFixed(1)}" text-anchor="middle" font-size="9">${short(v)}</text>`);
     });
   });
-  legend(out, series.map((s) => s.name));
+  legend(
+    out,
+    series.map((s) => s.name),
+  );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

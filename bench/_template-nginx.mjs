@@ -17,7 +17,9 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q 
 
 function docker(args) {
   return new Promise((resolve, reject) => {
-    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`docker ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout.trim())));
+    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`docker ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
@@ -59,7 +61,10 @@ export async function dockerToNginx(count) {
   );
   const addr = `127.0.0.1:${agent.value}`;
   try {
-    sidecar = await Registrator.start({ registry: { kind: 'consul', address: addr }, ip: '127.0.0.1', hostname: 'bench-host', retryInterval: 500, requireLabel: label }, { logger: pino({ level: 'silent' }) });
+    sidecar = await Registrator.start(
+      { registry: { kind: 'consul', address: addr }, ip: '127.0.0.1', hostname: 'bench-host', retryInterval: 500, requireLabel: label },
+      { logger: pino({ level: 'silent' }) },
+    );
     const port = await freePort();
     const tmp = join(dir, 'tmp');
     writeFileSync(
@@ -71,12 +76,19 @@ http { access_log off; client_body_temp_path ${tmp}/b; proxy_temp_path ${tmp}/p;
   server { listen 127.0.0.1:${port}; location / { proxy_pass http://app; proxy_next_upstream error timeout http_502; proxy_connect_timeout 1s; } } }
 `,
     );
-    writeFileSync(join(dir, 'up.ctmpl'), 'upstream app {\n{{- range service "bench-web" }}\n  server {{ .Address }}:{{ .Port }} max_fails=3 fail_timeout=90;\n{{- else }}\n  server 127.0.0.1:1 down;\n{{- end }}\n}\n');
+    writeFileSync(
+      join(dir, 'up.ctmpl'),
+      'upstream app {\n{{- range service "bench-web" }}\n  server {{ .Address }}:{{ .Port }} max_fails=3 fail_timeout=90;\n{{- else }}\n  server 127.0.0.1:1 down;\n{{- end }}\n}\n',
+    );
     writeFileSync(join(dir, 'upstream.conf'), 'upstream app { server 127.0.0.1:1 down; }\n');
     nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
     children.add(nginx);
     const reload = `${NGINX} -p ${dir} -c ${join(dir, 'nginx.conf')} -s reload`;
-    renderer = await startChild(process.execPath, [concordBin, 'template', '-consul-addr', addr, '-template', `${join(dir, 'up.ctmpl')}:${join(dir, 'upstream.conf')}:${reload}`, '-log-level', 'info'], (out) => (/rendered/.test(out) ? true : undefined));
+    renderer = await startChild(
+      process.execPath,
+      [concordBin, 'template', '-consul-addr', addr, '-template', `${join(dir, 'up.ctmpl')}:${join(dir, 'upstream.conf')}:${reload}`, '-log-level', 'info'],
+      (out) => (/rendered/.test(out) ? true : undefined),
+    );
     const latencies = [];
     for (let i = 0; i < count; i++) {
       const name = `concord-bench-web-${process.pid}-${i}`;

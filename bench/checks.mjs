@@ -154,7 +154,23 @@ export async function run(args) {
   console.log(`# checks: ${opts.checks} HTTP checks every ${opts.interval}s on one dev agent, measured over ${opts.seconds}s after ${opts.interval}s of warm-up`);
   try {
     const targetPort = await startTarget();
-    const agentArgs = [concordBin, 'agent', '-dev', '-node', `checks-${process.pid}`, '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-log-level', 'warn'];
+    const agentArgs = [
+      concordBin,
+      'agent',
+      '-dev',
+      '-node',
+      `checks-${process.pid}`,
+      '-http-port',
+      '0',
+      '-dns-port',
+      '-1',
+      '-server-port',
+      '0',
+      '-serf-lan-port',
+      '0',
+      '-log-level',
+      'warn',
+    ];
     const { child: agent, value: port } = await startChild(process.execPath, agentArgs, (out) => {
       const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
       return m ? Number(m[1]) : undefined;
@@ -182,10 +198,20 @@ export async function run(args) {
       ['check runs per second (mean)', `${runs.mean.toFixed(0)} (expected ${expectedRate.toFixed(0)})`, 'within 5%', Math.abs(runs.mean - expectedRate) <= expectedRate * 0.05],
       ['runs per second, min / max', `${runs.min} / ${runs.max}`, '', undefined],
       ['checks that ran in the window', `${checksSeen} of ${opts.checks}`, 'all', checksSeen === opts.checks],
-      [`start phase, ${PHASE_BUCKETS} buckets of the interval`, `${phase.min} .. ${phase.max} (mean ${expectedPerBucket.toFixed(0)})`, 'each within 15% of the mean', phase.min >= expectedPerBucket * 0.85 && phase.max <= expectedPerBucket * 1.15],
+      [
+        `start phase, ${PHASE_BUCKETS} buckets of the interval`,
+        `${phase.min} .. ${phase.max} (mean ${expectedPerBucket.toFixed(0)})`,
+        'each within 15% of the mean',
+        phase.min >= expectedPerBucket * 0.85 && phase.max <= expectedPerBucket * 1.15,
+      ],
       // Runs keep a fixed phase, so a gap is the interval unless the agent was stalled (a late run
       // is followed by one on time). Arrival times at the target add a little jitter.
-      ['gap between runs of one check, min / median / max', `${gapMin.toFixed(3)} / ${(quantile(gaps, 0.5) / 1000).toFixed(3)} / ${(gaps[gaps.length - 1] / 1000).toFixed(3)} s`, `median within ${GAP_JITTER_MS} ms of ${opts.interval} s`, Math.abs(quantile(gaps, 0.5) - opts.interval * 1000) <= GAP_JITTER_MS],
+      [
+        'gap between runs of one check, min / median / max',
+        `${gapMin.toFixed(3)} / ${(quantile(gaps, 0.5) / 1000).toFixed(3)} / ${(gaps[gaps.length - 1] / 1000).toFixed(3)} s`,
+        `median within ${GAP_JITTER_MS} ms of ${opts.interval} s`,
+        Math.abs(quantile(gaps, 0.5) - opts.interval * 1000) <= GAP_JITTER_MS,
+      ],
     ];
     printTargets(rows);
     await stop(agent);

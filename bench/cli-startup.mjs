@@ -25,7 +25,23 @@ function parseArgs(args) {
 }
 
 async function startDevAgent() {
-  const args = [concordBin, 'agent', '-dev', '-node', `bench-${process.pid}`, '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-log-level', 'warn'];
+  const args = [
+    concordBin,
+    'agent',
+    '-dev',
+    '-node',
+    `bench-${process.pid}`,
+    '-http-port',
+    '0',
+    '-dns-port',
+    '-1',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-log-level',
+    'warn',
+  ];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
@@ -69,10 +85,7 @@ export async function run(args) {
       { name: 'concord agent -h', argv: [concordBin, 'agent', '-h'] },
     ];
     if (opts.baseline) {
-      cases.push(
-        { name: 'baseline version', argv: [opts.baseline, 'version'] },
-        { name: 'baseline kv get', argv: [opts.baseline, 'kv', 'get', 'bench/startup'] },
-      );
+      cases.push({ name: 'baseline version', argv: [opts.baseline, 'version'] }, { name: 'baseline kv get', argv: [opts.baseline, 'kv', 'get', 'bench/startup'] });
     }
     const times = new Map(cases.map((c) => [c.name, []]));
     for (let i = 0; i < opts.runs + 2; i++) {

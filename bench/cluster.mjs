@@ -21,9 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive, concordCluster, concordLeader, makePki, mtlsConfigFile, put, startAgent } from './_concord-cluster.mjs';
-import {
-  children, compare, etcdLeader, etcdPost, loadAverage, median, notRun, p99RatioOf, printTable, startEtcd, stop, until,
-} from './_http-load.mjs';
+import { children, compare, etcdLeader, etcdPost, loadAverage, median, notRun, p99RatioOf, printTable, startEtcd, stop, until } from './_http-load.mjs';
 
 const VALUE = Buffer.alloc(256, 'v');
 const POLL_MS = 15;
@@ -256,7 +254,9 @@ export async function run(args) {
   if (rows.length > 0) printTable(rows);
   if (failovers.length > 0) {
     const secs = failovers.map((t) => (t / 1000).toFixed(2)).join(', ');
-    console.log(`\nleader failover (kill -9 to first successful write through a survivor, polled every ${POLL_MS} ms): p50 ${(median(failovers) / 1000).toFixed(2)} s over ${failovers.length} runs (${secs} s)`);
+    console.log(
+      `\nleader failover (kill -9 to first successful write through a survivor, polled every ${POLL_MS} ms): p50 ${(median(failovers) / 1000).toFixed(2)} s over ${failovers.length} runs (${secs} s)`,
+    );
   }
   console.log('');
   printTargets(rows, failovers);

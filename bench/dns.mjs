@@ -186,18 +186,9 @@ async function startDnsmasq(dir, fx) {
   const conf = join(dir, 'dnsmasq.conf');
   writeFileSync(
     conf,
-    [
-      `port=${port}`,
-      'listen-address=127.0.0.1',
-      'bind-interfaces',
-      'no-resolv',
-      'no-hosts',
-      `addn-hosts=${hostsFile}`,
-      'local=/consul/',
-      'cache-size=10000',
-      ...fx.srv,
-      '',
-    ].join('\n'),
+    [`port=${port}`, 'listen-address=127.0.0.1', 'bind-interfaces', 'no-resolv', 'no-hosts', `addn-hosts=${hostsFile}`, 'local=/consul/', 'cache-size=10000', ...fx.srv, ''].join(
+      '\n',
+    ),
   );
   const child = spawn('dnsmasq', ['-k', `--conf-file=${conf}`, '--pid-file', '--user=root'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -295,8 +286,14 @@ export async function run(args) {
       const fx = fixture(n, o.services);
       const names = (f) => Array.from({ length: o.services }, (_, s) => f(s));
       cpu.set(n, {
-        svc: await cpuPerQuery(fx.state, names((s) => `svc${s}.service.consul`)),
-        query: await cpuPerQuery(fx.state, names((s) => `q${s}.query.consul`)),
+        svc: await cpuPerQuery(
+          fx.state,
+          names((s) => `svc${s}.service.consul`),
+        ),
+        query: await cpuPerQuery(
+          fx.state,
+          names((s) => `q${s}.query.consul`),
+        ),
       });
       const server = await startDnsServer({
         catalog: stateCatalog(fx.state),
@@ -351,8 +348,18 @@ export async function run(args) {
     rmSync(dir, { recursive: true, force: true });
   }
   const head = [
-    'mix', 'instances', 'concord q/s', 'dnsmasq q/s', 'ratio', 'CPU us/q concord', 'dnsmasq', 'CPU ratio', 'busy concord/dnsmasq',
-    '@ rate q/s', 'concord avg/p99 ms', 'dnsmasq avg/p99 ms',
+    'mix',
+    'instances',
+    'concord q/s',
+    'dnsmasq q/s',
+    'ratio',
+    'CPU us/q concord',
+    'dnsmasq',
+    'CPU ratio',
+    'busy concord/dnsmasq',
+    '@ rate q/s',
+    'concord avg/p99 ms',
+    'dnsmasq avg/p99 ms',
   ];
   const body = rows.map((r) => [
     r.mix,

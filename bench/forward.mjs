@@ -138,9 +138,7 @@ export async function run(args) {
   console.log('');
   if (oldBin) {
     printTable(rows);
-    printTargets(
-      rows.filter((r) => r.target > 0).map((r) => [`${r.name}: req/s >= ${r.target.toFixed(2)}x baseline`, `${r.ratio.toFixed(2)}x`, '', r.ratio >= r.target]),
-    );
+    printTargets(rows.filter((r) => r.target > 0).map((r) => [`${r.name}: req/s >= ${r.target.toFixed(2)}x baseline`, `${r.ratio.toFixed(2)}x`, '', r.ratio >= r.target]));
   } else {
     printAlone(rows);
   }

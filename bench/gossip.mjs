@@ -72,10 +72,7 @@ function wanBesideLan(seeds, loss) {
   }
   return [
     `WAN pool beside LAN pool, 30 members, loss ${loss * 100}%, ${seeds} seeds each (3 kills, 2 joins per run)`,
-    table(
-      ['profile', 'dcs x servers', 'kills', 'dead-by-all p50', 'dead-by-all p99', 'bound max+diss', 'join-by-all p50', 'join-by-all p99', 'false pos', 'converged'],
-      rows,
-    ),
+    table(['profile', 'dcs x servers', 'kills', 'dead-by-all p50', 'dead-by-all p99', 'bound max+diss', 'join-by-all p50', 'join-by-all p99', 'false pos', 'converged'], rows),
     ...summary,
   ].join('\n');
 }
@@ -165,20 +162,7 @@ export async function run(args) {
   process.stdout.write(`gossip simulator, config lan, loss 1%, ${seeds} seeds per size (5 kills and 3 joins per run at N >= 50)\n`);
   process.stdout.write(
     `${table(
-      [
-        'N',
-        'kills',
-        'suspect p50',
-        'dead-by-all p50',
-        'dead-by-all p99',
-        'min+diss',
-        'bound max+diss',
-        'p99/bound',
-        'diss',
-        'join-by-all p99',
-        'false pos',
-        'wall s/run',
-      ],
+      ['N', 'kills', 'suspect p50', 'dead-by-all p50', 'dead-by-all p99', 'min+diss', 'bound max+diss', 'p99/bound', 'diss', 'join-by-all p99', 'false pos', 'wall s/run'],
       rows,
     )}\n`,
   );

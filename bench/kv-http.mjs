@@ -30,7 +30,28 @@ async function startConcord(extra, nodeArgs = []) {
 
 /** Starts an agent and waits until a write with `token` (if any) is accepted. */
 async function startConcordAs(extra, token, nodeArgs = []) {
-  const args = [...nodeArgs, concordBin, 'agent', '-node', `bench-${process.pid}`, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', ...extra];
+  const args = [
+    ...nodeArgs,
+    concordBin,
+    'agent',
+    '-node',
+    `bench-${process.pid}`,
+    '-bind',
+    '127.0.0.1',
+    '-http-port',
+    '0',
+    '-dns-port',
+    '-1',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-serf-wan-port',
+    '0',
+    '-log-level',
+    'warn',
+    ...extra,
+  ];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
@@ -95,8 +116,16 @@ async function aclRows(opts) {
   try {
     const on = await startConcordAs(['-dev', '-config-file', config], root);
     const off = await startConcord(['-dev']);
-    const policy = await (await fetch(`${on.url}/v1/acl/policy`, { method: 'PUT', headers: { 'X-Consul-Token': root }, body: JSON.stringify({ Name: 'bench', Rules: 'key_prefix "bench/" { policy = "write" }' }) })).json();
-    const token = await (await fetch(`${on.url}/v1/acl/token`, { method: 'PUT', headers: { 'X-Consul-Token': root }, body: JSON.stringify({ Policies: [{ ID: policy.ID }] }) })).json();
+    const policy = await (
+      await fetch(`${on.url}/v1/acl/policy`, {
+        method: 'PUT',
+        headers: { 'X-Consul-Token': root },
+        body: JSON.stringify({ Name: 'bench', Rules: 'key_prefix "bench/" { policy = "write" }' }),
+      })
+    ).json();
+    const token = await (
+      await fetch(`${on.url}/v1/acl/token`, { method: 'PUT', headers: { 'X-Consul-Token': root }, body: JSON.stringify({ Policies: [{ ID: policy.ID }] }) })
+    ).json();
     const headers = { 'x-consul-token': token.SecretID };
     for (const agent of [on, off]) await fetch(`${agent.url}/v1/kv/bench/get`, { method: 'PUT', headers, body: VALUE });
     const check = await fetch(`${on.url}/v1/kv/bench/get`, { headers });
@@ -154,7 +183,15 @@ export async function run(args) {
       const sample = await fetch(`${dev.url}/v1/kv/bench/get`);
       const body = Buffer.from(await sample.arrayBuffer());
       const headers = {};
-      for (const name of ['content-type', 'x-consul-index', 'x-consul-knownleader', 'x-consul-lastcontact', 'x-consul-effective-consistency', 'x-consul-default-acl-policy', 'vary']) {
+      for (const name of [
+        'content-type',
+        'x-consul-index',
+        'x-consul-knownleader',
+        'x-consul-lastcontact',
+        'x-consul-effective-consistency',
+        'x-consul-default-acl-policy',
+        'vary',
+      ]) {
         const v = sample.headers.get(name);
         if (v !== null) headers[name] = v;
       }

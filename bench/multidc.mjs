@@ -24,8 +24,27 @@ const VALUE = Buffer.alloc(256, 'v');
 
 async function startDc(dc) {
   const args = [
-    concordBin, 'agent', '-dev', '-datacenter', dc, '-node', `bench-${dc}-${process.pid}`, '-bind', '127.0.0.1',
-    '-http-port', '0', '-dns-port', '0', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn',
+    concordBin,
+    'agent',
+    '-dev',
+    '-datacenter',
+    dc,
+    '-node',
+    `bench-${dc}-${process.pid}`,
+    '-bind',
+    '127.0.0.1',
+    '-http-port',
+    '0',
+    '-dns-port',
+    '0',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-serf-wan-port',
+    '0',
+    '-log-level',
+    'warn',
   ];
   const { child, value } = await startChild(process.execPath, args, bannerPorts);
   const url = `http://127.0.0.1:${value.http}`;
@@ -41,8 +60,26 @@ function bannerPorts(out) {
 /** A client agent of dc1 (default settings) joined to dc1's server, with DNS on. */
 async function startClientOf(server, dataDir) {
   const args = [
-    concordBin, 'agent', '-datacenter', 'dc1', '-node', `bench-dc1-client-${process.pid}`, '-data-dir', dataDir, '-bind', '127.0.0.1',
-    '-http-port', '0', '-dns-port', '0', '-serf-lan-port', '0', '-join', `127.0.0.1:${server.lan}`, '-log-level', 'warn',
+    concordBin,
+    'agent',
+    '-datacenter',
+    'dc1',
+    '-node',
+    `bench-dc1-client-${process.pid}`,
+    '-data-dir',
+    dataDir,
+    '-bind',
+    '127.0.0.1',
+    '-http-port',
+    '0',
+    '-dns-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-join',
+    `127.0.0.1:${server.lan}`,
+    '-log-level',
+    'warn',
   ];
   const { child, value } = await startChild(process.execPath, args, bannerPorts);
   const url = `http://127.0.0.1:${value.http}`;
@@ -130,7 +167,9 @@ async function failoverTimes(dc1, client, rounds) {
     viaClient.away.push(away[1]);
     server.back.push(back[0]);
     viaClient.back.push(back[1]);
-    process.stderr.write(`  failover ${i + 1}: to dc2 ${away.map((x) => x.toFixed(1)).join(' / ')} ms, back ${back.map((x) => x.toFixed(1)).join(' / ')} ms (server / client DNS)\n`);
+    process.stderr.write(
+      `  failover ${i + 1}: to dc2 ${away.map((x) => x.toFixed(1)).join(' / ')} ms, back ${back.map((x) => x.toFixed(1)).join(' / ')} ms (server / client DNS)\n`,
+    );
   }
   return { server, viaClient };
 }
@@ -196,7 +235,12 @@ export async function run(args) {
       ['cross-datacenter overhead (p50)', `${overhead.toFixed(3)} ms`, '<= 1 ms', overhead <= 1],
       ['last local instance critical -> server DNS from dc2 (median / max)', times(failover.server.away), '<= 2000 ms', Math.max(...failover.server.away) <= 2000],
       ['last local instance critical -> client agent DNS from dc2 (median / max)', times(failover.viaClient.away), '<= 2000 ms', Math.max(...failover.viaClient.away) <= 2000],
-      ['local instance passing again -> server / client DNS from dc1 (medians)', `${median(failover.server.back).toFixed(1)} / ${median(failover.viaClient.back).toFixed(1)} ms`, 'reported', undefined],
+      [
+        'local instance passing again -> server / client DNS from dc1 (medians)',
+        `${median(failover.server.back).toFixed(1)} / ${median(failover.viaClient.back).toFixed(1)} ms`,
+        'reported',
+        undefined,
+      ],
     ]);
   } finally {
     await Promise.all([...children].map((c) => stop(c)));

@@ -209,21 +209,30 @@ export async function run(args) {
     const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
     console.log(`\nraft-ts: 3 servers in separate processes, loopback gRPC, LevelStorage fsync on, 256 B proposals`);
     console.log(`median of ${runs} runs x ${seconds}s; raw fs.fsyncSync: ${f(fsyncs, 0)}/s (${f(1000 / fsyncs, 2)} ms); loopback RTT ${f(rtt, 3)} ms\n`);
-    console.log('| proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | synced write p50 / worst p99 ms | errors |');
+    console.log(
+      '| proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | synced write p50 / worst p99 ms | errors |',
+    );
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
-      console.log(`| ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${f(r.writeP50, 2)} / ${f(r.writeP99, 2)} | ${r.errors} |`);
+      console.log(
+        `| ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${f(r.writeP50, 2)} / ${f(r.writeP99, 2)} | ${r.errors} |`,
+      );
     }
     if (one) {
       console.log(`\n1 proposer: p50 ${f(one.p50, 2)} ms = ${f(one.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);
-      console.log('\nThe same 1-proposer commit path without Raft (3 processes; the leader writes and sends one entry, a round ends when its write is durable and one follower acknowledged):\n');
+      console.log(
+        '\nThe same 1-proposer commit path without Raft (3 processes; the leader writes and sends one entry, a round ends when its write is durable and one follower acknowledged):\n',
+      );
       console.log('| network, disk | p50 ms | p99 ms | p50 ÷ (fsync + RTT) |');
       console.log('|---|---:|---:|---:|');
       for (const r of floorRows) console.log(`| ${r.label} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p50 / floor, 2)}x |`);
       console.log(`| raft-ts: GrpcTransport, LevelStorage and Raft (above) | ${f(one.p50, 2)} | ${f(one.p99, 2)} | ${f(one.p50 / floor, 2)}x |`);
     }
     const many = rows.find((r) => r.proposers === 256);
-    if (many) console.log(`\n256 proposers: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`);
+    if (many)
+      console.log(
+        `\n256 proposers: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`,
+      );
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -141,7 +141,14 @@ export async function run(args) {
   const containers = [];
   const removeAll = async () => {
     const left = await docker.listContainers({ all: true, filters: { label: [`concord.bench=${tag}`] } });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => {}),
+      ),
+    );
   };
   const onSignal = () => void removeAll();
   process.once('SIGINT', onSignal);

@@ -25,7 +25,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concordCluster, concordLeader } from './_concord-cluster.mjs';
 import { failover } from './cluster.mjs';
-import { children, concordBin, freePorts, load, loadAverage, median, root, startChild, startEtcd, stop, until } from './_http-load.mjs';
+import { children, concordBin, load, loadAverage, median, root, startChild, startEtcd, stop, until } from './_http-load.mjs';
 import { barChart, lineChart } from './_svg-chart.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,11 @@ function parseArgs(args) {
     charts: join(here, 'charts'),
     from: [],
   };
-  const list = (v) => String(v).split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0);
+  const list = (v) =>
+    String(v)
+      .split(',')
+      .map(Number)
+      .filter((n) => Number.isFinite(n) && n > 0);
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=');
     const value = inline ?? args[++i];
@@ -81,15 +85,41 @@ async function startAgent(extra, nodeArgs = []) {
   // many connections from one address (the load generators): Consul's per-client cap lifted
   writeFileSync(limits, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
   const args = [
-    '--max-old-space-size=4096', ...nodeArgs, concordBin, 'agent', '-node', `scale-${process.pid}`, '-bind', '127.0.0.1', '-client', '127.0.0.1',
-    '-http-port', '0', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'warn', '-config-file', limits, ...extra,
+    '--max-old-space-size=4096',
+    ...nodeArgs,
+    concordBin,
+    'agent',
+    '-node',
+    `scale-${process.pid}`,
+    '-bind',
+    '127.0.0.1',
+    '-client',
+    '127.0.0.1',
+    '-http-port',
+    '0',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-serf-wan-port',
+    '0',
+    '-log-level',
+    'warn',
+    '-config-file',
+    limits,
+    ...extra,
   ];
   const agent = { args };
   agent.restart = async () => {
-    const { child, value } = await startChild(process.execPath, args, (out) => {
-      const m = BANNER.exec(out);
-      return m ? { http: Number(m[1]), dns: Number(m[2]) } : undefined;
-    }, RESTART_MAX_MS);
+    const { child, value } = await startChild(
+      process.execPath,
+      args,
+      (out) => {
+        const m = BANNER.exec(out);
+        return m ? { http: Number(m[1]), dns: Number(m[2]) } : undefined;
+      },
+      RESTART_MAX_MS,
+    );
     agent.child = child;
     agent.url = `http://127.0.0.1:${value.http}`;
     agent.dnsPort = value.dns;
@@ -203,7 +233,12 @@ async function kvPoint(n, o, dir) {
     row.etcd.snapshotS = esnap.ms / 1000;
     row.etcd.snapshotMiB = esnap.bytes / 2 ** 20;
     row.concord.restartS = (await restartTime(agent.child, agent.restart, () => concordServes(agent))) / 1000;
-    row.etcd.restartS = (await restartTime(etcd.child, async () => etcd.restart(), () => etcdServes(etcd))) / 1000;
+    row.etcd.restartS =
+      (await restartTime(
+        etcd.child,
+        async () => etcd.restart(),
+        () => etcdServes(etcd),
+      )) / 1000;
     process.stderr.write(`  kv ${n}: ${JSON.stringify(row)}\n`);
   } finally {
     await stop(agent.child);
@@ -421,9 +456,20 @@ function reportKv(o, rows) {
   table(
     ['keys', 'RSS MiB', 'etcd', 'ratio', 'PUT/s', 'etcd', 'ratio', 'GET/s', 'etcd', 'ratio', 'snapshot s', 'etcd', 'restart s', 'etcd'],
     rows.map((r) => [
-      r.n, f(r.concord.rss), f(r.etcd.rss), ratio(r.concord.rss, r.etcd.rss), f(r.concord.put), f(r.etcd.put), ratio(r.concord.put, r.etcd.put),
-      f(r.concord.get), f(r.etcd.get), ratio(r.concord.get, r.etcd.get), f(r.concord.snapshotS, 2), f(r.etcd.snapshotS, 2),
-      f(r.concord.restartS, 2), f(r.etcd.restartS, 2),
+      r.n,
+      f(r.concord.rss),
+      f(r.etcd.rss),
+      ratio(r.concord.rss, r.etcd.rss),
+      f(r.concord.put),
+      f(r.etcd.put),
+      ratio(r.concord.put, r.etcd.put),
+      f(r.concord.get),
+      f(r.etcd.get),
+      ratio(r.concord.get, r.etcd.get),
+      f(r.concord.snapshotS, 2),
+      f(r.etcd.snapshotS, 2),
+      f(r.concord.restartS, 2),
+      f(r.etcd.restartS, 2),
     ]),
   );
   const series = (pick) => [
@@ -446,14 +492,24 @@ function reportCatalog(o, rows) {
   table(
     ['services', 'instances', 'RSS MiB', 'DNS A q/s', 'vs 1 service', 'health req/s (16 conns)', 'vs 1 service', 'health p50/p99 ms (1 conn)'],
     rows.map((r) => [
-      r.services, r.services * r.instances, f(r.rss), f(r.dnsQps), ratio(r.dnsQps, base.dnsQps), f(r.healthRps), ratio(r.healthRps, base.healthRps),
+      r.services,
+      r.services * r.instances,
+      f(r.rss),
+      f(r.dnsQps),
+      ratio(r.dnsQps, base.dnsQps),
+      f(r.healthRps),
+      ratio(r.healthRps, base.healthRps),
       `${f(r.healthP50, 2)} / ${f(r.healthP99, 2)}`,
     ]),
   );
   const groups = rows.map((r) => `${r.services} svc`);
   const files = [
     chart(o, 'scale-catalog-dns', barChart({ title: 'DNS A queries/s', yLabel: 'q/s', groups, series: [{ name: 'Concord', values: rows.map((r) => r.dnsQps) }] })),
-    chart(o, 'scale-catalog-health-p99', barChart({ title: '/v1/health/service/<s> p99, 1 connection', yLabel: 'ms', groups, series: [{ name: 'Concord', values: rows.map((r) => r.healthP99) }] })),
+    chart(
+      o,
+      'scale-catalog-health-p99',
+      barChart({ title: '/v1/health/service/<s> p99, 1 connection', yLabel: 'ms', groups, series: [{ name: 'Concord', values: rows.map((r) => r.healthP99) }] }),
+    ),
   ];
   console.log(`charts: ${files.join(', ')}`);
 }
@@ -465,10 +521,19 @@ function reportBlocking(o, rows) {
     rows.map((r) => [r.requested, r.count, r.cap, f(r.rssBefore), f(r.rssAfter), f(r.kibPerQuery, 2), f(r.wakeMs)]),
   );
   const files = [
-    chart(o, 'scale-blocking', barChart({ title: 'Blocking queries held', yLabel: 'KiB per query / ms to wake all', groups: rows.map((r) => `${r.count} queries`), series: [
-      { name: 'KiB per query', values: rows.map((r) => r.kibPerQuery) },
-      { name: 'wake all (ms)', values: rows.map((r) => r.wakeMs) },
-    ] })),
+    chart(
+      o,
+      'scale-blocking',
+      barChart({
+        title: 'Blocking queries held',
+        yLabel: 'KiB per query / ms to wake all',
+        groups: rows.map((r) => `${r.count} queries`),
+        series: [
+          { name: 'KiB per query', values: rows.map((r) => r.kibPerQuery) },
+          { name: 'wake all (ms)', values: rows.map((r) => r.wakeMs) },
+        ],
+      }),
+    ),
   ];
   console.log(`charts: ${files.join(', ')}`);
 }
@@ -481,11 +546,24 @@ function reportCluster(o, rows) {
   );
   const groups = rows.map((r) => `${r.size} servers`);
   const files = [
-    chart(o, 'scale-cluster-put', barChart({ title: 'PUT/s on the leader', yLabel: 'req/s', groups, series: [
-      { name: '64 connections', values: rows.map((r) => r.putRps) },
-      { name: '1 connection', values: rows.map((r) => r.seqRps) },
-    ] })),
-    chart(o, 'scale-cluster-failover', barChart({ title: 'Leader failover (p50)', yLabel: 'seconds', groups, series: [{ name: 'kill -9 to first write', values: rows.map((r) => r.failoverS) }] })),
+    chart(
+      o,
+      'scale-cluster-put',
+      barChart({
+        title: 'PUT/s on the leader',
+        yLabel: 'req/s',
+        groups,
+        series: [
+          { name: '64 connections', values: rows.map((r) => r.putRps) },
+          { name: '1 connection', values: rows.map((r) => r.seqRps) },
+        ],
+      }),
+    ),
+    chart(
+      o,
+      'scale-cluster-failover',
+      barChart({ title: 'Leader failover (p50)', yLabel: 'seconds', groups, series: [{ name: 'kill -9 to first write', values: rows.map((r) => r.failoverS) }] }),
+    ),
   ];
   console.log(`charts: ${files.join(', ')}`);
 }
@@ -493,7 +571,11 @@ function reportCluster(o, rows) {
 /** Tables and charts again from saved results (`--from a.json,b.json`): parts merged, KV points by key count. */
 function rerender(o) {
   const saved = o.from.map((f) => JSON.parse(readFileSync(f, 'utf8')));
-  const last = (part) => saved.map((r) => r[part]).filter(Boolean).at(-1);
+  const last = (part) =>
+    saved
+      .map((r) => r[part])
+      .filter(Boolean)
+      .at(-1);
   const kv = saved.flatMap((r) => r.kv ?? []).sort((a, b) => a.n - b.n);
   if (kv.length > 0) reportKv(o, kv);
   if (last('catalog')) reportCatalog({ ...o, instances: last('catalog')[0].instances }, last('catalog'));

@@ -114,8 +114,10 @@ export async function run(args) {
     writeFileSync(src, '{{ range services }}{{ range service .Name }}{{ .Name }} {{ .Address }}:{{ .Port }}\n{{ end }}{{ end }}');
     const started = Date.now();
     const waitArgs = o.wait > 0 ? ['-wait', `${o.wait}ms:${o.wait * 4}ms`] : [];
-    renderer = await startChild(process.execPath, [concordBin, 'template', '-consul-addr', `127.0.0.1:${proxy.port}`, '-template', `${src}:${dest}`, '-log-level', 'info', ...waitArgs], (out) =>
-      /rendered/.test(out) ? true : undefined,
+    renderer = await startChild(
+      process.execPath,
+      [concordBin, 'template', '-consul-addr', `127.0.0.1:${proxy.port}`, '-template', `${src}:${dest}`, '-log-level', 'info', ...waitArgs],
+      (out) => (/rendered/.test(out) ? true : undefined),
     );
     const expectedLines = o.services * o.instances;
     for (;;) {
@@ -174,7 +176,9 @@ export async function run(args) {
     console.log('');
     console.log(`services × instances      ${o.services} × ${o.instances} (${o.services + 1} dependencies)`);
     console.log(`first complete render     ${firstRenderMs} ms (${requestsAfterFirst} requests)`);
-    console.log(`change → rendered         p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies.at(-1).toFixed(1)} ms (${o.changes} changes${o.wait ? `, minus the ${o.wait} ms wait` : ''})`);
+    console.log(
+      `change → rendered         p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms, max ${latencies.at(-1).toFixed(1)} ms (${o.changes} changes${o.wait ? `, minus the ${o.wait} ms wait` : ''})`,
+    );
     console.log(`requests per change       median ${median(perChange)}, max ${Math.max(...perChange)}`);
     console.log(`at rest (${REST_MS / 1000} s)            CPU ${cpuAtRest.toFixed(2)} %, ${restRequests} requests, RSS ${(rss / 1024).toFixed(1)} MiB`);
     printTargets([

@@ -18,7 +18,23 @@ function parseArgs(args) {
 }
 
 async function startAgent() {
-  const args = [concordBin, 'agent', '-dev', '-node', `bench-ui-${process.pid}`, '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-log-level', 'warn'];
+  const args = [
+    concordBin,
+    'agent',
+    '-dev',
+    '-node',
+    `bench-ui-${process.pid}`,
+    '-http-port',
+    '0',
+    '-dns-port',
+    '-1',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-log-level',
+    'warn',
+  ];
   const { child, value: port } = await startChild(process.execPath, args, (out) => {
     const m = /Client Addr: .*\(HTTP: (\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
@@ -53,7 +69,11 @@ async function timeVisible(browser, url, expected) {
   await page.setViewport({ width: 1280, height: 800 });
   const started = performance.now();
   await page.goto(`${url}/ui/services`, { waitUntil: 'domcontentloaded' });
-  await page.waitForFunction((n) => document.querySelector('[data-count]')?.textContent === `${n} services` && document.querySelector('tr[data-service]'), { polling: 'raf', timeout: 30_000 }, expected);
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-count]')?.textContent === `${n} services` && document.querySelector('tr[data-service]'),
+    { polling: 'raf', timeout: 30_000 },
+    expected,
+  );
   const ms = performance.now() - started;
   await page.close();
   return ms;

@@ -14,8 +14,7 @@ const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => spawnSync('test
 const APPLETS = ['sh', 'sleep', 'httpd', 'echo', 'cat', 'true', 'false', 'test', 'touch', 'rm', 'ls', 'wget', 'kill'];
 
 /** `sh` as PID 1 that ends with status 143 on SIGTERM, as a process killed by it would. */
-const serve = (ports: string) =>
-  `trap 'exit 143' TERM; for p in ${ports}; do httpd -f -p $p -h /www & done; wait`;
+const serve = (ports: string) => `trap 'exit 143' TERM; for p in ${ports}; do httpd -f -p $p -h /www & done; wait`;
 
 /** The test images: the name after the last `/` is what registrator names services by. */
 const RECIPES = {

@@ -167,7 +167,7 @@ export class ProcessCluster {
       client,
       netns: o.netns,
       umask: o.umask,
-      token: ((o.config?.acl as { tokens?: { agent_recovery?: string } } | undefined)?.tokens?.agent_recovery),
+      token: (o.config?.acl as { tokens?: { agent_recovery?: string } } | undefined)?.tokens?.agent_recovery,
     };
     this.procs.push(p);
     await this.#spawn(p);
@@ -194,10 +194,15 @@ export class ProcessCluster {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    await until(async () => {
-      if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}:\n${out.slice(-3000)}`);
-      return BANNER.test(out) || undefined;
-    }, 60_000, `${p.name} to start`, 25).catch((err: unknown) => {
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}:\n${out.slice(-3000)}`);
+        return BANNER.test(out) || undefined;
+      },
+      60_000,
+      `${p.name} to start`,
+      25,
+    ).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${out.slice(-3000)}`);
     });
     const m = BANNER.exec(out) as RegExpExecArray;
@@ -206,10 +211,17 @@ export class ProcessCluster {
     p.serfPort = Number(m[3]);
     p.serfWanPort = Number(m[4]);
     if (p.server && p.rpcPort === 0) {
-      p.rpcPort = await until(async () => {
-        const members = JSON.parse((await getText(httpAddr(p), '/v1/agent/members', { headers: p.token ? { 'X-Consul-Token': p.token } : {} })).text) as { Name: string; Tags: Record<string, string> }[];
-        return Number(members.find((x) => x.Name === p.name)?.Tags.port ?? 0) || undefined;
-      }, 10_000, `${p.name} RPC port`);
+      p.rpcPort = await until(
+        async () => {
+          const members = JSON.parse((await getText(httpAddr(p), '/v1/agent/members', { headers: p.token ? { 'X-Consul-Token': p.token } : {} })).text) as {
+            Name: string;
+            Tags: Record<string, string>;
+          }[];
+          return Number(members.find((x) => x.Name === p.name)?.Tags.port ?? 0) || undefined;
+        },
+        10_000,
+        `${p.name} RPC port`,
+      );
     }
   }
 
@@ -242,7 +254,9 @@ export class ProcessCluster {
   }
 
   async isLeader(p: Proc): Promise<boolean> {
-    const self = JSON.parse((await getText(httpAddr(p), '/v1/agent/self', { headers: p.token ? { 'X-Consul-Token': p.token } : {} }, 3000)).text) as { Stats: { consul: { leader: string } } };
+    const self = JSON.parse((await getText(httpAddr(p), '/v1/agent/self', { headers: p.token ? { 'X-Consul-Token': p.token } : {} }, 3000)).text) as {
+      Stats: { consul: { leader: string } };
+    };
     return self.Stats.consul.leader === 'true';
   }
 

@@ -97,9 +97,7 @@ export interface RpcProbe {
 
 /** A gRPC client for a server's RPC port with the given credentials (plaintext when undefined). */
 export function rpcProbe(address: string, creds?: { ca: Buffer; cert?: Buffer; key?: Buffer; serverName?: string }): RpcProbe {
-  const pkg = grpc.loadPackageDefinition(
-    protoLoader.loadSync([join(ROOT, 'proto/agent.proto'), join(ROOT, 'proto/raft.proto')], LOADER),
-  ) as unknown as {
+  const pkg = grpc.loadPackageDefinition(protoLoader.loadSync([join(ROOT, 'proto/agent.proto'), join(ROOT, 'proto/raft.proto')], LOADER)) as unknown as {
     concord: { agent: { v1: Record<string, grpc.ServiceClientConstructor> }; raft: { v1: { Raft: grpc.ServiceClientConstructor } } };
   };
   const credentials = creds
@@ -130,8 +128,14 @@ export function rpcProbe(address: string, creds?: { ca: Buffer; cert?: Buffer; k
     },
     rawCall(path) {
       return new Promise((resolve, reject) => {
-        agent.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new grpc.Metadata(), deadline(), (err, res) =>
-          err ? reject(err) : resolve(res),
+        agent.makeUnaryRequest(
+          path,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          new grpc.Metadata(),
+          deadline(),
+          (err, res) => (err ? reject(err) : resolve(res)),
         );
       });
     },
@@ -181,7 +185,29 @@ const BANNER = /\(HTTP: (-?\d+), HTTPS: (-?\d+)[\s\S]*Cluster Addr: .*\(LAN: (\d
 export async function spawnServerWithConfig(t: ExecutionContext, dir: string, configFile: string, args: readonly string[] = []): Promise<SpawnedServer> {
   const child = spawn(
     process.execPath,
-    [BIN, 'agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'data'), '-node', `h${process.pid}`, '-bind', '127.0.0.1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-dns-port', '-1', '-config-file', configFile, ...args],
+    [
+      BIN,
+      'agent',
+      '-server',
+      '-bootstrap-expect=1',
+      '-data-dir',
+      join(dir, 'data'),
+      '-node',
+      `h${process.pid}`,
+      '-bind',
+      '127.0.0.1',
+      '-server-port',
+      '0',
+      '-serf-lan-port',
+      '0',
+      '-serf-wan-port',
+      '0',
+      '-dns-port',
+      '-1',
+      '-config-file',
+      configFile,
+      ...args,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -195,9 +221,13 @@ export async function spawnServerWithConfig(t: ExecutionContext, dir: string, co
     }
     rmSync(dir, { recursive: true, force: true });
   });
-  const m = await until(async () => {
-    if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${out}`);
-    return BANNER.exec(out) ?? undefined;
-  }, 60_000, 'the agent banner');
+  const m = await until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}: ${out}`);
+      return BANNER.exec(out) ?? undefined;
+    },
+    60_000,
+    'the agent banner',
+  );
   return { child, out: () => out, httpPort: Number(m[1]), httpsPort: Number(m[2]), serfPort: Number(m[3]) };
 }

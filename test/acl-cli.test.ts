@@ -14,10 +14,15 @@ test('the acl commands manage policies, roles and tokens, and every command take
   const a = await startAgent(t, { extraArgs: ['-config-file', join(dir, 'acl.json')] });
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { addr: a.httpAddr, env });
 
-  const boot = await eventually(async () => {
-    const r = await cli(['acl', 'bootstrap', '-format=json']);
-    return r.code === 0 ? (JSON.parse(r.stdout) as { SecretID: string }) : undefined;
-  }, 30_000, 'the bootstrap', 200);
+  const boot = await eventually(
+    async () => {
+      const r = await cli(['acl', 'bootstrap', '-format=json']);
+      return r.code === 0 ? (JSON.parse(r.stdout) as { SecretID: string }) : undefined;
+    },
+    30_000,
+    'the bootstrap',
+    200,
+  );
   const root = boot.SecretID;
   const second = await cli(['acl', 'bootstrap']);
   t.is(second.code, 1);
@@ -79,11 +84,19 @@ test('concord template reads with a token from -consul-token or CONSUL_HTTP_TOKE
   const dir = tempDir(t);
   writeFileSync(join(dir, 'acl.json'), JSON.stringify({ acl: { enabled: true, default_policy: 'deny', tokens: { initial_management: 'tmpl-root' } } }));
   const a = await startAgent(t, { extraArgs: ['-config-file', join(dir, 'acl.json')] });
-  await eventually(async () => (await fetch(`${a.base}/v1/kv/conf/greeting`, { method: 'PUT', body: 'hello', headers: { 'X-Consul-Token': 'tmpl-root' } })).ok, 30_000, 'a management write', 200);
+  await eventually(
+    async () => (await fetch(`${a.base}/v1/kv/conf/greeting`, { method: 'PUT', body: 'hello', headers: { 'X-Consul-Token': 'tmpl-root' } })).ok,
+    30_000,
+    'a management write',
+    200,
+  );
   writeFileSync(join(dir, 'in.tmpl'), '{{ key "conf/greeting" }}\n');
   writeFileSync(join(dir, 'token'), 'tmpl-root\n');
   const env = { CONSUL_HTTP_ADDR: a.httpAddr };
-  const fromFile = await runCli(['template', '-once', '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'a.txt')}`], { env: { ...env, CONSUL_HTTP_TOKEN_FILE: join(dir, 'token') }, timeoutMs: 90_000 });
+  const fromFile = await runCli(['template', '-once', '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'a.txt')}`], {
+    env: { ...env, CONSUL_HTTP_TOKEN_FILE: join(dir, 'token') },
+    timeoutMs: 90_000,
+  });
   t.is(fromFile.code, 0, fromFile.stderr);
   t.is(readFileSync(join(dir, 'a.txt'), 'utf8'), 'hello\n');
   const fromFlag = await runCli(['template', '-once', '-consul-token', 'tmpl-root', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'b.txt')}`], { env, timeoutMs: 90_000 });

@@ -24,7 +24,13 @@ test('tokens made through one server work through another within 2 s, on a clien
   for (const s of servers) await until(async () => (await req(s.httpPort, 'GET', '/v1/acl/policies', ROOT)).status === 200, 30_000, `the initial management token on ${s.name}`);
 
   // Create through s1; use through s3 within 2 s.
-  const pol = await req(s1.httpPort, 'PUT', '/v1/acl/policy', ROOT, JSON.stringify({ Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }\nagent_prefix "" { policy = "read" }' }));
+  const pol = await req(
+    s1.httpPort,
+    'PUT',
+    '/v1/acl/policy',
+    ROOT,
+    JSON.stringify({ Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }\nagent_prefix "" { policy = "read" }' }),
+  );
   t.is(pol.status, 200, pol.text);
   const tok = await req(s1.httpPort, 'PUT', '/v1/acl/token', ROOT, JSON.stringify({ Policies: [{ Name: 'app' }] }));
   const app = JSON.parse(tok.text) as { SecretID: string; AccessorID: string };
@@ -67,8 +73,15 @@ test('tokens made through one server work through another within 2 s, on a clien
   dns.setServers([`127.0.0.1:${client.dnsPort}`]);
   const lookup = (name: string) => dns.resolve4(name).catch(() => [] as string[]);
   t.deepEqual(await lookup('web.service.consul'), [], 'anonymous reads no service');
-  const reader = await req(s1.httpPort, 'PUT', '/v1/acl/policy', ROOT, JSON.stringify({ Name: 'web-read', Rules: 'service "web" { policy = "read" }\nnode_prefix "" { policy = "read" }' }));
-  const readerToken = JSON.parse((await req(s1.httpPort, 'PUT', '/v1/acl/token', ROOT, JSON.stringify({ Policies: [{ ID: JSON.parse(reader.text).ID }] }))).text).SecretID as string;
+  const reader = await req(
+    s1.httpPort,
+    'PUT',
+    '/v1/acl/policy',
+    ROOT,
+    JSON.stringify({ Name: 'web-read', Rules: 'service "web" { policy = "read" }\nnode_prefix "" { policy = "read" }' }),
+  );
+  const readerToken = JSON.parse((await req(s1.httpPort, 'PUT', '/v1/acl/token', ROOT, JSON.stringify({ Policies: [{ ID: JSON.parse(reader.text).ID }] }))).text)
+    .SecretID as string;
   t.is((await req(client.httpPort, 'PUT', '/v1/agent/token/default', ROOT, JSON.stringify({ Token: readerToken }))).status, 200);
   await until(async () => (await lookup('web.service.consul')).length === 1, 10_000, 'web over the client DNS');
 

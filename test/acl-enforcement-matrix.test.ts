@@ -90,8 +90,16 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
     ['event write r', async (tok) => (await call(a, 'PUT', '/v1/event/fire/rdeploy', tok)).status === 200, ['management']],
     ['event read d (deny)', async (tok) => JSON.parse((await call(a, 'GET', '/v1/event/list?name=devent', tok)).text).length === 1, ['management']],
     ['event read r', async (tok) => JSON.parse((await call(a, 'GET', '/v1/event/list?name=revent', tok)).text).length === 1, ['scoped', 'management']],
-    ['query write w', async (tok) => (await call(a, 'POST', '/v1/query', tok, { Name: `wq${Math.random().toString(36).slice(2)}`, Service: { Service: 'rsvc' } })).status === 200, ['scoped', 'management']],
-    ['query write r', async (tok) => (await call(a, 'POST', '/v1/query', tok, { Name: `rq${Math.random().toString(36).slice(2)}`, Service: { Service: 'rsvc' } })).status === 200, ['management']],
+    [
+      'query write w',
+      async (tok) => (await call(a, 'POST', '/v1/query', tok, { Name: `wq${Math.random().toString(36).slice(2)}`, Service: { Service: 'rsvc' } })).status === 200,
+      ['scoped', 'management'],
+    ],
+    [
+      'query write r',
+      async (tok) => (await call(a, 'POST', '/v1/query', tok, { Name: `rq${Math.random().toString(36).slice(2)}`, Service: { Service: 'rsvc' } })).status === 200,
+      ['management'],
+    ],
     ['query read', async (tok) => JSON.parse((await call(a, 'GET', '/v1/query', tok)).text).length > 0, ['scoped', 'management']],
     ['agent read', async (tok) => (await call(a, 'GET', '/v1/agent/self', tok)).status === 200, ['scoped', 'management']],
     ['agent write', async (tok) => (await call(a, 'PUT', `/v1/agent/join/127.0.0.1:1`, tok)).status !== 403, ['management']],
@@ -111,7 +119,10 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
   const filtered = await call(a, 'GET', '/v1/catalog/services', scoped);
   const names = Object.keys(JSON.parse(filtered.text));
   t.true(names.includes('rsvc') && names.includes('wsvc'));
-  t.false(names.some((n) => n.startsWith('d')), 'denied services are filtered out');
+  t.false(
+    names.some((n) => n.startsWith('d')),
+    'denied services are filtered out',
+  );
   t.is(filtered.headers.get('x-consul-results-filtered-by-acls'), 'true');
   // The internal views (the web UI's) are filtered the same way.
   const ui = JSON.parse((await call(a, 'GET', '/v1/internal/ui/services', scoped)).text) as { Name: string }[];
@@ -124,7 +135,10 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
   // KV reads in a txn are not refused: what the token may not read is left out of the results.
   const reads = await call(a, 'PUT', '/v1/txn', scoped, [{ KV: { Verb: 'get', Key: 'rkey' } }, { KV: { Verb: 'get', Key: 'dkey' } }]);
   t.is(reads.status, 200, reads.text);
-  t.deepEqual(JSON.parse(reads.text).Results.map((r: { KV: { Key: string } }) => r.KV.Key), ['rkey']);
+  t.deepEqual(
+    JSON.parse(reads.text).Results.map((r: { KV: { Key: string } }) => r.KV.Key),
+    ['rkey'],
+  );
   t.is(reads.headers.get('x-consul-results-filtered-by-acls'), 'true');
   // Anonymous requests are never told that something was filtered.
   const anon = await call(a, 'GET', '/v1/catalog/services', undefined);

@@ -117,7 +117,10 @@ test('policies, tokens and roles: create, read (by name too), update, clone, lis
   const reader = (await req(a, 'PUT', '/v1/acl/token', root, { Policies: [{ Name: 'acl-read' }] })).json.SecretID as string;
   const listed = await req(a, 'GET', '/v1/acl/tokens', reader);
   t.is(listed.status, 200);
-  t.true(listed.json.every((x: any) => x.SecretID === '<hidden>'), 'secrets hidden without acl write');
+  t.true(
+    listed.json.every((x: any) => x.SecretID === '<hidden>'),
+    'secrets hidden without acl write',
+  );
   t.false(listed.text.includes(root));
   t.is((await req(a, 'GET', '/v1/acl/token/self', reader)).json.SecretID, reader, 'a token reads its own secret');
 });
@@ -134,7 +137,10 @@ test('KV through tokens: anonymous, a prefix-scoped token and management; three 
   t.is((await req(a, 'PUT', '/v1/kv/other/b', app, 'w')).status, 403);
   t.is((await req(a, 'DELETE', '/v1/kv/app?recurse', app)).status, 403, 'recursive delete needs write on everything beneath');
   const rec = await req(a, 'GET', '/v1/kv/?recurse', app);
-  t.deepEqual(rec.json.map((e: any) => e.Key), ['app/a']);
+  t.deepEqual(
+    rec.json.map((e: any) => e.Key),
+    ['app/a'],
+  );
   t.is(rec.headers.get('x-consul-results-filtered-by-acls'), 'true');
   const all = await req(a, 'GET', '/v1/kv/?keys', root);
   t.deepEqual(all.json, ['app/a', 'app/secret', 'other/b']);
@@ -160,7 +166,11 @@ test('the agent default token serves tokenless requests and persists across a re
   t.is((await req(a, 'PUT', '/v1/agent/token/default', root, { Token: pub })).status, 200);
   t.is((await req(a, 'GET', '/v1/kv/pub/x')).status, 200);
   await a.stop();
-  const b = await startAgent(t, { durable: true, dataDir: a.dataDir as string, extraArgs: a.child.spawnargs.slice(a.child.spawnargs.indexOf('-config-file'), a.child.spawnargs.indexOf('-config-file') + 2) });
+  const b = await startAgent(t, {
+    durable: true,
+    dataDir: a.dataDir as string,
+    extraArgs: a.child.spawnargs.slice(a.child.spawnargs.indexOf('-config-file'), a.child.spawnargs.indexOf('-config-file') + 2),
+  });
   await eventually(async () => (await req(b, 'GET', '/v1/kv/pub/x')).status === 200, 30_000, 'the persisted default token to serve a read', 200);
   t.is((await req(b, 'GET', '/v1/acl/token/self', root)).status, 200, 'tokens survive a restart');
 });

@@ -26,11 +26,7 @@ interface Started {
 const BANNER = /Client Addr: \[([^\]]*)\] \(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr: (\S+) \(LAN: (\d+)/;
 
 /** Runs `concord agent` (in `netns` if given) and resolves once its banner is out, or with its exit. */
-async function runAgent(
-  t: ExecutionContext,
-  args: string[],
-  netns?: string,
-): Promise<{ started: Started } | { exitCode: number | null; output: string }> {
+async function runAgent(t: ExecutionContext, args: string[], netns?: string): Promise<{ started: Started } | { exitCode: number | null; output: string }> {
   const argv = [BIN, 'agent', '-http-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-server-port', '0', ...args];
   const [cmd, cmdArgs] = netns ? ['ip', ['netns', 'exec', netns, process.execPath, ...argv]] : [process.execPath, argv];
   const child = spawn(cmd, cmdArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -41,12 +37,17 @@ async function runAgent(
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return until(async () => {
-    const m = BANNER.exec(output);
-    if (m) return { started: { child, httpPort: Number(m[2]), dnsPort: Number(m[3]), serfPort: Number(m[5]), banner: m[0] } };
-    if (child.exitCode !== null || child.signalCode !== null) return { exitCode: await exited, output };
-    return undefined;
-  }, 60_000, `the agent to start or exit (${args.join(' ')})`, 25).catch((err: unknown) => {
+  return until(
+    async () => {
+      const m = BANNER.exec(output);
+      if (m) return { started: { child, httpPort: Number(m[2]), dnsPort: Number(m[3]), serfPort: Number(m[5]), banner: m[0] } };
+      if (child.exitCode !== null || child.signalCode !== null) return { exitCode: await exited, output };
+      return undefined;
+    },
+    60_000,
+    `the agent to start or exit (${args.join(' ')})`,
+    25,
+  ).catch((err: unknown) => {
     throw new Error(`${String(err)}\n${output.slice(-3000)}`);
   });
 }
@@ -155,17 +156,29 @@ if (unavailable && process.env.CI !== 'true') {
     t.regex(server.banner, new RegExp(`Client Addr: \\[${addr.replaceAll('.', '\\.')}\\][\\s\\S]*Cluster Addr: ${addr.replaceAll('.', '\\.')} `));
     const at = `${addr}:${server.httpPort}`;
     const members = JSON.parse((await getText(at, '/v1/agent/members')).text) as { Name: string; Addr: string }[];
-    t.deepEqual(members.map((m) => m.Addr), [addr]);
-    const node = await until(async () => {
-      const r = await getText(at, `/v1/catalog/node/${prefix}-s`);
-      return r.status === 200 && r.text !== 'null' ? (JSON.parse(r.text) as { Node: { Address: string; TaggedAddresses: Record<string, string> } }) : undefined;
-    }, 30_000, 'the server node in the catalog', 200);
+    t.deepEqual(
+      members.map((m) => m.Addr),
+      [addr],
+    );
+    const node = await until(
+      async () => {
+        const r = await getText(at, `/v1/catalog/node/${prefix}-s`);
+        return r.status === 200 && r.text !== 'null' ? (JSON.parse(r.text) as { Node: { Address: string; TaggedAddresses: Record<string, string> } }) : undefined;
+      },
+      30_000,
+      'the server node in the catalog',
+      200,
+    );
     t.is(node.Node.Address, addr);
     t.is(node.Node.TaggedAddresses.lan, addr);
-    const leader = await until(async () => {
-      const r = await getText(at, '/v1/status/leader');
-      return r.text !== '""' ? r.text : undefined;
-    }, 30_000, 'a leader');
+    const leader = await until(
+      async () => {
+        const r = await getText(at, '/v1/status/leader');
+        return r.text !== '""' ? r.text : undefined;
+      },
+      30_000,
+      'a leader',
+    );
     t.regex(leader, new RegExp(`^"${addr.replaceAll('.', '\\.')}:\\d+"$`));
 
     // A client in the same namespace binds by template and joins by template.
@@ -173,21 +186,47 @@ if (unavailable && process.env.CI !== 'true') {
       t,
       await runAgent(
         t,
-        ['-node', `${prefix}-c`, '-data-dir', join(dataDir, 'c'), '-bind', '{{ GetPrivateIP }}', '-client', onSa0, '-dns-port', '-1', '-retry-join', `{{ GetPrivateIP }}:${server.serfPort}`, '-retry-interval', '1s'],
+        [
+          '-node',
+          `${prefix}-c`,
+          '-data-dir',
+          join(dataDir, 'c'),
+          '-bind',
+          '{{ GetPrivateIP }}',
+          '-client',
+          onSa0,
+          '-dns-port',
+          '-1',
+          '-retry-join',
+          `{{ GetPrivateIP }}:${server.serfPort}`,
+          '-retry-interval',
+          '1s',
+        ],
         ns,
       ),
     );
-    const joined = await until(async () => {
-      const list = JSON.parse((await getText(`${addr}:${client.httpPort}`, '/v1/agent/members')).text) as { Name: string; Addr: string; Status: number }[];
-      return list.length === 2 && list.every((m) => m.Status === 1) ? list : undefined;
-    }, 30_000, 'the client to join through its templated -retry-join');
-    t.deepEqual(joined.map((m) => m.Addr), [addr, addr]);
+    const joined = await until(
+      async () => {
+        const list = JSON.parse((await getText(`${addr}:${client.httpPort}`, '/v1/agent/members')).text) as { Name: string; Addr: string; Status: number }[];
+        return list.length === 2 && list.every((m) => m.Status === 1) ? list : undefined;
+      },
+      30_000,
+      'the client to join through its templated -retry-join',
+    );
+    t.deepEqual(
+      joined.map((m) => m.Addr),
+      [addr, addr],
+    );
     t.is((await getText(`${addr}:${client.httpPort}`, '/v1/kv/ns', { method: 'PUT', body: 'ok' })).text, 'true');
 
     // Two private addresses: Consul's error, asking for -bind/-advertise.
     const second = namespace(1);
     ip('-n', second.ns, 'addr', 'add', '192.168.77.7/24', 'dev', 'sa0');
-    const several = await runAgent(t, ['-server', '-bootstrap-expect=1', '-node', `${prefix}-m`, '-data-dir', join(dataDir, 'm'), '-client', second.addr, '-dns-port', '-1'], second.ns);
+    const several = await runAgent(
+      t,
+      ['-server', '-bootstrap-expect=1', '-node', `${prefix}-m`, '-data-dir', join(dataDir, 'm'), '-client', second.addr, '-dns-port', '-1'],
+      second.ns,
+    );
     t.false('started' in several);
     if (!('started' in several)) {
       t.is(several.exitCode, 1);
@@ -198,7 +237,20 @@ if (unavailable && process.env.CI !== 'true') {
       t,
       await runAgent(
         t,
-        ['-server', '-bootstrap-expect=1', '-node', `${prefix}-a`, '-data-dir', join(dataDir, 'a'), '-client', second.addr, '-dns-port', '-1', '-advertise', '{{ GetAllInterfaces | include "network" "192.168.0.0/16" | attr "address" }}'],
+        [
+          '-server',
+          '-bootstrap-expect=1',
+          '-node',
+          `${prefix}-a`,
+          '-data-dir',
+          join(dataDir, 'a'),
+          '-client',
+          second.addr,
+          '-dns-port',
+          '-1',
+          '-advertise',
+          '{{ GetAllInterfaces | include "network" "192.168.0.0/16" | attr "address" }}',
+        ],
         second.ns,
       ),
     );

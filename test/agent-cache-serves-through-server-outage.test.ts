@@ -12,10 +12,14 @@ test('a client agent answers ?cached reads while its servers are down: Age grows
   });
   t.is(reg.text, 'true');
   const path = '/v1/health/service/outage?cached';
-  const miss = await until(async () => {
-    const r = await getText(httpAddr(client), path);
-    return r.status === 200 && (JSON.parse(r.text) as unknown[]).length === 1 ? r : undefined;
-  }, 15_000, 'the first cached read');
+  const miss = await until(
+    async () => {
+      const r = await getText(httpAddr(client), path);
+      return r.status === 200 && (JSON.parse(r.text) as unknown[]).length === 1 ? r : undefined;
+    },
+    15_000,
+    'the first cached read',
+  );
   t.is(miss.headers.get('x-cache'), 'MISS');
   const hit = await getText(httpAddr(client), path);
   t.is(hit.headers.get('x-cache'), 'HIT');
@@ -23,10 +27,14 @@ test('a client agent answers ?cached reads while its servers are down: Age grows
 
   await c.kill(server);
   // Uncached reads fail; the cached one still answers, and its Age counts from the lost contact.
-  const aged = await until(async () => {
-    const r = await getText(httpAddr(client), path);
-    return r.status === 200 && Number(r.headers.get('age')) >= 2 ? r : undefined;
-  }, 30_000, 'a HIT with an Age of 2 s or more');
+  const aged = await until(
+    async () => {
+      const r = await getText(httpAddr(client), path);
+      return r.status === 200 && Number(r.headers.get('age')) >= 2 ? r : undefined;
+    },
+    30_000,
+    'a HIT with an Age of 2 s or more',
+  );
   t.is(aged.headers.get('x-cache'), 'HIT');
   t.is(aged.text, hit.text);
   const direct = await getText(httpAddr(client), '/v1/health/service/outage');

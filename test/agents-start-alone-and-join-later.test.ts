@@ -50,18 +50,27 @@ test('a client agent started without -join runs alone, answers state reads with 
   t.is(joined.stdout.trim(), 'Successfully joined cluster by contacting 1 nodes.');
 
   // Writes and reads through the client now reach the server.
-  const written = await until(async () => {
-    const r = await getText(client.httpPort, '/v1/kv/some/key', { method: 'PUT', body: 'joined' });
-    return r.status === 200 ? r : undefined;
-  }, 15_000, 'a write through the joined client');
+  const written = await until(
+    async () => {
+      const r = await getText(client.httpPort, '/v1/kv/some/key', { method: 'PUT', body: 'joined' });
+      return r.status === 200 ? r : undefined;
+    },
+    15_000,
+    'a write through the joined client',
+  );
   t.is(written.text, 'true');
   const read = await getText(client.httpPort, '/v1/kv/some/key?raw');
   t.deepEqual([read.status, read.text], [200, 'joined']);
   // The client registers its node in the catalog once it knows a server.
-  await until(async () => {
-    const nodes = JSON.parse((await getText(server.httpPort, '/v1/catalog/nodes')).text) as { Node: string }[];
-    return nodes.some((n) => n.Node === client.name) || undefined;
-  }, 15_000, 'the client node in the catalog', 200);
+  await until(
+    async () => {
+      const nodes = JSON.parse((await getText(server.httpPort, '/v1/catalog/nodes')).text) as { Node: string }[];
+      return nodes.some((n) => n.Node === client.name) || undefined;
+    },
+    15_000,
+    'the client node in the catalog',
+    200,
+  );
   t.pass();
 });
 
@@ -79,12 +88,16 @@ test('a client agent started alone joins later through PUT /v1/agent/join/<addr>
   const after = await members(client.httpPort);
   t.deepEqual(after.map((m) => m.Name).sort(), [client.name, server.name].sort());
 
-  const nodes = await until(async () => {
-    const r = await getText(client.httpPort, '/v1/catalog/nodes');
-    if (r.status !== 200) return undefined;
-    const list = JSON.parse(r.text) as { Node: string }[];
-    return list.length === 2 ? list : undefined;
-  }, 15_000, 'both nodes read through the client');
+  const nodes = await until(
+    async () => {
+      const r = await getText(client.httpPort, '/v1/catalog/nodes');
+      if (r.status !== 200) return undefined;
+      const list = JSON.parse(r.text) as { Node: string }[];
+      return list.length === 2 ? list : undefined;
+    },
+    15_000,
+    'both nodes read through the client',
+  );
   t.deepEqual(nodes.map((n) => n.Node).sort(), [client.name, server.name].sort());
 
   // An answer the client forwards from the server keeps the server's gzip encoding and headers.
@@ -126,14 +139,23 @@ test('a server started without -bootstrap waits for peers, answers "No cluster l
   t.is(joined.code, 0, joined.stderr);
 
   // The leader adds it to raft; the lone server then answers reads and takes writes.
-  await until(async () => {
-    const conf = JSON.parse((await getText(first.httpPort, '/v1/operator/raft/configuration')).text) as { Servers: { Node: string; Voter: boolean }[] };
-    return conf.Servers.some((s) => s.Node === lone.name && s.Voter) || undefined;
-  }, 30_000, 'the joined server to become a voter', 200);
-  const put = await until(async () => {
-    const r = await getText(lone.httpPort, '/v1/kv/k', { method: 'PUT', body: 'v' });
-    return r.status === 200 ? r : undefined;
-  }, 15_000, 'a write through the joined server');
+  await until(
+    async () => {
+      const conf = JSON.parse((await getText(first.httpPort, '/v1/operator/raft/configuration')).text) as { Servers: { Node: string; Voter: boolean }[] };
+      return conf.Servers.some((s) => s.Node === lone.name && s.Voter) || undefined;
+    },
+    30_000,
+    'the joined server to become a voter',
+    200,
+  );
+  const put = await until(
+    async () => {
+      const r = await getText(lone.httpPort, '/v1/kv/k', { method: 'PUT', body: 'v' });
+      return r.status === 200 ? r : undefined;
+    },
+    15_000,
+    'a write through the joined server',
+  );
   t.is(put.text, 'true');
   const got = await getText(lone.httpPort, '/v1/kv/k?raw');
   t.deepEqual([got.status, got.text], [200, 'v']);

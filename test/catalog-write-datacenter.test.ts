@@ -10,8 +10,7 @@ import { startDevAgent } from './_agent.js';
 type Send = (method: string, path: string, body?: unknown) => Promise<{ status: number; text: string }>;
 
 function sender(base: string | number): Send {
-  return (method, path, body) =>
-    getText(base, path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return (method, path, body) => getText(base, path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
 async function nodeNames(send: Send): Promise<string[]> {

@@ -51,12 +51,19 @@ test('a leader that runs `concord leave` hands over, leaves raft and the catalog
   t.is(code, 0, `${leader.name} after leave`);
 
   const next = await c.waitForLeader(rest, 15_000);
-  const peers = await until(async () => {
-    const r = await concord(['operator', 'raft', 'list-peers'], httpAddr(next));
-    const rows = r.stdout.trim().split('\n').slice(1);
-    return rows.length === 2 ? rows : undefined;
-  }, 15_000, 'two raft peers');
-  t.false(peers.some((row) => row.startsWith(`${leader.name} `)), peers.join('\n'));
+  const peers = await until(
+    async () => {
+      const r = await concord(['operator', 'raft', 'list-peers'], httpAddr(next));
+      const rows = r.stdout.trim().split('\n').slice(1);
+      return rows.length === 2 ? rows : undefined;
+    },
+    15_000,
+    'two raft peers',
+  );
+  t.false(
+    peers.some((row) => row.startsWith(`${leader.name} `)),
+    peers.join('\n'),
+  );
   t.is(peers.filter((row) => /\bleader\b/.test(row)).length, 1);
   for (const s of rest) t.is((await json<string[]>(s, '/v1/status/peers')).length, 2, s.name);
   await until(async () => (await json<Member[]>(next, '/v1/agent/members')).find((m) => m.Name === leader.name)?.Status === 3, 15_000, `${leader.name} to be left`);
@@ -65,10 +72,14 @@ test('a leader that runs `concord leave` hands over, leaves raft and the catalog
   const follower = rest.find((s) => s !== next) as Proc;
   t.is((await getText(httpAddr(follower), '/v1/kv/after/leave', { method: 'PUT', body: 'two' })).text, 'true');
   t.is((await getText(httpAddr(next), '/v1/kv/after/leave?raw')).text, 'two');
-  const healthy = await until(async () => {
-    const h = await health(next);
-    return h.Healthy ? h : undefined;
-  }, 15_000, 'a healthy two-server cluster');
+  const healthy = await until(
+    async () => {
+      const h = await health(next);
+      return h.Healthy ? h : undefined;
+    },
+    15_000,
+    'a healthy two-server cluster',
+  );
   t.is(healthy.Servers.length, 2);
   t.is(healthy.FailureTolerance, 0);
 });
@@ -85,23 +96,35 @@ test('autopilot health, status peers and stale reads follow a follower that fail
   t.deepEqual([...peers].sort(), conf.Servers.map((s) => s.Address).sort());
   t.is(peers.length, 3);
   t.is((await getText(httpAddr(leader), '/v1/kv/health/k', { method: 'PUT', body: 'v' })).text, 'true');
-  const stale = await until(async () => {
-    const r = await getText(httpAddr(follower), '/v1/kv/health/k?stale');
-    return r.status === 200 ? r : undefined;
-  }, 10_000, 'the follower to apply the write');
+  const stale = await until(
+    async () => {
+      const r = await getText(httpAddr(follower), '/v1/kv/health/k?stale');
+      return r.status === 200 ? r : undefined;
+    },
+    10_000,
+    'the follower to apply the write',
+  );
   t.is(stale.headers.get('x-consul-knownleader'), 'true');
   t.regex(stale.headers.get('x-consul-lastcontact') ?? '', /^\d+$/);
 
-  await until(async () => {
-    const h = await health(leader);
-    return h.Healthy && h.FailureTolerance === 1 && h.Servers.length === 3;
-  }, 20_000, 'three healthy servers, tolerating one failure');
+  await until(
+    async () => {
+      const h = await health(leader);
+      return h.Healthy && h.FailureTolerance === 1 && h.Servers.length === 3;
+    },
+    20_000,
+    'three healthy servers, tolerating one failure',
+  );
   // Autopilot state: the same judgement keyed by server ID, asked of a follower (it forwards).
   const leaderId = await nodeId(leader);
-  const state = await until(async () => {
-    const st = await json<AutopilotState>(follower, '/v1/operator/autopilot/state');
-    return st.Healthy ? st : undefined;
-  }, 20_000, 'autopilot state to be healthy');
+  const state = await until(
+    async () => {
+      const st = await json<AutopilotState>(follower, '/v1/operator/autopilot/state');
+      return st.Healthy ? st : undefined;
+    },
+    20_000,
+    'autopilot state to be healthy',
+  );
   t.is(state.Leader, leaderId);
   t.is(state.FailureTolerance, 1);
   t.is(state.OptimisticFailureTolerance, 1);
@@ -111,11 +134,15 @@ test('autopilot health, status peers and stale reads follow a follower that fail
   t.like(state.Servers[followerId], { Name: follower.name, Status: 'voter', NodeStatus: 'alive', Healthy: true });
 
   await c.kill(follower);
-  const degraded = await until(async () => {
-    const h = await health(leader);
-    const s = h.Servers.find((x) => x.ID === followerId);
-    return s && !s.Healthy && s.SerfStatus === 'failed' ? h : undefined;
-  }, 20_000, `${follower.name} to be unhealthy and failed`);
+  const degraded = await until(
+    async () => {
+      const h = await health(leader);
+      const s = h.Servers.find((x) => x.ID === followerId);
+      return s && !s.Healthy && s.SerfStatus === 'failed' ? h : undefined;
+    },
+    20_000,
+    `${follower.name} to be unhealthy and failed`,
+  );
   t.false(degraded.Healthy);
   t.is(degraded.FailureTolerance, 0);
   const degradedState = await json<AutopilotState>(leader, '/v1/operator/autopilot/state');
@@ -125,10 +152,14 @@ test('autopilot health, status peers and stale reads follow a follower that fail
   t.is(list.stdout.trim().split('\n').length - 1, 3, 'a failed server stays a voter without dead-server cleanup');
 
   await c.restart(follower);
-  await until(async () => {
-    const h = await health(leader);
-    return h.Healthy && h.FailureTolerance === 1;
-  }, 30_000, 'the cluster to be healthy again');
+  await until(
+    async () => {
+      const h = await health(leader);
+      return h.Healthy && h.FailureTolerance === 1;
+    },
+    30_000,
+    'the cluster to be healthy again',
+  );
 });
 
 test('with gossip encryption servers and a client form one cluster; an agent with another key cannot join', async (t) => {
@@ -136,10 +167,14 @@ test('with gossip encryption servers and a client form one cluster; an agent wit
   const c = new ProcessCluster(t);
   const servers = await c.startServers(3, { config: { encrypt: key } });
   const client = await c.startClient({ join: servers[0], config: { encrypt: key } });
-  await until(async () => {
-    const members = await json<Member[]>(client, '/v1/agent/members');
-    return members.length === 4 && members.every((m) => m.Status === 1);
-  }, 20_000, 'four alive members seen by the client');
+  await until(
+    async () => {
+      const members = await json<Member[]>(client, '/v1/agent/members');
+      return members.length === 4 && members.every((m) => m.Status === 1);
+    },
+    20_000,
+    'four alive members seen by the client',
+  );
   t.is((await getText(httpAddr(client), '/v1/kv/secret/k', { method: 'PUT', body: 'v' })).text, 'true');
   t.is((await getText(httpAddr(servers[2] as Proc), '/v1/kv/secret/k?raw')).text, 'v');
   const keys = await concord(['keyring', '-list'], httpAddr(servers[1] as Proc));

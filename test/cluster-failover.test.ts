@@ -14,7 +14,11 @@ test('writes through client agents apply at most once and none acknowledged is l
   }
   const writes = new CreateOnce(`once-${process.pid}`);
   let stop = false;
-  const load = writes.run(8, (w) => clients[w % clients.length]?.httpPort ?? 0, () => stop);
+  const load = writes.run(
+    8,
+    (w) => clients[w % clients.length]?.httpPort ?? 0,
+    () => stop,
+  );
   const progress = (n: number, what: string) => {
     const from = writes.acked.length;
     return until(async () => writes.acked.length >= from + n, 20_000, what);
@@ -25,7 +29,10 @@ test('writes through client agents apply at most once and none acknowledged is l
     const leader = await c.waitForLeader(servers, 20_000);
     const killed = victim === 'leader' ? leader : (servers.find((s) => s !== leader) ?? leader);
     await c.kill(killed);
-    await c.waitForLeader(servers.filter((s) => s !== killed), 20_000);
+    await c.waitForLeader(
+      servers.filter((s) => s !== killed),
+      20_000,
+    );
     await progress(50, `writes to go on after killing the ${victim} ${killed.name}`);
     await c.restart(killed);
     await progress(50, `writes to go on after restarting ${killed.name}`);
@@ -35,7 +42,9 @@ test('writes through client agents apply at most once and none acknowledged is l
 
   t.deepEqual(writes.doubled, [], `create-once writes answered false, so they were applied twice: ${writes.doubled.join(', ')}`);
   t.deepEqual(await writes.lost(Object.fromEntries(servers.map((s) => [s.name, httpAddr(s)]))), {}, 'acknowledged keys missing on a server');
-  t.log(`acked ${writes.acked.length}, unknown ${writes.unknown.length}, applied twice ${writes.doubled.length}; unknown answers: ${[...new Set(writes.answers.values())].join(' | ')}`);
+  t.log(
+    `acked ${writes.acked.length}, unknown ${writes.unknown.length}, applied twice ${writes.doubled.length}; unknown answers: ${[...new Set(writes.answers.values())].join(' | ')}`,
+  );
 });
 
 test('kill -9 of every server at once under load loses no acknowledged write', async (t) => {
@@ -49,8 +58,17 @@ test('kill -9 of every server at once under load loses no acknowledged write', a
   let stop = false;
   const load = Promise.all([
     // The register writers use the client agent, which waits for the servers to come back.
-    history.run(4, ['a', 'b', 'c'], () => httpAddr(client), () => stop),
-    writes.run(4, (w) => targets[w] ?? '', () => stop),
+    history.run(
+      4,
+      ['a', 'b', 'c'],
+      () => httpAddr(client),
+      () => stop,
+    ),
+    writes.run(
+      4,
+      (w) => targets[w] ?? '',
+      () => stop,
+    ),
   ]);
 
   await until(async () => history.stats.acked >= 30 && writes.acked.length >= 30, 20_000, 'writes before the crash');

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { CreateOnce, NetLab } from './_cluster.js';
 import { KvHistory } from './_kv-history.js';
-import { type Proc, ProcessCluster, getText, httpAddr, until, voterSets } from './_process-cluster.js';
+import { ProcessCluster, getText, httpAddr, until, voterSets } from './_process-cluster.js';
 
 /**
  * Three servers, each in a network namespace of its own on a shared bridge; the leader's port
@@ -35,8 +35,17 @@ if (unavailable && process.env.CI !== 'true') {
     const targets = [old, o1, o2, old].map(httpAddr);
     let stop = false;
     const load = Promise.all([
-      history.run(4, ['a', 'b', 'c'], (w) => targets[w] ?? '', () => stop),
-      writes.run(3, (w) => targets[w] ?? '', () => stop),
+      history.run(
+        4,
+        ['a', 'b', 'c'],
+        (w) => targets[w] ?? '',
+        () => stop,
+      ),
+      writes.run(
+        3,
+        (w) => targets[w] ?? '',
+        () => stop,
+      ),
     ]);
     await until(async () => writes.acked.length >= 30, 20_000, 'writes before the cut');
 
@@ -44,32 +53,48 @@ if (unavailable && process.env.CI !== 'true') {
     const next = await c.waitForLeader(others, 30_000);
     t.not(next.name, old.name);
     // The old leader steps down and stops answering default reads from its own state.
-    const refused = await until(async () => {
-      const r = await getText(httpAddr(old), `${history.keyPath('a')}?raw`, {}, 12_000);
-      return r.status === 500 ? r : undefined;
-    }, 40_000, 'the isolated leader to refuse default reads');
+    const refused = await until(
+      async () => {
+        const r = await getText(httpAddr(old), `${history.keyPath('a')}?raw`, {}, 12_000);
+        return r.status === 500 ? r : undefined;
+      },
+      40_000,
+      'the isolated leader to refuse default reads',
+    );
     t.is(refused.text, 'No cluster leader');
     t.false(await c.isLeader(old));
     // Stale reads still answer from its own state, saying that no leader is known.
-    const stale = await until(async () => {
-      const r = await getText(httpAddr(old), `${history.keyPath('a')}?stale`);
-      return r.headers.get('x-consul-knownleader') === 'false' ? r : undefined;
-    }, 20_000, 'the isolated server to report no known leader on stale reads');
+    const stale = await until(
+      async () => {
+        const r = await getText(httpAddr(old), `${history.keyPath('a')}?stale`);
+        return r.headers.get('x-consul-knownleader') === 'false' ? r : undefined;
+      },
+      20_000,
+      'the isolated server to report no known leader on stale reads',
+    );
     t.is(stale.status, 200);
     // The majority keeps taking writes.
     const ackedInMinority = writes.acked.length;
     await until(async () => writes.acked.length >= ackedInMinority + 30, 20_000, 'the majority to take writes');
 
     lab.heal();
-    await until(async () => {
-      const sets = await voterSets(servers);
-      return sets.every((x) => x === sets[0] && x.split(',').length === 3) && (await c.leader(servers));
-    }, 30_000, 'one leader and the same three voters on every server');
+    await until(
+      async () => {
+        const sets = await voterSets(servers);
+        return sets.every((x) => x === sets[0] && x.split(',').length === 3) && (await c.leader(servers));
+      },
+      30_000,
+      'one leader and the same three voters on every server',
+    );
     const healedAt = Date.now();
-    await until(async () => {
-      const members = JSON.parse((await getText(httpAddr(next), '/v1/agent/members')).text) as { Name: string; Status: number }[];
-      return members.filter((m) => m.Status === 1).length === 3;
-    }, 30_000, 'every server alive in gossip again');
+    await until(
+      async () => {
+        const members = JSON.parse((await getText(httpAddr(next), '/v1/agent/members')).text) as { Name: string; Status: number }[];
+        return members.filter((m) => m.Status === 1).length === 3;
+      },
+      30_000,
+      'every server alive in gossip again',
+    );
     t.log(`gossip healed after ${Date.now() - healedAt} ms`);
     await until(async () => (await getText(httpAddr(old), `${history.keyPath('a')}?raw`)).status !== 500, 20_000, 'default reads through the old leader');
     const ackedAfterHeal = writes.acked.length;

@@ -8,11 +8,15 @@ const NO_LEADER = '500 No cluster leader';
 
 /** Resolves once one server leads and every server has the same three voters. */
 function oneCluster(c: ProcessCluster, servers: readonly Proc[], timeoutMs: number): Promise<string> {
-  return until(async () => {
-    const sets = await voterSets(servers);
-    const same = sets.every((x) => x === sets[0] && x.split(',').length === 3);
-    return same && (await c.leader(servers)) ? sets[0] : undefined;
-  }, timeoutMs, 'one leader and the same three voters on every server');
+  return until(
+    async () => {
+      const sets = await voterSets(servers);
+      const same = sets.every((x) => x === sets[0] && x.split(',').length === 3);
+      return same && (await c.leader(servers)) ? sets[0] : undefined;
+    },
+    timeoutMs,
+    'one leader and the same three voters on every server',
+  );
 }
 
 async function nodeIds(servers: readonly Proc[]): Promise<string> {
@@ -93,10 +97,14 @@ test('-bootstrap-expect=3 forms one cluster when a waiting server restarts befor
   const c = new ProcessCluster(t);
   const first = await c.startServer({ expect: 3 });
   const second = await c.startServer({ expect: 3, join: first });
-  await until(async () => {
-    const members = JSON.parse((await getText(httpAddr(first), '/v1/agent/members')).text) as unknown[];
-    return members.length === 2;
-  }, 15_000, 'two servers to see each other');
+  await until(
+    async () => {
+      const members = JSON.parse((await getText(httpAddr(first), '/v1/agent/members')).text) as unknown[];
+      return members.length === 2;
+    },
+    15_000,
+    'two servers to see each other',
+  );
   t.is(await c.leader([first, second]), undefined, 'no cluster forms with two of three servers');
   await c.kill(first, 'SIGTERM');
   await c.restart(first);

@@ -38,7 +38,10 @@ function prepare(): Promise<{ dir: string; selected: string[] }> {
     await run('chmod', ['-R', 'u+w', dir]);
     await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, timeout: 180_000 });
     const { stdout: listing } = await run(process.execPath, ['run.mjs', '--list'], { cwd: dir });
-    const selected = listing.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const selected = listing
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     return { dir, selected };
   })();
   return prepared;

@@ -96,7 +96,15 @@ test('kv: set, get (decoded Value, indexes, flags), keys with a separator, recur
     t.deepEqual(await consul.kv.keys(`${id}/`), [`${id}/a`, `${id}/dir/b`, `${id}/dir/c`], label);
 
     const all = (await consul.kv.get({ key: `${id}/`, recurse: true })) as Record<string, unknown>[];
-    t.deepEqual(all.map((e) => [e.Key, e.Value]), [[`${id}/a`, 'one'], [`${id}/dir/b`, 'two'], [`${id}/dir/c`, null]], label);
+    t.deepEqual(
+      all.map((e) => [e.Key, e.Value]),
+      [
+        [`${id}/a`, 'one'],
+        [`${id}/dir/b`, 'two'],
+        [`${id}/dir/c`, null],
+      ],
+      label,
+    );
 
     t.true(await consul.kv.del(`${id}/a`), label);
     t.is(await consul.kv.get(`${id}/a`), undefined, label);
@@ -170,9 +178,15 @@ test('session: create, info, get, list, node, renew and destroy', async (t) => {
     t.deepEqual(await consul.session.get(sid), info, label);
 
     const list = (await consul.session.list()) as { ID: string }[];
-    t.true(list.some((s) => s.ID === sid), label);
+    t.true(
+      list.some((s) => s.ID === sid),
+      label,
+    );
     const onNode = (await consul.session.node(node)) as { ID: string }[];
-    t.true(onNode.some((s) => s.ID === sid), label);
+    t.true(
+      onNode.some((s) => s.ID === sid),
+      label,
+    );
 
     const renewed = (await consul.session.renew(sid)) as Record<string, unknown>[];
     t.true(Array.isArray(renewed), `${label}: renew answers a one-element list`);
@@ -202,7 +216,10 @@ test('catalog: register and deregister an external node and service, services, n
     t.deepEqual(services.consul, [], `${label}: the consul service is listed`);
 
     const nodes = (await consul.catalog.node.list()) as { Node: string; Address: string }[];
-    t.true(nodes.some((n) => n.Node === node), `${label}: the agent's own node`);
+    t.true(
+      nodes.some((n) => n.Node === node),
+      `${label}: the agent's own node`,
+    );
     t.is(nodes.find((n) => n.Node === `${id}-ext`)?.Address, '192.0.2.10', label);
 
     const one = (await consul.catalog.node.services(`${id}-ext`)) as { Node: Record<string, unknown>; Services: Record<string, Record<string, unknown>> };
@@ -303,10 +320,18 @@ test('health: service with passing, checks, node and state', async (t) => {
     await consul.agent.service.register({ id: `${id}-2`, name: `${id}-h`, port: 2, check: { ttl: '30s' } });
     await consul.agent.check.pass(`service:${id}-1`);
 
-    const passing = await until(async () => {
-      const list = (await consul.health.service({ service: `${id}-h`, passing: true })) as { Node: { Node: string }; Service: { ID: string }; Checks: { CheckID: string; Status: string }[] }[];
-      return list.length === 1 ? list : undefined;
-    }, 15_000, `${label}: one passing instance`);
+    const passing = await until(
+      async () => {
+        const list = (await consul.health.service({ service: `${id}-h`, passing: true })) as {
+          Node: { Node: string };
+          Service: { ID: string };
+          Checks: { CheckID: string; Status: string }[];
+        }[];
+        return list.length === 1 ? list : undefined;
+      },
+      15_000,
+      `${label}: one passing instance`,
+    );
     t.is(passing[0]?.Service.ID, `${id}-1`, label);
     t.is(passing[0]?.Node.Node, node, label);
     t.deepEqual(passing[0]?.Checks.map((c) => c.CheckID).sort(), ['serfHealth', `service:${id}-1`], `${label}: node and service checks`);
@@ -315,13 +340,22 @@ test('health: service with passing, checks, node and state', async (t) => {
     t.is(all.length, 2, label);
     const checks = (await consul.health.checks(`${id}-h`)) as { ServiceName: string; Status: string }[];
     t.deepEqual(checks.map((c) => c.Status).sort(), ['critical', 'passing'], label);
-    t.true(checks.every((c) => c.ServiceName === `${id}-h`), label);
+    t.true(
+      checks.every((c) => c.ServiceName === `${id}-h`),
+      label,
+    );
 
     const onNode = (await consul.health.node(node)) as { CheckID: string; Status: string }[];
     t.is(onNode.find((c) => c.CheckID === 'serfHealth')?.Status, 'passing', label);
     const critical = (await consul.health.state('critical')) as { CheckID: string }[];
-    t.true(critical.some((c) => c.CheckID === `service:${id}-2`), label);
-    t.false(critical.some((c) => c.CheckID === `service:${id}-1`), label);
+    t.true(
+      critical.some((c) => c.CheckID === `service:${id}-2`),
+      label,
+    );
+    t.false(
+      critical.some((c) => c.CheckID === `service:${id}-1`),
+      label,
+    );
     const err = await t.throwsAsync(consul.health.state('nonsense'));
     t.truthy(err, label);
 
@@ -369,10 +403,7 @@ test('txn: KV set and get together; a failed cas rolls back and rejects with the
     t.is(ok.Results[0]?.KV.Value, null, `${label}: a set answers no value`);
 
     const err = (await t.throwsAsync(
-      consul.transaction.create([
-        { KV: { Verb: 'set', Key: `${id}/t3`, Value: b64('c') } },
-        { KV: { Verb: 'cas', Key: `${id}/t1`, Value: b64('z'), Index: 1 } },
-      ]),
+      consul.transaction.create([{ KV: { Verb: 'set', Key: `${id}/t3`, Value: b64('c') } }, { KV: { Verb: 'cas', Key: `${id}/t1`, Value: b64('z'), Index: 1 } }]),
     )) as Error & { response?: { statusCode: number; body: { Errors: { OpIndex: number; What: string }[] } } };
     t.is(err.response?.statusCode, 409, label);
     t.is(err.response?.body.Errors[0]?.OpIndex, 1, label);

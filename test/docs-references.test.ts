@@ -3,7 +3,7 @@
  * in the repository, no link leaves it, and every function the architecture walk-through names
  * beside a file appears in one of the files named with it.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import test from 'ava';
 import { ROOT } from './_agent.js';
@@ -29,7 +29,14 @@ function repositoryFiles(): string[] {
 }
 
 const FILES = repositoryFiles();
-const DIRS = new Set(FILES.flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const DIRS = new Set(
+  FILES.flatMap((f) =>
+    f
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+  ),
+);
 const MARKDOWN = FILES.filter((f) => f.endsWith('.md'));
 /** The pages whose file mentions are checked: docs/ and every README. */
 const DOC_PAGES = MARKDOWN.filter((f) => f.startsWith('docs/') || f === 'README.md' || /^packages\/[^/]+\/README\.md$/.test(f));
@@ -59,7 +66,12 @@ function codeSpans(text: string): string[] {
 function existsInRepository(path: string): boolean {
   const clean = path.replace(/\/$/, '');
   if (!clean.includes('*')) return FILES.includes(clean) || DIRS.has(clean);
-  const re = new RegExp(`^${clean.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  const re = new RegExp(
+    `^${clean
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
   return FILES.some((f) => re.test(f)) || [...DIRS].some((d) => re.test(d));
 }
 
@@ -87,7 +99,12 @@ function mentionExists(page: string, mention: string): boolean {
   if (page.startsWith('docs/') && mention.includes('/')) return false;
   const scope = /^packages\/[^/]+\//.exec(page)?.[0] ?? '';
   const tail = mention.replace(/\/$/, '');
-  const re = new RegExp(`(^|/)${tail.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+  const re = new RegExp(
+    `(^|/)${tail
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
   return [...FILES, ...DIRS].some((f) => f.startsWith(scope) && re.test(f));
 }
 

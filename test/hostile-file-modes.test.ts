@@ -61,11 +61,23 @@ test('with umask 000 the data dirs are 0700 and every file in them 0600: raft db
 
   const serverFiles = namesUnder(server!.dataDir);
   t.true(serverFiles.includes('node-id'), serverFiles.join(', '));
-  t.true(serverFiles.some((f) => f.startsWith('serf/') && f.endsWith('keyring')), serverFiles.join(', '));
-  t.true(serverFiles.some((f) => f.startsWith('raft/db/') && f.endsWith('.log')), serverFiles.join(', '));
+  t.true(
+    serverFiles.some((f) => f.startsWith('serf/') && f.endsWith('keyring')),
+    serverFiles.join(', '),
+  );
+  t.true(
+    serverFiles.some((f) => f.startsWith('raft/db/') && f.endsWith('.log')),
+    serverFiles.join(', '),
+  );
   const clientFiles = namesUnder(client.dataDir);
-  t.true(clientFiles.some((f) => f.startsWith('local/services/')), clientFiles.join(', '));
-  t.true(clientFiles.some((f) => f.startsWith('local/checks/')), clientFiles.join(', '));
+  t.true(
+    clientFiles.some((f) => f.startsWith('local/services/')),
+    clientFiles.join(', '),
+  );
+  t.true(
+    clientFiles.some((f) => f.startsWith('local/checks/')),
+    clientFiles.join(', '),
+  );
 
   for (const p of [server!, client]) {
     const { loose, files } = looseModes(p.dataDir);

@@ -113,7 +113,6 @@ test('a request body that does not arrive in time is cut, while a blocking query
   const t1 = Date.now();
   slowHeaders.write('GET /v1/status/leader HTTP/1.1\r\nHost: x\r\n');
   t.true((await Promise.race([headersClosed, new Promise<number>((r) => setTimeout(() => r(Number.POSITIVE_INFINITY), 8000))])) - t1 < 6000, 'slow headers cut');
-
 });
 
 test('limits.http_max_conns_per_client sets the cap', async (t) => {

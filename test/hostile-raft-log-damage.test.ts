@@ -21,7 +21,9 @@ async function writeKeys(s: Proc): Promise<void> {
 /** The newest LevelDB write-ahead log file of the server's raft database. */
 function walOf(s: Proc): string {
   const db = join(s.dataDir, 'raft', 'db');
-  const logs = readdirSync(db).filter((f) => f.endsWith('.log')).sort();
+  const logs = readdirSync(db)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
   const wal = join(db, logs[logs.length - 1]!);
   if (statSync(wal).size < 10_000) throw new Error(`write-ahead log ${wal} holds only ${statSync(wal).size} bytes`);
   return wal;

@@ -35,11 +35,15 @@ test('a forged raft heartbeat, append, vote or timeoutNow with a higher term fro
     await sleep(200);
   }
   // The dropped messages are counted: once they show, every one of them has been handled.
-  const dropped = await until(async () => {
-    const m = (await getText(s.httpPort, '/v1/agent/metrics?format=prometheus')).text;
-    const n = Number(/^concord_raft_non_member_messages_dropped (\d+)/m.exec(m)?.[1] ?? 0);
-    return n >= 25 ? n : undefined;
-  }, 10_000, 'the forged messages to be counted as dropped');
+  const dropped = await until(
+    async () => {
+      const m = (await getText(s.httpPort, '/v1/agent/metrics?format=prometheus')).text;
+      const n = Number(/^concord_raft_non_member_messages_dropped (\d+)/m.exec(m)?.[1] ?? 0);
+      return n >= 25 ? n : undefined;
+    },
+    10_000,
+    'the forged messages to be counted as dropped',
+  );
   t.is(dropped, 25);
 
   const after = await self();

@@ -151,7 +151,10 @@ async function watcherScenario(t: ExecutionContext, label: string, where: Where)
     }
     t.deepEqual(clientErrors, []);
     t.log(`${label}: woke ${rawMs.join(', ')} ms (consul client ${clientMs.join(', ')} ms) after the writes; ${rawRequests} and ${clientRequests} requests in ${windowMs} ms`);
-    for (const [who, ms] of [['watcher', rawMs], ['consul client', clientMs]] as const) {
+    for (const [who, ms] of [
+      ['watcher', rawMs],
+      ['consul client', clientMs],
+    ] as const) {
       t.true(median(ms) < WAKE_MS, `${label}: the ${who} woke a median ${median(ms)} ms after the writes (${ms.join(', ')})`);
       t.true(Math.max(...ms) < WAIT_MS / 2, `${label}: every wake-up came from a write, not the wait (${ms.join(', ')})`);
     }
@@ -206,5 +209,5 @@ test('a missing key answers the KV table index; ?recurse and ?keys answer the pr
   t.is((await index('/v1/kv/nothing/here')).index, last.index, 'a missing key: the table index');
   t.is((await index('/v1/kv/tree/?recurse')).index, other.index, '?recurse: the highest ModifyIndex under the prefix');
   t.is((await index('/v1/kv/tree/?keys')).index, other.index, '?keys: the same');
-  t.is((await index('/v1/kv/tree/a?raw')).index, one.index, '?raw: the key\'s ModifyIndex');
+  t.is((await index('/v1/kv/tree/a?raw')).index, one.index, "?raw: the key's ModifyIndex");
 });

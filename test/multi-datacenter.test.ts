@@ -146,10 +146,14 @@ test('the WAN pool is encrypted with the LAN keyring: -retry-join-wan with the s
   // A server that leaves gracefully leaves the WAN pool too: its datacenter is no longer listed.
   const left = await concord(['leave'], httpAddr(s2));
   t.is(left.code, 0, left.stderr);
-  await until(async () => {
-    const r = await concord(['members', '-wan'], httpAddr(s1));
-    return /\bleft\b/.test(r.stdout.split('\n').find((l) => l.startsWith(`${s2.name}.west`)) ?? '');
-  }, 20_000, `${s2.name}.west to be left in the WAN pool`);
+  await until(
+    async () => {
+      const r = await concord(['members', '-wan'], httpAddr(s1));
+      return /\bleft\b/.test(r.stdout.split('\n').find((l) => l.startsWith(`${s2.name}.west`)) ?? '');
+    },
+    20_000,
+    `${s2.name}.west to be left in the WAN pool`,
+  );
   t.deepEqual(JSON.parse((await getText(httpAddr(s1), '/v1/catalog/datacenters')).text), ['east']);
   const gone = await getText(httpAddr(s1), '/v1/kv/x?dc=west');
   t.is(gone.text, 'No path to datacenter');

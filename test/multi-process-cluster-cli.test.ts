@@ -11,11 +11,19 @@ test('three servers and two clients, operated with the CLI', async (t) => {
   const addr = (p: { httpPort: number }) => `127.0.0.1:${p.httpPort}`;
 
   // members on a client: five alive members, three servers and two clients.
-  const members = await until(async () => {
-    const r = await concord(['members'], addr(c1));
-    const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/));
-    return rows.length === 5 && rows.every((row) => row[2] === 'alive') ? rows : undefined;
-  }, 20_000, 'five alive members');
+  const members = await until(
+    async () => {
+      const r = await concord(['members'], addr(c1));
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/));
+      return rows.length === 5 && rows.every((row) => row[2] === 'alive') ? rows : undefined;
+    },
+    20_000,
+    'five alive members',
+  );
   t.is(members.filter((r) => r[3] === 'server').length, 3);
   t.is(members.filter((r) => r[3] === 'client').length, 2);
 
@@ -34,20 +42,28 @@ test('three servers and two clients, operated with the CLI', async (t) => {
     t.is(got.stdout, 'hello\n', `${p.name}: ${got.stderr}`);
   }
   for (const s of servers) {
-    const stale = await until(async () => {
-      const r = await getText(s.httpPort, '/v1/kv/cli/greeting?raw&stale');
-      return r.text === 'hello' ? r : undefined;
-    }, 5000, `${s.name} to apply the write`);
+    const stale = await until(
+      async () => {
+        const r = await getText(s.httpPort, '/v1/kv/cli/greeting?raw&stale');
+        return r.text === 'hello' ? r : undefined;
+      },
+      5000,
+      `${s.name} to apply the write`,
+    );
     t.is(stale.headers.get('x-consul-knownleader'), 'true');
   }
 
   // A service registered through one client is in the catalog and in the other client's DNS.
   const reg = await concord(['services', 'register', '-name', 'web', '-port', '8080', '-tag', 'v1'], addr(c1));
   t.is(reg.code, 0, reg.stderr);
-  const catalog = await until(async () => {
-    const list = JSON.parse((await getText(servers[1]?.httpPort ?? 0, '/v1/catalog/service/web')).text) as { Node: string; ServicePort: number }[];
-    return list.length === 1 ? list[0] : undefined;
-  }, 10_000, 'web in the catalog');
+  const catalog = await until(
+    async () => {
+      const list = JSON.parse((await getText(servers[1]?.httpPort ?? 0, '/v1/catalog/service/web')).text) as { Node: string; ServicePort: number }[];
+      return list.length === 1 ? list[0] : undefined;
+    },
+    10_000,
+    'web in the catalog',
+  );
   t.is(catalog.Node, c1.name);
   const resolver = new Resolver({ timeout: 3000, tries: 2 });
   resolver.setServers([`127.0.0.1:${c2.dnsPort}`]);
@@ -74,10 +90,14 @@ test('three servers and two clients, operated with the CLI', async (t) => {
   // A client that leaves is `left` and its node leaves the catalog.
   const leave = await concord(['leave'], addr(c2));
   t.is(leave.code, 0, leave.stderr);
-  await until(async () => {
-    const r = await concord(['members'], addr(c1));
-    return r.stdout.split('\n').some((l) => l.startsWith(c2.name) && /\sleft\s/.test(l));
-  }, 15_000, `${c2.name} to be left`);
+  await until(
+    async () => {
+      const r = await concord(['members'], addr(c1));
+      return r.stdout.split('\n').some((l) => l.startsWith(c2.name) && /\sleft\s/.test(l));
+    },
+    15_000,
+    `${c2.name} to be left`,
+  );
   await until(async () => (await getText(servers[0]?.httpPort ?? 0, `/v1/catalog/node/${c2.name}`)).text === 'null', 15_000, `${c2.name} out of the catalog`);
   t.pass();
 });

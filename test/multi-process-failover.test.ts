@@ -17,7 +17,12 @@ test('kill -9 of the leader under load: a new leader takes over, the old one cat
   const targets = [clients[0], clients[1], followers[0], followers[1]].map((p) => p?.httpPort ?? 0);
   const history = new KvHistory(`failover-${process.pid}`);
   let stop = false;
-  const load = history.run(4, ['a', 'b', 'c'], (w) => targets[w] ?? 0, () => stop);
+  const load = history.run(
+    4,
+    ['a', 'b', 'c'],
+    (w) => targets[w] ?? 0,
+    () => stop,
+  );
 
   await sleep(1500);
   await c.kill(old);

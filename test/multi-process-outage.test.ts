@@ -18,10 +18,14 @@ test('a client agent rides out a full server outage and syncs what was registere
 
   for (const s of servers) await c.restart(s);
   const leader = await c.waitForLeader(servers, 30_000);
-  const synced = await until(async () => {
-    const list = JSON.parse((await getText(leader.httpPort, '/v1/catalog/service/api')).text) as { Node: string; ServicePort: number }[];
-    return list.length === 1 ? list[0] : undefined;
-  }, 30_000, 'the service registered during the outage in the catalog');
+  const synced = await until(
+    async () => {
+      const list = JSON.parse((await getText(leader.httpPort, '/v1/catalog/service/api')).text) as { Node: string; ServicePort: number }[];
+      return list.length === 1 ? list[0] : undefined;
+    },
+    30_000,
+    'the service registered during the outage in the catalog',
+  );
   t.is(synced.Node, client.name);
   t.is(synced.ServicePort, 9000);
 });

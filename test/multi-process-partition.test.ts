@@ -60,10 +60,14 @@ test('an isolated leader stops serving, the majority elects a new one, and the c
   const next = await c.waitForLeader(others, 20_000);
   t.not(next.name, old.name);
   // The old leader steps down (check-quorum) and stops answering default reads itself.
-  const refused = await until(async () => {
-    const r = await getText(old.httpPort, '/v1/kv/part/k?raw', {}, 12_000);
-    return r.status === 500 ? r : undefined;
-  }, 30_000, 'the isolated leader to refuse default reads');
+  const refused = await until(
+    async () => {
+      const r = await getText(old.httpPort, '/v1/kv/part/k?raw', {}, 12_000);
+      return r.status === 500 ? r : undefined;
+    },
+    30_000,
+    'the isolated leader to refuse default reads',
+  );
   t.is(refused.text, 'No cluster leader');
   t.false(await c.isLeader(old));
   // The majority keeps working.

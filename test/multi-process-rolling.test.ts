@@ -11,18 +11,27 @@ test('a rolling restart of all three servers under load loses no acknowledged wr
   await until(async () => JSON.parse((await getText(client.httpPort, '/v1/status/leader')).text) !== '', 15_000, 'the client to find the servers');
   const history = new KvHistory(`rolling-${process.pid}`);
   let stop = false;
-  const load = history.run(4, ['a', 'b', 'c', 'd'], () => client.httpPort, () => stop);
+  const load = history.run(
+    4,
+    ['a', 'b', 'c', 'd'],
+    () => client.httpPort,
+    () => stop,
+  );
   for (const s of servers) {
     await c.kill(s, 'SIGTERM');
     await sleep(500);
     await c.restart(s);
     // The next server goes down only once this one is back among three voters with a leader.
-    await until(async () => {
-      const leader = await c.leader(servers);
-      if (!leader) return undefined;
-      const conf = JSON.parse((await getText(leader.httpPort, '/v1/operator/raft/configuration')).text) as { Servers: unknown[] };
-      return conf.Servers.length === 3 || undefined;
-    }, 20_000, `the cluster to recover after restarting ${s.name}`);
+    await until(
+      async () => {
+        const leader = await c.leader(servers);
+        if (!leader) return undefined;
+        const conf = JSON.parse((await getText(leader.httpPort, '/v1/operator/raft/configuration')).text) as { Servers: unknown[] };
+        return conf.Servers.length === 3 || undefined;
+      },
+      20_000,
+      `the cluster to recover after restarting ${s.name}`,
+    );
   }
   await sleep(500);
   stop = true;
@@ -35,7 +44,7 @@ test('a rolling restart of all three servers under load loses no acknowledged wr
   t.log(`acked ${history.stats.acked}, failed or unknown ${history.stats.failed}`);
 });
 
-async function raftConfigurations(c: ProcessCluster, servers: readonly Proc[]): Promise<string[]> {
+async function raftConfigurations(_c: ProcessCluster, servers: readonly Proc[]): Promise<string[]> {
   return Promise.all(
     servers.map(async (s) => {
       const conf = JSON.parse((await getText(s.httpPort, '/v1/operator/raft/configuration?stale')).text) as { Servers: { ID: string; Voter: boolean }[] };
@@ -66,10 +75,14 @@ for (const order of ['all at once', 'one server three seconds late', 'joined in 
       servers = [first, second, await c.startServer({ expect: 3, join: second })];
     }
     await c.waitForLeader(servers, 20_000);
-    const confs = await until(async () => {
-      const all = await raftConfigurations(c, servers);
-      return all.every((x) => x === all[0] && x.split(',').length === 3) ? all : undefined;
-    }, 15_000, 'the same three voters on every server');
+    const confs = await until(
+      async () => {
+        const all = await raftConfigurations(c, servers);
+        return all.every((x) => x === all[0] && x.split(',').length === 3) ? all : undefined;
+      },
+      15_000,
+      'the same three voters on every server',
+    );
     t.is(new Set(confs).size, 1);
     const leaders = await Promise.all(servers.map((s) => c.isLeader(s)));
     t.is(leaders.filter(Boolean).length, 1);

@@ -16,10 +16,14 @@ test('concord event on a client reaches every agent process once; a service filt
   const c2 = await c.startClient({ join: server });
   const all = [server, c1, c2];
   const addr = (p: { httpPort: number }) => `127.0.0.1:${p.httpPort}`;
-  await until(async () => {
-    const r = await concord(['members'], addr(c2));
-    return r.stdout.trim().split('\n').length === 4 ? true : undefined;
-  }, 20_000, 'three members');
+  await until(
+    async () => {
+      const r = await concord(['members'], addr(c2));
+      return r.stdout.trim().split('\n').length === 4 ? true : undefined;
+    },
+    20_000,
+    'three members',
+  );
   const reg = await concord(['services', 'register', '-name', 'web', '-port', '8080', '-tag', 'v1'], addr(c1));
   t.is(reg.code, 0, reg.stderr);
 
@@ -34,17 +38,33 @@ test('concord event on a client reaches every agent process once; a service filt
   t.is(fired.code, 0, fired.stderr);
   const id = /^Event ID: (\S+)\n$/.exec(fired.stdout)?.[1];
   for (const p of all) {
-    const got = await until(async () => {
-      const events = await list(p, 'to-all');
-      return events.length > 0 ? events : undefined;
-    }, 15_000, `${p.name} to list the event`);
-    t.deepEqual(got.map((e) => [e.ID, Buffer.from(e.Payload ?? '', 'base64').toString()]), [[id, 'hello']], `${p.name} lists it once`);
+    const got = await until(
+      async () => {
+        const events = await list(p, 'to-all');
+        return events.length > 0 ? events : undefined;
+      },
+      15_000,
+      `${p.name} to list the event`,
+    );
+    t.deepEqual(
+      got.map((e) => [e.ID, Buffer.from(e.Payload ?? '', 'base64').toString()]),
+      [[id, 'hello']],
+      `${p.name} lists it once`,
+    );
   }
-  const kept = await until(async () => {
-    const events = await list(c1, 'to-web');
-    return events.length > 0 ? events : undefined;
-  }, 15_000, 'the agent running web to keep the filtered event');
-  t.deepEqual(kept.map((e) => e.ID), [filteredId], 'the agent running web keeps it, once');
+  const kept = await until(
+    async () => {
+      const events = await list(c1, 'to-web');
+      return events.length > 0 ? events : undefined;
+    },
+    15_000,
+    'the agent running web to keep the filtered event',
+  );
+  t.deepEqual(
+    kept.map((e) => e.ID),
+    [filteredId],
+    'the agent running web keeps it, once',
+  );
   // Both events went out together and the later one is everywhere: give stragglers a few gossip rounds.
   await new Promise((r) => setTimeout(r, 1000));
   t.deepEqual(await list(server, 'to-web'), []);

@@ -101,63 +101,71 @@ async function sample(port: number, count: number): Promise<Array<{ status: numb
   return out;
 }
 
-dockerTest('nginx reaches every live container and never a stopped one, through registrator and concord template', async (t) => {
-  ensureTestImages();
-  const dir = mkdtempSync(join(tmpdir(), 'concord-pipeline-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'tmp'));
-  const agent = await startDevAgent(t);
-  const sidecar = await startSidecar(t, agent);
-  const env: NodeJS.ProcessEnv = { ...process.env, CONSUL_HTTP_ADDR: agent.httpAddr };
-  delete env.CONCORD_HTTP_ADDR;
+dockerTest(
+  'nginx reaches every live container and never a stopped one, through registrator and concord template',
+  async (t) => {
+    ensureTestImages();
+    const dir = mkdtempSync(join(tmpdir(), 'concord-pipeline-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'tmp'));
+    const agent = await startDevAgent(t);
+    const sidecar = await startSidecar(t, agent);
+    const env: NodeJS.ProcessEnv = { ...process.env, CONSUL_HTTP_ADDR: agent.httpAddr };
+    delete env.CONCORD_HTTP_ADDR;
 
-  // Each container serves its own name, so a response tells which one answered.
-  const startWeb = async (name: string): Promise<void> => {
-    const www = join(dir, name);
-    mkdirSync(www);
-    writeFileSync(join(www, 'index.html'), `${name}\n`);
-    await run(t, sidecar, name, ['-e', 'SERVICE_NAME=pipeline-web', '-v', `${www}:/www:ro`, '-p', '127.0.0.1::80', imageRef('nginx')]);
-  };
-  const names = [uniqueName('web-a'), uniqueName('web-b'), uniqueName('web-c')] as const;
-  await startWeb(names[0]);
-  await startWeb(names[1]);
+    // Each container serves its own name, so a response tells which one answered.
+    const startWeb = async (name: string): Promise<void> => {
+      const www = join(dir, name);
+      mkdirSync(www);
+      writeFileSync(join(www, 'index.html'), `${name}\n`);
+      await run(t, sidecar, name, ['-e', 'SERVICE_NAME=pipeline-web', '-v', `${www}:/www:ro`, '-p', '127.0.0.1::80', imageRef('nginx')]);
+    };
+    const names = [uniqueName('web-a'), uniqueName('web-b'), uniqueName('web-c')] as const;
+    await startWeb(names[0]);
+    await startWeb(names[1]);
 
-  const port = await freePort();
-  writeFileSync(join(dir, 'upstream.ctmpl'), UPSTREAM_TEMPLATE);
-  writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port));
-  const upstream = join(dir, 'upstream.conf');
-  const spec = `${join(dir, 'upstream.ctmpl')}:${upstream}`;
-  const first = await execOnce(process.execPath, [BIN, 'template', '-once', '-template', spec], env);
-  t.is(first.code, 0, first.out);
+    const port = await freePort();
+    writeFileSync(join(dir, 'upstream.ctmpl'), UPSTREAM_TEMPLATE);
+    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port));
+    const upstream = join(dir, 'upstream.conf');
+    const spec = `${join(dir, 'upstream.ctmpl')}:${upstream}`;
+    const first = await execOnce(process.execPath, [BIN, 'template', '-once', '-template', spec], env);
+    t.is(first.code, 0, first.out);
 
-  const nginx = spawnChild(t, NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
-  await within(20_000, 'nginx listening', async () => (await sample(port, 1))[0]?.status !== 0);
-  const reload = `${NGINX} -p ${dir} -c ${join(dir, 'nginx.conf')} -s reload`;
-  const renderer = spawnChild(t, process.execPath, [BIN, 'template', '-template', `${spec}:${reload}`, '-log-level', 'info'], env);
+    const nginx = spawnChild(t, NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
+    await within(20_000, 'nginx listening', async () => (await sample(port, 1))[0]?.status !== 0);
+    const reload = `${NGINX} -p ${dir} -c ${join(dir, 'nginx.conf')} -s reload`;
+    const renderer = spawnChild(t, process.execPath, [BIN, 'template', '-template', `${spec}:${reload}`, '-log-level', 'info'], env);
 
-  const servedBy = async (expected: readonly string[]): Promise<void> => {
-    const want = [...expected].sort().join(',');
-    await within(60_000, `nginx serving ${want}`, async () => {
-      const got = await sample(port, expected.length * 6);
-      const bodies = [...new Set(got.map((r) => r.body))].sort().join(',');
-      return got.every((r) => r.status === 200) && bodies === want;
-    }).catch((err: unknown) => {
-      throw new Error(`${String(err)}\nupstream.conf:\n${readFileSync(upstream, 'utf8')}\ntemplate:\n${renderer.output()}\nnginx:\n${nginx.output()}`);
-    });
-    // Once converged, every request is answered, and only by live containers.
-    const settled = await sample(port, expected.length * 10);
-    t.deepEqual(settled.filter((r) => r.status !== 200), [], 'no failed requests');
-    t.deepEqual([...new Set(settled.map((r) => r.body))].sort(), [...expected].sort());
-  };
+    const servedBy = async (expected: readonly string[]): Promise<void> => {
+      const want = [...expected].sort().join(',');
+      await within(60_000, `nginx serving ${want}`, async () => {
+        const got = await sample(port, expected.length * 6);
+        const bodies = [...new Set(got.map((r) => r.body))].sort().join(',');
+        return got.every((r) => r.status === 200) && bodies === want;
+      }).catch((err: unknown) => {
+        throw new Error(`${String(err)}\nupstream.conf:\n${readFileSync(upstream, 'utf8')}\ntemplate:\n${renderer.output()}\nnginx:\n${nginx.output()}`);
+      });
+      // Once converged, every request is answered, and only by live containers.
+      const settled = await sample(port, expected.length * 10);
+      t.deepEqual(
+        settled.filter((r) => r.status !== 200),
+        [],
+        'no failed requests',
+      );
+      t.deepEqual([...new Set(settled.map((r) => r.body))].sort(), [...expected].sort());
+    };
 
-  await servedBy([names[0], names[1]]);
-  await startWeb(names[2]);
-  await servedBy(names);
-  await docker(['stop', '-t', '1', names[1]]);
-  await servedBy([names[0], names[2]]);
-  t.false(readFileSync(upstream, 'utf8').includes('down;'));
-  await docker(['stop', '-t', '1', names[0]]);
-  await docker(['stop', '-t', '1', names[2]]);
-  await within(60_000, 'empty upstream rendered', async () => readFileSync(upstream, 'utf8').includes('server 127.0.0.1:1 down;'));
-  t.regex(renderer.output(), /rendered/);
-}, { serial: true });
+    await servedBy([names[0], names[1]]);
+    await startWeb(names[2]);
+    await servedBy(names);
+    await docker(['stop', '-t', '1', names[1]]);
+    await servedBy([names[0], names[2]]);
+    t.false(readFileSync(upstream, 'utf8').includes('down;'));
+    await docker(['stop', '-t', '1', names[0]]);
+    await docker(['stop', '-t', '1', names[2]]);
+    await within(60_000, 'empty upstream rendered', async () => readFileSync(upstream, 'utf8').includes('server 127.0.0.1:1 down;'));
+    t.regex(renderer.output(), /rendered/);
+  },
+  { serial: true },
+);

@@ -8,17 +8,21 @@ async function nodeId(p: Proc): Promise<string> {
 
 /** The leader's raft ID as every running server sees it, once they all agree. */
 async function agreedLeaderId(servers: readonly Proc[], ids: Map<Proc, string>): Promise<string> {
-  return until(async () => {
-    const seen = await Promise.all(
-      servers.map(async (s) => {
-        const conf = JSON.parse((await getText(httpAddr(s), '/v1/operator/raft/configuration?stale')).text) as { Servers: { ID: string; Leader: boolean }[] };
-        return conf.Servers.find((x) => x.Leader)?.ID ?? '';
-      }),
-    );
-    const leaders = await Promise.all(servers.map(async (s) => JSON.parse((await getText(httpAddr(s), '/v1/status/leader')).text) as string));
-    const byAddr = [...ids.entries()].find(([p]) => leaders[0] === `127.0.0.1:${p.rpcPort}`)?.[1];
-    return seen.every((x) => x !== '' && x === seen[0]) && leaders.every((l) => l === leaders[0]) && byAddr === seen[0] ? seen[0] : undefined;
-  }, 20_000, 'every server to agree on the leader');
+  return until(
+    async () => {
+      const seen = await Promise.all(
+        servers.map(async (s) => {
+          const conf = JSON.parse((await getText(httpAddr(s), '/v1/operator/raft/configuration?stale')).text) as { Servers: { ID: string; Leader: boolean }[] };
+          return conf.Servers.find((x) => x.Leader)?.ID ?? '';
+        }),
+      );
+      const leaders = await Promise.all(servers.map(async (s) => JSON.parse((await getText(httpAddr(s), '/v1/status/leader')).text) as string));
+      const byAddr = [...ids.entries()].find(([p]) => leaders[0] === `127.0.0.1:${p.rpcPort}`)?.[1];
+      return seen.every((x) => x !== '' && x === seen[0]) && leaders.every((l) => l === leaders[0]) && byAddr === seen[0] ? seen[0] : undefined;
+    },
+    20_000,
+    'every server to agree on the leader',
+  );
 }
 
 test.serial('transfer-leader over HTTP and the CLI moves leadership to the named server, or to another one', async (t) => {
@@ -58,21 +62,29 @@ test.serial('autopilot configuration is replicated by raft and CleanupDeadServer
   const [s1, s2, s3] = servers as [Proc, Proc, Proc];
 
   // The first leader stored the defaults; every server reads them back, stale or not.
-  const initial = await until(async () => {
-    const r = await getText(httpAddr(s2), '/v1/operator/autopilot/configuration?stale');
-    const body = JSON.parse(r.text) as { ModifyIndex: number };
-    return r.status === 200 && body.ModifyIndex > 0 ? body : undefined;
-  }, 15_000, 'the stored autopilot configuration');
+  const initial = await until(
+    async () => {
+      const r = await getText(httpAddr(s2), '/v1/operator/autopilot/configuration?stale');
+      const body = JSON.parse(r.text) as { ModifyIndex: number };
+      return r.status === 200 && body.ModifyIndex > 0 ? body : undefined;
+    },
+    15_000,
+    'the stored autopilot configuration',
+  );
   t.like(initial, { CleanupDeadServers: true, LastContactThreshold: '5s', MaxTrailingLogs: 250, MinQuorum: 0, ServerStabilizationTime: '1s' });
 
   const set = await concord(['operator', 'autopilot', 'set-config', '-cleanup-dead-servers=false', '-max-trailing-logs=100', '-server-stabilization-time=5s'], httpAddr(s1));
   t.is(set.code, 0, set.stderr);
   t.is(set.stdout, 'Configuration updated!\n');
   for (const s of servers) {
-    const got = await until(async () => {
-      const r = await concord(['operator', 'autopilot', 'get-config', '-stale'], httpAddr(s));
-      return r.stdout.includes('MaxTrailingLogs = 100') ? r : undefined;
-    }, 10_000, `${s.name} to apply the new configuration`);
+    const got = await until(
+      async () => {
+        const r = await concord(['operator', 'autopilot', 'get-config', '-stale'], httpAddr(s));
+        return r.stdout.includes('MaxTrailingLogs = 100') ? r : undefined;
+      },
+      10_000,
+      `${s.name} to apply the new configuration`,
+    );
     t.is(
       got.stdout,
       [
@@ -90,7 +102,10 @@ test.serial('autopilot configuration is replicated by raft and CleanupDeadServer
   }
 
   // ?cas= with a stale index is refused and changes nothing.
-  const stale = await getText(httpAddr(s2), `/v1/operator/autopilot/configuration?cas=${initial.ModifyIndex}`, { method: 'PUT', body: JSON.stringify({ CleanupDeadServers: true }) });
+  const stale = await getText(httpAddr(s2), `/v1/operator/autopilot/configuration?cas=${initial.ModifyIndex}`, {
+    method: 'PUT',
+    body: JSON.stringify({ CleanupDeadServers: true }),
+  });
   t.is(stale.text.trim(), 'false');
   const bad = await getText(httpAddr(s2), '/v1/operator/autopilot/configuration?cas=x', { method: 'PUT', body: '{}' });
   t.is(bad.status, 400);
@@ -103,10 +118,14 @@ test.serial('autopilot configuration is replicated by raft and CleanupDeadServer
     return { status: r.status, body: JSON.parse(r.text) as { Healthy: boolean; Servers: { Leader: boolean; Healthy: boolean }[] } };
   };
   t.is((await concord(['operator', 'autopilot', 'set-config', '-last-contact-threshold=1ns'], httpAddr(s1))).code, 0);
-  await until(async () => {
-    const h = await health();
-    return h.status === 429 && !h.body.Healthy && h.body.Servers.filter((x) => !x.Leader).every((x) => !x.Healthy);
-  }, 15_000, 'followers judged unhealthy under a 1ns threshold');
+  await until(
+    async () => {
+      const h = await health();
+      return h.status === 429 && !h.body.Healthy && h.body.Servers.filter((x) => !x.Leader).every((x) => !x.Healthy);
+    },
+    15_000,
+    'followers judged unhealthy under a 1ns threshold',
+  );
   t.is((await concord(['operator', 'autopilot', 'set-config', '-last-contact-threshold=10s'], httpAddr(s1))).code, 0);
   await until(async () => (await health()).status === 200, 15_000, 'healthy again under a 10s threshold');
 
@@ -135,19 +154,30 @@ test.serial('a server joining a running cluster is a non-voter until it has been
   const leader = await c.waitForLeader();
   const set = await concord(['operator', 'autopilot', 'set-config', '-server-stabilization-time=6s'], httpAddr(leader));
   t.is(set.code, 0, set.stderr);
-  await until(async () => (await concord(['operator', 'autopilot', 'get-config', '-stale'], httpAddr(servers[2] as Proc))).stdout.includes('ServerStabilizationTime = 6s'), 10_000, 'the setting on every server');
+  await until(
+    async () => (await concord(['operator', 'autopilot', 'get-config', '-stale'], httpAddr(servers[2] as Proc))).stdout.includes('ServerStabilizationTime = 6s'),
+    10_000,
+    'the setting on every server',
+  );
 
   const fourth = await c.startServer({ join: leader });
   const id = await nodeId(fourth);
   const row = async () => {
     const r = await concord(['operator', 'raft', 'list-peers'], httpAddr(leader));
-    return r.stdout.split('\n').find((l) => l.includes(id))?.split(/\s+/);
+    return r.stdout
+      .split('\n')
+      .find((l) => l.includes(id))
+      ?.split(/\s+/);
   };
   // Columns: Node ID Address State Voter RaftProtocol ...
-  const asNonVoter = await until(async () => {
-    const r = await row();
-    return r && r[4] === 'false' ? r : undefined;
-  }, 20_000, 'the new server as a non-voter');
+  const asNonVoter = await until(
+    async () => {
+      const r = await row();
+      return r && r[4] === 'false' ? r : undefined;
+    },
+    20_000,
+    'the new server as a non-voter',
+  );
   const seenAt = Date.now();
   t.is(asNonVoter[3], 'follower');
   const state = JSON.parse((await getText(httpAddr(leader), '/v1/operator/autopilot/state')).text) as { Servers: Record<string, { Status: string }>; Voters: string[] };

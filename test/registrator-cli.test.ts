@@ -41,7 +41,23 @@ test('an unreachable registry ends start-up after -retry-attempts with status 1'
 test('help lists the registrator flags', async (t) => {
   const r = await concord(['registrator', '-h'], '127.0.0.1:1');
   t.is(r.code, 0);
-  for (const flag of ['-ip', '-internal', '-explicit', '-useIpFromLabel', '-tags', '-ttl', '-ttl-refresh', '-resync', '-retry-attempts', '-retry-interval', '-deregister', '-cleanup', '-hostname', '-docker', '-metrics-port']) {
+  for (const flag of [
+    '-ip',
+    '-internal',
+    '-explicit',
+    '-useIpFromLabel',
+    '-tags',
+    '-ttl',
+    '-ttl-refresh',
+    '-resync',
+    '-retry-attempts',
+    '-retry-interval',
+    '-deregister',
+    '-cleanup',
+    '-hostname',
+    '-docker',
+    '-metrics-port',
+  ]) {
     t.true(r.stdout.includes(`  ${flag}`), flag);
   }
 });

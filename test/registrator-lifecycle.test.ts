@@ -7,13 +7,9 @@ import { docker, dockerTest, ensureTestImages, imageRef, uniqueName } from './_d
 import { apiFor, catalogHas, goneWithin, isGone, run, servicesOfContainer, sleep, startSidecar, within, withSidecar } from './_registrator.js';
 
 /** Serves HTTP on 80 and exits with the code written to /tmp/exit (143 on SIGTERM). */
-const EXIT_ON_DEMAND = [
-  'sh',
-  '-c',
-  'trap "exit 143" TERM; httpd -f -p 80 -h /www & while [ ! -f /tmp/exit ]; do sleep 0.1; done; exit $(cat /tmp/exit)',
-];
+const EXIT_ON_DEMAND = ['sh', '-c', 'trap "exit 143" TERM; httpd -f -p 80 -h /www & while [ ! -f /tmp/exit ]; do sleep 0.1; done; exit $(cat /tmp/exit)'];
 
-dockerTest('10. start-up registers what runs; after a restart with -cleanup only the removed container\'s service goes', async (t) => {
+dockerTest("10. start-up registers what runs; after a restart with -cleanup only the removed container's service goes", async (t) => {
   ensureTestImages();
   const agent = await startDevAgent(t);
   const api = apiFor(agent);
@@ -32,7 +28,13 @@ dockerTest('10. start-up registers what runs; after a restart with -cleanup only
   t.truthy(second);
   await goneWithin(api, 'pre', `node7:${names[0]}:80`);
   const left = await catalogHas(api, 'pre', 2);
-  t.deepEqual(left.map((e) => e.ServiceID).sort(), names.slice(1).map((n) => `node7:${n}:80`).sort());
+  t.deepEqual(
+    left.map((e) => e.ServiceID).sort(),
+    names
+      .slice(1)
+      .map((n) => `node7:${n}:80`)
+      .sort(),
+  );
   const local = await api.agent.services();
   t.truthy(local['other-id']);
   t.truthy(local['node7:lookalike:80']);
@@ -64,9 +66,7 @@ dockerTest('13. -deregister on-success keeps a service whose container exited 1 
   const failed = uniqueName('fail');
   const ok = uniqueName('ok');
   const stopped = uniqueName('stop');
-  await Promise.all(
-    [failed, ok, stopped].map((n) => run(t, sidecar, n, ['-p', '80', '-e', 'SERVICE_NAME=job', imageRef('nginx'), ...EXIT_ON_DEMAND])),
-  );
+  await Promise.all([failed, ok, stopped].map((n) => run(t, sidecar, n, ['-p', '80', '-e', 'SERVICE_NAME=job', imageRef('nginx'), ...EXIT_ON_DEMAND])));
   await catalogHas(api, 'job', 3);
   await docker(['exec', ok, 'sh', '-c', 'echo 0 > /tmp/exit']);
   await goneWithin(api, 'job', `node7:${ok}:80`);

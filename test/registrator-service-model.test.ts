@@ -4,17 +4,7 @@
  * precedence), checked through the catalog, the agent and DNS.
  */
 import { dockerTest, docker, imageRef, publishedPort, uniqueName } from './_docker.js';
-import {
-  HOST_IP,
-  catalogHas,
-  dnsSrv,
-  goneWithin,
-  run,
-  servicesOfContainer,
-  sleep,
-  within,
-  withSidecar,
-} from './_registrator.js';
+import { HOST_IP, catalogHas, dnsSrv, goneWithin, run, servicesOfContainer, sleep, within, withSidecar } from './_registrator.js';
 
 dockerTest('1. a published port is registered within 2 s, answers in DNS, and is gone within 2 s of docker stop', async (t) => {
   const { agent, api, sidecar } = await withSidecar(t);

@@ -36,10 +36,14 @@ function digA(port: number, name: string): Promise<{ status: string; addrs: stri
 async function digSettles(port: number, name: string, expected: { status: string; addrs: string[] }): Promise<{ status: string; addrs: string[] }> {
   const want = JSON.stringify(expected);
   try {
-    return await until(async () => {
-      const r = await digA(port, name);
-      return JSON.stringify(r) === want ? r : undefined;
-    }, 10_000, `${name} to answer ${want}`);
+    return await until(
+      async () => {
+        const r = await digA(port, name);
+        return JSON.stringify(r) === want ? r : undefined;
+      },
+      10_000,
+      `${name} to answer ${want}`,
+    );
   } catch {
     return digA(port, name);
   }
@@ -95,21 +99,29 @@ test('three datacenters: WAN federation, reads, writes and DNS across them, prep
   }
 
   // `catalog datacenters` lists the agent's own first, then the others by round trip.
-  await until(async () => {
-    const r = await concord(['catalog', 'datacenters'], httpAddr(client));
-    const dcs = r.stdout.trim().split('\n');
-    return dcs.length === 3 && dcs[0] === 'dc1' && [...dcs].sort().join() === 'dc1,dc2,dc3';
-  }, 20_000, 'the client to list three datacenters');
+  await until(
+    async () => {
+      const r = await concord(['catalog', 'datacenters'], httpAddr(client));
+      const dcs = r.stdout.trim().split('\n');
+      return dcs.length === 3 && dcs[0] === 'dc1' && [...dcs].sort().join() === 'dc1,dc2,dc3';
+    },
+    20_000,
+    'the client to list three datacenters',
+  );
   const fromDc3 = JSON.parse((await getText(httpAddr(s3), '/v1/catalog/datacenters')).text) as string[];
   t.is(fromDc3[0], 'dc3');
   t.deepEqual([...fromDc3].sort(), ['dc1', 'dc2', 'dc3']);
 
   // /v1/coordinate/datacenters: the WAN coordinates of every server, per datacenter.
   type DcMap = { Datacenter: string; AreaID: string; Coordinates: { Node: string; Coord: { Vec: number[] } }[] };
-  const maps = await until(async () => {
-    const m = JSON.parse((await getText(httpAddr(client), '/v1/coordinate/datacenters')).text) as DcMap[];
-    return m.length === 3 && m.every((d) => d.Coordinates.length === (d.Datacenter === 'dc1' ? 3 : 1)) ? m : undefined;
-  }, 30_000, 'WAN coordinates of all five servers');
+  const maps = await until(
+    async () => {
+      const m = JSON.parse((await getText(httpAddr(client), '/v1/coordinate/datacenters')).text) as DcMap[];
+      return m.length === 3 && m.every((d) => d.Coordinates.length === (d.Datacenter === 'dc1' ? 3 : 1)) ? m : undefined;
+    },
+    30_000,
+    'WAN coordinates of all five servers',
+  );
   t.deepEqual(
     maps.map((m) => [m.Datacenter, m.AreaID, m.Coordinates.map((x) => x.Node).sort()]),
     [
@@ -130,7 +142,10 @@ test('three datacenters: WAN federation, reads, writes and DNS across them, prep
   const reg = await put(client, '/v1/agent/service/register', { ID: 'web', Name: 'web', Port: 80, Check: { TTL: '10m' } });
   t.is(reg.status, 200, reg.text);
   t.is((await put(client, '/v1/agent/check/pass/service:web')).status, 200);
-  for (const [dc, node, addr] of [['dc2', 'web-two', '10.2.0.1'], ['dc3', 'web-three', '10.3.0.1']] as const) {
+  for (const [dc, node, addr] of [
+    ['dc2', 'web-two', '10.2.0.1'],
+    ['dc3', 'web-three', '10.3.0.1'],
+  ] as const) {
     const r = await put(client, '/v1/catalog/register', externalWeb(dc, node, addr, 'passing'));
     t.is(r.status, 200, r.text);
   }
@@ -150,10 +165,14 @@ test('three datacenters: WAN federation, reads, writes and DNS across them, prep
 
   // The last local instance goes critical: the answer comes from dc3, over HTTP and DNS.
   t.is((await put(client, '/v1/agent/check/fail/service:web')).status, 200);
-  const failed = await until(async () => {
-    const e = await execute(client, 'web');
-    return e.Datacenter === 'dc3' ? e : undefined;
-  }, 20_000, 'the query to fail over to dc3');
+  const failed = await until(
+    async () => {
+      const e = await execute(client, 'web');
+      return e.Datacenter === 'dc3' ? e : undefined;
+    },
+    20_000,
+    'the query to fail over to dc3',
+  );
   t.deepEqual([failed.Failovers, failed.Nodes.map((n) => [n.Node.Node, n.Node.Datacenter])], [1, [['web-three', 'dc3']]]);
   t.deepEqual(await digSettles(client.dnsPort, 'web.query.consul', { status: 'NOERROR', addrs: ['10.3.0.1'] }), { status: 'NOERROR', addrs: ['10.3.0.1'] });
   // Through a dc1 server's own DNS view too (a server runs the failover itself).
@@ -259,10 +278,14 @@ test('three datacenters: WAN federation, reads, writes and DNS across them, prep
   t.is(await render('up', '{{ range datacenters }}{{ . }} {{ end }}|{{ range datacenters true }}{{ . }} {{ end }}'), 'dc1 dc2 dc3 |dc1 dc2 ');
   // The failover query skips the lost datacenter and answers from dc2.
   t.is((await put(client, '/v1/agent/check/fail/service:web')).status, 200);
-  const skipped = await until(async () => {
-    const e = await execute(client, 'web');
-    return e.Datacenter === 'dc2' ? e : undefined;
-  }, 20_000, 'the query to fail over past dc3 to dc2');
+  const skipped = await until(
+    async () => {
+      const e = await execute(client, 'web');
+      return e.Datacenter === 'dc2' ? e : undefined;
+    },
+    20_000,
+    'the query to fail over past dc3 to dc2',
+  );
   t.is(skipped.Failovers, 2);
   t.deepEqual(await digSettles(client.dnsPort, 'web.query.consul', { status: 'NOERROR', addrs: ['10.2.0.1'] }), { status: 'NOERROR', addrs: ['10.2.0.1'] });
   // Local and dc2 requests are unaffected.

@@ -94,11 +94,7 @@ test('mutual TLS: servers and a client agent form a cluster; outsiders are refus
   const ids = JSON.parse((await getText(httpAddr(servers[0] as Proc), '/v1/operator/raft/configuration')).text) as { Servers: { ID: string; Leader: boolean }[] };
   const leader = ids.Servers.find((s) => s.Leader) as { ID: string };
   const follower = ids.Servers.find((s) => !s.Leader) as { ID: string };
-  t.is(
-    await member.raftHeartbeat(leader.ID, follower.ID, 1_000_000),
-    grpc.status.PERMISSION_DENIED,
-    'Raft refuses a peer whose certificate does not name a server',
-  );
+  t.is(await member.raftHeartbeat(leader.ID, follower.ID, 1_000_000), grpc.status.PERMISSION_DENIED, 'Raft refuses a peer whose certificate does not name a server');
   member.close();
   const stillLeader = JSON.parse((await getText(httpAddr(servers[0] as Proc), '/v1/operator/raft/configuration')).text) as { Servers: { ID: string; Leader: boolean }[] };
   t.is(stillLeader.Servers.find((s) => s.Leader)?.ID, leader.ID, 'the forged heartbeat deposed nobody');

@@ -36,7 +36,30 @@ async function refusedConfig(config: Record<string, unknown>): Promise<{ code: n
   const file = join(dir, 'agent.json');
   writeFileSync(file, JSON.stringify(config));
   try {
-    const r = await runCli(['agent', '-server', '-bootstrap-expect=1', '-data-dir', join(dir, 'd'), '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-config-file', file], { timeoutMs: 90_000 });
+    const r = await runCli(
+      [
+        'agent',
+        '-server',
+        '-bootstrap-expect=1',
+        '-data-dir',
+        join(dir, 'd'),
+        '-bind',
+        '127.0.0.1',
+        '-http-port',
+        '0',
+        '-dns-port',
+        '-1',
+        '-server-port',
+        '0',
+        '-serf-lan-port',
+        '0',
+        '-serf-wan-port',
+        '0',
+        '-config-file',
+        file,
+      ],
+      { timeoutMs: 90_000 },
+    );
     return { code: r.code, out: r.stdout + r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -79,13 +102,21 @@ test('HTTPS only: the CLI reaches it with -ca-file/-client-cert/-client-key or t
   const got = await runCli(['kv', 'get', ...flags, 'sec/k']);
   t.is(got.stdout.trim(), 'v1', got.stderr);
 
-  const env = { CONSUL_HTTP_ADDR: `127.0.0.1:${a.httpsPort}`, CONSUL_HTTP_SSL: 'true', CONSUL_CACERT: pkis.pki.ca, CONSUL_CLIENT_CERT: pkis.pki.cliCert, CONSUL_CLIENT_KEY: pkis.pki.cliKey };
+  const env = {
+    CONSUL_HTTP_ADDR: `127.0.0.1:${a.httpsPort}`,
+    CONSUL_HTTP_SSL: 'true',
+    CONSUL_CACERT: pkis.pki.ca,
+    CONSUL_CLIENT_CERT: pkis.pki.cliCert,
+    CONSUL_CLIENT_KEY: pkis.pki.cliKey,
+  };
   t.is((await runCli(['kv', 'get', 'sec/k'], { env })).stdout.trim(), 'v1');
   const twins = { CONCORD_HTTP_ADDR: addr, CONCORD_CACERT: pkis.pki.ca, CONCORD_CLIENT_CERT: pkis.pki.cliCert, CONCORD_CLIENT_KEY: pkis.pki.cliKey, CONSUL_CACERT: pkis.rogue.ca };
   t.is((await runCli(['kv', 'get', 'sec/k'], { env: twins })).stdout.trim(), 'v1', 'CONCORD_* wins over CONSUL_*');
   const named = await runCli(['kv', 'get', ...flags, '-tls-server-name', 'server.dc1.consul', 'sec/k']);
   t.is(named.stdout.trim(), 'v1', named.stderr);
-  const skip = await runCli(['kv', 'get', '-http-addr', addr, '-client-cert', pkis.pki.cliCert, '-client-key', pkis.pki.cliKey, 'sec/k'], { env: { CONSUL_HTTP_SSL_VERIFY: 'false' } });
+  const skip = await runCli(['kv', 'get', '-http-addr', addr, '-client-cert', pkis.pki.cliCert, '-client-key', pkis.pki.cliKey, 'sec/k'], {
+    env: { CONSUL_HTTP_SSL_VERIFY: 'false' },
+  });
   t.is(skip.stdout.trim(), 'v1', skip.stderr);
 
   const noCert = await runCli(['kv', 'get', '-http-addr', addr, '-ca-file', pkis.pki.ca, 'sec/k']);
@@ -117,7 +148,11 @@ test('a client agent forwards to a server that serves HTTPS only; SIGHUP reloads
     join: { bind: '127.0.0.1', serfPort: a.serfPort } as never,
     config: mtlsConfig(pkis.pki, pkis.pki.clientCert, pkis.pki.clientKey),
   });
-  await until(async () => (await getText(httpAddr(client), '/v1/kv/fw/k', { method: 'PUT', body: 'via-client' })).text === 'true' || undefined, 20_000, 'a write through the client');
+  await until(
+    async () => (await getText(httpAddr(client), '/v1/kv/fw/k', { method: 'PUT', body: 'via-client' })).text === 'true' || undefined,
+    20_000,
+    'a write through the client',
+  );
   t.is((await getText(httpAddr(client), '/v1/kv/fw/k?raw')).text, 'via-client');
 
   const members = JSON.parse((await getText(httpAddr(client), '/v1/agent/members')).text) as { Tags: Record<string, string> }[];
@@ -132,14 +167,22 @@ test('a client agent forwards to a server that serves HTTPS only; SIGHUP reloads
   copyFileSync(join(pkis.pki.dir, fresh), cert);
   copyFileSync(join(pkis.pki.dir, fresh.replace(/\.pem$/, '-key.pem')), key);
   process.kill(a.child.pid as number, 'SIGHUP');
-  const after = await until(async () => {
-    const s = await presentedSerial(a.httpsPort, pkis.pki.cliCert, pkis.pki.cliKey);
-    return s !== before ? s : undefined;
-  }, 10_000, 'HTTPS to present the new certificate');
-  const rpcAfter = await until(async () => {
-    const s = await presentedSerial(rpcPort, pkis.pki.clientCert, pkis.pki.clientKey, ['h2']);
-    return s !== rpcBefore ? s : undefined;
-  }, 10_000, 'the RPC port to present the new certificate');
+  const after = await until(
+    async () => {
+      const s = await presentedSerial(a.httpsPort, pkis.pki.cliCert, pkis.pki.cliKey);
+      return s !== before ? s : undefined;
+    },
+    10_000,
+    'HTTPS to present the new certificate',
+  );
+  const rpcAfter = await until(
+    async () => {
+      const s = await presentedSerial(rpcPort, pkis.pki.clientCert, pkis.pki.clientKey, ['h2']);
+      return s !== rpcBefore ? s : undefined;
+    },
+    10_000,
+    'the RPC port to present the new certificate',
+  );
   t.is(after, rpcAfter);
   t.is((await getText(httpAddr(client), '/v1/kv/fw/k', { method: 'PUT', body: 'after-reload' })).text, 'true');
 
@@ -195,11 +238,11 @@ dockerTest('the registrator registers containers with an HTTPS-only agent throug
   const a = await spawnAgent(t, httpsOnly(pkis.pki.serverCert, pkis.pki.serverKey));
   const label = `concord.test=${uniqueName('tls')}`;
   const env = { ...process.env, CONSUL_CACERT: pkis.pki.ca, CONSUL_CLIENT_CERT: pkis.pki.cliCert, CONSUL_CLIENT_KEY: pkis.pki.cliKey };
-  const sidecar = spawn(
-    process.execPath,
-    [BIN, 'registrator', '-ip', '127.0.0.1', '-require-label', label, '-retry-interval', '500', `consul-tls://127.0.0.1:${a.httpsPort}`],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const sidecar = spawn(process.execPath, [BIN, 'registrator', '-ip', '127.0.0.1', '-require-label', label, '-retry-interval', '500', `consul-tls://127.0.0.1:${a.httpsPort}`], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   sidecar.stdout?.on('data', (c: Buffer) => (log += c.toString()));
   sidecar.stderr?.on('data', (c: Buffer) => (log += c.toString()));
@@ -214,17 +257,24 @@ dockerTest('the registrator registers containers with an HTTPS-only agent throug
   await runContainer(t, name, ['-l', label, '-p', '127.0.0.1::6379', imageRef('redis')]);
   const port = await publishedPort(name, '6379/tcp');
   const flags = ['-http-addr', `https://127.0.0.1:${a.httpsPort}`, '-ca-file', pkis.pki.ca, '-client-cert', pkis.pki.cliCert, '-client-key', pkis.pki.cliKey];
-  const listed = await until(async () => {
-    const r = await runCli(['catalog', 'services', '-tags', ...flags]);
-    return /^redis\b/m.test(r.stdout) ? r.stdout : undefined;
-  }, 30_000, `the container registered (registrator log: ${log.slice(-500)})`).catch((err: unknown) => {
+  const listed = await until(
+    async () => {
+      const r = await runCli(['catalog', 'services', '-tags', ...flags]);
+      return /^redis\b/m.test(r.stdout) ? r.stdout : undefined;
+    },
+    30_000,
+    `the container registered (registrator log: ${log.slice(-500)})`,
+  ).catch((err: unknown) => {
     throw new Error(`${String(err)}\n${log.slice(-2000)}`);
   });
   t.regex(listed, /^redis\b/m);
   const agent = httpsAgentFor({ caFile: pkis.pki.ca, certFile: pkis.pki.cliCert, keyFile: pkis.pki.cliKey });
   const r = await exchange(new URL(`https://127.0.0.1:${a.httpsPort}/v1/catalog/service/redis`), { method: 'GET', ...(agent ? { agent } : {}) });
   const entries = JSON.parse(r.body.toString()) as { ServicePort: number; ServiceAddress: string }[];
-  t.deepEqual(entries.map((e) => [e.ServiceAddress, e.ServicePort]), [['127.0.0.1', port]]);
+  t.deepEqual(
+    entries.map((e) => [e.ServiceAddress, e.ServicePort]),
+    [['127.0.0.1', port]],
+  );
 });
 
 test('concord template renders from an HTTPS-only agent with -consul-ssl and its CA and client certificate flags', async (t) => {
@@ -236,10 +286,14 @@ test('concord template renders from an HTTPS-only agent with -consul-ssl and its
   writeFileSync(join(dir, 'in.tmpl'), '{{ key "tmpl/greeting" }}\n');
   const ssl = ['-consul-addr', `127.0.0.1:${a.httpsPort}`, '-consul-ssl', '-consul-ssl-ca-cert', pkis.pki.ca];
   const out = join(dir, 'out.txt');
-  const r = await runCli(['template', '-once', ...ssl, '-consul-ssl-cert', pkis.pki.cliCert, '-consul-ssl-key', pkis.pki.cliKey, '-template', `${join(dir, 'in.tmpl')}:${out}`], { timeoutMs: 90_000 });
+  const r = await runCli(['template', '-once', ...ssl, '-consul-ssl-cert', pkis.pki.cliCert, '-consul-ssl-key', pkis.pki.cliKey, '-template', `${join(dir, 'in.tmpl')}:${out}`], {
+    timeoutMs: 90_000,
+  });
   t.is(r.code, 0, r.stderr);
   t.is(readFileSync(out, 'utf8'), 'hello over TLS\n');
-  const noCert = await runCli(['template', '-once', ...ssl, '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'other.txt')}`], { timeoutMs: 90_000 });
+  const noCert = await runCli(['template', '-once', ...ssl, '-consul-retry-attempts', '1', '-template', `${join(dir, 'in.tmpl')}:${join(dir, 'other.txt')}`], {
+    timeoutMs: 90_000,
+  });
   t.not(noCert.code, 0, 'without a client certificate the agent refuses it');
 
   // consul-template's config block does the same.

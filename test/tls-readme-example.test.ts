@@ -35,7 +35,9 @@ async function startFromHcl(t: ExecutionContext, hcl: string): Promise<{ httpsPo
 test('the README TLS block starts an HTTPS-only server; the CLI reaches it with the CLI certificate, and mistakes read as one line each', async (t) => {
   t.timeout(120_000);
   const { pki, rogue } = pkis;
-  const hcl = readmeTlsHcl().replaceAll('/etc/concord/', `${pki.dir}/`).replace(/https\s*=\s*8501/, 'https = 0');
+  const hcl = readmeTlsHcl()
+    .replaceAll('/etc/concord/', `${pki.dir}/`)
+    .replace(/https\s*=\s*8501/, 'https = 0');
   t.not(hcl, readmeTlsHcl(), 'the block names /etc/concord/ and port 8501');
   const { httpsPort } = await startFromHcl(t, hcl);
   const addr = `https://127.0.0.1:${httpsPort}`;
@@ -58,7 +60,7 @@ test('the README TLS block starts an HTTPS-only server; the CLI reaches it with 
   );
   oneLine(
     await runCli(['kv', 'get', '-http-addr', addr, '-ca-file', pki.ca, '-client-cert', pki.cliCert, '-client-key', pki.clientKey, 'readme/k']),
-    'a client key that is not the certificate\'s',
+    "a client key that is not the certificate's",
     /key values mismatch/,
   );
   oneLine(
@@ -91,7 +93,11 @@ test('concord tls mistakes are answered in one line: -days past the year 9999, a
   const { pki } = pkis;
   const cases: [string, string[], RegExp][] = [
     ['a CA valid past the year 9999', ['tls', 'ca', 'create', '-days', '99999999'], /^-days 99999999 ends after the year 9999/],
-    ['a certificate valid past the year 9999', ['tls', 'cert', 'create', '-server', '-ca', pki.ca, '-key', pki.caKey, '-days', '99999999'], /^-days 99999999 ends after the year 9999/],
+    [
+      'a certificate valid past the year 9999',
+      ['tls', 'cert', 'create', '-server', '-ca', pki.ca, '-key', pki.caKey, '-days', '99999999'],
+      /^-days 99999999 ends after the year 9999/,
+    ],
     ['-ca and -key swapped', ['tls', 'cert', 'create', '-client', '-ca', pki.caKey, '-key', pki.ca], /^Error parsing CA: not a PEM certificate/],
     ['a certificate as the CA key', ['tls', 'cert', 'create', '-client', '-ca', pki.ca, '-key', pki.ca], /^Error parsing CA key: not a PEM private key/],
   ];

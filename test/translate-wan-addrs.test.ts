@@ -53,7 +53,10 @@ test('translate_wan_addrs: HTTP and DNS answers about another datacenter carry i
     t.deepEqual([h?.Node.Address, h?.Service.Address, h?.Service.Port], ['198.51.100.5', '198.51.100.6', 8443]);
     const nodes = JSON.parse((await getText(addr, '/v1/catalog/nodes?dc=dc2&pretty')).text) as { Node: string; Address: string }[];
     t.is(nodes.find((n) => n.Node === 'ext')?.Address, '198.51.100.5');
-    const node = JSON.parse((await getText(addr, '/v1/catalog/node/ext?dc=dc2')).text) as { Node: { Address: string }; Services: Record<string, { Address: string; Port: number }> };
+    const node = JSON.parse((await getText(addr, '/v1/catalog/node/ext?dc=dc2')).text) as {
+      Node: { Address: string };
+      Services: Record<string, { Address: string; Port: number }>;
+    };
     t.deepEqual([node.Node.Address, node.Services.web?.Address, node.Services.web?.Port], ['198.51.100.5', '198.51.100.6', 8443]);
     // This datacenter's answers keep their LAN addresses, and still say translation is on.
     const local = await getText(addr, '/v1/catalog/service/web');
@@ -82,22 +85,32 @@ test('translate_wan_addrs: HTTP and DNS answers about another datacenter carry i
   t.is((await getText(httpAddr(s1), '/v1/catalog/deregister', { method: 'PUT', body: JSON.stringify({ Node: 'ext-here' }) })).status, 200);
   const q = await getText(httpAddr(s1), '/v1/query', { method: 'POST', body: JSON.stringify({ Name: 'web', Service: { Service: 'web', Failover: { Datacenters: ['dc2'] } } }) });
   t.is(q.status, 200, q.text);
-  const exec = JSON.parse((await getText(httpAddr(client), '/v1/query/web/execute')).text) as { Datacenter: string; Nodes: { Node: { Address: string }; Service: { Address: string; Port: number } }[] };
+  const exec = JSON.parse((await getText(httpAddr(client), '/v1/query/web/execute')).text) as {
+    Datacenter: string;
+    Nodes: { Node: { Address: string }; Service: { Address: string; Port: number } }[];
+  };
   t.is(exec.Datacenter, 'dc2');
   t.deepEqual([exec.Nodes[0]?.Node.Address, exec.Nodes[0]?.Service.Address, exec.Nodes[0]?.Service.Port], ['198.51.100.5', '198.51.100.6', 8443]);
 
   // DNS: A and SRV records of dc2's names use the WAN address and port; dc2's own DNS does not.
   t.deepEqual(await dig(s1.dnsPort, 'web.service.dc2.consul', 'A'), ['198.51.100.6']);
-  t.deepEqual((await dig(s1.dnsPort, 'web.service.dc2.consul', 'SRV')).map((r) => r.split(' ')[2]), ['8443']);
+  t.deepEqual(
+    (await dig(s1.dnsPort, 'web.service.dc2.consul', 'SRV')).map((r) => r.split(' ')[2]),
+    ['8443'],
+  );
   t.deepEqual(await dig(s1.dnsPort, 'ext.node.dc2.consul', 'A'), ['198.51.100.5']);
   t.deepEqual(await dig(s1.dnsPort, 'web.query.consul', 'A'), ['198.51.100.6']);
   t.deepEqual(await dig(s2.dnsPort, 'web.service.consul', 'A'), ['10.2.0.6']);
   t.deepEqual(await dig(s2.dnsPort, 'ext.node.consul', 'A'), ['10.2.0.5']);
   // An agent's own node carries -advertise-wan as its wan tagged address.
-  const natNode = await until(async () => {
-    const r = await getText(httpAddr(s2), `/v1/catalog/node/${natted.name}`);
-    return r.text !== 'null' ? (JSON.parse(r.text) as { Node: { Address: string; TaggedAddresses: Record<string, string> } }).Node : undefined;
-  }, 20_000, 'the dc2 client agent in its catalog');
+  const natNode = await until(
+    async () => {
+      const r = await getText(httpAddr(s2), `/v1/catalog/node/${natted.name}`);
+      return r.text !== 'null' ? (JSON.parse(r.text) as { Node: { Address: string; TaggedAddresses: Record<string, string> } }).Node : undefined;
+    },
+    20_000,
+    'the dc2 client agent in its catalog',
+  );
   t.deepEqual([natNode.Address, natNode.TaggedAddresses.wan, natNode.TaggedAddresses.lan], ['127.0.0.1', '203.0.113.9', '127.0.0.1']);
   t.deepEqual(await dig(s1.dnsPort, `${natted.name}.node.dc2.consul`, 'A'), ['203.0.113.9']);
   t.deepEqual(await dig(s2.dnsPort, `${natted.name}.node.consul`, 'A'), ['127.0.0.1']);

@@ -56,7 +56,7 @@ test('through a client agent: a blocking query is one call to the server for its
   const acquire = await getText(viaClient, '/v1/kv/rpc/lock?acquire=00000000-0000-0000-0000-00000000dead', { method: 'PUT', body: 'x' });
   t.is(acquire.status, 500);
   t.regex(acquire.text, /00000000-0000-0000-0000-00000000dead/);
-  const badFilter = await getText(viaClient, '/v1/catalog/nodes?filter=' + encodeURIComponent('Node =='));
+  const badFilter = await getText(viaClient, `/v1/catalog/nodes?filter=${encodeURIComponent('Node ==')}`);
   t.is(badFilter.status, 400);
   t.regex(badFilter.text, /^Failed to create boolean expression evaluator/);
   const otherDc = await getText(viaClient, '/v1/kv/rpc/k?dc=nowhere');

@@ -355,8 +355,7 @@ async function startAgentParts(
       deadServerCleanupMs: 30_000,
       dial: tls.dialRpc,
       telemetry,
-      calls: (name, request, signal) =>
-        rpcRouter ? rpcRouter.serve(name, request, signal) : Promise.reject(new RpcStatusError('HTTP API not ready', 14 /* UNAVAILABLE */)),
+      calls: (name, request, signal) => (rpcRouter ? rpcRouter.serve(name, request, signal) : Promise.reject(new RpcStatusError('HTTP API not ready', 14 /* UNAVAILABLE */))),
     });
     cluster = serverCluster;
   } else {
@@ -645,13 +644,7 @@ async function startAgentParts(
   await serverCluster?.start();
   const joinAbort = new AbortController();
   cleanups.push(() => joinAbort.abort());
-  await joinAtStart(
-    config,
-    { pool: 'LAN', start: config.startJoin, retry: config.retryJoin, join: (a) => membership.join(a) },
-    logger,
-    joinAbort.signal,
-    retryJoin,
-  );
+  await joinAtStart(config, { pool: 'LAN', start: config.startJoin, retry: config.retryJoin, join: (a) => membership.join(a) }, logger, joinAbort.signal, retryJoin);
   if (wan) {
     const w = wan;
     const pool = { pool: 'WAN', start: config.startJoinWan, retry: config.retryJoinWan, join: (a: readonly string[]) => w.join(a) };
@@ -713,7 +706,18 @@ async function startAgentParts(
 /** Every HTTP route of the agent; every agent registers them all (the state ones call typed methods). */
 function httpRouter(context: AgentContext, logger: Logger): Router {
   const router = new Router();
-  const routeSets: Route[][] = [agentTokenRoutes(context), agentRoutes(context), agentInfoRoutes(context), agentMonitorRoutes(context), clusterOpsRoutes(context), operatorRoutes(context), keyringRoutes(context), eventFireRoutes(context), eventRoutes(context), metricsRoutes(context)];
+  const routeSets: Route[][] = [
+    agentTokenRoutes(context),
+    agentRoutes(context),
+    agentInfoRoutes(context),
+    agentMonitorRoutes(context),
+    clusterOpsRoutes(context),
+    operatorRoutes(context),
+    keyringRoutes(context),
+    eventFireRoutes(context),
+    eventRoutes(context),
+    metricsRoutes(context),
+  ];
   routeSets.push(
     kvRoutes(context),
     txnRoutes(context),
@@ -744,7 +748,14 @@ async function bindServerRpc(config: AgentConfig, logger: Logger, tls: AgentTls,
     onTooManyConnections: refusalLogger(logger, 'rpc: refused a connection beyond limits.rpc_max_conns_per_client'),
   };
   try {
-    rpc = await bindRpcServer(config.bindAddr, config.ports.server, tls.rpcListener, events, rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes), config.bounds.rpcMaxConnsPerClient);
+    rpc = await bindRpcServer(
+      config.bindAddr,
+      config.ports.server,
+      tls.rpcListener,
+      events,
+      rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes),
+      config.bounds.rpcMaxConnsPerClient,
+    );
   } catch (err) {
     // A -dev agent on a busy machine takes any free port rather than failing on 8300.
     if (!(config.dev && config.ports.server === 8300 && /EADDRINUSE|address already in use/i.test(String(err)))) throw err;
@@ -805,10 +816,7 @@ async function listenHttpAll(
     // HTTPS likewise on every HTTPS address.
     let port = config.ports.https;
     for (const addr of config.httpsAddrs) {
-      const httpsServer = createHttpsServer(
-        { ...tls.httpsOptions, ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
-        handle,
-      );
+      const httpsServer = createHttpsServer({ ...tls.httpsOptions, ServerResponse: CompressingResponse, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS }, handle);
       answerPlaintextOnHttps(httpsServer);
       const https = await listenHttp(httpsServer, port, addr, config.bounds.httpHeadersTimeoutMs, guard);
       tls.onHttpsChange((ctx) => https.setSecureContext({ ...tls.httpsOptions, ...ctx }));
@@ -902,7 +910,10 @@ function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse): 
   const started = performance.now();
   res.once('finish', () => {
     const latency = `${Math.round((performance.now() - started) * 1000)}µs`;
-    logger.debug({ method: req.method, url: redactTokenInUrl(req.url ?? ''), from: `${req.socket.remoteAddress}:${req.socket.remotePort}`, latency }, 'agent.http: Request finished');
+    logger.debug(
+      { method: req.method, url: redactTokenInUrl(req.url ?? ''), from: `${req.socket.remoteAddress}:${req.socket.remotePort}`, latency },
+      'agent.http: Request finished',
+    );
   });
 }
 

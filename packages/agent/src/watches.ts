@@ -28,7 +28,10 @@ export function parseWatchDefinition(raw: Readonly<Record<string, unknown>>): Wa
     const cfg = c as { path: string; method?: string; header?: Record<string, string[] | string>; timeout?: string };
     const timeoutMs = cfg.timeout === undefined ? 10_000 : parseDuration(cfg.timeout);
     if (timeoutMs === undefined) throw new WatchError(`Invalid http_handler_config.timeout: ${cfg.timeout}`);
-    return { params, handler: { kind: 'http', config: { path: cfg.path, ...(cfg.method ? { method: cfg.method } : {}), ...(cfg.header ? { header: cfg.header } : {}), timeoutMs } } };
+    return {
+      params,
+      handler: { kind: 'http', config: { path: cfg.path, ...(cfg.method ? { method: cfg.method } : {}), ...(cfg.header ? { header: cfg.header } : {}), timeoutMs } },
+    };
   }
   throw new WatchError(`Invalid handler_type: ${String(type)}`);
 }

@@ -25,13 +25,7 @@ export interface Reply {
 }
 
 /** A raw HTTP request against the agent. */
-export async function call(
-  agent: { base: string },
-  method: string,
-  path: string,
-  body?: string | Buffer | object,
-  headers: Record<string, string> = {},
-): Promise<Reply> {
+export async function call(agent: { base: string }, method: string, path: string, body?: string | Buffer | object, headers: Record<string, string> = {}): Promise<Reply> {
   let payload: string | Buffer | undefined;
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) payload = body as string | Buffer | undefined;
   else payload = JSON.stringify(body);

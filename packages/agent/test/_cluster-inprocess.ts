@@ -49,8 +49,24 @@ export async function startMember(t: ExecutionContext, o: MemberOptions = {}): P
   );
   t.teardown(() => rmSync(configFile, { force: true }));
   const argv = [
-    '-node', name, '-data-dir', dataDir, '-bind', '127.0.0.1', '-http-port', '0', '-dns-port', o.dns ? '0' : '-1',
-    '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-config-file', configFile,
+    '-node',
+    name,
+    '-data-dir',
+    dataDir,
+    '-bind',
+    '127.0.0.1',
+    '-http-port',
+    '0',
+    '-dns-port',
+    o.dns ? '0' : '-1',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-serf-wan-port',
+    '0',
+    '-config-file',
+    configFile,
     ...(o.server ? ['-server', ...(o.expect ? [`-bootstrap-expect=${o.expect}`] : [])] : []),
     ...(o.join ? ['-join', `127.0.0.1:${o.join.agent.serfPort}`] : []),
     ...(o.extraArgs ?? []),
@@ -66,9 +82,7 @@ export async function startMember(t: ExecutionContext, o: MemberOptions = {}): P
 /** Three servers with -bootstrap-expect=3, joined through the first; resolves once one leads. */
 export async function startServers(t: ExecutionContext, n = 3, config?: Record<string, unknown>, dns = false): Promise<Member[]> {
   const first = await startMember(t, { server: true, expect: n, dns, ...(config ? { config } : {}) });
-  const rest = await Promise.all(
-    Array.from({ length: n - 1 }, () => startMember(t, { server: true, expect: n, join: first, dns, ...(config ? { config } : {}) })),
-  );
+  const rest = await Promise.all(Array.from({ length: n - 1 }, () => startMember(t, { server: true, expect: n, join: first, dns, ...(config ? { config } : {}) })));
   const all = [first, ...rest];
   // Three raft nodes in one process elect within a second on a quiet machine; a loaded one
   // (many test files at once on two cores) can take far longer.

@@ -28,7 +28,24 @@ export interface TestAgentOptions {
 export async function startTestAgent(t: ExecutionContext, options: TestAgentOptions = {}): Promise<TestAgent> {
   const node = options.node ?? `local-${process.pid}-${++counter}`;
   const mode = options.dataDir ? ['-server', '-bootstrap-expect=1', '-data-dir', options.dataDir, '-bind', '127.0.0.1'] : ['-dev'];
-  const argv = [...mode, '-node', node, '-http-port', '0', '-dns-port', '-1', '-server-port', '0', '-serf-lan-port', '0', '-serf-wan-port', '0', '-log-level', 'error', ...(options.extraArgs ?? [])];
+  const argv = [
+    ...mode,
+    '-node',
+    node,
+    '-http-port',
+    '0',
+    '-dns-port',
+    '-1',
+    '-server-port',
+    '0',
+    '-serf-lan-port',
+    '0',
+    '-serf-wan-port',
+    '0',
+    '-log-level',
+    'error',
+    ...(options.extraArgs ?? []),
+  ];
   const agent = await startAgent(resolveAgentConfig(argv), options.timings ? { localTimings: options.timings } : {});
   t.teardown(() => agent.close());
   return { agent, base: `http://127.0.0.1:${agent.httpPort}`, node };

@@ -141,9 +141,7 @@ test('HCL 1 one-line blocks with several fields parse', async (t) => {
 });
 
 test('management rules (global-management) grant everything, snapshot included', async (t) => {
-  const a = await deny([
-    'acl = "write"\nkey_prefix "" { policy = "write" }\nservice_prefix "" { policy = "write" }\nnode_prefix "" { policy = "write" }\noperator = "write"',
-  ]);
+  const a = await deny(['acl = "write"\nkey_prefix "" { policy = "write" }\nservice_prefix "" { policy = "write" }\nnode_prefix "" { policy = "write" }\noperator = "write"']);
   t.true(a.snapshot());
   t.true(a.keyWritePrefix(''));
 });

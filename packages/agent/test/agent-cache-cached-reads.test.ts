@@ -29,10 +29,14 @@ test.serial('?cached on health/service: a MISS first, then HITs with Age 0, kept
 
   // A change reaches the cached result without a MISS: the refresh query woke up.
   await register('cache-n2', 'cweb', 81);
-  const updated = await eventually(async () => {
-    const r = await call(agent, 'GET', '/v1/health/service/cweb?cached');
-    return r.json<unknown[]>().length === 2 ? r : undefined;
-  }, 10_000, 'the cached result to show the second instance');
+  const updated = await eventually(
+    async () => {
+      const r = await call(agent, 'GET', '/v1/health/service/cweb?cached');
+      return r.json<unknown[]>().length === 2 ? r : undefined;
+    },
+    10_000,
+    'the cached result to show the second instance',
+  );
   t.is(updated.headers.get('x-cache'), 'HIT');
   t.true(Number(updated.headers.get('x-consul-index')) > Number(first.headers.get('x-consul-index')));
 });

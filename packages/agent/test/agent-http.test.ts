@@ -63,11 +63,7 @@ test('a service registered with an HTTP check gets check service:<id>, the defau
   const check = await agentCheck('service:web1');
   t.like(check, { CheckID: 'service:web1', Name: "Service 'web' check", Status: 'critical', ServiceID: 'web1', ServiceName: 'web', Type: 'http' });
 
-  const inCatalog = await eventually(
-    async () => (await get<any[]>('/v1/catalog/service/web')).find((s) => s.ServiceID === 'web1'),
-    2000,
-    'web1 in the catalog',
-  );
+  const inCatalog = await eventually(async () => (await get<any[]>('/v1/catalog/service/web')).find((s) => s.ServiceID === 'web1'), 2000, 'web1 in the catalog');
   t.is(inCatalog.Node, agent.node);
   t.is(inCatalog.ServicePort, 8080);
   const healthChecks = await get<any[]>('/v1/health/checks/web');
@@ -117,11 +113,7 @@ test('a TTL check follows pass, warn, fail and update, and turns critical with T
 
   await consul.agent.check.pass({ id: 'service:ttl1', note: 'ok' });
   t.like(await agentCheck('service:ttl1'), { Status: 'passing', Output: 'ok' });
-  await eventually(
-    async () => (await get<any[]>('/v1/health/checks/ttlsvc'))[0]?.Status === 'passing',
-    2000,
-    'the passing status in the catalog',
-  );
+  await eventually(async () => (await get<any[]>('/v1/health/checks/ttlsvc'))[0]?.Status === 'passing', 2000, 'the passing status in the catalog');
   t.deepEqual(
     (await get<any[]>('/v1/health/service/ttlsvc?passing')).map((e) => e.Service.ID),
     ['ttl1'],
@@ -149,11 +141,7 @@ test('a TTL check follows pass, warn, fail and update, and turns critical with T
   );
   t.true(Date.now() - updatedAt >= 1500, 'not before the TTL');
   t.true(expired.Output.startsWith('TTL expired'), expired.Output);
-  await eventually(
-    async () => (await get<any[]>('/v1/health/checks/ttlsvc'))[0]?.Status === 'critical',
-    2000,
-    'the expiry in the catalog',
-  );
+  await eventually(async () => (await get<any[]>('/v1/health/checks/ttlsvc'))[0]?.Status === 'critical', 2000, 'the expiry in the catalog');
 });
 
 test('TTL endpoints are PUT only (405 with Allow) and refuse checks without a TTL', async (t) => {
@@ -173,11 +161,7 @@ test('TTL endpoints are PUT only (405 with Allow) and refuse checks without a TT
 test('a standalone check registers under its name, starts critical, and needs a name', async (t) => {
   await consul.agent.check.register({ name: 'mem', ttl: '30s', notes: 'memory' } as never);
   t.like(await agentCheck('mem'), { CheckID: 'mem', Name: 'mem', Status: 'critical', Notes: 'memory', ServiceID: '' });
-  await eventually(
-    async () => (await get<any[]>(`/v1/health/node/${agent.node}`)).some((c) => c.CheckID === 'mem'),
-    2000,
-    'the node check in the catalog',
-  );
+  await eventually(async () => (await get<any[]>(`/v1/health/node/${agent.node}`)).some((c) => c.CheckID === 'mem'), 2000, 'the node check in the catalog');
   const noName = await call(agent, 'PUT', '/v1/agent/check/register', { TTL: '30s' });
   t.is(noName.status, 400);
   t.is(noName.text, 'Missing check name');
@@ -218,11 +202,7 @@ test('service maintenance adds a critical _service_maintenance check and removes
 test.serial('node maintenance adds a critical _node_maintenance check with the reason, and disabling removes it', async (t) => {
   await consul.agent.maintenance({ enable: true, reason: 'upgrading' });
   t.like(await agentCheck('_node_maintenance'), { Name: 'Node Maintenance Mode', Status: 'critical', Notes: 'upgrading', ServiceID: '' });
-  await eventually(
-    async () => (await get<any[]>('/v1/health/state/critical')).some((c) => c.CheckID === '_node_maintenance'),
-    2000,
-    'the maintenance check in the catalog',
-  );
+  await eventually(async () => (await get<any[]>('/v1/health/state/critical')).some((c) => c.CheckID === '_node_maintenance'), 2000, 'the maintenance check in the catalog');
   await consul.agent.maintenance(false);
   t.is(await agentCheck('_node_maintenance'), undefined);
   await eventually(

@@ -31,17 +31,28 @@ async function monitorUntil(query: string, done: (text: string) => boolean, poke
   return { status: res.status, type: res.headers.get('content-type') ?? '', text };
 }
 
-test.serial('?loglevel=debug streams debug lines the agent (at info) does not print, in hclog\'s text format', async (t) => {
-  const r = await monitorUntil('?loglevel=debug', (x) => x.includes('url=/v1/kv/monitor-probe'), () => call(agent, 'GET', '/v1/kv/monitor-probe'));
+test.serial("?loglevel=debug streams debug lines the agent (at info) does not print, in hclog's text format", async (t) => {
+  const r = await monitorUntil(
+    '?loglevel=debug',
+    (x) => x.includes('url=/v1/kv/monitor-probe'),
+    () => call(agent, 'GET', '/v1/kv/monitor-probe'),
+  );
   t.is(r.status, 200);
   t.regex(r.type, /^text\/plain/);
   t.regex(r.text, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[DEBUG\] agent\.http: Request finished: method=GET url=\/v1\/kv\/monitor-probe from=127\.0\.0\.1:\d+ latency=\d+µs$/m);
-  t.false(/Request finished/.test(agent.output()), 'the agent\'s own output stays at info');
+  t.false(/Request finished/.test(agent.output()), "the agent's own output stays at info");
 });
 
 test.serial('?logjson streams JSON lines; ?loglevel=warn holds back info and debug lines', async (t) => {
-  const r = await monitorUntil('?loglevel=trace&logjson', (x) => x.includes('monitor-json'), () => call(agent, 'GET', '/v1/kv/monitor-json'));
-  const lines = r.text.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; url?: string });
+  const r = await monitorUntil(
+    '?loglevel=trace&logjson',
+    (x) => x.includes('monitor-json'),
+    () => call(agent, 'GET', '/v1/kv/monitor-json'),
+  );
+  const lines = r.text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { level: number; msg: string; url?: string });
   const mine = lines.find((l) => l.url === '/v1/kv/monitor-json');
   t.like(mine, { level: 20, msg: 'agent.http: Request finished' });
 
@@ -66,13 +77,13 @@ test.serial('?logjson streams JSON lines; ?loglevel=warn holds back info and deb
   t.is(got.join(''), '');
 });
 
-test.serial('an unknown ?loglevel is a 400 with Consul\'s message', async (t) => {
+test.serial("an unknown ?loglevel is a 400 with Consul's message", async (t) => {
   const r = await call(agent, 'GET', '/v1/agent/monitor?loglevel=loud');
   t.is(r.status, 400);
   t.is(r.text, 'Unknown log level: loud');
 });
 
-test.serial('a reader that does not read loses lines (and is told how many) instead of growing the agent\'s memory', async (t) => {
+test.serial("a reader that does not read loses lines (and is told how many) instead of growing the agent's memory", async (t) => {
   const sock = connect(agent.port, '127.0.0.1');
   await new Promise<void>((r) => sock.once('connect', () => r()));
   sock.pause();

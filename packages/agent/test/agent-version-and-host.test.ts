@@ -10,7 +10,7 @@ test.before(async () => {
   agent = await startAgent(scope);
 });
 
-test('/v1/agent/version answers Consul\'s build info shape with this build\'s version', async (t) => {
+test("/v1/agent/version answers Consul's build info shape with this build's version", async (t) => {
   const r = await call(agent, 'GET', '/v1/agent/version');
   t.is(r.status, 200);
   t.regex(r.headers.get('content-type') ?? '', /application\/json/);
@@ -21,7 +21,7 @@ test('/v1/agent/version answers Consul\'s build info shape with this build\'s ve
   t.is((await call(agent, 'PUT', '/v1/agent/version')).status, 405);
 });
 
-test('/v1/agent/host reports memory, CPUs, host and disk of this machine in gopsutil\'s field names', async (t) => {
+test("/v1/agent/host reports memory, CPUs, host and disk of this machine in gopsutil's field names", async (t) => {
   const before = Date.now() * 1e6;
   const r = await call(agent, 'GET', '/v1/agent/host');
   t.is(r.status, 200);
@@ -39,7 +39,10 @@ test('/v1/agent/host reports memory, CPUs, host and disk of this machine in gops
   t.true(h.Memory.used > 0 && h.Memory.used < h.Memory.total);
   t.true(h.Memory.usedPercent > 0 && h.Memory.usedPercent < 100);
   t.is(h.CPU.length, os.cpus().length);
-  t.deepEqual(h.CPU.map((c) => c.cpu), os.cpus().map((_, i) => i));
+  t.deepEqual(
+    h.CPU.map((c) => c.cpu),
+    os.cpus().map((_, i) => i),
+  );
   t.true(h.CPU.every((c) => typeof c.modelName === 'string' && Array.isArray(c.flags)));
   t.is(h.Host.hostname, os.hostname());
   t.is(h.Host.os, process.platform);

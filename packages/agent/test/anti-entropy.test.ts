@@ -49,7 +49,10 @@ test('anti-entropy repairs a changed service and keeps catalog tags when EnableT
   const { base, node } = await startTestAgent(t, { timings: FAST });
   await putOk(t, base, '/v1/agent/service/register', { Name: 'fixed', Tags: ['a'], Port: 1 });
   await putOk(t, base, '/v1/agent/service/register', { Name: 'free', Tags: ['a'], Port: 2, EnableTagOverride: true });
-  for (const [id, port] of [['fixed', 1], ['free', 2]] as const) {
+  for (const [id, port] of [
+    ['fixed', 1],
+    ['free', 2],
+  ] as const) {
     const res = await put(base, '/v1/catalog/register', {
       Node: node,
       Address: '127.0.0.1',
@@ -76,7 +79,16 @@ test('the full-sync period scales with the cluster size as in Consul', (t) => {
   t.is(aeScaleFactor(256), 2);
   t.is(aeScaleFactor(512), 3);
   t.is(aeScaleFactor(1024), 4);
-  t.is(aeDelay(60_000, 10, () => 0), 60_000);
-  t.is(aeDelay(60_000, 10, () => 0.5), 90_000);
-  t.is(aeDelay(60_000, 300, () => 0.5), 60_000 + 90_000);
+  t.is(
+    aeDelay(60_000, 10, () => 0),
+    60_000,
+  );
+  t.is(
+    aeDelay(60_000, 10, () => 0.5),
+    90_000,
+  );
+  t.is(
+    aeDelay(60_000, 300, () => 0.5),
+    60_000 + 90_000,
+  );
 });

@@ -24,10 +24,10 @@ async function get<T = any>(path: string): Promise<T> {
 
 test('register, read back through every catalog endpoint, then deregister a service and a node', async (t) => {
   await consul.catalog.register({
-      node: 'ext-db',
-      address: '192.168.10.10',
-      nodemeta: { rack: 'r1' },
-      service: { id: 'redis1', service: 'redis', tags: ['primary'], address: '127.0.0.1', port: 8000, meta: { v: '4' } },
+    node: 'ext-db',
+    address: '192.168.10.10',
+    nodemeta: { rack: 'r1' },
+    service: { id: 'redis1', service: 'redis', tags: ['primary'], address: '127.0.0.1', port: 8000, meta: { v: '4' } },
   } as never);
   await register({ Node: 'ext-db', Address: '192.168.10.10', Service: { Service: 'redis', Port: 8001 } });
 
@@ -126,18 +126,14 @@ test('health/service keeps only all-passing instances with ?passing, node-level 
       Node: node,
       Address: `10.1.0.${node.length}`,
       Service: { ID: id, Service: 'hweb', Tags: [id], Port: 80 },
-      Checks: [
-        { CheckID: `svc:${id}`, Name: 'svc', Status: status, ServiceID: id },
-        ...(nodeStatus ? [{ CheckID: `node:${node}`, Name: 'node check', Status: nodeStatus }] : []),
-      ],
+      Checks: [{ CheckID: `svc:${id}`, Name: 'svc', Status: status, ServiceID: id }, ...(nodeStatus ? [{ CheckID: `node:${node}`, Name: 'node check', Status: nodeStatus }] : [])],
     });
   await svc('hn-pass', 'web-pass', 'passing', 'passing');
   await svc('hn-warn', 'web-warn', 'warning');
   await svc('hn-nodecrit', 'web-nodecrit', 'passing', 'critical');
   await svc('hn-crit', 'web-crit', 'critical');
 
-  const ids = async (query: string) =>
-    (await get<any[]>(`/v1/health/service/hweb${query}`)).map((e) => e.Service.ID as string).sort();
+  const ids = async (query: string) => (await get<any[]>(`/v1/health/service/hweb${query}`)).map((e) => e.Service.ID as string).sort();
   const all = ['web-crit', 'web-nodecrit', 'web-pass', 'web-warn'];
   t.deepEqual(await ids(''), all);
   t.deepEqual(await ids('?passing'), ['web-pass']);

@@ -86,12 +86,18 @@ async function runOne(durationMs: (n: number) => number, random: number, untilMs
 
 test('the first run waits its stagger, later runs keep that phase whatever each run takes', async (t) => {
   const runs = await runOne((n) => (n === 1 ? 300 : 1200), 0.25, 42_000);
-  t.deepEqual(runs.map((r) => r.start), [2_500, 12_500, 22_500, 32_500]);
+  t.deepEqual(
+    runs.map((r) => r.start),
+    [2_500, 12_500, 22_500, 32_500],
+  );
 });
 
 test('a run never overlaps the previous one: slots that pass during a long run are skipped', async (t) => {
   const runs = await runOne((n) => (n === 1 ? 25_000 : 100), 0, 50_000);
-  t.deepEqual(runs.map((r) => r.start), [0, 30_000, 40_000, 50_000]);
+  t.deepEqual(
+    runs.map((r) => r.start),
+    [0, 30_000, 40_000, 50_000],
+  );
   for (let i = 1; i < runs.length; i++) t.true((runs[i - 1]?.end ?? Infinity) <= (runs[i]?.start ?? 0));
 });
 

@@ -42,8 +42,7 @@ test('with check_update_interval, output-only changes reach the catalog late whi
   writeFileSync(config, JSON.stringify({ check_update_interval: '1500ms' }));
   const { base, node } = await startTestAgent(t, { extraArgs: ['-config-file', config] });
   await putOk(t, base, '/v1/agent/check/register', { Name: 'job', TTL: '60s' });
-  const catalogOutput = async () =>
-    (await getJson<{ CheckID: string; Status: string; Output: string }[]>(base, `/v1/health/node/${node}`)).find((c) => c.CheckID === 'job');
+  const catalogOutput = async () => (await getJson<{ CheckID: string; Status: string; Output: string }[]>(base, `/v1/health/node/${node}`)).find((c) => c.CheckID === 'job');
   await putOk(t, base, '/v1/agent/check/pass/job?note=first');
   t.true(await waitFor(async () => (await catalogOutput())?.Output === 'first', 2000));
   // Same status, new output: the agent has it at once, the catalog only after the interval.

@@ -26,7 +26,10 @@ test('agent service health answers 200, 429, 503 and 404 from real check results
   const byName = await fetch(`${base}/v1/agent/health/service/name/api`);
   t.is(byName.status, 429);
   const entries = (await byName.json()) as { AggregatedStatus: string; Service: { ID: string } }[];
-  t.deepEqual(entries.map((e) => [e.Service.ID, e.AggregatedStatus]).sort(), [['api1', 'warning'], ['api2', 'passing']]);
+  t.deepEqual(entries.map((e) => [e.Service.ID, e.AggregatedStatus]).sort(), [
+    ['api1', 'warning'],
+    ['api2', 'passing'],
+  ]);
 
   code = 500;
   t.is(await waitFor(async () => ((await byId()) === 503 ? 503 : 0), 1200), 503);

@@ -27,7 +27,20 @@ test('an alias of a service that does not exist is critical', async (t) => {
 });
 
 test('an alias counts node checks and ignores other services and itself', (t) => {
-  const base = { Node: 'n', Name: 'c', Notes: '', ServiceName: '', ServiceTags: [], Type: '', Interval: '', Timeout: '', ExposedPort: 0, Definition: {}, CreateIndex: 1, ModifyIndex: 1 };
+  const base = {
+    Node: 'n',
+    Name: 'c',
+    Notes: '',
+    ServiceName: '',
+    ServiceTags: [],
+    Type: '',
+    Interval: '',
+    Timeout: '',
+    ExposedPort: 0,
+    Definition: {},
+    CreateIndex: 1,
+    ModifyIndex: 1,
+  };
   const spec = { node: 'n', serviceId: 'db', selfCheckId: 'self' };
   const checks = [
     { ...base, CheckID: 'db-ok', ServiceID: 'db', Status: 'passing' as const, Output: '' },

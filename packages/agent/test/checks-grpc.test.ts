@@ -32,15 +32,16 @@ async function healthServer(t: ExecutionContext, statuses: Map<string, number>):
       },
     },
   );
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
   t.teardown(() => server.forceShutdown());
   return `127.0.0.1:${port}`;
 }
 
 test('a gRPC check follows the standard health service of the target', async (t) => {
-  const statuses = new Map([['', 1], ['billing', 1]]);
+  const statuses = new Map([
+    ['', 1],
+    ['billing', 1],
+  ]);
   const addr = await healthServer(t, statuses);
   const { base } = await startTestAgent(t);
   await putOk(t, base, '/v1/agent/service/register', {

@@ -72,8 +72,7 @@ test('an HTTP check sends its method, headers and body and caps the output', asy
     Interval: '200ms',
     OutputMaxSize: 100,
   });
-  const agentCheck = async () =>
-    ((await (await fetch(`${base}/v1/agent/checks`)).json()) as Record<string, { Status: string; Output: string }>).post;
+  const agentCheck = async () => ((await (await fetch(`${base}/v1/agent/checks`)).json()) as Record<string, { Status: string; Output: string }>).post;
   const deadline = Date.now() + 1200;
   let c = await agentCheck();
   while (c?.Status !== 'passing' && Date.now() < deadline) {

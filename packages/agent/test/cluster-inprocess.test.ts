@@ -79,7 +79,8 @@ test('keyring operations reach every server and the client follows them', async 
   const config = { encrypt: k1 };
   const servers = await startServers(t, 3, config);
   const client = await startMember(t, { join: servers[0], config });
-  const list = async () => JSON.parse((await http(client.base, '/v1/operator/keyring')).text) as { Keys: Record<string, number>; PrimaryKeys: Record<string, number>; NumNodes: number }[];
+  const list = async () =>
+    JSON.parse((await http(client.base, '/v1/operator/keyring')).text) as { Keys: Record<string, number>; PrimaryKeys: Record<string, number>; NumNodes: number }[];
   t.deepEqual((await list())[0]?.Keys, { [k1]: 3 });
   t.is((await http(client.base, '/v1/operator/keyring', { method: 'POST', body: JSON.stringify({ Key: k2 }) })).status, 200);
   t.is((await http(client.base, '/v1/operator/keyring', { method: 'PUT', body: JSON.stringify({ Key: k2 }) })).status, 200);
@@ -87,10 +88,14 @@ test('keyring operations reach every server and the client follows them', async 
   const after = (await list())[0];
   t.deepEqual(after?.Keys, { [k2]: 3 });
   t.deepEqual(after?.PrimaryKeys, { [k2]: 3 });
-  const followed = await waitFor(() => {
-    const keys = JSON.parse(readFileSync(join(client.dataDir, 'serf', 'local.keyring'), 'utf8')) as string[];
-    return keys.length === 1 && keys[0] === k2;
-  }, 8000, 100);
+  const followed = await waitFor(
+    () => {
+      const keys = JSON.parse(readFileSync(join(client.dataDir, 'serf', 'local.keyring'), 'utf8')) as string[];
+      return keys.length === 1 && keys[0] === k2;
+    },
+    8000,
+    100,
+  );
   t.true(followed);
   const bad = await http(client.base, '/v1/operator/keyring', { method: 'POST', body: '{"Key":"not-a-key"}' });
   t.is(bad.status, 500);
@@ -134,10 +139,14 @@ test('a snapshot saved through HTTP restores the state on every server', async (
 test('autopilot health and raft configuration list three voters; remove-peer drops one', async (t) => {
   const servers = await startServers(t, 3, { autopilot: { cleanup_dead_servers: false } });
   const base = servers[0]?.base ?? '';
-  const health = await waitFor(async () => {
-    const r = await http(base, '/v1/operator/autopilot/health');
-    return r.status === 200 ? (JSON.parse(r.text) as { Healthy: boolean; FailureTolerance: number; Servers: { Voter: boolean }[] }) : undefined;
-  }, 10_000, 200);
+  const health = await waitFor(
+    async () => {
+      const r = await http(base, '/v1/operator/autopilot/health');
+      return r.status === 200 ? (JSON.parse(r.text) as { Healthy: boolean; FailureTolerance: number; Servers: { Voter: boolean }[] }) : undefined;
+    },
+    10_000,
+    200,
+  );
   t.true(health?.Healthy);
   t.is(health?.FailureTolerance, 1);
   t.is(health?.Servers.length, 3);
@@ -167,15 +176,23 @@ test('a server that leaves is removed from raft and shows as left', async (t) =>
   const other = servers.find((s) => s !== leaving);
   if (!leaving || !other) return t.fail();
   await leaving.agent.leave();
-  const conf = await waitFor(async () => {
-    const c = JSON.parse((await http(other.base, '/v1/operator/raft/configuration')).text) as { Servers: { Node: string }[] };
-    return c.Servers.length === 2 ? c : undefined;
-  }, 8000, 100);
+  const conf = await waitFor(
+    async () => {
+      const c = JSON.parse((await http(other.base, '/v1/operator/raft/configuration')).text) as { Servers: { Node: string }[] };
+      return c.Servers.length === 2 ? c : undefined;
+    },
+    8000,
+    100,
+  );
   t.false(conf?.Servers.some((s) => s.Node === leaving.name) ?? true);
-  const member = await waitFor(async () => {
-    const members = JSON.parse((await http(other.base, '/v1/agent/members')).text) as { Name: string; Status: number }[];
-    return members.find((m) => m.Name === leaving.name && m.Status === 3);
-  }, 8000, 100);
+  const member = await waitFor(
+    async () => {
+      const members = JSON.parse((await http(other.base, '/v1/agent/members')).text) as { Name: string; Status: number }[];
+      return members.find((m) => m.Name === leaving.name && m.Status === 3);
+    },
+    8000,
+    100,
+  );
   t.truthy(member);
   t.is((await http(other.base, '/v1/kv/still-works', { method: 'PUT', body: 'y' })).text, 'true');
 });
@@ -188,13 +205,20 @@ test('without a quorum, writes answer 500 No cluster leader', async (t) => {
   await c.agent.close();
   // A write pending when leadership is lost fails with an unknown outcome; later ones find no leader.
   const seen: string[] = [];
-  const r = await waitFor(async () => {
-    const res = await http(a.base, '/v1/kv/nope', { method: 'PUT', body: 'x' });
-    seen.push(`${res.status} ${res.text}`);
-    return res.text === 'No cluster leader' ? res : undefined;
-  }, 40_000, 100);
+  const r = await waitFor(
+    async () => {
+      const res = await http(a.base, '/v1/kv/nope', { method: 'PUT', body: 'x' });
+      seen.push(`${res.status} ${res.text}`);
+      return res.text === 'No cluster leader' ? res : undefined;
+    },
+    40_000,
+    100,
+  );
   t.is(r?.status, 500, seen.join('; '));
-  t.true(seen.every((s) => s.startsWith('500 ')), seen.join('; '));
+  t.true(
+    seen.every((s) => s.startsWith('500 ')),
+    seen.join('; '),
+  );
 });
 
 test('a client agent repairs its service after it was deregistered from the catalog behind its back', async (t) => {
@@ -238,17 +262,25 @@ test('force-leave with prune removes a failed client from every member list and 
   const inCatalog = async () => (await http(base, `/v1/catalog/node/${client.name}`)).text !== 'null';
   t.true(await waitFor(inCatalog, 5000, 50));
   await client.agent.close();
-  const failed = await waitFor(async () => {
-    const members = JSON.parse((await http(base, '/v1/agent/members')).text) as { Name: string; Status: number }[];
-    return members.some((m) => m.Name === client.name && m.Status === 4);
-  }, 15_000, 100);
+  const failed = await waitFor(
+    async () => {
+      const members = JSON.parse((await http(base, '/v1/agent/members')).text) as { Name: string; Status: number }[];
+      return members.some((m) => m.Name === client.name && m.Status === 4);
+    },
+    15_000,
+    100,
+  );
   t.true(failed);
   t.is((await http(base, `/v1/agent/force-leave/${client.name}?prune`, { method: 'PUT' })).status, 200);
   for (const s of servers) {
-    const gone = await waitFor(async () => {
-      const members = JSON.parse((await http(s.base, '/v1/agent/members')).text) as { Name: string }[];
-      return !members.some((m) => m.Name === client.name);
-    }, 5000, 100);
+    const gone = await waitFor(
+      async () => {
+        const members = JSON.parse((await http(s.base, '/v1/agent/members')).text) as { Name: string }[];
+        return !members.some((m) => m.Name === client.name);
+      },
+      5000,
+      100,
+    );
     t.true(gone, `${s.name} still lists the pruned member: ${(await http(s.base, '/v1/agent/members')).text.replace(/"Tags":\{[^}]*\},/g, '')}`);
   }
   t.true(await waitFor(async () => !(await inCatalog()), 5000, 100));

@@ -14,7 +14,15 @@ const NIC: InterfaceFlag[] = ['up', 'broadcast', 'multicast', 'running'];
 function table(...rows: [string, InterfaceFlag[], string][]): () => InterfaceTable {
   return () => ({
     defaultInterface: rows.find(([name]) => name !== 'lo')?.[0],
-    addresses: rows.map(([name, flags, cidr]) => ({ name, flags: new Set(flags), ip: parseIpNet(cidr) ?? (() => { throw new Error(cidr); })() })),
+    addresses: rows.map(([name, flags, cidr]) => ({
+      name,
+      flags: new Set(flags),
+      ip:
+        parseIpNet(cidr) ??
+        (() => {
+          throw new Error(cidr);
+        })(),
+    })),
   });
 }
 
@@ -26,7 +34,7 @@ function configFile(json: object): string {
   return path;
 }
 
-test('bound to 0.0.0.0 with no -advertise, the agent advertises the host\'s one private IPv4 address', (t) => {
+test("bound to 0.0.0.0 with no -advertise, the agent advertises the host's one private IPv4 address", (t) => {
   const c = resolveAgentConfig(base, { interfaces: table(LO, ['eth0', NIC, '10.20.30.40/24'], ['eth0', NIC, 'fe80::1/64']) });
   t.is(c.bindAddr, '0.0.0.0');
   t.is(c.advertiseAddr, '10.20.30.40');
@@ -39,7 +47,7 @@ test('public addresses do not count; a host with only loopback up advertises its
   t.is(resolveAgentConfig(base, { interfaces: table(LO, ['eth0', NIC, '10.0.0.9/8'], ['eth1', ['broadcast'], '10.9.9.9/8']) }).advertiseAddr, '10.0.0.9');
 });
 
-test('several private IPv4 addresses, or none, stop the agent with Consul\'s errors', (t) => {
+test("several private IPv4 addresses, or none, stop the agent with Consul's errors", (t) => {
   t.throws(() => resolveAgentConfig(base, { interfaces: table(LO, ['eth0', NIC, '10.0.0.5/24'], ['docker0', NIC, '172.17.0.1/16']) }), {
     instanceOf: ConfigError,
     message: "Multiple private IPv4 addresses found. Please configure one with 'bind' and/or 'advertise'.",
@@ -59,9 +67,12 @@ test('-bind, -advertise and -client take go-sockaddr templates', (t) => {
   const c = resolveAgentConfig(
     [
       ...base,
-      '-bind', '{{ GetInterfaceIP "eth0" }}',
-      '-advertise', '{{ GetPublicIP }}',
-      '-client', '{{ GetAllInterfaces | include "network" "127.0.0.0/8|172.16.0.0/12" | join "address" " " }}',
+      '-bind',
+      '{{ GetInterfaceIP "eth0" }}',
+      '-advertise',
+      '{{ GetPublicIP }}',
+      '-client',
+      '{{ GetAllInterfaces | include "network" "127.0.0.0/8|172.16.0.0/12" | join "address" " " }}',
     ],
     { interfaces: host },
   );
@@ -102,10 +113,9 @@ test('-client with two plain addresses listens on both; -join and -retry-join fl
   t.deepEqual(c.retryJoin, ['10.0.0.5:9301']);
 });
 
-test('addresses that are not IPs, several bind addresses, a template naming nothing or not parsing are refused with Consul\'s words', (t) => {
+test("addresses that are not IPs, several bind addresses, a template naming nothing or not parsing are refused with Consul's words", (t) => {
   const host = table(LO, ['eth0', NIC, '10.0.0.5/24'], ['eth1', NIC, '10.0.1.5/24']);
-  const refuse = (argv: string[], message: string | RegExp) =>
-    t.throws(() => resolveAgentConfig([...base, ...argv], { interfaces: host }), { instanceOf: ConfigError, message });
+  const refuse = (argv: string[], message: string | RegExp) => t.throws(() => resolveAgentConfig([...base, ...argv], { interfaces: host }), { instanceOf: ConfigError, message });
   refuse(['-bind', '{{ GetAllInterfaces | include "name" "eth" | join "address" " " }}'], "bind_addr cannot contain multiple addresses. Use 'addresses.{dns,http,https}' instead.");
   refuse(['-bind', 'not-an-ip'], 'bind_addr: invalid ip address: not-an-ip');
   refuse(['-bind', '{{ GetPublicIP }}'], 'bind_addr cannot be empty: "{{ GetPublicIP }}" names no address');

@@ -27,11 +27,16 @@ test('WAN defaults: port 8302, advertised on the LAN advertise address, nothing 
 test('the WAN flags: -serf-wan-port, -advertise-wan, -join-wan and -retry-join-wan (repeatable)', (t) => {
   const c = resolveAgentConfig([
     ...base,
-    '-serf-wan-port', '0',
-    '-advertise-wan', '203.0.113.7',
-    '-join-wan', '198.51.100.1',
-    '-retry-join-wan', '198.51.100.2:9302',
-    '-retry-join-wan', '198.51.100.3',
+    '-serf-wan-port',
+    '0',
+    '-advertise-wan',
+    '203.0.113.7',
+    '-join-wan',
+    '198.51.100.1',
+    '-retry-join-wan',
+    '198.51.100.2:9302',
+    '-retry-join-wan',
+    '198.51.100.3',
   ]);
   t.is(c.ports.serfWan, 0);
   t.is(c.advertiseAddrWan, '203.0.113.7');

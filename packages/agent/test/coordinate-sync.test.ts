@@ -16,9 +16,18 @@ interface Entry {
 test('the sync period scales with cluster size above the minimum, plus a stagger of up to one period', (t) => {
   t.is(rateScaledIntervalMs(64, 15_000, 3), 15_000);
   t.is(rateScaledIntervalMs(64, 15_000, 6400), 100_000);
-  t.is(coordinateSyncDelayMs(64, 15_000, 3, () => 0), 15_000);
-  t.is(coordinateSyncDelayMs(64, 15_000, 3, () => 0.5), 22_500);
-  t.is(coordinateSyncDelayMs(1, 1000, 10, () => 0.999), 19_990);
+  t.is(
+    coordinateSyncDelayMs(64, 15_000, 3, () => 0),
+    15_000,
+  );
+  t.is(
+    coordinateSyncDelayMs(64, 15_000, 3, () => 0.5),
+    22_500,
+  );
+  t.is(
+    coordinateSyncDelayMs(1, 1000, 10, () => 0.999),
+    19_990,
+  );
 });
 
 test('a sync round sends the coordinate only while the node is registered', async (t) => {
@@ -74,13 +83,17 @@ test('a server and a client measure each other over gossip and both coordinates 
   if (!server) return t.fail('no server');
   const client = await startMember(t, { join: server, config });
   const names = [server.name, client.name];
-  const entries = await waitFor(async () => {
-    const r = await http(client.base, '/v1/coordinate/nodes');
-    const list = JSON.parse(r.text) as Entry[];
-    // Error below the initial 1.5 means the coordinate moved with measured RTTs.
-    const moved = names.every((n) => list.some((e) => e.Node === n && e.Coord.Error < 1.5));
-    return moved ? list : undefined;
-  }, 30_000, 200);
+  const entries = await waitFor(
+    async () => {
+      const r = await http(client.base, '/v1/coordinate/nodes');
+      const list = JSON.parse(r.text) as Entry[];
+      // Error below the initial 1.5 means the coordinate moved with measured RTTs.
+      const moved = names.every((n) => list.some((e) => e.Node === n && e.Coord.Error < 1.5));
+      return moved ? list : undefined;
+    },
+    30_000,
+    200,
+  );
   if (!entries) return t.fail('coordinates did not reach the catalog within 30 s');
   for (const e of entries) {
     t.is(e.Segment, '');

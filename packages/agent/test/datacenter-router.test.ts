@@ -57,7 +57,7 @@ test('a write that may have reached a server is not sent to another (it could ap
   t.deepEqual(calls, ['127.0.0.1:1', '127.0.0.1:2']);
 });
 
-test('no server reachable, or none known, is Consul\'s 500 No path to datacenter', async (t) => {
+test("no server reachable, or none known, is Consul's 500 No path to datacenter", async (t) => {
   const down = router([server('a', 'dc2', 1)], async () => {
     throw new RpcError('No connection established', grpc.status.UNAVAILABLE);
   });

@@ -67,7 +67,10 @@ test('duplicate addresses across instances are answered once', async (t) => {
   f.register({ Node: 'b', Address: '10.0.0.7', Service: { ID: 'x3', Service: 'x', Address: '10.0.0.9', Port: 3 } });
   const { decode, udpExchange, buildQuery } = await import('./_dns-helpers.js');
   const a = decode((await udpExchange(f.port, buildQuery('x.service.consul', 'A'))) as Buffer);
-  t.deepEqual(a.answers.map((r) => r.address), ['10.0.0.9']);
+  t.deepEqual(
+    a.answers.map((r) => r.address),
+    ['10.0.0.9'],
+  );
   const srv = decode((await udpExchange(f.port, buildQuery('x.service.consul', 'SRV', { edns: 4096 }))) as Buffer);
   t.is(srv.answers.length, 3);
 });

@@ -46,7 +46,11 @@ test('hostile packets get FORMERR, NOTIMP or nothing, and never delay the next q
     ['a compression pointer to itself', Buffer.concat([header(7, 0, 1, 0, 0, 0), Buffer.from([0xc0, 12, 0, 1, 0, 1])]), 1],
     ['a label running past the end', Buffer.concat([header(7, 0, 1, 0, 0, 0), Buffer.from([40, 0x61, 0x62])]), 1],
     ['a question without type and class', Buffer.concat([header(7, 0, 1, 0, 0, 0), q('web.service.consul'), Buffer.from([0])]), 1],
-    ['a name over 255 bytes', Buffer.concat([header(7, 0, 1, 0, 0, 0), ...Array(5).fill(Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]), 1],
+    [
+      'a name over 255 bytes',
+      Buffer.concat([header(7, 0, 1, 0, 0, 0), ...Array(5).fill(Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]),
+      1,
+    ],
     [
       'an OPT record whose options overrun it',
       Buffer.concat([header(7, 0, 1, 0, 0, 1), q('web.service.consul'), Buffer.from([0, 0, 1, 0, 1]), Buffer.from([0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 6, 0, 8, 0, 40, 0, 1])]),
@@ -80,7 +84,10 @@ test('hostile packets get FORMERR, NOTIMP or nothing, and never delay the next q
 test('random and mutated packets never throw, stall or produce a malformed reply', async (t) => {
   const state = new StateStore({ datacenter: 'dc1' });
   for (let i = 0; i < 5; i++) {
-    state.apply(i + 1, { type: 'register', reg: { Node: `n${i}`, Address: `10.0.0.${i + 1}`, NodeMeta: { k: 'v' }, Service: { ID: `w${i}`, Service: 'web', Port: 80 + i, Tags: ['t'] } } });
+    state.apply(i + 1, {
+      type: 'register',
+      reg: { Node: `n${i}`, Address: `10.0.0.${i + 1}`, NodeMeta: { k: 'v' }, Service: { ID: `w${i}`, Service: 'web', Port: 80 + i, Tags: ['t'] } },
+    });
   }
   const handler = new QueryHandler({
     catalog: stateCatalog(state),

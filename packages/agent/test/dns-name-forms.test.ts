@@ -66,7 +66,10 @@ digTest('a tag label filters instances and RFC 2782 names map _tcp to no filter'
   t.deepEqual(data((await dig(f.port, 'V2.web.service.consul')).answer, 'A'), ['10.0.0.12']);
   t.is((await dig(f.port, 'v9.web.service.consul')).status, 'NXDOMAIN');
   const all = await dig(f.port, '_web._tcp.service.consul', 'SRV');
-  t.deepEqual(data(all.answer, 'SRV').map((s) => s.split(' ')[2]), ['80', '8080']);
+  t.deepEqual(
+    data(all.answer, 'SRV').map((s) => s.split(' ')[2]),
+    ['80', '8080'],
+  );
   const tagged = await dig(f.port, '_web._http.service.consul', 'SRV');
   t.deepEqual(data(tagged.answer, 'SRV'), ['1 1 80 node1.node.dc1.consul.']);
   // for SRV questions the `service` label may be left out
@@ -166,7 +169,10 @@ test('dns2 clients decode UDP and TCP answers the same way', async (t) => {
     t.is(res.aa, 1);
     t.deepEqual(res.answers.map((a) => a.port).sort(), [80, 8080]);
     t.deepEqual(
-      res.additionals.filter((a) => a.type === 1).map((a) => `${a.name} ${a.address}`).sort(),
+      res.additionals
+        .filter((a) => a.type === 1)
+        .map((a) => `${a.name} ${a.address}`)
+        .sort(),
       ['0a00000c.addr.dc1.consul 10.0.0.12', 'node1.node.dc1.consul 10.0.0.11'],
     );
   }

@@ -21,7 +21,7 @@ function addQuery(f: Fixture, over: { Name?: string; Service?: Partial<PreparedQ
   return ID;
 }
 
-digTest('<name>.query.consul answers A, SRV and TXT with the query\'s TTL; <name>.query.<dc>.consul and RFC 2782 names too', async (t) => {
+digTest("<name>.query.consul answers A, SRV and TXT with the query's TTL; <name>.query.<dc>.consul and RFC 2782 names too", async (t) => {
   const f = await startFixture(t);
   const ips = registerMany(f, 'web', 3);
   const id = addQuery(f, { Name: 'front', TTL: '30s' });
@@ -152,7 +152,11 @@ digTest('PTR lookups answer nodes first, then services registered with that addr
 
 digTest('Near "_ip" puts the node at the asking client\'s address first', async (t) => {
   const f = await startFixture(t);
-  for (const [node, ip] of [['far-1', '10.5.0.1'], ['here', '127.0.0.1'], ['far-2', '10.5.0.2']] as const) {
+  for (const [node, ip] of [
+    ['far-1', '10.5.0.1'],
+    ['here', '127.0.0.1'],
+    ['far-2', '10.5.0.2'],
+  ] as const) {
     f.register({ Node: node, Address: ip, Service: { ID: 'w', Service: 'web', Port: 80 } });
   }
   addQuery(f, { Name: 'by-ip', Service: { Near: '_ip' } });

@@ -50,15 +50,24 @@ digTest('names outside the domain are relayed to the recursors, with RA set', as
   const f = await startFixture(t, { recursors: [`127.0.0.1:${up.port}`] });
   const r = await dig(f.port, 'example.org');
   t.is(r.status, 'NOERROR');
-  t.deepEqual(r.answer.map((x) => x.data), ['192.0.2.1']);
+  t.deepEqual(
+    r.answer.map((x) => x.data),
+    ['192.0.2.1'],
+  );
   t.true(r.flags.includes('ra'));
   const tcp = await dig(f.port, '+tcp', 'example.net');
-  t.deepEqual(tcp.answer.map((x) => x.data), ['192.0.2.1']);
+  t.deepEqual(
+    tcp.answer.map((x) => x.data),
+    ['192.0.2.1'],
+  );
   // answers in the domain advertise recursion too, and still come from the catalog
   f.register({ Node: 'n1', Address: '10.0.0.1' });
   const local = await dig(f.port, 'n1.node.consul');
   t.true(local.flags.includes('ra'));
-  t.deepEqual(local.answer.map((x) => x.data), ['10.0.0.1']);
+  t.deepEqual(
+    local.answer.map((x) => x.data),
+    ['10.0.0.1'],
+  );
   t.false(up.seen.some((s) => s.includes('consul')));
 });
 

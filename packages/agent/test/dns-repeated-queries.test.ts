@@ -22,17 +22,29 @@ test('a repeated query gets the same answer under its own ID, over UDP and TCP',
   }
   const overTcp = await tcpExchange(f.server.tcpPort, withId(q, 7));
   t.is(overTcp!.readUInt16BE(0), 7);
-  t.deepEqual(decode(overTcp!).answers.map((a) => a.address), ['10.0.0.1']);
+  t.deepEqual(
+    decode(overTcp!).answers.map((a) => a.address),
+    ['10.0.0.1'],
+  );
 });
 
 test('a catalog change is answered at once, also for a query asked just before', async (t) => {
   const f = await startFixture(t);
   f.register({ Node: 'n1', Address: '10.0.0.1', Service: { ID: 'web', Service: 'web', Port: 80 } });
   const q = buildQuery('web.service.consul', 'A', { id: 9 });
-  t.deepEqual(decode((await udpExchange(f.port, q))!).answers.map((a) => a.address), ['10.0.0.1']);
-  t.deepEqual(decode((await udpExchange(f.port, q))!).answers.map((a) => a.address), ['10.0.0.1']);
+  t.deepEqual(
+    decode((await udpExchange(f.port, q))!).answers.map((a) => a.address),
+    ['10.0.0.1'],
+  );
+  t.deepEqual(
+    decode((await udpExchange(f.port, q))!).answers.map((a) => a.address),
+    ['10.0.0.1'],
+  );
   f.register({ Node: 'n1', Address: '10.0.0.2', Service: { ID: 'web', Service: 'web', Port: 80 } });
-  t.deepEqual(decode((await udpExchange(f.port, q))!).answers.map((a) => a.address), ['10.0.0.2']);
+  t.deepEqual(
+    decode((await udpExchange(f.port, q))!).answers.map((a) => a.address),
+    ['10.0.0.2'],
+  );
   f.deregister('n1', 'web');
   const gone = decode((await udpExchange(f.port, q))!);
   t.is(gone.rcode, 3);
@@ -61,7 +73,11 @@ test('answers with several instances are still shuffled per query', async (t) =>
   const q = buildQuery('web.service.consul', 'A', { id: 1 });
   const orders = new Set<string>();
   for (let i = 0; i < 20; i++) {
-    orders.add(decode((await udpExchange(f.port, withId(q, i)))!).answers.map((a) => a.address).join(','));
+    orders.add(
+      decode((await udpExchange(f.port, withId(q, i)))!)
+        .answers.map((a) => a.address)
+        .join(','),
+    );
   }
   // 8 records: the chance that 20 random orders are all the same is (1/8!)^19.
   t.true(orders.size > 1, `${orders.size} distinct orders`);

@@ -57,9 +57,7 @@ test('every acknowledged write survives kill -9 right after the last ack, with i
   );
   const [, acked] = await Promise.all([Promise.all(kvPuts), Promise.all(txnPuts)]);
   // Writes still in flight at the kill: they may or may not survive, but never half.
-  const unacked = Array.from({ length: 30 }, (_, i) =>
-    call(first, 'PUT', `/v1/kv/d/late/${i}`, `late-${i}`).catch(() => undefined),
-  );
+  const unacked = Array.from({ length: 30 }, (_, i) => call(first, 'PUT', `/v1/kv/d/late/${i}`, `late-${i}`).catch(() => undefined));
   const killed = await first.stop('SIGKILL');
   t.is(killed, 'SIGKILL');
   await Promise.all(unacked);
@@ -114,10 +112,7 @@ test('a clean SIGTERM shutdown keeps all data and a restart continues from it', 
   for (let i = 0; i < 20; i++) t.is((await call(first, 'PUT', `/v1/kv/term/${i}?flags=${i}`, `v${i}`)).text, 'true');
   t.is((await call(first, 'DELETE', '/v1/kv/term/7')).text, 'true');
   const sessionId = (await call(first, 'PUT', '/v1/session/create', { Name: 'term', TTL: '60s' })).json<{ ID: string }>().ID;
-  t.is(
-    (await call(first, 'PUT', '/v1/catalog/register', { Node: 'ext-term', Address: '10.6.0.1', Service: { Service: 'tsvc', Port: 1 } })).text,
-    'true',
-  );
+  t.is((await call(first, 'PUT', '/v1/catalog/register', { Node: 'ext-term', Address: '10.6.0.1', Service: { Service: 'tsvc', Port: 1 } })).text, 'true');
   const before = await call(first, 'GET', '/v1/kv/term/?recurse');
   const indexBefore = Number(before.headers.get('x-consul-index'));
 
@@ -160,7 +155,10 @@ test('the first reads after a kill -9 restart already see the last acknowledged 
     t.is(last.json<Entry[]>()[0]?.Value, b64(`final-${round}`), `round ${round}`);
     t.is(svc.json<unknown[]>().length, 1, `round ${round}`);
     t.is(answer.status, 'NOERROR', answer.raw);
-    t.deepEqual(answer.answer.map((r) => r.data), [`10.7.0.${round + 1}`]);
+    t.deepEqual(
+      answer.answer.map((r) => r.data),
+      [`10.7.0.${round + 1}`],
+    );
   }
   t.is((await call(agent, 'GET', '/v1/kv/seq/?keys')).json<string[]>().length, 21);
 });

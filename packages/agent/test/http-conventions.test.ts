@@ -28,7 +28,10 @@ test.serial('X-Consul-Index is never 0, even for tables that were never written'
 const ids = async (path: string, filter: string): Promise<string[]> => {
   const r = await call(agent, 'GET', `${path}${path.includes('?') ? '&' : '?'}filter=${encodeURIComponent(filter)}`);
   if (r.status !== 200) throw new Error(`${filter}: ${r.status} ${r.text}`);
-  return r.json<{ ServiceID: string }[]>().map((s) => s.ServiceID).sort();
+  return r
+    .json<{ ServiceID: string }[]>()
+    .map((s) => s.ServiceID)
+    .sort();
 };
 
 test('?filter supports ==, !=, contains, in, not in, matches, is empty and selectors into maps', async (t) => {

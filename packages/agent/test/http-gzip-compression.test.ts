@@ -6,7 +6,6 @@ import { type AgentProcess, call, fileScope, startAgent } from './_agent.js';
 const scope = fileScope((fn) => test.after.always(fn));
 let agent: AgentProcess;
 
-
 interface Raw {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -77,7 +76,13 @@ test('as in Consul (gziphandler MinSize 0), small bodies and error texts are gzi
 });
 
 test('without Accept-Encoding, with gzip refused (q=0) or with only identity, the body is sent as is, still with Vary', async (t) => {
-  const variants: Record<string, string>[] = [{}, { 'Accept-Encoding': 'gzip;q=0' }, { 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'br' }, { 'Accept-Encoding': '*;q=0' }];
+  const variants: Record<string, string>[] = [
+    {},
+    { 'Accept-Encoding': 'gzip;q=0' },
+    { 'Accept-Encoding': 'identity' },
+    { 'Accept-Encoding': 'br' },
+    { 'Accept-Encoding': '*;q=0' },
+  ];
   for (const headers of variants) {
     for (const path of ['/v1/kv/gz/big', '/v1/kv/gz/big?recurse']) {
       const r = await raw('GET', path, headers);

@@ -50,7 +50,10 @@ async function register(id: string, name: string): Promise<void> {
 const agentChecks = async () => (await call(agent, 'GET', '/v1/agent/checks')).json<Record<string, AgentCheck>>();
 const agentServices = async () => (await call(agent, 'GET', '/v1/agent/services')).json<Record<string, AgentService>>();
 const catalogIds = async (name: string) =>
-  (await call(agent, 'GET', `/v1/catalog/service/${encodeURIComponent(name)}`)).json<{ ServiceID: string }[]>().map((s) => s.ServiceID).sort();
+  (await call(agent, 'GET', `/v1/catalog/service/${encodeURIComponent(name)}`))
+    .json<{ ServiceID: string }[]>()
+    .map((s) => s.ServiceID)
+    .sort();
 const healthOf = async (name: string) => (await call(agent, 'GET', `/v1/health/service/${encodeURIComponent(name)}`)).json<HealthEntry[]>();
 
 for (const [spelling, enc] of Object.entries(SPELLINGS)) {
@@ -86,18 +89,10 @@ for (const [spelling, enc] of Object.entries(SPELLINGS)) {
       await ok('PUT', `/v1/agent/service/maintenance/${enc(id)}?enable=true&reason=${encodeURIComponent('moving racks')}`);
       const maint = `_service_maintenance:${id}`;
       t.is((await agentChecks())[maint]?.Status, 'critical', `maintenance of ${id}`);
-      await eventually(
-        async () => (await healthOf(name)).find((e) => e.Service.ID === id)?.Checks.some((c) => c.CheckID === maint),
-        5000,
-        `${maint} in the catalog`,
-      );
+      await eventually(async () => (await healthOf(name)).find((e) => e.Service.ID === id)?.Checks.some((c) => c.CheckID === maint), 5000, `${maint} in the catalog`);
       await ok('PUT', `/v1/agent/service/maintenance/${enc(id)}?enable=false`);
       t.false(maint in (await agentChecks()));
-      await eventually(
-        async () => !(await healthOf(name)).find((e) => e.Service.ID === id)?.Checks.some((c) => c.CheckID === maint),
-        5000,
-        `${maint} gone from the catalog`,
-      );
+      await eventually(async () => !(await healthOf(name)).find((e) => e.Service.ID === id)?.Checks.some((c) => c.CheckID === maint), 5000, `${maint} gone from the catalog`);
     }
 
     // The catalog sees the TTL status set through the slash-containing check IDs.
@@ -128,8 +123,7 @@ test('check IDs with reserved characters: deregister removes them from the agent
   const ids = ['disk/usage', 'mem usage/%', 'ü/✓'];
   for (const id of ids) await ok('PUT', '/v1/agent/check/register', { ID: id, Name: id, TTL: '60s', ServiceID: 'holder/1' });
   const node = (await call(agent, 'GET', '/v1/agent/self')).json<{ Config: { NodeName: string } }>().Config.NodeName;
-  const nodeChecks = async () =>
-    (await call(agent, 'GET', `/v1/health/node/${encodeURIComponent(node)}`)).json<{ CheckID: string }[]>().map((c) => c.CheckID);
+  const nodeChecks = async () => (await call(agent, 'GET', `/v1/health/node/${encodeURIComponent(node)}`)).json<{ CheckID: string }[]>().map((c) => c.CheckID);
   await eventually(
     async () => {
       const present = await nodeChecks();
@@ -162,23 +156,35 @@ test('service and node names with reserved characters in catalog, health, sessio
   });
   for (const enc of Object.values(SPELLINGS)) {
     const catalog = await call(agent, 'GET', `/v1/catalog/service/${enc(service)}`);
-    t.deepEqual(catalog.json<{ ServiceID: string; Node: string }[]>().map((s) => [s.Node, s.ServiceID]), [[node, 'inst/1']]);
+    t.deepEqual(
+      catalog.json<{ ServiceID: string; Node: string }[]>().map((s) => [s.Node, s.ServiceID]),
+      [[node, 'inst/1']],
+    );
     const health = await call(agent, 'GET', `/v1/health/service/${enc(service)}?passing`);
     t.is(health.json<unknown[]>().length, 1);
     const checks = await call(agent, 'GET', `/v1/health/checks/${enc(service)}`);
-    t.deepEqual(checks.json<{ CheckID: string }[]>().map((c) => c.CheckID), ['inst/1:alive']);
+    t.deepEqual(
+      checks.json<{ CheckID: string }[]>().map((c) => c.CheckID),
+      ['inst/1:alive'],
+    );
     const byNode = await call(agent, 'GET', `/v1/catalog/node/${enc(node)}`);
     t.deepEqual(Object.keys(byNode.json<{ Services: Record<string, unknown> }>().Services), ['inst/1']);
     const list = await call(agent, 'GET', `/v1/catalog/node-services/${enc(node)}`);
     t.is(list.json<{ Node: { Node: string } }>().Node.Node, node);
     const nodeHealth = await call(agent, 'GET', `/v1/health/node/${enc(node)}`);
-    t.deepEqual(nodeHealth.json<{ CheckID: string }[]>().map((c) => c.CheckID), ['inst/1:alive']);
+    t.deepEqual(
+      nodeHealth.json<{ CheckID: string }[]>().map((c) => c.CheckID),
+      ['inst/1:alive'],
+    );
     t.is((await call(agent, 'GET', `/v1/coordinate/node/${enc(node)}`)).status, 404, 'no coordinate, but the node is understood');
   }
 
   const session = (await call(agent, 'PUT', '/v1/session/create', { Node: node, Checks: [] })).json<{ ID: string }>().ID;
   const sessions = await call(agent, 'GET', `/v1/session/node/${SPELLINGS.raw(node)}`);
-  t.deepEqual(sessions.json<{ ID: string }[]>().map((s) => s.ID), [session]);
+  t.deepEqual(
+    sessions.json<{ ID: string }[]>().map((s) => s.ID),
+    [session],
+  );
   await ok('PUT', `/v1/session/destroy/${session}`);
 
   // A local service name with a slash, through the agent's health-by-name endpoint.
@@ -196,9 +202,16 @@ test('service and node names with reserved characters in catalog, health, sessio
   });
   await ok('PUT', '/v1/catalog/deregister', { Node: node, ServiceID: 'inst/1' });
   const after = await call(agent, 'GET', `/v1/catalog/service/${SPELLINGS.raw(service)}`);
-  t.deepEqual(after.json<{ ServiceID: string }[]>().map((s) => s.ServiceID), ['inst/2']);
+  t.deepEqual(
+    after.json<{ ServiceID: string }[]>().map((s) => s.ServiceID),
+    ['inst/2'],
+  );
   const checksAfter = await call(agent, 'GET', `/v1/health/node/${SPELLINGS.raw(node)}`);
-  t.deepEqual(checksAfter.json<{ CheckID: string }[]>().map((c) => c.CheckID), ['node/level'], 'the service check went with it');
+  t.deepEqual(
+    checksAfter.json<{ CheckID: string }[]>().map((c) => c.CheckID),
+    ['node/level'],
+    'the service check went with it',
+  );
   await ok('PUT', '/v1/catalog/deregister', { Node: node, CheckID: 'node/level' });
   t.deepEqual((await call(agent, 'GET', `/v1/health/node/${SPELLINGS.raw(node)}`)).json<unknown[]>(), []);
   await ok('PUT', '/v1/catalog/deregister', { Node: node, ServiceID: 'inst/2' });

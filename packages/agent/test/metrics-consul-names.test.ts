@@ -6,7 +6,9 @@ import test from 'ava';
 import { type AgentProcess, call, fileScope, startAgent, tempDir } from './_agent.js';
 
 const scope = fileScope((fn) => test.after.always(fn));
-const host = hostname().replace(/\./g, '_').replace(/[^a-zA-Z0-9_:]/g, '_');
+const host = hostname()
+  .replace(/\./g, '_')
+  .replace(/[^a-zA-Z0-9_:]/g, '_');
 
 function configFile(telemetry: Record<string, unknown>): string {
   const p = join(tempDir(scope), 'telemetry.json');
@@ -34,7 +36,7 @@ function value(text: string, line: string): number {
   return found === undefined ? Number.NaN : Number(found.slice(line.length + 1));
 }
 
-test('Prometheus output has Consul\'s metric names, types and labels', async (t) => {
+test("Prometheus output has Consul's metric names, types and labels", async (t) => {
   const r = await call(agent, 'GET', '/v1/agent/metrics?format=prometheus');
   t.is(r.status, 200);
   t.regex(r.headers.get('content-type') ?? '', /^text\/plain/);
@@ -78,7 +80,7 @@ test('Prometheus output has Consul\'s metric names, types and labels', async (t)
   t.regex(text, /^concord_state_last_index \d+$/m);
 });
 
-test('the JSON form has go-metrics\' shape: Timestamp, Gauges, Points, Counters and Samples with aggregates', async (t) => {
+test("the JSON form has go-metrics' shape: Timestamp, Gauges, Points, Counters and Samples with aggregates", async (t) => {
   const body = (await call(agent, 'GET', '/v1/agent/metrics')).json<{
     Timestamp: string;
     Gauges: { Name: string; Value: number; Labels: Record<string, string> }[];

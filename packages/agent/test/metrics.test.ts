@@ -10,9 +10,7 @@ const telemetryFile = join(dir, 'telemetry.json');
 writeFileSync(telemetryFile, JSON.stringify({ telemetry: { prometheus_retention_time: '1m' } }));
 
 test('the metrics endpoint reports state gauges as JSON and as Prometheus text', async (t) => {
-  const agent = await startAgent(
-    resolveAgentConfig(['-dev', '-node', 'metrics1', '-http-port', '0', '-dns-port', '-1', '-log-level', 'error', '-config-file', telemetryFile]),
-  );
+  const agent = await startAgent(resolveAgentConfig(['-dev', '-node', 'metrics1', '-http-port', '0', '-dns-port', '-1', '-log-level', 'error', '-config-file', telemetryFile]));
   t.teardown(() => agent.close());
   const base = `http://127.0.0.1:${agent.httpPort}`;
   for (let i = 0; i < 3; i++) {

@@ -38,7 +38,10 @@ test.before(async () => {
 async function order(path: string, nodeOf: (e: any) => string): Promise<string[]> {
   const r = await call(agent, 'GET', path);
   if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.text}`);
-  return r.json<any[]>().map(nodeOf).filter((n) => NODES.includes(n));
+  return r
+    .json<any[]>()
+    .map(nodeOf)
+    .filter((n) => NODES.includes(n));
 }
 
 const endpoints: Array<[string, (near: string) => string, (e: any) => string]> = [

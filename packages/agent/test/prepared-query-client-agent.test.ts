@@ -1,4 +1,3 @@
-import test from 'ava';
 import { data, dig, digTest } from './_dns-helpers.js';
 import { http, startMember, startServers } from './_cluster-inprocess.js';
 import { waitFor } from './_local-helpers.js';

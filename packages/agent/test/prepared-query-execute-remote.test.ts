@@ -29,7 +29,11 @@ test('PreparedQuery.ExecuteRemote takes a whole definition and a limit, and refu
 test('a definition from another datacenter runs here: healthy instances only, shuffled, limited, stamped with this datacenter', (t) => {
   const state = new StateStore({ datacenter: 'dc2' });
   let index = 0;
-  for (const [node, status] of [['a', 'passing'], ['b', 'passing'], ['c', 'critical']] as const) {
+  for (const [node, status] of [
+    ['a', 'passing'],
+    ['b', 'passing'],
+    ['c', 'critical'],
+  ] as const) {
     state.apply(++index, {
       type: 'register',
       reg: {

@@ -13,7 +13,18 @@ test('NearestN takes the nearest other datacenters first, then the listed ones n
   t.deepEqual(failoverDatacenters(failover({ NearestN: 9 }), nearest), ['dc3', 'dc2', 'dc4']);
   t.deepEqual(failoverDatacenters(failover({ NearestN: 1, Datacenters: ['dc9', 'dc4', 'dc3', 'dc2'] }), nearest), ['dc3', 'dc4', 'dc2']);
   t.deepEqual(failoverDatacenters(failover({ Datacenters: ['dc2', 'dc2', 'dc3'] }), nearest), ['dc2', 'dc3']);
-  t.deepEqual(failoverDatacenters(failover({ Targets: [{ Peer: '', Datacenter: 'dc4' }, { Peer: '', Datacenter: 'dc8' }] }), nearest), ['dc4']);
+  t.deepEqual(
+    failoverDatacenters(
+      failover({
+        Targets: [
+          { Peer: '', Datacenter: 'dc4' },
+          { Peer: '', Datacenter: 'dc8' },
+        ],
+      }),
+      nearest,
+    ),
+    ['dc4'],
+  );
 });
 
 function query(f: Partial<Failover>): PreparedQuery {

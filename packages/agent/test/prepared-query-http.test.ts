@@ -14,7 +14,12 @@ async function ok(method: string, path: string, body?: object): Promise<ReturnTy
   return r;
 }
 
-async function register(node: string, id: string, service: string, opts: { port?: number; tags?: string[]; meta?: Record<string, string>; status?: string; nodeMeta?: Record<string, string>; address?: string } = {}) {
+async function register(
+  node: string,
+  id: string,
+  service: string,
+  opts: { port?: number; tags?: string[]; meta?: Record<string, string>; status?: string; nodeMeta?: Record<string, string>; address?: string } = {},
+) {
   await ok('PUT', '/v1/catalog/register', {
     Node: node,
     Address: opts.address ?? '127.0.0.1',
@@ -45,7 +50,7 @@ const execute = async (name: string, q = '', on: AgentProcess = agent) => {
 };
 const ids = (r: Execute) => r.Nodes.map((n) => n.Service.ID).sort();
 
-test('create, read, list, update and delete with every field kept in Consul\'s shape', async (t) => {
+test("create, read, list, update and delete with every field kept in Consul's shape", async (t) => {
   const def = {
     Name: 'crud-q',
     Token: 'tok',
@@ -96,7 +101,7 @@ test('create, read, list, update and delete with every field kept in Consul\'s s
   t.is(again.text, `Cannot modify non-existent prepared query: '${id}'`);
 });
 
-test('bad definitions are refused with Consul\'s reasons', async (t) => {
+test("bad definitions are refused with Consul's reasons", async (t) => {
   const cases: [object, number, string | RegExp][] = [
     [{ Service: { Service: 'x' } }, 400, 'Invalid prepared query: Must be bound to a session'],
     [{ Name: 'b1', Service: {} }, 400, 'Invalid prepared query: Must provide a Service name to query'],
@@ -130,7 +135,7 @@ test('bad definitions are refused with Consul\'s reasons', async (t) => {
   t.is((await call(agent, 'POST', '/v1/query/dup/execute')).status, 405);
 });
 
-test('execute answers Consul\'s shape and applies health, tags, meta and limit', async (t) => {
+test("execute answers Consul's shape and applies health, tags, meta and limit", async (t) => {
   await register('ex-n1', 'ex-1', 'exsvc', { tags: ['v1', 'primary'], meta: { env: 'prod' }, nodeMeta: { rack: 'a' } });
   await register('ex-n2', 'ex-2', 'exsvc', { tags: ['v1'], meta: { env: 'prod' }, status: 'warning', nodeMeta: { rack: 'b' } });
   await register('ex-n3', 'ex-3', 'exsvc', { tags: ['v1', 'canary'], status: 'critical' });
@@ -159,14 +164,18 @@ test('execute answers Consul\'s shape and applies health, tags, meta and limit',
 
 test('Near (and ?near=) sorts by round-trip time from a node, which goes first', async (t) => {
   const coord = (x: number) => ({ Vec: [x, 0, 0, 0, 0, 0, 0, 0], Error: 0.1, Adjustment: 0, Height: 0.0001 });
-  for (const [i, x] of [[1, 0.001], [2, 0.05], [3, 0.02]] as const) {
+  for (const [i, x] of [
+    [1, 0.001],
+    [2, 0.05],
+    [3, 0.02],
+  ] as const) {
     await register(`near-n${i}`, `near-${i}`, 'nearsvc');
     await ok('PUT', '/v1/coordinate/update', { Node: `near-n${i}`, Coord: coord(x) });
   }
   await createQuery({ Name: 'near-q', Service: { Service: 'nearsvc', Near: 'near-n2' } });
   await eventually(async () => (await execute('near-q')).Nodes.map((n) => n.Node.Node).join() === 'near-n2,near-n3,near-n1', 10_000, 'the RTT order from near-n2');
   const order = (await execute('near-q', '?near=near-n1')).Nodes.map((n) => n.Node.Node);
-  t.deepEqual(order, ['near-n1', 'near-n3', 'near-n2'], '?near= wins over the query\'s Near');
+  t.deepEqual(order, ['near-n1', 'near-n3', 'near-n2'], "?near= wins over the query's Near");
   const limited = (await execute('near-q', '?limit=2')).Nodes.map((n) => n.Node.Node);
   t.deepEqual(limited, ['near-n2', 'near-n3']);
 });

@@ -35,7 +35,14 @@ test('silent connections beyond the pending cap are closed at once; a real call 
   const client = new grpc.Client(`127.0.0.1:${bound.port}`, grpc.credentials.createInsecure());
   t.teardown(() => client.close());
   const code = await new Promise<grpc.status>((resolve) => {
-    client.makeUnaryRequest('/x.Y/Z', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), { deadline: Date.now() + 5000 }, (err) => resolve(err ? err.code : grpc.status.OK));
+    client.makeUnaryRequest(
+      '/x.Y/Z',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.alloc(0),
+      { deadline: Date.now() + 5000 },
+      (err) => resolve(err ? err.code : grpc.status.OK),
+    );
   });
   t.is(code, grpc.status.UNIMPLEMENTED);
 });

@@ -22,7 +22,7 @@ function closedWithin(s: Socket, ms: number): Promise<boolean> {
   });
 }
 
-test('limits.rpc_max_conns_per_client: Consul\'s default of 100, configurable, 0 for none, bad values refused', (t) => {
+test("limits.rpc_max_conns_per_client: Consul's default of 100, configurable, 0 for none, bad values refused", (t) => {
   t.is(inputBounds({}).rpcMaxConnsPerClient, 100);
   t.is(inputBounds({ rpc_max_conns_per_client: 7 }).rpcMaxConnsPerClient, 7);
   t.is(inputBounds({ rpc_max_conns_per_client: 0 }).rpcMaxConnsPerClient, 0);
@@ -40,7 +40,10 @@ test('a client address holding the most RPC connections has the next one closed 
   const extra = await open(bound.port);
   t.true(await closedWithin(extra, 3000), 'the fourth connection is closed');
   t.true(refused.length >= 1 && refused.every((ip) => ip.endsWith('127.0.0.1')));
-  t.false(held.some((s) => s.destroyed), 'the three held stay open');
+  t.false(
+    held.some((s) => s.destroyed),
+    'the three held stay open',
+  );
   (held.pop() as Socket).destroy();
   await new Promise((r) => setTimeout(r, 200));
   const again = await open(bound.port);

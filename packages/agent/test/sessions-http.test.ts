@@ -83,7 +83,7 @@ test('renewing an unknown session is a 404 naming it; info on it is an empty lis
 });
 
 // Serial: it counts sessions, so no other test may create one meanwhile.
-test.serial('an invalid Behavior or a TTL outside [10s, 24h] is refused with Consul\'s words (the TTL in nanoseconds as Go prints a Duration)', async (t) => {
+test.serial("an invalid Behavior or a TTL outside [10s, 24h] is refused with Consul's words (the TTL in nanoseconds as Go prints a Duration)", async (t) => {
   const before = (await call(agent, 'GET', '/v1/session/list')).json<Session[]>().length;
   const behavior = await call(agent, 'PUT', '/v1/session/create', { Behavior: 'explode' });
   t.is(behavior.status, 500);

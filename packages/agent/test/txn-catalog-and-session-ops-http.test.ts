@@ -35,14 +35,20 @@ test('the consul client registers a node, its service, a check and a KV key in o
     { KV: { Verb: 'set', Key: 'txn-db/primary', Value: b64('txn-db1') } },
   ]);
   t.is(reply.Errors, null);
-  t.deepEqual(reply.Results?.map((r) => Object.keys(r)), [['Node'], ['Service'], ['Check'], ['KV']]);
+  t.deepEqual(
+    reply.Results?.map((r) => Object.keys(r)),
+    [['Node'], ['Service'], ['Check'], ['KV']],
+  );
   const [node, svc, check, kv] = (reply.Results ?? []).map((r) => Object.values(r)[0] as Record<string, unknown>);
   t.like(node, { Node: 'txn-db1', Address: '10.7.0.1', Datacenter: 'dc1', Meta: { rack: 'r1' } });
   t.like(svc, { ID: 'pg1', Service: 'txn-pg', Tags: ['primary'], Port: 5432 });
   t.like(check, { CheckID: 'pg1-alive', Status: 'passing', ServiceName: 'txn-pg' });
   t.like(kv, { Key: 'txn-db/primary', Value: null });
   const index = node?.ModifyIndex;
-  t.true([svc, check, kv].every((e) => e?.ModifyIndex === index), 'one Raft entry for the whole txn');
+  t.true(
+    [svc, check, kv].every((e) => e?.ModifyIndex === index),
+    'one Raft entry for the whole txn',
+  );
 
   const health = await call(agent, 'GET', '/v1/health/service/txn-pg?passing');
   t.deepEqual(
@@ -68,8 +74,20 @@ test("ops shaped as Consul's Go client sends them (every field, nulls, zero valu
         Verb: 'set',
         Node: 'txn-go',
         Service: {
-          Kind: '', ID: 'go1', Service: 'txn-go-svc', Tags: null, Meta: null, Port: 0, Address: '', SocketPath: '',
-          Weights: { Passing: 1, Warning: 1 }, EnableTagOverride: false, CreateIndex: 0, ModifyIndex: 0, ContentHash: '', Namespace: '',
+          Kind: '',
+          ID: 'go1',
+          Service: 'txn-go-svc',
+          Tags: null,
+          Meta: null,
+          Port: 0,
+          Address: '',
+          SocketPath: '',
+          Weights: { Passing: 1, Warning: 1 },
+          EnableTagOverride: false,
+          CreateIndex: 0,
+          ModifyIndex: 0,
+          ContentHash: '',
+          Namespace: '',
         },
       },
     },
@@ -77,14 +95,35 @@ test("ops shaped as Consul's Go client sends them (every field, nulls, zero valu
       Check: {
         Verb: 'set',
         Check: {
-          Node: 'txn-go', CheckID: 'go1-check', Name: 'go check', Status: '', Notes: '', Output: '', ServiceID: 'go1', ServiceName: '',
-          ServiceTags: null, Type: '', Namespace: '', ExposedPort: 0,
+          Node: 'txn-go',
+          CheckID: 'go1-check',
+          Name: 'go check',
+          Status: '',
+          Notes: '',
+          Output: '',
+          ServiceID: 'go1',
+          ServiceName: '',
+          ServiceTags: null,
+          Type: '',
+          Namespace: '',
+          ExposedPort: 0,
           Definition: {
-            HTTP: '', Header: null, Method: '', Body: '', TLSServerName: '', TLSSkipVerify: false, TCP: '',
-            IntervalDuration: 0, TimeoutDuration: 0, DeregisterCriticalServiceAfterDuration: 0,
-            Interval: '0s', Timeout: '0s', DeregisterCriticalServiceAfter: '0s',
+            HTTP: '',
+            Header: null,
+            Method: '',
+            Body: '',
+            TLSServerName: '',
+            TLSSkipVerify: false,
+            TCP: '',
+            IntervalDuration: 0,
+            TimeoutDuration: 0,
+            DeregisterCriticalServiceAfterDuration: 0,
+            Interval: '0s',
+            Timeout: '0s',
+            DeregisterCriticalServiceAfter: '0s',
           },
-          CreateIndex: 0, ModifyIndex: 0,
+          CreateIndex: 0,
+          ModifyIndex: 0,
         },
       },
     },
@@ -94,7 +133,7 @@ test("ops shaped as Consul's Go client sends them (every field, nulls, zero valu
   t.like(check, { CheckID: 'go1-check', Status: 'critical', ServiceName: 'txn-go-svc' });
 });
 
-test('a failing op rolls back every catalog and KV write of the txn with 409, OpIndex and Consul\'s text', async (t) => {
+test("a failing op rolls back every catalog and KV write of the txn with 409, OpIndex and Consul's text", async (t) => {
   const r = await call(agent, 'PUT', '/v1/txn', [
     { Node: { Verb: 'set', Node: { Node: 'txn-rollback', Address: '10.7.0.9' } } },
     { Service: { Verb: 'set', Node: 'txn-rollback', Service: { ID: 'rb', Service: 'txn-rb' } } },
@@ -138,10 +177,7 @@ test('cas and delete-cas take the ModifyIndex; a stale one is refused', async (t
 
 test('a txn of Node, Service and Check gets is served as a read with the query headers', async (t) => {
   const self = (await call(agent, 'GET', '/v1/agent/self')).json<{ Config: { NodeName: string } }>().Config.NodeName;
-  const r = await call(agent, 'PUT', '/v1/txn?stale', [
-    { Node: { Verb: 'get', Node: { Node: self } } },
-    { Check: { Verb: 'get', Check: { Node: self, CheckID: 'serfHealth' } } },
-  ]);
+  const r = await call(agent, 'PUT', '/v1/txn?stale', [{ Node: { Verb: 'get', Node: { Node: self } } }, { Check: { Verb: 'get', Check: { Node: self, CheckID: 'serfHealth' } } }]);
   t.is(r.status, 200, r.text);
   t.true(r.text.includes('"Errors":null'));
   t.is(r.json<TxnReply>().Results?.[0]?.Node?.Node, self);
@@ -150,9 +186,7 @@ test('a txn of Node, Service and Check gets is served as a read with the query h
   t.regex(r.headers.get('x-consul-lastcontact') ?? '', /^\d+$/);
   const orEmpty = await call(agent, 'PUT', '/v1/txn', [{ KV: { Verb: 'get-or-empty', Key: 'txn-no-such-key' } }]);
   t.is(orEmpty.status, 200, orEmpty.text);
-  t.deepEqual(orEmpty.json<TxnReply>().Results, [
-    { KV: { LockIndex: 0, Key: 'txn-no-such-key', Flags: 0, Value: null, CreateIndex: 0, ModifyIndex: 0 } },
-  ]);
+  t.deepEqual(orEmpty.json<TxnReply>().Results, [{ KV: { LockIndex: 0, Key: 'txn-no-such-key', Flags: 0, Value: null, CreateIndex: 0, ModifyIndex: 0 } }]);
   const missing = await call(agent, 'PUT', '/v1/txn', [{ Service: { Verb: 'get', Node: self, Service: { ID: 'ghost' } } }]);
   t.is(missing.status, 409);
   t.deepEqual(missing.json<TxnReply>().Errors, [{ OpIndex: 0, What: `service "ghost" on node "${self}" doesn't exist` }]);
@@ -161,10 +195,7 @@ test('a txn of Node, Service and Check gets is served as a read with the query h
 test('a Session delete op destroys the session and releases its lock with the rest of the txn', async (t) => {
   const { ID: session } = (await call(agent, 'PUT', '/v1/session/create', { Name: 'txn-lock', LockDelay: '0s' })).json<{ ID: string }>();
   t.is((await call(agent, 'PUT', `/v1/kv/txn-lock/leader?acquire=${session}`, 'me')).text, 'true');
-  const r = await call(agent, 'PUT', '/v1/txn', [
-    { Session: { Verb: 'delete', Session: { ID: session } } },
-    { KV: { Verb: 'get', Key: 'txn-lock/leader' } },
-  ]);
+  const r = await call(agent, 'PUT', '/v1/txn', [{ Session: { Verb: 'delete', Session: { ID: session } } }, { KV: { Verb: 'get', Key: 'txn-lock/leader' } }]);
   t.is(r.status, 200, r.text);
   t.false('Session' in (r.json<TxnReply>().Results?.[0]?.KV ?? { Session: 1 }), 'the lock is released in the same txn');
   t.deepEqual((await call(agent, 'GET', `/v1/session/info/${session}`)).json(), []);
@@ -217,11 +248,8 @@ test('a Node op naming another datacenter is refused with 500 No path to datacen
   t.is(same.status, 200, same.text);
 });
 
-test('an unknown Node verb fails at its op with 409, as Consul\'s state store reports it', async (t) => {
-  const r = await call(agent, 'PUT', '/v1/txn', [
-    { KV: { Verb: 'set', Key: 'txn-verb/a', Value: b64('a') } },
-    { Node: { Verb: 'explode', Node: { Node: 'x' } } },
-  ]);
+test("an unknown Node verb fails at its op with 409, as Consul's state store reports it", async (t) => {
+  const r = await call(agent, 'PUT', '/v1/txn', [{ KV: { Verb: 'set', Key: 'txn-verb/a', Value: b64('a') } }, { Node: { Verb: 'explode', Node: { Node: 'x' } } }]);
   t.is(r.status, 409);
   t.deepEqual(r.json<TxnReply>().Errors, [{ OpIndex: 1, What: 'unknown Node verb "explode"' }]);
   t.is((await call(agent, 'GET', '/v1/kv/txn-verb/a')).status, 404);
@@ -230,17 +258,24 @@ test('an unknown Node verb fails at its op with 409, as Consul\'s state store re
 test('a client agent forwards catalog txns to the servers', async (t) => {
   const server = await startMember(t, { server: true, expect: 1 });
   const client = await startMember(t, { join: server });
-  const ok = await waitFor(async () => {
-    const r = await fetch(`${client.base}/v1/txn`, {
-      method: 'PUT',
-      body: JSON.stringify([
-        { Node: { Verb: 'set', Node: { Node: 'txn-remote', Address: '10.7.2.1' } } },
-        { Service: { Verb: 'set', Node: 'txn-remote', Service: { ID: 'r1', Service: 'txn-remote-svc', Port: 1 } } },
-      ]),
-    });
-    return r.status === 200 ? r : undefined;
-  }, 20_000, 200);
+  const ok = await waitFor(
+    async () => {
+      const r = await fetch(`${client.base}/v1/txn`, {
+        method: 'PUT',
+        body: JSON.stringify([
+          { Node: { Verb: 'set', Node: { Node: 'txn-remote', Address: '10.7.2.1' } } },
+          { Service: { Verb: 'set', Node: 'txn-remote', Service: { ID: 'r1', Service: 'txn-remote-svc', Port: 1 } } },
+        ]),
+      });
+      return r.status === 200 ? r : undefined;
+    },
+    20_000,
+    200,
+  );
   t.truthy(ok, 'the client agent answered the txn once it had a server');
-  const nodes = await (await fetch(`${server.base}/v1/catalog/service/txn-remote-svc`)).json() as { Node: string }[];
-  t.deepEqual(nodes.map((n) => n.Node), ['txn-remote']);
+  const nodes = (await (await fetch(`${server.base}/v1/catalog/service/txn-remote-svc`)).json()) as { Node: string }[];
+  t.deepEqual(
+    nodes.map((n) => n.Node),
+    ['txn-remote'],
+  );
 });

@@ -67,18 +67,14 @@ test('a get of a missing key fails the txn; check-not-exists and check-index gua
     { KV: { Verb: 'set', Key: 'txnget/b', Value: b64('b') } },
   ]);
   t.is(guarded.status, 200, guarded.text);
-  const again = await call(agent, 'PUT', '/v1/txn', [
-    { KV: { Verb: 'check-not-exists', Key: 'txnget/b' } },
-    { KV: { Verb: 'delete', Key: 'txnget/a' } },
-  ]);
+  const again = await call(agent, 'PUT', '/v1/txn', [{ KV: { Verb: 'check-not-exists', Key: 'txnget/b' } }, { KV: { Verb: 'delete', Key: 'txnget/a' } }]);
   t.is(again.status, 409);
   t.is(again.json<TxnReply>().Errors?.[0]?.OpIndex, 0);
   t.is((await call(agent, 'GET', '/v1/kv/txnget/a')).status, 200);
 });
 
 test('128 operations are accepted and 129 are refused with 413', async (t) => {
-  const ops = (n: number, prefix: string) =>
-    Array.from({ length: n }, (_, i) => ({ KV: { Verb: 'set', Key: `${prefix}/${i}`, Value: b64(String(i)) } }));
+  const ops = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ KV: { Verb: 'set', Key: `${prefix}/${i}`, Value: b64(String(i)) } }));
   const ok = await call(agent, 'PUT', '/v1/txn', ops(128, 'txn128'));
   t.is(ok.status, 200);
   t.is(ok.json<TxnReply>().Results?.length, 128);
@@ -90,10 +86,7 @@ test('128 operations are accepted and 129 are refused with 413', async (t) => {
 
 test('a read-only txn is served as a read: 200, Results, "Errors":null and the query headers', async (t) => {
   t.true(await consul.kv.set('txnro/a', 'r'));
-  const r = await call(agent, 'PUT', '/v1/txn', [
-    { KV: { Verb: 'get', Key: 'txnro/a' } },
-    { KV: { Verb: 'get-tree', Key: 'txnro/' } },
-  ]);
+  const r = await call(agent, 'PUT', '/v1/txn', [{ KV: { Verb: 'get', Key: 'txnro/a' } }, { KV: { Verb: 'get-tree', Key: 'txnro/' } }]);
   t.is(r.status, 200);
   t.true(r.text.includes('"Errors":null'), r.text);
   const body = r.json<TxnReply>();

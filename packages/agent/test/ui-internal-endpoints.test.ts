@@ -29,7 +29,7 @@ test.before(async () => {
   });
 });
 
-test.serial('services: one summary per service with Consul\'s fields, nodes, tags and per-node check counts', async (t) => {
+test.serial("services: one summary per service with Consul's fields, nodes, tags and per-node check counts", async (t) => {
   const r = await call(agent, 'GET', '/v1/internal/ui/services');
   t.is(r.status, 200);
   t.truthy(r.headers.get('x-consul-index'));
@@ -42,8 +42,20 @@ test.serial('services: one summary per service with Consul\'s fields, nodes, tag
   t.like(list[0], { Name: 'consul', Tags: null, ExternalSources: null, InstanceCount: 1 });
   const web = list[1] as Record<string, unknown>;
   t.deepEqual(Object.keys(web), [
-    'Name', 'Datacenter', 'Tags', 'Nodes', 'ExternalSources', 'InstanceCount', 'ChecksPassing', 'ChecksWarning', 'ChecksCritical',
-    'GatewayConfig', 'TransparentProxy', 'ConnectNative', 'ConnectedWithProxy', 'ConnectedWithGateway',
+    'Name',
+    'Datacenter',
+    'Tags',
+    'Nodes',
+    'ExternalSources',
+    'InstanceCount',
+    'ChecksPassing',
+    'ChecksWarning',
+    'ChecksCritical',
+    'GatewayConfig',
+    'TransparentProxy',
+    'ConnectNative',
+    'ConnectedWithProxy',
+    'ConnectedWithGateway',
   ]);
   t.like(web, {
     Datacenter: 'dc1',
@@ -68,10 +80,19 @@ test.serial('nodes: every node with its services and checks', async (t) => {
   );
   const ext = nodes.find((n) => n.Node === 'ext');
   t.like(ext, { Address: '10.9.9.9' });
-  t.deepEqual(ext?.Services.map((s) => s.ID), ['web-3']);
-  t.deepEqual(ext?.Checks.map((c) => c.CheckID), ['ext-node', 'ext-web']);
+  t.deepEqual(
+    ext?.Services.map((s) => s.ID),
+    ['web-3'],
+  );
+  t.deepEqual(
+    ext?.Checks.map((c) => c.CheckID),
+    ['ext-node', 'ext-web'],
+  );
   const mine = nodes.find((n) => n.Node === agent.node);
-  t.deepEqual(mine?.Services.map((s) => s.ID), ['consul', 'web-1', 'web-2']);
+  t.deepEqual(
+    mine?.Services.map((s) => s.ID),
+    ['consul', 'web-1', 'web-2'],
+  );
   t.deepEqual(Object.keys(mine ?? {}), ['ID', 'Node', 'Address', 'Datacenter', 'TaggedAddresses', 'Meta', 'Services', 'Checks']);
 });
 

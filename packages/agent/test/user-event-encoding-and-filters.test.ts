@@ -53,7 +53,7 @@ const services = [
   { Service: 'db', Tags: ['primary'] },
 ];
 
-test('filters match anywhere in the name, as Go\'s MatchString does, and a bad one drops the event', (t) => {
+test("filters match anywhere in the name, as Go's MatchString does, and a bad one drops the event", (t) => {
   t.true(eventPassesFilters(event(), 'node-1', []));
   t.true(eventPassesFilters(event({ NodeFilter: 'de-' }), 'node-1', []), 'unanchored');
   t.false(eventPassesFilters(event({ NodeFilter: '^de' }), 'node-1', []));

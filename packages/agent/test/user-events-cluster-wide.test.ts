@@ -25,10 +25,14 @@ async function fire(from: Member, name: string, query = '', body?: string): Prom
 /** Fires an unfiltered marker and waits until every agent lists it: earlier events have had their chance. */
 async function settle(from: Member): Promise<void> {
   const marker = await fire(from, 'marker');
-  const all = await waitFor(async () => {
-    const lists = await Promise.all(agents.all.map((m) => listOn(m, '?name=marker')));
-    return lists.every((l) => l.events.some((e) => e.ID === marker.ID));
-  }, 15_000, 50);
+  const all = await waitFor(
+    async () => {
+      const lists = await Promise.all(agents.all.map((m) => listOn(m, '?name=marker')));
+      return lists.every((l) => l.events.some((e) => e.ID === marker.ID));
+    },
+    15_000,
+    50,
+  );
   if (!all) throw new Error('the marker did not reach every agent');
 }
 
@@ -47,14 +51,17 @@ test.before(async () => {
   const [web, db, bare] = await Promise.all([1, 2, 3].map(() => startMember(ctx, { join: server })));
   if (!web || !db || !bare) throw new Error('clients did not start');
   agents = { server, web, db, bare, all: [server, web, db, bare] };
-  const register = (m: Member, body: object) =>
-    http(m.base, '/v1/agent/service/register', { method: 'PUT', body: JSON.stringify(body) });
+  const register = (m: Member, body: object) => http(m.base, '/v1/agent/service/register', { method: 'PUT', body: JSON.stringify(body) });
   await register(web, { ID: 'web1', Name: 'web', Tags: ['v1', 'canary'], Port: 80 });
   await register(db, { ID: 'db1', Name: 'db', Tags: ['primary'], Port: 5432 });
-  const joined = await waitFor(async () => {
-    const lists = await Promise.all(agents.all.map(async (m) => JSON.parse((await http(m.base, '/v1/agent/members')).text) as unknown[]));
-    return lists.every((l) => l.length === 4);
-  }, 20_000, 100);
+  const joined = await waitFor(
+    async () => {
+      const lists = await Promise.all(agents.all.map(async (m) => JSON.parse((await http(m.base, '/v1/agent/members')).text) as unknown[]));
+      return lists.every((l) => l.length === 4);
+    },
+    20_000,
+    100,
+  );
   if (!joined) throw new Error('the four agents did not see each other');
 });
 
@@ -62,10 +69,14 @@ test.serial('an event fired on a client reaches every agent once, with its paylo
   const fired = await fire(agents.bare, 'deploy', '', 'v42');
   t.like(fired, { Name: 'deploy', Payload: Buffer.from('v42').toString('base64'), Version: 1, LTime: 0 });
   t.regex(fired.ID, /^[0-9a-f-]{36}$/);
-  const everywhere = await waitFor(async () => {
-    const lists = await Promise.all(agents.all.map((m) => listOn(m, '?name=deploy')));
-    return lists.every((l) => l.events.some((e) => e.ID === fired.ID)) ? lists : undefined;
-  }, 15_000, 50);
+  const everywhere = await waitFor(
+    async () => {
+      const lists = await Promise.all(agents.all.map((m) => listOn(m, '?name=deploy')));
+      return lists.every((l) => l.events.some((e) => e.ID === fired.ID)) ? lists : undefined;
+    },
+    15_000,
+    50,
+  );
   t.truthy(everywhere, 'every agent lists the event');
   await settle(agents.web);
   for (const m of agents.all) {
@@ -92,10 +103,10 @@ test.serial('receivers apply the node filter', async (t) => {
   }
 });
 
-test.serial('receivers apply the service filter, and the tag filter on that service\'s tags', async (t) => {
+test.serial("receivers apply the service filter, and the tag filter on that service's tags", async (t) => {
   const byService = await fire(agents.db, 'by-service', '?service=^we');
   const byTag = await fire(agents.db, 'by-tag', '?service=web|db&tag=^prim');
-  const noTag = await fire(agents.db, 'by-missing-tag', '?service=web&tag=v2');
+  const _noTag = await fire(agents.db, 'by-missing-tag', '?service=web&tag=v2');
   await settle(agents.db);
   for (const m of agents.all) {
     t.deepEqual(await idsOn(m, 'by-service'), m === agents.web ? [byService.ID] : [], `service filter on ${m.name}`);
@@ -128,7 +139,7 @@ test.serial('a blocking list is held while its index is current and wakes when a
   t.is((await http(agents.server.base, '/v1/event/list?index=abc')).status, 400);
 });
 
-test.serial('bad events are refused with Consul\'s words and reach nobody', async (t) => {
+test.serial("bad events are refused with Consul's words and reach nobody", async (t) => {
   const cases: [string, string][] = [
     ['/v1/event/fire/x?node=(', 'Invalid node filter: error parsing regexp: missing closing ): `(`'],
     ['/v1/event/fire/x?service=a**', 'Invalid service filter: error parsing regexp: invalid nested repetition operator: `**`'],

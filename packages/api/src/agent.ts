@@ -1,15 +1,7 @@
 /** `/v1/agent`: the local agent's own state, services, checks and membership. */
 import type { RequestOptions } from './options.js';
 import { escapeSegment, type Transport } from './transport.js';
-import type {
-  AgentCheckRegistration,
-  AgentMember,
-  AgentSelf,
-  AgentService,
-  AgentServiceRegistration,
-  HealthCheck,
-  HealthStatus,
-} from './types.js';
+import type { AgentCheckRegistration, AgentMember, AgentSelf, AgentService, AgentServiceRegistration, HealthCheck, HealthStatus } from './types.js';
 
 export interface MembersOptions extends RequestOptions {
   /** List the WAN pool (servers only). */
@@ -62,10 +54,7 @@ export class Agent {
 
   /** One local service; `undefined` when the agent does not know the ID. */
   async service(id: string, options?: RequestOptions): Promise<AgentService | undefined> {
-    const res = await this.#t.call(
-      { method: 'GET', path: `/v1/agent/service/${escapeSegment(id)}`, options },
-      [404],
-    );
+    const res = await this.#t.call({ method: 'GET', path: `/v1/agent/service/${escapeSegment(id)}`, options }, [404]);
     if (res.status === 404) return undefined;
     return JSON.parse(res.body.toString('utf8')) as AgentService;
   }

@@ -1,14 +1,7 @@
 /** `/v1/catalog`: the cluster-wide registry of nodes and services. */
 import type { QueryOptions, QueryResult, RequestOptions, WriteOptions } from './options.js';
 import { escapeSegment, type Transport } from './transport.js';
-import type {
-  CatalogDeregistration,
-  CatalogNode,
-  CatalogNodeEntry,
-  CatalogNodeServiceList,
-  CatalogRegistration,
-  CatalogServiceEntry,
-} from './types.js';
+import type { CatalogDeregistration, CatalogNode, CatalogNodeEntry, CatalogNodeServiceList, CatalogRegistration, CatalogServiceEntry } from './types.js';
 
 export interface CatalogServiceOptions extends QueryOptions {
   /** Only instances carrying this tag (or all of these tags). */
@@ -43,22 +36,14 @@ export class Catalog {
 
   /** Service names mapped to every tag used by their instances. */
   services(options?: QueryOptions): Promise<QueryResult<Record<string, string[]>>> {
-    return this.#t.query<Record<string, string[] | null> | null, Record<string, string[]>>(
-      '/v1/catalog/services',
-      options,
-      {},
-      (map) => Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, v ?? []])),
+    return this.#t.query<Record<string, string[] | null> | null, Record<string, string[]>>('/v1/catalog/services', options, {}, (map) =>
+      Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, v ?? []])),
     );
   }
 
   /** Instances of one service (health is not considered). */
   service(name: string, options?: CatalogServiceOptions): Promise<QueryResult<CatalogServiceEntry[]>> {
-    return this.#t.query<CatalogServiceEntry[] | null, CatalogServiceEntry[]>(
-      `/v1/catalog/service/${escapeSegment(name)}`,
-      options,
-      { tag: tagParam(options?.tag) },
-      orEmpty,
-    );
+    return this.#t.query<CatalogServiceEntry[] | null, CatalogServiceEntry[]>(`/v1/catalog/service/${escapeSegment(name)}`, options, { tag: tagParam(options?.tag) }, orEmpty);
   }
 
   /** One node with its services keyed by ID; `null` when the node is unknown. */
@@ -68,12 +53,7 @@ export class Catalog {
 
   /** One node with its services as a list; `null` when the node is unknown. */
   nodeServices(name: string, options?: QueryOptions): Promise<QueryResult<CatalogNodeServiceList | null>> {
-    return this.#t.query<CatalogNodeServiceList | null>(
-      `/v1/catalog/node-services/${escapeSegment(name)}`,
-      options,
-      {},
-      (n) => n,
-    );
+    return this.#t.query<CatalogNodeServiceList | null>(`/v1/catalog/node-services/${escapeSegment(name)}`, options, {}, (n) => n);
   }
 }
 

@@ -23,13 +23,7 @@ export class Coordinate {
 
   /** One node's coordinates, one per segment; `[]` when it has none (the agent answers 404). */
   node(name: string, options?: QueryOptions): Promise<QueryResult<CoordinateEntry[]>> {
-    return this.#t.query<CoordinateEntry[] | null, CoordinateEntry[]>(
-      `/v1/coordinate/node/${escapeSegment(name)}`,
-      options,
-      {},
-      orEmpty,
-      () => [],
-    );
+    return this.#t.query<CoordinateEntry[] | null, CoordinateEntry[]>(`/v1/coordinate/node/${escapeSegment(name)}`, options, {}, orEmpty, () => []);
   }
 
   /** Sets a node's coordinate (`PUT /v1/coordinate/update`). */

@@ -20,22 +20,12 @@ export class Health {
 
   /** Every check on a node, node-level and service-level. */
   node(node: string, options?: QueryOptions): Promise<QueryResult<HealthCheck[]>> {
-    return this.#t.query<HealthCheck[] | null, HealthCheck[]>(
-      `/v1/health/node/${escapeSegment(node)}`,
-      options,
-      {},
-      orEmpty,
-    );
+    return this.#t.query<HealthCheck[] | null, HealthCheck[]>(`/v1/health/node/${escapeSegment(node)}`, options, {}, orEmpty);
   }
 
   /** The checks of every instance of a service. */
   checks(service: string, options?: QueryOptions): Promise<QueryResult<HealthCheck[]>> {
-    return this.#t.query<HealthCheck[] | null, HealthCheck[]>(
-      `/v1/health/checks/${escapeSegment(service)}`,
-      options,
-      {},
-      orEmpty,
-    );
+    return this.#t.query<HealthCheck[] | null, HealthCheck[]>(`/v1/health/checks/${escapeSegment(service)}`, options, {}, orEmpty);
   }
 
   /** Instances of a service with their node and checks. */
@@ -50,11 +40,6 @@ export class Health {
 
   /** Every check in a state (`any` for all). */
   state(state: HealthStatus | 'any', options?: QueryOptions): Promise<QueryResult<HealthCheck[]>> {
-    return this.#t.query<HealthCheck[] | null, HealthCheck[]>(
-      `/v1/health/state/${escapeSegment(state)}`,
-      options,
-      {},
-      orEmpty,
-    );
+    return this.#t.query<HealthCheck[] | null, HealthCheck[]>(`/v1/health/state/${escapeSegment(state)}`, options, {}, orEmpty);
   }
 }

@@ -58,15 +58,18 @@ export class KV {
   /** Key names under a prefix (`?keys`), optionally collapsed at a separator. */
   keys(prefix: string, options?: KVKeysOptions): Promise<QueryResult<string[]>> {
     const params = options?.separator ? { keys: true, separator: options.separator } : { keys: true };
-    return this.#t.query<string[]>(kvPath(prefix), options, params, (list) => list, () => []);
+    return this.#t.query<string[]>(
+      kvPath(prefix),
+      options,
+      params,
+      (list) => list,
+      () => [],
+    );
   }
 
   /** The raw bytes of one key (`?raw`); `undefined` when it does not exist. */
   async raw(key: string, options?: QueryOptions): Promise<QueryResult<Buffer | undefined>> {
-    const res = await this.#t.call(
-      { method: 'GET', path: kvPath(key), params: { ...queryParams(options), raw: true }, options },
-      [404],
-    );
+    const res = await this.#t.call({ method: 'GET', path: kvPath(key), params: { ...queryParams(options), raw: true }, options }, [404]);
     return { value: res.status === 404 ? undefined : res.body, meta: metaOf(res.headers) };
   }
 

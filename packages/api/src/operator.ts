@@ -34,10 +34,7 @@ export class Operator {
 
   /** Autopilot's view of server health (HTTP 429 when unhealthy still gives the body). */
   async autopilotHealth(options?: QueryOptions): Promise<AutopilotHealth> {
-    const res = await this.#t.call(
-      { method: 'GET', path: '/v1/operator/autopilot/health', params: queryParams(options), options },
-      [429],
-    );
+    const res = await this.#t.call({ method: 'GET', path: '/v1/operator/autopilot/health', params: queryParams(options), options }, [429]);
     return JSON.parse(res.body.toString('utf8')) as AutopilotHealth;
   }
 

@@ -28,10 +28,7 @@ export class Session {
 
   /** Renews a TTL session; `undefined` when the session no longer exists. */
   async renew(id: string, options?: WriteOptions): Promise<SessionEntry | undefined> {
-    const res = await this.#t.call(
-      { method: 'PUT', path: `/v1/session/renew/${escapeSegment(id)}`, options },
-      [404],
-    );
+    const res = await this.#t.call({ method: 'PUT', path: `/v1/session/renew/${escapeSegment(id)}`, options }, [404]);
     if (res.status === 404) return undefined;
     const list = JSON.parse(res.body.toString('utf8')) as SessionEntry[] | null;
     return list?.[0];
@@ -39,12 +36,7 @@ export class Session {
 
   /** One session; `undefined` when it does not exist. */
   info(id: string, options?: QueryOptions): Promise<QueryResult<SessionEntry | undefined>> {
-    return this.#t.query<SessionEntry[] | null, SessionEntry | undefined>(
-      `/v1/session/info/${escapeSegment(id)}`,
-      options,
-      {},
-      (list) => list?.[0],
-    );
+    return this.#t.query<SessionEntry[] | null, SessionEntry | undefined>(`/v1/session/info/${escapeSegment(id)}`, options, {}, (list) => list?.[0]);
   }
 
   /** Every session in the datacenter. */
@@ -54,11 +46,6 @@ export class Session {
 
   /** The sessions of one node. */
   node(node: string, options?: QueryOptions): Promise<QueryResult<SessionEntry[]>> {
-    return this.#t.query<SessionEntry[] | null, SessionEntry[]>(
-      `/v1/session/node/${escapeSegment(node)}`,
-      options,
-      {},
-      (l) => l ?? [],
-    );
+    return this.#t.query<SessionEntry[] | null, SessionEntry[]>(`/v1/session/node/${escapeSegment(node)}`, options, {}, (l) => l ?? []);
   }
 }

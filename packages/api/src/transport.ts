@@ -113,13 +113,7 @@ export class Transport {
    * A read with query options. `missing` is the value of a 404 answer; without
    * it a 404 is an error.
    */
-  async query<W, T = W>(
-    path: string,
-    options: QueryOptions | undefined,
-    params: Params,
-    decode: (wire: W) => T,
-    missing?: () => T,
-  ): Promise<QueryResult<T>> {
+  async query<W, T = W>(path: string, options: QueryOptions | undefined, params: Params, decode: (wire: W) => T, missing?: () => T): Promise<QueryResult<T>> {
     const spec: CallSpec = {
       method: 'GET',
       path,

@@ -89,11 +89,7 @@ export type TxnOp =
   | { readonly Check: TxnCheckOp }
   | { readonly Session: TxnSessionOp };
 
-export type TxnResultEntry =
-  | { readonly KV: KVPair }
-  | { readonly Node: CatalogNodeEntry }
-  | { readonly Service: AgentService }
-  | { readonly Check: HealthCheck };
+export type TxnResultEntry = { readonly KV: KVPair } | { readonly Node: CatalogNodeEntry } | { readonly Service: AgentService } | { readonly Check: HealthCheck };
 
 export interface TxnError {
   readonly OpIndex: number;

@@ -13,7 +13,10 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_0
 
 test('status reports a leader that is among the peers', async (t) => {
   const { api } = t.context;
-  const leader = await until(() => api.status.leader(), (l) => l !== '');
+  const leader = await until(
+    () => api.status.leader(),
+    (l) => l !== '',
+  );
   t.regex(leader, /^127\.0\.0\.1:\d+$/);
   t.true((await api.status.peers()).includes(leader));
 });
@@ -43,15 +46,24 @@ test('a service registered with the agent reaches the catalog and health', async
   t.is(checks[`service:${name}-1`]?.Status, 'passing');
   t.is(checks[`service:${name}-1`]?.Output, 'fine');
 
-  const inCatalog = await until(() => api.catalog.service(name), (r) => r.value.length > 0);
+  const inCatalog = await until(
+    () => api.catalog.service(name),
+    (r) => r.value.length > 0,
+  );
   t.is(inCatalog.value[0]?.ServiceID, `${name}-1`);
   t.is(inCatalog.value[0]?.Node, agent.node);
   t.true(name in (await api.catalog.services()).value);
 
-  const healthy = await until(() => api.health.service(name, { passing: true }), (r) => r.value.length > 0);
+  const healthy = await until(
+    () => api.health.service(name, { passing: true }),
+    (r) => r.value.length > 0,
+  );
   t.is(healthy.value[0]?.Service.ID, `${name}-1`);
   await api.agent.checkFail(`service:${name}-1`, 'broken');
-  const none = await until(() => api.health.service(name, { passing: true }), (r) => r.value.length === 0);
+  const none = await until(
+    () => api.health.service(name, { passing: true }),
+    (r) => r.value.length === 0,
+  );
   t.deepEqual(none.value, []);
 
   await api.agent.serviceDeregister(`${name}-1`);
@@ -98,7 +110,10 @@ test('a session holds a lock until it is destroyed', async (t) => {
 
 test('the raft configuration has exactly one leader', async (t) => {
   const { api, agent } = t.context;
-  const config = await until(() => api.operator.raftConfiguration(), (c) => c.Servers.some((s) => s.Leader));
+  const config = await until(
+    () => api.operator.raftConfiguration(),
+    (c) => c.Servers.some((s) => s.Leader),
+  );
   t.is(config.Servers.filter((s) => s.Leader).length, 1);
   t.is(config.Servers[0]?.Node, agent.node);
 });

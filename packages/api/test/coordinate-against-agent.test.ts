@@ -14,7 +14,10 @@ test('update, then read a coordinate back through nodes and node; a node without
   await api.coordinate.update({ Node: node, Segment: '', Coord: coord });
   const all = await api.coordinate.nodes();
   t.true(all.meta.index > 0);
-  t.deepEqual(all.value.find((e) => e.Node === node), { Node: node, Segment: '', Coord: coord });
+  t.deepEqual(
+    all.value.find((e) => e.Node === node),
+    { Node: node, Segment: '', Coord: coord },
+  );
   t.deepEqual((await api.coordinate.node(node)).value, [{ Node: node, Segment: '', Coord: coord }]);
   t.deepEqual((await api.coordinate.node(bare)).value, []);
   const dcs = await api.coordinate.datacenters();
@@ -22,7 +25,7 @@ test('update, then read a coordinate back through nodes and node; a node without
   t.is(dcs[0]?.AreaID, 'wan');
 });
 
-test('a refused update throws ApiError with the agent\'s reason', async (t) => {
+test("a refused update throws ApiError with the agent's reason", async (t) => {
   const { api } = t.context;
   const err = await t.throwsAsync(api.coordinate.update({ Node: uniqueName('ghost'), Segment: '', Coord: coord }), { instanceOf: ApiError });
   t.is(err?.status, 400);

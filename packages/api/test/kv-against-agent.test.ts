@@ -42,7 +42,10 @@ test('list, keys with a separator and raw read what was written', async (t) => {
   await api.kv.put(`${prefix}/sub/b`, '2');
   await api.kv.put(`${prefix}/sub/c`, '');
   const list = (await api.kv.list(`${prefix}/`)).value;
-  t.deepEqual(list.map((p) => p.Key), [`${prefix}/a`, `${prefix}/sub/b`, `${prefix}/sub/c`]);
+  t.deepEqual(
+    list.map((p) => p.Key),
+    [`${prefix}/a`, `${prefix}/sub/b`, `${prefix}/sub/c`],
+  );
   t.is(list[0]?.Flags, 5);
   t.is(list[2]?.Value, null);
   t.deepEqual((await api.kv.keys(`${prefix}/`, { separator: '/' })).value, [`${prefix}/a`, `${prefix}/sub/`]);
@@ -91,18 +94,11 @@ test('a transaction applies all operations or none', async (t) => {
   const { api } = t.context;
   const a = uniqueName('txa');
   const b = uniqueName('txb');
-  const ok = await api.txn([
-    { KV: { Verb: 'set', Key: a, Value: 'A' } },
-    { KV: { Verb: 'set', Key: b, Value: 'B' } },
-    { KV: { Verb: 'get', Key: a } },
-  ]);
+  const ok = await api.txn([{ KV: { Verb: 'set', Key: a, Value: 'A' } }, { KV: { Verb: 'set', Key: b, Value: 'B' } }, { KV: { Verb: 'get', Key: a } }]);
   t.true(ok.ok);
   const got = ok.results.find((r) => 'KV' in r && r.KV.Key === a && r.KV.Value !== null);
   t.is(got && 'KV' in got ? got.KV.Value?.toString() : undefined, 'A');
-  const failed = await api.txn([
-    { KV: { Verb: 'set', Key: a, Value: 'changed' } },
-    { KV: { Verb: 'cas', Key: b, Value: 'x', Index: 1 } },
-  ]);
+  const failed = await api.txn([{ KV: { Verb: 'set', Key: a, Value: 'changed' } }, { KV: { Verb: 'cas', Key: b, Value: 'x', Index: 1 } }]);
   t.false(failed.ok);
   t.is(failed.errors[0]?.OpIndex, 1);
   t.is((await api.kv.get(a)).value?.Value?.toString(), 'A');

@@ -49,12 +49,7 @@ export function lookup(argv: readonly string[], commands: CommandTable): Lookup 
   return { name, found: true, args, help, version };
 }
 
-export async function dispatch(
-  argv: readonly string[],
-  commands: CommandTable,
-  io: Io,
-  mainHelp: () => Promise<string>,
-): Promise<number> {
+export async function dispatch(argv: readonly string[], commands: CommandTable, io: Io, mainHelp: () => Promise<string>): Promise<number> {
   const found = lookup(argv, commands);
   if (!found.found) {
     if (found.version && found.name === '') return runCommand(await load(commands, 'version'), [], io);
@@ -100,9 +95,7 @@ async function synopses(commands: CommandTable, names: readonly string[]): Promi
 
 /** A command's help, plus the list of its subcommands when it has any. */
 export async function commandHelp(name: string, command: Command, commands: CommandTable): Promise<string> {
-  const subs = [...commands.keys()]
-    .filter((n) => n.startsWith(`${name} `) && !n.slice(name.length + 1).includes(' '))
-    .sort();
+  const subs = [...commands.keys()].filter((n) => n.startsWith(`${name} `) && !n.slice(name.length + 1).includes(' ')).sort();
   let text = command.help().trim();
   if (subs.length > 0) {
     const width = Math.max(...subs.map((s) => s.length - name.length - 1));

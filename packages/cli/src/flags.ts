@@ -36,12 +36,7 @@ export interface CommandLine {
  * Parses flags and checks the positional arguments against `arity`; on bad
  * input prints one line and returns `undefined` (the command exits 1).
  */
-export function parseCommandLine(
-  args: readonly string[],
-  specs: FlagSpecs,
-  io: Io,
-  arity: Arity = { max: 0 },
-): CommandLine | undefined {
+export function parseCommandLine(args: readonly string[], specs: FlagSpecs, io: Io, arity: Arity = { max: 0 }): CommandLine | undefined {
   const parsed = parseFlags(args, specs, io);
   if (!parsed) return undefined;
   const n = parsed.positionals.length;
@@ -52,11 +47,7 @@ export function parseCommandLine(
   }
   if (arity.max !== undefined && n > arity.max) {
     const { tooMany } = arity;
-    io.err(
-      typeof tooMany === 'function'
-        ? tooMany(parsed.positionals)
-        : (tooMany ?? `Too many arguments (expected ${arity.max}, got ${n})`),
-    );
+    io.err(typeof tooMany === 'function' ? tooMany(parsed.positionals) : (tooMany ?? `Too many arguments (expected ${arity.max}, got ${n})`));
     return undefined;
   }
   return { flags: new FlagReader(parsed.values), args: parsed.positionals };

@@ -34,15 +34,7 @@ export async function startDurableAgent(options: {
   const dir = await mkdtemp(join(tmpdir(), 'concord-cluster-'));
   dataDirs.push(dir);
   const role = options.server ? ['-server', `-bootstrap-expect=${options.server.expect}`] : [];
-  return startAgent([
-    '-dev=false',
-    ...role,
-    '-data-dir',
-    dir,
-    '-retry-join',
-    options.join ?? '127.0.0.1:1',
-    ...(options.extraArgs ?? []),
-  ]);
+  return startAgent(['-dev=false', ...role, '-data-dir', dir, '-retry-join', options.join ?? '127.0.0.1:1', ...(options.extraArgs ?? [])]);
 }
 
 export async function removeDataDirs(): Promise<void> {
@@ -50,12 +42,7 @@ export async function removeDataDirs(): Promise<void> {
 }
 
 /** Runs the command until `ok` accepts its result (or 20 s pass) and returns the last result. */
-export async function cliUntil(
-  args: readonly string[],
-  addr: string,
-  ok: (res: CliResult) => boolean,
-  timeoutMs = 20_000,
-): Promise<CliResult> {
+export async function cliUntil(args: readonly string[], addr: string, ok: (res: CliResult) => boolean, timeoutMs = 20_000): Promise<CliResult> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await runCli(args, { addr });

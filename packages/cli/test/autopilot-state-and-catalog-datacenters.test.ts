@@ -20,7 +20,7 @@ test('catalog datacenters prints one datacenter per line', async (t) => {
   t.is(extra.stderr, 'Too many arguments (expected 0, got 1)\n');
 });
 
-test('operator autopilot state prints Consul\'s pretty format, and JSON with -format=json', async (t) => {
+test("operator autopilot state prints Consul's pretty format, and JSON with -format=json", async (t) => {
   const self = JSON.parse(await (await fetch(`${agent.base}/v1/agent/self`)).text()) as { Config: { NodeID: string; NodeName: string } };
   const id = self.Config.NodeID;
   const r = await runCli(['operator', 'autopilot', 'state'], { addr: agent.httpAddr });
@@ -55,7 +55,11 @@ test('operator autopilot set-config refuses malformed values with one line and c
     'CleanupDeadServers = true\nLastContactThreshold = 200ms\nMaxTrailingLogs = 250\nMinQuorum = 0\nServerStabilizationTime = 10s\n' +
       'RedundancyZoneTag = ""\nDisableUpgradeMigration = false\nUpgradeVersionTag = ""\n',
   );
-  for (const [flag, value] of [['cleanup-dead-servers', 'maybe'], ['max-trailing-logs', '-1'], ['last-contact-threshold', 'soon']]) {
+  for (const [flag, value] of [
+    ['cleanup-dead-servers', 'maybe'],
+    ['max-trailing-logs', '-1'],
+    ['last-contact-threshold', 'soon'],
+  ]) {
     const r = await runCli(['operator', 'autopilot', 'set-config', `-${flag}=${value}`], { addr: agent.httpAddr });
     t.is(r.code, 1);
     t.is(r.stderr, `invalid value "${value}" for flag -${flag}: parse error\n`);

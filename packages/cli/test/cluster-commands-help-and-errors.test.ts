@@ -61,7 +61,12 @@ for (const args of COMMANDS) {
   });
 }
 
-for (const args of [['members', 'x'], ['info', 'x'], ['operator', 'raft', 'list-peers', 'x'], ['keyring', '-list', 'x']]) {
+for (const args of [
+  ['members', 'x'],
+  ['info', 'x'],
+  ['operator', 'raft', 'list-peers', 'x'],
+  ['keyring', '-list', 'x'],
+]) {
   test(`${nameOf(args)} with a stray argument says too many arguments`, async (t) => {
     const res = await runCli(args, { addr: t.context.agent.httpAddr });
     t.is(res.code, 1);

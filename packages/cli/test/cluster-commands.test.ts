@@ -11,8 +11,7 @@ test.after.always(async (t) => {
   await t.context.agent?.stop();
 });
 
-const cli = (t: { context: { agent: RunningAgent } }, args: string[]) =>
-  runCli(args, { addr: t.context.agent.httpAddr });
+const cli = (t: { context: { agent: RunningAgent } }, args: string[]) => runCli(args, { addr: t.context.agent.httpAddr });
 
 /** Retries a command until its check passes (the dev agent registers itself shortly after start). */
 async function eventually(

@@ -34,7 +34,10 @@ test('concord event prints the event ID and the agent lists the event with its p
   t.is(plain.code, 0);
   const id = /^Event ID: (\S+)\n$/.exec(plain.stdout)?.[1];
   const after = await listed(t, name);
-  t.deepEqual(after.map((e) => [e.ID, Buffer.from(e.Payload ?? '', 'base64').toString()]), [[id, 'release-43']]);
+  t.deepEqual(
+    after.map((e) => [e.ID, Buffer.from(e.Payload ?? '', 'base64').toString()]),
+    [[id, 'release-43']],
+  );
 });
 
 test('an event without a payload is listed with a null Payload', async (t) => {

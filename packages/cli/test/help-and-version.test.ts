@@ -70,10 +70,7 @@ test('a command that cannot reach the agent prints one line and exits 1', async 
   const res = await runCli(['kv', 'get', 'a'], { addr: `127.0.0.1:${port}` });
   t.is(res.code, 1);
   t.is(res.stderr.split('\n').length, 2);
-  t.true(
-    res.stderr.startsWith(`Error querying Consul agent: Get "http://127.0.0.1:${port}/v1/kv/a": `),
-    res.stderr,
-  );
+  t.true(res.stderr.startsWith(`Error querying Consul agent: Get "http://127.0.0.1:${port}/v1/kv/a": `), res.stderr);
   t.regex(res.stderr, /ECONNREFUSED/);
 });
 

@@ -19,7 +19,11 @@ test.after.always(async (t) => {
 
 /** Member name → its row (Node, Address, Status, Type, ...) as `concord members` prints it. */
 function membersByName(stdout: string): Map<string, string[]> {
-  return new Map(tableRows(stdout).slice(1).map((r) => [r[0] as string, r]));
+  return new Map(
+    tableRows(stdout)
+      .slice(1)
+      .map((r) => [r[0] as string, r]),
+  );
 }
 
 test.serial('join makes a client agent a member of the server cluster, and members shows both', async (t) => {

@@ -11,8 +11,7 @@ test.after.always(async (t) => {
   await t.context.agent?.stop();
 });
 
-const cli = (t: { context: { agent: RunningAgent } }, args: string[]) =>
-  runCli(args, { addr: t.context.agent.httpAddr });
+const cli = (t: { context: { agent: RunningAgent } }, args: string[]) => runCli(args, { addr: t.context.agent.httpAddr });
 
 test('kv delete removes a key and reports success, also for a missing key', async (t) => {
   const key = uniqueName('del');

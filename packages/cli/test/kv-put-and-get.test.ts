@@ -99,7 +99,11 @@ test('kv get -detailed prints the metadata aligned like Consul', async (t) => {
 
 test('kv get -recurse prints key:value lines sorted by key', async (t) => {
   const prefix = uniqueName('rec');
-  for (const [k, v] of [['b', '2'], ['a', '1'], ['c/d', '3']] as const) {
+  for (const [k, v] of [
+    ['b', '2'],
+    ['a', '1'],
+    ['c/d', '3'],
+  ] as const) {
     t.is((await cli(t, ['kv', 'put', `${prefix}/${k}`, v])).code, 0);
   }
   const res = await cli(t, ['kv', 'get', '-recurse', prefix]);

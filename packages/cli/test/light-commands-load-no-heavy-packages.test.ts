@@ -46,17 +46,37 @@ async function recorded(args: readonly string[], addr?: string): Promise<{ res: 
     ...(addr ? { addr } : {}),
     env: { NODE_OPTIONS: `--import=${PRELOAD}`, CONCORD_MODULE_LOG: log },
   });
-  return { res, modules: readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') };
+  return {
+    res,
+    modules: readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  };
 }
 
 function heavyIn(modules: readonly string[]): string[] {
   return [...new Set(HEAVY.filter((h) => modules.some((m) => m.includes(h))))];
 }
 
-for (const args of [['version'], ['kv', 'get', '-recurse'], ['members'], ['catalog', 'services'], ['rtt', 'x', 'y'], [], ['agent', '-h'], ['registrator', '-h'], ['template', '-h'], ['lock', '-h'], ['watch', '-h']]) {
+for (const args of [
+  ['version'],
+  ['kv', 'get', '-recurse'],
+  ['members'],
+  ['catalog', 'services'],
+  ['rtt', 'x', 'y'],
+  [],
+  ['agent', '-h'],
+  ['registrator', '-h'],
+  ['template', '-h'],
+  ['lock', '-h'],
+  ['watch', '-h'],
+]) {
   test(`concord ${args.join(' ') || '(the command list)'} loads no heavy package`, async (t) => {
     const { res, modules } = await recorded(args, agent.httpAddr);
-    t.true(modules.some((m) => m.includes('/packages/cli/')), 'the recorder saw the CLI load');
+    t.true(
+      modules.some((m) => m.includes('/packages/cli/')),
+      'the recorder saw the CLI load',
+    );
     t.deepEqual(heavyIn(modules), [], res.stderr);
   });
 }

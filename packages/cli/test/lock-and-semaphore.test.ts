@@ -49,16 +49,20 @@ function maxInside(log: string): number {
   return max;
 }
 
-test.serial('a lock runs one child at a time on Consul\'s key layout, visible to the consul npm client, and cleans up', async (t) => {
+test.serial("a lock runs one child at a time on Consul's key layout, visible to the consul npm client, and cleans up", async (t) => {
   const dir = tempDir(t);
   const log = join(dir, 'log');
   const script = `echo + >> ${log}; sleep 1.5; echo - >> ${log}`;
   const a = startLock(t, ['-name', 'lock-a', 'jobs/nightly', script]);
-  const held = await eventually(async () => {
-    const body = await raw('/v1/kv/jobs/nightly/.lock');
-    return body.includes('"Session"') ? body : undefined;
-  }, 60_000, 'lock key held');
-  t.true(held.includes(`"Flags":${LOCK_FLAGS},`), 'Consul\'s lock flags, exact');
+  const held = await eventually(
+    async () => {
+      const body = await raw('/v1/kv/jobs/nightly/.lock');
+      return body.includes('"Session"') ? body : undefined;
+    },
+    60_000,
+    'lock key held',
+  );
+  t.true(held.includes(`"Flags":${LOCK_FLAGS},`), "Consul's lock flags, exact");
   const consul = new Consul({ host: '127.0.0.1', port: agent.port });
   const pair = (await consul.kv.get('jobs/nightly/.lock')) as unknown as { Session: string };
   const info = (await consul.session.info(pair.Session)) as unknown as { Name: string } | Array<{ Name: string }>;
@@ -77,17 +81,24 @@ test.serial('a lock runs one child at a time on Consul\'s key layout, visible to
   t.deepEqual(sessions, [], 'sessions destroyed');
 });
 
-test.serial('-n 2 is a semaphore: at most two children at once, on Consul\'s semaphore layout', async (t) => {
+test.serial("-n 2 is a semaphore: at most two children at once, on Consul's semaphore layout", async (t) => {
   const dir = tempDir(t);
   const log = join(dir, 'log');
   const script = `echo + >> ${log}; sleep 1.5; echo - >> ${log}`;
   const procs = [1, 2, 3].map(() => startLock(t, ['-n', '2', 'pool/db', script]));
-  const lockBody = await eventually(async () => {
-    const body = await raw('/v1/kv/pool/db/.lock');
-    return body.startsWith('[') ? body : undefined;
-  }, 60_000, 'semaphore lock key');
+  const lockBody = await eventually(
+    async () => {
+      const body = await raw('/v1/kv/pool/db/.lock');
+      return body.startsWith('[') ? body : undefined;
+    },
+    60_000,
+    'semaphore lock key',
+  );
   t.true(lockBody.includes(`"Flags":${SEMAPHORE_FLAGS},`));
-  const value = JSON.parse(Buffer.from((JSON.parse(lockBody) as Array<{ Value: string }>)[0]?.Value as string, 'base64').toString()) as { Limit: number; Holders: Record<string, boolean> };
+  const value = JSON.parse(Buffer.from((JSON.parse(lockBody) as Array<{ Value: string }>)[0]?.Value as string, 'base64').toString()) as {
+    Limit: number;
+    Holders: Record<string, boolean>;
+  };
   t.is(value.Limit, 2);
   for (const p of procs) t.is(await p.exited, 0, p.output());
   const lines = readFileSync(log, 'utf8');

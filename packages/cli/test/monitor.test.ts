@@ -26,11 +26,18 @@ async function until(cond: () => boolean, ms: number, poke: () => Promise<unknow
   return cond();
 }
 
-test('monitor -log-level=debug streams the agent\'s debug lines until interrupted, then exits 0', async (t) => {
+test("monitor -log-level=debug streams the agent's debug lines until interrupted, then exits 0", async (t) => {
   const agent = await startAgent(['-log-level', 'info']);
   t.teardown(() => agent.stop().then(() => undefined));
   const m = startMonitor(['-log-level=debug'], agent.httpAddr);
-  t.true(await until(() => m.output().includes('url=/v1/kv/cli-monitor'), 30_000, () => fetch(`${agent.base}/v1/kv/cli-monitor`)), m.output());
+  t.true(
+    await until(
+      () => m.output().includes('url=/v1/kv/cli-monitor'),
+      30_000,
+      () => fetch(`${agent.base}/v1/kv/cli-monitor`),
+    ),
+    m.output(),
+  );
   t.regex(m.output(), /\[DEBUG\] agent\.http: Request finished: method=GET url=\/v1\/kv\/cli-monitor/);
   m.child.kill('SIGINT');
   t.is(await m.exited, 0);
@@ -40,8 +47,18 @@ test('monitor -log-json prints JSON lines; when the agent goes away it says so a
   const agent: RunningAgent = await startAgent(['-log-level', 'info']);
   t.teardown(() => agent.stop().then(() => undefined));
   const m = startMonitor(['-log-level=debug', '-log-json'], agent.httpAddr);
-  t.true(await until(() => m.output().includes('cli-monitor-json'), 30_000, () => fetch(`${agent.base}/v1/kv/cli-monitor-json`)), m.output());
-  const line = m.output().split('\n').find((l) => l.includes('cli-monitor-json')) as string;
+  t.true(
+    await until(
+      () => m.output().includes('cli-monitor-json'),
+      30_000,
+      () => fetch(`${agent.base}/v1/kv/cli-monitor-json`),
+    ),
+    m.output(),
+  );
+  const line = m
+    .output()
+    .split('\n')
+    .find((l) => l.includes('cli-monitor-json')) as string;
   t.like(JSON.parse(line), { level: 20, msg: 'agent.http: Request finished', url: '/v1/kv/cli-monitor-json' });
   await agent.stop();
   t.is(await m.exited, 1);

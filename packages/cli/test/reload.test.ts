@@ -90,7 +90,15 @@ test('a config that does not load fails the reload with the reason and changes n
   const broken = await runCli(['reload'], { addr: agent.httpAddr });
   t.is(broken.code, 1);
   t.regex(broken.stderr, /^Error reloading: Unexpected response code: 500 \(Error parsing .*a\.json: .+\)\n$/);
-  writeFileSync(join(dir, 'a.json'), JSON.stringify({ services: [{ name: 'alpha', port: 1 }, { name: 'beta', port: 'x' }] }));
+  writeFileSync(
+    join(dir, 'a.json'),
+    JSON.stringify({
+      services: [
+        { name: 'alpha', port: 1 },
+        { name: 'beta', port: 'x' },
+      ],
+    }),
+  );
   const invalid = await runCli(['reload'], { addr: agent.httpAddr });
   t.is(invalid.code, 1);
   t.regex(invalid.stderr, /^Error reloading: Unexpected response code: 500 \(.+\)\n$/);

@@ -41,7 +41,7 @@ test('rtt between two nodes prints the estimate in ms with three decimals', asyn
   t.is(res.stderr, '');
 });
 
-test('the second node defaults to the agent\'s own node, and -http-addr selects the agent', async (t) => {
+test("the second node defaults to the agent's own node, and -http-addr selects the agent", async (t) => {
   const res = await runCli(['rtt', `-http-addr=${t.context.agent.httpAddr}`, 'rtt-b'], { addr: '127.0.0.1:1' });
   t.is(res.code, 0, res.stderr);
   t.is(res.stdout, `Estimated rtt-b <-> ${t.context.agent.node} rtt: 40.020 ms (using LAN coordinates)\n`);

@@ -26,10 +26,7 @@ test('snake_case, camelCase and PascalCase keys all map to the API names', (t) =
 });
 
 test('meta and header keys are kept as written', (t) => {
-  const [svc] = servicesFromConfig(
-    { services: [{ name: 'a', meta: { Mixed_Case: 'v' }, checks: [{ ttl: '5s', header: { 'X-Thing': ['1'] } }] }] },
-    'f.json',
-  );
+  const [svc] = servicesFromConfig({ services: [{ name: 'a', meta: { Mixed_Case: 'v' }, checks: [{ ttl: '5s', header: { 'X-Thing': ['1'] } }] }] }, 'f.json');
   t.deepEqual(svc?.Meta, { Mixed_Case: 'v' });
   t.deepEqual(svc?.Checks, [{ TTL: '5s', Header: { 'X-Thing': ['1'] } }]);
 });

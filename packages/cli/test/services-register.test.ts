@@ -14,8 +14,7 @@ test.after.always(async (t) => {
   await t.context.agent?.stop();
 });
 
-const cli = (t: { context: { agent: RunningAgent } }, args: string[]) =>
-  runCli(args, { addr: t.context.agent.httpAddr });
+const cli = (t: { context: { agent: RunningAgent } }, args: string[]) => runCli(args, { addr: t.context.agent.httpAddr });
 
 async function agentServices(agent: RunningAgent): Promise<Record<string, Record<string, unknown> | undefined>> {
   const res = await fetch(`http://${agent.httpAddr}/v1/agent/services`);
@@ -47,11 +46,16 @@ test('services register reads {"service": {...}} and {"services": [...]} files',
   const three = uniqueName('cache');
   const single = join(dir, 'single.json');
   const many = join(dir, 'many.json');
+  await writeFile(single, JSON.stringify({ service: { name: one, id: `${one}-1`, port: 80, tags: ['a'], enable_tag_override: true } }));
   await writeFile(
-    single,
-    JSON.stringify({ service: { name: one, id: `${one}-1`, port: 80, tags: ['a'], enable_tag_override: true } }),
+    many,
+    JSON.stringify({
+      services: [
+        { Name: two, Port: 5432 },
+        { name: three, meta: { Some_Key: 'x' } },
+      ],
+    }),
   );
-  await writeFile(many, JSON.stringify({ services: [{ Name: two, Port: 5432 }, { name: three, meta: { Some_Key: 'x' } }] }));
   const res = await cli(t, ['services', 'register', single, many]);
   t.is(res.stdout, `Registered service: ${one}\nRegistered service: ${two}\nRegistered service: ${three}\n`);
   t.is(res.code, 0, res.stderr);

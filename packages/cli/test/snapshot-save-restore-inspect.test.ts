@@ -23,7 +23,10 @@ const cli = (t: { context: { agent: RunningAgent } }, args: string[]) => runCli(
 // Serial: restoring replaces the agent's whole state.
 test.serial('save, change the data, restore: the saved data is back', async (t) => {
   const file = join(t.context.dir, 'backup.snap');
-  for (const [k, v] of [['snap/a', 'one'], ['snap/b', 'two']]) {
+  for (const [k, v] of [
+    ['snap/a', 'one'],
+    ['snap/b', 'two'],
+  ]) {
     t.is((await cli(t, ['kv', 'put', k as string, v as string])).code, 0);
   }
   const saved = await cli(t, ['snapshot', 'save', file]);

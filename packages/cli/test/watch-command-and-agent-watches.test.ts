@@ -32,7 +32,7 @@ test('without a handler, watch prints the first result as Consul JSON and exits'
   t.deepEqual((JSON.parse(services.stdout) as Record<string, string[]>).wsvc, ['x']);
 });
 
-test('watch rejects bad parameters with Consul\'s messages', async (t) => {
+test("watch rejects bad parameters with Consul's messages", async (t) => {
   const cases: Array<[string[], string]> = [
     [['-type', 'key'], 'Must specify a single key to watch'],
     [['-type', 'nope'], 'Unsupported watch type: nope'],
@@ -53,7 +53,11 @@ test('with a handler, watch runs it with the JSON on stdin on every change', asy
   const dir = tempDir(t);
   const out = join(dir, 'calls');
   const env: NodeJS.ProcessEnv = { ...process.env, CONSUL_HTTP_ADDR: agent.httpAddr };
-  const child = spawn(process.execPath, [BIN, 'watch', '-type', 'keyprefix', '-prefix', 'cfg/', `cat >> ${out}; echo " idx=$CONSUL_INDEX" >> ${out}`], { cwd: ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, 'watch', '-type', 'keyprefix', '-prefix', 'cfg/', `cat >> ${out}; echo " idx=$CONSUL_INDEX" >> ${out}`], {
+    cwd: ROOT,
+    env,
+    stdio: 'ignore',
+  });
   t.teardown(() => stopChild(child, 'SIGKILL').then(() => undefined));
   await api.kv.put('cfg/a', '1');
   await eventually(async () => existsSync(out) && readFileSync(out, 'utf8').includes('"cfg/a"'), 60_000, 'first call');
@@ -61,10 +65,12 @@ test('with a handler, watch runs it with the JSON on stdin on every change', asy
   // Each call appends the JSON, then " idx=<CONSUL_INDEX>" once the handler has read it all.
   const calls = (): string[] => readFileSync(out, 'utf8').split('\n');
   await eventually(async () => calls().at(-2)?.startsWith(' idx=') && calls().at(-3)?.includes('"cfg/b"'), 60_000, 'second call finished');
-  const indexes = calls().filter((l) => l.startsWith(' idx=')).map((l) => Number(l.slice(5)));
+  const indexes = calls()
+    .filter((l) => l.startsWith(' idx='))
+    .map((l) => Number(l.slice(5)));
   t.true(indexes.length >= 2);
   t.true(indexes.every((i) => i > 0));
-  t.true(indexes.at(-1) as number > (indexes.at(-2) as number), 'the index grows with each change');
+  t.true((indexes.at(-1) as number) > (indexes.at(-2) as number), 'the index grows with each change');
   t.is(await stopChild(child, 'SIGTERM'), 0);
 });
 
@@ -89,7 +95,12 @@ test('the agent runs its watches config with script and http handlers', async (t
     JSON.stringify({
       watches: [
         { type: 'key', key: 'watched/key', handler_type: 'script', args: ['/bin/sh', '-c', `cat > ${scriptOut}`] },
-        { type: 'service', service: 'hooked', handler_type: 'http', http_handler_config: { path: `http://127.0.0.1:${port}/hook`, method: 'PUT', header: { 'x-test': ['yes'] }, timeout: '5s' } },
+        {
+          type: 'service',
+          service: 'hooked',
+          handler_type: 'http',
+          http_handler_config: { path: `http://127.0.0.1:${port}/hook`, method: 'PUT', header: { 'x-test': ['yes'] }, timeout: '5s' },
+        },
       ],
     }),
   );

@@ -2,12 +2,7 @@ import type { ExecutionContext } from 'ava';
 import type { Gossip, GossipOptions, MemberStatus } from '../src/index.js';
 import { createGossip } from '../src/index.js';
 
-export async function waitFor(
-  what: string,
-  check: () => boolean,
-  timeoutMs: number,
-  describe?: () => string,
-): Promise<number> {
+export async function waitFor(what: string, check: () => boolean, timeoutMs: number, describe?: () => string): Promise<number> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > timeoutMs) {
@@ -19,12 +14,7 @@ export async function waitFor(
 }
 
 /** Start `n` members on loopback with ephemeral ports; all are shut down in teardown. */
-export async function startMembers(
-  t: ExecutionContext,
-  n: number,
-  opts: (i: number) => Partial<GossipOptions> = () => ({}),
-  prefix = 'm',
-): Promise<Gossip[]> {
+export async function startMembers(t: ExecutionContext, n: number, opts: (i: number) => Partial<GossipOptions> = () => ({}), prefix = 'm'): Promise<Gossip[]> {
   const members: Gossip[] = [];
   for (let i = 0; i < n; i++) {
     const g = createGossip({
@@ -61,9 +51,7 @@ export function converged(members: readonly Gossip[]): boolean {
 export function describeViews(members: readonly Gossip[]): string {
   const out: string[] = [];
   for (const o of members) {
-    const odd = members
-      .filter((x) => statusOf(o, x.name) !== 'alive')
-      .map((x) => `${x.name}=${statusOf(o, x.name) ?? 'unknown'}`);
+    const odd = members.filter((x) => statusOf(o, x.name) !== 'alive').map((x) => `${x.name}=${statusOf(o, x.name) ?? 'unknown'}`);
     if (odd.length > 0) out.push(`${o.name} sees ${odd.join(' ')} (health ${o.healthScore}, ${o.stats.packetsReceived} packets in, ${o.stats.sendErrors} send errors)`);
   }
   return out.join('; ');

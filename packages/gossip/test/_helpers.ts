@@ -39,7 +39,10 @@ export function makeCore(
   let now = 0;
   const core = new SwimCore({ name, ...endpointOf(name), config, rng: createPrng(opts.seed ?? 1), now });
   const peers = opts.peers ?? ['n1', 'n2', 'n3'];
-  core.restore(peers.map((p) => (typeof p === 'string' ? stateOf(p) : p)), now);
+  core.restore(
+    peers.map((p) => (typeof p === 'string' ? stateOf(p) : p)),
+    now,
+  );
   const out: CoreOutput[] = [];
   const acks = opts.autoAck;
   const answers = (peer: string) => acks === true || (Array.isArray(acks) && acks.includes(peer));

@@ -14,7 +14,10 @@ const alive = (node: string, inc = 1, pad = ''): BroadcastMessage => ({
 test('fresh broadcasts are handed out before ones already sent', (t) => {
   const q = new BroadcastQueue(4);
   q.queue('a', alive('a'));
-  t.deepEqual(q.get(2, 1400, 10).map((m) => m.node), ['a']);
+  t.deepEqual(
+    q.get(2, 1400, 10).map((m) => m.node),
+    ['a'],
+  );
   q.queue('b', alive('b'));
   const order = q.entries().map((e) => e.key);
   t.deepEqual(order, ['b', 'a']);
@@ -25,7 +28,10 @@ test('among equally sent broadcasts the largest goes first, then the newest', (t
   q.queue('a', alive('a'));
   q.queue('b', alive('b', 1, 'x'.repeat(50)));
   q.queue('c', alive('c'));
-  t.deepEqual(q.entries().map((e) => e.key), ['b', 'c', 'a']);
+  t.deepEqual(
+    q.entries().map((e) => e.key),
+    ['b', 'c', 'a'],
+  );
 });
 
 test('a broadcast is dropped after RetransmitMult × ceil(log10(N+1)) transmits', (t) => {
@@ -62,7 +68,12 @@ test('get packs only what fits in the byte budget and leaves the rest queued', (
   t.true(used <= 1000);
   t.true(used + size + 2 > 1000, 'the packet is filled as far as another message would not fit');
   t.is(q.length, 30, 'nothing reached its transmit limit yet');
-  t.true(q.entries().slice(0, 30 - got.length).every((e) => e.transmits === 0));
+  t.true(
+    q
+      .entries()
+      .slice(0, 30 - got.length)
+      .every((e) => e.transmits === 0),
+  );
 });
 
 test('the queue is capped and sheds the most-sent entries first', (t) => {

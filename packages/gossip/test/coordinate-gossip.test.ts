@@ -12,17 +12,16 @@ test('an ack carries a coordinate when it has one and decodes without one', (t) 
   const coord = { ...newCoordinate(), Vec: [0.001, 0, 0, 0, 0, 0, 0, 0.002] };
   t.deepEqual(decodePacket(encodePacket([{ t: 'ack', seq: 4, coord }])), [{ t: 'ack', seq: 4, coord }]);
   t.deepEqual(decodePacket(Buffer.from('[{"t":"ack","seq":4}]')), [{ t: 'ack', seq: 4 }]);
-  t.deepEqual(
-    decodePacket(Buffer.from('[{"t":"ack","seq":4,"coord":{"Vec":[1],"Error":"x"}}]')),
-    [{ t: 'ack', seq: 4 }],
-    'a malformed coordinate is dropped, the ack kept',
-  );
+  t.deepEqual(decodePacket(Buffer.from('[{"t":"ack","seq":4,"coord":{"Vec":[1],"Error":"x"}}]')), [{ t: 'ack', seq: 4 }], 'a malformed coordinate is dropped, the ack kept');
 });
 
 test('the core answers a ping with its coordinate and learns from the ack to its own direct probe', (t) => {
   const tc = makeCore({ name: 'a', peers: ['b'] });
   tc.step('b', [{ t: 'ping', seq: 9, node: 'a' }]);
-  const ack = tc.packets().flatMap((p) => p.msgs).find((m) => m.t === 'ack');
+  const ack = tc
+    .packets()
+    .flatMap((p) => p.msgs)
+    .find((m) => m.t === 'ack');
   t.is(ack?.t === 'ack' ? coordinateProblem(ack.coord) : 'no ack', undefined);
   tc.clear();
 
@@ -53,10 +52,17 @@ test("loopback members measure each other and every one knows the others' coordi
   const seed = `127.0.0.1:${members[0]!.port}`;
   for (const m of members.slice(1)) await m.join([seed]);
   await waitFor('converged', () => converged(members), 20_000);
-  const knowsAll = (): boolean =>
-    members.every((o) => moved(o.coordinate()) && members.every((x) => moved(o.memberCoordinate(x.name))));
+  const knowsAll = (): boolean => members.every((o) => moved(o.coordinate()) && members.every((x) => moved(o.memberCoordinate(x.name))));
   const ms = await waitFor("every member has a coordinate and knows the others'", knowsAll, 30_000, () =>
-    members.map((o) => `${o.name}: ${members.filter((x) => !moved(o.memberCoordinate(x.name))).map((x) => x.name).join(',')}`).join('; '),
+    members
+      .map(
+        (o) =>
+          `${o.name}: ${members
+            .filter((x) => !moved(o.memberCoordinate(x.name)))
+            .map((x) => x.name)
+            .join(',')}`,
+      )
+      .join('; '),
   );
   t.log(`all coordinates known after ${ms} ms`);
   for (const o of members) {

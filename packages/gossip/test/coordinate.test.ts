@@ -1,15 +1,6 @@
 import test from 'ava';
 import type { Coordinate } from '../src/index.js';
-import {
-  GossipCoordinateError,
-  LatencyFilter,
-  MAX_RTT_SECONDS,
-  VivaldiClient,
-  coordinateProblem,
-  createPrng,
-  distance,
-  newCoordinate,
-} from '../src/index.js';
+import { GossipCoordinateError, LatencyFilter, MAX_RTT_SECONDS, VivaldiClient, coordinateProblem, createPrng, distance, newCoordinate } from '../src/index.js';
 
 /** True RTTs (seconds) of `n` nodes on a square grid with `spacing` seconds between neighbours. */
 function gridRtts(n: number, spacing: number): number[][] {

@@ -23,11 +23,7 @@ test('twenty members with encryption converge and detect a kill, and a member wi
   await victim.shutdown();
   const rest = members.filter((m) => m !== victim);
   await waitFor('enc-11 failed everywhere', () => allSee(rest, 'enc-11', 'failed'), 30_000);
-  await waitFor(
-    'the other 19 alive everywhere',
-    () => rest.every((o) => o.members().filter((m) => m.status === 'alive').length === 19),
-    15_000,
-  );
+  await waitFor('the other 19 alive everywhere', () => rest.every((o) => o.members().filter((m) => m.status === 'alive').length === 19), 15_000);
   t.true(members.every((m) => !m.members().some((x) => x.name.startsWith('intruder') || x.name.startsWith('plain'))));
 });
 
@@ -46,17 +42,16 @@ test('keys rotate without downtime: install, use, then remove the old key', asyn
   const failuresBefore = members.map((m) => m.stats.decryptFailures);
   for (const m of members) m.keyring!.remove(oldKey);
   const before = members.map((m) => m.stats.packetsReceived);
-  await waitFor(
-    'traffic under the new key',
-    () => members.every((m, i) => m.stats.packetsReceived > (before[i] ?? 0) + 5),
-    10_000,
-  );
+  await waitFor('traffic under the new key', () => members.every((m, i) => m.stats.packetsReceived > (before[i] ?? 0) + 5), 10_000);
   t.true(converged(members));
   t.deepEqual(
     members.map((m) => m.stats.decryptFailures),
     failuresBefore,
     'nothing failed to decrypt after the old key was removed',
   );
-  t.true(failuresBefore.every((n) => n === 0), 'nor while both keys were installed');
+  t.true(
+    failuresBefore.every((n) => n === 0),
+    'nor while both keys were installed',
+  );
   t.deepEqual(members[0]!.keyring!.list(), [newKey]);
 });

@@ -6,8 +6,11 @@ test('twenty loopback members converge, detect a killed member and see a gracefu
   const members = await startMembers(t, 20);
   const seed = `127.0.0.1:${members[0]!.port}`;
   for (const m of members.slice(1)) t.is(await m.join([seed]), 1);
-  const joinMs = await waitFor('all 20 members alive everywhere', () => converged(members), 40_000, () =>
-    describeViews(members),
+  const joinMs = await waitFor(
+    'all 20 members alive everywhere',
+    () => converged(members),
+    40_000,
+    () => describeViews(members),
   );
   t.log(`converged in ${joinMs} ms`);
   t.deepEqual(members[5]!.members().find((m) => m.name === 'm0')?.tags, { role: 'consul', dc: 'dc1' });
@@ -33,14 +36,13 @@ test('twenty loopback members converge, detect a killed member and see a gracefu
   await leaver.leave();
   const rest = survivors.filter((m) => m !== leaver);
   await waitFor('m3 left everywhere', () => allSee(rest, 'm3', 'left'), 15_000);
-  t.false(failedEvents.some((e) => e.member.name === 'm3'), 'a graceful leave is never seen as a failure');
+  t.false(
+    failedEvents.some((e) => e.member.name === 'm3'),
+    'a graceful leave is never seen as a failure',
+  );
   t.true(leaveEvents.filter((e) => e.member.name === 'm3').length >= rest.length);
   // Whatever happened along the way, every remaining member is alive in every view.
-  await waitFor(
-    'the rest alive everywhere',
-    () => rest.every((o) => rest.every((x) => statusOf(o, x.name) === 'alive')),
-    15_000,
-  );
+  await waitFor('the rest alive everywhere', () => rest.every((o) => rest.every((x) => statusOf(o, x.name) === 'alive')), 15_000);
 });
 
 test('tag changes reach every member as an update', async (t) => {
@@ -55,11 +57,7 @@ test('tag changes reach every member as an update', async (t) => {
     });
   }
   members[2]!.setTags({ role: 'consul', dc: 'dc1', port: '8300' });
-  await waitFor(
-    'new tags everywhere',
-    () => members.every((o) => o.members().find((m) => m.name === 'tags-2')?.tags.port === '8300'),
-    10_000,
-  );
+  await waitFor('new tags everywhere', () => members.every((o) => o.members().find((m) => m.name === 'tags-2')?.tags.port === '8300'), 10_000);
   t.deepEqual([...sawUpdate].sort(), ['tags-0', 'tags-1', 'tags-3', 'tags-4']);
 });
 

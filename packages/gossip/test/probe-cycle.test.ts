@@ -107,7 +107,10 @@ test('a degraded awareness score stretches the probe interval', (t) => {
   }
   t.true(tc.core.awarenessScore >= 3);
   const gaps = times.slice(1).map((x, i) => x - (times[i] ?? 0));
-  t.true(gaps.some((g) => g >= 3000), `gaps grow with the score: ${gaps.join(',')}`);
+  t.true(
+    gaps.some((g) => g >= 3000),
+    `gaps grow with the score: ${gaps.join(',')}`,
+  );
 });
 
 test('a member relays an indirect ping and forwards the ack, or answers with a nack on timeout', (t) => {
@@ -130,7 +133,10 @@ test('a member relays an indirect ping and forwards the ack, or answers with a n
   tc.advance(tc.now() + 500);
   const nack = tc.packets().find((p) => p.msgs.some((m) => m.t === 'nack'));
   t.truthy(nack);
-  t.like(nack!.msgs.find((m) => m.t === 'nack'), { t: 'nack', seq: 43 });
+  t.like(
+    nack!.msgs.find((m) => m.t === 'nack'),
+    { t: 'nack', seq: 43 },
+  );
 });
 
 test('a ping for another name is ignored and a ping for us is acked', (t) => {
@@ -161,9 +167,15 @@ test('a degraded awareness score also stretches the wait for a direct ack', (t) 
   const started = tc.now();
   tc.clear();
   tc.advance(started + 1400);
-  t.false(tc.packets().some((p) => p.msgs.some((m) => m.t === 'indirect-ping')), 'no indirect probe before 1.5 s');
+  t.false(
+    tc.packets().some((p) => p.msgs.some((m) => m.t === 'indirect-ping')),
+    'no indirect probe before 1.5 s',
+  );
   tc.advance(started + 1550);
-  const req = tc.packets().flatMap((p) => p.msgs).find((m) => m.t === 'indirect-ping');
+  const req = tc
+    .packets()
+    .flatMap((p) => p.msgs)
+    .find((m) => m.t === 'indirect-ping');
   t.like(req, { t: 'indirect-ping', seq: ping.seq });
 });
 

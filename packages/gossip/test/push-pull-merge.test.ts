@@ -1,8 +1,7 @@
 import test from 'ava';
 import { endpointOf, makeCore, stateOf } from './_helpers.js';
 
-const types = (tc: ReturnType<typeof makeCore>) =>
-  tc.out.flatMap((o) => (o.kind === 'event' ? [`${o.event.type}:${o.event.member.name}`] : []));
+const types = (tc: ReturnType<typeof makeCore>) => tc.out.flatMap((o) => (o.kind === 'event' ? [`${o.event.type}:${o.event.member.name}`] : []));
 
 test('merging a remote state adds unknown alive members and announces them', (t) => {
   const tc = makeCore({ peers: ['n1'] });
@@ -82,7 +81,10 @@ test('failed members are reaped after the reconnect timeout and left ones after 
   t.truthy(tc.core.member('n2'));
   tc.advance(126_000);
   t.is(tc.core.member('n2'), undefined);
-  t.deepEqual(types(tc).filter((e) => e.startsWith('reap')), ['reap:n1', 'reap:n2']);
+  t.deepEqual(
+    types(tc).filter((e) => e.startsWith('reap')),
+    ['reap:n1', 'reap:n2'],
+  );
 });
 
 test('force-leave turns a failed member into left and refuses live ones', (t) => {

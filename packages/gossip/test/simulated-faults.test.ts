@@ -14,7 +14,12 @@ function cluster(n: number, seed: number, loss = 0) {
 }
 
 const statusEverywhere = (sim: Simulation, name: string) =>
-  new Set(sim.liveNames().filter((o) => o !== name).map((o) => sim.core(o).member(name)?.status));
+  new Set(
+    sim
+      .liveNames()
+      .filter((o) => o !== name)
+      .map((o) => sim.core(o).member(name)?.status),
+  );
 
 test('a graceful leave is seen as left by everyone, never as failed', (t) => {
   const { sim, events } = cluster(30, 3);
@@ -61,7 +66,17 @@ test('a healed partition converges back to everyone alive', (t) => {
   t.is(sim.core('m15').member('m0')?.status, 'failed');
   sim.network.heal();
   sim.runUntil(400_000);
-  for (const o of all) t.deepEqual(new Set(sim.core(o).members().map((m) => m.status)), new Set(['alive']), o);
+  for (const o of all)
+    t.deepEqual(
+      new Set(
+        sim
+          .core(o)
+          .members()
+          .map((m) => m.status),
+      ),
+      new Set(['alive']),
+      o,
+    );
 });
 
 test('a killed member restarted under the same name rejoins above its old incarnation', (t) => {

@@ -3,8 +3,7 @@ import { Suspicion } from '../src/index.js';
 import { makeCore } from './_helpers.js';
 
 const peers = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
-const events = (tc: ReturnType<typeof makeCore>) =>
-  tc.out.flatMap((o) => (o.kind === 'event' ? [`${o.event.type}:${o.event.member.name}`] : []));
+const events = (tc: ReturnType<typeof makeCore>) => tc.out.flatMap((o) => (o.kind === 'event' ? [`${o.event.type}:${o.event.member.name}`] : []));
 
 test('a suspicion timer starts at max and ignores the accuser as a confirmation', (t) => {
   const s = new Suspicion('a', 2, 8000, 48000, 1000);
@@ -36,7 +35,10 @@ test('a suspect member is declared failed when its suspicion timer runs out', (t
   t.deepEqual(events(tc), ['suspect:n5', 'failed:n5']);
   // The declaration is gossiped as a dead message from us.
   tc.advance(24_500);
-  const dead = tc.packets().flatMap((p) => p.msgs).find((m) => m.t === 'dead');
+  const dead = tc
+    .packets()
+    .flatMap((p) => p.msgs)
+    .find((m) => m.t === 'dead');
   t.like(dead, { t: 'dead', node: 'n5', from: 'n0' });
 });
 
@@ -52,7 +54,10 @@ test('independent confirmations shorten the suspicion and are re-gossiped', (t) 
   t.is(tc.core.suspicionDeadline('n5'), 4000, 'two confirmations: min from the start');
   tc.clear();
   tc.advance(1700);
-  const gossiped = tc.packets().flatMap((p) => p.msgs).filter((m) => m.t === 'suspect');
+  const gossiped = tc
+    .packets()
+    .flatMap((p) => p.msgs)
+    .filter((m) => m.t === 'suspect');
   t.true(gossiped.some((m) => m.t === 'suspect' && m.from === 'n4'));
   tc.advance(4000);
   t.is(tc.core.member('n5')?.status, 'failed');

@@ -1,12 +1,5 @@
 import test from 'ava';
-import {
-  expectedConfirmations,
-  lanConfig,
-  pushPullScale,
-  remainingSuspicionTime,
-  retransmitLimit,
-  suspicionTimeout,
-} from '../src/index.js';
+import { expectedConfirmations, lanConfig, pushPullScale, remainingSuspicionTime, retransmitLimit, suspicionTimeout } from '../src/index.js';
 
 // The table derived from memberlist's util.go and state.go for DefaultLANConfig.
 const table = [

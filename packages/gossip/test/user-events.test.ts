@@ -134,7 +134,7 @@ test('with 5% loss, every event reaches every member exactly once, and clocks mo
     t.true(sim.core(name).eventTime > Math.max(...fired.map((f) => Number(f.split(':')[0]))));
   }
   const ltimes = fired.map((f) => Number(f.split(':')[0]));
-  t.true((ltimes[4] ?? 0) > (ltimes[0] ?? 0), 'a member\'s second event gets a later time than its first');
+  t.true((ltimes[4] ?? 0) > (ltimes[0] ?? 0), "a member's second event gets a later time than its first");
 });
 
 test('a member cut off while an event spread gets it from a push-pull after the partition heals', (t) => {
@@ -147,7 +147,10 @@ test('a member cut off while an event spread gets it from a push-pull after the 
   sim.network.heal();
   sim.runUntil(200_000, () => (seen.get('m11')?.length ?? 0) > 0);
   t.deepEqual(seen.get('m11'), ['0:while-apart:x']);
-  t.true(names(11).every((n) => seen.get(n)?.length === 1), 'nobody else got it twice');
+  t.true(
+    names(11).every((n) => seen.get(n)?.length === 1),
+    'nobody else got it twice',
+  );
 });
 
 test('a join that ignores old events skips what was fired before it; a plain join replays them', (t) => {

@@ -129,7 +129,10 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   const [i, j, k] = idx as [number, number, number];
   if (i > j) throw new Error(`invalid slice index: ${i} > ${j}`);
   if (indexes.length === 3 && j > k) throw new Error(`invalid slice index: ${j} > ${k}`);
-  if (kind === 'string') return Buffer.from(item as string).subarray(i, j).toString('utf8');
+  if (kind === 'string')
+    return Buffer.from(item as string)
+      .subarray(i, j)
+      .toString('utf8');
   return Array.from(item as ArrayLike<unknown>).slice(i, j);
 }
 
@@ -163,10 +166,13 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['index', variadic(1, index)],
   ['slice', variadic(1, slice)],
   ['print', variadic(0, (...a: unknown[]) => sprint(a))],
-  ['printf', variadic(1, (f: unknown, ...a: unknown[]) => {
-    if (typeof f !== 'string') throw new ArgumentTypeError(`wrong type for value; expected string; got ${typeName(f)}`);
-    return sprintf(f, a);
-  })],
+  [
+    'printf',
+    variadic(1, (f: unknown, ...a: unknown[]) => {
+      if (typeof f !== 'string') throw new ArgumentTypeError(`wrong type for value; expected string; got ${typeName(f)}`);
+      return sprintf(f, a);
+    }),
+  ],
   ['println', variadic(0, (...a: unknown[]) => sprintln(a))],
   ['eq', variadic(1, eq)],
   ['ne', fixed(2, (a: unknown, b: unknown) => !eq(a, b))],

@@ -265,7 +265,7 @@ class State {
       case 'dot':
         return dot;
       case 'nil':
-        this.errorf('nil is not a command');
+        return this.errorf('nil is not a command');
       case 'number':
         return first.value;
       case 'string':

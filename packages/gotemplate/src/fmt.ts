@@ -153,8 +153,8 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
   }
   if (kind === 'struct' && !spec.sharp) {
     if (v instanceof Error && 'vsqxX'.includes(verb)) return formatString(v.message, verb, spec);
-    const toString = (v as { toString?: unknown }).toString;
-    if (typeof toString === 'function' && toString !== Object.prototype.toString && 'vsqxX'.includes(verb)) return formatString(String(v), verb, spec);
+    const stringer = (v as { toString?: unknown }).toString;
+    if (typeof stringer === 'function' && stringer !== Object.prototype.toString && 'vsqxX'.includes(verb)) return formatString(String(v), verb, spec);
   }
   switch (kind) {
     case 'bool':
@@ -176,7 +176,8 @@ function formatValue(v: unknown, verb: string, spec: Spec, depth: number): strin
     }
     case 'map': {
       const entries = mapEntries(v);
-      if (spec.sharp && verb === 'v') return `${typeName(v)}{${entries.map(([k, e]) => `${formatValue(k, 'v', spec, depth + 1)}:${formatValue(e, 'v', spec, depth + 1)}`).join(', ')}}`;
+      if (spec.sharp && verb === 'v')
+        return `${typeName(v)}{${entries.map(([k, e]) => `${formatValue(k, 'v', spec, depth + 1)}:${formatValue(e, 'v', spec, depth + 1)}`).join(', ')}}`;
       return `map[${entries.map(([k, e]) => `${formatValue(k, verb, spec, depth + 1)}:${formatValue(e, verb, spec, depth + 1)}`).join(' ')}]`;
     }
     case 'struct': {
@@ -199,7 +200,9 @@ function formatString(s: string, verb: string, spec: Spec): string {
     }
     case 'q': {
       const t = spec.prec !== undefined ? [...s].slice(0, spec.prec).join('') : s;
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: Go's %#s falls back to quoting when the text holds a control character
       if (spec.sharp && !t.includes('`') && !/[\x00-\x08\x0b-\x1f\x7f]/.test(t)) return pad(`\`${t}\``, spec);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII; %+q escapes everything outside it
       return pad(spec.plus ? goQuote(t).replace(/[^\x00-\x7f]/gu, (c) => asciiEscape(c)) : goQuote(t), spec);
     }
     case 'x':

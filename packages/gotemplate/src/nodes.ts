@@ -6,15 +6,7 @@ export interface Located {
   readonly line: number;
 }
 
-export type Node =
-  | ListNode
-  | TextNode
-  | ActionNode
-  | CommentNode
-  | BranchNode
-  | TemplateCallNode
-  | BreakNode
-  | ContinueNode;
+export type Node = ListNode | TextNode | ActionNode | CommentNode | BranchNode | TemplateCallNode | BreakNode | ContinueNode;
 
 export interface ListNode extends Located {
   readonly type: 'list';

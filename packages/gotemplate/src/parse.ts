@@ -394,7 +394,7 @@ class Parser {
       case 'number':
       case 'nil':
       case 'dot':
-        this.#errorf(`unexpected . after term ${JSON.stringify(nodeString(node))}`);
+        return this.#errorf(`unexpected . after term ${JSON.stringify(nodeString(node))}`);
       default:
         return { type: 'chain', pos: first.pos, line: first.line, node, field: fields };
     }

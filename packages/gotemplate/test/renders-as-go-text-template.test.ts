@@ -35,7 +35,7 @@ const cases: ReadonlyArray<readonly [title: string, template: string, expected: 
   ['mixed slice', '{{.Mixed}}', '[1 x <nil> true 1.5]'],
   ['empty slice and map', '{{.EmptyList}} {{.EmptyMap}}', '[] map[]'],
   ['floats use %g', '{{.Float}} {{0.000012}} {{1234567.5}}', '2.5 1.2e-05 1.2345675e+06'],
-  ['booleans and constants', '{{true}} {{false}} {{42}} {{-7}} {{0x1F}} {{0o17}} {{0b101}} {{1_000}} {{\'a\'}}', 'true false 42 -7 31 15 5 1000 97'],
+  ['booleans and constants', "{{true}} {{false}} {{42}} {{-7}} {{0x1F}} {{0o17}} {{0b101}} {{1_000}} {{'a'}}", 'true false 42 -7 31 15 5 1000 97'],
   ['strings and raw strings', '{{"a\\tb\\u00e9"}} {{`raw\\n`}}', 'a\tbé raw\\n'],
   ['dot', '{{.List | len}} {{with .Name}}{{.}}{{end}}', '3 web'],
   // trimming and comments
@@ -90,7 +90,11 @@ const cases: ReadonlyArray<readonly [title: string, template: string, expected: 
   ['slice', '{{slice .List 1}} {{slice .List 1 2}} {{slice "hello" 1 3}} {{slice .List}}', '[b c] [b] el [a b c]'],
   ['print inserts spaces between non-strings', '{{print 1 2 "a" "b" 3}}', '1 2ab3'],
   ['println', '{{println "a" 1}}', 'a 1\n'],
-  ['printf verbs', '{{printf "%s|%q|%v|%d|%5d|%-5d|%05d|%x|%X|%o|%b|%c|%t" "s" "q" .List 42 42 42 42 255 255 8 5 65 true}}', 's|"q"|[a b c]|42|   42|42   |00042|ff|FF|10|101|A|true'],
+  [
+    'printf verbs',
+    '{{printf "%s|%q|%v|%d|%5d|%-5d|%05d|%x|%X|%o|%b|%c|%t" "s" "q" .List 42 42 42 42 255 255 8 5 65 true}}',
+    's|"q"|[a b c]|42|   42|42   |00042|ff|FF|10|101|A|true',
+  ],
   ['printf floats', '{{printf "%.2f|%6.1f|%e|%g|%.3g|%G" 3.14159 2.25 1234.5678 0.00001234 3.14159 1e-10}}', '3.14|   2.2|1.234568e+03|1.234e-05|3.14|1E-10'],
   ['printf %v of maps and %+d', '{{printf "%v %+d %T %T %T" .Map 5 .Name .Port .List}}', 'map[a:1 b:2 c:3] +5 string int []interface {}'],
   ['printf bad verbs and missing args', '{{printf "%d %s" "x"}}', '%!d(string=x) %!s(MISSING)'],
@@ -196,7 +200,13 @@ test('custom functions, methods on objects, and errors they throw', (t) => {
   });
   tmpl.parse('{{.Name | upper}} {{.Tags.Contains "b"}} {{.Tags.Contains "z"}}');
   t.is(tmpl.execute({ Name: 'web', Tags: Tags.from(['a', 'b']) }), 'WEB true false');
-  const failing = new Template('f', { funcs: { fail: () => { throw new Error('boom'); } } }).parse('{{fail}}');
+  const failing = new Template('f', {
+    funcs: {
+      fail: () => {
+        throw new Error('boom');
+      },
+    },
+  }).parse('{{fail}}');
   t.is(t.throws(() => failing.execute({}))?.message, 'template: f:1:2: executing "f" at <fail>: error calling fail: boom');
 });
 

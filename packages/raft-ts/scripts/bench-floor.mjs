@@ -38,9 +38,10 @@ async function openDisk() {
     const fd = openSync(join(dir, 'log'), 'w');
     process.on('exit', () => closeSync(fd));
     return {
-      append: (_index, data) => new Promise((resolve, reject) => {
-        write(fd, data, (err) => (err ? reject(err) : fdatasync(fd, (e) => (e ? reject(e) : resolve()))));
-      }),
+      append: (_index, data) =>
+        new Promise((resolve, reject) => {
+          write(fd, data, (err) => (err ? reject(err) : fdatasync(fd, (e) => (e ? reject(e) : resolve()))));
+        }),
     };
   }
   if (diskKind === 'level') {
@@ -84,13 +85,16 @@ async function openNet(handlers) {
       return undefined;
     }
     const socks = await Promise.all(
-      others.map((f) => new Promise((resolve, reject) => {
-        const [host, p] = peers[f].split(':');
-        const s = connect(Number(p), host, () => resolve(s));
-        s.once('error', reject);
-        s.setNoDelay(true);
-        frames(s, 8, (ack) => handlers.ack(ack.readUInt32BE(4)));
-      })),
+      others.map(
+        (f) =>
+          new Promise((resolve, reject) => {
+            const [host, p] = peers[f].split(':');
+            const s = connect(Number(p), host, () => resolve(s));
+            s.once('error', reject);
+            s.setNoDelay(true);
+            frames(s, 8, (ack) => handlers.ack(ack.readUInt32BE(4)));
+          }),
+      ),
     );
     const frame = Buffer.alloc(FRAME);
     return (index, data) => {

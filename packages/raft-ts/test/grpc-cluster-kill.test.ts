@@ -66,10 +66,14 @@ class Server {
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((r) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => r(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((r) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => r(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

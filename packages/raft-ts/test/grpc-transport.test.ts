@@ -37,7 +37,13 @@ test('messages are encoded, batched and delivered with every field intact', asyn
   const b = await endpoint(t, 'b');
   a.transport.setPeer('b', b.transport.address);
   const app = message({
-    type: 'app', from: 'a', to: 'b', term: 7, logTerm: 6, index: 41, commit: 40,
+    type: 'app',
+    from: 'a',
+    to: 'b',
+    term: 7,
+    logTerm: 6,
+    index: 41,
+    commit: 40,
     entries: [{ term: 7, index: 42, type: 'conf', data: new Uint8Array([1, 2, 3]) }],
   });
   const hb = message({ type: 'heartbeat', from: 'a', to: 'b', term: 7, commit: 40, context: 'r1' });
@@ -66,7 +72,10 @@ test('a snapshot larger than one chunk is reassembled and reported installed', a
   const m = snapMessage(3 * 1024 * 1024 + 123);
   a.transport.send(m);
   await waitFor(() => a.snapshotStatus.length === 1, 10_000, 'snapshot status');
-  t.deepEqual(a.snapshotStatus.map((s) => [s.id, s.ok]), [['b', true]]);
+  t.deepEqual(
+    a.snapshotStatus.map((s) => [s.id, s.ok]),
+    [['b', true]],
+  );
   const got = b.received[0]!.m;
   t.is(got.type, 'snap');
   t.is(got.snapshot!.meta.index, 900);

@@ -71,7 +71,9 @@ function render(text: string, actual: string[]): string {
   return out.join('\n');
 }
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()) {
   test(`interaction script ${file} produces its expected output`, (t) => {
     const path = join(dir, file);
     const text = readFileSync(path, 'utf8');

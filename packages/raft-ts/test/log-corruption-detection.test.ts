@@ -30,7 +30,10 @@ async function writeLog(dir: string): Promise<void> {
   await s.close();
 }
 
-async function withRawDb(dir: string, fn: (log: ReturnType<Level<string, string>['sublevel']>, meta: ReturnType<Level<string, string>['sublevel']>) => Promise<void>): Promise<void> {
+async function withRawDb(
+  dir: string,
+  fn: (log: ReturnType<Level<string, string>['sublevel']>, meta: ReturnType<Level<string, string>['sublevel']>) => Promise<void>,
+): Promise<void> {
   const db = new Level<string, string>(dir);
   const log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' });
   const meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' });
@@ -89,7 +92,10 @@ test('a hard state record whose fields changed fails its checksum', async (t) =>
 test("a damaged record in LevelDB's write-ahead log, which LevelDB skips silently, refuses the open", async (t) => {
   const dir = await tempDir(t);
   await writeLog(dir);
-  const wal = (await readdir(dir)).filter((f) => f.endsWith('.log')).sort().at(-1)!;
+  const wal = (await readdir(dir))
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .at(-1)!;
   const bytes = await readFile(join(dir, wal));
   t.true(bytes.length > 100);
   bytes[bytes.length - 20] ^= 0xff; // inside the last record (the last write: entries 9 and 10)

@@ -29,12 +29,19 @@ test('overlapping Readys hand out each entry once, and entries commit only once 
 
   node.propose([enc.encode('a')]);
   const rd1 = node.ready();
-  t.deepEqual(rd1.entries.map((e) => dec.decode(e.data)), ['a']);
+  t.deepEqual(
+    rd1.entries.map((e) => dec.decode(e.data)),
+    ['a'],
+  );
   node.advanceApplied(rd1);
 
   node.propose([enc.encode('b')]);
   const rd2 = node.ready();
-  t.deepEqual(rd2.entries.map((e) => dec.decode(e.data)), ['b'], 'a is being written and is not handed out again');
+  t.deepEqual(
+    rd2.entries.map((e) => dec.decode(e.data)),
+    ['b'],
+    'a is being written and is not handed out again',
+  );
   t.is(rd2.committedEntries.length, 0, 'nothing commits before the leader has it on disk');
   node.advanceApplied(rd2);
 
@@ -43,7 +50,10 @@ test('overlapping Readys hand out each entry once, and entries commit only once 
   t.true(node.hasReady());
   const rd3 = node.ready();
   t.deepEqual(rd3.entries, []);
-  t.deepEqual(rd3.committedEntries.map((e) => dec.decode(e.data)), ['a']);
+  t.deepEqual(
+    rd3.committedEntries.map((e) => dec.decode(e.data)),
+    ['a'],
+  );
   t.is(rd3.hardState?.commit, first + 1);
   node.advanceApplied(rd3);
 
@@ -52,7 +62,10 @@ test('overlapping Readys hand out each entry once, and entries commit only once 
   storage.saveSync(rd3);
   node.advanceStable(rd3);
   const rd4 = node.ready();
-  t.deepEqual(rd4.committedEntries.map((e) => dec.decode(e.data)), ['b']);
+  t.deepEqual(
+    rd4.committedEntries.map((e) => dec.decode(e.data)),
+    ['b'],
+  );
   node.advance(rd4);
   t.false(node.hasReady());
 });

@@ -71,7 +71,16 @@ test('isUpToDate compares the last term first, then the last index', (t) => {
 test('slices span stable and unstable entries and respect the byte limit but return at least one', (t) => {
   const big = (term: number, index: number): Entry => ({ term, index, type: 'normal', data: new Uint8Array(100) });
   const log = logWith([big(1, 1), big(1, 2)], [big(1, 3), big(1, 4)]);
-  t.deepEqual(log.slice(1, 5, 1e9).map((x) => x.index), [1, 2, 3, 4]);
-  t.deepEqual(log.slice(2, 5, 250).map((x) => x.index), [2, 3]);
-  t.deepEqual(log.slice(3, 5, 1).map((x) => x.index), [3]);
+  t.deepEqual(
+    log.slice(1, 5, 1e9).map((x) => x.index),
+    [1, 2, 3, 4],
+  );
+  t.deepEqual(
+    log.slice(2, 5, 250).map((x) => x.index),
+    [2, 3],
+  );
+  t.deepEqual(
+    log.slice(3, 5, 1).map((x) => x.index),
+    [3],
+  );
 });

@@ -59,7 +59,10 @@ test('concurrent proposals are batched and all applied in order', async (t) => {
   const leader = await leaderOf(c);
   const results = await Promise.all(Array.from({ length: 300 }, (_, i) => leader.node.propose(cmd(`k${i}=${i}`))));
   const indexes = results.map((r) => r.index);
-  t.deepEqual(indexes, [...indexes].sort((a, b) => a - b));
+  t.deepEqual(
+    indexes,
+    [...indexes].sort((a, b) => a - b),
+  );
   t.is(new Set(indexes).size, 300);
   t.true(leader.node.metrics.readies < 300, `readies ${leader.node.metrics.readies}`);
 });
@@ -211,9 +214,7 @@ test('a restarted leader is ready only once an entry of its term is applied, and
   t.teardown(() => second.stop());
   const seen: { role: string; ready: boolean; has: boolean }[] = [];
   second.on('leaderChange', (c: LeaderChange) => seen.push({ role: c.role, ready: second.isLeaderReady(), has: sm.map.has('k19') }));
-  const ready = new Promise<{ term: number; has: boolean }>((resolve) =>
-    second.once('leaderReady', ({ term }) => resolve({ term, has: sm.map.get('k19') === '19' })),
-  );
+  const ready = new Promise<{ term: number; has: boolean }>((resolve) => second.once('leaderReady', ({ term }) => resolve({ term, has: sm.map.get('k19') === '19' })));
   t.false(second.isLeaderReady());
   // A node campaigns only once its configuration (the bootstrap entry) is applied.
   await waitFor(() => second.status().conf.voters.length > 0, 3000, 'the configuration to apply');
@@ -221,7 +222,10 @@ test('a restarted leader is ready only once an entry of its term is applied, and
   const r = await ready;
   t.is(r.term, second.term);
   t.true(r.has, 'the last acknowledged write is applied when the leader reports ready');
-  t.deepEqual(seen.filter((s) => s.role === 'leader'), [{ role: 'leader', ready: false, has: false }]);
+  t.deepEqual(
+    seen.filter((s) => s.role === 'leader'),
+    [{ role: 'leader', ready: false, has: false }],
+  );
   t.true(second.isLeaderReady());
   t.is(sm.map.size, 20);
 });

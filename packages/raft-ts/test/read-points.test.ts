@@ -4,7 +4,10 @@ import { ReadIndexError } from '../src/errors.js';
 
 const settled = async <T>(p: Promise<T>): Promise<'pending' | { value: T } | { error: Error }> =>
   Promise.race([
-    p.then((value) => ({ value }), (error: Error) => ({ error })),
+    p.then(
+      (value) => ({ value }),
+      (error: Error) => ({ error }),
+    ),
     new Promise<'pending'>((r) => setImmediate(() => r('pending'))),
   ]);
 
@@ -26,7 +29,13 @@ test('a leader change fails unconfirmed reads but keeps confirmed ones; failAll 
   const confirmed = points.add('a', () => {});
   const unconfirmed = points.add('b', () => {});
   const later = points.add('c', () => {});
-  points.advance([{ index: 10, context: 'a' }, { index: 11, context: 'c' }], 3);
+  points.advance(
+    [
+      { index: 10, context: 'a' },
+      { index: 11, context: 'c' },
+    ],
+    3,
+  );
   points.failUnconfirmed(new ReadIndexError('leader changed'));
   const b = await settled(unconfirmed);
   t.true(typeof b === 'object' && 'error' in b && b.error instanceof ReadIndexError);
@@ -49,5 +58,13 @@ test('a read that is never confirmed times out, and one the core refuses is reje
   });
   await t.throwsAsync(refused, { message: 'not leader' });
   // Neither is answered later.
-  t.notThrows(() => points.advance([{ index: 1, context: 'slow' }, { index: 1, context: 'refused' }], 5));
+  t.notThrows(() =>
+    points.advance(
+      [
+        { index: 1, context: 'slow' },
+        { index: 1, context: 'refused' },
+      ],
+      5,
+    ),
+  );
 });

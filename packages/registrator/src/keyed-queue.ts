@@ -15,11 +15,13 @@ export class KeyedQueue {
       return running;
     }
     if (slot.next) return slot.next;
-    const next = slot.running.catch(() => undefined).then(() => {
-      const s = this.#slots.get(key);
-      if (s) s.next = undefined;
-      return this.#start(key, task);
-    });
+    const next = slot.running
+      .catch(() => undefined)
+      .then(() => {
+        const s = this.#slots.get(key);
+        if (s) s.next = undefined;
+        return this.#start(key, task);
+      });
     slot.next = next;
     return next;
   }

@@ -18,9 +18,7 @@ export function settingEntries(env: readonly string[], labels: Readonly<Record<s
     const eq = kv.indexOf('=');
     return eq === -1 ? [kv, ''] : [kv.slice(0, eq), kv.slice(eq + 1)];
   });
-  const marathon = fromEnv
-    .filter(([k]) => k.startsWith(MARATHON_LABEL_PREFIX + PREFIX))
-    .map(([k, v]): [string, string] => [k.slice(MARATHON_LABEL_PREFIX.length), v]);
+  const marathon = fromEnv.filter(([k]) => k.startsWith(MARATHON_LABEL_PREFIX + PREFIX)).map(([k, v]): [string, string] => [k.slice(MARATHON_LABEL_PREFIX.length), v]);
   return [...marathon, ...fromEnv, ...Object.entries(labels)];
 }
 

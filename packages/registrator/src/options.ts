@@ -65,7 +65,7 @@ function validateOptions(o: ResolvedOptions): void {
   ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RegistratorConfigError(`-${flag} must be a whole number of seconds >= 0`);
   }
-  if ((o.ttl > 0) !== (o.ttlRefresh > 0)) throw new RegistratorConfigError('-ttl and -ttl-refresh must be both 0 or both greater than 0');
+  if (o.ttl > 0 !== o.ttlRefresh > 0) throw new RegistratorConfigError('-ttl and -ttl-refresh must be both 0 or both greater than 0');
   if (o.ttl > 0 && o.ttl <= o.ttlRefresh) throw new RegistratorConfigError('-ttl must be greater than -ttl-refresh');
   if (!Number.isInteger(o.retryInterval) || o.retryInterval <= 0) throw new RegistratorConfigError('-retry-interval must be greater than 0');
   if (!Number.isInteger(o.retryAttempts) || o.retryAttempts < -1) throw new RegistratorConfigError('-retry-attempts must be -1 or more');

@@ -67,10 +67,7 @@ export function toDesired(spec: ServiceSpec, options: SidecarCheckOptions): Desi
   };
 }
 
-function sidecarCheck(
-  serviceId: string,
-  options: SidecarCheckOptions,
-): { registration: AgentCheckRegistration; status: HealthStatus; output: string } | undefined {
+function sidecarCheck(serviceId: string, options: SidecarCheckOptions): { registration: AgentCheckRegistration; status: HealthStatus; output: string } | undefined {
   if (options.ttl <= 0 && options.health === undefined) return undefined;
   const { status, output } = healthStatus(options.health);
   const ttl = options.ttl > 0 ? `${options.ttl}s` : EVENT_DRIVEN_TTL;

@@ -317,9 +317,7 @@ export class Registrator {
    * of containers that exited with an error are kept.
    */
   async #cleanup(): Promise<void> {
-    const strays = (await this.#backend.entries()).filter(
-      (e) => !this.#writer.isWanted(e.id) && ownedBy(this.hostname, e.id, e.marked) !== undefined,
-    );
+    const strays = (await this.#backend.entries()).filter((e) => !this.#writer.isWanted(e.id) && ownedBy(this.hostname, e.id, e.marked) !== undefined);
     if (strays.length === 0) return;
     const keep = this.#o.deregister === 'on-success' ? await this.#failedContainerNames() : new Set<string>();
     for (const e of strays) {

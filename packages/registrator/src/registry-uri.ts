@@ -6,9 +6,7 @@
  */
 import { RegistratorConfigError } from './errors.js';
 
-export type RegistryTarget =
-  | { readonly kind: 'consul'; readonly address: string }
-  | { readonly kind: 'consulkv'; readonly address: string; readonly prefix: string };
+export type RegistryTarget = { readonly kind: 'consul'; readonly address: string } | { readonly kind: 'consulkv'; readonly address: string; readonly prefix: string };
 
 const DEFAULT_AGENT = '127.0.0.1:8500';
 
@@ -25,7 +23,7 @@ export function parseRegistryUri(uri: string, env: NodeJS.ProcessEnv = process.e
   if (host !== '' && !/^(\[[0-9a-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/i.test(host)) {
     throw new RegistratorConfigError(`bad adapter uri: ${uri}`);
   }
-  const address = host !== '' ? host : (env.CONCORD_HTTP_ADDR || env.CONSUL_HTTP_ADDR || DEFAULT_AGENT);
+  const address = host !== '' ? host : env.CONCORD_HTTP_ADDR || env.CONSUL_HTTP_ADDR || DEFAULT_AGENT;
   switch (scheme) {
     case 'consul':
       return { kind: 'consul', address };

@@ -72,7 +72,5 @@ export function hostTaskPorts(entries: Entries): HostTaskPort[] {
     const m = /^PORT_([A-Za-z_][A-Za-z0-9_]*)$/.exec(k);
     if (m && !names.has(Number(v))) names.set(Number(v), dnsLabel(m[1] as string));
   }
-  return ports
-    .filter((p) => Number.isInteger(p) && p > 0 && p < 65536)
-    .map((port, i) => ({ port, label: names.get(port) || String(i) }));
+  return ports.filter((p) => Number.isInteger(p) && p > 0 && p < 65536).map((port, i) => ({ port, label: names.get(port) || String(i) }));
 }

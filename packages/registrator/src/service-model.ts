@@ -96,20 +96,14 @@ export function buildServices(inspect: ContainerInspect, ctx: ModelContext): Mod
     }
     const suffix = isGroup ? `-${c.suffix}` : '';
     const setName = attrs.get('name');
-    const name =
-      setName !== undefined && fromPort.has('name')
-        ? setName
-        : (setName ?? task?.baseName ?? imageBaseName(inspect.Config?.Image ?? '')) + suffix;
+    const name = setName !== undefined && fromPort.has('name') ? setName : (setName ?? task?.baseName ?? imageBaseName(inspect.Config?.Image ?? '')) + suffix;
     const placed = placement(inspect, c, attrs.get('network'), ctx);
     if (typeof placed === 'string') {
       notes.push(`port ${c.exposed}: ${placed}`);
       continue;
     }
     const baseId = `${ctx.hostname}:${containerName}:${c.exposed}${c.udp ? ':udp' : ''}`;
-    const { meta, dropped } = sanitizeMeta([
-      ...[...attrs].filter(([k]) => k !== 'id' && k !== 'tags' && k !== 'name' && k !== 'ignore'),
-      ...(task?.meta ?? []),
-    ]);
+    const { meta, dropped } = sanitizeMeta([...[...attrs].filter(([k]) => k !== 'id' && k !== 'tags' && k !== 'name' && k !== 'ignore'), ...(task?.meta ?? [])]);
     for (const d of dropped) notes.push(`port ${c.exposed}: Meta ${d}`);
     const check = buildCheck(attrs, { ip: placed.address, port: placed.port, containerId: inspect.Id, exposedPort: c.exposed });
     services.push({
@@ -150,12 +144,7 @@ function dockerCandidates(inspect: ContainerInspect): Candidate[] {
 }
 
 /** Address and port of one candidate, or the reason it cannot be placed. */
-function placement(
-  inspect: ContainerInspect,
-  c: Candidate,
-  network: string | undefined,
-  ctx: ModelContext,
-): { address: string; port: number } | string {
+function placement(inspect: ContainerInspect, c: Candidate, network: string | undefined, ctx: ModelContext): { address: string; port: number } | string {
   let address: string;
   let port: number;
   if (ctx.internal) {

@@ -83,55 +83,66 @@ async function defaultFetch(url: string): Promise<string> {
 
 function helperFuncs(httpGet: (url: string) => string): Record<string, TemplateFunc> {
   return Object.fromEntries([
-    ['strSlice', (v, ...idx) => {
-      const s = str(v, 'strSlice');
-      const [a, b] = idx.map((x) => int(x, 'strSlice'));
-      if (a !== undefined && b === undefined) return s.length >= a ? s.slice(a) : s;
-      if (a !== undefined && b !== undefined && s.length >= a && s.length >= b) return b < a ? s.slice(a) : s.slice(a, b);
-      return s;
-    }],
+    [
+      'strSlice',
+      (v, ...idx) => {
+        const s = str(v, 'strSlice');
+        const [a, b] = idx.map((x) => int(x, 'strSlice'));
+        if (a !== undefined && b === undefined) return s.length >= a ? s.slice(a) : s;
+        if (a !== undefined && b !== undefined && s.length >= a && s.length >= b) return b < a ? s.slice(a) : s.slice(a, b);
+        return s;
+      },
+    ],
     ['sIndex', (i, s) => pick(strings(s, 'sIndex'), int(i, 'sIndex'))],
-    ['mIndex', (k, m) => {
-      const key = str(k, 'mIndex');
-      return m !== null && typeof m === 'object' ? ((m as Record<string, Value>)[key] ?? '') : '';
-    }],
+    [
+      'mIndex',
+      (k, m) => {
+        const key = str(k, 'mIndex');
+        return m !== null && typeof m === 'object' ? ((m as Record<string, Value>)[key] ?? '') : '';
+      },
+    ],
     ['toUpper', (v) => str(v, 'toUpper').toUpperCase()],
     ['toLower', (v) => str(v, 'toLower').toLowerCase()],
-    ['replace', (n, oldS, newS, v) => {
-      let count = int(n, 'replace');
-      const s = str(v, 'replace');
-      const o = str(oldS, 'replace');
-      const r = str(newS, 'replace');
-      if (count < 0) return s.split(o).join(r);
-      let out = s;
-      let from = 0;
-      while (count-- > 0) {
-        const at = out.indexOf(o, from);
-        if (at === -1) break;
-        out = out.slice(0, at) + r + out.slice(at + o.length);
-        from = at + r.length;
-      }
-      return out;
-    }],
+    [
+      'replace',
+      (n, oldS, newS, v) => {
+        let count = int(n, 'replace');
+        const s = str(v, 'replace');
+        const o = str(oldS, 'replace');
+        const r = str(newS, 'replace');
+        if (count < 0) return s.split(o).join(r);
+        let out = s;
+        let from = 0;
+        while (count-- > 0) {
+          const at = out.indexOf(o, from);
+          if (at === -1) break;
+          out = out.slice(0, at) + r + out.slice(at + o.length);
+          from = at + r.length;
+        }
+        return out;
+      },
+    ],
     ['join', (sep, s) => strings(s, 'join').join(str(sep, 'join'))],
     ['split', (sep, v) => str(v, 'split').split(str(sep, 'split'))],
     ['splitIndex', (i, sep, v) => pick(str(v, 'splitIndex').split(str(sep, 'splitIndex')), int(i, 'splitIndex'))],
     ['matchFirstElement', (r, s) => strings(s, 'matchFirstElement').find((e) => new RegExp(str(r, 'matchFirstElement')).test(e)) ?? ''],
     ['matchAllElements', (r, s) => strings(s, 'matchAllElements').filter((e) => new RegExp(str(r, 'matchAllElements')).test(e))],
     ['httpGet', (url) => httpGet(str(url, 'httpGet'))],
-    ['jsonParse', (b, k) => {
-      let cur: Value;
-      try {
-        cur = JSON.parse(str(b, 'jsonParse')) as Value;
-      } catch {
-        return '';
-      }
-      for (const key of str(k, 'jsonParse').split('::')) {
-        if (cur === null || typeof cur !== 'object') return '';
-        cur = (cur as Record<string, Value>)[key];
-      }
-      return typeof cur === 'string' ? cur : cur === undefined ? '' : JSON.stringify(cur);
-    }],
+    [
+      'jsonParse',
+      (b, k) => {
+        let cur: Value;
+        try {
+          cur = JSON.parse(str(b, 'jsonParse')) as Value;
+        } catch {
+          return '';
+        }
+        for (const key of str(k, 'jsonParse').split('::')) {
+          if (cur === null || typeof cur !== 'object') return '';
+          cur = (cur as Record<string, Value>)[key];
+        }
+        return typeof cur === 'string' ? cur : cur === undefined ? '' : JSON.stringify(cur);
+      },
+    ],
   ] satisfies Array<[string, (...args: Value[]) => unknown]>);
 }
-

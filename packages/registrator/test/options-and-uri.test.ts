@@ -18,7 +18,7 @@ test('registry URIs', (t) => {
   t.throws(() => parseRegistryUri('consul://bad host:1'), { instanceOf: RegistratorConfigError, message: /bad adapter uri/ });
 });
 
-test('defaults are registrator\'s', (t) => {
+test("defaults are registrator's", (t) => {
   const o = resolveOptions({ registry });
   t.like(o, { ttl: 0, ttlRefresh: 0, resync: 0, retryAttempts: 0, retryInterval: 2000, deregister: 'always', cleanup: false, internal: false });
 });

@@ -91,7 +91,10 @@ test('a bind to a specific host address is kept; all-interfaces uses the host ad
 
 test('user-defined networks: host address with host port (no mixing); -internal picks SERVICE_NETWORK deterministically', (t) => {
   const c = { name: 'a', ports: { '80/tcp': '8080' }, networkMode: 'front', networks: { front: '10.5.0.2', back: '10.6.0.2' } };
-  t.deepEqual(brief(c).map((s) => [s.address, s.port]), [['10.0.0.7', 8080]]);
+  t.deepEqual(
+    brief(c).map((s) => [s.address, s.port]),
+    [['10.0.0.7', 8080]],
+  );
   const internal = { ...NODE7, internal: true };
   t.is(build(c, internal)[0]?.address, '10.5.0.2');
   t.is(build({ ...c, env: { SERVICE_NETWORK: 'back' } }, internal)[0]?.address, '10.6.0.2');
@@ -106,15 +109,15 @@ test('-useIpFromLabel takes the label value without its prefix length', (t) => {
 });
 
 test('host-network containers register their exposed ports on the same number; none registers nothing', (t) => {
-  t.deepEqual(brief({ name: 'h', image: 'app', exposed: ['7000/tcp'], networkMode: 'host' }).map((s) => [s.id, s.port]), [['node7:h:7000', 7000]]);
+  t.deepEqual(
+    brief({ name: 'h', image: 'app', exposed: ['7000/tcp'], networkMode: 'host' }).map((s) => [s.id, s.port]),
+    [['node7:h:7000', 7000]],
+  );
   t.deepEqual(build({ name: 'n', exposed: ['7000/tcp'], networkMode: 'none' }), []);
 });
 
 test('Meta keys that Consul would refuse are normalised or dropped', (t) => {
-  const { services, notes } = buildServices(
-    inspectOf({ name: 'a', ports: { '80/tcp': '8080' }, labels: { 'SERVICE_com.acme.x': '1', SERVICE_BIG: 'x'.repeat(600) } }),
-    NODE7,
-  );
+  const { services, notes } = buildServices(inspectOf({ name: 'a', ports: { '80/tcp': '8080' }, labels: { 'SERVICE_com.acme.x': '1', SERVICE_BIG: 'x'.repeat(600) } }), NODE7);
   t.deepEqual(services[0]?.meta, { com_acme_x: '1' });
   t.true(notes.some((n) => n.includes('big')));
 });

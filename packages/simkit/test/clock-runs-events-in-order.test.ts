@@ -49,7 +49,10 @@ test('a process timer group runs intervals, defers and timeouts, and a crash can
   clock.runUntil(200);
   t.is(ticks, 5);
   t.is(late, 0);
-  t.is(timers.setTimeout(() => late++, 1), undefined);
+  t.is(
+    timers.setTimeout(() => late++, 1),
+    undefined,
+  );
   clock.runUntil(300);
   t.is(late, 0);
   // clearInterval on a live group stops the series.

@@ -42,7 +42,12 @@ test('the network delays, loses, partitions and duplicates datagrams as configur
   t.is(net.streamLatency('a1', 'a2'), 5);
   let outcome: boolean | undefined;
   net.block('a1', 'a2');
-  net.send('a1', 'a2', () => t.fail(), (ok) => (outcome = ok));
+  net.send(
+    'a1',
+    'a2',
+    () => t.fail(),
+    (ok) => (outcome = ok),
+  );
   clock.runUntil(500);
   t.false(outcome);
 });

@@ -5,9 +5,15 @@ test('a seed gives the same stream every time, forks are independent, and create
   const a = new Xoshiro128(42);
   const b = new Xoshiro128(42);
   const xs = Array.from({ length: 100 }, () => a.next());
-  t.deepEqual(xs, Array.from({ length: 100 }, () => b.next()));
+  t.deepEqual(
+    xs,
+    Array.from({ length: 100 }, () => b.next()),
+  );
   t.true(xs.every((x) => x >= 0 && x < 1));
-  t.notDeepEqual(xs, Array.from({ length: 100 }, () => new Xoshiro128(43).next()));
+  t.notDeepEqual(
+    xs,
+    Array.from({ length: 100 }, () => new Xoshiro128(43).next()),
+  );
   const c = createPrng(42);
   t.is(c.next(), new Xoshiro128(42).next());
   const big = createPrng(2 ** 40 + 5);

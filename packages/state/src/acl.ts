@@ -46,7 +46,7 @@ export function setAclToken(ctx: ApplyContext, token: AclToken, op: 'create' | '
     Policies: checkLinks(d, token.Policies ?? [], 'policy'),
     Roles: checkLinks(d, token.Roles ?? [], 'role'),
     Local: prev ? prev.Local : Boolean(token.Local),
-    ...(prev?.ExpirationTime ?? token.ExpirationTime ? { ExpirationTime: prev?.ExpirationTime ?? token.ExpirationTime } : {}),
+    ...((prev?.ExpirationTime ?? token.ExpirationTime) ? { ExpirationTime: prev?.ExpirationTime ?? token.ExpirationTime } : {}),
     CreateTime: prev?.CreateTime ?? String(token.CreateTime ?? ''),
     Hash: String(token.Hash ?? ''),
     CreateIndex: prev?.CreateIndex ?? ctx.index,

@@ -1,17 +1,8 @@
 import { removeNodeCoordinates } from './coordinates.js';
-import type { ApplyContext, StateData } from './data.js';
+import type { ApplyContext } from './data.js';
 import { StateError } from './errors.js';
 import { invalidateSession, sessionsOnCheck } from './sessions.js';
-import type {
-  CheckEntry,
-  CheckRegistration,
-  HealthStatus,
-  NodeDeregistration,
-  NodeEntry,
-  NodeRegistration,
-  ServiceEntry,
-  ServiceRegistration,
-} from './types.js';
+import type { CheckEntry, CheckRegistration, HealthStatus, NodeDeregistration, NodeEntry, NodeRegistration, ServiceEntry, ServiceRegistration } from './types.js';
 import { topics } from './watch-hub.js';
 
 const STATUSES: ReadonlySet<string> = new Set(['passing', 'warning', 'critical']);
@@ -75,13 +66,7 @@ export function ensureNode(ctx: ApplyContext, reg: NodeRegistration): void {
     CreateIndex: existing?.CreateIndex ?? ctx.index,
     ModifyIndex: ctx.index,
   };
-  if (
-    existing &&
-    existing.ID === next.ID &&
-    existing.Address === next.Address &&
-    sameJson(existing.TaggedAddresses, next.TaggedAddresses) &&
-    sameJson(existing.Meta, next.Meta)
-  ) {
+  if (existing && existing.ID === next.ID && existing.Address === next.Address && sameJson(existing.TaggedAddresses, next.TaggedAddresses) && sameJson(existing.Meta, next.Meta)) {
     return;
   }
   ctx.mapSet(data.nodes, reg.Node, next);
@@ -167,7 +152,7 @@ export function ensureCheck(ctx: ApplyContext, node: string, reg: CheckRegistrat
   ctx.mapSet(checks, id, next);
   ctx.bumpTable('checks');
   ctx.touch(topics.node(node));
-  if (existing && existing.ServiceID && existing.ServiceID !== next.ServiceID) {
+  if (existing?.ServiceID && existing.ServiceID !== next.ServiceID) {
     const old = data.services.get(node)?.get(existing.ServiceID);
     if (old) ctx.bumpService(old.Service);
   }

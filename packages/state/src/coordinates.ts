@@ -3,13 +3,7 @@ import type { CoordinateEntry, NetworkCoordinate } from './types.js';
 
 /** Finite numbers everywhere (Serf's `IsValid`); anything else never enters the table. */
 function isValidCoordinate(c: NetworkCoordinate | undefined): c is NetworkCoordinate {
-  return (
-    c !== undefined &&
-    c !== null &&
-    Array.isArray(c.Vec) &&
-    c.Vec.every(Number.isFinite) &&
-    [c.Error, c.Adjustment, c.Height].every(Number.isFinite)
-  );
+  return c !== undefined && c !== null && Array.isArray(c.Vec) && c.Vec.every(Number.isFinite) && [c.Error, c.Adjustment, c.Height].every(Number.isFinite);
 }
 
 /**

@@ -91,9 +91,7 @@ export function applyKvOp(ctx: ApplyContext, op: KvOp): KvOpResult {
     case 'check-index':
       if (!existing) return fail(`failed to check index, key "${op.Key}" doesn't exist`);
       if (existing.ModifyIndex !== (op.Index ?? 0)) {
-        return fail(
-          `failed index check for key "${op.Key}", current modify index ${existing.ModifyIndex} != ${op.Index ?? 0}`,
-        );
+        return fail(`failed index check for key "${op.Key}", current modify index ${existing.ModifyIndex} != ${op.Index ?? 0}`);
       }
       return ok([existing]);
     case 'check-session': {
@@ -120,13 +118,7 @@ function write(
   session: string | undefined,
   lockIndex: number,
 ): KvEntry {
-  if (
-    existing &&
-    existing.Value === value &&
-    existing.Flags === flags &&
-    existing.Session === session &&
-    existing.LockIndex === lockIndex
-  ) {
+  if (existing && existing.Value === value && existing.Flags === flags && existing.Session === session && existing.LockIndex === lockIndex) {
     return existing; // identical write: no new index
   }
   const entry: KvEntry = {

@@ -164,8 +164,7 @@ export function filterQueryNodes(query: PreparedQuery, entries: HealthServiceEnt
     if (t.startsWith('!')) not.push(t.slice(1));
     else must.push(t);
   }
-  const metaOk = (have: Record<string, string>, want: Record<string, string> | null) =>
-    Object.entries(want ?? {}).every(([k, v]) => have[k] === v);
+  const metaOk = (have: Record<string, string>, want: Record<string, string> | null) => Object.entries(want ?? {}).every(([k, v]) => have[k] === v);
   return entries.filter((e) => {
     for (const c of e.Checks) {
       if (ignore.has(c.CheckID)) continue;

@@ -72,7 +72,8 @@ function entryEnds(buf: Buffer, open: number): { ends: number[]; close: number }
   for (let i = open; i < buf.length; i++) {
     const c = buf[i] as number;
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next byte is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next byte is escaped
       else if (c === 0x22) inString = false;
       continue;
     }

@@ -1,16 +1,4 @@
-import {
-  aclPolicyByName,
-  aclRoleByName,
-  bootstrapAcl,
-  deleteAclPolicy,
-  deleteAclRole,
-  deleteAclToken,
-  initAcl,
-  namedLinks,
-  setAclPolicy,
-  setAclRole,
-  setAclToken,
-} from './acl.js';
+import { aclPolicyByName, aclRoleByName, bootstrapAcl, deleteAclPolicy, deleteAclRole, deleteAclToken, initAcl, namedLinks, setAclPolicy, setAclRole, setAclToken } from './acl.js';
 import { AUTOPILOT_TOPIC, setAutopilotConfig } from './autopilot.js';
 import { deregister, register, updateCheckStatus } from './catalog.js';
 import { coordinateBatchUpdate, coordinateEntries } from './coordinates.js';
@@ -18,14 +6,7 @@ import { ApplyContext, type StateData, emptyData } from './data.js';
 import { StateError } from './errors.js';
 import { applyKvOp, kvKeyList, kvList, kvPrefixIndex, kvTableIndex, reapTombstones } from './kv.js';
 import { createSession, invalidateSession, pruneLockDelays } from './sessions.js';
-import {
-  deletePreparedQuery,
-  filterQueryNodes,
-  listPreparedQueries,
-  resolvePreparedQuery,
-  restorePreparedQueries,
-  setPreparedQuery,
-} from './prepared-queries.js';
+import { deletePreparedQuery, filterQueryNodes, listPreparedQueries, resolvePreparedQuery, restorePreparedQueries, setPreparedQuery } from './prepared-queries.js';
 import type {
   AclPolicy,
   AclRole,
@@ -476,10 +457,7 @@ export class StateStore {
     return { value, index: this.#tableIndex('checks'), topics: [topics.table('checks')] };
   }
 
-  healthService(
-    name: string,
-    options: { tags?: readonly string[]; passing?: boolean } = {},
-  ): QueryResult<HealthServiceEntry[]> {
+  healthService(name: string, options: { tags?: readonly string[]; passing?: boolean } = {}): QueryResult<HealthServiceEntry[]> {
     const value: HealthServiceEntry[] = [];
     for (const [node, svc] of this.#instances(name)) {
       if (!hasTags(svc, options.tags ?? [])) continue;

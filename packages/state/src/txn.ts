@@ -9,19 +9,7 @@ import type { ApplyContext } from './data.js';
 import { StateError } from './errors.js';
 import { applyKvOp } from './kv.js';
 import { invalidateSession } from './sessions.js';
-import type {
-  CheckEntry,
-  CheckTxnOp,
-  KvOp,
-  NodeEntry,
-  ServiceEntry,
-  NodeTxnOp,
-  ServiceTxnOp,
-  SessionTxnOp,
-  TxnError,
-  TxnOp,
-  TxnResultItem,
-} from './types.js';
+import type { CheckEntry, CheckTxnOp, KvOp, NodeEntry, ServiceEntry, NodeTxnOp, ServiceTxnOp, SessionTxnOp, TxnError, TxnOp, TxnResultItem } from './types.js';
 
 /** The limit on operations in one transaction (Consul 1.14+). */
 export const MAX_TXN_OPS = 128;
@@ -101,10 +89,7 @@ function setNode(ctx: ApplyContext, node: NodeTxnOp['Node']): NodeEntry {
   if (!node.Node) throw new StateError('STATE_INVALID_REQUEST', 'Must provide node');
   const holder = node.ID ? findNode(ctx, { Node: '', ID: node.ID }) : undefined;
   if (holder && holder.Node !== node.Node) {
-    throw new StateError(
-      'STATE_INVALID_REQUEST',
-      `Error while renaming Node ID: "${node.ID}": Node name ${node.Node} is reserved by node ${holder.ID} with name ${holder.Node}`,
-    );
+    throw new StateError('STATE_INVALID_REQUEST', `Error while renaming Node ID: "${node.ID}": Node name ${node.Node} is reserved by node ${holder.ID} with name ${holder.Node}`);
   }
   ensureNode(ctx, {
     Node: node.Node,

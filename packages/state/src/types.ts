@@ -254,12 +254,7 @@ export interface SessionTxnOp {
 }
 
 /** One operation of a transaction: exactly one of the keys, as in Consul's TxnOp. */
-export type TxnOp =
-  | { KV: KvOp }
-  | { Node: NodeTxnOp }
-  | { Service: ServiceTxnOp }
-  | { Check: CheckTxnOp }
-  | { Session: SessionTxnOp };
+export type TxnOp = { KV: KvOp } | { Node: NodeTxnOp } | { Service: ServiceTxnOp } | { Check: CheckTxnOp } | { Session: SessionTxnOp };
 
 /** One result of a transaction: the entry an operation read or wrote. */
 export type TxnResultItem = { KV: KvEntry } | { Node: NodeEntry } | { Service: ServiceEntry } | { Check: CheckEntry };

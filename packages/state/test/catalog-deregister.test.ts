@@ -16,15 +16,24 @@ function cluster(): Harness {
 }
 
 const ids = (h: Harness, node: string) => ({
-  services: h.store.servicesOnNode(node).map((s) => s.ID).sort(),
-  checks: h.store.checksOnNode(node).map((c) => c.CheckID).sort(),
+  services: h.store
+    .servicesOnNode(node)
+    .map((s) => s.ID)
+    .sort(),
+  checks: h.store
+    .checksOnNode(node)
+    .map((c) => c.CheckID)
+    .sort(),
 });
 
 test('deregistering a service removes it and its checks, and keeps the node and its other services', (t) => {
   const h = cluster();
   t.is(h.apply({ type: 'deregister', dereg: { Node: 'n1', ServiceID: 'w1' } }).value, true);
   t.deepEqual(ids(h, 'n1'), { services: ['db1'], checks: ['serfHealth', 'service:db1'] });
-  t.deepEqual(h.store.serviceNodes('web').value.map((s) => s.Node), ['n2']);
+  t.deepEqual(
+    h.store.serviceNodes('web').value.map((s) => s.Node),
+    ['n2'],
+  );
   t.truthy(h.store.node('n1'));
 });
 
@@ -40,7 +49,10 @@ test('deregistering a node removes the node, its services and its checks', (t) =
   t.is(h.store.node('n1'), undefined);
   t.deepEqual(ids(h, 'n1'), { services: [], checks: [] });
   t.deepEqual(Object.keys(h.store.services().value), ['web']);
-  t.deepEqual(h.store.nodes().value.map((n) => n.Node), ['n2']);
+  t.deepEqual(
+    h.store.nodes().value.map((n) => n.Node),
+    ['n2'],
+  );
   t.is(h.store.nodes().index, h.index);
 });
 

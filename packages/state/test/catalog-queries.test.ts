@@ -21,10 +21,13 @@ test('services maps each name to the distinct tags of all its instances', (t) =>
 test('serviceNodes lists every instance with node and service fields, sorted by node', (t) => {
   const h = cluster();
   const r = h.store.serviceNodes('web');
-  t.deepEqual(r.value.map((s) => [s.Node, s.ServiceID, s.ServicePort]), [
-    ['n1', 'w1', 80],
-    ['n2', 'w2', 81],
-  ]);
+  t.deepEqual(
+    r.value.map((s) => [s.Node, s.ServiceID, s.ServicePort]),
+    [
+      ['n1', 'w1', 80],
+      ['n2', 'w2', 81],
+    ],
+  );
   t.like(r.value[0], {
     ID: 'id1',
     Address: '10.0.0.1',
@@ -49,7 +52,12 @@ const tagRows: { title: string; tags: string[]; nodes: string[] }[] = [
 ];
 for (const row of tagRows) {
   test(row.title, (t) => {
-    t.deepEqual(cluster().store.serviceNodes('web', row.tags).value.map((s) => s.Node), row.nodes);
+    t.deepEqual(
+      cluster()
+        .store.serviceNodes('web', row.tags)
+        .value.map((s) => s.Node),
+      row.nodes,
+    );
   });
 }
 
@@ -76,7 +84,10 @@ test('nodeServices of an unknown node is null', (t) => {
 test('nodes are sorted by name', (t) => {
   const h = new Harness();
   for (const n of ['b', 'c', 'a']) h.node(n);
-  t.deepEqual(h.store.nodes().value.map((n) => n.Node), ['a', 'b', 'c']);
+  t.deepEqual(
+    h.store.nodes().value.map((n) => n.Node),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('Tags are never null, even when a registration omits them', (t) => {

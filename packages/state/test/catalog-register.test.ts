@@ -17,7 +17,7 @@ test('registering a node stores it with the datacenter and the apply index', (t)
   t.is(h.store.nodes().index, h.index);
 });
 
-test('a service registration gets Consul\'s defaults: ID = name, empty tags, weights 1/1', (t) => {
+test("a service registration gets Consul's defaults: ID = name, empty tags, weights 1/1", (t) => {
   const h = new Harness();
   h.node('n1', { Service: { Service: 'redis' } });
   t.deepEqual(h.store.servicesOnNode('n1'), [
@@ -36,7 +36,7 @@ test('a service registration gets Consul\'s defaults: ID = name, empty tags, wei
   ]);
 });
 
-test('a check registration gets Consul\'s defaults: CheckID = Name, status critical', (t) => {
+test("a check registration gets Consul's defaults: CheckID = Name, status critical", (t) => {
   const h = new Harness();
   h.node('n1', { Service: { ID: 'r1', Service: 'redis', Tags: ['primary'] }, Check: { Name: 'Redis alive', ServiceID: 'r1' } });
   t.deepEqual(h.store.checksOnNode('n1'), [
@@ -70,7 +70,10 @@ test('a check with only a CheckID takes it as its Name', (t) => {
 test('Checks (plural) and Check are both registered', (t) => {
   const h = new Harness();
   h.node('n1', { Check: { CheckID: 'a' }, Checks: [{ CheckID: 'b' }, { CheckID: 'c' }] });
-  t.deepEqual(h.store.nodeChecks('n1').value.map((c) => c.CheckID), ['a', 'b', 'c']);
+  t.deepEqual(
+    h.store.nodeChecks('n1').value.map((c) => c.CheckID),
+    ['a', 'b', 'c'],
+  );
 });
 
 const invalid: { title: string; reg: Record<string, unknown>; code: string }[] = [
@@ -101,7 +104,10 @@ test('a check may name a service registered in the same request or earlier', (t)
   const h = new Harness();
   t.is(h.node('n1', { Service: { ID: 'w1', Service: 'web' }, Check: { CheckID: 'c1', ServiceID: 'w1' } }).error, undefined);
   t.is(h.node('n1', { Check: { CheckID: 'c2', ServiceID: 'w1' } }).error, undefined);
-  t.deepEqual(h.store.serviceChecks('web').value.map((c) => c.CheckID), ['c1', 'c2']);
+  t.deepEqual(
+    h.store.serviceChecks('web').value.map((c) => c.CheckID),
+    ['c1', 'c2'],
+  );
 });
 
 test('re-registering an identical node, service and check changes no index', (t) => {

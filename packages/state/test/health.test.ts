@@ -39,9 +39,18 @@ const passingRows: { title: string; states: Parameters<typeof cluster>[0]; all: 
 for (const row of passingRows) {
   test(`healthService with passing, given ${row.title}, keeps only instances whose every check passes`, (t) => {
     const h = cluster(row.states);
-    t.deepEqual(h.store.healthService('web').value.map((e) => e.Node.Node), row.all);
-    t.deepEqual(h.store.healthService('web', { passing: true }).value.map((e) => e.Node.Node), row.passing);
-    t.deepEqual(h.store.healthService('web', { passing: false }).value.map((e) => e.Node.Node), row.all);
+    t.deepEqual(
+      h.store.healthService('web').value.map((e) => e.Node.Node),
+      row.all,
+    );
+    t.deepEqual(
+      h.store.healthService('web', { passing: true }).value.map((e) => e.Node.Node),
+      row.passing,
+    );
+    t.deepEqual(
+      h.store.healthService('web', { passing: false }).value.map((e) => e.Node.Node),
+      row.all,
+    );
   });
 }
 
@@ -56,7 +65,10 @@ test('a service check of another instance on the same node does not affect an in
 
 test('healthService filters by tag, case-insensitively', (t) => {
   const h = cluster();
-  t.deepEqual(h.store.healthService('web', { tags: ['N2'] }).value.map((e) => e.Node.Node), ['n2']);
+  t.deepEqual(
+    h.store.healthService('web', { tags: ['N2'] }).value.map((e) => e.Node.Node),
+    ['n2'],
+  );
 });
 
 test('healthService of an unknown service is empty', (t) => {
@@ -73,18 +85,27 @@ for (const row of stateRows) {
   test(`checksInState(${row.state}) lists the matching checks sorted by node and check ID`, (t) => {
     const h = cluster({ n1web: 'critical' });
     const r = h.store.checksInState(row.state);
-    t.deepEqual(r.value.map((c) => `${c.Node}/${c.CheckID}`), row.expect);
+    t.deepEqual(
+      r.value.map((c) => `${c.Node}/${c.CheckID}`),
+      row.expect,
+    );
     t.is(r.index, h.index);
   });
 }
 
 test('nodeChecks lists node-level and service checks of a node', (t) => {
   const h = cluster();
-  t.deepEqual(h.store.nodeChecks('n1').value.map((c) => c.CheckID), ['serfHealth', 'service:web-n1']);
+  t.deepEqual(
+    h.store.nodeChecks('n1').value.map((c) => c.CheckID),
+    ['serfHealth', 'service:web-n1'],
+  );
   t.deepEqual(h.store.nodeChecks('ghost').value, []);
 });
 
 test('serviceChecks lists the checks of every instance of a service', (t) => {
   const h = cluster();
-  t.deepEqual(h.store.serviceChecks('web').value.map((c) => `${c.Node}/${c.CheckID}`), ['n1/service:web-n1', 'n2/service:web-n2']);
+  t.deepEqual(
+    h.store.serviceChecks('web').value.map((c) => `${c.Node}/${c.CheckID}`),
+    ['n1/service:web-n1', 'n2/service:web-n2'],
+  );
 });

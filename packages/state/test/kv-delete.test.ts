@@ -92,7 +92,7 @@ test('tombstone-reap drops tombstones at or below the given index and no others'
   t.is(h.store.kvList('p/').index, second);
   h.apply({ type: 'tombstone-reap', upTo: second });
   t.is(h.store.tombstoneCount(), 0);
-  t.is(h.store.kvList('p/').index, h.store.kvList('p/').value[0]?.ModifyIndex, 'after reaping, the index is the live keys\' max again');
+  t.is(h.store.kvList('p/').index, h.store.kvList('p/').value[0]?.ModifyIndex, "after reaping, the index is the live keys' max again");
 });
 
 test('re-creating a deleted key removes its tombstone', (t) => {

@@ -37,7 +37,7 @@ test('a missing key reads as undefined, with the table index', (t) => {
   t.is(r.index, h.index);
 });
 
-test('the index of a single-key read is that key\'s ModifyIndex, as Consul\'s KVS.Get answers', (t) => {
+test("the index of a single-key read is that key's ModifyIndex, as Consul's KVS.Get answers", (t) => {
   const h = new Harness();
   const { index: aIndex } = h.set('a', '1');
   h.set('b', '2');
@@ -62,7 +62,10 @@ test('a recursive list returns every key under the prefix, sorted, including gre
     h.store.kvList('web').value.map((e) => e.Key),
     ['web/bar', 'web/foo', 'web/sub/a', 'web/sub/b', 'web/sub/deeper/c', 'webx'],
   );
-  t.deepEqual(h.store.kvList('web/sub/').value.map((e) => text(e.Value)), ['web/sub/a', 'web/sub/b', 'web/sub/deeper/c']);
+  t.deepEqual(
+    h.store.kvList('web/sub/').value.map((e) => text(e.Value)),
+    ['web/sub/a', 'web/sub/b', 'web/sub/deeper/c'],
+  );
   t.deepEqual(h.store.kvList('nothing/').value, []);
   t.is(h.store.kvList('').value.length, 7);
 });

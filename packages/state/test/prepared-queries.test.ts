@@ -69,10 +69,7 @@ test('templates are compiled on write: bad types, syntax, variables and regexps 
   const h = new Harness();
   t.is(errorOf(h, query({ Name: 'a', Template: { Type: 'bogus', Regexp: '', RemoveEmptyTags: false } })), "failed compiling template: Bad Template.Type 'bogus'");
   t.regex(errorOf(h, template('b', { Service: '${name.full' })) ?? '', /^failed compiling template: Bad format '\$\{name.full' in Service.Service: /);
-  t.is(
-    errorOf(h, template('c', { Service: '${name.bogus}' })),
-    "failed compiling template: Bad format '${name.bogus}' in Service.Service: unknown variable accessed: name.bogus",
-  );
+  t.is(errorOf(h, template('c', { Service: '${name.bogus}' })), "failed compiling template: Bad format '${name.bogus}' in Service.Service: unknown variable accessed: name.bogus");
   t.is(errorOf(h, template('d', { Service: 'x' }, 'a(b')), 'failed compiling template: Bad Regexp: error parsing regexp: missing closing ): `a(b`');
   t.is(h.store.preparedQueries().value.length, 0);
 });
@@ -84,10 +81,7 @@ test('resolution: an ID, then an exact name, then the longest template prefix, r
   const catchAll = template('', { Service: '${name.full}' });
   create(h, catchAll);
   create(h, template('geo-', { Service: 'short-${name.suffix}' }));
-  create(
-    h,
-    template('geo-db-', { Service: 'mysql-${match(1)}', Tags: ['${match(2)}', '${name.prefix}', '${agent.segment}', 'lit'] }, '^geo-db-(.*?)-([^\\-]+?)$', true),
-  );
+  create(h, template('geo-db-', { Service: 'mysql-${match(1)}', Tags: ['${match(2)}', '${name.prefix}', '${agent.segment}', 'lit'] }, '^geo-db-(.*?)-([^\\-]+?)$', true));
   const resolve = (name: string) => h.store.resolvePreparedQuery(name, { Segment: 'seg1' }).value;
   t.is(resolve(plain.ID)?.ID, plain.ID);
   t.is(resolve('GEO-DB')?.ID, plain.ID, 'an exact name wins over templates, case-insensitively');
@@ -140,7 +134,10 @@ test('instances are selected by health (OnlyPassing, IgnoreCheckIDs), node and s
   reg('n2', ['v1'], 'warning', { env: 'prod' });
   reg('n3', ['v1', 'canary'], 'critical');
   const nodes = (service: Partial<PreparedQuery['Service']>) =>
-    h.store.preparedQueryNodes(query({ service })).value.map((e) => e.Node.Node).sort();
+    h.store
+      .preparedQueryNodes(query({ service }))
+      .value.map((e) => e.Node.Node)
+      .sort();
   t.deepEqual(nodes({}), ['n1', 'n2']);
   t.deepEqual(nodes({ OnlyPassing: true }), ['n1']);
   t.deepEqual(nodes({ IgnoreCheckIDs: ['svc'] }), ['n1', 'n2', 'n3']);

@@ -23,7 +23,11 @@ function cluster(): Harness {
   return h;
 }
 
-const alive = (h: Harness) => h.store.sessions().value.map((s) => s.ID).sort();
+const alive = (h: Harness) =>
+  h.store
+    .sessions()
+    .value.map((s) => s.ID)
+    .sort();
 
 const rows: { title: string; act: (h: Harness) => void; survivors: string[] }[] = [
   {

@@ -22,7 +22,10 @@ test('creating a session stores it with the request fields and the apply index',
   t.deepEqual(r.value, expected);
   t.deepEqual(h.store.session('s1').value, [expected]);
   t.is(h.store.session('s1').index, h.index);
-  t.deepEqual(h.store.nodeSessions('n1').value.map((s) => s.ID), ['s1']);
+  t.deepEqual(
+    h.store.nodeSessions('n1').value.map((s) => s.ID),
+    ['s1'],
+  );
   t.deepEqual(h.store.nodeSessions('n2').value, []);
 });
 
@@ -35,7 +38,10 @@ test('sessions are listed in creation order', (t) => {
   const h = new Harness();
   h.agentNode('n1');
   for (const id of ['z', 'a', 'm']) h.session(id, 'n1');
-  t.deepEqual(h.store.sessions().value.map((s) => s.ID), ['z', 'a', 'm']);
+  t.deepEqual(
+    h.store.sessions().value.map((s) => s.ID),
+    ['z', 'a', 'm'],
+  );
 });
 
 const createErrors: { title: string; setup: (h: Harness) => void; node: string; over: Record<string, unknown>; code: string }[] = [

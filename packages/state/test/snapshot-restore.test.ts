@@ -82,7 +82,10 @@ test('restore wakes every watcher, including ones on keys and prefixes that exis
     watchCount(target.store, target.store.checksInState('any').topics),
   ];
   target.store.restore(h.store.snapshot());
-  t.deepEqual(watches.map((w) => w.fired()), watches.map(() => 1));
+  t.deepEqual(
+    watches.map((w) => w.fired()),
+    watches.map(() => 1),
+  );
   t.is(target.store.watcherCount, 0);
 });
 

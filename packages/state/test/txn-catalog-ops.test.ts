@@ -91,7 +91,7 @@ test('node, service, check and KV ops apply together at one index with one resul
   );
 });
 
-test('get verbs read entries (node by name or by ID) and a missing one fails with Consul\'s text', (t) => {
+test("get verbs read entries (node by name or by ID) and a missing one fails with Consul's text", (t) => {
   const h = seeded();
   h.apply({ type: 'register', reg: { Node: 'n2', ID: 'B3B6A5C4-0000-4000-8000-000000000002', Address: '10.0.0.3' } });
   const r = txn(h, [
@@ -214,14 +214,11 @@ test('a check set without a status is critical, and a critical check destroys th
 
 test('a session delete releases its locks like a destroy', (t) => {
   const h = seeded();
-  const r = txn(h, [
-    { Session: { Verb: 'delete', Session: { ID: 's1' } } },
-    { KV: { Verb: 'get', Key: 'leader' } },
-  ]);
+  const r = txn(h, [{ Session: { Verb: 'delete', Session: { ID: 's1' } } }, { KV: { Verb: 'get', Key: 'leader' } }]);
   t.is(r.Errors, null);
   t.is(r.Results?.length, 1);
   t.like(r.Results?.[0], { KV: { Key: 'leader', LockIndex: 1, Value: b64('n1') } });
-  t.false('Session' in ((r.Results?.[0] as { KV: object }).KV ?? {}));
+  t.false('Session' in ((r.Results![0] as { KV: object }).KV ?? {}));
   t.deepEqual(h.store.sessions().value, []);
 });
 
@@ -243,8 +240,16 @@ test('one failing op rolls back every catalog, session, coordinate and KV change
   ]);
   t.deepEqual(r, { Results: null, Errors: [{ OpIndex: 6, What: 'key "missing" doesn\'t exist' }] });
   t.deepEqual(comparable(h), before, 'nodes, services, checks, sessions, locks, coordinates and indexes are as before');
-  t.deepEqual(watchers.map((w) => w.fired()), [0, 0], 'a rolled-back txn wakes no watcher');
-  t.deepEqual(h.store.serviceNodes('web').value.map((s) => s.ServiceID), ['web1'], 'service index maps are restored too');
+  t.deepEqual(
+    watchers.map((w) => w.fired()),
+    [0, 0],
+    'a rolled-back txn wakes no watcher',
+  );
+  t.deepEqual(
+    h.store.serviceNodes('web').value.map((s) => s.ServiceID),
+    ['web1'],
+    'service index maps are restored too',
+  );
   t.deepEqual(h.store.serviceNodes('api').value, []);
 });
 

@@ -189,7 +189,10 @@ test('a read-only txn answers results without changing anything', (t) => {
 
 test('a failing read-only txn reports the failing op', (t) => {
   const h = seeded();
-  const r = h.store.txnRead([{ Verb: 'get', Key: 'a' }, { Verb: 'get', Key: 'nope' }]);
+  const r = h.store.txnRead([
+    { Verb: 'get', Key: 'a' },
+    { Verb: 'get', Key: 'nope' },
+  ]);
   t.deepEqual(r.value, { Results: null, Errors: [{ OpIndex: 1, What: 'key "nope" doesn\'t exist' }] });
 });
 

@@ -196,8 +196,7 @@ export function buildConfig(layers: readonly RawConfig[]): RunnerConfig {
         const next = typeof v === 'string' ? { address: v } : (v as typeof consul);
         // ssl keys merge one by one, so a flag can add to a config file's block.
         consul = { ...consul, ...next, ...(consul.ssl || next.ssl ? { ssl: { ...consul.ssl, ...next.ssl } } : {}) };
-      }
-      else (merged as Record<string, unknown>)[k] = v;
+      } else (merged as Record<string, unknown>)[k] = v;
     }
   }
   if (templates.length === 0 && !merged.exec) throw new ConfigError('at least one template is required (-template or a template block)');

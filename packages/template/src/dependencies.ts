@@ -188,7 +188,10 @@ export function catalogNodeDependency(query?: string): Dependency {
         .sort((a, b) => (a.Service < b.Service ? -1 : a.Service > b.Service ? 1 : 0));
       const n = value.Node;
       return {
-        value: { Node: { ID: n.ID ?? '', Node: n.Node, Address: n.Address, Datacenter: n.Datacenter ?? '', TaggedAddresses: n.TaggedAddresses ?? {}, Meta: n.Meta ?? {} }, Services: services },
+        value: {
+          Node: { ID: n.ID ?? '', Node: n.Node, Address: n.Address, Datacenter: n.Datacenter ?? '', TaggedAddresses: n.TaggedAddresses ?? {}, Meta: n.Meta ?? {} },
+          Services: services,
+        },
         index: meta.index,
       };
     },
@@ -284,9 +287,7 @@ export function kvListDependency(query: string): Dependency {
     blocking: true,
     async fetch(api, options) {
       const { value, meta } = await api.kv.list(prefix, { ...options, ...(dc ? { dc } : {}) });
-      const pairs = value
-        .map((p) => toKeyPair(p, prefix))
-        .filter((p) => p.Key !== '' && !p.Key.endsWith('/'));
+      const pairs = value.map((p) => toKeyPair(p, prefix)).filter((p) => p.Key !== '' && !p.Key.endsWith('/'));
       return { value: pairs, index: meta.index };
     },
   };

@@ -179,13 +179,15 @@ function parseIntGo(s: string, fn: string, unsigned: boolean): number {
   return neg ? -value : value;
 }
 
-const mathOp = (fn: string, op: (a: number, b: number) => number) => (b: unknown, a: unknown): number => {
-  const x = num(a, fn);
-  const y = num(b, fn);
-  const r = op(x, y);
-  if (!Number.isFinite(r)) throw new Error(`${fn}: division by zero`);
-  return Number.isInteger(x) && Number.isInteger(y) && (fn === 'divide' || fn === 'modulo') ? Math.trunc(r) : r;
-};
+const mathOp =
+  (fn: string, op: (a: number, b: number) => number) =>
+  (b: unknown, a: unknown): number => {
+    const x = num(a, fn);
+    const y = num(b, fn);
+    const r = op(x, y);
+    if (!Number.isFinite(r)) throw new Error(`${fn}: division by zero`);
+    return Number.isInteger(x) && Number.isInteger(y) && (fn === 'divide' || fn === 'modulo') ? Math.trunc(r) : r;
+  };
 
 export function helperFuncs(): Record<string, TemplateFunc> {
   return {
@@ -231,7 +233,10 @@ export function helperFuncs(): Record<string, TemplateFunc> {
         .map((line) => (line === '' ? line : pad + line))
         .join('\n');
     },
-    join: (sep: unknown, items: unknown) => list(items, 'join').map((x) => str(x, 'join')).join(str(sep, 'join')),
+    join: (sep: unknown, items: unknown) =>
+      list(items, 'join')
+        .map((x) => str(x, 'join'))
+        .join(str(sep, 'join')),
     split: (sep: unknown, s: unknown) => {
       const text = str(s, 'split');
       return text === '' ? [] : text.split(str(sep, 'split'));
@@ -291,7 +296,10 @@ export function helperFuncs(): Record<string, TemplateFunc> {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 !== 0) throw new Error('base64Decode: illegal base64 data');
       return Buffer.from(t, 'base64').toString('utf8');
     },
-    base64URLEncode: (s: unknown) => Buffer.from(str(s, 'base64URLEncode')).toString('base64url').padEnd(Math.ceil(Buffer.byteLength(str(s, 'base64URLEncode')) / 3) * 4, '='),
+    base64URLEncode: (s: unknown) =>
+      Buffer.from(str(s, 'base64URLEncode'))
+        .toString('base64url')
+        .padEnd(Math.ceil(Buffer.byteLength(str(s, 'base64URLEncode')) / 3) * 4, '='),
     base64URLDecode: (s: unknown) => Buffer.from(str(s, 'base64URLDecode'), 'base64url').toString('utf8'),
     timestamp: (...args: unknown[]) => {
       const now = new Date();

@@ -151,10 +151,15 @@ function mutex(options: LockOptions, session: string): Impl {
       return false;
     },
     monitor(signal, retries) {
-      return watchUntil(async (index) => {
-        const r = await get(index, signal);
-        return { value: r.value, index: r.meta.index };
-      }, (pair) => pair?.Session === session, signal, retries);
+      return watchUntil(
+        async (index) => {
+          const r = await get(index, signal);
+          return { value: r.value, index: r.meta.index };
+        },
+        (pair) => pair?.Session === session,
+        signal,
+        retries,
+      );
     },
     async release() {
       await api.kv.put(key, '', { release: session, flags: LOCK_FLAG });
@@ -194,7 +199,14 @@ function semaphore(options: LockOptions, session: string): Impl {
     return { pair, lock };
   };
   const encode = (lock: SemaphoreLock): string =>
-    JSON.stringify({ Limit: lock.Limit, Holders: Object.fromEntries(Object.keys(lock.Holders).sort().map((k) => [k, true])) });
+    JSON.stringify({
+      Limit: lock.Limit,
+      Holders: Object.fromEntries(
+        Object.keys(lock.Holders)
+          .sort()
+          .map((k) => [k, true]),
+      ),
+    });
   return {
     async acquire(signal) {
       if (!(await api.kv.put(contender, '', { acquire: session, flags: SEMAPHORE_FLAG }))) throw new LockError('failed to make contender entry');
@@ -220,10 +232,15 @@ function semaphore(options: LockOptions, session: string): Impl {
       return false;
     },
     monitor(signal, retries) {
-      return watchUntil(async (index) => {
-        const r = await list(index, signal);
-        return { value: r.value, index: r.meta.index };
-      }, (pairs) => decode(pairs).lock.Holders[session] === true, signal, retries);
+      return watchUntil(
+        async (index) => {
+          const r = await list(index, signal);
+          return { value: r.value, index: r.meta.index };
+        },
+        (pairs) => decode(pairs).lock.Holders[session] === true,
+        signal,
+        retries,
+      );
     },
     async release() {
       for (let attempt = 0; attempt < 32; attempt++) {

@@ -157,7 +157,9 @@ export class Runner {
   /** Writes after the writes queued before; `render` is reused when no data arrived since it was made. */
   #queueWrite(state: UnitState, render?: Render): void {
     const generation = this.#generation;
-    this.#writing = this.#writing.then(() => this.#write(state, generation === this.#generation ? render : undefined)).catch((err: unknown) => this.#fail(err instanceof Error ? err.message : String(err)));
+    this.#writing = this.#writing
+      .then(() => this.#write(state, generation === this.#generation ? render : undefined))
+      .catch((err: unknown) => this.#fail(err instanceof Error ? err.message : String(err)));
   }
 
   async #write(state: UnitState, fresh: Render | undefined): Promise<void> {

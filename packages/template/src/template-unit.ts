@@ -32,7 +32,10 @@ export class TemplateUnit {
   readonly #template: Template;
   #context: RenderContext | undefined;
 
-  constructor(config: TemplateConfig, readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    config: TemplateConfig,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.config = config;
     const text = config.contents ?? readSource(config.source as string);
     const name = config.source ?? config.destination;
@@ -42,10 +45,12 @@ export class TemplateUnit {
       missingKey: config.errorOnMissingKey ? 'error' : 'default',
     });
     template.funcs(helperFuncs());
-    template.funcs(consulFuncs(() => {
-      if (!this.#context) throw new Error('template function called outside a render');
-      return this.#context;
-    }));
+    template.funcs(
+      consulFuncs(() => {
+        if (!this.#context) throw new Error('template function called outside a render');
+        return this.#context;
+      }),
+    );
     this.#template = template.parse(text);
   }
 

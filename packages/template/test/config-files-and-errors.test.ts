@@ -81,7 +81,10 @@ test('-once gives up with a non-zero exit when the agent stays unreachable', asy
   const dir = tempDirFor((fn) => t.teardown(fn));
   writeFileSync(join(dir, 'in'), '{{key "a"}}');
   // Port 9 on loopback: nothing listens (discard), so connections are refused.
-  const r = await runCli(['template', '-once', '-consul-addr', '127.0.0.1:9', '-consul-retry-attempts', '3', '-consul-retry-backoff', '50ms', '-template', `${join(dir, 'in')}:${join(dir, 'out')}`], { timeoutMs: 60_000 });
+  const r = await runCli(
+    ['template', '-once', '-consul-addr', '127.0.0.1:9', '-consul-retry-attempts', '3', '-consul-retry-backoff', '50ms', '-template', `${join(dir, 'in')}:${join(dir, 'out')}`],
+    { timeoutMs: 60_000 },
+  );
   t.is(r.code, 1);
   t.regex(r.stderr, /kv\.get\(a\): .*ECONNREFUSED.*giving up after 3 attempts/);
   t.false(existsSync(join(dir, 'out')));

@@ -52,7 +52,12 @@ test('datacenters cannot block, so the list is read again after each poll interv
 test('datacenters true leaves out the datacenters whose catalog does not answer a consistent read', async (t) => {
   const asked: string[] = [];
   let changed = 0;
-  const w = new Watcher({ api: fakeApi({ dcs: ['dc1', 'dc3', 'dc2'] }, asked), retry: { attempts: 0, backoffMs: 10, maxBackoffMs: 10 }, onChange: () => changed++, onError: () => {} });
+  const w = new Watcher({
+    api: fakeApi({ dcs: ['dc1', 'dc3', 'dc2'] }, asked),
+    retry: { attempts: 0, backoffMs: 10, maxBackoffMs: 10 },
+    onChange: () => changed++,
+    onError: () => {},
+  });
   t.teardown(() => w.stop());
   const dep = datacentersDependency(true, 60_000);
   t.is(dep.key, 'catalog.datacenters(ignore-failing)');

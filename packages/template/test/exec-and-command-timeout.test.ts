@@ -12,11 +12,8 @@ test('-exec starts the child after the first render, signals it on changes, and 
   const events = join(dir, 'events');
   const child = `trap 'echo reload >> ${events}' HUP; trap 'echo stop >> ${events}; exit 0' TERM; echo start >> ${events}; while true; do sleep 0.1; done`;
   writeFileSync(join(dir, 'in'), '{{ keyOrDefault "exec/v" "none" }}');
-  const proc = startTemplate(
-    ['-template', `${join(dir, 'in')}:${join(dir, 'out')}`, '-exec', child, '-exec-reload-signal', 'SIGHUP'],
-    shared.agent().httpAddr,
-    dir,
-    (fn) => t.teardown(fn),
+  const proc = startTemplate(['-template', `${join(dir, 'in')}:${join(dir, 'out')}`, '-exec', child, '-exec-reload-signal', 'SIGHUP'], shared.agent().httpAddr, dir, (fn) =>
+    t.teardown(fn),
   );
   await eventually(async () => read(events) === 'start\n', 60_000, 'child started');
   t.is(read(join(dir, 'out')), 'none', 'after the first render');
@@ -35,11 +32,8 @@ test('-exec without a reload signal restarts the child when a template changes',
   const dir = tempDirFor((fn) => t.teardown(fn));
   const events = join(dir, 'events');
   writeFileSync(join(dir, 'in'), '{{ keyOrDefault "exec/r" "none" }}');
-  const proc = startTemplate(
-    ['-template', `${join(dir, 'in')}:${join(dir, 'out')}`, '-exec', `echo start >> ${events}; exec sleep 60`],
-    shared.agent().httpAddr,
-    dir,
-    (fn) => t.teardown(fn),
+  const proc = startTemplate(['-template', `${join(dir, 'in')}:${join(dir, 'out')}`, '-exec', `echo start >> ${events}; exec sleep 60`], shared.agent().httpAddr, dir, (fn) =>
+    t.teardown(fn),
   );
   await eventually(async () => read(events) === 'start\n', 60_000, 'child started');
   await shared.api().kv.put('exec/r', 'changed');

@@ -22,9 +22,15 @@ const cases: ReadonlyArray<readonly [string, string]> = [
   ['{{ "hi" | base64Encode }} {{ "aGk=" | base64Decode }} {{ "hi" | sha256Hex }}', 'aGk= hi 8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4'],
   ['{{ "a\\nb" | indent 2 }}', '  a\n  b'],
   ['{{ toJSONPretty (parseJSON "{\\"b\\":1,\\"a\\":{\\"c\\":true}}") }}', '{\n  "a": {\n    "c": true\n  },\n  "b": 1\n}'],
-  ['{{ $l := split "," "a,b" }}{{ contains "b" $l }} {{ in $l "z" }} {{ containsAll $l $l }} {{ containsAny (split "," "z,a") $l }} {{ containsNone (split "," "z") $l }} {{ containsNotAll (split "," "a,z") $l }}', 'true false true true true true'],
+  [
+    '{{ $l := split "," "a,b" }}{{ contains "b" $l }} {{ in $l "z" }} {{ containsAll $l $l }} {{ containsAny (split "," "z,a") $l }} {{ containsNone (split "," "z") $l }} {{ containsNotAll (split "," "a,z") $l }}',
+    'true false true true true true',
+  ],
   ['{{ env "GREETING" }}|{{ env "NOPE" }}', 'hola|'],
-  ['{{ scratch.Set "k" "v" }}{{ scratch.Get "k" }} {{ scratch.Key "k" }} {{ scratch.Key "z" }}{{ scratch.MapSet "m" "b" 2 }}{{ scratch.MapSet "m" "a" 1 }} {{ scratch.MapValues "m" }}', 'v true false [1 2]'],
+  [
+    '{{ scratch.Set "k" "v" }}{{ scratch.Get "k" }} {{ scratch.Key "k" }} {{ scratch.Key "z" }}{{ scratch.MapSet "m" "b" 2 }}{{ scratch.MapSet "m" "a" 1 }} {{ scratch.MapValues "m" }}',
+    'v true false [1 2]',
+  ],
   ['{{ with explodeMap (parseJSON "{\\"a/b\\":1,\\"a/c\\":2}") }}{{ .a.b }}{{ .a.c }}{{ end }}', '12'],
   ['{{ define "inner" }}[{{ . }}]{{ end }}{{ executeTemplate "inner" "x" }}', '[x]'],
   ['{{ timestamp "2006" | len }}', '4'],

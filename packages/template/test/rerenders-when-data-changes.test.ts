@@ -4,11 +4,13 @@ import test from 'ava';
 import { eventually } from '@concord/testkit';
 import { sharedAgent, startTemplate, tempDirFor } from './_cli.js';
 
-const shared = sharedAgent(test, async (api) => {
-});
+const shared = sharedAgent(test, async (_api) => {});
 
 const read = (p: string): string => (existsSync(p) ? readFileSync(p, 'utf8') : '');
-const lines = (p: string): number => read(p).split('\n').filter((l) => l !== '').length;
+const lines = (p: string): number =>
+  read(p)
+    .split('\n')
+    .filter((l) => l !== '').length;
 
 test('writes atomically and runs the command only when the output changed; SIGHUP reloads, SIGTERM stops cleanly', async (t) => {
   const dir = tempDirFor((fn) => t.teardown(fn));
@@ -57,7 +59,11 @@ test('writes atomically and runs the command only when the output changed; SIGHU
   proc.child.kill('SIGHUP');
   await eventually(async () => read(dest) === 'upstream {\nserver 127.0.0.1:9001;\n}\n', 60_000, 'reloaded template rendered');
 
-  t.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files are left');
+  t.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary files are left',
+  );
   t.is(await proc.stop('SIGTERM'), 0);
   t.false(existsSync(pidFile), 'the pid file is removed');
 });

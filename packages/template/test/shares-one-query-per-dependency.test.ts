@@ -68,7 +68,7 @@ function proxyTo(port: number): Proxy {
         upstream.on('error', drop).on('close', drop);
       });
       server.listen(listenPort, '127.0.0.1', () => {
-        listenPort = (server?.address() as { port: number }).port;
+        listenPort = (server!.address() as { port: number }).port;
         resolve();
       });
     });

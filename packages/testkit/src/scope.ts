@@ -37,12 +37,7 @@ export function uniqueName(prefix: string): string {
 export const sleep = (ms: number): Promise<void> => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits until `probe` returns a truthy value, polling every `everyMs`; fails after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs: number,
-  what: string,
-  everyMs = 50,
-): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -83,10 +83,7 @@ export function Loading(): JSX.Element {
 }
 
 /** Loading, error and data states of a live read in one place. */
-export function LiveState<T>(props: {
-  live: { data: T | undefined; error: ApiError | undefined; loading: boolean };
-  children: (data: T) => ComponentChildren;
-}): JSX.Element {
+export function LiveState<T>(props: { live: { data: T | undefined; error: ApiError | undefined; loading: boolean }; children: (data: T) => ComponentChildren }): JSX.Element {
   const { data, error, loading } = props.live;
   return (
     <>

@@ -10,7 +10,13 @@ import { uiAssetsDir, uiBuilt } from '../src/index.js';
 
 const MAX_GZIPPED_BYTES = 150 * 1024;
 /** XML namespace names are identifiers, not addresses anything is fetched from. */
-const NAMESPACES = new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xhtml', 'http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/1999/xlink', 'http://www.w3.org/XML/1998/namespace']);
+const NAMESPACES = new Set([
+  'http://www.w3.org/2000/svg',
+  'http://www.w3.org/1999/xhtml',
+  'http://www.w3.org/1998/Math/MathML',
+  'http://www.w3.org/1999/xlink',
+  'http://www.w3.org/XML/1998/namespace',
+]);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

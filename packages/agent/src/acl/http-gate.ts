@@ -66,7 +66,15 @@ export function requiredPermission(method: string, path: string, query: URLSearc
   if (path.startsWith('/v1/agent/')) {
     const sub = path.slice('/v1/agent/'.length);
     // Filtered lists and per-service checks are the endpoints' own.
-    if (sub === 'services' || sub === 'checks' || sub === 'members' || sub === 'maintenance' || sub.startsWith('service/') || sub.startsWith('check/') || sub.startsWith('health/')) {
+    if (
+      sub === 'services' ||
+      sub === 'checks' ||
+      sub === 'members' ||
+      sub === 'maintenance' ||
+      sub.startsWith('service/') ||
+      sub.startsWith('check/') ||
+      sub.startsWith('health/')
+    ) {
       return undefined;
     }
     if (sub === 'version') return undefined;
@@ -110,7 +118,12 @@ export function requirePermission(req: IncomingMessage, allowed: (a: Authorizer)
 }
 
 /** Filters the values of a map by a permission, marking the response when something was removed. */
-export function filterMapByAcl<T>(req: IncomingMessage, res: ServerResponse, map: Record<string, T>, allowed: (a: Authorizer, key: string, value: T) => boolean): Record<string, T> {
+export function filterMapByAcl<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  map: Record<string, T>,
+  allowed: (a: Authorizer, key: string, value: T) => boolean,
+): Record<string, T> {
   const a = authorizers.get(req);
   if (!a) return map;
   const out: Record<string, T> = {};

@@ -155,7 +155,10 @@ export class AclResolver {
   }
 
   async #authorizer(identity: ResolvedIdentity): Promise<Authorizer> {
-    const key = identity.policies.map((p) => `${p.ID}@${p.ModifyIndex}`).sort().join(',');
+    const key = identity.policies
+      .map((p) => `${p.ID}@${p.ModifyIndex}`)
+      .sort()
+      .join(',');
     const cached = this.#authorizers.get(key);
     if (cached) return cached;
     const parsed: PolicyRules[] = [];

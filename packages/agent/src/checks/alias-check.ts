@@ -45,12 +45,7 @@ export function aliasStatus(spec: AliasSpec, checks: readonly CheckEntry[], exis
 }
 
 /** Mirrors the aliased health now and after every catalog change on the node (and every `pollMs`). */
-export function startAlias(
-  spec: AliasSpec,
-  catalog: AliasCatalog,
-  report: (r: CheckResult) => void,
-  pollMs = 5_000,
-): CheckRunner {
+export function startAlias(spec: AliasSpec, catalog: AliasCatalog, report: (r: CheckResult) => void, pollMs = 5_000): CheckRunner {
   let stopped = false;
   let cancelWatch: (() => void) | undefined;
   let pending = false;

@@ -59,9 +59,7 @@ export function grpcProbe(target: string, useTls: boolean, tlsSkipVerify: boolea
     new Promise<CheckResult>((resolve) => {
       let client: Client;
       try {
-        const creds = useTls
-          ? credentials.createSsl(null, null, null, tlsSkipVerify ? { checkServerIdentity: () => undefined } : {})
-          : credentials.createInsecure();
+        const creds = useTls ? credentials.createSsl(null, null, null, tlsSkipVerify ? { checkServerIdentity: () => undefined } : {}) : credentials.createInsecure();
         client = new Client(address, creds);
       } catch (err) {
         resolve({ status: 'critical', output: `gRPC check ${target}: ${errorText(err)}` });

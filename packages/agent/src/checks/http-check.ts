@@ -54,9 +54,7 @@ function once(spec: HttpCheckSpec, url: URL, method: string, body: string, ctx: 
       method,
       headers,
       signal: ctx.signal,
-      ...(url.protocol === 'https:'
-        ? { rejectUnauthorized: !spec.tlsSkipVerify, ...(spec.tlsServerName ? { servername: spec.tlsServerName } : {}) }
-        : {}),
+      ...(url.protocol === 'https:' ? { rejectUnauthorized: !spec.tlsSkipVerify, ...(spec.tlsServerName ? { servername: spec.tlsServerName } : {}) } : {}),
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, options, (res: IncomingMessage) => {

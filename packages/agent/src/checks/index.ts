@@ -36,11 +36,11 @@ function probeFor(def: CheckDefinition, deps: RunnerDeps): Probe | undefined {
     case 'h2ping':
       return h2pingProbe(String(s.H2PING), s.H2PingUseTLS !== false, s.TLSSkipVerify === true);
     case 'script': {
-      if (!deps.scriptsAllowed) return disabled('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
+      if (!deps.scriptsAllowed) return disabled("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
       return scriptProbe(scriptCommand(s));
     }
     case 'docker':
-      if (!deps.scriptsAllowed) return disabled('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
+      if (!deps.scriptsAllowed) return disabled("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
       return dockerProbe(dockerSpec(s));
     default:
       return undefined;
@@ -55,11 +55,7 @@ function disabled(output: string): Probe {
  * Starts what makes a check's status change on its own (everything but TTL and maintenance
  * checks, which are driven by the API). Results are handed to `report`.
  */
-export function startCheckRunner(
-  def: CheckDefinition,
-  deps: RunnerDeps,
-  report: (result: CheckResult) => void,
-): CheckRunner | undefined {
+export function startCheckRunner(def: CheckDefinition, deps: RunnerDeps, report: (result: CheckResult) => void): CheckRunner | undefined {
   if (def.Kind === 'ttl' || def.Kind === 'maintenance') return undefined;
   if (def.Kind === 'alias') {
     return startAlias(

@@ -43,8 +43,7 @@ export async function autopilotHealth(input: AutopilotInput): Promise<AutopilotH
       const lastIndex = pos?.lastIndex ?? input.matchOf(s.ID) ?? 0;
       const contact = pos?.contactMs ?? Number.MAX_SAFE_INTEGER;
       const leaderIndex = input.leaderLastIndex ?? lastIndex;
-      const healthy =
-        serfStatus === 'alive' && (s.Leader || (contact <= input.lastContactThresholdMs && leaderIndex - lastIndex <= input.maxTrailingLogs));
+      const healthy = serfStatus === 'alive' && (s.Leader || (contact <= input.lastContactThresholdMs && leaderIndex - lastIndex <= input.maxTrailingLogs));
       return {
         ID: s.ID,
         Name: s.Node,

@@ -23,12 +23,7 @@ export interface BootstrapperOptions {
 export type BootstrapDecision = { kind: 'wait'; reason: string } | { kind: 'bootstrap'; voters: string[] } | { kind: 'follow' };
 
 /** The decision for one round, given the servers seen and what each of them said. */
-export function decideBootstrap(
-  selfId: string,
-  expect: number,
-  servers: readonly ServerMember[],
-  statuses: readonly (ServerStatus__Output | undefined)[],
-): BootstrapDecision {
+export function decideBootstrap(selfId: string, expect: number, servers: readonly ServerMember[], statuses: readonly (ServerStatus__Output | undefined)[]): BootstrapDecision {
   for (const s of statuses) {
     if (!s?.initialized) continue;
     if (s.voters.includes(selfId)) return { kind: 'bootstrap', voters: [...s.voters].sort() };
@@ -69,13 +64,9 @@ export class Bootstrapper {
     this.#busy = true;
     try {
       const servers = this.#o.aliveServers();
-      const statuses = await Promise.all(
-        servers.map((s) => (s.id === this.#o.selfId ? Promise.resolve(undefined) : this.#o.status(s.rpcAddr).catch(() => undefined))),
-      );
+      const statuses = await Promise.all(servers.map((s) => (s.id === this.#o.selfId ? Promise.resolve(undefined) : this.#o.status(s.rpcAddr).catch(() => undefined))));
       // Our own entry counts as answered (we know we are not initialized).
-      const answered = statuses.map((st, i) =>
-        servers[i]?.id === this.#o.selfId ? ({ initialized: false, voters: [] } as unknown as ServerStatus__Output) : st,
-      );
+      const answered = statuses.map((st, i) => (servers[i]?.id === this.#o.selfId ? ({ initialized: false, voters: [] } as unknown as ServerStatus__Output) : st));
       const d = decideBootstrap(this.#o.selfId, this.#o.expect, servers, answered);
       if (d.kind === 'wait') {
         if (d.reason !== this.#lastReason) this.#o.logger.info(`raft: waiting to bootstrap: ${d.reason}`);

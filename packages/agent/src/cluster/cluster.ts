@@ -60,7 +60,11 @@ export interface DroppedInputs {
 }
 
 /** The gossip part of `DroppedInputs`. */
-export function gossipDropped(stats: { streamsRefused: number; framesRefused: number; decryptFailures: number }): Pick<DroppedInputs, 'gossipStreamsRefused' | 'gossipDecryptFailures'> {
+export function gossipDropped(stats: {
+  streamsRefused: number;
+  framesRefused: number;
+  decryptFailures: number;
+}): Pick<DroppedInputs, 'gossipStreamsRefused' | 'gossipDecryptFailures'> {
   return { gossipStreamsRefused: stats.streamsRefused + stats.framesRefused, gossipDecryptFailures: stats.decryptFailures };
 }
 

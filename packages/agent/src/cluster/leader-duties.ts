@@ -128,7 +128,7 @@ export class LeaderDuties {
     const serf = checks.find((c) => c.CheckID === SERF_CHECK_ID);
     const services = state.servicesOnNode(m.name);
     const needsNode = !node || node.Address !== m.addr || (m.tags.id !== undefined && node.ID !== m.tags.id);
-    const needsCheck = !serf || serf.Status !== 'passing' || serf.Output !== ALIVE_OUTPUT;
+    const needsCheck = serf?.Status !== 'passing' || serf.Output !== ALIVE_OUTPUT;
     const consul = services.find((s) => s.ID === 'consul');
     const needsService = server !== undefined && (!consul || consul.Port !== Number(m.tags.port));
     if (needsNode || needsCheck || needsService) {
@@ -199,7 +199,7 @@ export class LeaderDuties {
     const { state } = this.#o;
     if (state.node(m.name)) {
       const serf = state.checksOnNode(m.name).find((c) => c.CheckID === SERF_CHECK_ID);
-      if (!serf || serf.Status !== 'critical') {
+      if (serf?.Status !== 'critical') {
         await this.#o.write({
           type: 'register',
           reg: {

@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import { MEMBER_STATUS, type MemberInfo } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
 
-
 /** A server as seen through gossip: its node ID is its raft ID, `rpcAddr` its server port. */
 export interface ServerMember {
   name: string;
@@ -103,7 +102,10 @@ export class Membership {
 
   /** Joins as Consul's agents do: user events fired before the join are not delivered here. */
   join(addrs: readonly string[]): Promise<number> {
-    return this.gossip.join(addrs.map((a) => withDefaultPort(a)), { ignoreOld: true });
+    return this.gossip.join(
+      addrs.map((a) => withDefaultPort(a)),
+      { ignoreOld: true },
+    );
   }
 
   onMember(fn: (e: MemberEvent) => void): () => void {

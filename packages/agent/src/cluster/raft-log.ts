@@ -118,7 +118,13 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   constructor(o: RaftLogOptions) {
     this.#o = o;
     this.#transport = new GatedTransport(
-      new GrpcTransport({ id: o.id, server: o.rpcServer, maxMessageBytes: o.maxMessageBytes, ...(o.dial ? { dial: o.dial } : {}), ...(o.authorize ? { authorize: o.authorize } : {}) }),
+      new GrpcTransport({
+        id: o.id,
+        server: o.rpcServer,
+        maxMessageBytes: o.maxMessageBytes,
+        ...(o.dial ? { dial: o.dial } : {}),
+        ...(o.authorize ? { authorize: o.authorize } : {}),
+      }),
     );
     for (const [id, addr] of Object.entries(this.#readPeers())) this.setPeer(id, addr, false);
   }

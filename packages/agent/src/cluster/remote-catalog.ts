@@ -15,7 +15,7 @@ import type { CallAnswer } from '../rpc/router.js';
 export type InternalCall = <K extends MethodName>(name: K, args: ArgsOf<K>, options?: Partial<CallOptions>) => Promise<CallAnswer<ResultOf<K>>>;
 
 /** A call whose datacenter cannot be reached fails as DNS expects (NXDOMAIN for an unknown one). */
-async function valueOf<K extends MethodName>(call: InternalCall, name: K, args: ArgsOf<K>, options: Partial<CallOptions>): Promise<ResultOf<K>> {
+async function answerValue<K extends MethodName>(call: InternalCall, name: K, args: ArgsOf<K>, options: Partial<CallOptions>): Promise<ResultOf<K>> {
   try {
     return (await call(name, args, options)).value;
   } catch (err) {
@@ -29,11 +29,7 @@ async function valueOf<K extends MethodName>(call: InternalCall, name: K, args: 
  * answers from its own state, without it the leader does. `datacenter` names the datacenter
  * whose servers answer (this one or another).
  */
-export function remoteDnsCatalog(
-  call: InternalCall,
-  datacenter: string,
-  options: { stale?: boolean; cacheMs?: number; remote?: boolean } = {},
-): DnsCatalog {
+export function remoteDnsCatalog(call: InternalCall, datacenter: string, options: { stale?: boolean; cacheMs?: number; remote?: boolean } = {}): DnsCatalog {
   const cacheMs = options.cacheMs ?? 1000;
   const o: Partial<CallOptions> = { consistency: (options.stale ?? true) ? 'stale' : 'leader', ...(options.remote ? { datacenter } : {}) };
   return {
@@ -43,20 +39,20 @@ export function remoteDnsCatalog(
       return Math.floor(Date.now() / cacheMs);
     },
     async serviceInstances(service, tag) {
-      return (await valueOf(call, 'Internal.DNSServiceInstances', tag ? { service, tag } : { service }, o)) as DnsServiceInstance[];
+      return (await answerValue(call, 'Internal.DNSServiceInstances', tag ? { service, tag } : { service }, o)) as DnsServiceInstance[];
     },
     async node(name) {
-      return ((await valueOf(call, 'Internal.DNSNode', { node: name }, o)) as DnsNode | null) ?? undefined;
+      return ((await answerValue(call, 'Internal.DNSNode', { node: name }, o)) as DnsNode | null) ?? undefined;
     },
     async nodes() {
-      return (await valueOf(call, 'Internal.DNSNodes', {}, o)) as DnsNode[];
+      return (await answerValue(call, 'Internal.DNSNodes', {}, o)) as DnsNode[];
     },
     async preparedQuery(idOrName, clientIp) {
-      const r = await valueOf(call, 'Internal.DNSPreparedQuery', { query: idOrName }, { ...o, sourceIp: clientIp ?? '' });
+      const r = await answerValue(call, 'Internal.DNSPreparedQuery', { query: idOrName }, { ...o, sourceIp: clientIp ?? '' });
       return (r as DnsQueryResult | null) ?? undefined;
     },
     async serviceByAddress(ip) {
-      return ((await valueOf(call, 'Internal.DNSServiceByAddress', { address: ip }, o)) as DnsServiceAddressOwner | null) ?? undefined;
+      return ((await answerValue(call, 'Internal.DNSServiceByAddress', { address: ip }, o)) as DnsServiceAddressOwner | null) ?? undefined;
     },
   };
 }

@@ -54,14 +54,7 @@ export class RpcListener {
   }
 
   /** Listens on `host:port` (port 0 picks a free one) in front of `server`. */
-  static async open(
-    server: grpc.Server,
-    host: string,
-    port: number,
-    tls?: RpcListenerTls,
-    events: RpcListenerEvents = {},
-    maxConnsPerClient = 0,
-  ): Promise<RpcListener> {
+  static async open(server: grpc.Server, host: string, port: number, tls?: RpcListenerTls, events: RpcListenerEvents = {}, maxConnsPerClient = 0): Promise<RpcListener> {
     const secure = tls ? server.createConnectionInjector(tls.credentials) : undefined;
     const plain = tls?.requireTls ? undefined : server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     const net = createServer({ pauseOnConnect: true, noDelay: true });
@@ -82,12 +75,7 @@ export class RpcListener {
     return listener;
   }
 
-  #accept(
-    socket: Socket,
-    secure: ConnectionInjector | undefined,
-    plain: ConnectionInjector | undefined,
-    events: RpcListenerEvents,
-  ): void {
+  #accept(socket: Socket, secure: ConnectionInjector | undefined, plain: ConnectionInjector | undefined, events: RpcListenerEvents): void {
     if (this.#pending >= MAX_PENDING_CONNECTIONS) {
       socket.destroy();
       return;

@@ -10,15 +10,7 @@ import { RpcListener, type RpcListenerEvents, type RpcListenerTls } from './rpc-
 import type { ProtoGrpcType } from '../gen/agent.js';
 import type { AgentClient, AgentHandlers } from '../gen/concord/agent/v1/Agent.js';
 import type { ServerStatus, ServerStatus__Output } from '../gen/concord/agent/v1/ServerStatus.js';
-import {
-  type CallHandler,
-  type CallReply__Output,
-  type CallRequest,
-  RpcStatusError,
-  addMethodServices,
-  httpStatusOf,
-  wireMethods,
-} from '../rpc/transport.js';
+import { type CallHandler, type CallReply__Output, type CallRequest, RpcStatusError, addMethodServices, httpStatusOf, wireMethods } from '../rpc/transport.js';
 
 export type { ServerStatus, ServerStatus__Output };
 
@@ -52,9 +44,7 @@ export const RPC_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 
 let cached: ProtoGrpcType | undefined;
 function proto(): ProtoGrpcType {
-  cached ??= grpc.loadPackageDefinition(
-    protoLoader.fromJSON(agentDescriptor as unknown as Parameters<typeof protoLoader.fromJSON>[0], LOADER_OPTIONS),
-  ) as unknown as ProtoGrpcType;
+  cached ??= grpc.loadPackageDefinition(protoLoader.fromJSON(agentDescriptor as unknown as Parameters<typeof protoLoader.fromJSON>[0], LOADER_OPTIONS)) as unknown as ProtoGrpcType;
   return cached;
 }
 
@@ -102,10 +92,7 @@ const UNHANDLED = new Set([NO_LEADER, SHUTTING_DOWN, NOT_READY]);
  * twice: it never reached a server, or the server refused it before acting on it.
  */
 export function safeToResend(err: unknown): boolean {
-  return (
-    neverSent(err) ||
-    ((err instanceof RpcError || err instanceof RpcStatusError) && err.grpcCode === grpc.status.UNAVAILABLE && UNHANDLED.has(err.message))
-  );
+  return neverSent(err) || ((err instanceof RpcError || err instanceof RpcStatusError) && err.grpcCode === grpc.status.UNAVAILABLE && UNHANDLED.has(err.message));
 }
 
 export interface KeyringReply {
@@ -187,20 +174,12 @@ export class RpcClients {
     const m = wire().get(name);
     if (!m) return Promise.reject(new Error(`unknown RPC method ${name}`));
     return new Promise((resolve, reject) => {
-      const call = this.#client(address).makeUnaryRequest(
-        m.path,
-        m.serialize,
-        m.deserialize,
-        req,
-        new grpc.Metadata(),
-        { deadline: Date.now() + timeoutMs },
-        (err, res) => {
-          signal?.removeEventListener('abort', cancel);
-          if (!err) return resolve(res as CallReply__Output);
-          const status = httpStatusOf(err);
-          reject(status === undefined ? fromServiceError(err) : new RpcStatusError(err.details || err.message, err.code, status));
-        },
-      );
+      const call = this.#client(address).makeUnaryRequest(m.path, m.serialize, m.deserialize, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+        signal?.removeEventListener('abort', cancel);
+        if (!err) return resolve(res as CallReply__Output);
+        const status = httpStatusOf(err);
+        reject(status === undefined ? fromServiceError(err) : new RpcStatusError(err.details || err.message, err.code, status));
+      });
       const cancel = () => call.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
     });

@@ -110,8 +110,8 @@ export class ServerAutopilot {
 
   #storeInitialConfig(): void {
     if (this.#o.server.state.autopilotConfig().value) return;
-    this.#o.write({ type: 'autopilot-set', config: this.#o.config.autopilot, cas: 0 }).catch((err: unknown) =>
-      this.#o.logger.warn({ err: String(err) }, 'autopilot: storing the initial configuration failed'),
-    );
+    this.#o
+      .write({ type: 'autopilot-set', config: this.#o.config.autopilot, cas: 0 })
+      .catch((err: unknown) => this.#o.logger.warn({ err: String(err) }, 'autopilot: storing the initial configuration failed'));
   }
 }

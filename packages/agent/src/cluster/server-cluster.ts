@@ -54,7 +54,6 @@ export interface ServerClusterOptions {
   calls: CallHandler;
 }
 
-
 /** Errors that mean the command was not handed to raft, so trying again cannot apply it twice. */
 function notProposed(err: unknown): boolean {
   if (err instanceof NotLeaderError) return true;
@@ -207,8 +206,6 @@ export class ServerCluster implements Cluster {
       await new Promise((r) => setTimeout(r, 5));
     }
   }
-
-
 
   #onLeadership(leading: boolean, leaderKnown: boolean): void {
     if (leaderKnown) {
@@ -378,7 +375,9 @@ export class ServerCluster implements Cluster {
   }
 
   peers(): string[] {
-    return this.raftConfiguration().Servers.filter((s) => s.Voter).map((s) => s.Address);
+    return this.raftConfiguration()
+      .Servers.filter((s) => s.Voter)
+      .map((s) => s.Address);
   }
 
   raftConfiguration(): { Servers: RaftServerView[]; Index: number } {

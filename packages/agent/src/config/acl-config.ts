@@ -36,9 +36,24 @@ export interface AclConfig {
 }
 
 const BLOCK_KEYS = new Set([
-  'enabled', 'default_policy', 'down_policy', 'token_ttl', 'policy_ttl', 'role_ttl', 'enable_key_list_policy',
-  'enable_token_persistence', 'enable_token_replication', 'tokens', 'msp_disable_bootstrap', 'disabled_ttl',
-  'enable_acl_replication', 'replication_token', 'master_token', 'agent_master_token', 'agent_token', 'token',
+  'enabled',
+  'default_policy',
+  'down_policy',
+  'token_ttl',
+  'policy_ttl',
+  'role_ttl',
+  'enable_key_list_policy',
+  'enable_token_persistence',
+  'enable_token_replication',
+  'tokens',
+  'msp_disable_bootstrap',
+  'disabled_ttl',
+  'enable_acl_replication',
+  'replication_token',
+  'master_token',
+  'agent_master_token',
+  'agent_token',
+  'token',
 ]);
 const TOKEN_KEYS: Record<string, keyof AclConfigTokens> = {
   initial_management: 'initialManagement',
@@ -88,7 +103,11 @@ export function aclConfig(file: Json): AclConfig {
     if (s) tokens[field] = s;
   }
   const legacyDc = str(file.acl_datacenter, 'acl_datacenter');
-  const defaultPolicy = oneOf(str(block.default_policy, 'acl.default_policy') ?? str(file.acl_default_policy, 'acl_default_policy'), ['allow', 'deny'] as const, 'acl.default_policy');
+  const defaultPolicy = oneOf(
+    str(block.default_policy, 'acl.default_policy') ?? str(file.acl_default_policy, 'acl_default_policy'),
+    ['allow', 'deny'] as const,
+    'acl.default_policy',
+  );
   const downPolicy = oneOf(
     str(block.down_policy, 'acl.down_policy') ?? str(file.acl_down_policy, 'acl_down_policy'),
     ['allow', 'deny', 'extend-cache', 'async-cache'] as const,

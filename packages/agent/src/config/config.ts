@@ -185,21 +185,83 @@ export const agentFlagSpecs: FlagSpecs = {
 
 /** Config-file keys this agent understands; others that Consul knows are accepted and ignored. */
 const KNOWN_KEYS = new Set([
-  'datacenter', 'data_dir', 'node_name', 'node_id', 'server', 'bootstrap', 'bootstrap_expect', 'bind_addr',
-  'advertise_addr', 'client_addr', 'addresses', 'ports', 'retry_join', 'start_join', 'log_level', 'log_json',
-  'recursors', 'dns_config', 'domain', 'alt_domain', 'node_meta', 'enable_local_script_checks',
-  'enable_script_checks', 'services', 'service', 'checks', 'check', 'limits', 'session_ttl_min',
-  'default_query_time', 'max_query_time', 'http_config', 'pid_file', 'encrypt', 'ui', 'ui_dir', 'ui_config',
-  'tls', ...LEGACY_TLS_KEYS,
-  'encrypt_verify_incoming', 'encrypt_verify_outgoing',
-  'check_update_interval', 'watches', 'raft_snapshot_threshold', 'raft_snapshot_interval', 'raft_trailing_logs', 'retry_interval', 'retry_max', 'sync_coordinate_interval_min', 'sync_coordinate_rate_target', 'leave_on_terminate', 'skip_leave_on_interrupt', 'autopilot', 'performance', 'gossip_lan', 'telemetry',
-  'gossip_wan', 'start_join_wan', 'retry_join_wan', 'advertise_addr_wan', 'translate_wan_addrs',
+  'datacenter',
+  'data_dir',
+  'node_name',
+  'node_id',
+  'server',
+  'bootstrap',
+  'bootstrap_expect',
+  'bind_addr',
+  'advertise_addr',
+  'client_addr',
+  'addresses',
+  'ports',
+  'retry_join',
+  'start_join',
+  'log_level',
+  'log_json',
+  'recursors',
+  'dns_config',
+  'domain',
+  'alt_domain',
+  'node_meta',
+  'enable_local_script_checks',
+  'enable_script_checks',
+  'services',
+  'service',
+  'checks',
+  'check',
+  'limits',
+  'session_ttl_min',
+  'default_query_time',
+  'max_query_time',
+  'http_config',
+  'pid_file',
+  'encrypt',
+  'ui',
+  'ui_dir',
+  'ui_config',
+  'tls',
+  ...LEGACY_TLS_KEYS,
+  'encrypt_verify_incoming',
+  'encrypt_verify_outgoing',
+  'check_update_interval',
+  'watches',
+  'raft_snapshot_threshold',
+  'raft_snapshot_interval',
+  'raft_trailing_logs',
+  'retry_interval',
+  'retry_max',
+  'sync_coordinate_interval_min',
+  'sync_coordinate_rate_target',
+  'leave_on_terminate',
+  'skip_leave_on_interrupt',
+  'autopilot',
+  'performance',
+  'gossip_lan',
+  'telemetry',
+  'gossip_wan',
+  'start_join_wan',
+  'retry_join_wan',
+  'advertise_addr_wan',
+  'translate_wan_addrs',
 ]);
 const IGNORED_KEYS = new Set([
-  'rejoin_after_leave', 'reconnect_timeout', 'disable_update_check',
-  'acl', 'raft_protocol', 'discovery_max_stale',
-  'log_file', 'enable_debug', 'primary_datacenter', 'server_name',
-  'disable_remote_exec', 'connect', 'license_path', ...LEGACY_ACL_KEYS,
+  'rejoin_after_leave',
+  'reconnect_timeout',
+  'disable_update_check',
+  'acl',
+  'raft_protocol',
+  'discovery_max_stale',
+  'log_file',
+  'enable_debug',
+  'primary_datacenter',
+  'server_name',
+  'disable_remote_exec',
+  'connect',
+  'license_path',
+  ...LEGACY_ACL_KEYS,
 ]);
 const LOG_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
 
@@ -269,8 +331,6 @@ export function loadConfigFiles(files: readonly string[], dirs: readonly string[
   return merged;
 }
 
-
-
 function int(v: unknown, key: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new ConfigError(`${key} must be an integer`);
@@ -290,7 +350,6 @@ function strMap(v: unknown, key: string): Record<string, string> {
   }
   return v as Record<string, string>;
 }
-
 
 /** The `telemetry` block: Consul's keys this agent honours (others, e.g. statsd sinks, are accepted and unused). */
 function telemetryBlock(t: Json): TelemetryConfig {
@@ -382,7 +441,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
   }
   if (bootstrap && bootstrapExpect > 0) throw new ConfigError('Bootstrap cannot be provided with an expected server count');
   if (bootstrapExpect < 0) throw new ConfigError('bootstrap_expect cannot be negative');
-  if (bootstrapExpect > 0 && !server) throw new ConfigError('bootstrap_expect = ' + bootstrapExpect + ' not allowed without server mode');
+  if (bootstrapExpect > 0 && !server) throw new ConfigError(`bootstrap_expect = ${bootstrapExpect} not allowed without server mode`);
   if (!dev && !dataDir) throw new ConfigError('data_dir cannot be empty');
 
   const portOf = (flag: string, key: string, dflt: number) => {
@@ -398,9 +457,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
   const clientRaw = (f.client as string | undefined) ?? str(file.client_addr, 'client_addr') ?? '127.0.0.1';
   const clientAddrs = addressStep(() => expandIps('client_addr', clientRaw, table));
   if (clientAddrs.length === 0) throw new ConfigError(`client_addr cannot be empty: ${JSON.stringify(clientRaw)} names no address`);
-  const bindAddr = addressStep(() =>
-    expandSingleIp('bind_addr', (f.bind as string | undefined) ?? str(file.bind_addr, 'bind_addr') ?? (dev ? '127.0.0.1' : '0.0.0.0'), table),
-  );
+  const bindAddr = addressStep(() => expandSingleIp('bind_addr', (f.bind as string | undefined) ?? str(file.bind_addr, 'bind_addr') ?? (dev ? '127.0.0.1' : '0.0.0.0'), table));
   // With no -advertise, an agent bound to every address advertises the host's one private IPv4.
   const advertiseAddr = addressStep(
     () =>
@@ -453,21 +510,15 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     advertiseAddrWan: addressStep(
       () => expandFirstIp('advertise_addr_wan', (f['advertise-wan'] as string | undefined) ?? str(file.advertise_addr_wan, 'advertise_addr_wan'), table) ?? advertiseAddr,
     ),
-    startJoinWan: addressStep(() =>
-      expandJoinAddrs('start_join_wan', [...strList(file.start_join_wan, 'start_join_wan'), ...((f['join-wan'] as string[]) ?? [])], table),
-    ),
-    retryJoinWan: addressStep(() =>
-      expandJoinAddrs('retry_join_wan', [...strList(file.retry_join_wan, 'retry_join_wan'), ...((f['retry-join-wan'] as string[]) ?? [])], table),
-    ),
+    startJoinWan: addressStep(() => expandJoinAddrs('start_join_wan', [...strList(file.start_join_wan, 'start_join_wan'), ...((f['join-wan'] as string[]) ?? [])], table)),
+    retryJoinWan: addressStep(() => expandJoinAddrs('retry_join_wan', [...strList(file.retry_join_wan, 'retry_join_wan'), ...((f['retry-join-wan'] as string[]) ?? [])], table)),
     domain: normalizeDomain((f.domain as string | undefined) ?? str(file.domain, 'domain') ?? 'consul.'),
     altDomain: ((a) => (a ? normalizeDomain(a) : undefined))((f['alt-domain'] as string | undefined) ?? str(file.alt_domain, 'alt_domain')),
     recursors: [...strList(file.recursors, 'recursors'), ...((f.recursor as string[]) ?? [])],
     dnsConfig: isObject(file.dns_config) ? file.dns_config : {},
     nodeMeta,
     startJoin: addressStep(() => expandJoinAddrs('start_join', [...strList(file.start_join, 'start_join'), ...((f.join as string[]) ?? [])], table)),
-    retryJoin: addressStep(() =>
-      expandJoinAddrs('retry_join', [...strList(file.retry_join, 'retry_join'), ...((f['retry-join'] as string[]) ?? [])], table),
-    ),
+    retryJoin: addressStep(() => expandJoinAddrs('retry_join', [...strList(file.retry_join, 'retry_join'), ...((f['retry-join'] as string[]) ?? [])], table)),
     retryIntervalMs: dur(f['retry-interval'] ?? file.retry_interval, 'retry_interval') ?? 30_000,
     retryMax: (f['retry-max'] as number | undefined) ?? int(file.retry_max, 'retry_max') ?? 0,
     leaveOnTerminate: bool(file.leave_on_terminate, 'leave_on_terminate') ?? !server,
@@ -486,10 +537,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
     logLevel: logLevel as LogLevel,
     logJson: (f['log-json'] as boolean | undefined) ?? bool(file.log_json, 'log_json') ?? false,
     enableScriptChecks: (f['enable-script-checks'] as boolean | undefined) ?? bool(file.enable_script_checks, 'enable_script_checks') ?? false,
-    enableLocalScriptChecks:
-      (f['enable-local-script-checks'] as boolean | undefined) ??
-      bool(file.enable_local_script_checks, 'enable_local_script_checks') ??
-      false,
+    enableLocalScriptChecks: (f['enable-local-script-checks'] as boolean | undefined) ?? bool(file.enable_local_script_checks, 'enable_local_script_checks') ?? false,
     services: [...objectList(file.services, 'services'), ...objectList(file.service, 'service')],
     checks: [...objectList(file.checks, 'checks'), ...objectList(file.check, 'check')],
     kvMaxValueSize: int(limits.kv_max_value_size, 'limits.kv_max_value_size') ?? 512 * 1024,
@@ -520,8 +568,14 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
 
 /** Keys of Consul's `ui_config` block; only `enabled`, `dir` and the default `content_path` act here. */
 const UI_CONFIG_KEYS = new Set([
-  'enabled', 'dir', 'content_path', 'metrics_provider', 'metrics_provider_files', 'metrics_provider_options_json',
-  'metrics_proxy', 'dashboard_url_templates',
+  'enabled',
+  'dir',
+  'content_path',
+  'metrics_provider',
+  'metrics_provider_files',
+  'metrics_provider_options_json',
+  'metrics_proxy',
+  'dashboard_url_templates',
 ]);
 
 /** `-ui`, `-ui-dir`, `ui_config { enabled, dir }` and the legacy top-level `ui`/`ui_dir` keys. */

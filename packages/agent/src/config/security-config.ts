@@ -28,10 +28,6 @@ export interface SecurityConfig {
   encryptVerifyOutgoing: boolean;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function flag(v: unknown, key: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'boolean') throw new ConfigError(`${key} must be a boolean`);

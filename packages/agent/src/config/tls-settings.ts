@@ -67,9 +67,7 @@ const CIPHER_SUITES: Record<string, string> = {
   TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 'ECDHE-RSA-AES256-SHA',
 };
 
-const INTERFACE_KEYS = new Set([
-  'ca_file', 'ca_path', 'cert_file', 'key_file', 'tls_min_version', 'tls_cipher_suites', 'verify_incoming', 'verify_outgoing',
-]);
+const INTERFACE_KEYS = new Set(['ca_file', 'ca_path', 'cert_file', 'key_file', 'tls_min_version', 'tls_cipher_suites', 'verify_incoming', 'verify_outgoing']);
 const SECTION_KEYS: Record<string, Set<string>> = {
   defaults: INTERFACE_KEYS,
   internal_rpc: new Set([...INTERFACE_KEYS, 'verify_server_hostname']),
@@ -79,8 +77,18 @@ const SECTION_KEYS: Record<string, Set<string>> = {
 
 /** The top-level keys this module reads, for the config loader's list of known keys. */
 export const LEGACY_TLS_KEYS = [
-  'ca_file', 'ca_path', 'cert_file', 'key_file', 'verify_incoming', 'verify_incoming_rpc', 'verify_incoming_https',
-  'verify_outgoing', 'verify_server_hostname', 'tls_min_version', 'tls_cipher_suites', 'tls_prefer_server_cipher_suites',
+  'ca_file',
+  'ca_path',
+  'cert_file',
+  'key_file',
+  'verify_incoming',
+  'verify_incoming_rpc',
+  'verify_incoming_https',
+  'verify_outgoing',
+  'verify_server_hostname',
+  'tls_min_version',
+  'tls_cipher_suites',
+  'tls_prefer_server_cipher_suites',
 ];
 
 function isObject(v: unknown): v is Json {
@@ -121,7 +129,10 @@ function ciphersOf(raw: string | undefined, version: TlsVersion, where: string):
   if (version === 'TLSv1.3') {
     throw new ConfigError(`${where}tls_cipher_suites: cipher suites are not configurable with TLSv1_3, which Go and OpenSSL fix`);
   }
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const out: string[] = [];
   for (const name of names) {
     const suite = CIPHER_SUITES[name];
@@ -195,8 +206,7 @@ export function resolveTlsSettings(file: Json): TlsSettings {
   for (const key of INTERFACE_KEYS) if (key in file) legacy[key] = file[key];
   const rpcSection = checkSection('internal_rpc', block.internal_rpc);
   const rpcBase = resolveInterface('internal_rpc', legacy, defaults, rpcSection, file.verify_incoming_rpc);
-  const verifyServerHostname =
-    pickBool('verify_server_hostname', [file, ''], [rpcSection, 'tls.internal_rpc.']) ?? false;
+  const verifyServerHostname = pickBool('verify_server_hostname', [file, ''], [rpcSection, 'tls.internal_rpc.']) ?? false;
   const internalRpc: InternalRpcTlsSettings = {
     ...rpcBase,
     // Consul: verify_server_hostname implies verify_outgoing.

@@ -66,7 +66,7 @@ export class Resolver {
   async resolve(labels: readonly string[], qtype: number, clientIp?: string): Promise<DnsAnswer | undefined> {
     const lookup = parseQuestion(labels, qtype, this.#domainLabels, this.#o.datacenter.toLowerCase());
     if (lookup.kind === 'outside') return undefined;
-    const domain = lookup.kind === 'ptr' ? this.#o.domains[0] as string : (lookup.domain as string);
+    const domain = lookup.kind === 'ptr' ? (this.#o.domains[0] as string) : (lookup.domain as string);
     if (lookup.kind === 'ptr') return this.#ptr(labels, qtype);
     if (qtype === QTYPE.SOA || qtype === QTYPE.NS) return this.#soaOrNs(qtype, domain);
     if (qtype === QTYPE.AXFR) return empty(RCODE.NOTIMP, true);
@@ -224,13 +224,7 @@ export class Resolver {
   }
 
   /** Records for one service instance (Consul's makeNodeServiceRecords). */
-  #instanceRecords(
-    inst: DnsServiceInstance,
-    qtype: number,
-    qname: string,
-    domain: string,
-    ttl: number,
-  ): { answer: DnsRecord; extras: DnsRecord[] } | undefined {
+  #instanceRecords(inst: DnsServiceInstance, qtype: number, qname: string, domain: string, ttl: number): { answer: DnsRecord; extras: DnsRecord[] } | undefined {
     const svcAddr = translate(inst.address, inst.taggedAddresses, qtype);
     const nodeAddr = translate(inst.node.address, inst.node.taggedAddresses, qtype);
     if (svcAddr === '' && nodeAddr === '') return undefined;

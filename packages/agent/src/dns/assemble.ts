@@ -263,17 +263,7 @@ export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd
   return out;
 }
 
-function writeHead(
-  out: Buffer,
-  request: Buffer,
-  questionEnd: number,
-  entry: EncodedAnswer,
-  truncated: boolean,
-  o: ReplyOptions,
-  an: number,
-  ns: number,
-  ar: number,
-): number {
+function writeHead(out: Buffer, request: Buffer, questionEnd: number, entry: EncodedAnswer, truncated: boolean, o: ReplyOptions, an: number, ns: number, ar: number): number {
   out.writeUInt16BE(request.readUInt16BE(0), 0);
   const reqFlags = request.readUInt16BE(2);
   const flags =
@@ -305,8 +295,7 @@ function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: n
     if (max === 512 && n > Math.min(MAX_UDP_ANSWER_LIMIT, o.udpAnswerLimit)) return null;
     limit = max - 8;
   }
-  const size =
-    questionEnd + (o.opt ? o.opt.length : 0) + entry.answersLength + entry.authorityBuf.length + entry.allExtras.length;
+  const size = questionEnd + (o.opt ? o.opt.length : 0) + entry.answersLength + entry.authorityBuf.length + entry.allExtras.length;
   if (n > 1 && size > limit) return null;
   const out = Buffer.allocUnsafe(size);
   let off = writeHead(out, request, questionEnd, entry, false, o, n, entry.authority.length, entry.allExtrasCount);

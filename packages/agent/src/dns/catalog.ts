@@ -133,13 +133,7 @@ function toInstance(e: HealthServiceEntry, datacenter: string): DnsServiceInstan
  * Runs a prepared query against a local state for DNS, from the agent `agentNode`, failing over
  * through `remote` when no local instance is left (only then asynchronously).
  */
-export function statePreparedQuery(
-  state: StateStore,
-  idOrName: string,
-  agentNode: string,
-  clientIp?: string,
-  remote?: RemoteQueries,
-): MaybePromise<DnsQueryResult | undefined> {
+export function statePreparedQuery(state: StateStore, idOrName: string, agentNode: string, clientIp?: string, remote?: RemoteQueries): MaybePromise<DnsQueryResult | undefined> {
   let local: ExecuteResult;
   try {
     local = executePreparedQuery(state, idOrName, { agentNode, segment: '', ip: clientIp });

@@ -103,9 +103,7 @@ export function readEdns(buf: Buffer, questionEnd: number): EdnsInfo | undefined
   } catch {
     return undefined;
   }
-  const opt = (packet.additionals as unknown as { type: number; class: number; rdata?: unknown[] }[]).find(
-    (r) => r && r.type === QTYPE.OPT,
-  );
+  const opt = (packet.additionals as unknown as { type: number; class: number; rdata?: unknown[] }[]).find((r) => r && r.type === QTYPE.OPT);
   if (!opt) return undefined;
   const size = opt.class;
   const options: Buffer[] = [];
@@ -122,12 +120,10 @@ function encodeEcs(family: number, source: number, ip: string): Buffer {
   const bytes =
     family === 1
       ? ip.split('.').map((x) => Number(x) || 0)
-      : ip
-          .split(':')
-          .flatMap((g) => {
-            const v = Number.parseInt(g || '0', 16) || 0;
-            return [v >> 8, v & 0xff];
-          });
+      : ip.split(':').flatMap((g) => {
+          const v = Number.parseInt(g || '0', 16) || 0;
+          return [v >> 8, v & 0xff];
+        });
   const octets = Math.min(Math.ceil(source / 8), bytes.length);
   const b = Buffer.alloc(8 + octets);
   b.writeUInt16BE(8, 0);

@@ -57,12 +57,7 @@ function datacenterOf(suffixes: readonly string[], local: string): string | unde
 }
 
 /** Classifies a question. `labels` are lower-case; `domains` are the configured domains' labels. */
-export function parseQuestion(
-  labels: readonly string[],
-  qtype: number,
-  domains: readonly string[][],
-  localDatacenter: string,
-): DnsLookup & { domain?: string } {
+export function parseQuestion(labels: readonly string[], qtype: number, domains: readonly string[][], localDatacenter: string): DnsLookup & { domain?: string } {
   const last = labels[labels.length - 1];
   if (last === 'arpa') return { kind: 'ptr' };
   const match = matchDomain(labels, domains);
@@ -106,7 +101,12 @@ export function parseQuestion(
       if (suffixes.length > 1) return invalid;
       const n = parts.length;
       const rfc2782 = n >= 2 && (parts[0] as string).startsWith('_') && (parts[n - 1] as string).startsWith('_');
-      const query = rfc2782 ? parts.slice(0, n - 1).join('.').slice(1) : parts.join('.');
+      const query = rfc2782
+        ? parts
+            .slice(0, n - 1)
+            .join('.')
+            .slice(1)
+        : parts.join('.');
       return { kind: 'query', query, datacenter: dc, domain: match.domain };
     }
     case 'addr':

@@ -146,13 +146,7 @@ export class QueryHandler {
    * The reply for `entry`. With `memo` (the query's memo key, the catalog index and when the answer
    * was built) it is kept for byte-identical queries, unless its records are shuffled per query.
    */
-  #assemble(
-    entry: EncodedAnswer,
-    packet: Buffer,
-    q: ParsedQuery,
-    reply: ReplyOptions,
-    memo?: { key: string; index: number; at: number },
-  ): Buffer {
+  #assemble(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions, memo?: { key: string; index: number; at: number }): Buffer {
     const out = this.#assembleOnce(entry, packet, q, reply);
     if (memo && !(entry.shuffle && entry.answers.length > 1)) this.#memoFor(reply.tcp).set(memo.key, memo.index, memo.at, out);
     return out;

@@ -53,16 +53,25 @@ let lastFamily = 0;
  * its extra tick per datagram.
  */
 function literalLookup(address: string, family: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  if (address === lastLiteral) return cb(null, address, lastFamily);
+  if (address === lastLiteral) {
+    cb(null, address, lastFamily);
+    return;
+  }
   const f = isIP(address);
-  if (f === 0) return lookup(address, { family: family === 6 || family === 'udp6' ? 6 : 4 }, cb);
+  if (f === 0) {
+    lookup(address, { family: family === 6 || family === 'udp6' ? 6 : 4 }, cb);
+    return;
+  }
   lastLiteral = address;
   lastFamily = f;
   cb(null, address, f);
 }
 
 function normalizeDomain(d: string): string {
-  return d.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
+  return d
+    .trim()
+    .toLowerCase()
+    .replace(/^\.+|\.+$/g, '');
 }
 
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
@@ -136,20 +145,12 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
       if (closed) return;
       closed = true;
       for (const s of sockets) s.destroy();
-      await Promise.all([
-        new Promise<void>((resolve) => udp.close(() => resolve())),
-        new Promise<void>((resolve) => tcp.close(() => resolve())),
-      ]);
+      await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), new Promise<void>((resolve) => tcp.close(() => resolve()))]);
     },
   };
 }
 
-async function bindBoth(
-  makeUdp: () => UdpSocket,
-  tcp: TcpServer,
-  address: string,
-  port: number,
-): Promise<{ udp: UdpSocket; udpPort: number; tcpPort: number }> {
+async function bindBoth(makeUdp: () => UdpSocket, tcp: TcpServer, address: string, port: number): Promise<{ udp: UdpSocket; udpPort: number; tcpPort: number }> {
   const bindUdp = (p: number) =>
     new Promise<UdpSocket>((resolve, reject) => {
       const udp = makeUdp();

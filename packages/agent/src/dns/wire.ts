@@ -303,7 +303,7 @@ export function ipv6Bytes(address: string): Buffer {
   let tail: number[] = [];
   if (dotted) {
     tail = (dotted[1] as string).split('.').map(Number);
-    text = text.slice(0, -(dotted[1] as string).length) + '0:0';
+    text = `${text.slice(0, -(dotted[1] as string).length)}0:0`;
   }
   const [head, rest] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
   const h = head ? head.split(':') : [];

@@ -9,15 +9,7 @@ import { type Gossip, GossipUserEventTooLargeError, type UserEvent as GossipUser
 import type { Logger } from 'pino';
 import type { EventBuffer } from './event-buffer.js';
 import { type LocalServiceView, eventPassesFilters } from './event-filter.js';
-import {
-  REMOTE_EXEC_NAME,
-  USER_EVENT_PREFIX,
-  USER_EVENT_VERSION,
-  type UserEvent,
-  decodeUserEvent,
-  encodeUserEvent,
-  userEventProblem,
-} from './user-event.js';
+import { REMOTE_EXEC_NAME, USER_EVENT_PREFIX, USER_EVENT_VERSION, type UserEvent, decodeUserEvent, encodeUserEvent, userEventProblem } from './user-event.js';
 
 /** A user event that cannot be fired, with Consul's (or Serf's) words for why. */
 export class UserEventError extends Error {

@@ -11,10 +11,7 @@ import { RE2JS } from 're2js';
 
 type Selector = string[];
 
-type Expr =
-  | { kind: 'and' | 'or'; left: Expr; right: Expr }
-  | { kind: 'not'; expr: Expr }
-  | { kind: 'match'; op: MatchOp; selector: Selector; value?: string; re?: RE2JS };
+type Expr = { kind: 'and' | 'or'; left: Expr; right: Expr } | { kind: 'not'; expr: Expr } | { kind: 'match'; op: MatchOp; selector: Selector; value?: string; re?: RE2JS };
 
 type MatchOp = 'eq' | 'ne' | 'empty' | 'notEmpty' | 'in' | 'notIn' | 'matches' | 'notMatches';
 
@@ -22,11 +19,7 @@ export class FilterError extends Error {
   readonly code = 'AGENT_FILTER';
 }
 
-type Token =
-  | { t: 'ident'; v: string }
-  | { t: 'string'; v: string }
-  | { t: 'number'; v: string }
-  | { t: 'op'; v: '==' | '!=' | '(' | ')' | '[' | ']' | '.' };
+type Token = { t: 'ident'; v: string } | { t: 'string'; v: string } | { t: 'number'; v: string } | { t: 'op'; v: '==' | '!=' | '(' | ')' | '[' | ']' | '.' };
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];

@@ -143,10 +143,15 @@ function cpuinfoBlocks(): Map<string, string>[] {
   return readFileSync('/proc/cpuinfo', 'utf8')
     .split(/\n\s*\n/)
     .filter((b) => b.trim() !== '')
-    .map((b) => new Map(b.split('\n').map((l) => {
-      const at = l.indexOf(':');
-      return [l.slice(0, at).trim(), l.slice(at + 1).trim()] as [string, string];
-    })));
+    .map(
+      (b) =>
+        new Map(
+          b.split('\n').map((l) => {
+            const at = l.indexOf(':');
+            return [l.slice(0, at).trim(), l.slice(at + 1).trim()] as [string, string];
+          }),
+        ),
+    );
 }
 
 function cpus(): HostCpu[] {

@@ -20,8 +20,7 @@ export function kvBodyLimit(config: Pick<AgentConfig, 'kvMaxValueSize'>): BodyLi
   const max = config.kvMaxValueSize;
   return {
     max,
-    tooLarge: (size) =>
-      `Request body(${size} bytes) too large, max size: ${max} bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.`,
+    tooLarge: (size) => `Request body(${size} bytes) too large, max size: ${max} bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.`,
   };
 }
 

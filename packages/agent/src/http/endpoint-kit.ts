@@ -111,13 +111,7 @@ export async function call<K extends MethodName>(
 }
 
 /** A read: the method's result, with the X-Consul-* headers set. */
-export async function read<K extends MethodName>(
-  ctx: RequestContext,
-  agent: AgentContext,
-  name: K,
-  args: ArgsOf<K>,
-  over: Partial<CallOptions> = {},
-): Promise<ResultOf<K>> {
+export async function read<K extends MethodName>(ctx: RequestContext, agent: AgentContext, name: K, args: ArgsOf<K>, over: Partial<CallOptions> = {}): Promise<ResultOf<K>> {
   return (await call(ctx, agent, name, args, over)).value;
 }
 

@@ -23,11 +23,7 @@ export interface HashQueryOptions {
  * `max_query_time`, plus up to wait/16 jitter) runs out. `run` may throw (an unknown ID is a 404
  * at any point, also while waiting).
  */
-export async function hashBlockingQuery<T>(
-  ctx: RequestContext,
-  options: HashQueryOptions,
-  run: () => HashedResult<T>,
-): Promise<HashedResult<T>> {
+export async function hashBlockingQuery<T>(ctx: RequestContext, options: HashQueryOptions, run: () => HashedResult<T>): Promise<HashedResult<T>> {
   const known = ctx.query.get('hash') ?? '';
   let waitMs = waitParam(ctx.query, options.defaultQueryTimeMs, options.maxQueryTimeMs);
   if (waitMs === 0) waitMs = options.defaultQueryTimeMs; // as Consul: a zero wait means the default

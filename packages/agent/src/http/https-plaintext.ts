@@ -13,9 +13,7 @@ const TLS_HANDSHAKE = 0x16;
 /** How long a new connection may stay silent before it is closed. */
 const FIRST_BYTE_MS = 10_000;
 const BODY = 'Client sent an HTTP request to an HTTPS server.\n';
-const PLAINTEXT_ANSWER =
-  'HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-  `Content-Length: ${Buffer.byteLength(BODY)}\r\nConnection: close\r\n\r\n${BODY}`;
+const PLAINTEXT_ANSWER = `HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\nConnection: close\r\n\r\n${BODY}`;
 
 /** Puts the first-byte check in front of `server`'s TLS handling; call before anything else listens. */
 export function answerPlaintextOnHttps(server: HttpsServer): void {

@@ -53,11 +53,16 @@ export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state:
   const { value, index } = state.kvGet(key);
   if (!value) {
     res.writeHead(404, [
-      'X-Consul-Index', String(index > 0 ? index : 1),
-      'X-Consul-KnownLeader', 'true',
-      'X-Consul-LastContact', '0',
-      'X-Consul-Effective-Consistency', 'leader',
-      'Content-Length', '0',
+      'X-Consul-Index',
+      String(index > 0 ? index : 1),
+      'X-Consul-KnownLeader',
+      'true',
+      'X-Consul-LastContact',
+      '0',
+      'X-Consul-Effective-Consistency',
+      'leader',
+      'Content-Length',
+      '0',
     ]);
     res.end();
     return true;
@@ -76,12 +81,18 @@ export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state:
     length = e.gzipLength as string;
   }
   const headers = [
-    'X-Consul-Index', e.index,
-    'X-Consul-KnownLeader', 'true',
-    'X-Consul-LastContact', '0',
-    'X-Consul-Effective-Consistency', 'leader',
-    'Content-Type', 'application/json',
-    'Content-Length', length,
+    'X-Consul-Index',
+    e.index,
+    'X-Consul-KnownLeader',
+    'true',
+    'X-Consul-LastContact',
+    '0',
+    'X-Consul-Effective-Consistency',
+    'leader',
+    'Content-Type',
+    'application/json',
+    'Content-Length',
+    length,
   ];
   if (gzip) headers.push('Content-Encoding', 'gzip');
   res.writeHead(200, headers);

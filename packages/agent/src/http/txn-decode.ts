@@ -4,23 +4,25 @@
  * `kv_max_value_size`, keys bound case-insensitively. Verbs are checked by the state machine,
  * which reports an unknown one against its op index, except KV verbs, which are refused here.
  */
-import type {
-  CatalogTxnVerb,
-  CheckTxnOp,
-  KvOp,
-  KvVerb,
-  NodeTxnOp,
-  ServiceTxnOp,
-  SessionTxnOp,
-  TxnOp,
-} from '@concord/state';
+import type { CatalogTxnVerb, CheckTxnOp, KvOp, KvVerb, NodeTxnOp, ServiceTxnOp, SessionTxnOp, TxnOp } from '@concord/state';
 import { MAX_TXN_OPS } from '@concord/state';
 import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap } from '../decode/body.js';
 import { HttpError, badRequest, toHttpError } from './http-error.js';
 
 const KV_VERBS: ReadonlySet<string> = new Set<KvVerb>([
-  'set', 'cas', 'lock', 'unlock', 'get', 'get-or-empty', 'get-tree', 'check-index', 'check-session', 'check-not-exists',
-  'delete', 'delete-tree', 'delete-cas',
+  'set',
+  'cas',
+  'lock',
+  'unlock',
+  'get',
+  'get-or-empty',
+  'get-tree',
+  'check-index',
+  'check-session',
+  'check-not-exists',
+  'delete',
+  'delete-tree',
+  'delete-cas',
 ]);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const KINDS = ['KV', 'Node', 'Service', 'Check', 'Session'] as const;

@@ -1,18 +1,7 @@
 import type { HealthStatus } from '@concord/state';
 import { isHealthStatus } from '@concord/state';
 import { formatDuration } from '@concord/goflags';
-import {
-  type Body,
-  field,
-  isBody,
-  optBool,
-  optDuration,
-  optInt,
-  optString,
-  optStringList,
-  optStringMap,
-  rejectUnknown,
-} from '../decode/body.js';
+import { type Body, field, isBody, optBool, optDuration, optInt, optString, optStringList, optStringMap, rejectUnknown } from '../decode/body.js';
 import { invalidRequest } from '../errors/agent-error.js';
 
 /** A service as the agent owns it (the shape of `/v1/agent/services` entries). */
@@ -52,21 +41,89 @@ export interface CheckDefinition {
 }
 
 const SERVICE_FIELDS = [
-  'ID', 'Name', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Kind', 'EnableTagOverride', 'Check',
-  'Checks', 'Weights', 'Proxy', 'Connect', 'Namespace', 'Partition', 'SocketPath', 'Locality', 'Token',
+  'ID',
+  'Name',
+  'Tags',
+  'Address',
+  'TaggedAddresses',
+  'Meta',
+  'Port',
+  'Kind',
+  'EnableTagOverride',
+  'Check',
+  'Checks',
+  'Weights',
+  'Proxy',
+  'Connect',
+  'Namespace',
+  'Partition',
+  'SocketPath',
+  'Locality',
+  'Token',
 ];
 
 const CHECK_FIELDS = [
-  'ID', 'CheckID', 'Name', 'Notes', 'ServiceID', 'Status', 'TTL', 'HTTP', 'Method', 'Header', 'Body',
-  'TLSSkipVerify', 'TLSServerName', 'DisableRedirects', 'TCP', 'UDP', 'GRPC', 'GRPCUseTLS', 'Args', 'ScriptArgs',
-  'Script', 'DockerContainerID', 'Shell', 'AliasNode', 'AliasService', 'H2PING', 'H2PingUseTLS', 'Interval',
-  'Timeout', 'DeregisterCriticalServiceAfter', 'SuccessBeforePassing', 'FailuresBeforeWarning',
-  'FailuresBeforeCritical', 'OutputMaxSize', 'Type', 'Definition', 'Namespace', 'Partition', 'Token', 'TCPUseTLS',
+  'ID',
+  'CheckID',
+  'Name',
+  'Notes',
+  'ServiceID',
+  'Status',
+  'TTL',
+  'HTTP',
+  'Method',
+  'Header',
+  'Body',
+  'TLSSkipVerify',
+  'TLSServerName',
+  'DisableRedirects',
+  'TCP',
+  'UDP',
+  'GRPC',
+  'GRPCUseTLS',
+  'Args',
+  'ScriptArgs',
+  'Script',
+  'DockerContainerID',
+  'Shell',
+  'AliasNode',
+  'AliasService',
+  'H2PING',
+  'H2PingUseTLS',
+  'Interval',
+  'Timeout',
+  'DeregisterCriticalServiceAfter',
+  'SuccessBeforePassing',
+  'FailuresBeforeWarning',
+  'FailuresBeforeCritical',
+  'OutputMaxSize',
+  'Type',
+  'Definition',
+  'Namespace',
+  'Partition',
+  'Token',
+  'TCPUseTLS',
 ];
 
 const SPEC_FIELDS = [
-  'HTTP', 'Method', 'Header', 'Body', 'TLSSkipVerify', 'TLSServerName', 'DisableRedirects', 'TCP', 'UDP', 'GRPC',
-  'GRPCUseTLS', 'Args', 'Script', 'DockerContainerID', 'Shell', 'AliasNode', 'AliasService', 'H2PING',
+  'HTTP',
+  'Method',
+  'Header',
+  'Body',
+  'TLSSkipVerify',
+  'TLSServerName',
+  'DisableRedirects',
+  'TCP',
+  'UDP',
+  'GRPC',
+  'GRPCUseTLS',
+  'Args',
+  'Script',
+  'DockerContainerID',
+  'Shell',
+  'AliasNode',
+  'AliasService',
+  'H2PING',
 ];
 
 function invalidServiceAddress(addr: string): boolean {
@@ -141,10 +198,7 @@ export function parseServiceDefinition(raw: unknown): { service: ServiceDefiniti
 }
 
 /** Parses a check definition; `service` is set for checks nested in a service definition. */
-export function parseCheckDefinition(
-  raw: unknown,
-  service?: { serviceId: string; serviceName: string },
-): CheckDefinition {
+export function parseCheckDefinition(raw: unknown, service?: { serviceId: string; serviceName: string }): CheckDefinition {
   if (!isBody(raw)) throw invalidRequest('Request decode failed: check must be a JSON object');
   rejectUnknown(raw, CHECK_FIELDS, 'check definition');
   const nameGiven = optString(raw, 'Name');

@@ -317,9 +317,7 @@ export class LocalState {
   syncService(id: string): void {
     const svc = this.services.get(id);
     if (!svc) return;
-    const checks = [...this.checks.values()]
-      .filter((c) => c.def.ServiceID === id)
-      .map((c) => this.catalogCheck(c.def.CheckID) as CheckRegistration);
+    const checks = [...this.checks.values()].filter((c) => c.def.ServiceID === id).map((c) => this.catalogCheck(c.def.CheckID) as CheckRegistration);
     this.#send({
       type: 'register',
       reg: {

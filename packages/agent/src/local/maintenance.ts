@@ -9,10 +9,8 @@ import type { LocalState } from './local-state.js';
 export const NODE_MAINTENANCE_CHECK_ID = '_node_maintenance';
 export const SERVICE_MAINTENANCE_PREFIX = '_service_maintenance:';
 
-export const DEFAULT_NODE_MAINTENANCE_REASON =
-  'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
-export const DEFAULT_SERVICE_MAINTENANCE_REASON =
-  'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
+export const DEFAULT_NODE_MAINTENANCE_REASON = 'Maintenance mode is enabled for this node, but no reason was provided. This is a default message.';
+export const DEFAULT_SERVICE_MAINTENANCE_REASON = 'Maintenance mode is enabled for this service, but no reason was provided. This is a default message.';
 
 /** Raised for a service ID the agent does not know (HTTP 404). */
 export class UnknownServiceError extends Error {

@@ -28,7 +28,9 @@ function evaluate(name: string, value: string, table: TableSource): string {
 export function expandIps(name: string, value: string, table: TableSource): string[] {
   if (value === '') return [];
   const out: string[] = [];
-  for (const a of evaluate(name, value, table).split(/\s+/).filter((x) => x !== '')) {
+  for (const a of evaluate(name, value, table)
+    .split(/\s+/)
+    .filter((x) => x !== '')) {
     if (a.startsWith('unix://')) throw new AddressConfigError(`${name} cannot be a unix socket`);
     const ip = a === '[::]' ? '::' : a;
     if (isIP(ip) === 0) throw new AddressConfigError(`${name}: invalid ip address: ${a}`);

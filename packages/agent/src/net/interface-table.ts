@@ -78,7 +78,10 @@ export function hostInterfaces(): InterfaceTable {
   const addresses: InterfaceAddress[] = [];
   for (const [name, list] of Object.entries(networkInterfaces())) {
     if (!list) continue;
-    const flags = flagsOf(name, list.some((a) => a.internal));
+    const flags = flagsOf(
+      name,
+      list.some((a) => a.internal),
+    );
     for (const a of list) {
       const prefix = a.cidr ? Number(a.cidr.slice(a.cidr.lastIndexOf('/') + 1)) : prefixOfMask(a.netmask);
       const ip = parseIpNet(`${a.address}/${prefix ?? (a.family === 'IPv4' ? 32 : 128)}`);

@@ -32,7 +32,19 @@ const RFCS: ReadonlyMap<number, readonly IpNet[]> = new Map(
       [3171, ['224.0.0.0/4']],
       [
         3330,
-        ['0.0.0.0/8', '10.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.2.0/24', '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'],
+        [
+          '0.0.0.0/8',
+          '10.0.0.0/8',
+          '127.0.0.0/8',
+          '169.254.0.0/16',
+          '172.16.0.0/12',
+          '192.0.2.0/24',
+          '192.88.99.0/24',
+          '192.168.0.0/16',
+          '198.18.0.0/15',
+          '224.0.0.0/4',
+          '240.0.0.0/4',
+        ],
       ],
       [3849, ['2001:db8::/32']],
       [3927, ['169.254.0.0/16']],
@@ -52,18 +64,52 @@ const RFCS: ReadonlyMap<number, readonly IpNet[]> = new Map(
       [
         6890,
         [
-          '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
-          '192.0.0.0/29', '192.0.2.0/24', '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24',
-          '203.0.113.0/24', '240.0.0.0/4', '255.255.255.255/32', '::1/128', '::/128', '64:ff9b::/96', '::ffff:0:0/96',
-          '100::/64', '2001::/16', '2002::/16', 'fc00::/7', 'fe80::/10',
+          '0.0.0.0/8',
+          '10.0.0.0/8',
+          '100.64.0.0/10',
+          '127.0.0.0/8',
+          '169.254.0.0/16',
+          '172.16.0.0/12',
+          '192.0.0.0/24',
+          '192.0.0.0/29',
+          '192.0.2.0/24',
+          '192.88.99.0/24',
+          '192.168.0.0/16',
+          '198.18.0.0/15',
+          '198.51.100.0/24',
+          '203.0.113.0/24',
+          '240.0.0.0/4',
+          '255.255.255.255/32',
+          '::1/128',
+          '::/128',
+          '64:ff9b::/96',
+          '::ffff:0:0/96',
+          '100::/64',
+          '2001::/16',
+          '2002::/16',
+          'fc00::/7',
+          'fe80::/10',
         ],
       ],
       [7335, ['192.0.0.0/29']],
       [
         FORWARDING_BLACKLIST,
         [
-          '0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '192.0.0.0/24', '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24',
-          '240.0.0.0/4', '255.255.255.255/32', '::1/128', '::/128', '::ffff:0:0/96', '2001:db8::/32', '2001:10::/28', 'fe80::/10',
+          '0.0.0.0/8',
+          '127.0.0.0/8',
+          '169.254.0.0/16',
+          '192.0.0.0/24',
+          '192.0.2.0/24',
+          '198.51.100.0/24',
+          '203.0.113.0/24',
+          '240.0.0.0/4',
+          '255.255.255.255/32',
+          '::1/128',
+          '::/128',
+          '::ffff:0:0/96',
+          '2001:db8::/32',
+          '2001:10::/28',
+          'fe80::/10',
         ],
       ],
     ] as const
@@ -196,8 +242,8 @@ function ipKind(ip: IpNet): Record<'loopback' | 'multicast' | 'linkLocalUnicast'
   const loopback = v4 ? inAny(V4_LOOPBACK, ip) : ip.value === 1n;
   const multicast = inAny(v4 ? V4_MULTICAST : V6_MULTICAST, ip);
   const linkLocalUnicast = inAny(v4 ? V4_LINK_LOCAL : V6_LINK_LOCAL, ip);
-  const linkLocalMulticast = v4 ? inAny(V4_LINK_LOCAL_MULTICAST, ip) : (ip.value >> 112n) === 0xff02n;
-  const interfaceLocalMulticast = !v4 && (ip.value >> 112n) === 0xff01n;
+  const linkLocalMulticast = v4 ? inAny(V4_LINK_LOCAL_MULTICAST, ip) : ip.value >> 112n === 0xff02n;
+  const interfaceLocalMulticast = !v4 && ip.value >> 112n === 0xff01n;
   const unspecified = ip.value === 0n;
   const broadcast = v4 && ip.value === 0xffffffffn;
   return {
@@ -462,12 +508,20 @@ export function getPublicIP(table: InterfaceTable): string {
 
 export function getPrivateIPs(table: InterfaceTable): string {
   const sorted = sortBy(table.addresses, [ascType, ascSize]);
-  return join('address', ' ', sorted.filter((a) => isRfc(6890, a) && !isRfc(FORWARDING_BLACKLIST, a)));
+  return join(
+    'address',
+    ' ',
+    sorted.filter((a) => isRfc(6890, a) && !isRfc(FORWARDING_BLACKLIST, a)),
+  );
 }
 
 export function getPublicIPs(table: InterfaceTable): string {
   const sorted = sortBy(table.addresses, [ascType, ascSize]);
-  return join('address', ' ', sorted.filter((a) => !isRfc(6890, a)));
+  return join(
+    'address',
+    ' ',
+    sorted.filter((a) => !isRfc(6890, a)),
+  );
 }
 
 export function getInterfaceIP(nameRe: string, table: InterfaceTable): string {

@@ -17,16 +17,9 @@ const MAX_DEPTH = 32;
 
 type Value = string | number | IfAddrs;
 
-type Node =
-  | { kind: 'text'; text: string }
-  | { kind: 'action'; pipeline: Command[] };
+type Node = { kind: 'text'; text: string } | { kind: 'action'; pipeline: Command[] };
 
-type Operand =
-  | { kind: 'ident'; name: string }
-  | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'dot' }
-  | { kind: 'paren'; pipeline: Command[] };
+type Operand = { kind: 'ident'; name: string } | { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'dot' } | { kind: 'paren'; pipeline: Command[] };
 
 type Command = Operand[];
 
@@ -263,7 +256,7 @@ function callFunc(name: string, args: Value[], table: InterfaceTable): Value {
   if (args.length !== spec.args.length) {
     throw new SockaddrError(`template: sockaddr.Parse:1: wrong number of args for ${name}: want ${spec.args.length} got ${args.length}`);
   }
-  spec.args.forEach((want, i) => checkArg(name, i, want, args[i] as Value));
+  for (const [i, want] of spec.args.entries()) checkArg(name, i, want, args[i] as Value);
   return spec.call(args, table);
 }
 

@@ -41,13 +41,7 @@ export interface FailoverLogger {
 }
 
 /** Tries the failover datacenters in order; a datacenter that fails is logged and skipped. */
-export async function runFailover(
-  query: PreparedQuery,
-  remote: RemoteQueries,
-  limit: number,
-  fallback: string,
-  logger?: FailoverLogger,
-): Promise<FailoverResult> {
+export async function runFailover(query: PreparedQuery, remote: RemoteQueries, limit: number, fallback: string, logger?: FailoverLogger): Promise<FailoverResult> {
   const dcs = failoverDatacenters(query.Service.Failover, remote.otherDatacentersByDistance());
   let datacenter = fallback;
   let nodes: HealthServiceEntry[] = [];

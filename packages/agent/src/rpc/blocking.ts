@@ -15,13 +15,7 @@ export interface QuerySource {
   random(): number;
 }
 
-export async function blockingRun<T>(
-  source: QuerySource,
-  minIndex: number,
-  waitMs: number,
-  signal: AbortSignal,
-  run: () => QueryResult<T>,
-): Promise<QueryResult<T>> {
+export async function blockingRun<T>(source: QuerySource, minIndex: number, waitMs: number, signal: AbortSignal, run: () => QueryResult<T>): Promise<QueryResult<T>> {
   let result = run();
   if (minIndex === 0 || result.index > minIndex) return result;
   const bounded = Math.min(waitMs > 0 ? waitMs : source.defaultQueryTimeMs, source.maxQueryTimeMs);

@@ -57,10 +57,6 @@ export function queryMethod<A, R>(decode: (raw: unknown) => A, run: (env: Method
   return { kind: 'query', decode, run };
 }
 
-export function callMethod<A, R>(
-  placement: Placement,
-  decode: (raw: unknown) => A,
-  run: (env: MethodEnv, args: A) => Promise<CallResult<R>>,
-): CallMethod<A, R> {
+export function callMethod<A, R>(placement: Placement, decode: (raw: unknown) => A, run: (env: MethodEnv, args: A) => Promise<CallResult<R>>): CallMethod<A, R> {
   return { kind: 'call', placement, decode, run };
 }

@@ -22,11 +22,7 @@ export function serverRemoteQueries(agent: ServerContext, request: Pick<CallOpti
 export interface RemoteQueryRoutes {
   /** Every known datacenter: the local one first, then the others by round trip. */
   known(): string[];
-  call(
-    name: 'PreparedQuery.ExecuteRemote',
-    args: { query: PreparedQuery; limit: number },
-    options: CallOptions,
-  ): Promise<CallAnswer<RemoteExecuteResult>>;
+  call(name: 'PreparedQuery.ExecuteRemote', args: { query: PreparedQuery; limit: number }, options: CallOptions): Promise<CallAnswer<RemoteExecuteResult>>;
 }
 
 /**

@@ -46,7 +46,13 @@ export interface RpcRoutes {
   /** Servers: to a server of datacenter `dc` (undefined when no other datacenter is known). */
   toDatacenter?(dc: string, send: Send, idempotent: boolean): Promise<CallReply__Output>;
   /** Sends a call to `address`. */
-  call(address: string, name: MethodName, request: { options: ReturnType<typeof optionsToWire>; args: Buffer }, timeoutMs: number, signal?: AbortSignal): Promise<CallReply__Output>;
+  call(
+    address: string,
+    name: MethodName,
+    request: { options: ReturnType<typeof optionsToWire>; args: Buffer },
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<CallReply__Output>;
 }
 
 /** Calls that only read may be sent again to another server; writes only when they never left. */
@@ -97,9 +103,7 @@ export class RpcRouter {
     if (dc !== '' && dc !== r.datacenter) {
       if (!local) return this.#send(name, method, args, options, sig, (send, i) => this.#viaServer(send, i)) as Promise<CallAnswer<ResultOf<K>>>;
       if (!r.toDatacenter) throw noPathToDatacenter();
-      return this.#send(name, method, args, options, sig, (send, i) => (r.toDatacenter as NonNullable<RpcRoutes['toDatacenter']>)(dc, send, i)) as Promise<
-        CallAnswer<ResultOf<K>>
-      >;
+      return this.#send(name, method, args, options, sig, (send, i) => (r.toDatacenter as NonNullable<RpcRoutes['toDatacenter']>)(dc, send, i)) as Promise<CallAnswer<ResultOf<K>>>;
     }
     if (!local) return this.#send(name, method, args, options, sig, (send, i) => this.#viaServer(send, i)) as Promise<CallAnswer<ResultOf<K>>>;
     if (this.#answersHere(method, options, local)) return this.#run(local, name, method, args, options, sig);

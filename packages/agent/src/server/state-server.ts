@@ -1,12 +1,4 @@
-import {
-  type ApplyResult,
-  type Command,
-  type StateSnapshot,
-  StateStore,
-  decodeCommand,
-  encodeCommand,
-  snapshotFromBytes,
-} from '@concord/state';
+import { type ApplyResult, type Command, type StateSnapshot, StateStore, decodeCommand, encodeCommand, snapshotFromBytes } from '@concord/state';
 import type { CommandLog, LogStateMachine } from '../log/command-log.js';
 
 /** The outcome of a write: the log index it was applied at and the state machine's answer. */

@@ -9,13 +9,7 @@ export class TombstoneReaper {
   readonly #samples: { at: number; index: number }[] = [];
   readonly #timer: NodeJS.Timeout;
 
-  constructor(
-    state: StateStore,
-    write: (c: Command) => Promise<unknown>,
-    logger: Logger,
-    ttlMs = 15 * 60_000,
-    granularityMs = 30_000,
-  ) {
+  constructor(state: StateStore, write: (c: Command) => Promise<unknown>, logger: Logger, ttlMs = 15 * 60_000, granularityMs = 30_000) {
     this.#timer = setInterval(() => {
       const now = Date.now();
       this.#samples.push({ at: now, index: state.lastIndex });

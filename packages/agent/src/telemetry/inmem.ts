@@ -82,7 +82,10 @@ export class InmemSink {
   readonly #intervalMs: number;
   #current: Interval;
 
-  constructor(intervalMs = 10_000, private readonly now: () => number = Date.now) {
+  constructor(
+    intervalMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {
     this.#intervalMs = intervalMs;
     this.#current = this.#fresh();
   }

@@ -102,12 +102,7 @@ export interface RpcDial {
  * agent's certificate when it has one; the server's name is checked only with
  * `verify_server_hostname`, as Consul does.
  */
-export function rpcDialer(
-  material: TlsMaterial | undefined,
-  settings: InternalRpcTlsSettings,
-  datacenter: string,
-  domain: string,
-): () => RpcDial {
+export function rpcDialer(material: TlsMaterial | undefined, settings: InternalRpcTlsSettings, datacenter: string, domain: string): () => RpcDial {
   if (!material || !settings.verifyOutgoing) {
     const plain: RpcDial = { credentials: grpc.credentials.createInsecure(), options: {} };
     return () => plain;
@@ -115,9 +110,7 @@ export function rpcDialer(
   const provider = new MaterialCertificateProvider(material);
   const hasIdentity = settings.certFile !== undefined;
   const expected = serverName(datacenter, domain);
-  const checkServerIdentity = settings.verifyServerHostname
-    ? (_host: string, cert: PeerCertificate) => tlsCheckServerIdentity(expected, cert)
-    : () => undefined;
+  const checkServerIdentity = settings.verifyServerHostname ? (_host: string, cert: PeerCertificate) => tlsCheckServerIdentity(expected, cert) : () => undefined;
   const secure: RpcDial = {
     credentials: grpc.experimental.createCertificateProviderChannelCredentials(provider, hasIdentity ? provider : null, {
       checkServerIdentity,

@@ -89,11 +89,7 @@ function compareMembers(a: AgentMember, b: AgentMember): number {
   const aDefault = isDefault(a.Tags.ap);
   const bDefault = isDefault(b.Tags.ap);
   if (aDefault !== bDefault) return aDefault ? -1 : 1;
-  return (
-    byteOrder(a.Tags.segment ?? '', b.Tags.segment ?? '') ||
-    byteOrder(a.Tags.ap ?? '', b.Tags.ap ?? '') ||
-    byteOrder(a.Name, b.Name)
-  );
+  return byteOrder(a.Tags.segment ?? '', b.Tags.segment ?? '') || byteOrder(a.Tags.ap ?? '', b.Tags.ap ?? '') || byteOrder(a.Name, b.Name);
 }
 
 function isDefault(partition: string | undefined): boolean {

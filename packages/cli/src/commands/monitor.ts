@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../flags.js';
-import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient, messageOf } from '../http-flags.js';
+import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, httpClient } from '../http-flags.js';
 import type { Io } from '../io.js';
 
 const FLAGS = {
@@ -68,10 +68,7 @@ ${CLIENT_FLAGS_HELP}`,
   },
 };
 
-type Outcome =
-  | { kind: 'ended' }
-  | { kind: 'refused'; status: number; body: string }
-  | { kind: 'failed'; started: boolean; message: string };
+type Outcome = { kind: 'ended' } | { kind: 'refused'; status: number; body: string } | { kind: 'failed'; started: boolean; message: string };
 
 /**
  * GETs the monitor stream with node:http(s) (not fetch, which refuses some ports an agent may

@@ -131,12 +131,7 @@ export const registrator: Command = {
   },
 };
 
-function optionsFrom(
-  f: FlagReader,
-  uri: string,
-  env: NodeJS.ProcessEnv,
-  { RegistratorConfigError, parseRegistryUri }: typeof import('@concord/registrator'),
-): RegistratorOptions {
+function optionsFrom(f: FlagReader, uri: string, env: NodeJS.ProcessEnv, { RegistratorConfigError, parseRegistryUri }: typeof import('@concord/registrator')): RegistratorOptions {
   const deregister = f.string('deregister', 'always');
   if (deregister !== 'always' && deregister !== 'on-success') {
     throw new RegistratorConfigError(`-deregister must be "always" or "on-success", got "${deregister}"`);

@@ -165,7 +165,7 @@ function flagLayer(f: FlagReader, env: NodeJS.ProcessEnv, parseTemplateFlag: (s:
 }
 
 export const template: Command = {
-  synopsis: 'Renders templates from the agent\'s data (consul-template)',
+  synopsis: "Renders templates from the agent's data (consul-template)",
   help: () => USAGE,
   async run(args: readonly string[], io: Io): Promise<number> {
     const line = parseCommandLine(args, FLAGS, io);

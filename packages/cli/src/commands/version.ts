@@ -21,9 +21,7 @@ Command Options
     const format = line.flags.string('format', 'pretty');
     const ver = cliVersion();
     if (format === 'json') {
-      io.out(
-        JSON.stringify({ Version: ver, Revision: '', Prerelease: '', BuildDate: '', RPC: PROTOCOL }, null, 4),
-      );
+      io.out(JSON.stringify({ Version: ver, Revision: '', Prerelease: '', BuildDate: '', RPC: PROTOCOL }, null, 4));
       return 0;
     }
     if (format !== 'pretty') {

@@ -11,13 +11,7 @@ export function columnize(rows: ReadonlyArray<readonly string[]>, glue = '  '): 
       widths[i] = Math.max(widths[i] ?? 0, textWidth(cell));
     });
   }
-  return cells
-    .map((row) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - textWidth(cell)) + glue))
-        .join(''),
-    )
-    .join('\n');
+  return cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - textWidth(cell)) + glue)).join('')).join('\n');
 }
 
 /** Width in characters (code points), as Go's fmt counts runes. */

@@ -14,11 +14,5 @@ export function tabwrite(rows: ReadonlyArray<readonly string[]>, padding = 6): s
       widths[i] = Math.max(widths[i] ?? 0, textWidth(row[i] as string) + padding);
     }
   }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - textWidth(cell))))
-        .join(''),
-    )
-    .join('\n');
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - textWidth(cell)))).join('')).join('\n');
 }

@@ -78,15 +78,7 @@ export interface UserEventMessage {
   readonly cc?: true;
 }
 
-export type PacketMessage =
-  | UserEventMessage
-  | PingMessage
-  | IndirectPingMessage
-  | AckMessage
-  | NackMessage
-  | AliveMessage
-  | SuspectMessage
-  | DeadMessage;
+export type PacketMessage = UserEventMessage | PingMessage | IndirectPingMessage | AckMessage | NackMessage | AliveMessage | SuspectMessage | DeadMessage;
 
 export type BroadcastMessage = AliveMessage | SuspectMessage | DeadMessage;
 

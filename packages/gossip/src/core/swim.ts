@@ -186,13 +186,7 @@ export class SwimCore {
 
   /** The earliest time at which `tick` has work to do. */
   nextDeadline(): number {
-    return Math.min(
-      this.#sync.nextDeadline(),
-      this.#upkeep.nextDeadline(),
-      this.#prober.nextDeadline(),
-      this.#news.nextDeadline(),
-      this.#updates.nextDeadline(),
-    );
+    return Math.min(this.#sync.nextDeadline(), this.#upkeep.nextDeadline(), this.#prober.nextDeadline(), this.#news.nextDeadline(), this.#updates.nextDeadline());
   }
 
   /** Everything the driver has to do since the last call. */

@@ -4,14 +4,7 @@ import type { Dissemination } from './dissemination.js';
 import type { MemberUpdates } from './member-updates.js';
 import type { UserEventMessage } from './messages.js';
 import { COMPOUND_HEADER_BYTES, COMPOUND_PER_MESSAGE_BYTES, encodedSize, utf8Length } from './messages.js';
-import {
-  USER_EVENT_BUFFER_SIZE,
-  USER_EVENT_SANE_LIMIT,
-  USER_EVENT_SIZE_LIMIT,
-  type UserEvent,
-  UserEventLog,
-  type UserEventsState,
-} from './user-events.js';
+import { USER_EVENT_BUFFER_SIZE, USER_EVENT_SANE_LIMIT, USER_EVENT_SIZE_LIMIT, type UserEvent, UserEventLog, type UserEventsState } from './user-events.js';
 
 /**
  * Serf's user events on top of the membership protocol: firing one (size limits, Lamport time),

@@ -223,10 +223,7 @@ export class Gossip {
    * `join`, retried: each round tries every address; rounds repeat every `intervalMs`
    * until one succeeds or `attempts` rounds failed (Consul's `retry_join`).
    */
-  async joinWithRetry(
-    addrs: readonly string[],
-    opts: { attempts?: number; intervalMs?: number; signal?: AbortSignal; ignoreOld?: boolean } = {},
-  ): Promise<number> {
+  async joinWithRetry(addrs: readonly string[], opts: { attempts?: number; intervalMs?: number; signal?: AbortSignal; ignoreOld?: boolean } = {}): Promise<number> {
     const attempts = opts.attempts ?? Number.POSITIVE_INFINITY;
     const interval = opts.intervalMs ?? 30_000;
     for (let round = 1; ; round++) {

@@ -2,8 +2,7 @@ import type { ConfigName } from '../core/config.js';
 import { GossipConfigError } from '../errors.js';
 import { formatReport, runScenario } from './scenario.js';
 
-const USAGE =
-  'usage: gossip-sim --nodes <n> --loss <p> --seed <s> [--config lan|wan|local] [--datacenters <d>] [--kills <k>] [--joins <j>]';
+const USAGE = 'usage: gossip-sim --nodes <n> --loss <p> --seed <s> [--config lan|wan|local] [--datacenters <d>] [--kills <k>] [--joins <j>]';
 
 export interface CliArgs {
   nodes: number;

@@ -273,17 +273,13 @@ export function formatReport(r: ScenarioReport, wallMs?: number): string[] {
   const where = r.datacenters > 1 ? ` in ${r.datacenters} datacenters` : '';
   lines.push(`gossip-sim: ${r.nodes} nodes${where}, config ${r.configName}, loss ${r.loss}, seed ${r.seed}`);
   for (const k of r.kills) {
-    lines.push(
-      `kill ${k.name} at ${secs(k.killedAt)}: first suspect after ${secs(k.firstSuspectMs)}, all live members mark it failed after ${secs(k.allDeadMs)}`,
-    );
+    lines.push(`kill ${k.name} at ${secs(k.killedAt)}: first suspect after ${secs(k.firstSuspectMs)}, all live members mark it failed after ${secs(k.allDeadMs)}`);
   }
   for (const j of r.joins) lines.push(`join ${j.name} at ${secs(j.joinedAt)}: known by all after ${secs(j.allKnowMs)}`);
   if (r.falsePositives.length > 0) lines.push(`false positives: ${r.falsePositives.join(', ')}`);
   if (!r.converged) lines.push('not converged: some live member does not see every live member alive and every killed one failed');
   const wall = wallMs === undefined ? '' : ` in ${(wallMs / 1000).toFixed(2)}s of wall time`;
-  lines.push(
-    `simulated ${secs(r.simulatedMs)}${wall}: ${r.events} events, ${r.packetsSent} packets, ${r.packetsDropped} dropped`,
-  );
+  lines.push(`simulated ${secs(r.simulatedMs)}${wall}: ${r.events} events, ${r.packetsSent} packets, ${r.packetsDropped} dropped`);
   const detect = r.kills.map((k) => k.allDeadMs);
   const join = r.joins.map((j) => j.allKnowMs);
   lines.push(
@@ -294,10 +290,5 @@ export function formatReport(r: ScenarioReport, wallMs?: number): string[] {
 
 /** True when every kill was detected by all, every join known by all, and nobody live was marked failed. */
 export function reportPassed(r: ScenarioReport): boolean {
-  return (
-    r.kills.every((k) => k.allDeadMs !== undefined) &&
-    r.joins.every((j) => j.allKnowMs !== undefined) &&
-    r.falsePositives.length === 0 &&
-    r.converged
-  );
+  return r.kills.every((k) => k.allDeadMs !== undefined) && r.joins.every((j) => j.allKnowMs !== undefined) && r.falsePositives.length === 0 && r.converged;
 }

@@ -151,9 +151,7 @@ export function encodeUserEvents(state: UserEventsState): WireUserEvents {
 export function decodeUserEvents(wire: WireUserEvents): UserEventsState {
   return {
     ltime: wire.ltime,
-    recent: wire.recent.map(
-      (at): UserEventsAtTime => ({ ltime: at.ltime, events: at.events.map((e) => ({ name: e.name, payload: Buffer.from(e.payload, 'base64') })) }),
-    ),
+    recent: wire.recent.map((at): UserEventsAtTime => ({ ltime: at.ltime, events: at.events.map((e) => ({ name: e.name, payload: Buffer.from(e.payload, 'base64') })) })),
   };
 }
 

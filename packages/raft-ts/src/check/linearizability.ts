@@ -94,11 +94,7 @@ function unlift(call: Node): void {
 }
 
 /** Check one (sub-)history. `budget` bounds the search steps; exhausting it answers 'unknown'. */
-export function checkOperations<S, I, O>(
-  model: Model<S, I, O>,
-  ops: readonly Operation<I, O>[],
-  budget = 1_000_000,
-): CheckResult {
+export function checkOperations<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget = 1_000_000): CheckResult {
   if (ops.length === 0) return 'ok';
   const head = buildList(ops);
   const linearized = new Bitset(ops.length);
@@ -139,11 +135,7 @@ export function checkOperations<S, I, O>(
 }
 
 /** Check a whole history, partitioned when the model supports it. */
-export function checkHistory<S, I, O>(
-  model: Model<S, I, O>,
-  ops: readonly Operation<I, O>[],
-  budgetPerPartition = 1_000_000,
-): CheckReport {
+export function checkHistory<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budgetPerPartition = 1_000_000): CheckReport {
   const parts = new Map<string, Operation<I, O>[]>();
   for (const op of ops) {
     const k = model.partition ? model.partition(op.input) : '';

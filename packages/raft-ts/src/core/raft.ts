@@ -1,9 +1,4 @@
-import {
-  ConfChangeRejectedError,
-  LeadershipTransferError,
-  NotLeaderError,
-  ProposalDroppedError,
-} from '../errors.js';
+import { ConfChangeRejectedError, LeadershipTransferError, NotLeaderError, ProposalDroppedError } from '../errors.js';
 import { resolveConfig, type RaftConfig, type ResolvedConfig } from './config.js';
 import { Progress } from './progress.js';
 import { committedIndex, isQuorum, voteResult, type VoteResult } from './quorum.js';
@@ -399,10 +394,7 @@ export class Raft {
   }
 
   #maybeCommit(): boolean {
-    const mci =
-      this.cfg.injectBug === 'commit-without-quorum'
-        ? this.log.lastIndex()
-        : committedIndex(this.voters, (id) => this.prs.get(id)?.match ?? 0);
+    const mci = this.cfg.injectBug === 'commit-without-quorum' ? this.log.lastIndex() : committedIndex(this.voters, (id) => this.prs.get(id)?.match ?? 0);
     if (!this.log.maybeCommit(mci, this.term)) return false;
     if (this.pendingReadIndexMessages.length > 0 && this.#committedEntryInCurrentTerm()) {
       const held = this.pendingReadIndexMessages;

@@ -5,14 +5,7 @@ import type { InjectedBug, RaftConfig } from '../core/config.js';
 import { realTimers, Xoshiro128, type Prng, type TimerHandle, type Timers } from '@concord/simkit';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
 import type { ConfChangeItem, HardState, Message, NodeId, Role } from '../core/types.js';
-import {
-  NotLeaderError,
-  ProposalLostError,
-  RaftError,
-  ReadIndexError,
-  StoppedError,
-  LeadershipTransferError,
-} from '../errors.js';
+import { NotLeaderError, ProposalLostError, RaftError, ReadIndexError, StoppedError, LeadershipTransferError } from '../errors.js';
 import type { DurableStorage } from '../storage/durable-storage.js';
 import { ReadPoints } from './read-points.js';
 import type { StateMachine } from './state-machine.js';
@@ -120,8 +113,6 @@ interface QueuedProposal<R> {
   readonly resolve: (r: ProposeResult<R>) => void;
   readonly reject: (e: Error) => void;
 }
-
-
 
 /**
  * The driver: binds the pure core to a DurableStorage, a Transport, real timers and the
@@ -364,7 +355,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
     this.#readPoints.failAll(err);
-    for (const w of this.#transferWaiters) (this.#timers.clearTimeout(w.timer), w.reject(err));
+    for (const w of this.#transferWaiters) this.#timers.clearTimeout(w.timer), w.reject(err);
     this.#transferWaiters = [];
     await this.#transport.close();
     await this.#pipeline.catch(() => undefined);
@@ -433,7 +424,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       for (const q of batch) q.reject(err as Error);
       return;
     }
-    batch.forEach((q, i) => this.#pending.set(r.index + i, { term: r.term, resolve: q.resolve, reject: q.reject }));
+    for (const [i, q] of batch.entries()) this.#pending.set(r.index + i, { term: r.term, resolve: q.resolve, reject: q.reject });
   }
 
   /**
@@ -623,4 +614,3 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     });
   }
 }
-

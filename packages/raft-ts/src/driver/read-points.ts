@@ -57,7 +57,7 @@ export class ReadPoints {
     if (this.#confirmed.length === 0) return;
     const done = this.#confirmed.filter((w) => w.index <= applied);
     this.#confirmed = this.#confirmed.filter((w) => w.index > applied);
-    for (const w of done) (this.#timers.clearTimeout(w.timer), w.resolve(w.index));
+    for (const w of done) this.#timers.clearTimeout(w.timer), w.resolve(w.index);
   }
 
   /**
@@ -65,13 +65,13 @@ export class ReadPoints {
    * read points stay valid: they only wait for this node to apply far enough.
    */
   failUnconfirmed(err: Error): void {
-    for (const r of this.#unconfirmed.values()) (this.#timers.clearTimeout(r.timer), r.reject(err));
+    for (const r of this.#unconfirmed.values()) this.#timers.clearTimeout(r.timer), r.reject(err);
     this.#unconfirmed.clear();
   }
 
   failAll(err: Error): void {
     this.failUnconfirmed(err);
-    for (const r of this.#confirmed) (this.#timers.clearTimeout(r.timer), r.reject(err));
+    for (const r of this.#confirmed) this.#timers.clearTimeout(r.timer), r.reject(err);
     this.#confirmed = [];
   }
 }

@@ -95,7 +95,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`  replay: raft-sim --seeds 1 --first-seed ${s}${extra ? ` ${extra}` : ''} --verbose\n`);
     } else if (args.verbose) {
       const st = res.stats;
-      process.stdout.write(`seed ${s}: ok (${st.nodes} nodes, ${st.ops} ops, ${st.unknown} unknown, ${st.leaders} leaders, ${st.messages} messages, ${st.simulatedMs} simulated ms)\n`);
+      process.stdout.write(
+        `seed ${s}: ok (${st.nodes} nodes, ${st.ops} ops, ${st.unknown} unknown, ${st.leaders} leaders, ${st.messages} messages, ${st.simulatedMs} simulated ms)\n`,
+      );
     }
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);

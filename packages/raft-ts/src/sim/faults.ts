@@ -28,8 +28,17 @@ export class FaultInjector {
     const f = this.#rng;
     const s = this.#world.swarm;
     const actions: (() => void)[] = [];
-    if (s.partitions) actions.push(() => this.#partition(), () => this.#partition(), () => this.#heal());
-    if (s.crashes) actions.push(() => this.#crashOrRestart(), () => this.#crashOrRestart());
+    if (s.partitions)
+      actions.push(
+        () => this.#partition(),
+        () => this.#partition(),
+        () => this.#heal(),
+      );
+    if (s.crashes)
+      actions.push(
+        () => this.#crashOrRestart(),
+        () => this.#crashOrRestart(),
+      );
     if (s.transfers) actions.push(() => this.#transfer());
     if (s.membership) actions.push(() => this.#membership());
     actions.push(() => this.#forceSnapshot());
@@ -48,7 +57,7 @@ export class FaultInjector {
     this.#world.net.heal();
     if (kind === 0) {
       const a = ids[f.int(ids.length)]!;
-      for (const b of ids) if (b !== a) (this.#world.net.block(a, b), this.#world.net.block(b, a));
+      for (const b of ids) if (b !== a) this.#world.net.block(a, b), this.#world.net.block(b, a);
       this.#world.trace(`partition: isolate n${a}`);
     } else if (kind === 1) {
       const a = ids[f.int(ids.length)]!;
@@ -61,12 +70,12 @@ export class FaultInjector {
       const rest = ids.filter((x) => x !== bridge);
       const left = rest.filter(() => f.next() < 0.5);
       const right = rest.filter((x) => !left.includes(x));
-      for (const a of left) for (const b of right) (this.#world.net.block(a, b), this.#world.net.block(b, a));
+      for (const a of left) for (const b of right) this.#world.net.block(a, b), this.#world.net.block(b, a);
       this.#world.trace(`partition: bridge n${bridge} between (${left.join(',')}) and (${right.join(',')})`);
     } else {
       const left = ids.filter(() => f.next() < 0.5);
       const right = ids.filter((x) => !left.includes(x));
-      for (const a of left) for (const b of right) (this.#world.net.block(a, b), this.#world.net.block(b, a));
+      for (const a of left) for (const b of right) this.#world.net.block(a, b), this.#world.net.block(b, a);
       this.#world.trace(`partition: split (${left.join(',')}) | (${right.join(',')})`);
     }
   }

@@ -1,5 +1,5 @@
 import type { Xoshiro128 } from '@concord/simkit';
-import { message, type MessageType, type NodeId } from '../core/types.js';
+import { message, type MessageType } from '../core/types.js';
 import type { SimNode } from './sim-node.js';
 import type { SimWorld } from './world.js';
 

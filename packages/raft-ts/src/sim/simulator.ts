@@ -160,7 +160,9 @@ export class Simulation implements SimWorld {
   async run(): Promise<SimResult> {
     const duration = this.#opts.durationMs ?? 6000;
     const voters = Array.from({ length: this.initial }, (_, i) => String(i + 1));
-    this.#trace(`seed ${this.#opts.seed}: ${this.initial} nodes, swarm ${JSON.stringify(this.swarm)}${this.#intruder ? ', intruder' : ''}, network ${JSON.stringify(this.net.faults)}${this.#opts.injectBug ? `, injected bug ${this.#opts.injectBug}` : ''}`);
+    this.#trace(
+      `seed ${this.#opts.seed}: ${this.initial} nodes, swarm ${JSON.stringify(this.swarm)}${this.#intruder ? ', intruder' : ''}, network ${JSON.stringify(this.net.faults)}${this.#opts.injectBug ? `, injected bug ${this.#opts.injectBug}` : ''}`,
+    );
     for (const id of voters) {
       const n = this.#addNode(id);
       const b = bootstrapEntries(voters);
@@ -413,9 +415,7 @@ export class Simulation implements SimWorld {
       return;
     }
     const cmd =
-      input.kind === 'write'
-        ? encodeCommand({ op: 'write', key: input.key, value: input.value })
-        : encodeCommand({ op: 'cas', key: input.key, from: input.from, to: input.to });
+      input.kind === 'write' ? encodeCommand({ op: 'write', key: input.key, value: input.value }) : encodeCommand({ op: 'cas', key: input.key, from: input.from, to: input.to });
     node.propose(cmd).then(
       ({ result }) => respond({ ok: true, value: result }),
       (err: unknown) => {

@@ -57,10 +57,7 @@ export class Workload {
     }
     const live = [...this.#world.nodes.values()].filter((n) => !n.retired);
     const leaders = live.filter((n) => n.node?.isLeader());
-    const target =
-      input.kind === 'read' && rng.next() < 0.5
-        ? live[rng.int(live.length)]!
-        : (leaders[rng.int(leaders.length)] ?? live[rng.int(live.length)]!);
+    const target = input.kind === 'read' && rng.next() < 0.5 ? live[rng.int(live.length)]! : (leaders[rng.int(leaders.length)] ?? live[rng.int(live.length)]!);
     const call = this.#world.q.now;
     const opId = ++this.#opSeq;
     this.#inflight.set(opId, { clientId, input, call });
@@ -95,7 +92,6 @@ export class Workload {
     });
     this.#world.q.schedule(0.5 + rng.next(), () => this.#world.serve(target, input, respond));
   }
-
 }
 
 function describeInput(i: RegisterInput): string {
@@ -108,4 +104,3 @@ function describeInput(i: RegisterInput): string {
       return `cas(${i.key}, ${String(i.from)} -> ${i.to})`;
   }
 }
-

@@ -68,10 +68,7 @@ export class LevelStorage implements DurableStorage {
   syncs = 0;
   entriesWritten = 0;
 
-  readonly #path: string;
-
-  private constructor(db: Level<string, string>, path: string) {
-    this.#path = path;
+  private constructor(db: Level<string, string>) {
     this.#db = db;
     this.#log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' }) as unknown as Sub<Uint8Array, Uint8Array>;
     this.#meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }) as unknown as Sub<string, unknown>;
@@ -97,7 +94,7 @@ export class LevelStorage implements DurableStorage {
       if (/corrupt/i.test(String(cause))) throw new LogCorruptionError(path, `LevelDB cannot open it: ${cause.message}`, { cause: err });
       throw err;
     }
-    const s = new LevelStorage(db, path);
+    const s = new LevelStorage(db);
     try {
       const dropped = await leveldbRecoveryDamage(path);
       if (dropped !== undefined) throw new RecordCorruptError(`LevelDB dropped part of its write-ahead log while recovering (${dropped})`);

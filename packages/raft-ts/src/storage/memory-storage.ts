@@ -1,15 +1,7 @@
 import { CompactedError, InvariantViolation, SnapshotOutOfDateError, UnavailableError } from '../errors.js';
 import type { InitialState } from '../core/storage.js';
 import type { DurableStorage, PersistBatch } from './durable-storage.js';
-import {
-  EMPTY_CONF,
-  EMPTY_HARD_STATE,
-  entrySize,
-  type ConfState,
-  type Entry,
-  type HardState,
-  type Snapshot,
-} from '../core/types.js';
+import { EMPTY_CONF, EMPTY_HARD_STATE, entrySize, type ConfState, type Entry, type HardState, type Snapshot } from '../core/types.js';
 
 const EMPTY_DATA = new Uint8Array(0);
 
@@ -23,13 +15,7 @@ export class MemoryStorage implements DurableStorage {
   #ents: Entry[] = [{ term: 0, index: 0, type: 'normal', data: EMPTY_DATA }];
 
   /** Rebuild a storage from persisted parts (used by LevelStorage when it opens). */
-  static restore(parts: {
-    hardState: HardState;
-    snapshot: Snapshot | undefined;
-    compactIndex: number;
-    compactTerm: number;
-    entries: readonly Entry[];
-  }): MemoryStorage {
+  static restore(parts: { hardState: HardState; snapshot: Snapshot | undefined; compactIndex: number; compactTerm: number; entries: readonly Entry[] }): MemoryStorage {
     const m = new MemoryStorage();
     m.#hardState = parts.hardState;
     if (parts.snapshot) m.#snapshot = parts.snapshot;

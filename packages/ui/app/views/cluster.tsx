@@ -26,8 +26,7 @@ export function ClusterView(): JSX.Element {
           <LiveState live={autopilot}>
             {(a) => (
               <p data-autopilot>
-                <Status status={a.Healthy ? 'passing' : 'critical'} label={a.Healthy ? 'healthy' : 'unhealthy'} /> · failure tolerance{' '}
-                {a.FailureTolerance}
+                <Status status={a.Healthy ? 'passing' : 'critical'} label={a.Healthy ? 'healthy' : 'unhealthy'} /> · failure tolerance {a.FailureTolerance}
               </p>
             )}
           </LiveState>

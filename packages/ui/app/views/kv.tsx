@@ -23,7 +23,12 @@ function Crumbs(props: { path: string }): JSX.Element {
   let acc = '';
   for (let i = 0; i < parts.length - 1; i++) {
     acc += `${parts[i]}/`;
-    links.push(<span key={`s${i}`}> / </span>, <Link key={acc} href={href.kv(acc)}>{parts[i]}</Link>);
+    links.push(
+      <span key={`s${i}`}> / </span>,
+      <Link key={acc} href={href.kv(acc)}>
+        {parts[i]}
+      </Link>,
+    );
   }
   return <p class="crumbs">{links}</p>;
 }
@@ -105,28 +110,28 @@ function KvFolder(props: { prefix: string }): JSX.Element {
           ) : (
             <Paged items={entries}>
               {(page) => (
-              <table class="list" data-list="kv">
-                <thead>
-                  <tr>
-                    <th>{count(entries.length, 'entry', 'entries')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.map((k) => {
-                    const folder = k.endsWith('/');
-                    return (
-                      <tr key={k} data-kv={k}>
-                        <td>
-                          <Link href={href.kv(k)} data-row class={folder ? 'folder' : 'key'}>
-                            <Icon folder={folder} />
-                            {k.slice(prefix.length)}
-                          </Link>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+                <table class="list" data-list="kv">
+                  <thead>
+                    <tr>
+                      <th>{count(entries.length, 'entry', 'entries')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.map((k) => {
+                      const folder = k.endsWith('/');
+                      return (
+                        <tr key={k} data-kv={k}>
+                          <td>
+                            <Link href={href.kv(k)} data-row class={folder ? 'folder' : 'key'}>
+                              <Icon folder={folder} />
+                              {k.slice(prefix.length)}
+                            </Link>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
               )}
             </Paged>
           );
@@ -195,13 +200,7 @@ function NewKeyForm(props: { prefix: string; onMessage: (m: string | undefined) 
     <form class="card new-key" onSubmit={(e) => void submit(e)} data-form="new-key">
       <label>
         New key or folder in <code>{props.prefix || '/'}</code>
-        <input
-          name="key"
-          value={name}
-          placeholder="name, or name/ for a folder"
-          onInput={(e) => setName((e.target as HTMLInputElement).value)}
-          required
-        />
+        <input name="key" value={name} placeholder="name, or name/ for a folder" onInput={(e) => setName((e.target as HTMLInputElement).value)} required />
       </label>
       {!folder && (
         <label>
@@ -366,9 +365,7 @@ function KeyEditor(props: { entry: KvEntry }): JSX.Element {
       )}
       {decoded.text === undefined && draft === undefined ? (
         <div class="card">
-          <p>
-            Binary value ({decoded.bytes} bytes), shown as base64; it cannot be edited here.
-          </p>
+          <p>Binary value ({decoded.bytes} bytes), shown as base64; it cannot be edited here.</p>
           <pre class="output">{entry.Value}</pre>
         </div>
       ) : (

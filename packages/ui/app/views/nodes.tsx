@@ -17,18 +17,13 @@ export function NodesView(): JSX.Element {
   );
 }
 
-function NodeTable(props: {
-  nodes: NodeInfo[];
-  raft: RaftConfiguration | undefined;
-  q: string;
-  setQ: (q: string) => void;
-}): JSX.Element {
+function NodeTable(props: { nodes: NodeInfo[]; raft: RaftConfiguration | undefined; q: string; setQ: (q: string) => void }): JSX.Element {
   const { nodes, raft, q } = props;
   const servers = useMemo(() => new Map((raft?.Servers ?? []).map((s) => [s.Node, s])), [raft]);
   const shown = useMemo(() => nodes.filter((n) => !q || n.Node.toLowerCase().includes(q.toLowerCase()) || n.Address.includes(q)), [nodes, q]);
   return (
     <>
-      <div class="toolbar" role="search">
+      <search class="toolbar">
         <input
           type="search"
           data-search
@@ -38,7 +33,7 @@ function NodeTable(props: {
           onInput={(e) => props.setQ((e.target as HTMLInputElement).value)}
         />
         <span class="count">{count(nodes.length, 'node')}</span>
-      </div>
+      </search>
       {nodes.length === 0 ? (
         <Empty>No nodes are registered.</Empty>
       ) : (

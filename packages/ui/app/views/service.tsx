@@ -50,9 +50,7 @@ export function ServiceView(props: { name: string }): JSX.Element {
             <Empty>No instance of {name} is registered.</Empty>
           ) : (
             <div class="instances">
-              <p class="count">
-                {count(entries.length, 'instance')}
-              </p>
+              <p class="count">{count(entries.length, 'instance')}</p>
               <Paged items={entries}>
                 {(page) =>
                   page.map((e) => (

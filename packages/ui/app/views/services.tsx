@@ -6,10 +6,7 @@ import { Link, href, navigate } from '../router.js';
 import type { ServiceSummary } from '../types.js';
 
 export function serviceHealth(s: ServiceSummary): string {
-  return worst([
-    ...(s.ChecksCritical > 0 ? ['critical'] : []),
-    ...(s.ChecksWarning > 0 ? ['warning'] : []),
-  ]);
+  return worst([...(s.ChecksCritical > 0 ? ['critical'] : []), ...(s.ChecksWarning > 0 ? ['warning'] : [])]);
 }
 
 interface Filters {
@@ -64,7 +61,7 @@ function ServiceList(props: { services: ServiceSummary[]; filters: Filters; set:
   const rows = shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
   return (
     <>
-      <div class="toolbar" role="search">
+      <search class="toolbar">
         <input
           type="search"
           data-search
@@ -90,7 +87,7 @@ function ServiceList(props: { services: ServiceSummary[]; filters: Filters; set:
         <span class="count" data-count>
           {shown.length === services.length ? count(services.length, 'service') : `${shown.length} of ${count(services.length, 'service')}`}
         </span>
-      </div>
+      </search>
       {services.length === 0 ? (
         <Empty>No services are registered yet. Register one with PUT /v1/agent/service/register.</Empty>
       ) : shown.length === 0 ? (

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AclLink, AclPolicy, AclRole, AclToken, Command } from '@concord/state';
 import { GLOBAL_MANAGEMENT_POLICY_ID } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import { type AclQuery, type AclQueryValue } from '../../acl/acl-query.js';
+import type { AclQuery, AclQueryValue } from '../../acl/acl-query.js';
 import type { Authorizer } from '../../acl/authorizer.js';
 import { aclNotFound, permissionDenied } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
@@ -228,8 +228,23 @@ function policyRoutes(agent: AgentContext): Route[] {
 // ---------------------------------------------------------------------------------------------
 
 const TOKEN_FIELDS = [
-  'AccessorID', 'SecretID', 'Description', 'Policies', 'Roles', 'Local', 'ExpirationTime', 'ExpirationTTL',
-  'ServiceIdentities', 'NodeIdentities', 'CreateTime', 'Hash', 'CreateIndex', 'ModifyIndex', 'Legacy', 'Namespace', 'Partition',
+  'AccessorID',
+  'SecretID',
+  'Description',
+  'Policies',
+  'Roles',
+  'Local',
+  'ExpirationTime',
+  'ExpirationTTL',
+  'ServiceIdentities',
+  'NodeIdentities',
+  'CreateTime',
+  'Hash',
+  'CreateIndex',
+  'ModifyIndex',
+  'Legacy',
+  'Namespace',
+  'Partition',
 ];
 
 function uuidField(body: Body, key: string): string | undefined {
@@ -257,7 +272,12 @@ function expiration(body: Body, now: number): string | undefined {
 }
 
 function tokenHash(t: Pick<AclToken, 'Description' | 'Policies' | 'Roles' | 'Local'>): string {
-  return hashOf(t.Description, t.Policies.map((l) => l.ID), t.Roles.map((l) => l.ID), t.Local);
+  return hashOf(
+    t.Description,
+    t.Policies.map((l) => l.ID),
+    t.Roles.map((l) => l.ID),
+    t.Local,
+  );
 }
 
 async function setToken(ctx: RequestContext, agent: AgentContext, accessor: string | undefined): Promise<void> {
@@ -354,7 +374,10 @@ function tokenRoutes(agent: AgentContext): Route[] {
         const a = await requireRead(ctx, agent);
         const policy = ctx.query.get('policy') || undefined;
         const role = ctx.query.get('role') || undefined;
-        json(ctx, (await read<AclToken[]>(ctx, agent, { kind: 'tokens', policy: policy ?? '', role: role ?? '' })).map((t) => shownToken(t, a)));
+        json(
+          ctx,
+          (await read<AclToken[]>(ctx, agent, { kind: 'tokens', policy: policy ?? '', role: role ?? '' })).map((t) => shownToken(t, a)),
+        );
       },
     },
   ];
@@ -376,7 +399,10 @@ async function setRole(ctx: RequestContext, agent: AgentContext, id: string | un
     Name: roleName,
     Description: description(body),
     Policies: policies,
-    Hash: hashOf(roleName, policies.map((l) => l.ID)),
+    Hash: hashOf(
+      roleName,
+      policies.map((l) => l.ID),
+    ),
     CreateIndex: 0,
     ModifyIndex: 0,
   };

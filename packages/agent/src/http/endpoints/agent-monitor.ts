@@ -17,7 +17,7 @@ export function agentMonitorRoutes(agent: AgentContext): Route[] {
         const level = parseMonitorLevel(raw);
         if (!level) throw badRequest(`Unknown log level: ${raw}`);
         const logs = agent.logs;
-        if (!logs) throw new HttpError(500, 'Streaming logs is not available: the agent logs through an embedder\'s logger');
+        if (!logs) throw new HttpError(500, "Streaming logs is not available: the agent logs through an embedder's logger");
         const { res } = ctx;
         res.statusCode = 200;
         res.setHeader('Content-Type', 'text/plain; charset=utf-8');

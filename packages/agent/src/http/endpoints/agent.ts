@@ -1,13 +1,7 @@
 import type { HealthStatus } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { parseCheckDefinition, parseServiceDefinition } from '../../local/definitions.js';
-import {
-  UnknownServiceError,
-  disableNodeMaintenance,
-  disableServiceMaintenance,
-  enableNodeMaintenance,
-  enableServiceMaintenance,
-} from '../../local/maintenance.js';
+import { UnknownServiceError, disableNodeMaintenance, disableServiceMaintenance, enableNodeMaintenance, enableServiceMaintenance } from '../../local/maintenance.js';
 import { contentHash } from '../content-hash.js';
 import { isBody, optString } from '../../decode/body.js';
 import { applyFilter, filterOf, json } from '../endpoint-kit.js';
@@ -138,8 +132,8 @@ function aggregate(agent: AgentContext, serviceIds: string[]): HealthStatus {
 
 function healthReply(ctx: RequestContext, status: HealthStatus, payload: unknown): void {
   const code = status === 'passing' ? 200 : status === 'warning' ? 429 : 503;
-  if (ctx.query.get('format') === 'text') return sendText(ctx.res, code, status);
-  json(ctx, payload, code);
+  if (ctx.query.get('format') === 'text') sendText(ctx.res, code, status);
+  else json(ctx, payload, code);
 }
 
 export function agentRoutes(agent: AgentContext): Route[] {
@@ -152,7 +146,10 @@ export function agentRoutes(agent: AgentContext): Route[] {
       // `?wan`: the servers' WAN pool (empty on a client agent, as Consul's).
       handler: (ctx) => {
         const members = applyFilter(ctx.query.has('wan') ? (agent.wan?.members() ?? []) : agent.members(), filterOf(ctx));
-        json(ctx, filterByAcl(ctx.req, ctx.res, members, (a, m) => a.nodeRead(m.Name)));
+        json(
+          ctx,
+          filterByAcl(ctx.req, ctx.res, members, (a, m) => a.nodeRead(m.Name)),
+        );
       },
     },
     {
@@ -176,7 +173,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
         const { service, checks } = parseServiceDefinition(await body(ctx));
         need(ctx, (a) => a.serviceWrite(service.Service));
         if (checks.some((c) => c.Kind === 'script' || c.Kind === 'docker') && !agent.config.enableScriptChecks) {
-          throw badRequest('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
+          throw badRequest("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
         }
         local.addService(service, checks, flag(ctx.query, 'replace-existing-checks'));
         sendEmpty(ctx.res);
@@ -268,7 +265,7 @@ export function agentRoutes(agent: AgentContext): Route[] {
           throw badRequest(`ServiceID "${def.ServiceID}" does not exist`);
         }
         if ((def.Kind === 'script' || def.Kind === 'docker') && !agent.config.enableScriptChecks) {
-          throw badRequest('Scripts are disabled on this agent; to enable, configure \'enable_script_checks\' to true');
+          throw badRequest("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
         }
         local.addCheck(def);
         sendEmpty(ctx.res);
@@ -358,7 +355,5 @@ export function agentRoutes(agent: AgentContext): Route[] {
 }
 
 function checksOf(agent: AgentContext, serviceIds: string[]) {
-  return [...agent.local.checks.keys()]
-    .map((id) => agentCheck(agent, id))
-    .filter((c) => c && (!c.ServiceID || serviceIds.includes(c.ServiceID)));
+  return [...agent.local.checks.keys()].map((id) => agentCheck(agent, id)).filter((c) => c && (!c.ServiceID || serviceIds.includes(c.ServiceID)));
 }

@@ -1,16 +1,7 @@
 import type { CheckRegistration, HealthStatus, NodeRegistration, ServiceRegistration } from '@concord/state';
 import { isHealthStatus } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
-import {
-  field,
-  isBody,
-  optBool,
-  optInt,
-  optString,
-  optStringList,
-  optStringMap,
-  rejectUnknown,
-} from '../../decode/body.js';
+import { field, isBody, optBool, optInt, optString, optStringList, optStringMap, rejectUnknown } from '../../decode/body.js';
 import { applyFilter, filterOf, json, read } from '../endpoint-kit.js';
 import { nodeWriteBody } from '../node-write-body.js';
 import { badRequest } from '../http-error.js';
@@ -19,8 +10,47 @@ import type { Route } from '../router.js';
 import { decodeServiceTaggedAddresses } from '../../local/definitions.js';
 
 const REG_FIELDS = ['Datacenter', 'ID', 'Node', 'Address', 'TaggedAddresses', 'NodeMeta', 'Service', 'Check', 'Checks', 'SkipNodeUpdate', 'Token', 'Namespace', 'Partition'];
-const SVC_FIELDS = ['ID', 'Service', 'Tags', 'Address', 'TaggedAddresses', 'Meta', 'Port', 'Weights', 'EnableTagOverride', 'Kind', 'Proxy', 'Connect', 'Namespace', 'Partition', 'Locality', 'SocketPath', 'CreateIndex', 'ModifyIndex'];
-const CHECK_FIELDS = ['Node', 'CheckID', 'ID', 'Name', 'Status', 'Notes', 'Output', 'ServiceID', 'ServiceName', 'ServiceTags', 'Type', 'Interval', 'Timeout', 'Definition', 'ExposedPort', 'Namespace', 'Partition', 'CreateIndex', 'ModifyIndex'];
+const SVC_FIELDS = [
+  'ID',
+  'Service',
+  'Tags',
+  'Address',
+  'TaggedAddresses',
+  'Meta',
+  'Port',
+  'Weights',
+  'EnableTagOverride',
+  'Kind',
+  'Proxy',
+  'Connect',
+  'Namespace',
+  'Partition',
+  'Locality',
+  'SocketPath',
+  'CreateIndex',
+  'ModifyIndex',
+];
+const CHECK_FIELDS = [
+  'Node',
+  'CheckID',
+  'ID',
+  'Name',
+  'Status',
+  'Notes',
+  'Output',
+  'ServiceID',
+  'ServiceName',
+  'ServiceTags',
+  'Type',
+  'Interval',
+  'Timeout',
+  'Definition',
+  'ExposedPort',
+  'Namespace',
+  'Partition',
+  'CreateIndex',
+  'ModifyIndex',
+];
 const DEREG_FIELDS = ['Datacenter', 'Node', 'ServiceID', 'CheckID', 'Token', 'Namespace', 'Partition'];
 
 function decodeService(raw: unknown): ServiceRegistration {

@@ -52,7 +52,7 @@ export function clusterOpsRoutes(agent: AgentContext): Route[] {
       handler: async (ctx) => {
         const id = ctx.query.get('id') ?? '';
         const address = ctx.query.get('address') ?? '';
-        if (!id && !address) throw badRequest('Must specify either ?id with the server\'s ID or ?address with IP:port of peer to remove');
+        if (!id && !address) throw badRequest("Must specify either ?id with the server's ID or ?address with IP:port of peer to remove");
         if (id && address) throw badRequest('Must specify only one of ?id or ?address');
         await write(ctx, agent, 'Operator.RaftRemovePeer', id ? { id } : { address });
         sendEmpty(ctx.res);

@@ -40,7 +40,10 @@ export function eventRoutes(agent: AgentContext): Route[] {
           if (!woke) break;
         }
         ctx.res.setHeader('X-Consul-Index', result.index);
-        json(ctx, filterByAcl(ctx.req, ctx.res, result.events, (a, e) => a.eventRead(e.Name)));
+        json(
+          ctx,
+          filterByAcl(ctx.req, ctx.res, result.events, (a, e) => a.eventRead(e.Name)),
+        );
       },
     },
   ];

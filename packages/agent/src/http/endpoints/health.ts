@@ -2,7 +2,7 @@ import { isHealthStatus } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { json, read } from '../endpoint-kit.js';
 import { badRequest } from '../http-error.js';
-import { type RequestContext, requiredPathRest } from '../request.js';
+import { requiredPathRest } from '../request.js';
 import type { Route } from '../router.js';
 
 /** `?passing`: presence, `1` or `true` mean on; `false`/`0` mean off; anything else is an error. */

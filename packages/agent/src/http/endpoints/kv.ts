@@ -2,7 +2,7 @@ import type { KvEntry, KvOp } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import { kvBodyLimit } from '../body-limits.js';
 import { json, read, write } from '../endpoint-kit.js';
-import { HttpError, badRequest } from '../http-error.js';
+import { type HttpError, badRequest } from '../http-error.js';
 import { type RequestContext, decodeSegment, flag, readBody, uint64Param, uintParam } from '../request.js';
 import { sendEmpty, sendJsonText } from '../respond.js';
 import type { Route } from '../router.js';

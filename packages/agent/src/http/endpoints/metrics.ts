@@ -46,7 +46,11 @@ function concordRegistry(agent: AgentContext): Registry {
   });
   const dropped: [string, string, keyof DroppedInputs][] = [
     ['concord_raft_non_member_messages_dropped', 'Raft messages dropped because their sender is not in the raft configuration', 'raftNonMemberMessages'],
-    ['concord_gossip_streams_refused', 'Gossip TCP streams closed at once: too many open, or a first chunk that was too long or not in the expected format', 'gossipStreamsRefused'],
+    [
+      'concord_gossip_streams_refused',
+      'Gossip TCP streams closed at once: too many open, or a first chunk that was too long or not in the expected format',
+      'gossipStreamsRefused',
+    ],
     ['concord_gossip_decrypt_failures', 'Gossip packets and frames no installed key opened, or plaintext while encryption is required', 'gossipDecryptFailures'],
   ];
   for (const [name, help, field] of dropped) {
@@ -62,7 +66,7 @@ function concordRegistry(agent: AgentContext): Registry {
   }
   new Gauge({
     name: 'concord_agent_monitors',
-    help: 'Clients streaming this agent\'s logs (/v1/agent/monitor)',
+    help: "Clients streaming this agent's logs (/v1/agent/monitor)",
     registers: [registry],
     collect() {
       this.set(agent.logs?.monitorCount ?? 0);

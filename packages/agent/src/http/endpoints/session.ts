@@ -65,17 +65,17 @@ async function create(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const id = randomUUID();
   await write(ctx, agent, 'Session.Apply', {
     command: {
-    type: 'session-create',
-    session: {
-      ID: id,
-      Name: optString(raw, 'Name') ?? '',
-      Node: optString(raw, 'Node') || agent.config.nodeName,
-      LockDelay: lockDelayNs(field(raw, 'LockDelay')),
-      Behavior: behavior as SessionBehavior,
-      TTL: ttl,
-      NodeChecks: checks,
-      ServiceChecks: serviceChecks,
-    },
+      type: 'session-create',
+      session: {
+        ID: id,
+        Name: optString(raw, 'Name') ?? '',
+        Node: optString(raw, 'Node') || agent.config.nodeName,
+        LockDelay: lockDelayNs(field(raw, 'LockDelay')),
+        Behavior: behavior as SessionBehavior,
+        TTL: ttl,
+        NodeChecks: checks,
+        ServiceChecks: serviceChecks,
+      },
     },
   });
   json(ctx, { ID: id });

@@ -3,7 +3,7 @@ import type { AgentContext } from '../../agent-context.js';
 import { call, write } from '../endpoint-kit.js';
 import type { SavedSnapshot } from '../../rpc/methods/snapshot.js';
 import { parseSnapshotDocument } from '../../rpc/methods/snapshot-file.js';
-import { HttpError, badRequest } from '../http-error.js';
+import { HttpError } from '../http-error.js';
 import { receiveSnapshot } from '../snapshot-upload.js';
 import { sendEmpty } from '../respond.js';
 import type { Route } from '../router.js';

@@ -26,27 +26,39 @@ export const aclGroup = group(
       token              Manage ACL tokens`,
 );
 
-export const aclPolicyGroup = group('Manage ACL policies', 'concord acl policy <subcommand> [options] [args]', `
+export const aclPolicyGroup = group(
+  'Manage ACL policies',
+  'concord acl policy <subcommand> [options] [args]',
+  `
       create    Create an ACL policy
       delete    Delete an ACL policy
       list      List ACL policies
       read      Read an ACL policy
-      update    Update an ACL policy`);
+      update    Update an ACL policy`,
+);
 
-export const aclTokenGroup = group('Manage ACL tokens', 'concord acl token <subcommand> [options] [args]', `
+export const aclTokenGroup = group(
+  'Manage ACL tokens',
+  'concord acl token <subcommand> [options] [args]',
+  `
       clone     Clone an ACL token
       create    Create an ACL token
       delete    Delete an ACL token
       list      List ACL tokens
       read      Read an ACL token
-      update    Update an ACL token`);
+      update    Update an ACL token`,
+);
 
-export const aclRoleGroup = group('Manage ACL roles', 'concord acl role <subcommand> [options] [args]', `
+export const aclRoleGroup = group(
+  'Manage ACL roles',
+  'concord acl role <subcommand> [options] [args]',
+  `
       create    Create an ACL role
       delete    Delete an ACL role
       list      List ACL roles
       read      Read an ACL role
-      update    Update an ACL role`);
+      update    Update an ACL role`,
+);
 
 export const aclBootstrap = aclCommand({
   synopsis: 'Bootstrap the ACL system and print the initial management token',

@@ -38,7 +38,7 @@ export const aclPolicyCreate = aclCommand({
   failure: 'Failed to create new policy',
   async run({ flags }, http, io, format) {
     const name = flags.string('name');
-    if (!name) throw new FlagError('Missing require \'-name\' flag');
+    if (!name) throw new FlagError("Missing require '-name' flag");
     const body = {
       Name: name,
       Description: flags.string('description'),

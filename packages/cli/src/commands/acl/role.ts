@@ -34,7 +34,7 @@ export const aclRoleCreate = aclCommand({
   failure: 'Failed to create new role',
   async run({ flags }, http, io, format) {
     const name = flags.string('name');
-    if (!name) throw new FlagError('Missing required \'-name\' flag');
+    if (!name) throw new FlagError("Missing required '-name' flag");
     const body = { Name: name, Description: flags.string('description'), Policies: links(flags, 'policy') };
     show(io, format, await aclCall<Role>(http, 'PUT', '/v1/acl/role', body), printRole);
   },

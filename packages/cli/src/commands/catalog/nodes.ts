@@ -94,9 +94,7 @@ ${SERVER_FLAGS_HELP}`,
       return 0;
     }
     const detailed = f.bool('detailed');
-    const header = detailed
-      ? ['Node', 'ID', 'Address', 'DC', 'TaggedAddresses', 'Meta']
-      : ['Node', 'ID', 'Address', 'DC'];
+    const header = detailed ? ['Node', 'ID', 'Address', 'DC', 'TaggedAddresses', 'Meta'] : ['Node', 'ID', 'Address', 'DC'];
     const rows = nodes.map((n) => {
       const id = n.ID ?? '';
       if (detailed) {

@@ -112,7 +112,7 @@ export function servicesFromConfig(data: Json, file: string): AgentServiceRegist
     } else if (norm === 'services') {
       found = true;
       if (!Array.isArray(value)) throw new Error(`${file}: "services" must be an array`);
-      value.forEach((item, i) => out.push(convertService(item, `${file}: services[${i}]`)));
+      for (const [i, item] of value.entries()) out.push(convertService(item, `${file}: services[${i}]`));
     }
   }
   if (!found) throw new Error(`${file}: no "service" or "services" definition`);
@@ -150,9 +150,7 @@ function convert(value: Json, fields: Readonly<Record<string, Field>>, where: st
         break;
       case 'tagged':
         if (!isObject(v)) throw new Error(`${at} must be an object`);
-        out[field.name] = Object.fromEntries(
-          Object.entries(v).map(([name, addr]) => [name, convert(addr, ADDRESS_FIELDS, `${at}.${name}`)]),
-        );
+        out[field.name] = Object.fromEntries(Object.entries(v).map(([name, addr]) => [name, convert(addr, ADDRESS_FIELDS, `${at}.${name}`)]));
         break;
       default:
         out[field.name] = v;

@@ -131,8 +131,14 @@ Command Options
       io.err(badDays);
       return 1;
     }
-    const dnsNames = flags.list('additional-dnsname').map((d) => d.trim()).filter((d) => d !== '');
-    const ipAddresses = flags.list('additional-ipaddress').map((i) => i.trim()).filter((i) => i !== '');
+    const dnsNames = flags
+      .list('additional-dnsname')
+      .map((d) => d.trim())
+      .filter((d) => d !== '');
+    const ipAddresses = flags
+      .list('additional-ipaddress')
+      .map((i) => i.trim())
+      .filter((i) => i !== '');
     const badIp = ipAddresses.find((ip) => !isIpAddress(ip));
     if (badIp !== undefined) {
       io.err(`invalid value "${badIp}" for flag -additional-ipaddress: not an IP address`);

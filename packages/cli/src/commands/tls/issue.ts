@@ -161,7 +161,7 @@ async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
     throw new Error('Error parsing CA key: not a PEM private key (are -ca and -key the right way round?)');
   }
   try {
-    return (await webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign'])) ;
+    return await webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']);
   } catch {
     throw new Error('Error parsing CA key: only ECDSA P-256 keys are supported');
   }
