@@ -90,7 +90,7 @@ const cases: [string, string][] = [
   ['10.1.2.3', '10.1.2.3'],
   // Braces inside a quoted or raw string do not end the action.
   ['{{ GetAllInterfaces | include "address" "^10\\\\.0\\\\.1\\\\.[0-9]{1}}" | attr "address" }}', ''],
-  ['{{ GetAllInterfaces | include "address" `^10\.0\.1\.[0-9]{1}/` | attr "address" }}', '10.0.1.5'],
+  ['{{ GetAllInterfaces | include "address" `^10\\.0\\.1\\.[0-9]{1}/` | attr "address" }}', '10.0.1.5'],
 ];
 
 for (const [template, want] of cases) {

@@ -29,7 +29,7 @@ export class DependencyError extends Error {
 // ---- service (health) ----------------------------------------------------------
 
 const HEALTH_STATES = new Set(['any', 'passing', 'warning', 'critical', 'maintenance']);
-const SERVICE_RE = /^(?:(?<tag>[\w\-.]+)\.)?(?<name>[\w\-/]+)(?:@(?<dc>[\w.\-]+))?(?:~(?<near>[\w.\-]+))?$/;
+const SERVICE_RE = /^(?:(?<tag>[\w\-.]+)\.)?(?<name>[\w\-/]+)(?:@(?<dc>[\w.-]+))?(?:~(?<near>[\w.-]+))?$/;
 
 export interface HealthService {
   readonly Node: string;
@@ -127,7 +127,7 @@ function toHealthService(entry: ServiceEntry): HealthService {
 
 // ---- services, nodes, node, datacenters ----------------------------------------------
 
-const DC_RE = /^(?:@(?<dc>[\w.\-]+))?$/;
+const DC_RE = /^(?:@(?<dc>[\w.-]+))?$/;
 
 function dcOf(query: string | undefined, what: string): string | undefined {
   const m = DC_RE.exec(query ?? '');
@@ -169,7 +169,7 @@ export function catalogNodesDependency(query?: string): Dependency {
 
 /** `node ["name"] ["@dc"]`: one node and its services (the local agent's node without a name). */
 export function catalogNodeDependency(query?: string): Dependency {
-  const m = /^(?<name>[\w\-.]*)(?:@(?<dc>[\w.\-]+))?$/.exec(query ?? '');
+  const m = /^(?<name>[\w\-.]*)(?:@(?<dc>[\w.-]+))?$/.exec(query ?? '');
   if (!m?.groups) throw new DependencyError(`invalid catalog node dependency format: ${JSON.stringify(query)}`);
   const { name, dc } = m.groups;
   return {
@@ -243,7 +243,7 @@ export interface KeyPair {
   readonly Session: string;
 }
 
-const KEY_RE = /^(?<key>[^@]+?)(?:@(?<dc>[\w.\-]+))?$/;
+const KEY_RE = /^(?<key>[^@]+?)(?:@(?<dc>[\w.-]+))?$/;
 
 function splitKey(query: string): { key: string; dc: string | undefined } {
   const m = KEY_RE.exec(query);
