@@ -110,3 +110,38 @@ test('the acl block and the legacy keys Consul still reads', (t) => {
   t.throws(() => aclConfig({ acl: { tokens: { bogus: 'x' } } }), { message: 'acl.tokens: invalid config key bogus' });
   t.throws(() => aclConfig({ acl: { token_ttl: 'soon' } }), { message: /acl\.token_ttl: invalid duration/ });
 });
+
+class VersionedSource extends FakeSource {
+  v = 1;
+  version(): number {
+    return this.v;
+  }
+}
+
+test('a server reuses a resolution while its ACL tables are unchanged, and sees any change at once', async (t) => {
+  const source = new VersionedSource();
+  source.identities.set('s1', { accessorId: 'a1', policies: [KV_APP] });
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
+  const r = resolver(source, { default_policy: 'deny' }, clock, false);
+  t.true((await r.resolveToken('s1')).keyWrite('app/x'));
+  await r.resolveToken('s1');
+  await r.resolveToken('s1');
+  t.is(source.calls, 1, 'one lookup while the tables stay at one index');
+  // The policy is narrowed: the tables' index moves, and the next resolution reads it.
+  source.identities.set('s1', { accessorId: 'a1', policies: [{ ID: 'p1', ModifyIndex: 6, Rules: 'key_prefix "app/" { policy = "read" }' }] });
+  source.v = 2;
+  const narrowed = await r.resolveToken('s1');
+  t.is(source.calls, 2);
+  t.false(narrowed.keyWrite('app/x'));
+  t.true(narrowed.keyRead('app/x'));
+  // A token that expires stops resolving at its expiry, with nothing else changed.
+  source.identities.set('short', { accessorId: 'a2', policies: [KV_APP], expirationTime: '2026-01-01T00:01:00Z' });
+  source.v = 3;
+  t.true((await r.resolveToken('short')).keyWrite('app/x'));
+  clock.now += 61_000;
+  await t.throwsAsync(r.resolveToken('short'), { message: 'ACL not found' });
+  // Unknown secrets are never kept.
+  await t.throwsAsync(r.resolveToken('nope'), { message: 'ACL not found' });
+  await t.throwsAsync(r.resolveToken('nope'), { message: 'ACL not found' });
+  t.is(source.calls, 6);
+});

@@ -321,6 +321,11 @@ export class StateStore {
   // -------------------------------------------------------------------------------------------
   // Catalog
 
+  /** The index of the last change to any ACL table (tokens, policies, roles): a token's resolution is unchanged while it is. */
+  aclIndex(): number {
+    return Math.max(this.#tableIndex('acl-tokens'), this.#tableIndex('acl-policies'), this.#tableIndex('acl-roles'));
+  }
+
   #tableIndex(table: TableName): number {
     return this.#data.tableIndexes.get(table) ?? 0;
   }

@@ -26,6 +26,8 @@ export interface ResolvedIdentity {
 export interface IdentitySource {
   /** The identity of a secret, or null when no token has it. Throws when the source cannot answer. */
   lookup(secret: string): Promise<ResolvedIdentity | null>;
+  /** A number that changes whenever any lookup's answer may (a server: its ACL tables' index). */
+  version?(): number;
 }
 
 export const ACL_NOT_FOUND = 'ACL not found';
@@ -53,6 +55,10 @@ export class StateIdentitySource implements IdentitySource {
   async lookup(secret: string): Promise<ResolvedIdentity | null> {
     return identityFromState(this.state(), secret);
   }
+
+  version(): number {
+    return this.state().aclIndex();
+  }
 }
 
 /** What the agent's resolver needs besides its config. */
@@ -78,6 +84,8 @@ export class AclResolver {
   readonly #rules = new Map<string, { rev: number; rules: PolicyRules }>();
   readonly #identities = new Map<string, CacheEntry>();
   readonly #authorizers = new Map<string, Authorizer>();
+  /** Resolutions from a source with a version, kept while that version holds (a token's expiry is still checked). */
+  readonly #resolved = new Map<string, { version: number; authz: Authorizer; expiresAt: number }>();
   /** Tokens set at run time through /v1/agent/token/<kind>. */
   readonly tokens: { default?: string; agent?: string; agentRecovery?: string; replication?: string; dns?: string };
 
@@ -105,14 +113,25 @@ export class AclResolver {
     if (!this.enabled) return Authorizer.manageAll();
     const s = this.effectiveSecret(secret);
     if (this.tokens.agentRecovery && s === this.tokens.agentRecovery) return this.#recovery();
+    const version = this.#o.source.version?.();
+    if (version !== undefined) {
+      const hit = this.#resolved.get(s);
+      if (hit && hit.version === version && hit.expiresAt > this.#now()) return hit.authz;
+    }
     const identity = await this.#identity(s);
     if (!identity) {
       // The anonymous token is missing until the leader stores it: the default policy alone.
       if (s === ANONYMOUS_TOKEN_SECRET) return this.defaultPolicy === 'allow' ? Authorizer.allowAll() : Authorizer.denyAll();
       throw aclNotFound();
     }
-    if (identity.expirationTime && Date.parse(identity.expirationTime) <= this.#now()) throw aclNotFound();
-    return this.#authorizer(identity);
+    const expiresAt = identity.expirationTime ? Date.parse(identity.expirationTime) : Number.POSITIVE_INFINITY;
+    if (expiresAt <= this.#now()) throw aclNotFound();
+    const authz = await this.#authorizer(identity);
+    if (version !== undefined) {
+      if (this.#resolved.size >= MAX_CACHED) this.#resolved.clear();
+      this.#resolved.set(s, { version, authz, expiresAt });
+    }
+    return authz;
   }
 
   /** The accessor ID of a secret (for `token/self` and audit), or undefined. */
