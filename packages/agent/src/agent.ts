@@ -609,14 +609,21 @@ async function startAgentParts(
     if (acl.enabled) {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      gateRequest(gate, req, q === -1 ? url : url.slice(0, q), new URLSearchParams(q === -1 ? '' : url.slice(q + 1))).then(
-        () => dispatch(req, res),
-        (err: unknown) => {
-          const e = toHttpError(err);
-          sendText(res, e.status, e.message);
-        },
-      );
-      return;
+      const refuse = (err: unknown): void => {
+        const e = toHttpError(err);
+        sendText(res, e.status, e.message);
+      };
+      let pending: Promise<void> | undefined;
+      try {
+        pending = gateRequest(gate, req, q === -1 ? url : url.slice(0, q), new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+      } catch (err) {
+        refuse(err);
+        return;
+      }
+      if (pending) {
+        pending.then(() => dispatch(req, res), refuse);
+        return;
+      }
     }
     dispatch(req, res);
   };

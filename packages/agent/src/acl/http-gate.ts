@@ -95,20 +95,29 @@ export interface GateOptions {
 
 /**
  * Resolves the token and checks the endpoint's fixed permission. Throws a PERMISSION_DENIED AgentError (403)
- * (`ACL not found`, `Permission denied`). A no-op with ACLs off.
+ * (`ACL not found`, `Permission denied`). A no-op with ACLs off. Decided at once (undefined) when
+ * this agent already holds the token's resolution; otherwise a promise that settles once resolved.
  */
-export async function gateRequest(o: GateOptions, req: IncomingMessage, path: string, query: URLSearchParams): Promise<void> {
-  if (!o.resolver.enabled) return;
+export function gateRequest(o: GateOptions, req: IncomingMessage, path: string, query: URLSearchParams): Promise<void> | undefined {
+  if (!o.resolver.enabled) return undefined;
   const token = requestToken(req, query);
   // A request without a token acts as this agent's default token, also where it is forwarded.
   if (token === undefined && o.resolver.tokens.default) req.headers['x-consul-token'] = o.resolver.tokens.default;
   if (token !== undefined || o.resolver.tokens.default) authenticated.add(req);
   // The ACL API checks its own permissions (token/self needs none).
-  if (path.startsWith('/v1/acl/')) return;
-  const authz = await o.resolver.resolveToken(token);
-  authorizers.set(req, authz);
-  const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);
-  if (need && !need(authz)) throw permissionDenied();
+  if (path.startsWith('/v1/acl/')) return undefined;
+  const check = (authz: Authorizer): void => {
+    authorizers.set(req, authz);
+    const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);
+    if (need && !need(authz)) throw permissionDenied();
+  };
+  // A resolution this agent already holds is checked at once; otherwise the token is resolved first.
+  const known = o.resolver.resolvedToken(token);
+  if (known) {
+    check(known);
+    return undefined;
+  }
+  return o.resolver.resolveToken(token).then(check);
 }
 
 /** Refuses the request with 403 `Permission denied` unless its token has the permission (ACLs on). */

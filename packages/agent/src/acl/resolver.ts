@@ -108,6 +108,20 @@ export class AclResolver {
     return secret || this.tokens.default || ANONYMOUS_TOKEN_SECRET;
   }
 
+  /**
+   * The authorizer of a token when it is known without asking anyone (a server's resolution kept
+   * while its ACL tables are unchanged); undefined when it must be resolved with `resolveToken`.
+   */
+  resolvedToken(secret: string | undefined): Authorizer | undefined {
+    if (!this.enabled) return Authorizer.manageAll();
+    const s = this.effectiveSecret(secret);
+    if (this.tokens.agentRecovery && s === this.tokens.agentRecovery) return undefined;
+    const version = this.#o.source.version?.();
+    if (version === undefined) return undefined;
+    const hit = this.#resolved.get(s);
+    return hit && hit.version === version && hit.expiresAt > this.#now() ? hit.authz : undefined;
+  }
+
   /** The authorizer of a request's token. Throws 403 `ACL not found` for an unknown secret. */
   async resolveToken(secret: string | undefined): Promise<Authorizer> {
     if (!this.enabled) return Authorizer.manageAll();
