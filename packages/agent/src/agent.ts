@@ -174,6 +174,9 @@ async function listenHttp<S extends Server | HttpsServer>(server: S, port: numbe
 }
 
 /** Logs refused plaintext RPC connections, at most once a minute. */
+/** The query of a request without one (read only: the ACL gate reads `?token`). */
+const NO_QUERY: Readonly<URLSearchParams> = new URLSearchParams();
+
 /** Logs refused RPC connections at most once a minute, with how many were refused since. */
 function refusalLogger(logger: Logger, message: string): (remote: string) => void {
   let last = 0;
@@ -615,7 +618,7 @@ async function startAgentParts(
       };
       let pending: Promise<void> | undefined;
       try {
-        pending = gateRequest(gate, req, q === -1 ? url : url.slice(0, q), new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+        pending = gateRequest(gate, req, q === -1 ? url : url.slice(0, q), q === -1 ? NO_QUERY : new URLSearchParams(url.slice(q + 1)));
       } catch (err) {
         refuse(err);
         return;
