@@ -53,7 +53,7 @@ export function checkMethodSet(wire: ReadonlyMap<string, unknown>): void {
   const missing = implemented.filter((m) => !wire.has(m));
   const extra = [...wire.keys()].filter((m) => !isMethodName(m));
   if (missing.length > 0 || extra.length > 0) {
-    throw new Error(`RPC methods differ from proto/agent.proto: not in the proto ${missing.join(', ') || '-'}; not implemented ${extra.join(', ') || '-'}`);
+    throw new Error(`RPC methods differ from proto/agent.proto: not in the proto ${missing.join(', ') || '-'}; in the proto without code ${extra.join(', ') || '-'}`);
   }
 }
 
