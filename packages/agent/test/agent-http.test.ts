@@ -158,7 +158,9 @@ test('TTL endpoints are PUT only (405 with Allow) and refuse checks without a TT
   t.regex(unknown.text, /no-such-check/);
 });
 
-test('a standalone check registers under its name, starts critical, and needs a name', async (t) => {
+// Serial: a critical node-level check fails every `?passing` health query on this node, so it must
+// not overlap the tests that read `?passing` (ava runs serial tests before the concurrent ones).
+test.serial('a standalone check registers under its name, starts critical, and needs a name', async (t) => {
   await consul.agent.check.register({ name: 'mem', ttl: '30s', notes: 'memory' } as never);
   t.like(await agentCheck('mem'), { CheckID: 'mem', Name: 'mem', Status: 'critical', Notes: 'memory', ServiceID: '' });
   await eventually(async () => (await get<any[]>(`/v1/health/node/${agent.node}`)).some((c) => c.CheckID === 'mem'), 2000, 'the node check in the catalog');
