@@ -406,7 +406,7 @@ async function startAgentParts(
     : (remoteWatch as RemoteNodeWatch);
   const local = new LocalState({
     nodeName: config.nodeName,
-    write,
+    write: (command, token) => write(command, token ? { token } : undefined),
     checkUpdateIntervalMs: config.checkUpdateIntervalMs,
     onError: (err) => logger.warn({ err: String(err) }, 'agent: catalog sync failed'),
     ...(config.dev ? {} : { persistence: new LocalPersistence(join(config.dataDir as string, 'local')) }),
@@ -437,8 +437,8 @@ async function startAgentParts(
     config: config.acl,
     nodeName: config.nodeName,
     source: server
-      ? new StateIdentitySource(() => (server as StateServer).state)
-      : new ServerIdentitySource(async (secret) => (await calls.call('ACL.ResolveToken', { secret }, ownCallOptions(config.nodeName))).value),
+      ? new StateIdentitySource(() => (server as StateServer).state, config.datacenter)
+      : new ServerIdentitySource(async (secret) => (await calls.call('ACL.ResolveToken', { secret, datacenter: config.datacenter }, ownCallOptions(config.nodeName))).value),
     cache: !server,
   });
   if (config.acl.enableTokenPersistence && !config.dev) loadPersistedTokens(acl, config.dataDir);

@@ -6,7 +6,7 @@
  */
 import type { ApplyContext, StateData } from './data.js';
 import { StateError } from './errors.js';
-import type { AclLink, AclPolicy, AclRole, AclToken } from './types.js';
+import type { AclLink, AclNodeIdentity, AclPolicy, AclRole, AclServiceIdentity, AclToken } from './types.js';
 
 export const GLOBAL_MANAGEMENT_POLICY_ID = '00000000-0000-0000-0000-000000000001';
 export const ANONYMOUS_TOKEN_ID = '00000000-0000-0000-0000-000000000002';
@@ -28,6 +28,28 @@ function checkLinks(data: StateData, links: readonly AclLink[], kind: 'policy' |
   return out;
 }
 
+const MAX_IDENTITIES = 256;
+
+/** The identities of a token or role as stored: strings only, bounded, left out when there are none. */
+function identities(v: { ServiceIdentities?: readonly AclServiceIdentity[]; NodeIdentities?: readonly AclNodeIdentity[] }): {
+  ServiceIdentities?: AclServiceIdentity[];
+  NodeIdentities?: AclNodeIdentity[];
+} {
+  const svc = v.ServiceIdentities ?? [];
+  const node = v.NodeIdentities ?? [];
+  if (!Array.isArray(svc) || !Array.isArray(node)) throw invalid('Identities must be lists');
+  if (svc.length > MAX_IDENTITIES || node.length > MAX_IDENTITIES) throw invalid(`At most ${MAX_IDENTITIES} identities of each kind`);
+  const out: { ServiceIdentities?: AclServiceIdentity[]; NodeIdentities?: AclNodeIdentity[] } = {};
+  if (svc.length > 0) {
+    out.ServiceIdentities = svc.map((i) => {
+      const dcs = Array.isArray(i?.Datacenters) ? i.Datacenters.map(String) : [];
+      return { ServiceName: String(i?.ServiceName ?? ''), ...(dcs.length > 0 ? { Datacenters: dcs } : {}) };
+    });
+  }
+  if (node.length > 0) out.NodeIdentities = node.map((i) => ({ NodeName: String(i?.NodeName ?? ''), Datacenter: String(i?.Datacenter ?? '') }));
+  return out;
+}
+
 export function setAclToken(ctx: ApplyContext, token: AclToken, op: 'create' | 'update'): AclToken {
   const d = ctx.data;
   if (typeof token?.AccessorID !== 'string' || token.AccessorID === '' || typeof token.SecretID !== 'string' || token.SecretID === '') {
@@ -45,6 +67,7 @@ export function setAclToken(ctx: ApplyContext, token: AclToken, op: 'create' | '
     Description: String(token.Description ?? ''),
     Policies: checkLinks(d, token.Policies ?? [], 'policy'),
     Roles: checkLinks(d, token.Roles ?? [], 'role'),
+    ...identities(token),
     Local: prev ? prev.Local : Boolean(token.Local),
     ...((prev?.ExpirationTime ?? token.ExpirationTime) ? { ExpirationTime: prev?.ExpirationTime ?? token.ExpirationTime } : {}),
     CreateTime: prev?.CreateTime ?? String(token.CreateTime ?? ''),
@@ -123,6 +146,7 @@ export function setAclRole(ctx: ApplyContext, role: AclRole, op: 'create' | 'upd
     Name: role.Name,
     Description: String(role.Description ?? ''),
     Policies: checkLinks(d, role.Policies ?? [], 'policy'),
+    ...identities(role),
     Hash: String(role.Hash ?? ''),
     CreateIndex: prev?.CreateIndex ?? ctx.index,
     ModifyIndex: ctx.index,

@@ -110,10 +110,12 @@ export interface AclSnapshot {
   bootstrapIndex?: number;
 }
 
-/** Filters of a token list (Consul's `/v1/acl/tokens?policy=&role=`). */
+/** Filters of a token list (Consul's `/v1/acl/tokens?policy=&role=&servicename=`). */
 export interface AclTokenFilter {
   policy?: string;
   role?: string;
+  /** Only tokens with a service identity for this service. */
+  serviceName?: string;
 }
 
 const byNode = (a: { Node: string }, b: { Node: string }) => (a.Node < b.Node ? -1 : a.Node > b.Node ? 1 : 0);
@@ -565,6 +567,7 @@ export class StateStore {
     for (const t of this.#data.aclTokens.values()) {
       if (filter.policy && !t.Policies.some((l) => l.ID === filter.policy)) continue;
       if (filter.role && !t.Roles.some((l) => l.ID === filter.role)) continue;
+      if (filter.serviceName && !(t.ServiceIdentities ?? []).some((i) => i.ServiceName === filter.serviceName)) continue;
       value.push(this.#namedToken(t));
     }
     value.sort((a, b) => (a.AccessorID < b.AccessorID ? -1 : a.AccessorID > b.AccessorID ? 1 : 0));

@@ -325,12 +325,27 @@ export interface AclLink {
 }
 
 /** An ACL token, in the shape of Consul's `api.ACLToken`. */
+/** Consul's service identity: a policy template granting write on one service (and its sidecar proxy). */
+export interface AclServiceIdentity {
+  ServiceName: string;
+  /** Where the identity applies; absent or empty for every datacenter. */
+  Datacenters?: string[];
+}
+
+/** Consul's node identity: a policy template granting write on one node in one datacenter. */
+export interface AclNodeIdentity {
+  NodeName: string;
+  Datacenter: string;
+}
+
 export interface AclToken {
   AccessorID: string;
   SecretID: string;
   Description: string;
   Policies: AclLink[];
   Roles: AclLink[];
+  ServiceIdentities?: AclServiceIdentity[];
+  NodeIdentities?: AclNodeIdentity[];
   Local: boolean;
   /** RFC 3339; absent for tokens that never expire. */
   ExpirationTime?: string;
@@ -358,6 +373,8 @@ export interface AclRole {
   Name: string;
   Description: string;
   Policies: AclLink[];
+  ServiceIdentities?: AclServiceIdentity[];
+  NodeIdentities?: AclNodeIdentity[];
   Hash: string;
   CreateIndex: number;
   ModifyIndex: number;

@@ -4,7 +4,7 @@ import type { AclPolicy, AclRole, AclToken, QueryResult, StateStore } from '@con
 export type AclQuery =
   | { kind: 'token'; id: string }
   | { kind: 'token-secret'; secret: string }
-  | { kind: 'tokens'; policy: string; role: string }
+  | { kind: 'tokens'; policy: string; role: string; serviceName?: string }
   | { kind: 'policy'; id: string }
   | { kind: 'policy-name'; name: string }
   | { kind: 'policies' }
@@ -22,7 +22,7 @@ export function decodeAclQuery(raw: unknown): AclQuery {
   const r = raw as Record<string, unknown>;
   const kind = r.kind;
   if (typeof kind !== 'string' || !KINDS.has(kind)) throw new Error(`unknown ACL read ${String(kind)}`);
-  for (const k of ['id', 'secret', 'name', 'policy', 'role']) {
+  for (const k of ['id', 'secret', 'name', 'policy', 'role', 'serviceName']) {
     if (r[k] !== undefined && (typeof r[k] !== 'string' || (r[k] as string).length > 512)) throw new Error(`${k} must be a string`);
   }
   const s = (k: string) => (r[k] as string | undefined) ?? '';
@@ -37,7 +37,7 @@ export function decodeAclQuery(raw: unknown): AclQuery {
     case 'role-name':
       return { kind, name: s('name') };
     case 'tokens':
-      return { kind, policy: s('policy'), role: s('role') };
+      return { kind, policy: s('policy'), role: s('role'), ...(s('serviceName') ? { serviceName: s('serviceName') } : {}) };
     case 'roles':
       return { kind, policy: s('policy') };
     default:
@@ -53,7 +53,7 @@ export function runAclQuery(state: StateStore, q: AclQuery): QueryResult<AclQuer
     case 'token-secret':
       return state.aclTokenBySecret(q.secret);
     case 'tokens':
-      return state.aclTokens({ ...(q.policy ? { policy: q.policy } : {}), ...(q.role ? { role: q.role } : {}) });
+      return state.aclTokens({ ...(q.policy ? { policy: q.policy } : {}), ...(q.role ? { role: q.role } : {}), ...(q.serviceName ? { serviceName: q.serviceName } : {}) });
     case 'policy':
       return state.aclPolicy(q.id);
     case 'policy-name':

@@ -11,6 +11,7 @@ import { ANONYMOUS_TOKEN_SECRET } from '@concord/state';
 import type { AclConfig } from '../config/acl-config.js';
 import { permissionDenied as denied } from '../errors/agent-error.js';
 import { Authorizer } from './authorizer.js';
+import { identityPolicies } from './identities.js';
 import { type PolicyRules, mergeRules, parseRules } from './rules.js';
 
 /** A token as resolution needs it: who it is and the policies it carries (roles' included). */
@@ -36,24 +37,39 @@ export const PERMISSION_DENIED = 'Permission denied';
 export const aclNotFound = () => denied(ACL_NOT_FOUND);
 export const permissionDenied = () => denied(PERMISSION_DENIED);
 
-/** The identity of a secret read from a server's state (what the internal resolve endpoint answers too). */
-export function identityFromState(state: StateStore, secret: string): ResolvedIdentity | null {
+/**
+ * The identity of a secret read from a server's state (what the internal resolve endpoint answers
+ * too): the token's policies and its roles' policies, and the synthetic policies of the token's and
+ * roles' service and node identities, each only where it applies in `datacenter` (a policy's
+ * `Datacenters`, an identity's datacenters), as Consul's resolver does.
+ */
+export function identityFromState(state: StateStore, secret: string, datacenter: string): ResolvedIdentity | null {
   const token = state.aclTokenBySecret(secret).value;
   if (!token) return null;
   const ids = new Set<string>(token.Policies.map((p) => p.ID));
-  for (const r of token.Roles) for (const p of state.aclRole(r.ID).value?.Policies ?? []) ids.add(p.ID);
-  const policies: ResolvedIdentity['policies'] = [];
+  const policies: ResolvedIdentity['policies'] = identityPolicies(token, datacenter);
+  for (const r of token.Roles) {
+    const role = state.aclRole(r.ID).value;
+    if (!role) continue;
+    for (const p of role.Policies) ids.add(p.ID);
+    policies.push(...identityPolicies(role, datacenter));
+  }
   for (const id of ids) {
     const p = state.aclPolicy(id).value;
-    if (p) policies.push({ ID: p.ID, ModifyIndex: p.ModifyIndex, Rules: p.Rules });
+    if (!p || (p.Datacenters.length > 0 && !p.Datacenters.includes(datacenter))) continue;
+    policies.push({ ID: p.ID, ModifyIndex: p.ModifyIndex, Rules: p.Rules });
   }
   return { accessorId: token.AccessorID, policies, ...(token.ExpirationTime ? { expirationTime: token.ExpirationTime } : {}) };
 }
 
 export class StateIdentitySource implements IdentitySource {
-  constructor(readonly state: () => StateStore) {}
+  constructor(
+    readonly state: () => StateStore,
+    readonly datacenter: string,
+  ) {}
+
   async lookup(secret: string): Promise<ResolvedIdentity | null> {
-    return identityFromState(this.state(), secret);
+    return identityFromState(this.state(), secret, this.datacenter);
   }
 
   version(): number {

@@ -11,11 +11,19 @@ interface ParsedService {
   key: string;
   service: ServiceDefinition;
   checks: CheckDefinition[];
+  token: string;
 }
 
 interface ParsedCheck {
   key: string;
   check: CheckDefinition;
+  token: string;
+}
+
+/** A definition's `Token` (what its catalog writes use); the definition parser has checked it is a string. */
+function tokenOf(raw: Record<string, unknown>): string {
+  const t = raw.Token ?? raw.token;
+  return typeof t === 'string' ? t : '';
 }
 
 export class ConfigDefinitions {
@@ -35,11 +43,13 @@ export class ConfigDefinitions {
   apply(rawServices: readonly Record<string, unknown>[], rawChecks: readonly Record<string, unknown>[]): void {
     const services: ParsedService[] = rawServices.map((raw) => {
       const { service, checks } = parseServiceDefinition(raw);
-      return { key: JSON.stringify({ service, checks }), service, checks };
+      const token = tokenOf(raw);
+      return { key: JSON.stringify({ service, checks, token }), service, checks, token };
     });
     const checks: ParsedCheck[] = rawChecks.map((raw) => {
       const check = parseCheckDefinition(raw);
-      return { key: JSON.stringify(check), check };
+      const token = tokenOf(raw);
+      return { key: JSON.stringify({ check, token }), check, token };
     });
     const local = this.#local;
     const nextServices = new Map(services.map((s) => [s.service.ID, s.key]));
@@ -51,13 +61,13 @@ export class ConfigDefinitions {
     for (const id of this.#checks.keys()) {
       if (!nextChecks.has(id) && local.checks.get(id)?.source === 'config') local.removeCheck(id);
     }
-    for (const { key, service, checks: serviceChecks } of services) {
+    for (const { key, service, checks: serviceChecks, token } of services) {
       if (this.#services.get(service.ID) === key && local.serviceSources.get(service.ID) === 'config') continue;
-      local.addService(service, serviceChecks, true, { source: 'config' });
+      local.addService(service, serviceChecks, true, { source: 'config', token });
     }
-    for (const { key, check } of checks) {
+    for (const { key, check, token } of checks) {
       if (this.#checks.get(check.CheckID) === key && local.checks.get(check.CheckID)?.source === 'config') continue;
-      local.addCheck(check, { source: 'config', keepStatus: true });
+      local.addCheck(check, { source: 'config', keepStatus: true, token });
     }
     this.#services = nextServices;
     this.#checks = nextChecks;

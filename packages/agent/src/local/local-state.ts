@@ -25,8 +25,11 @@ export interface LocalCheck {
 
 export interface LocalStateDeps {
   nodeName: string;
-  /** Applies a catalog command (register/deregister). Failures are logged and retried by a later sync. */
-  write(command: Command): Promise<unknown>;
+  /**
+   * Applies a catalog command (register/deregister) with the token of what it syncs (empty: the
+   * agent's own token). Failures are logged and retried by a later sync.
+   */
+  write(command: Command, token: string): Promise<unknown>;
   onError(err: unknown): void;
   /** Starts what runs a non-TTL check; its results arrive through `report`. */
   startRunner?(def: CheckDefinition, source: DefinitionSource, report: (result: CheckResult) => void): CheckRunner | undefined;
@@ -45,6 +48,11 @@ export interface AddOptions {
   source?: DefinitionSource;
   /** A check that already exists keeps its status and output (Consul does so on reload). */
   keepStatus?: boolean;
+  /**
+   * The ACL token it was registered with (the request's, or `Token` in a config file): the catalog
+   * writes that sync it use this token, as Consul's anti-entropy does.
+   */
+  token?: string;
 }
 
 /**
@@ -62,6 +70,11 @@ export class LocalState {
   /** Output-only changes waiting for their deferred sync, and when each check last synced. */
   readonly #deferred = new Map<string, NodeJS.Timeout>();
   readonly #lastSync = new Map<string, number>();
+  /** The registration token of each service and check that has one. */
+  readonly #serviceTokens = new Map<string, string>();
+  readonly #checkTokens = new Map<string, string>();
+  /** The last write still in flight for each service (or node check), which the next one waits for. */
+  readonly #pending = new Map<string, Promise<void>>();
   readonly #deps: LocalStateDeps;
   #closed = false;
 
@@ -82,33 +95,37 @@ export class LocalState {
     const existing = this.services.get(service.ID);
     this.services.set(service.ID, service);
     this.serviceSources.set(service.ID, source);
-    this.#persist(source, (p) => p.saveService(service));
+    setOrDelete(this.#serviceTokens, service.ID, options.token);
+    this.#persist(source, (p) => p.saveService(service, options.token));
     if (existing && replaceExistingChecks) {
       for (const [id, c] of [...this.checks]) {
         if (c.def.ServiceID === service.ID && !checks.some((n) => n.CheckID === id)) this.removeCheck(id);
       }
     }
     // As in Consul, re-registering a service keeps the status and output of its checks.
-    for (const c of checks) this.#putCheck(c, false, source, true);
+    for (const c of checks) this.#putCheck(c, false, source, true, options.token);
     this.serviceWatches.changed(service.ID);
     this.syncService(service.ID);
   }
 
   removeService(id: string): boolean {
     if (!this.services.has(id)) return false;
+    const token = this.serviceToken(id);
     for (const [cid, c] of [...this.checks]) {
       if (c.def.ServiceID === id) {
         this.#stopCheck(cid);
         this.checks.delete(cid);
+        this.#checkTokens.delete(cid);
         this.#unpersist((p) => p.deleteCheck(cid));
         this.#unpersist((p) => p.deleteCheckState(cid));
       }
     }
     this.services.delete(id);
     this.serviceSources.delete(id);
+    this.#serviceTokens.delete(id);
     this.serviceWatches.changed(id);
     this.#unpersist((p) => p.deleteService(id));
-    this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, ServiceID: id } });
+    this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, ServiceID: id } }, token, serviceKey(id));
     return true;
   }
 
@@ -121,12 +138,26 @@ export class LocalState {
   }
 
   addCheck(def: CheckDefinition, options: AddOptions = {}): void {
-    this.#putCheck(def, true, options.source ?? 'api', options.keepStatus ?? false);
+    this.#putCheck(def, true, options.source ?? 'api', options.keepStatus ?? false, options.token);
   }
 
-  #putCheck(def: CheckDefinition, sync: boolean, source: DefinitionSource, keepStatus: boolean): void {
+  /** The token a service syncs with ('' for the agent's own). */
+  serviceToken(id: string): string {
+    return this.#serviceTokens.get(id) ?? '';
+  }
+
+  /** The token a check syncs with: its own, else its service's ('' for the agent's own). */
+  checkToken(id: string): string {
+    const own = this.#checkTokens.get(id);
+    if (own) return own;
+    const serviceId = this.checks.get(id)?.def.ServiceID;
+    return serviceId ? this.serviceToken(serviceId) : '';
+  }
+
+  #putCheck(def: CheckDefinition, sync: boolean, source: DefinitionSource, keepStatus: boolean, token: string | undefined): void {
     const prev = this.checks.get(def.CheckID);
     this.#stopCheck(def.CheckID);
+    setOrDelete(this.#checkTokens, def.CheckID, token);
     const kept = keepStatus ? prev : undefined;
     const status = kept?.status ?? def.Status;
     const check: LocalCheck = {
@@ -138,7 +169,7 @@ export class LocalState {
       ...(status === 'critical' ? { criticalSince: prev?.criticalSince ?? this.#now() } : {}),
     };
     this.checks.set(def.CheckID, check);
-    this.#persist(source, (p) => p.saveCheck(def));
+    this.#persist(source, (p) => p.saveCheck(def, token));
     if (def.Kind === 'ttl') {
       // A TTL check restored within its TTL keeps the status it was last given.
       const saved = this.#deps.persistence?.loadCheckState(def.CheckID);
@@ -168,11 +199,14 @@ export class LocalState {
 
   removeCheck(id: string): boolean {
     if (!this.checks.has(id)) return false;
+    const token = this.checkToken(id);
+    const key = this.#checkKey(id);
     this.#stopCheck(id);
     this.checks.delete(id);
+    this.#checkTokens.delete(id);
     this.#unpersist((p) => p.deleteCheck(id));
     this.#unpersist((p) => p.deleteCheckState(id));
-    this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, CheckID: id } });
+    this.#send({ type: 'deregister', dereg: { Node: this.#deps.nodeName, CheckID: id } }, token, key);
     return true;
   }
 
@@ -273,12 +307,16 @@ export class LocalState {
   restorePersisted(onBadFile?: (path: string, err: unknown) => void): { services: number; checks: number } {
     const p = this.#deps.persistence;
     if (!p) return { services: 0, checks: 0 };
-    const { services, checks } = p.load(onBadFile);
+    const { services, checks, tokens } = p.load(onBadFile);
     let nServices = 0;
     let nChecks = 0;
+    const token = (kind: 'service' | 'check', id: string) => {
+      const t = tokens.get(`${kind}:${id}`);
+      return t ? { token: t } : {};
+    };
     for (const svc of services) {
       if (this.services.has(svc.ID)) continue;
-      this.addService(svc, [], false, { source: 'api' });
+      this.addService(svc, [], false, { source: 'api', ...token('service', svc.ID) });
       nServices++;
     }
     for (const def of checks) {
@@ -287,7 +325,7 @@ export class LocalState {
         this.#unpersist((q) => q.deleteCheck(def.CheckID));
         continue;
       }
-      this.addCheck(def, { source: 'api' });
+      this.addCheck(def, { source: 'api', ...token('check', def.CheckID) });
       nChecks++;
     }
     return { services: nServices, checks: nChecks };
@@ -318,27 +356,31 @@ export class LocalState {
     const svc = this.services.get(id);
     if (!svc) return;
     const checks = [...this.checks.values()].filter((c) => c.def.ServiceID === id).map((c) => this.catalogCheck(c.def.CheckID) as CheckRegistration);
-    this.#send({
-      type: 'register',
-      reg: {
-        Node: this.#deps.nodeName,
-        Address: '',
-        SkipNodeUpdate: true,
-        Service: {
-          ID: svc.ID,
-          Service: svc.Service,
-          Tags: svc.Tags,
-          Address: svc.Address,
-          ...(svc.TaggedAddresses ? { TaggedAddresses: svc.TaggedAddresses } : {}),
-          Meta: svc.Meta,
-          Port: svc.Port,
-          Weights: svc.Weights,
-          EnableTagOverride: svc.EnableTagOverride,
-          ...(svc.Kind ? { Kind: svc.Kind } : {}),
+    this.#send(
+      {
+        type: 'register',
+        reg: {
+          Node: this.#deps.nodeName,
+          Address: '',
+          SkipNodeUpdate: true,
+          Service: {
+            ID: svc.ID,
+            Service: svc.Service,
+            Tags: svc.Tags,
+            Address: svc.Address,
+            ...(svc.TaggedAddresses ? { TaggedAddresses: svc.TaggedAddresses } : {}),
+            Meta: svc.Meta,
+            Port: svc.Port,
+            Weights: svc.Weights,
+            EnableTagOverride: svc.EnableTagOverride,
+            ...(svc.Kind ? { Kind: svc.Kind } : {}),
+          },
+          Checks: checks,
         },
-        Checks: checks,
       },
-    });
+      this.serviceToken(id),
+      serviceKey(id),
+    );
   }
 
   /** Registers one check in the catalog (with its service when it has one). */
@@ -350,7 +392,7 @@ export class LocalState {
     this.#deferred.delete(id);
     this.#lastSync.set(id, this.#now());
     if (reg.ServiceID && !this.services.has(reg.ServiceID)) return;
-    this.#send({ type: 'register', reg: { Node: this.#deps.nodeName, Address: '', SkipNodeUpdate: true, Check: reg } });
+    this.#send({ type: 'register', reg: { Node: this.#deps.nodeName, Address: '', SkipNodeUpdate: true, Check: reg } }, this.checkToken(id), this.#checkKey(id));
   }
 
   /** Pushes every local service and check to the catalog (after start or an outage). */
@@ -359,14 +401,37 @@ export class LocalState {
     for (const [id, c] of this.checks) if (!c.def.ServiceID) this.syncCheck(id);
   }
 
-  /** Sends a command to the catalog (used by anti-entropy for deregistrations). */
+  /** Sends a command to the catalog with the agent's own token (anti-entropy removing what it does not own). */
   send(command: Command): void {
-    this.#send(command);
+    const d = command.type === 'deregister' ? command.dereg : undefined;
+    this.#send(command, '', d?.ServiceID ? serviceKey(d.ServiceID) : `check:${d?.CheckID ?? ''}`);
   }
 
-  #send(command: Command): void {
+  /** The order a check's writes share: its service's, or its own for a node check. */
+  #checkKey(id: string): string {
+    const serviceId = this.checks.get(id)?.def.ServiceID;
+    return serviceId ? serviceKey(serviceId) : `check:${id}`;
+  }
+
+  /**
+   * Sends a catalog write. Writes about one service (its registration, its checks, its removal)
+   * reach the catalog in the order they were made, one after another, as Consul's local state
+   * syncs them: a check update sent right after its service's registration must not be applied
+   * before it. Writes about different services run concurrently.
+   */
+  #send(command: Command, token: string, key: string): void {
     if (this.#closed) return;
-    this.#deps.write(command).catch((err: unknown) => this.#deps.onError(err));
+    const before = this.#pending.get(key);
+    const run = () =>
+      this.#deps.write(command, token).then(
+        () => {},
+        (err: unknown) => this.#deps.onError(err),
+      );
+    const mine = before ? before.then(run) : run();
+    this.#pending.set(key, mine);
+    void mine.then(() => {
+      if (this.#pending.get(key) === mine) this.#pending.delete(key);
+    });
   }
 
   close(): void {
@@ -386,3 +451,12 @@ export function truncateOutput(output: string, limit: number): string {
 }
 
 export { formatDuration };
+
+function setOrDelete(map: Map<string, string>, key: string, value: string | undefined): void {
+  if (value) map.set(key, value);
+  else map.delete(key);
+}
+
+function serviceKey(id: string): string {
+  return `service:${id}`;
+}

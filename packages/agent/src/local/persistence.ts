@@ -7,11 +7,14 @@ import type { CheckDefinition, ServiceDefinition } from './definitions.js';
 interface PersistedService {
   version: 1;
   service: ServiceDefinition;
+  /** The ACL token it was registered with (the file is 0600, as Consul keeps it). */
+  token?: string;
 }
 
 interface PersistedCheck {
   version: 1;
   check: CheckDefinition;
+  token?: string;
 }
 
 /** The last status of a TTL check and when it expires (Consul's `checks/state`). */
@@ -71,8 +74,8 @@ export class LocalPersistence {
     rmSync(join(this.#checkState, fileName(id)), { force: true });
   }
 
-  saveService(service: ServiceDefinition): void {
-    const body: PersistedService = { version: 1, service };
+  saveService(service: ServiceDefinition, token?: string): void {
+    const body: PersistedService = { version: 1, service, ...(token ? { token } : {}) };
     writeAtomic(join(this.#services, fileName(service.ID)), JSON.stringify(body));
   }
 
@@ -80,8 +83,8 @@ export class LocalPersistence {
     rmSync(join(this.#services, fileName(id)), { force: true });
   }
 
-  saveCheck(check: CheckDefinition): void {
-    const body: PersistedCheck = { version: 1, check };
+  saveCheck(check: CheckDefinition, token?: string): void {
+    const body: PersistedCheck = { version: 1, check, ...(token ? { token } : {}) };
     writeAtomic(join(this.#checks, fileName(check.CheckID)), JSON.stringify(body));
   }
 
@@ -89,13 +92,34 @@ export class LocalPersistence {
     rmSync(join(this.#checks, fileName(id)), { force: true });
   }
 
-  /** Everything saved; unreadable files are reported through `onBadFile` and skipped. */
-  load(onBadFile: (path: string, err: unknown) => void = () => {}): { services: ServiceDefinition[]; checks: CheckDefinition[] } {
+  /**
+   * Everything saved, with the registration tokens by `service:<id>` and `check:<id>`; unreadable
+   * files are reported through `onBadFile` and skipped.
+   */
+  load(onBadFile: (path: string, err: unknown) => void = () => {}): { services: ServiceDefinition[]; checks: CheckDefinition[]; tokens: Map<string, string> } {
     const services: ServiceDefinition[] = [];
     const checks: CheckDefinition[] = [];
+    const tokens = new Map<string, string>();
+    const keepToken = (key: string, v: Record<string, unknown>) => {
+      if (typeof v.token === 'string' && v.token) tokens.set(key, v.token);
+    };
     for (const [dir, sink] of [
-      [this.#services, (v: Record<string, unknown>) => v.service && services.push(v.service as ServiceDefinition)],
-      [this.#checks, (v: Record<string, unknown>) => v.check && checks.push(v.check as CheckDefinition)],
+      [
+        this.#services,
+        (v: Record<string, unknown>) => {
+          if (!v.service) return;
+          services.push(v.service as ServiceDefinition);
+          keepToken(`service:${(v.service as ServiceDefinition).ID}`, v);
+        },
+      ],
+      [
+        this.#checks,
+        (v: Record<string, unknown>) => {
+          if (!v.check) return;
+          checks.push(v.check as CheckDefinition);
+          keepToken(`check:${(v.check as CheckDefinition).CheckID}`, v);
+        },
+      ],
     ] as const) {
       for (const name of readdirSync(dir).sort()) {
         const path = join(dir, name);
@@ -113,6 +137,6 @@ export class LocalPersistence {
         }
       }
     }
-    return { services, checks };
+    return { services, checks, tokens };
   }
 }

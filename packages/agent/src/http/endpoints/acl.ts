@@ -12,6 +12,7 @@ import { GLOBAL_MANAGEMENT_POLICY_ID } from '@concord/state';
 import type { AgentContext } from '../../agent-context.js';
 import type { AclQuery, AclQueryValue } from '../../acl/acl-query.js';
 import type { Authorizer } from '../../acl/authorizer.js';
+import { decodeIdentities, identitiesForHash } from '../../acl/identities.js';
 import { aclNotFound, permissionDenied } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
 import { RulesError, parseRules } from '../../acl/rules.js';
@@ -271,12 +272,13 @@ function expiration(body: Body, now: number): string | undefined {
   return undefined;
 }
 
-function tokenHash(t: Pick<AclToken, 'Description' | 'Policies' | 'Roles' | 'Local'>): string {
+function tokenHash(t: Pick<AclToken, 'Description' | 'Policies' | 'Roles' | 'Local' | 'ServiceIdentities' | 'NodeIdentities'>): string {
   return hashOf(
     t.Description,
     t.Policies.map((l) => l.ID),
     t.Roles.map((l) => l.ID),
     t.Local,
+    ...identitiesForHash(t),
   );
 }
 
@@ -294,11 +296,13 @@ async function setToken(ctx: RequestContext, agent: AgentContext, accessor: stri
   }
   const secret = uuidField(body, 'SecretID');
   if (prev && secret && secret !== prev.SecretID) throw badRequest('Changing a tokens SecretID is not permitted');
+  const local = prev ? prev.Local : (optBool(body, 'Local') ?? false);
   const base = {
     Description: description(body),
     Policies: await links(ctx, agent, body, 'Policies'),
     Roles: await links(ctx, agent, body, 'Roles'),
-    Local: prev ? prev.Local : (optBool(body, 'Local') ?? false),
+    ...decodeIdentities(body, 'token', local),
+    Local: local,
   };
   const exp = prev ? prev.ExpirationTime : expiration(body, now);
   const token: AclToken = {
@@ -336,7 +340,14 @@ function tokenRoutes(agent: AgentContext): Route[] {
         rejectUnknown(body, ['Description'], 'token clone');
         const src = (await lookup(ctx, agent, { kind: 'token', id })) as AclToken | undefined;
         if (!src) throw aclNotFound();
-        const base = { Description: optString(body, 'Description') ?? src.Description, Policies: src.Policies, Roles: src.Roles, Local: src.Local };
+        const base = {
+          Description: optString(body, 'Description') ?? src.Description,
+          Policies: src.Policies,
+          Roles: src.Roles,
+          ...(src.ServiceIdentities ? { ServiceIdentities: src.ServiceIdentities } : {}),
+          ...(src.NodeIdentities ? { NodeIdentities: src.NodeIdentities } : {}),
+          Local: src.Local,
+        };
         const token: AclToken = {
           ...base,
           AccessorID: randomUUID(),
@@ -374,9 +385,11 @@ function tokenRoutes(agent: AgentContext): Route[] {
         const a = await requireRead(ctx, agent);
         const policy = ctx.query.get('policy') || undefined;
         const role = ctx.query.get('role') || undefined;
+        const serviceName = ctx.query.get('servicename') || undefined;
+        const q: AclQuery = { kind: 'tokens', policy: policy ?? '', role: role ?? '', ...(serviceName ? { serviceName } : {}) };
         json(
           ctx,
-          (await read<AclToken[]>(ctx, agent, { kind: 'tokens', policy: policy ?? '', role: role ?? '' })).map((t) => shownToken(t, a)),
+          (await read<AclToken[]>(ctx, agent, q)).map((t) => shownToken(t, a)),
         );
       },
     },
@@ -394,14 +407,17 @@ async function setRole(ctx: RequestContext, agent: AgentContext, id: string | un
   if (id && bodyId && bodyId !== id) throw badRequest('Role ID in URL and payload do not match');
   const roleName = name(optString(body, 'Name'), 'Role');
   const policies = await links(ctx, agent, body, 'Policies');
+  const identities = decodeIdentities(body, 'role');
   const role: AclRole = {
     ID: id ?? randomUUID(),
     Name: roleName,
     Description: description(body),
     Policies: policies,
+    ...identities,
     Hash: hashOf(
       roleName,
       policies.map((l) => l.ID),
+      ...identitiesForHash(identities),
     ),
     CreateIndex: 0,
     ModifyIndex: 0,

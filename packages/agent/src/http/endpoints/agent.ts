@@ -14,6 +14,7 @@ import { agentSelf } from './agent-self.js';
 import type { Authorizer } from '../../acl/authorizer.js';
 import { filterByAcl, requestAuthorizer } from '../../acl/http-gate.js';
 import { permissionDenied } from '../../acl/resolver.js';
+import { requestToken } from '../../acl/request-token.js';
 
 /** Refuses the request with 403 unless its token has the permission (ACLs on). */
 function need(ctx: RequestContext, allowed: (a: Authorizer) => boolean): void {
@@ -175,7 +176,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
         if (checks.some((c) => c.Kind === 'script' || c.Kind === 'docker') && !agent.config.enableScriptChecks) {
           throw badRequest("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
         }
-        local.addService(service, checks, flag(ctx.query, 'replace-existing-checks'));
+        const token = requestToken(ctx.req, ctx.query);
+        local.addService(service, checks, flag(ctx.query, 'replace-existing-checks'), token ? { token } : {});
         sendEmpty(ctx.res);
       },
     },
@@ -267,7 +269,8 @@ export function agentRoutes(agent: AgentContext): Route[] {
         if ((def.Kind === 'script' || def.Kind === 'docker') && !agent.config.enableScriptChecks) {
           throw badRequest("Scripts are disabled on this agent; to enable, configure 'enable_script_checks' to true");
         }
-        local.addCheck(def);
+        const token = requestToken(ctx.req, ctx.query);
+        local.addCheck(def, token ? { token } : {});
         sendEmpty(ctx.res);
       },
     },

@@ -5,15 +5,17 @@
 import { decodeAclQuery, runAclQuery } from '../../acl/acl-query.js';
 import { identityFromState } from '../../acl/resolver.js';
 import { ArgsError } from '../args.js';
-import { record, str } from '../args.js';
+import { optStr, record, str } from '../args.js';
 import { callMethod, queryMethod } from '../method.js';
 import { applyMethod } from './apply.js';
 
 export const aclMethods = {
   'ACL.ResolveToken': callMethod(
     'read',
-    (raw) => ({ secret: str(record(raw), 'secret') }),
-    async ({ agent }, { secret }) => ({ value: identityFromState(agent.server.state, secret) }),
+    // `datacenter`: where the identity will be used (policies and identities limited to other
+    // datacenters are left out); this server's own when not given.
+    (raw) => ({ secret: str(record(raw), 'secret'), datacenter: optStr(record(raw), 'datacenter') }),
+    async ({ agent }, { secret, datacenter }) => ({ value: identityFromState(agent.server.state, secret, datacenter || agent.config.datacenter) }),
   ),
   'ACL.Read': queryMethod(
     (raw) => {

@@ -10,7 +10,19 @@ export interface Link {
   ID: string;
   Name: string;
 }
-export interface Token {
+export interface ServiceIdentity {
+  ServiceName: string;
+  Datacenters?: string[];
+}
+export interface NodeIdentity {
+  NodeName: string;
+  Datacenter: string;
+}
+export interface Identities {
+  ServiceIdentities?: ServiceIdentity[];
+  NodeIdentities?: NodeIdentity[];
+}
+export interface Token extends Identities {
   AccessorID: string;
   SecretID: string;
   Description: string;
@@ -27,7 +39,7 @@ export interface Policy {
   Rules?: string;
   Datacenters?: string[];
 }
-export interface Role {
+export interface Role extends Identities {
   ID: string;
   Name: string;
   Description: string;
@@ -88,6 +100,62 @@ export function printToken(io: Io, t: Token): void {
     io.out('Roles:');
     for (const r of t.Roles ?? []) io.out(`   ${r.ID} - ${r.Name}`);
   }
+  printIdentities(io, t, '');
+}
+
+function printIdentities(io: Io, v: Identities, ind: string): void {
+  if ((v.ServiceIdentities ?? []).length > 0) {
+    io.out(`${ind}Service Identities:`);
+    for (const s of v.ServiceIdentities ?? []) {
+      io.out(`${ind}   ${s.ServiceName} (Datacenters: ${(s.Datacenters ?? []).length > 0 ? (s.Datacenters ?? []).join(', ') : 'all'})`);
+    }
+  }
+  if ((v.NodeIdentities ?? []).length > 0) {
+    io.out(`${ind}Node Identities:`);
+    for (const n of v.NodeIdentities ?? []) io.out(`${ind}   ${n.NodeName} (Datacenter: ${n.Datacenter})`);
+  }
+}
+
+/** The flags that attach identities to a token or role. */
+export const IDENTITY_FLAGS = { 'service-identity': { kind: 'list' }, 'node-identity': { kind: 'list' } } as const;
+export const IDENTITY_HELP = `
+
+  -service-identity=<value>
+     A service identity, as NAME or NAME:DC1,DC2 (only in those datacenters); may be given several times.
+
+  -node-identity=<value>
+     A node identity, as NODENAME:DATACENTER; may be given several times.`;
+
+/**
+ * The identities an update sends: for each kind, the current ones plus the given ones when merging,
+ * the given ones when some were given, else the current ones unchanged.
+ */
+export function updatedIdentities(
+  current: Identities,
+  given: Required<Identities>,
+  how: { service: boolean; node: boolean; serviceGiven: boolean; nodeGiven: boolean },
+): Identities {
+  const pick = <T>(have: T[] | undefined, add: T[], merge: boolean, isGiven: boolean): T[] => (merge ? [...(have ?? []), ...add] : isGiven ? add : (have ?? []));
+  return {
+    ServiceIdentities: pick(current.ServiceIdentities, given.ServiceIdentities, how.service, how.serviceGiven),
+    NodeIdentities: pick(current.NodeIdentities, given.NodeIdentities, how.node, how.nodeGiven),
+  };
+}
+
+/** `-service-identity` and `-node-identity` as Consul's commands read them. */
+export function identityFlags(flags: FlagReader): Required<Identities> {
+  const ServiceIdentities = flags.list('service-identity').map((raw): ServiceIdentity => {
+    const parts = raw.split(':');
+    if (parts.length === 1) return { ServiceName: raw };
+    if (parts.length === 2) return { ServiceName: parts[0] as string, Datacenters: (parts[1] as string).split(',') };
+    throw new FlagError(`Malformed -service-identity argument: ${JSON.stringify(raw)}`);
+  });
+  const NodeIdentities = flags.list('node-identity').map((raw): NodeIdentity => {
+    const parts = raw.split(':');
+    if (parts.length !== 2) throw new FlagError(`Malformed -node-identity argument: ${JSON.stringify(raw)}`);
+    return { NodeName: parts[0] as string, Datacenter: parts[1] as string };
+  });
+  return { ServiceIdentities, NodeIdentities };
 }
 
 export function printPolicy(io: Io, p: Policy, list = false): void {
@@ -115,6 +183,7 @@ export function printRole(io: Io, r: Role, list = false): void {
     io.out(`${ind}Policies:`);
     for (const p of r.Policies ?? []) io.out(`${ind}   ${p.ID} - ${p.Name}`);
   }
+  printIdentities(io, r, ind);
 }
 
 /** Prints one item as pretty text or indented JSON. */

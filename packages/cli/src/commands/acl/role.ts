@@ -1,6 +1,6 @@
 /** `concord acl role create|read|update|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { fullId, type Role, aclCall, links, printRole, idOf, show, showList } from './common.js';
+import { IDENTITY_FLAGS, IDENTITY_HELP, fullId, identityFlags, type Role, aclCall, links, printRole, idOf, show, showList, updatedIdentities } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
@@ -15,6 +15,7 @@ const SET_FLAGS = {
   description: { kind: 'string' },
   'policy-id': { kind: 'list' },
   'policy-name': { kind: 'list' },
+  ...IDENTITY_FLAGS,
 } as const;
 const SET_HELP = `
   -name=<string>
@@ -24,7 +25,7 @@ const SET_HELP = `
      A description of the role.
 
   -policy-id=<string>, -policy-name=<string>
-     A policy to link, by ID or name; may be given several times.`;
+     A policy to link, by ID or name; may be given several times.${IDENTITY_HELP}`;
 
 export const aclRoleCreate = aclCommand({
   synopsis: 'Create an ACL role',
@@ -35,7 +36,7 @@ export const aclRoleCreate = aclCommand({
   async run({ flags }, http, io, format) {
     const name = flags.string('name');
     if (!name) throw new FlagError("Missing required '-name' flag");
-    const body = { Name: name, Description: flags.string('description'), Policies: links(flags, 'policy') };
+    const body = { Name: name, Description: flags.string('description'), Policies: links(flags, 'policy'), ...identityFlags(flags) };
     show(io, format, await aclCall<Role>(http, 'PUT', '/v1/acl/role', body), printRole);
   },
 });
@@ -69,6 +70,7 @@ export const aclRoleUpdate = aclCommand({
       Name: flags.string('name') || current.Name,
       Description: flags.has('description') ? flags.string('description') : current.Description,
       Policies: [...(current.Policies ?? []).map((p) => ({ ID: p.ID })), ...added],
+      ...updatedIdentities(current, identityFlags(flags), { service: true, node: true, serviceGiven: true, nodeGiven: true }),
     };
     show(io, format, await aclCall<Role>(http, 'PUT', `/v1/acl/role/${encodeURIComponent(id)}`, body), printRole);
   },

@@ -1,6 +1,6 @@
 /** `concord acl token create|read|update|clone|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { fullId, type Token, aclCall, links, printToken, show, showList } from './common.js';
+import { IDENTITY_FLAGS, IDENTITY_HELP, fullId, identityFlags, type Token, aclCall, links, printToken, show, showList, updatedIdentities } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const LINK_FLAGS = {
@@ -9,6 +9,7 @@ const LINK_FLAGS = {
   'role-id': { kind: 'list' },
   'role-name': { kind: 'list' },
   description: { kind: 'string' },
+  ...IDENTITY_FLAGS,
 } as const;
 const LINK_HELP = `
   -description=<string>
@@ -18,7 +19,7 @@ const LINK_HELP = `
      A policy to link, by ID or name; may be given several times.
 
   -role-id=<string>, -role-name=<string>
-     A role to link, by ID or name; may be given several times.`;
+     A role to link, by ID or name; may be given several times.${IDENTITY_HELP}`;
 const ID_HELP = `
   -id=<string>
      The accessor ID of the token.`;
@@ -43,6 +44,7 @@ export const aclTokenCreate = aclCommand({
       Description: flags.string('description'),
       Policies: links(flags, 'policy'),
       Roles: links(flags, 'role'),
+      ...identityFlags(flags),
       Local: flags.bool('local'),
       ...(flags.string('accessor') ? { AccessorID: flags.string('accessor') } : {}),
       ...(flags.string('secret') ? { SecretID: flags.string('secret') } : {}),
@@ -73,11 +75,19 @@ export const aclTokenRead = aclCommand({
 export const aclTokenUpdate = aclCommand({
   synopsis: 'Update an ACL token',
   usage: 'concord acl token update [options] -id TOKENID',
-  flags: { ...LINK_FLAGS, id: { kind: 'string' }, 'accessor-id': { kind: 'string' }, 'merge-policies': { kind: 'boolean' }, 'merge-roles': { kind: 'boolean' } },
+  flags: {
+    ...LINK_FLAGS,
+    id: { kind: 'string' },
+    'accessor-id': { kind: 'string' },
+    'merge-policies': { kind: 'boolean' },
+    'merge-roles': { kind: 'boolean' },
+    'merge-service-identities': { kind: 'boolean' },
+    'merge-node-identities': { kind: 'boolean' },
+  },
   flagsHelp: `${ID_HELP}${LINK_HELP}
 
-  -merge-policies, -merge-roles
-     Add the given links to the token's instead of replacing them.`,
+  -merge-policies, -merge-roles, -merge-service-identities, -merge-node-identities
+     Add the given links or identities to the token's instead of replacing them.`,
   failure: 'Failed to update token',
   async run({ flags }, http, io, format) {
     const given = flags.string('id') || flags.string('accessor-id');
@@ -91,6 +101,12 @@ export const aclTokenUpdate = aclCommand({
       Description: flags.has('description') ? flags.string('description') : current.Description,
       Policies: keep(current.Policies, flags.bool('merge-policies'), links(flags, 'policy'), flags.has('policy-id') || flags.has('policy-name')),
       Roles: keep(current.Roles, flags.bool('merge-roles'), links(flags, 'role'), flags.has('role-id') || flags.has('role-name')),
+      ...updatedIdentities(current, identityFlags(flags), {
+        service: flags.bool('merge-service-identities'),
+        node: flags.bool('merge-node-identities'),
+        serviceGiven: flags.has('service-identity'),
+        nodeGiven: flags.has('node-identity'),
+      }),
     };
     show(io, format, await aclCall<Token>(http, 'PUT', `/v1/acl/token/${encodeURIComponent(id)}`, body), printToken);
   },
