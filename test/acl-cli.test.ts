@@ -67,6 +67,11 @@ test('the acl commands manage policies, roles and tokens, and every command take
     t.regex(denied.stderr, /403 \(Permission denied\)/);
   }
   t.regex((await cli(['kv', 'get', 'team/k0'])).stderr, /403 \(Permission denied\)/, 'anonymous is denied');
+  const anon = await cli(['acl', 'token', 'update', '-id', 'anonymous', '-policy-name', 'team', '-description', 'Anonymous Token', '-token', root]);
+  t.is(anon.code, 0, anon.stderr);
+  t.regex(anon.stdout, /^AccessorID: +00000000-0000-0000-0000-000000000002\n/, '`anonymous` names the anonymous token, as in Consul');
+  t.is((await cli(['kv', 'get', 'team/k0'])).stdout, 'v\n', 'anonymous now has the team policy');
+  t.is(JSON.parse((await cli(['acl', 'token', 'read', '-id', 'anonymous', '-format', 'json', '-token', root])).stdout).Description, 'Anonymous Token');
   const self = await cli(['acl', 'token', 'read', '-self', '-format', 'json'], { CONSUL_HTTP_TOKEN: team.SecretID });
   t.is(JSON.parse(self.stdout).AccessorID, team.AccessorID);
 

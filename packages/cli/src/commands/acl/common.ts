@@ -222,6 +222,7 @@ export function links(flags: FlagReader, kind: 'policy' | 'role'): { ID?: string
   return [...flags.list(`${kind}-id`).map((ID) => ({ ID })), ...flags.list(`${kind}-name`).map((Name) => ({ Name }))];
 }
 
+const ANONYMOUS_ACCESSOR = '00000000-0000-0000-0000-000000000002';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LISTS = { policy: ['/v1/acl/policies', 'ID'], role: ['/v1/acl/roles', 'ID'], token: ['/v1/acl/tokens', 'AccessorID'] } as const;
 
@@ -230,7 +231,9 @@ const LISTS = { policy: ['/v1/acl/policies', 'ID'], role: ['/v1/acl/roles', 'ID'
  * (`Error determining token ID: No such token ID with prefix: 4d2`).
  */
 export async function fullId(http: HttpSettings, kind: 'policy' | 'role' | 'token', id: string): Promise<string> {
-  if (UUID.test(id) || id === 'anonymous') return id;
+  if (UUID.test(id)) return id;
+  // As Consul's commands: `anonymous` names the anonymous token's accessor.
+  if (kind === 'token' && id === 'anonymous') return ANONYMOUS_ACCESSOR;
   const [path, field] = LISTS[kind];
   const all = await aclCall<Record<string, string>[]>(http, 'GET', path);
   const found = all.map((x) => x[field] as string).filter((x) => x.startsWith(id));
