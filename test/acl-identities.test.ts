@@ -177,9 +177,51 @@ test('concord acl token and role take -service-identity and -node-identity', asy
   t.is(bad.code, 1);
   t.regex(bad.stderr, /Malformed -node-identity argument: "n1"/);
 
+  const appended = await cli([
+    'acl',
+    'token',
+    'update',
+    '-accessor-id',
+    accessor,
+    '-append-node-identity',
+    'n2:dc1',
+    '-append-policy-name',
+    'global-management',
+    '-format',
+    'json',
+  ]);
+  t.is(appended.code, 0, appended.stderr);
+  const after = JSON.parse(appended.stdout);
+  t.deepEqual(
+    after.NodeIdentities.map((n: any) => n.NodeName),
+    ['n1', 'n2'],
+  );
+  t.is(after.ServiceIdentities.length, 3, '-append-* keeps what the token has');
+  t.deepEqual(
+    after.Policies.map((p: any) => p.Name),
+    ['global-management'],
+  );
+
   const role = await cli(['acl', 'role', 'create', '-name', 'svc-role', '-service-identity', 'web:dc1']);
   t.is(role.code, 0, role.stderr);
   t.regex(role.stdout, /\nService Identities:\n {3}web \(Datacenters: dc1\)\n$/);
+  const roleId = /^ID: +(\S+)$/m.exec(role.stdout)?.[1] as string;
+  const added = await cli(['acl', 'role', 'update', '-id', roleId, '-service-identity', 'api', '-format', 'json']);
+  t.deepEqual(
+    JSON.parse(added.stdout).ServiceIdentities.map((s: any) => s.ServiceName),
+    ['web', 'api'],
+    'a role update adds to what the role has',
+  );
+  const replaced = await cli(['acl', 'role', 'update', '-id', roleId, '-no-merge', '-name', 'svc-role2', '-node-identity', 'n9:dc1', '-format', 'json']);
+  t.is(replaced.code, 0, replaced.stderr);
+  t.like(JSON.parse(replaced.stdout), { Name: 'svc-role2', NodeIdentities: [{ NodeName: 'n9', Datacenter: 'dc1' }] });
+  t.false('ServiceIdentities' in JSON.parse(replaced.stdout), '-no-merge replaces');
+
+  const pol = await cli(['acl', 'policy', 'create', '-name', 'p1', '-rules', 'key "a" { policy = "read" }']);
+  t.is(pol.code, 0, pol.stderr);
+  const upd = await cli(['acl', 'policy', 'update', '-name', 'p1', '-description', 'by name', '-format', 'json']);
+  t.is(upd.code, 0, upd.stderr);
+  t.like(JSON.parse(upd.stdout), { Name: 'p1', Description: 'by name', Rules: 'key "a" { policy = "read" }' });
 });
 
 test('a service registered with a token syncs to the catalog with that token, also after a restart, and its file is 0600', async (t) => {

@@ -142,17 +142,17 @@ export function updatedIdentities(
   };
 }
 
-/** `-service-identity` and `-node-identity` as Consul's commands read them. */
-export function identityFlags(flags: FlagReader): Required<Identities> {
-  const ServiceIdentities = flags.list('service-identity').map((raw): ServiceIdentity => {
+/** `-service-identity` and `-node-identity` (or the `-append-` forms) as Consul's commands read them. */
+export function identityFlags(flags: FlagReader, prefix: '' | 'append-' = ''): Required<Identities> {
+  const ServiceIdentities = flags.list(`${prefix}service-identity`).map((raw): ServiceIdentity => {
     const parts = raw.split(':');
     if (parts.length === 1) return { ServiceName: raw };
     if (parts.length === 2) return { ServiceName: parts[0] as string, Datacenters: (parts[1] as string).split(',') };
-    throw new FlagError(`Malformed -service-identity argument: ${JSON.stringify(raw)}`);
+    throw new FlagError(`Malformed -${prefix}service-identity argument: ${JSON.stringify(raw)}`);
   });
-  const NodeIdentities = flags.list('node-identity').map((raw): NodeIdentity => {
+  const NodeIdentities = flags.list(`${prefix}node-identity`).map((raw): NodeIdentity => {
     const parts = raw.split(':');
-    if (parts.length !== 2) throw new FlagError(`Malformed -node-identity argument: ${JSON.stringify(raw)}`);
+    if (parts.length !== 2) throw new FlagError(`Malformed -${prefix}node-identity argument: ${JSON.stringify(raw)}`);
     return { NodeName: parts[0] as string, Datacenter: parts[1] as string };
   });
   return { ServiceIdentities, NodeIdentities };
@@ -217,9 +217,9 @@ export async function rulesArg(raw: string, io: Io): Promise<string> {
   return raw;
 }
 
-/** Policy and role links from `-policy-id`/`-policy-name` (and the role forms). */
-export function links(flags: FlagReader, kind: 'policy' | 'role'): { ID?: string; Name?: string }[] {
-  return [...flags.list(`${kind}-id`).map((ID) => ({ ID })), ...flags.list(`${kind}-name`).map((Name) => ({ Name }))];
+/** Policy and role links from `-policy-id`/`-policy-name` (and the role and `-append-` forms). */
+export function links(flags: FlagReader, kind: 'policy' | 'role', prefix: '' | 'append-' = ''): { ID?: string; Name?: string }[] {
+  return [...flags.list(`${prefix}${kind}-id`).map((ID) => ({ ID })), ...flags.list(`${prefix}${kind}-name`).map((Name) => ({ Name }))];
 }
 
 const ANONYMOUS_ACCESSOR = '00000000-0000-0000-0000-000000000002';

@@ -64,19 +64,22 @@ export const aclPolicyRead = aclCommand({
 export const aclPolicyUpdate = aclCommand({
   synopsis: 'Update an ACL policy',
   usage: 'concord acl policy update [options] -id POLICY',
-  flags: { ...SET_FLAGS, id: { kind: 'string' } },
-  flagsHelp: `${ID_HELP}${SET_HELP}`,
+  flags: { ...SET_FLAGS, id: { kind: 'string' }, 'no-merge': { kind: 'boolean' } },
+  flagsHelp: `${ID_HELP}${SET_HELP}
+
+  -no-merge
+     Replace every field with what the flags give instead of keeping those not given.`,
   failure: 'Error updating policy',
   async run({ flags }, http, io, format) {
-    const given = flags.string('id');
-    if (!given) throw new FlagError('Cannot update a policy without specifying the -id parameter');
-    const id = await fullId(http, 'policy', given);
-    const current = await aclCall<Policy>(http, 'GET', `/v1/acl/policy/${encodeURIComponent(id)}`);
+    if (!flags.string('id') && !flags.string('name')) throw new FlagError('Cannot update a policy without specifying the -id or -name parameter');
+    const id = await idOf(http, flags, 'policy');
+    const rules = flags.has('rules') ? await rulesArg(flags.string('rules'), io) : undefined;
+    const current = flags.bool('no-merge') ? { Name: '', Description: '', Rules: '', Datacenters: [] } : await aclCall<Policy>(http, 'GET', `/v1/acl/policy/${encodeURIComponent(id)}`);
     const body = {
       ID: id,
       Name: flags.string('name') || current.Name,
       Description: flags.has('description') ? flags.string('description') : current.Description,
-      Rules: flags.has('rules') ? await rulesArg(flags.string('rules'), io) : current.Rules,
+      Rules: rules ?? current.Rules,
       Datacenters: flags.has('valid-datacenter') ? flags.list('valid-datacenter') : (current.Datacenters ?? []),
     };
     show(io, format, await aclCall<Policy>(http, 'PUT', `/v1/acl/policy/${encodeURIComponent(id)}`, body), printPolicy);

@@ -56,14 +56,19 @@ export const aclRoleRead = aclCommand({
 export const aclRoleUpdate = aclCommand({
   synopsis: 'Update an ACL role',
   usage: 'concord acl role update [options] -id ROLE',
-  flags: { ...SET_FLAGS, id: { kind: 'string' } },
-  flagsHelp: `${ID_HELP}${SET_HELP}`,
+  flags: { ...SET_FLAGS, id: { kind: 'string' }, 'no-merge': { kind: 'boolean' } },
+  flagsHelp: `${ID_HELP}${SET_HELP}
+
+  -no-merge
+     Replace the role's fields with what the flags give instead of adding to them.`,
   failure: 'Error updating role',
   async run({ flags }, http, io, format) {
     const given = flags.string('id');
     if (!given) throw new FlagError('Cannot update a role without specifying the -id parameter');
     const id = await fullId(http, 'role', given);
-    const current = await aclCall<Role>(http, 'GET', `/v1/acl/role/${encodeURIComponent(id)}`);
+    const merge = !flags.bool('no-merge');
+    const current: Role = merge ? await aclCall<Role>(http, 'GET', `/v1/acl/role/${encodeURIComponent(id)}`) : { ID: id, Name: '', Description: '' };
+    if (!merge && !flags.string('name')) throw new FlagError("Missing required '-name' flag");
     const added = links(flags, 'policy');
     const body = {
       ID: id,

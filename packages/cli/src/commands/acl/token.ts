@@ -83,11 +83,21 @@ export const aclTokenUpdate = aclCommand({
     'merge-roles': { kind: 'boolean' },
     'merge-service-identities': { kind: 'boolean' },
     'merge-node-identities': { kind: 'boolean' },
+    'append-policy-id': { kind: 'list' },
+    'append-policy-name': { kind: 'list' },
+    'append-role-id': { kind: 'list' },
+    'append-role-name': { kind: 'list' },
+    'append-service-identity': { kind: 'list' },
+    'append-node-identity': { kind: 'list' },
   },
   flagsHelp: `${ID_HELP}${LINK_HELP}
 
+  -append-policy-id, -append-policy-name, -append-role-id, -append-role-name,
+  -append-service-identity, -append-node-identity
+     Add these to the token's links or identities, keeping the ones it has.
+
   -merge-policies, -merge-roles, -merge-service-identities, -merge-node-identities
-     Add the given links or identities to the token's instead of replacing them.`,
+     (Older form.) Add the given links or identities to the token's instead of replacing them.`,
   failure: 'Failed to update token',
   async run({ flags }, http, io, format) {
     const given = flags.string('id') || flags.string('accessor-id');
@@ -96,17 +106,23 @@ export const aclTokenUpdate = aclCommand({
     const current = await aclCall<Token>(http, 'GET', `/v1/acl/token/${encodeURIComponent(id)}`);
     const keep = (have: { ID: string }[] | undefined, merge: boolean, given: { ID?: string; Name?: string }[], flagged: boolean) =>
       merge ? [...(have ?? []).map((l) => ({ ID: l.ID })), ...given] : flagged ? given : (have ?? []).map((l) => ({ ID: l.ID }));
+    const identities = updatedIdentities(current, identityFlags(flags), {
+      service: flags.bool('merge-service-identities'),
+      node: flags.bool('merge-node-identities'),
+      serviceGiven: flags.has('service-identity'),
+      nodeGiven: flags.has('node-identity'),
+    });
+    const appended = identityFlags(flags, 'append-');
     const body = {
       AccessorID: id,
       Description: flags.has('description') ? flags.string('description') : current.Description,
-      Policies: keep(current.Policies, flags.bool('merge-policies'), links(flags, 'policy'), flags.has('policy-id') || flags.has('policy-name')),
-      Roles: keep(current.Roles, flags.bool('merge-roles'), links(flags, 'role'), flags.has('role-id') || flags.has('role-name')),
-      ...updatedIdentities(current, identityFlags(flags), {
-        service: flags.bool('merge-service-identities'),
-        node: flags.bool('merge-node-identities'),
-        serviceGiven: flags.has('service-identity'),
-        nodeGiven: flags.has('node-identity'),
-      }),
+      Policies: [
+        ...keep(current.Policies, flags.bool('merge-policies'), links(flags, 'policy'), flags.has('policy-id') || flags.has('policy-name')),
+        ...links(flags, 'policy', 'append-'),
+      ],
+      Roles: [...keep(current.Roles, flags.bool('merge-roles'), links(flags, 'role'), flags.has('role-id') || flags.has('role-name')), ...links(flags, 'role', 'append-')],
+      ServiceIdentities: [...(identities.ServiceIdentities ?? []), ...appended.ServiceIdentities],
+      NodeIdentities: [...(identities.NodeIdentities ?? []), ...appended.NodeIdentities],
     };
     show(io, format, await aclCall<Token>(http, 'PUT', `/v1/acl/token/${encodeURIComponent(id)}`, body), printToken);
   },
@@ -115,14 +131,14 @@ export const aclTokenUpdate = aclCommand({
 export const aclTokenClone = aclCommand({
   synopsis: 'Clone an ACL token',
   usage: 'concord acl token clone [options] -id TOKENID',
-  flags: { id: { kind: 'string' }, description: { kind: 'string' } },
+  flags: { id: { kind: 'string' }, 'accessor-id': { kind: 'string' }, description: { kind: 'string' } },
   flagsHelp: `${ID_HELP}
 
   -description=<string>
      A description of the new token.`,
   failure: 'Failed to clone token',
   async run({ flags }, http, io, format) {
-    const given = flags.string('id');
+    const given = flags.string('id') || flags.string('accessor-id');
     if (!given) throw new FlagError('Cannot clone a token without specifying the -id parameter');
     const id = await fullId(http, 'token', given);
     const body = flags.has('description') ? { Description: flags.string('description') } : {};
