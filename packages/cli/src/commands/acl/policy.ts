@@ -74,7 +74,9 @@ export const aclPolicyUpdate = aclCommand({
     if (!flags.string('id') && !flags.string('name')) throw new FlagError('Cannot update a policy without specifying the -id or -name parameter');
     const id = await idOf(http, flags, 'policy');
     const rules = flags.has('rules') ? await rulesArg(flags.string('rules'), io) : undefined;
-    const current = flags.bool('no-merge') ? { Name: '', Description: '', Rules: '', Datacenters: [] } : await aclCall<Policy>(http, 'GET', `/v1/acl/policy/${encodeURIComponent(id)}`);
+    const current = flags.bool('no-merge')
+      ? { Name: '', Description: '', Rules: '', Datacenters: [] }
+      : await aclCall<Policy>(http, 'GET', `/v1/acl/policy/${encodeURIComponent(id)}`);
     const body = {
       ID: id,
       Name: flags.string('name') || current.Name,
