@@ -1,6 +1,6 @@
 /** `concord acl policy create|read|update|delete|list`. */
 import { FlagError } from '@concord/goflags';
-import { fullId, type Policy, aclCall, idOf, printPolicy, rulesArg, show, showList } from './common.js';
+import { type Policy, aclCall, idOf, printPolicy, rulesArg, show, showList } from './common.js';
 import { aclCommand } from './command-kit.js';
 
 const ID_FLAGS = { id: { kind: 'string' }, name: { kind: 'string' } } as const;
