@@ -85,13 +85,11 @@ import { AntiEntropy } from './local/anti-entropy.js';
 import { CoordinateSync } from './local/coordinate-sync.js';
 import { startCriticalReaper } from './local/critical-reaper.js';
 import { LocalPersistence } from './local/persistence.js';
-import type { CommandLog } from './log/command-log.js';
 import { LogHub } from './log/log-hub.js';
 import { emitRuntimeMetrics } from './telemetry/runtime.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { httpMetricKey } from './telemetry/http-metrics.js';
 import { membershipMetrics } from './telemetry/membership-metrics.js';
-import { SingleVoterLog } from './log/single-voter-log.js';
 import { StateServer, type WriteResult } from './server/state-server.js';
 
 export const VERSION = '0.1.0';
@@ -192,17 +190,16 @@ function refusalLogger(logger: Logger, message: string): (remote: string) => voi
 }
 
 /**
- * A server's command log: raft-ts in either case, a single voter in memory for -dev (no peers to
- * manage), a replicated node over `level` in the data dir otherwise.
+ * A server's raft log: over `level` in the data dir, or in memory for -dev (a single voter that
+ * bootstraps itself). Either way on the agent's RPC server, behind the same ServerCluster.
  */
-function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): { log: CommandLog<ApplyResult>; raft: RaftLog<ApplyResult> | undefined } {
-  if (config.dev) {
-    const log = new SingleVoterLog<ApplyResult>({ id: config.nodeId, logger, snapshotThreshold: config.raftSnapshotThreshold, trailingLogs: config.raftTrailingLogs });
-    return { log, raft: undefined };
+function openRaftLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): RaftLog<ApplyResult> {
+  let dir: string | undefined;
+  if (!config.dev) {
+    dir = join(config.dataDir as string, 'raft');
+    mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
   }
-  const dir = join(config.dataDir as string, 'raft');
-  mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
-  const raft = new RaftLog<ApplyResult>({
+  return new RaftLog<ApplyResult>({
     id: config.nodeId,
     dir,
     rpcServer,
@@ -215,7 +212,6 @@ function openLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tl
     dial: tls.dialRpc,
     ...(tls.raftAuthorize ? { authorize: tls.raftAuthorize } : {}),
   });
-  return { log: raft, raft };
 }
 
 /** The WAN pool; a -dev agent on a busy machine takes any free port rather than failing on 8302. */
@@ -344,7 +340,7 @@ async function startAgentParts(
   let cluster: Cluster;
   let serverCluster: ServerCluster | undefined;
   let clientCluster: ClientCluster | undefined;
-  if (server && rpc) {
+  if (server && raft && rpc) {
     serverCluster = new ServerCluster({
       config,
       server,
@@ -563,7 +559,7 @@ async function startAgentParts(
     ? stateCatalog(server.state, { agentNode: config.nodeName, remote: serverContext ? serverRemoteQueries(serverContext, { consistency: 'stale', token: '' }) : undefined })
     : undefined;
   let dnsCatalog: DnsCatalog;
-  if (localDns && sc && raft) {
+  if (localDns && sc) {
     // DNS clients give up within seconds: without a known leader, fail at once (SERVFAIL).
     const leaderCall: InternalCall = (name, args, over) => (sc.knownLeader() ? internalCall(name, args, over) : Promise.reject(noLeader()));
     dnsCatalog = freshnessDnsCatalog(
@@ -777,7 +773,7 @@ async function bindServerRpc(config: AgentConfig, logger: Logger, tls: AgentTls,
   return rpc;
 }
 
-/** A server's replicated state over its command log, with Consul's catalog usage gauges. */
+/** A server's replicated state over its raft log, with Consul's catalog usage gauges. */
 async function openServerState(
   config: AgentConfig,
   rpc: BoundRpcServer,
@@ -785,15 +781,15 @@ async function openServerState(
   tls: AgentTls,
   telemetry: Telemetry,
   cleanups: Cleanups,
-): Promise<{ server: StateServer; raft: RaftLog | undefined }> {
-  const opened = openLog(config, rpc.server, logger, tls);
-  const server = new StateServer(opened.log, config.datacenter);
+): Promise<{ server: StateServer; raft: RaftLog<ApplyResult> }> {
+  const raft = openRaftLog(config, rpc.server, logger, tls);
+  const server = new StateServer(raft, config.datacenter);
   await server.open();
   cleanups.push(() => server.close());
   // Consul's usage gauges of the catalog, read from this server's state when metrics are shown.
   telemetry.gaugeFrom(['state', 'nodes'], () => server.state.nodes().value.length);
   telemetry.gaugeFrom(['state', 'services'], () => Object.keys(server.state.services().value).length);
-  return { server, raft: opened.raft };
+  return { server, raft };
 }
 
 /** One HTTP listener per HTTP address (`-client` may name several), all on the first one's port; HTTPS likewise. */

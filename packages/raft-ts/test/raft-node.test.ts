@@ -44,6 +44,15 @@ test('a proposal resolves with its index and the state machine result on the lea
   await waitFor(() => [...c.values()].every((m) => m.sm.map.get('y') === '2'), 2000, 'replication');
 });
 
+test("an empty proposal is refused (empty entries are raft's own), and the next one applies with its typed result", async (t) => {
+  const c = await cluster(t, ['a']);
+  const leader = await leaderOf(c);
+  const err = await t.throwsAsync(leader.node.propose(new Uint8Array(0)));
+  t.is((err as { code?: string }).code, 'RAFT_PROPOSAL_DROPPED');
+  const r: { index: number; result: number } = await leader.node.propose(cmd('x=1'));
+  t.is(r.result, 1);
+});
+
 test('proposals on a follower are rejected with a leader hint', async (t) => {
   const c = await cluster(t, ['a', 'b', 'c']);
   const leader = await leaderOf(c);

@@ -1,15 +1,27 @@
 /**
- * The server's command log: raft-ts over `level` storage in the data dir, with the gRPC transport
- * on the agent's RPC server. The node starts when the storage already holds a log (a restart),
- * when the bootstrap logic decides on the initial voters, or when this server is told to wait to
- * be added by an existing leader.
+ * A server's command log: raft-ts over `level` storage in the data dir (or, in -dev, over
+ * MemoryStorage with nothing on disk), with the raft transport on the agent's RPC server. The node
+ * starts when the storage already holds a log (a restart), when the bootstrap logic decides on the
+ * initial voters (a -dev agent is its own only voter), or when this server is told to wait to be
+ * added by an existing leader.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import type { RpcDialer } from './rpc.js';
 import type { Logger } from 'pino';
-import { LogCorruptionError, type Message, NON_MEMBER_REPORT_MS, NotLeaderError, RaftNode, type Status, type Transport, type TransportHandler } from 'raft-ts';
+import {
+  type DurableStorage,
+  LogCorruptionError,
+  MemoryStorage,
+  type Message,
+  NON_MEMBER_REPORT_MS,
+  NotLeaderError,
+  RaftNode,
+  type Status,
+  type Transport,
+  type TransportHandler,
+} from 'raft-ts';
 import { GrpcTransport, type RaftPeerAuth } from 'raft-ts/grpc';
 import { LevelStorage } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
@@ -17,8 +29,11 @@ import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.j
 export interface RaftLogOptions {
   /** This server's raft ID (its node ID). */
   id: string;
-  /** Directory of the raft database and the peer address book. */
-  dir: string;
+  /**
+   * Directory of the raft database and the peer address book; undefined keeps the log in memory
+   * (-dev: nothing is written and nothing survives a restart).
+   */
+  dir: string | undefined;
   rpcServer: grpc.Server;
   /** Cap on one raft gRPC message each way (the largest entry must fit). */
   maxMessageBytes: number;
@@ -105,7 +120,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   readonly #o: RaftLogOptions;
   readonly #transport: GatedTransport;
   readonly #peers = new Map<string, string>();
-  #storage: LevelStorage | undefined;
+  #storage: DurableStorage | undefined;
   #sm: LogStateMachine<R> | undefined;
   #node: RaftNode<R> | undefined;
   #starting: Promise<void> | undefined;
@@ -132,7 +147,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   /** Opens the storage (refusing a damaged log); a server with a log on disk starts its node at once. */
   async open(sm: LogStateMachine<R>): Promise<void> {
     this.#sm = sm;
-    this.#storage = await openStorage(this.#o.dir);
+    this.#storage = this.#o.dir === undefined ? new MemoryStorage() : await openStorage(this.#o.dir);
     await this.#transport.listen();
     if (this.hasState()) await this.start(undefined);
   }
@@ -178,6 +193,8 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       snapshotThreshold: this.#o.snapshotThreshold ?? 8192,
       snapshotIntervalMs: this.#o.snapshotIntervalMs ?? 0,
       trailingLogs: this.#o.trailingLogs ?? 10240,
+      // Nothing to fsync in memory.
+      sync: this.#o.dir !== undefined,
     });
     this.#node = node;
     node.on('leaderChange', (c) => {
@@ -316,6 +333,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   }
 
   #readPeers(): Record<string, string> {
+    if (this.#o.dir === undefined) return {};
     try {
       return JSON.parse(readFileSync(join(this.#o.dir, 'peers.json'), 'utf8')) as Record<string, string>;
     } catch {
@@ -324,6 +342,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   }
 
   #writePeers(): void {
+    if (this.#o.dir === undefined) return;
     const path = join(this.#o.dir, 'peers.json');
     try {
       writeFileSync(`${path}.tmp`, JSON.stringify(Object.fromEntries(this.#peers)), { mode: 0o600 });

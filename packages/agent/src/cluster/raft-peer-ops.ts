@@ -38,18 +38,6 @@ export function raftMembership(raft: RaftLog): RaftMembership {
   };
 }
 
-/** -dev: the server is its own only voter, and there is nothing to add or remove. */
-export function soleVoter(self: string): RaftMembership {
-  return {
-    voters: () => [self],
-    learners: () => [],
-    addVoter: async () => {},
-    addLearner: async () => {},
-    removeServer: async () => {},
-    lagOf: () => undefined,
-  };
-}
-
 /** Autopilot's replicated settings as the leader's reconciliation reads them. */
 export function autopilotSettings(c: AutopilotConfigEntry): AutopilotSettings {
   return {
@@ -67,9 +55,9 @@ function mostUpToDate(st: Status, self: string): string | undefined {
 }
 
 /** Hands leadership to `id`, or to the most up-to-date other voter; Consul's errors otherwise. */
-export async function transferLeadership(raft: RaftLog | undefined, self: string, id: string | undefined, logger: Logger): Promise<void> {
-  const st = raft?.status();
-  if (!raft?.node || !st) throw operationFailed('cannot transfer leadership: this server runs without raft peers');
+export async function transferLeadership(raft: RaftLog, self: string, id: string | undefined, logger: Logger): Promise<void> {
+  const st = raft.status();
+  if (!raft.node || !st) throw operationFailed('cannot transfer leadership: raft has not started on this server');
   if (!raft.isLeader()) throw noLeader();
   let target = id;
   if (target) {
@@ -88,12 +76,12 @@ export async function transferLeadership(raft: RaftLog | undefined, self: string
 }
 
 /** Removes the server named by ID or address from `conf`, on the leader. */
-export async function removePeer(raft: RaftLog | undefined, conf: readonly RaftServerView[], by: { id?: string; address?: string }): Promise<void> {
+export async function removePeer(raft: RaftLog, conf: readonly RaftServerView[], by: { id?: string; address?: string }): Promise<void> {
   const target = conf.find((s) => (by.id && s.ID === by.id) || (by.address && s.Address === by.address));
   if (!target) {
     throw operationFailed(by.id ? `id "${by.id}" was not found in the Raft configuration` : `address "${by.address}" was not found in the Raft configuration`);
   }
-  if (!raft?.node) throw operationFailed('this server has no raft peers to remove');
+  if (!raft.node) throw operationFailed('raft has not started on this server');
   if (!raft.isLeader()) throw noLeader();
   try {
     await raft.node.removeServer(target.ID);
@@ -103,9 +91,9 @@ export async function removePeer(raft: RaftLog | undefined, conf: readonly RaftS
 }
 
 /** Before a shutdown, a leader hands leadership to the most up-to-date voter. */
-export async function handOver(raft: RaftLog | undefined, self: string, logger: Logger): Promise<void> {
-  const st = raft?.status();
-  if (!raft?.node || !raft.isLeader() || !st) return;
+export async function handOver(raft: RaftLog, self: string, logger: Logger): Promise<void> {
+  const st = raft.status();
+  if (!raft.node || !raft.isLeader() || !st) return;
   const target = mostUpToDate(st, self);
   if (!target) return;
   try {
@@ -117,7 +105,7 @@ export async function handOver(raft: RaftLog | undefined, self: string, logger: 
 }
 
 export interface LeaveRaftOptions {
-  raft: RaftLog | undefined;
+  raft: RaftLog;
   self: string;
   nodeName: string;
   /** The leader's RPC address, or '' when none is known. */
@@ -132,7 +120,7 @@ export interface LeaveRaftOptions {
  */
 export async function leaveRaft(o: LeaveRaftOptions): Promise<void> {
   const { raft } = o;
-  if (!raft?.node || (raft.status()?.conf.voters.length ?? 0) <= 1) return;
+  if (!raft.node || (raft.status()?.conf.voters.length ?? 0) <= 1) return;
   try {
     if (raft.isLeader()) {
       const other = raft.status()?.conf.voters.find((v) => v !== o.self);
@@ -147,7 +135,7 @@ export async function leaveRaft(o: LeaveRaftOptions): Promise<void> {
 /** Asks the leader to drop this server from raft, waiting until the change applied here. */
 async function removeSelfThroughLeader(o: LeaveRaftOptions): Promise<void> {
   const { raft } = o;
-  if (!raft?.node) return;
+  if (!raft.node) return;
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     const voters = raft.status()?.conf.voters ?? [];

@@ -3,11 +3,9 @@ import type { Status } from 'raft-ts';
 import type { RaftServerView } from './cluster.js';
 
 export interface RaftStatsInput {
-  /** False in `-dev`, where the agent is its own leader without raft. */
-  hasRaft: boolean;
   /** Raft's status; undefined until the node starts. */
   status: Status | undefined;
-  /** The state's last index, reported when there is no raft. */
+  /** The state's last index, reported until the node starts. */
   stateIndex: number;
   leading: boolean;
   lastContactMs: number;
@@ -16,14 +14,14 @@ export interface RaftStatsInput {
 
 export function raftStats(i: RaftStatsInput): Record<string, string> {
   const st = i.status;
-  const role = !i.hasRaft || st?.role === 'leader' ? 'Leader' : st?.role === 'candidate' || st?.role === 'preCandidate' ? 'Candidate' : 'Follower';
+  const role = st?.role === 'leader' ? 'Leader' : st?.role === 'candidate' || st?.role === 'preCandidate' ? 'Candidate' : 'Follower';
   return {
     applied_index: String(st?.applied ?? i.stateIndex),
     commit_index: String(st?.commit ?? i.stateIndex),
     last_log_index: String(st?.lastIndex ?? i.stateIndex),
     last_log_term: String(st?.term ?? 1),
     term: String(st?.term ?? 1),
-    last_contact: !i.hasRaft || i.leading ? '0' : `${i.lastContactMs}ms`,
+    last_contact: i.leading ? '0' : `${i.lastContactMs}ms`,
     num_peers: String(Math.max(0, (st?.conf.voters.length ?? 1) - 1)),
     state: role,
     protocol_version: '3',

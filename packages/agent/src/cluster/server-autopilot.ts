@@ -20,7 +20,7 @@ export interface ServerAutopilotOptions {
   version: string;
   server: StateServer;
   membership: Membership;
-  raft: RaftLog | undefined;
+  raft: RaftLog;
   rpc: RpcClients;
   logger: Logger;
   telemetry: Telemetry | undefined;
@@ -61,7 +61,7 @@ export class ServerAutopilot {
 
   health(): Promise<AutopilotHealth> {
     const { raft, config, server } = this.#o;
-    const st = raft?.status();
+    const st = raft.status();
     const ap = this.config();
     return autopilotHealth({
       selfId: config.nodeId,
@@ -81,7 +81,7 @@ export class ServerAutopilot {
       },
       position: async (s) => {
         if (s.ID === config.nodeId) {
-          return { lastIndex: st?.lastIndex ?? server.state.lastIndex, term: st?.term ?? 1, contactMs: raft ? raft.lastContactMs() : 0 };
+          return { lastIndex: st?.lastIndex ?? server.state.lastIndex, term: st?.term ?? 1, contactMs: raft.lastContactMs() };
         }
         const remote = await this.#o.rpc.status(s.Address, 1000).catch(() => undefined);
         return remote && { lastIndex: remote.lastIndex, term: remote.term, contactMs: Number(remote.lastContactMs) };

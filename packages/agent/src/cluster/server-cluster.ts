@@ -4,7 +4,7 @@
  * status views in server-views.ts, autopilot in server-autopilot.ts.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
+import type { ApplyResult, AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
 import type { Logger } from 'pino';
 import { APPLY_METRIC } from '../telemetry/write-metrics.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -24,7 +24,7 @@ import { type Membership, asServer } from './membership.js';
 import type { RaftLog } from './raft-log.js';
 import { raftStats } from './raft-stats.js';
 import { ServerAutopilot } from './server-autopilot.js';
-import { autopilotSettings, handOver, leaveRaft, raftMembership, removePeer, soleVoter, transferLeadership } from './raft-peer-ops.js';
+import { autopilotSettings, handOver, leaveRaft, raftMembership, removePeer, transferLeadership } from './raft-peer-ops.js';
 import { type ServerViewSource, raftConfiguration, serverStatus } from './server-views.js';
 import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 import { commandMethod } from '../rpc/methods/apply.js';
@@ -36,8 +36,8 @@ import { MAX_HOPS } from '../rpc/router.js';
 export interface ServerClusterOptions {
   config: AgentConfig;
   server: StateServer;
-  /** The raft log, or undefined in -dev (a single voter in memory: no peers to manage). */
-  raft: RaftLog | undefined;
+  /** The raft log (in -dev a single voter in memory, otherwise replicated over the data dir). */
+  raft: RaftLog<ApplyResult>;
   membership: Membership;
   rpcServer: grpc.Server;
   rpcAddress: string;
@@ -60,6 +60,9 @@ function notProposed(err: unknown): boolean {
   if (err instanceof RaftError && err.code === 'RAFT_PROPOSAL_DROPPED') return true;
   return safeToResend(err);
 }
+
+/** How long a server that is its own only voter waits at start to lead and be ready. */
+const SOLE_VOTER_READY_MS = 5000;
 
 export class ServerCluster implements Cluster {
   readonly isServer = true;
@@ -129,44 +132,36 @@ export class ServerCluster implements Cluster {
       state: o.server.state,
       write,
       members: () => o.membership.gossip.members(),
-      raft: o.raft ? raftMembership(o.raft) : soleVoter(o.config.nodeId),
+      raft: raftMembership(o.raft),
       datacenter: o.config.datacenter,
       selfId: o.config.nodeId,
       version: o.version,
       logger: o.logger,
-      deadServerCleanupMs: o.raft ? (o.deadServerCleanupMs ?? 30_000) : 0,
-      ...(o.raft ? { autopilot: () => autopilotSettings(this.autopilotConfig()) } : {}),
+      deadServerCleanupMs: o.deadServerCleanupMs ?? 30_000,
+      autopilot: () => autopilotSettings(this.autopilotConfig()),
     });
-    if (o.raft) {
-      const raft = o.raft;
-      this.#gossipHeal = new GossipHeal(raft, o.membership, o.config.nodeId, o.logger);
-      this.#unsubscribe.push(raft.onLeaderChange((s) => this.#onLeadership(s.isLeader, s.leader !== '')));
-      this.#unsubscribe.push(
-        o.membership.onMember((e) => {
-          const s = asServer(e.member);
-          if (s) raft.setPeer(s.id, s.rpcAddr);
-          this.#duties?.kick();
-        }),
-      );
-      raft.onEarlyMessage = (m) => {
-        if ((m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') && !raft.started && !this.#closed) {
-          o.logger.info({ from: m.from }, 'raft: contacted by a leader; joining its cluster');
-          this.#bootstrapper?.stop();
-          void raft.start(undefined);
-        }
-      };
-    } else {
-      this.#unsubscribe.push(o.membership.onMember(() => this.#duties?.kick()));
-    }
+    const raft = o.raft;
+    this.#gossipHeal = new GossipHeal(raft, o.membership, o.config.nodeId, o.logger);
+    this.#unsubscribe.push(raft.onLeaderChange((s) => this.#onLeadership(s.isLeader, s.leader !== '')));
+    this.#unsubscribe.push(
+      o.membership.onMember((e) => {
+        const s = asServer(e.member);
+        if (s) raft.setPeer(s.id, s.rpcAddr);
+        this.#duties?.kick();
+      }),
+    );
+    raft.onEarlyMessage = (m) => {
+      if ((m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') && !raft.started && !this.#closed) {
+        o.logger.info({ from: m.from }, 'raft: contacted by a leader; joining its cluster');
+        this.#bootstrapper?.stop();
+        void raft.start(undefined);
+      }
+    };
   }
 
-  /** Starts raft (restart, bootstrap or wait) and, in -dev, leadership at once. */
+  /** Starts raft: a restart, a bootstrap (-dev and -bootstrap: this server alone) or a wait to be added. */
   async start(): Promise<void> {
     const { raft, config, membership, logger } = this.#o;
-    if (!raft) {
-      this.#onLeadership(true, true);
-      return;
-    }
     for (const s of membership.servers()) raft.setPeer(s.id, s.rpcAddr);
     if (raft.started) {
       logger.info('raft: restarted from the data directory');
@@ -193,14 +188,17 @@ export class ServerCluster implements Cluster {
 
   /**
    * The only voter needs nobody's vote: it campaigns at once instead of after an election
-   * timeout, as soon as its configuration is applied from the log.
+   * timeout, as soon as its configuration is applied from the log, and the start waits (a few
+   * seconds at most) until it is ready to serve, so a -dev agent takes writes once it is up.
    */
   async #leadIfAlone(): Promise<void> {
     const raft = this.#o.raft;
-    for (let i = 0; i < 100 && raft?.node && !this.#closed; i++) {
+    for (let i = 0; i < 100 && raft.node && !this.#closed; i++) {
       const voters = raft.status()?.conf.voters ?? [];
       if (voters.length > 0) {
-        if (voters.length === 1 && voters[0] === this.#o.config.nodeId && !raft.isLeader()) raft.node.campaign();
+        if (voters.length !== 1 || voters[0] !== this.#o.config.nodeId) return;
+        if (!raft.isLeader()) raft.node.campaign();
+        await this.#waitForLeader(SOLE_VOTER_READY_MS);
         return;
       }
       await new Promise((r) => setTimeout(r, 5));
@@ -247,18 +245,17 @@ export class ServerCluster implements Cluster {
   }
 
   isLeader(): boolean {
-    return this.#o.raft ? this.#o.raft.isLeader() : true;
+    return this.#o.raft.isLeader();
   }
 
   /** True on the leader, or on a follower that heard from the leader within `maxStaleMs`. */
   freshWithin(maxStaleMs: number): boolean {
     const raft = this.#o.raft;
-    return !raft || raft.isLeader() || raft.lastContactMs() <= maxStaleMs;
+    return raft.isLeader() || raft.lastContactMs() <= maxStaleMs;
   }
 
   leaderAddress(): string {
     const raft = this.#o.raft;
-    if (!raft) return this.#o.rpcAddress;
     const id = raft.leader;
     if (!id) return '';
     // A follower that has not heard from its leader for two maximal election timeouts no longer
@@ -273,17 +270,13 @@ export class ServerCluster implements Cluster {
   }
 
   lastContactMs(): number {
-    const raft = this.#o.raft;
-    if (!raft) return 0;
-    const ms = raft.lastContactMs();
+    const ms = this.#o.raft.lastContactMs();
     return ms === Number.MAX_SAFE_INTEGER ? 0 : ms;
   }
 
   async consistentBarrier(): Promise<void> {
-    const raft = this.#o.raft;
-    if (!raft) return;
     try {
-      await raft.readIndex();
+      await this.#o.raft.readIndex();
     } catch (err) {
       throw err instanceof NotLeaderError ? noLeader() : operationFailed(`consistent read failed: ${(err as Error).message}`);
     }
@@ -428,8 +421,7 @@ export class ServerCluster implements Cluster {
       leader: leading,
       leaderAddr: this.leaderAddress(),
       raft: raftStats({
-        hasRaft: this.#o.raft !== undefined,
-        status: this.#o.raft?.status(),
+        status: this.#o.raft.status(),
         stateIndex: this.#o.server.state.lastIndex,
         leading,
         lastContactMs: this.lastContactMs(),
@@ -440,7 +432,7 @@ export class ServerCluster implements Cluster {
   }
 
   droppedInputs(): DroppedInputs {
-    return { raftNonMemberMessages: this.#o.raft?.nonMemberMessagesDropped ?? 0, ...gossipDropped(this.#o.membership.gossip.stats) };
+    return { raftNonMemberMessages: this.#o.raft.nonMemberMessagesDropped, ...gossipDropped(this.#o.membership.gossip.stats) };
   }
 
   async leave(): Promise<void> {

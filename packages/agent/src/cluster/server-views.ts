@@ -1,8 +1,8 @@
 /**
  * What a server reports about raft: its status on the RPC port (`ServerStatus`, read by the
  * bootstrapper and autopilot of other servers) and the raft configuration of
- * `/v1/operator/raft/configuration` and `/v1/status/peers`. In -dev, with no raft, the server is
- * its own only voter and leader.
+ * `/v1/operator/raft/configuration` and `/v1/status/peers`, all read from the server's raft node
+ * (a -dev agent's too: it is the only voter of its own cluster).
  */
 import type { StateServer } from '../server/state-server.js';
 import type { RaftServerView } from './cluster.js';
@@ -14,24 +14,24 @@ export interface ServerViewSource {
   nodeId: string;
   nodeName: string;
   rpcAddress: string;
-  raft: RaftLog | undefined;
+  raft: RaftLog;
   server: StateServer;
   membership: Membership;
 }
 
 export function serverStatus(o: ServerViewSource): ServerStatus {
   const raft = o.raft;
-  const st = raft?.status();
+  const st = raft.status();
   return {
     id: o.nodeId,
     name: o.nodeName,
-    initialized: raft ? (st?.conf.voters.length ?? 0) > 0 : true,
-    voters: raft ? [...(st?.conf.voters ?? [])] : [o.nodeId],
-    leader: raft ? (st?.lead ?? '') : o.nodeId,
+    initialized: (st?.conf.voters.length ?? 0) > 0,
+    voters: [...(st?.conf.voters ?? [])],
+    leader: st?.lead ?? '',
     term: st?.term ?? 1,
     lastIndex: st?.lastIndex ?? o.server.state.lastIndex,
     appliedIndex: st?.applied ?? o.server.state.lastIndex,
-    lastContactMs: raft ? Math.min(raft.lastContactMs(), 2 ** 31) : 0,
+    lastContactMs: Math.min(raft.lastContactMs(), 2 ** 31),
   };
 }
 
@@ -39,15 +39,14 @@ export function serverStatus(o: ServerViewSource): ServerStatus {
 function describe(o: ServerViewSource, id: string): { node: string; address: string } {
   if (id === o.nodeId) return { node: o.nodeName, address: o.rpcAddress };
   const s = o.membership.servers().find((x) => x.id === id);
-  return { node: s?.name ?? '(unknown)', address: s?.rpcAddr ?? o.raft?.peerAddress(id) ?? '' };
+  return { node: s?.name ?? '(unknown)', address: s?.rpcAddr ?? o.raft.peerAddress(id) ?? '' };
 }
 
 export function raftConfiguration(o: ServerViewSource): { Servers: RaftServerView[]; Index: number } {
-  const raft = o.raft;
-  const st = raft?.status();
-  const voters = raft ? (st?.conf.voters ?? []) : [o.nodeId];
+  const st = o.raft.status();
+  const voters = st?.conf.voters ?? [];
   const learners = st?.conf.learners ?? [];
-  const lead = raft ? (st?.lead ?? '') : o.nodeId;
+  const lead = st?.lead ?? '';
   const servers: RaftServerView[] = [...voters, ...learners].map((id) => {
     const d = describe(o, id);
     return { ID: id, Node: d.node, Address: d.address, Leader: id === lead, Voter: voters.includes(id), ProtocolVersion: '3' };

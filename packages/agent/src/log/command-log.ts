@@ -1,7 +1,7 @@
 /**
  * The `Log` every command goes through before it reaches the state machine (docs/architecture.md).
- * Every server runs raft-ts behind it: a `-dev` agent a single voter in memory (./single-voter-log.ts),
- * a server a raft-replicated node over `level` on disk (../cluster/raft-log.ts).
+ * Every server runs raft-ts behind it (../cluster/raft-log.ts): a `-dev` agent a single voter over
+ * MemoryStorage, any other server a replicated node over `level` in its data dir.
  */
 export interface LogStateMachine<R> {
   /** Applies a committed entry; the return value is handed back to the proposer. */

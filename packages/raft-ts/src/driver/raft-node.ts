@@ -5,7 +5,7 @@ import type { InjectedBug, RaftConfig } from '../core/config.js';
 import { realTimers, Xoshiro128, type Prng, type TimerHandle, type Timers } from '@concord/simkit';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
 import type { ConfChangeItem, HardState, Message, NodeId, Role } from '../core/types.js';
-import { NotLeaderError, ProposalLostError, RaftError, ReadIndexError, StoppedError, LeadershipTransferError } from '../errors.js';
+import { NotLeaderError, ProposalDroppedError, ProposalLostError, RaftError, ReadIndexError, StoppedError, LeadershipTransferError } from '../errors.js';
 import type { DurableStorage } from '../storage/durable-storage.js';
 import { ReadPoints } from './read-points.js';
 import type { StateMachine } from './state-machine.js';
@@ -102,11 +102,11 @@ function isLeaderStream(m: Message): boolean {
   return m.type === 'app' || m.type === 'heartbeat';
 }
 
-interface Pending<R> {
-  readonly term: number;
-  readonly resolve: (r: ProposeResult<R>) => void;
-  readonly reject: (e: Error) => void;
-}
+/** A proposal waiting for its entry: an application entry gets apply's result, a configuration change its index. */
+type Pending<R> = { readonly term: number; readonly reject: (e: Error) => void } & (
+  | { readonly applied: (r: ProposeResult<R>) => void }
+  | { readonly committed: (r: { index: number }) => void }
+);
 
 interface QueuedProposal<R> {
   readonly data: Uint8Array;
@@ -242,6 +242,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   /** Replicate `data`; resolves once this node's state machine applied it, with apply's result. */
   propose(data: Uint8Array): Promise<ProposeResult<R>> {
     if (this.#stopped) return Promise.reject(new StoppedError());
+    // An empty entry is raft's own (a new leader's first entry): the state machine never sees it.
+    if (data.byteLength === 0) return Promise.reject(new ProposalDroppedError('empty data (the state machine applies only non-empty entries)'));
     if (this.#raw.raft.role !== 'leader') return Promise.reject(new NotLeaderError(this.#raw.raft.lead));
     return new Promise((resolve, reject) => {
       this.#queue.push({ data, resolve, reject });
@@ -314,7 +316,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     }
     this.#schedule();
     return new Promise((resolve, reject) => {
-      this.#pending.set(r.index, { term: r.term, resolve: ({ index }) => resolve({ index }), reject });
+      this.#pending.set(r.index, { term: r.term, committed: resolve, reject });
     });
   }
 
@@ -424,7 +426,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       for (const q of batch) q.reject(err as Error);
       return;
     }
-    for (const [i, q] of batch.entries()) this.#pending.set(r.index + i, { term: r.term, resolve: q.resolve, reject: q.reject });
+    for (const [i, q] of batch.entries()) this.#pending.set(r.index + i, { term: r.term, applied: q.resolve, reject: q.reject });
   }
 
   /**
@@ -542,18 +544,36 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       this.emit('snapshot', { index: m.index, term: m.term, installed: true });
     }
     for (const e of rd.committedEntries) {
-      let result: unknown;
-      if (e.type === 'normal' && e.data.byteLength > 0) result = this.#sm.apply({ index: e.index, term: e.term, data: e.data });
-      this.#applied = e.index;
-      this.#appliedTerm = e.term;
-      this.metrics.applied++;
       const p = this.#pending.get(e.index);
-      if (!p) continue;
-      this.#pending.delete(e.index);
-      if (p.term === e.term) p.resolve({ index: e.index, result: result as R });
-      else p.reject(new ProposalLostError(e.index));
+      if (e.type === 'normal' && e.data.byteLength > 0) {
+        const result = this.#sm.apply({ index: e.index, term: e.term, data: e.data });
+        this.#appliedUpTo(e);
+        if (p) this.#settle(p, e, { index: e.index, result });
+      } else {
+        this.#appliedUpTo(e);
+        if (p) this.#settle(p, e, undefined);
+      }
     }
     this.#readPoints.advance(rd.readStates, this.#applied);
+  }
+
+  /**
+   * Settles the proposal waiting at `e`'s index: the entry committed is the one proposed when its
+   * term is the proposal's; an application entry then carries apply's result (proposals are never
+   * empty, see propose), a configuration change its index.
+   */
+  #settle(p: Pending<R>, e: { readonly index: number; readonly term: number }, applied: ProposeResult<R> | undefined): void {
+    this.#pending.delete(e.index);
+    if (p.term !== e.term) p.reject(new ProposalLostError(e.index));
+    else if ('committed' in p) p.committed({ index: e.index });
+    else if (applied) p.applied(applied);
+    else p.reject(new ProposalLostError(e.index));
+  }
+
+  #appliedUpTo(e: { readonly index: number; readonly term: number }): void {
+    this.#applied = e.index;
+    this.#appliedTerm = e.term;
+    this.metrics.applied++;
   }
 
   #onSoftState(lead: NodeId, role: Role): void {
