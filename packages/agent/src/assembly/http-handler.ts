@@ -1,0 +1,216 @@
+/**
+ * The agent's HTTP request path, in order: the connection guard, Consul's response headers,
+ * metrics and debug logging, blocked endpoints, the UI's files, WAN address translation, the ACL
+ * gate, then `?cached` reads, the leader's KV GET fast path, or the router.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { uiAssetsDir, uiBuilt } from '@concord/ui';
+import { enforcedAclDefaultPolicy } from '../acl/enforced-policy.js';
+import { gateRequest } from '../acl/http-gate.js';
+import { redactTokenInUrl } from '../acl/request-token.js';
+import type { AclResolver } from '../acl/resolver.js';
+import type { AgentContext } from '../agent-context.js';
+import { AgentCache } from '../cache/agent-cache.js';
+import { typedCacheFetcher } from '../cache/typed-fetch.js';
+import type { ServerCluster } from '../cluster/server-cluster.js';
+import type { AgentConfig } from '../config/config.js';
+import { ConnectionGuard } from '../http/connection-guard.js';
+import { aclRoutes } from '../http/endpoints/acl.js';
+import { agentInfoRoutes } from '../http/endpoints/agent-info.js';
+import { agentMonitorRoutes } from '../http/endpoints/agent-monitor.js';
+import { agentTokenRoutes } from '../http/endpoints/agent-tokens.js';
+import { agentRoutes } from '../http/endpoints/agent.js';
+import { catalogRoutes } from '../http/endpoints/catalog.js';
+import { clusterOpsRoutes, keyringRoutes } from '../http/endpoints/cluster-ops.js';
+import { coordinateRoutes } from '../http/endpoints/coordinate.js';
+import { eventFireRoutes } from '../http/endpoints/event-fire.js';
+import { eventRoutes } from '../http/endpoints/event-list.js';
+import { healthRoutes } from '../http/endpoints/health.js';
+import { internalRoutes } from '../http/endpoints/internal.js';
+import { kvRoutes } from '../http/endpoints/kv.js';
+import { metricsRoutes } from '../http/endpoints/metrics.js';
+import { operatorRoutes } from '../http/endpoints/operator.js';
+import { preparedQueryRoutes } from '../http/endpoints/prepared-query.js';
+import { sessionRoutes } from '../http/endpoints/session.js';
+import { snapshotRoutes } from '../http/endpoints/snapshot.js';
+import { txnRoutes } from '../http/endpoints/txn.js';
+import { toHttpError } from '../http/http-error.js';
+import { serveKvGetFast } from '../http/kv-fast-path.js';
+import { sendText } from '../http/respond.js';
+import { type Route, Router } from '../http/router.js';
+import { UiFiles } from '../http/ui-files.js';
+import { translateWanAddresses } from '../http/wan-address-translation.js';
+import type { RpcRouter } from '../rpc/router.js';
+import type { StateServer } from '../server/state-server.js';
+import { httpMetricKey } from '../telemetry/http-metrics.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import type { Cleanups } from './cleanups.js';
+
+/** The query of a request without one (read only: the ACL gate reads `?token`). */
+const NO_QUERY: Readonly<URLSearchParams> = new URLSearchParams();
+
+export interface HttpHandlerParts {
+  config: AgentConfig;
+  context: AgentContext;
+  acl: AclResolver;
+  calls: RpcRouter;
+  server: StateServer | undefined;
+  serverCluster: ServerCluster | undefined;
+  telemetry: Telemetry;
+  logger: Logger;
+}
+
+export interface HttpHandler {
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  guard: ConnectionGuard;
+}
+
+export function httpHandler(p: HttpHandlerParts, cleanups: Cleanups): HttpHandler {
+  const { config, acl, server, telemetry, logger } = p;
+  const sc = p.serverCluster;
+  const router = httpRouter(p.context, logger);
+  const extraHeaders = Object.entries(config.responseHeaders);
+  const blocked = config.blockEndpoints;
+  const prettyAll = false;
+  const fastPath = server !== undefined && extraHeaders.length === 0 && blocked.length === 0 && !config.translateWanAddrs;
+  const ui = config.ui ? new UiFiles(config.uiDir ?? uiAssetsDir()) : undefined;
+  if (ui && !uiBuilt(ui.root)) logger.warn({ dir: ui.root }, 'ui: the web UI is not built (npm run build); /ui/ answers 404');
+  const aclPolicy = enforcedAclDefaultPolicy(config);
+  const guard = new ConnectionGuard({ maxPerClient: config.bounds.httpMaxConnsPerClient, bodyTimeoutMs: config.bounds.httpBodyTimeoutMs });
+  const cache = new AgentCache({
+    fetch: typedCacheFetcher(p.calls, config),
+    defaultQueryTimeMs: config.defaultQueryTimeMs,
+    maxQueryTimeMs: config.maxQueryTimeMs,
+  });
+  cleanups.push(() => cache.close());
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!guard.admit(req, res)) return;
+    res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
+    res.setHeader('Vary', 'Accept-Encoding');
+    for (const [k, v] of extraHeaders) res.setHeader(k, v);
+    observeHttp(telemetry, router, req, res);
+    if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
+    if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
+      sendText(res, 403, 'Endpoint is blocked by agent configuration');
+      return;
+    }
+    // The UI's files are this agent's own: never forwarded to a server.
+    if (ui?.owns(req.url)) {
+      ui.handle(req, res);
+      return;
+    }
+    if (config.translateWanAddrs) translateWanAddresses(req, res, config.datacenter);
+    if (acl.enabled) {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const refuse = (err: unknown): void => {
+        const e = toHttpError(err);
+        sendText(res, e.status, e.message);
+      };
+      let pending: Promise<void> | undefined;
+      try {
+        pending = gateRequest(gate, req, q === -1 ? url : url.slice(0, q), q === -1 ? NO_QUERY : new URLSearchParams(url.slice(q + 1)));
+      } catch (err) {
+        refuse(err);
+        return;
+      }
+      if (pending) {
+        pending.then(() => dispatch(req, res), refuse);
+        return;
+      }
+    }
+    dispatch(req, res);
+  };
+  const gate = { resolver: acl, nodeName: config.nodeName, keyListPolicy: config.acl.enableKeyListPolicy };
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
+    // Only the leader answers a default-consistency read from its own state.
+    if (fastPath && sc?.isLeader() && serveKvGetFast(req, res, (server as StateServer).state)) return;
+    router.handle(req, res, (q) => prettyAll || q.has('pretty'));
+  };
+  return { handle, guard };
+}
+
+/** Every HTTP route of the agent; every agent registers them all (the state ones call typed methods). */
+function httpRouter(context: AgentContext, logger: Logger): Router {
+  const router = new Router();
+  const routeSets: Route[][] = [
+    agentTokenRoutes(context),
+    agentRoutes(context),
+    agentInfoRoutes(context),
+    agentMonitorRoutes(context),
+    clusterOpsRoutes(context),
+    operatorRoutes(context),
+    keyringRoutes(context),
+    eventFireRoutes(context),
+    eventRoutes(context),
+    metricsRoutes(context),
+  ];
+  routeSets.push(
+    kvRoutes(context),
+    txnRoutes(context),
+    sessionRoutes(context),
+    preparedQueryRoutes(context),
+    catalogRoutes(context),
+    coordinateRoutes(context),
+    healthRoutes(context),
+    snapshotRoutes(context),
+    internalRoutes(context),
+  );
+  routeSets.push(aclRoutes(context));
+  for (const routes of routeSets) for (const r of routes) router.add(r);
+  router.onError((err, ctx) => {
+    const status = toHttpError(err).status;
+    if (status === undefined || status >= 500) logger.debug({ err: String(err), path: ctx.path }, 'http: request failed');
+  });
+  return router;
+}
+
+/** `?cached` reads of the endpoints Consul caches are answered by the agent's cache. */
+function serveCached(cache: AgentCache, req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  if (!AgentCache.wants(req.method, path, query)) return false;
+  void cache.serve(req, res, path, query);
+  return true;
+}
+
+const HTTP_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
+const MAX_HTTP_KEYS = 512;
+const seenHttpKeys = new Set<string>();
+
+/** Consul's HTTP timers: `api.http` (method and path labels) and the older `http.<METHOD>.<path>`. */
+function observeHttp(telemetry: Telemetry, router: Router, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!HTTP_METHODS.has(method)) return;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    let { key, label } = httpMetricKey(router.patternOf(method, path), path);
+    // Paths this agent has no route for could name unboundedly many metrics: past a cap they share one.
+    const joined = `${method} ${label}`;
+    if (!seenHttpKeys.has(joined)) {
+      if (seenHttpKeys.size >= MAX_HTTP_KEYS) ({ key, label } = { key: ['other'], label: 'other' });
+      else seenHttpKeys.add(joined);
+    }
+    telemetry.measureSince(['api', 'http'], started, { method, path: label });
+    telemetry.measureSince(['http', method, ...key], started);
+  });
+}
+
+/** Consul's `agent.http: Request finished` debug line, once the answer is sent. */
+function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const latency = `${Math.round((performance.now() - started) * 1000)}µs`;
+    logger.debug(
+      { method: req.method, url: redactTokenInUrl(req.url ?? ''), from: `${req.socket.remoteAddress}:${req.socket.remotePort}`, latency },
+      'agent.http: Request finished',
+    );
+  });
+}
