@@ -52,6 +52,15 @@ export interface RaftLogOptions {
 }
 
 const LEADERSHIP_LOST_GRACE_MS = 2000;
+/** How often the deadlines of proposals in flight are checked. */
+const PROPOSAL_SWEEP_MS = 100;
+
+/** A proposal waiting to commit, rejected at its timeout or at the end of its grace after leadership was lost. */
+interface InFlightProposal {
+  timeoutAt: number;
+  graceUntil: number;
+  reject: (err: Error) => void;
+}
 
 /** The leader stepped down with the proposal uncommitted; it may still commit later. */
 export class LeadershipLostError extends Error {
@@ -127,7 +136,8 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   #closed = false;
   #listeners: ((s: LeaderState) => void)[] = [];
   /** Proposals waiting to commit, given a grace period when this node stops leading. */
-  readonly #inFlight = new Set<() => void>();
+  readonly #inFlight = new Set<InFlightProposal>();
+  #sweeper: NodeJS.Timeout | undefined;
   #wasLeader = false;
 
   constructor(o: RaftLogOptions) {
@@ -200,7 +210,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
     node.on('leaderChange', (c) => {
       this.#o.logger.info({ leader: c.leader, term: c.term, role: c.role }, 'raft: leader changed');
       const leading = c.role === 'leader';
-      if (!leading) for (const lost of [...this.#inFlight]) lost();
+      if (!leading) this.#leadershipLost();
       // A leader that steps down last "heard from the leader" (itself) now.
       if (this.#wasLeader && !leading) this.#transport.lastLeaderContact = Date.now();
       this.#wasLeader = leading;
@@ -238,45 +248,58 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 
   /**
    * Proposes a command. A proposal that does not settle within `proposeTimeoutMs` (a leader cut
-   * off from its quorum) is rejected; its outcome is then unknown, as with any timeout.
+   * off from its quorum) is rejected; its outcome is then unknown, as with any timeout. Deadlines
+   * are checked by one sweep for all proposals in flight, not a timer each, so a write costs no
+   * timer of its own.
    */
   propose(data: Uint8Array): Promise<Proposal<R>> {
     const node = this.#node;
     if (!node) return Promise.reject(new NotLeaderError(''));
-    const ms = this.#o.proposeTimeoutMs ?? 15_000;
     return new Promise((resolve, reject) => {
-      let grace: NodeJS.Timeout | undefined;
-      const settle = () => {
-        clearTimeout(timer);
-        clearTimeout(grace);
-        this.#inFlight.delete(lost);
-      };
-      // The entry may still commit under the next leader (it always does after a hand-over),
-      // and this node then applies it and settles the proposal; only if that does not happen
-      // within the grace period is its outcome reported as unknown.
-      const lost = () => {
-        this.#inFlight.delete(lost);
-        grace = setTimeout(() => {
-          settle();
-          reject(new LeadershipLostError());
-        }, this.#o.leadershipLostGraceMs ?? LEADERSHIP_LOST_GRACE_MS);
-      };
-      const timer = setTimeout(() => {
-        settle();
-        reject(new ProposeTimeoutError(ms));
-      }, ms);
-      this.#inFlight.add(lost);
+      const p: InFlightProposal = { timeoutAt: Date.now() + this.#proposeTimeoutMs, graceUntil: Number.POSITIVE_INFINITY, reject };
+      this.#inFlight.add(p);
+      this.#sweeper ??= setInterval(() => this.#sweep(), PROPOSAL_SWEEP_MS).unref();
       node.propose(data).then(
         (r) => {
-          settle();
-          resolve(r);
+          if (this.#inFlight.delete(p)) resolve(r);
         },
         (err: unknown) => {
-          settle();
-          reject(err);
+          if (this.#inFlight.delete(p)) reject(err as Error);
         },
       );
     });
+  }
+
+  get #proposeTimeoutMs(): number {
+    return this.#o.proposeTimeoutMs ?? 15_000;
+  }
+
+  /**
+   * This node stopped leading. A proposal in flight may still commit under the next leader (it
+   * always does after a hand-over), and this node then applies it and settles it; only if that
+   * does not happen within the grace period is its outcome reported as unknown.
+   */
+  #leadershipLost(): void {
+    const until = Date.now() + (this.#o.leadershipLostGraceMs ?? LEADERSHIP_LOST_GRACE_MS);
+    for (const p of this.#inFlight) if (p.graceUntil === Number.POSITIVE_INFINITY) p.graceUntil = until;
+  }
+
+  /** Rejects the proposals past their grace period or their timeout; stops sweeping once none is left. */
+  #sweep(): void {
+    const now = Date.now();
+    for (const p of this.#inFlight) {
+      if (now >= p.graceUntil) {
+        this.#inFlight.delete(p);
+        p.reject(new LeadershipLostError());
+      } else if (now >= p.timeoutAt) {
+        this.#inFlight.delete(p);
+        p.reject(new ProposeTimeoutError(this.#proposeTimeoutMs));
+      }
+    }
+    if (this.#inFlight.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   readIndex(): Promise<number> {
