@@ -26,10 +26,3 @@ export interface CommandLog<R> {
   isLeader(): boolean;
   close(): Promise<void>;
 }
-
-export class LogClosedError extends Error {
-  readonly code = 'AGENT_LOG_CLOSED';
-  constructor() {
-    super('log is closed');
-  }
-}
