@@ -6,7 +6,7 @@
  */
 import type { ApplyContext, StateData } from './data.js';
 import { StateError } from './errors.js';
-import type { AclLink, AclNodeIdentity, AclPolicy, AclRole, AclServiceIdentity, AclToken } from './types.js';
+import type { AclLink, AclNodeIdentity, AclPolicy, AclReplicateCommand, AclRole, AclServiceIdentity, AclToken } from './types.js';
 
 export const GLOBAL_MANAGEMENT_POLICY_ID = '00000000-0000-0000-0000-000000000001';
 export const ANONYMOUS_TOKEN_ID = '00000000-0000-0000-0000-000000000002';
@@ -14,13 +14,14 @@ export const ANONYMOUS_TOKEN_SECRET = 'anonymous';
 
 const invalid = (msg: string) => new StateError('STATE_INVALID_REQUEST', msg);
 
-function checkLinks(data: StateData, links: readonly AclLink[], kind: 'policy' | 'role'): AclLink[] {
+function checkLinks(data: StateData, links: readonly AclLink[], kind: 'policy' | 'role', allowMissing = false): AclLink[] {
   if (!Array.isArray(links)) throw invalid(`${kind === 'policy' ? 'Policies' : 'Roles'} must be a list`);
   const table = kind === 'policy' ? data.aclPolicies : data.aclRoles;
   const seen = new Set<string>();
   const out: AclLink[] = [];
   for (const l of links) {
-    if (!table.has(l.ID)) throw invalid(`No such ACL ${kind} with ID ${JSON.stringify(l.ID)}`);
+    if (typeof l?.ID !== 'string' || l.ID === '') throw invalid(`${kind === 'policy' ? 'Policies' : 'Roles'} links need an ID`);
+    if (!allowMissing && !table.has(l.ID)) throw invalid(`No such ACL ${kind} with ID ${JSON.stringify(l.ID)}`);
     if (seen.has(l.ID)) continue;
     seen.add(l.ID);
     out.push({ ID: l.ID, Name: '' });
@@ -50,7 +51,11 @@ function identities(v: { ServiceIdentities?: readonly AclServiceIdentity[]; Node
   return out;
 }
 
-export function setAclToken(ctx: ApplyContext, token: AclToken, op: 'create' | 'update'): AclToken {
+/**
+ * Stores a token. `op: 'replicate'` stores it as the primary datacenter has it: created or
+ * replaced, its Local flag, expiry and creation time taken from it, links to missing entries kept.
+ */
+export function setAclToken(ctx: ApplyContext, token: AclToken, op: 'create' | 'update' | 'replicate'): AclToken {
   const d = ctx.data;
   if (typeof token?.AccessorID !== 'string' || token.AccessorID === '' || typeof token.SecretID !== 'string' || token.SecretID === '') {
     throw invalid('Token AccessorID and SecretID are required');
@@ -61,16 +66,18 @@ export function setAclToken(ctx: ApplyContext, token: AclToken, op: 'create' | '
   if (prev && prev.SecretID !== token.SecretID) throw invalid('Changing a tokens SecretID is not permitted');
   const owner = d.aclSecrets.get(token.SecretID);
   if (owner !== undefined && owner !== token.AccessorID) throw invalid('Invalid Token: SecretID is already in use');
+  const replicated = op === 'replicate';
+  const kept = replicated ? undefined : prev;
   const stored: AclToken = {
     AccessorID: token.AccessorID,
     SecretID: token.SecretID,
     Description: String(token.Description ?? ''),
-    Policies: checkLinks(d, token.Policies ?? [], 'policy'),
-    Roles: checkLinks(d, token.Roles ?? [], 'role'),
+    Policies: checkLinks(d, token.Policies ?? [], 'policy', replicated),
+    Roles: checkLinks(d, token.Roles ?? [], 'role', replicated),
     ...identities(token),
-    Local: prev ? prev.Local : Boolean(token.Local),
-    ...((prev?.ExpirationTime ?? token.ExpirationTime) ? { ExpirationTime: prev?.ExpirationTime ?? token.ExpirationTime } : {}),
-    CreateTime: prev?.CreateTime ?? String(token.CreateTime ?? ''),
+    Local: kept ? kept.Local : Boolean(token.Local),
+    ...((kept?.ExpirationTime ?? token.ExpirationTime) ? { ExpirationTime: kept?.ExpirationTime ?? token.ExpirationTime } : {}),
+    CreateTime: kept?.CreateTime ?? String(token.CreateTime ?? ''),
     Hash: String(token.Hash ?? ''),
     CreateIndex: prev?.CreateIndex ?? ctx.index,
     ModifyIndex: ctx.index,
@@ -96,7 +103,7 @@ function findByName<T extends { ID: string; Name: string }>(table: Map<string, T
   return undefined;
 }
 
-export function setAclPolicy(ctx: ApplyContext, policy: AclPolicy, op: 'create' | 'update'): AclPolicy {
+export function setAclPolicy(ctx: ApplyContext, policy: AclPolicy, op: 'create' | 'update' | 'replicate'): AclPolicy {
   const d = ctx.data;
   if (typeof policy?.ID !== 'string' || policy.ID === '') throw invalid('Policy ID is required');
   if (typeof policy.Name !== 'string' || policy.Name === '') throw invalid('Invalid Policy: no Name is set');
@@ -105,7 +112,7 @@ export function setAclPolicy(ctx: ApplyContext, policy: AclPolicy, op: 'create' 
   if (op === 'update' && !prev) throw invalid(`Cannot find policy ${JSON.stringify(policy.ID)}`);
   const sameName = findByName(d.aclPolicies, policy.Name);
   if (sameName && sameName.ID !== policy.ID) throw invalid(`Invalid Policy: A Policy with Name ${JSON.stringify(policy.Name)} already exists`);
-  if (prev && policy.ID === GLOBAL_MANAGEMENT_POLICY_ID) {
+  if (prev && policy.ID === GLOBAL_MANAGEMENT_POLICY_ID && op !== 'replicate') {
     if (policy.Rules !== prev.Rules) throw invalid('Changing the Rules for the builtin global-management policy is not permitted');
     if ((policy.Datacenters ?? []).length > 0) throw invalid('Changing the Datacenters of the builtin global-management policy is not permitted');
   }
@@ -132,7 +139,7 @@ export function deleteAclPolicy(ctx: ApplyContext, id: string): boolean {
   return true;
 }
 
-export function setAclRole(ctx: ApplyContext, role: AclRole, op: 'create' | 'update'): AclRole {
+export function setAclRole(ctx: ApplyContext, role: AclRole, op: 'create' | 'update' | 'replicate'): AclRole {
   const d = ctx.data;
   if (typeof role?.ID !== 'string' || role.ID === '') throw invalid('Role ID is required');
   if (typeof role.Name !== 'string' || role.Name === '') throw invalid('Role name is missing');
@@ -145,7 +152,7 @@ export function setAclRole(ctx: ApplyContext, role: AclRole, op: 'create' | 'upd
     ID: role.ID,
     Name: role.Name,
     Description: String(role.Description ?? ''),
-    Policies: checkLinks(d, role.Policies ?? [], 'policy'),
+    Policies: checkLinks(d, role.Policies ?? [], 'policy', op === 'replicate'),
     ...identities(role),
     Hash: String(role.Hash ?? ''),
     CreateIndex: prev?.CreateIndex ?? ctx.index,
@@ -212,4 +219,43 @@ export function aclPolicyByName(data: StateData, name: string): AclPolicy | unde
 
 export function aclRoleByName(data: StateData, name: string): AclRole | undefined {
   return findByName(data.aclRoles, name);
+}
+
+/** How a replication batch stores and deletes each table's entries. */
+const REPLICATED_TABLES: Record<AclReplicateCommand['table'], { remove(ctx: ApplyContext, id: string): boolean; store(ctx: ApplyContext, entry: unknown): void }> = {
+  policies: {
+    remove: (ctx, id) => id !== GLOBAL_MANAGEMENT_POLICY_ID && deleteAclPolicy(ctx, id),
+    store: (ctx, entry) => setAclPolicy(ctx, entry as AclPolicy, 'replicate'),
+  },
+  roles: {
+    remove: (ctx, id) => deleteAclRole(ctx, id),
+    store: (ctx, entry) => setAclRole(ctx, entry as AclRole, 'replicate'),
+  },
+  tokens: {
+    remove: (ctx, id) => id !== ANONYMOUS_TOKEN_ID && deleteAclToken(ctx, id),
+    store: (ctx, entry) => setAclToken(ctx, entry as AclToken, 'replicate'),
+  },
+};
+
+/** At most this many entries in one replication batch (the replicator keeps batches far smaller). */
+export const MAX_REPLICATE_BATCH = 4096;
+
+/**
+ * Applies one replication batch: deletes first (a missing entry is no error), then upserts.
+ * Answers how many entries changed. Built-ins are replaced like any entry (the primary's copy
+ * wins); the anonymous token and the global-management policy are never deleted.
+ */
+export function replicateAcl(ctx: ApplyContext, command: AclReplicateCommand): number {
+  const deletes = Array.isArray(command.deletes) ? command.deletes : [];
+  const upserts: unknown[] = Array.isArray(command.upserts) ? command.upserts : [];
+  if (deletes.length + upserts.length > MAX_REPLICATE_BATCH) throw invalid(`an ACL replication batch holds at most ${MAX_REPLICATE_BATCH} entries`);
+  const table = Object.hasOwn(REPLICATED_TABLES, command.table) ? REPLICATED_TABLES[command.table] : undefined;
+  if (!table) throw invalid(`unknown ACL replication table ${JSON.stringify(command.table)}`);
+  let n = 0;
+  for (const id of deletes) if (table.remove(ctx, String(id))) n++;
+  for (const entry of upserts) {
+    table.store(ctx, entry);
+    n++;
+  }
+  return n;
 }

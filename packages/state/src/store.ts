@@ -1,4 +1,17 @@
-import { aclPolicyByName, aclRoleByName, bootstrapAcl, deleteAclPolicy, deleteAclRole, deleteAclToken, initAcl, namedLinks, setAclPolicy, setAclRole, setAclToken } from './acl.js';
+import {
+  aclPolicyByName,
+  aclRoleByName,
+  bootstrapAcl,
+  deleteAclPolicy,
+  deleteAclRole,
+  deleteAclToken,
+  initAcl,
+  namedLinks,
+  replicateAcl,
+  setAclPolicy,
+  setAclRole,
+  setAclToken,
+} from './acl.js';
 import { AUTOPILOT_TOPIC, setAutopilotConfig } from './autopilot.js';
 import { deregister, register, updateCheckStatus } from './catalog.js';
 import { coordinateBatchUpdate, coordinateEntries } from './coordinates.js';
@@ -229,6 +242,9 @@ export class StateStore {
       case 'acl-init':
         ctx.beginJournal();
         return initAcl(ctx, command.policies, command.tokens);
+      case 'acl-replicate':
+        ctx.beginJournal();
+        return replicateAcl(ctx, command);
       case 'restore':
         // Indexes inside the snapshot are kept; the command's own index stays the last applied.
         if (command.snapshot?.datacenter !== this.#data.datacenter) {
@@ -536,6 +552,11 @@ export class StateStore {
 
   // -------------------------------------------------------------------------------------------
   // ACLs
+
+  /** The index of the last change to one ACL table (0 while it was never written). */
+  aclTableIndex(table: 'acl-tokens' | 'acl-policies' | 'acl-roles'): number {
+    return this.#tableIndex(table);
+  }
 
   #namedToken(t: AclToken): AclToken {
     return { ...t, Policies: namedLinks(t.Policies, this.#data.aclPolicies), Roles: namedLinks(t.Roles, this.#data.aclRoles) };

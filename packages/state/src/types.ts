@@ -394,4 +394,15 @@ export type AclCommand =
    */
   | { type: 'acl-bootstrap'; token: AclToken; resetIndex?: number }
   /** Stores each policy and token that does not exist yet (the leader's built-ins); never replaces. */
-  | { type: 'acl-init'; policies: AclPolicy[]; tokens: AclToken[] };
+  | { type: 'acl-init'; policies: AclPolicy[]; tokens: AclToken[] }
+  /**
+   * One batch of ACL replication from the primary datacenter (a secondary leader's own command):
+   * deletes by ID, then upserts taken as the primary has them (links to entries not replicated yet
+   * are kept, and named once those arrive, as Consul's AllowMissingLinks).
+   */
+  | AclReplicateCommand;
+
+export type AclReplicateCommand =
+  | { type: 'acl-replicate'; table: 'policies'; upserts: AclPolicy[]; deletes: string[] }
+  | { type: 'acl-replicate'; table: 'roles'; upserts: AclRole[]; deletes: string[] }
+  | { type: 'acl-replicate'; table: 'tokens'; upserts: AclToken[]; deletes: string[] };

@@ -1,30 +1,11 @@
 import test from 'ava';
 import type { AclPolicy, AclToken } from '../src/index.js';
 import { GLOBAL_MANAGEMENT_POLICY_ID, StateStore } from '../src/index.js';
+import { aclPolicy, aclToken } from './_acl-fixtures.js';
 import { Harness } from './_helpers.js';
 
-const policy = (id: string, name: string, rules = ''): AclPolicy => ({
-  ID: id,
-  Name: name,
-  Description: '',
-  Rules: rules,
-  Datacenters: [],
-  Hash: 'h',
-  CreateIndex: 0,
-  ModifyIndex: 0,
-});
-const token = (accessor: string, secret: string, policies: string[] = []): AclToken => ({
-  AccessorID: accessor,
-  SecretID: secret,
-  Description: '',
-  Policies: policies.map((ID) => ({ ID, Name: '' })),
-  Roles: [],
-  Local: false,
-  CreateTime: '2026-01-01T00:00:00Z',
-  Hash: 'h',
-  CreateIndex: 0,
-  ModifyIndex: 0,
-});
+const policy = (id: string, name: string, rules = ''): AclPolicy => aclPolicy(id, name, { Rules: rules });
+const token = (accessor: string, secret: string, policies: string[] = []): AclToken => aclToken(accessor, secret, policies);
 
 test('tokens link policies by ID and read back with their current names; deleted links drop out', (t) => {
   const h = new Harness();
