@@ -16,7 +16,7 @@ class FakeSource implements IdentitySource {
 }
 
 function resolver(source: FakeSource, acl: Record<string, unknown>, clock: { now: number }, cache = true) {
-  return new AclResolver({ config: aclConfig({ acl: { enabled: true, ...acl } }), nodeName: 'n1', source, cache, now: () => clock.now });
+  return new AclResolver({ config: aclConfig({ acl: { enabled: true, ...acl } }, 'dc1'), nodeName: 'n1', source, cache, now: () => clock.now });
 }
 
 test('a client caches identities for token_ttl, then asks again', async (t) => {
@@ -77,21 +77,25 @@ test('a tokenless request is the default token, else anonymous (the default poli
 });
 
 test('the acl block and the legacy keys Consul still reads', (t) => {
-  const legacy = aclConfig({
-    acl_datacenter: 'dc1',
-    acl_default_policy: 'deny',
-    acl_down_policy: 'allow',
-    acl_ttl: '10s',
-    acl_master_token: 'm',
-    acl_agent_master_token: 'r',
-    acl_agent_token: 'ag',
-    acl_token: 'df',
-    acl_replication_token: 'rp',
-  });
+  const legacy = aclConfig(
+    {
+      acl_datacenter: 'dc1',
+      acl_default_policy: 'deny',
+      acl_down_policy: 'allow',
+      acl_ttl: '10s',
+      acl_master_token: 'm',
+      acl_agent_master_token: 'r',
+      acl_agent_token: 'ag',
+      acl_token: 'df',
+      acl_replication_token: 'rp',
+    },
+    'dc2',
+  );
   t.deepEqual(
     { ...legacy, tokens: { ...legacy.tokens } },
     {
       enabled: true,
+      primaryDatacenter: 'dc1',
       defaultPolicy: 'deny',
       downPolicy: 'allow',
       tokenTtlMs: 10_000,
@@ -99,16 +103,16 @@ test('the acl block and the legacy keys Consul still reads', (t) => {
       roleTtlMs: 30_000,
       enableKeyListPolicy: false,
       enableTokenPersistence: false,
-      enableTokenReplication: false,
+      enableTokenReplication: true,
       tokens: { initialManagement: 'm', agentRecovery: 'r', agent: 'ag', default: 'df', replication: 'rp' },
     },
   );
-  const block = aclConfig({ acl: { enabled: true, tokens: { master: 'm', agent_master: 'r', initial_management: 'im' } } });
+  const block = aclConfig({ acl: { enabled: true, tokens: { master: 'm', agent_master: 'r', initial_management: 'im' } } }, 'dc1');
   t.is(block.tokens.agentRecovery, 'r');
-  t.false(aclConfig({ acl_default_policy: 'deny' }).enabled, 'as in Consul, only acl_datacenter turns ACLs on');
-  t.throws(() => aclConfig({ acl: { down_policy: 'maybe' } }), { message: /acl\.down_policy: invalid value "maybe"/ });
-  t.throws(() => aclConfig({ acl: { tokens: { bogus: 'x' } } }), { message: 'acl.tokens: invalid config key bogus' });
-  t.throws(() => aclConfig({ acl: { token_ttl: 'soon' } }), { message: /acl\.token_ttl: invalid duration/ });
+  t.false(aclConfig({ acl_default_policy: 'deny' }, 'dc1').enabled, 'as in Consul, only acl_datacenter turns ACLs on');
+  t.throws(() => aclConfig({ acl: { down_policy: 'maybe' } }, 'dc1'), { message: /acl\.down_policy: invalid value "maybe"/ });
+  t.throws(() => aclConfig({ acl: { tokens: { bogus: 'x' } } }, 'dc1'), { message: 'acl.tokens: invalid config key bogus' });
+  t.throws(() => aclConfig({ acl: { token_ttl: 'soon' } }, 'dc1'), { message: /acl\.token_ttl: invalid duration/ });
 });
 
 class VersionedSource extends FakeSource {

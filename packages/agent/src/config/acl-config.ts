@@ -1,8 +1,12 @@
 /**
- * The `acl` block, with Consul's defaults, and the legacy top-level keys Consul still maps onto it
- * (`acl_datacenter` turns ACLs on; `acl_default_policy`, `acl_down_policy`, `acl_ttl`,
- * `acl_master_token`, `acl_agent_master_token`, `acl_agent_token`, `acl_token`,
- * `acl_replication_token`, and inside the block `tokens.master` and `tokens.agent_master`).
+ * The `acl` block and `primary_datacenter`, with Consul's defaults, and the deprecated keys Consul
+ * still maps onto them (its agent/config/deprecated.go): each alias applies only where the new key
+ * is unset, except that `acl_datacenter` always turns ACLs on and `acl_replication_token` always
+ * turns token replication on. `acl_datacenter` → `primary_datacenter`; `acl_default_policy`,
+ * `acl_down_policy`, `acl_ttl`, `acl_enable_key_list_policy`, `enable_acl_replication` → their
+ * `acl.*` keys; `acl_master_token` and `tokens.master` → `tokens.initial_management`;
+ * `acl_agent_master_token` and `tokens.agent_master` → `tokens.agent_recovery`; `acl_agent_token`,
+ * `acl_token`, `acl_replication_token` → `tokens.agent`, `tokens.default`, `tokens.replication`.
  */
 import { ConfigError } from './config-error.js';
 import { bool, dur, str } from './json-fields.js';
@@ -24,6 +28,8 @@ export interface AclConfigTokens {
 
 export interface AclConfig {
   enabled: boolean;
+  /** `primary_datacenter` (lower case): where ACLs are authoritative; the agent's own datacenter by default. */
+  primaryDatacenter: string;
   defaultPolicy: 'allow' | 'deny';
   downPolicy: AclDownPolicy;
   tokenTtlMs: number;
@@ -31,6 +37,7 @@ export interface AclConfig {
   roleTtlMs: number;
   enableKeyListPolicy: boolean;
   enableTokenPersistence: boolean;
+  /** `acl.enable_token_replication`: a secondary's leader replicates global tokens too (and local tokens may be made there). */
   enableTokenReplication: boolean;
   tokens: AclConfigTokens;
 }
@@ -55,12 +62,13 @@ const BLOCK_KEYS = new Set([
   'agent_token',
   'token',
 ]);
+/** The deprecated names first: a canonical key given too wins over them. */
 const TOKEN_KEYS: Record<string, keyof AclConfigTokens> = {
-  initial_management: 'initialManagement',
   master: 'initialManagement',
+  agent_master: 'agentRecovery',
+  initial_management: 'initialManagement',
   agent: 'agent',
   agent_recovery: 'agentRecovery',
-  agent_master: 'agentRecovery',
   default: 'default',
   replication: 'replication',
   config_file_service_registration: 'configFileServiceRegistration',
@@ -84,7 +92,7 @@ function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], k
 }
 
 /** Reads the ACL settings of a merged configuration file. */
-export function aclConfig(file: Json): AclConfig {
+export function aclConfig(file: Json, datacenter: string): AclConfig {
   const block = file.acl === undefined ? {} : file.acl;
   if (!isObject(block)) throw new ConfigError('acl must be an object');
   for (const k of Object.keys(block)) if (!BLOCK_KEYS.has(k)) throw new ConfigError(`acl: invalid config key ${k}`);
@@ -95,14 +103,17 @@ export function aclConfig(file: Json): AclConfig {
   }
   const tokenBlock = block.tokens === undefined ? {} : block.tokens;
   if (!isObject(tokenBlock)) throw new ConfigError('acl.tokens must be an object');
-  for (const [k, v] of Object.entries(tokenBlock)) {
-    if (IGNORED_TOKEN_KEYS.has(k)) continue;
-    const field = TOKEN_KEYS[k];
-    if (!field) throw new ConfigError(`acl.tokens: invalid config key ${k}`);
-    const s = str(v, `acl.tokens.${k}`);
+  for (const k of Object.keys(tokenBlock)) {
+    if (!IGNORED_TOKEN_KEYS.has(k) && !TOKEN_KEYS[k]) throw new ConfigError(`acl.tokens: invalid config key ${k}`);
+  }
+  for (const [k, field] of Object.entries(TOKEN_KEYS)) {
+    const s = str(tokenBlock[k], `acl.tokens.${k}`);
     if (s) tokens[field] = s;
   }
   const legacyDc = str(file.acl_datacenter, 'acl_datacenter');
+  const primaryDatacenter = (str(file.primary_datacenter, 'primary_datacenter') || legacyDc || datacenter).toLowerCase();
+  if (!/^[a-z0-9_-]+$/.test(primaryDatacenter)) throw new ConfigError('primary_datacenter can only contain lowercase alphanumeric, - or _ characters.');
+  const replicationFromLegacyToken = file.acl_replication_token !== undefined && file.acl_replication_token !== null;
   const defaultPolicy = oneOf(
     str(block.default_policy, 'acl.default_policy') ?? str(file.acl_default_policy, 'acl_default_policy'),
     ['allow', 'deny'] as const,
@@ -115,15 +126,20 @@ export function aclConfig(file: Json): AclConfig {
   );
   const tokenTtl = dur(block.token_ttl, 'acl.token_ttl') ?? dur(file.acl_ttl, 'acl_ttl');
   return {
-    enabled: bool(block.enabled, 'acl.enabled') ?? (legacyDc !== undefined && legacyDc !== ''),
+    // As Consul: acl_datacenter turns ACLs on whatever acl.enabled says.
+    enabled: legacyDc !== undefined ? true : (bool(block.enabled, 'acl.enabled') ?? false),
+    primaryDatacenter,
     defaultPolicy: defaultPolicy ?? 'allow',
     downPolicy: downPolicy ?? 'extend-cache',
     tokenTtlMs: tokenTtl ?? 30_000,
     policyTtlMs: dur(block.policy_ttl, 'acl.policy_ttl') ?? 30_000,
     roleTtlMs: dur(block.role_ttl, 'acl.role_ttl') ?? 30_000,
-    enableKeyListPolicy: bool(block.enable_key_list_policy, 'acl.enable_key_list_policy') ?? false,
+    enableKeyListPolicy: bool(block.enable_key_list_policy, 'acl.enable_key_list_policy') ?? bool(file.acl_enable_key_list_policy, 'acl_enable_key_list_policy') ?? false,
     enableTokenPersistence: bool(block.enable_token_persistence, 'acl.enable_token_persistence') ?? false,
-    enableTokenReplication: bool(block.enable_token_replication, 'acl.enable_token_replication') ?? bool(file.enable_acl_replication, 'enable_acl_replication') ?? false,
+    // As Consul: acl_replication_token turns token replication on whatever acl.enable_token_replication says.
+    enableTokenReplication: replicationFromLegacyToken
+      ? true
+      : (bool(block.enable_token_replication, 'acl.enable_token_replication') ?? bool(file.enable_acl_replication, 'enable_acl_replication') ?? false),
     tokens,
   };
 }

@@ -13,6 +13,7 @@ import { LEGACY_TLS_KEYS } from './tls-settings.js';
 /** Config-file keys this agent understands; others that Consul knows are accepted and ignored. */
 const KNOWN_KEYS = new Set([
   'datacenter',
+  'primary_datacenter',
   'data_dir',
   'node_name',
   'node_id',
@@ -83,7 +84,6 @@ const IGNORED_KEYS = new Set([
   'discovery_max_stale',
   'log_file',
   'enable_debug',
-  'primary_datacenter',
   'server_name',
   'disable_remote_exec',
   'connect',

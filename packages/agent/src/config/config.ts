@@ -167,7 +167,7 @@ export function resolveAgentConfig(argv: readonly string[], options: ResolveOpti
       }
     }),
     security,
-    acl: aclConfig(file),
+    acl: aclConfig(file, datacenter),
     bounds: inputBounds(limits),
   };
 }

@@ -19,6 +19,7 @@ export const LEGACY_ACL_KEYS = [
   'acl_token',
   'acl_replication_token',
   'enable_acl_replication',
+  'acl_enable_key_list_policy',
 ] as const;
 
 export interface SecurityConfig {

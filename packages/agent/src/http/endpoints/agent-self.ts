@@ -8,7 +8,7 @@ export function agentSelf(agent: AgentContext) {
   return {
     Config: {
       Datacenter: config.datacenter,
-      PrimaryDatacenter: config.datacenter,
+      PrimaryDatacenter: config.acl.primaryDatacenter,
       NodeName: config.nodeName,
       NodeID: config.nodeId,
       Revision: 'concord',
