@@ -1,5 +1,6 @@
 import type { Command, NetworkCoordinate } from '@concord/state';
 import type { Logger } from 'pino';
+import type { AclReplicationStatus } from './acl/replication-status.js';
 import type { AclResolver } from './acl/resolver.js';
 import type { AgentConfig } from './config/config.js';
 import type { EventBuffer } from './events/event-buffer.js';
@@ -81,4 +82,6 @@ export interface ServerContext extends AgentContext {
   readonly query: QuerySource;
   /** Sends requests for other datacenters to their servers. */
   readonly datacenters: DatacenterRouter;
+  /** ACL replication from the primary, as this server's leadership runs it (zero in the primary). */
+  readonly aclReplication: AclReplicationStatus;
 }

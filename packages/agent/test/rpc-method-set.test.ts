@@ -41,9 +41,10 @@ test('no method reaches an agent-local endpoint or the leader-only commands', (t
   t.throws(() => METHODS['KVS.Get'].decode('k'), { message: 'arguments must be an object' });
 });
 
-test('ACL.Apply carries the ACL writes and the bootstrap, never the leader-only acl-init', (t) => {
+test('ACL.Apply carries the ACL writes and the bootstrap, never the leader-only acl-init or acl-replicate', (t) => {
   const apply = METHODS['ACL.Apply'];
   t.notThrows(() => apply.decode({ command: { type: 'acl-bootstrap', token: {} } }));
   t.throws(() => apply.decode({ command: { type: 'acl-init', policies: [], tokens: [] } }), { message: /not applied by this method/ });
+  t.throws(() => apply.decode({ command: { type: 'acl-replicate', table: 'tokens', upserts: [], deletes: [] } }), { message: /not applied by this method/ });
   t.throws(() => apply.decode({ command: { type: 'kv', op: {} } }), { message: /not applied by this method/ });
 });

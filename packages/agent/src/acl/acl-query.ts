@@ -5,6 +5,8 @@ export type AclQuery =
   | { kind: 'token'; id: string }
   | { kind: 'token-secret'; secret: string }
   | { kind: 'tokens'; policy: string; role: string; serviceName?: string }
+  /** The global tokens with their secrets, for a secondary's replication (needs acl write). */
+  | { kind: 'global-tokens' }
   | { kind: 'policy'; id: string }
   | { kind: 'policy-name'; name: string }
   | { kind: 'policies' }
@@ -14,7 +16,7 @@ export type AclQuery =
 
 export type AclQueryValue = AclToken | AclToken[] | AclPolicy | AclPolicy[] | AclRole | AclRole[] | undefined;
 
-const KINDS = new Set(['token', 'token-secret', 'tokens', 'policy', 'policy-name', 'policies', 'role', 'role-name', 'roles']);
+const KINDS = new Set(['token', 'token-secret', 'tokens', 'global-tokens', 'policy', 'policy-name', 'policies', 'role', 'role-name', 'roles']);
 
 /** Checks an `ACL.Read` argument as it arrives; throws with what is wrong. */
 export function decodeAclQuery(raw: unknown): AclQuery {
@@ -40,6 +42,8 @@ export function decodeAclQuery(raw: unknown): AclQuery {
       return { kind, policy: s('policy'), role: s('role'), ...(s('serviceName') ? { serviceName: s('serviceName') } : {}) };
     case 'roles':
       return { kind, policy: s('policy') };
+    case 'global-tokens':
+      return { kind };
     default:
       return { kind: 'policies' };
   }
@@ -54,6 +58,10 @@ export function runAclQuery(state: StateStore, q: AclQuery): QueryResult<AclQuer
       return state.aclTokenBySecret(q.secret);
     case 'tokens':
       return state.aclTokens({ ...(q.policy ? { policy: q.policy } : {}), ...(q.role ? { role: q.role } : {}), ...(q.serviceName ? { serviceName: q.serviceName } : {}) });
+    case 'global-tokens': {
+      const all = state.aclTokens();
+      return { ...all, value: all.value.filter((t) => !t.Local) };
+    }
     case 'policy':
       return state.aclPolicy(q.id);
     case 'policy-name':

@@ -12,6 +12,7 @@ import type { AclConfig } from '../config/acl-config.js';
 import { permissionDenied as denied } from '../errors/agent-error.js';
 import { Authorizer } from './authorizer.js';
 import { identityPolicies } from './identities.js';
+import { CachedIdentitySource } from './cached-identity-source.js';
 import { type PolicyRules, mergeRules, parseRules } from './rules.js';
 
 /** A token as resolution needs it: who it is and the policies it carries (roles' included). */
@@ -87,18 +88,14 @@ export interface ResolverOptions {
   now?: () => number;
 }
 
-interface CacheEntry {
-  identity: ResolvedIdentity | null;
-  at: number;
-}
-
 const MAX_CACHED = 4096;
 
 export class AclResolver {
   readonly #o: ResolverOptions;
   readonly #now: () => number;
   readonly #rules = new Map<string, { rev: number; rules: PolicyRules }>();
-  readonly #identities = new Map<string, CacheEntry>();
+  /** Where identities come from: the source itself, or a cache over it (with down_policy). */
+  readonly #identities: IdentitySource;
   readonly #authorizers = new Map<string, Authorizer>();
   /** Resolutions from a source with a version, kept while that version holds (a token's expiry is still checked). */
   readonly #resolved = new Map<string, { version: number; authz: Authorizer; expiresAt: number }>();
@@ -108,6 +105,7 @@ export class AclResolver {
   constructor(options: ResolverOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#identities = options.cache ? new CachedIdentitySource(options.source, options.config, this.#now) : options.source;
     this.tokens = { ...options.config.tokens };
   }
 
@@ -177,30 +175,13 @@ export class AclResolver {
     return Authorizer.fromRules(rules, 'deny');
   }
 
-  async #identity(secret: string): Promise<ResolvedIdentity | null> {
-    if (!this.#o.cache) return this.#o.source.lookup(secret);
-    const now = this.#now();
-    const hit = this.#identities.get(secret);
-    if (hit && now - hit.at < this.#o.config.tokenTtlMs) return hit.identity;
-    try {
-      const identity = await this.#o.source.lookup(secret);
-      if (this.#identities.size >= MAX_CACHED) this.#identities.delete(this.#identities.keys().next().value as string);
-      this.#identities.set(secret, { identity, at: now });
-      return identity;
-    } catch {
-      return this.#down(hit);
-    }
+  #identity(secret: string): Promise<ResolvedIdentity | null> {
+    return this.#identities.lookup(secret);
   }
 
-  /**
-   * No server answered: Consul's down_policy. `extend-cache` and `async-cache` keep using a cached
-   * identity; `allow` grants everything but ACL management; `deny` (or nothing cached) grants nothing.
-   */
-  #down(hit: CacheEntry | undefined): ResolvedIdentity | null {
-    const policy = this.#o.config.downPolicy;
-    if ((policy === 'extend-cache' || policy === 'async-cache') && hit) return hit.identity;
-    if (policy === 'allow') return { accessorId: '', policies: [{ ID: 'down-policy-allow', ModifyIndex: 0, Rules: DOWN_ALLOW_RULES }] };
-    return { accessorId: '', policies: [{ ID: 'down-policy-deny', ModifyIndex: 0, Rules: DOWN_DENY_RULES }] };
+  /** The identity of a secret as this agent's source gives it (what `ACL.ResolveToken` answers). */
+  identity(secret: string): Promise<ResolvedIdentity | null> {
+    return this.#identities.lookup(secret);
   }
 
   async #authorizer(identity: ResolvedIdentity): Promise<Authorizer> {
@@ -227,11 +208,3 @@ export class AclResolver {
     return authz;
   }
 }
-
-const everything = (access: string) =>
-  ['agent', 'event', 'key', 'node', 'query', 'service', 'session']
-    .map((r) => `${r}_prefix "" {\n  policy = "${access}"\n}`)
-    .concat([`operator = "${access}"`, `keyring = "${access}"`])
-    .join('\n');
-const DOWN_ALLOW_RULES = everything('write');
-const DOWN_DENY_RULES = `${everything('deny')}\nacl = "deny"`;

@@ -151,7 +151,8 @@ export function checkCall(name: string, args: Args, a: Authorizer, state: StateS
       break;
     case 'ACL.Read':
       // Whoever holds a secret may read its token (Consul's token/self); the rest needs acl read.
-      ok = args.kind === 'token-secret' || a.aclRead();
+      // Replication reads secrets: acl write, as Consul's unredacted token reads.
+      ok = args.kind === 'token-secret' || (args.kind === 'global-tokens' ? a.aclWrite() : a.aclRead());
       break;
     case 'Internal.UINodeInfo':
       ok = a.nodeRead(str(args.node));

@@ -78,11 +78,13 @@ export async function assembleAgent(config: AgentConfig, options: AssembleOption
   lifecycle.attach(role.cluster, role.serverCluster, pools.wan);
 
   const localAgent = startLocalAgent(config, server, role, pools, logger, cleanups);
-  acl = startAcl(config, server, role.calls, logger, cleanups);
+  const aclRole = startAcl(config, server, role.calls, logger, telemetry, cleanups);
+  acl = aclRole.acl;
 
   const { context, serverContext } = buildContexts({
     config,
     acl,
+    aclReplication: aclRole.aclReplication,
     server,
     role,
     pools,

@@ -4,6 +4,7 @@
  * path, session timers, blocking queries, other datacenters).
  */
 import type { Logger } from 'pino';
+import type { AclReplicationStatus } from '../acl/replication-status.js';
 import type { AclResolver } from '../acl/resolver.js';
 import type { AgentContext, ServerContext } from '../agent-context.js';
 import type { AgentConfig } from '../config/config.js';
@@ -18,6 +19,7 @@ import type { LocalAgent } from './local-agent.js';
 export interface ContextParts {
   config: AgentConfig;
   acl: AclResolver;
+  aclReplication: AclReplicationStatus;
   server: StateServer | undefined;
   role: ClusterRole;
   pools: GossipPools;
@@ -73,6 +75,7 @@ export function buildContexts(p: ContextParts): { context: AgentContext; serverC
             random: Math.random,
           },
           datacenters: role.datacenters,
+          aclReplication: p.aclReplication,
         }
       : undefined;
   if (serverContext) role.calls.attachLocal(serverContext);

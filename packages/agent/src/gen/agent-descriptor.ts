@@ -473,6 +473,10 @@ export const agentDescriptor = {
                     "Apply": {
                       "requestType": "CallRequest",
                       "responseType": "CallReply"
+                    },
+                    "ReplicationStatus": {
+                      "requestType": "CallRequest",
+                      "responseType": "CallReply"
                     }
                   }
                 }

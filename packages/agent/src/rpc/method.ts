@@ -30,15 +30,23 @@ export interface MethodEnv {
   readonly signal: AbortSignal;
 }
 
+/**
+ * Where a call must be answered when it is not the datacenter it names (ACL writes made in a
+ * secondary go to the primary); undefined keeps it where it is. Asked on servers only.
+ */
+export interface Homed<A> {
+  home?(args: A, agent: ServerContext): string | undefined;
+}
+
 /** A read of the replicated state, re-run while a blocking query waits for its index to move. */
-export interface QueryMethod<A, R> {
+export interface QueryMethod<A, R> extends Homed<A> {
   readonly kind: 'query';
   decode(raw: unknown): A;
   run(env: MethodEnv, args: A): QueryResult<R>;
 }
 
 /** Anything else: a write through raft, a cluster operation. */
-export interface CallMethod<A, R> {
+export interface CallMethod<A, R> extends Homed<A> {
   readonly kind: 'call';
   readonly placement: Placement;
   decode(raw: unknown): A;
@@ -53,8 +61,8 @@ export interface CallResult<R> {
 
 export type Method<A, R> = QueryMethod<A, R> | CallMethod<A, R>;
 
-export function queryMethod<A, R>(decode: (raw: unknown) => A, run: (env: MethodEnv, args: A) => QueryResult<R>): QueryMethod<A, R> {
-  return { kind: 'query', decode, run };
+export function queryMethod<A, R>(decode: (raw: unknown) => A, run: (env: MethodEnv, args: A) => QueryResult<R>, home?: Homed<A>['home']): QueryMethod<A, R> {
+  return { kind: 'query', decode, run, ...(home ? { home } : {}) };
 }
 
 export function callMethod<A, R>(placement: Placement, decode: (raw: unknown) => A, run: (env: MethodEnv, args: A) => Promise<CallResult<R>>): CallMethod<A, R> {

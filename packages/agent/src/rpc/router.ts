@@ -94,12 +94,20 @@ export class RpcRouter {
     this.#draining = true;
   }
 
-  async call<K extends MethodName>(name: K, args: ArgsOf<K>, options: CallOptions, signal?: AbortSignal): Promise<CallAnswer<ResultOf<K>>> {
+  async call<K extends MethodName>(name: K, args: ArgsOf<K>, given: CallOptions, signal?: AbortSignal): Promise<CallAnswer<ResultOf<K>>> {
+    let options = given;
     const method = METHODS[name] as Method<ArgsOf<K>, ResultOf<K>>;
     const sig = signal ?? new AbortController().signal;
-    const dc = options.datacenter.toLowerCase();
     const r = this.#routes;
     const local = this.#local;
+    let dc = options.datacenter.toLowerCase();
+    if (local && method.home && (dc === '' || dc === r.datacenter)) {
+      const home = method.home(args, local);
+      if (home && home !== r.datacenter) {
+        dc = home;
+        options = { ...options, datacenter: home };
+      }
+    }
     if (dc !== '' && dc !== r.datacenter) {
       if (!local) return this.#send(name, method, args, options, sig, (send, i) => this.#viaServer(send, i)) as Promise<CallAnswer<ResultOf<K>>>;
       if (!r.toDatacenter) throw noPathToDatacenter();

@@ -1,6 +1,8 @@
 /**
  * Consul's ACL HTTP API on servers: `/v1/acl/bootstrap`, `/v1/acl/policy`, `/v1/acl/policies`,
- * `/v1/acl/token` (self, clone), `/v1/acl/tokens`, `/v1/acl/role`, `/v1/acl/roles`. Reads need
+ * `/v1/acl/token` (self, clone), `/v1/acl/tokens`, `/v1/acl/role`, `/v1/acl/roles`,
+ * `/v1/acl/replication`. Writes of global entries made in a secondary datacenter are applied by
+ * the primary (the typed ACL.Apply routes them there). Reads need
  * `acl = "read"`, writes `acl = "write"`; `token/self` needs only the token itself. Secrets are
  * shown only to holders of `acl = "write"` (else `<hidden>`), as Consul does.
  */
@@ -503,6 +505,22 @@ function bootstrapRoute(agent: AgentContext): Route {
   };
 }
 
+/**
+ * `/v1/acl/replication`: the replication status of the leader of this (or `?dc=`) datacenter.
+ * As Consul: no token needed (it tells nothing secret), never forwarded to the primary.
+ */
+function replicationRoute(agent: AgentContext): Route {
+  return {
+    path: '/v1/acl/replication',
+    methods: ['GET'],
+    handler: async (ctx) => {
+      if (!agent.acl.enabled) throw new HttpError(401, 'ACL support disabled');
+      const options = { ...callOptionsOf(ctx, agent), token: '', consistency: 'leader' as const, minQueryIndex: 0 };
+      json(ctx, (await agent.rpc.call('ACL.ReplicationStatus', {}, options)).value);
+    },
+  };
+}
+
 export function aclRoutes(agent: AgentContext): Route[] {
-  return [bootstrapRoute(agent), ...policyRoutes(agent), ...tokenRoutes(agent), ...roleRoutes(agent)];
+  return [bootstrapRoute(agent), replicationRoute(agent), ...policyRoutes(agent), ...tokenRoutes(agent), ...roleRoutes(agent)];
 }

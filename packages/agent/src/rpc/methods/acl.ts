@@ -1,8 +1,11 @@
 /**
- * Consul's ACL endpoint: a secret's identity for client agents (its accessor and its policies'
- * rules, or null), and the ACL writes (tokens, policies, roles, the bootstrap) through the leader.
+ * Consul's ACL endpoint: a secret's identity for client agents and secondary datacenters (its
+ * accessor and its policies' rules, or null), the reads of the ACL tables, the ACL writes (tokens,
+ * policies, roles, the bootstrap) through the leader — of the primary datacenter for what is
+ * global — and the leader's replication status.
  */
-import { decodeAclQuery, runAclQuery } from '../../acl/acl-query.js';
+import { type AclQuery, decodeAclQuery, runAclQuery } from '../../acl/acl-query.js';
+import { aclReadDatacenter, aclWriteDatacenter, inPrimaryDatacenter, refuseDisabledLocalTokens } from '../../acl/primary-datacenter.js';
 import { identityFromState } from '../../acl/resolver.js';
 import { ArgsError } from '../args.js';
 import { optStr, record, str } from '../args.js';
@@ -15,10 +18,13 @@ export const aclMethods = {
     // `datacenter`: where the identity will be used (policies and identities limited to other
     // datacenters are left out); this server's own when not given.
     (raw) => ({ secret: str(record(raw), 'secret'), datacenter: optStr(record(raw), 'datacenter') }),
-    async ({ agent }, { secret, datacenter }) => ({ value: identityFromState(agent.server.state, secret, datacenter || agent.config.datacenter) }),
+    // A secondary answers as it resolves tokens itself (replicated tables, else the primary).
+    async ({ agent }, { secret, datacenter }) => ({
+      value: inPrimaryDatacenter(agent) ? identityFromState(agent.server.state, secret, datacenter || agent.config.datacenter) : await agent.acl.identity(secret),
+    }),
   ),
   'ACL.Read': queryMethod(
-    (raw) => {
+    (raw): AclQuery => {
       try {
         return decodeAclQuery(raw);
       } catch (err) {
@@ -26,6 +32,18 @@ export const aclMethods = {
       }
     },
     ({ agent }, q) => runAclQuery(agent.server.state, q),
+    (q, agent) => aclReadDatacenter(q, agent),
   ),
-  'ACL.Apply': applyMethod(['acl-token-set', 'acl-token-delete', 'acl-policy-set', 'acl-policy-delete', 'acl-role-set', 'acl-role-delete', 'acl-bootstrap']),
+  'ACL.Apply': applyMethod(
+    ['acl-token-set', 'acl-token-delete', 'acl-policy-set', 'acl-policy-delete', 'acl-role-set', 'acl-role-delete', 'acl-bootstrap'],
+    undefined,
+    (env, command) => refuseDisabledLocalTokens(command, env.agent),
+    ({ command }, agent) => aclWriteDatacenter(command, agent),
+  ),
+  // Consul answers from the leader and asks for no token: it tells nothing secret.
+  'ACL.ReplicationStatus': callMethod(
+    'leader',
+    () => ({}),
+    async ({ agent }) => ({ value: agent.aclReplication.view() }),
+  ),
 };

@@ -6,7 +6,7 @@
  */
 import type { Command } from '@concord/state';
 import { ArgsError, record } from '../args.js';
-import { type CallMethod, type MethodEnv, callMethod } from '../method.js';
+import { type CallMethod, type Homed, type MethodEnv, callMethod } from '../method.js';
 
 export type CommandType = Command['type'];
 
@@ -32,13 +32,14 @@ export type AfterApply = (env: MethodEnv, command: Command, value: unknown) => v
 /** Runs on the leader before a command is proposed; throws to refuse it. */
 export type BeforeApply = (env: MethodEnv, command: Command) => void;
 
-export function applyMethod(types: readonly CommandType[], after?: AfterApply, before?: BeforeApply): CallMethod<ApplyArgs, unknown> {
-  return callMethod('leader', decodeApply(types), async (env, { command }) => {
+export function applyMethod(types: readonly CommandType[], after?: AfterApply, before?: BeforeApply, home?: Homed<ApplyArgs>['home']): CallMethod<ApplyArgs, unknown> {
+  const method = callMethod('leader', decodeApply(types), async (env, { command }) => {
     before?.(env, command);
     const out = await env.agent.apply(command);
     after?.(env, command, out.result.value);
     return { value: out.result.value, index: out.index };
   });
+  return home ? { ...method, home } : method;
 }
 
 /** The write method that carries each command type; none for the leader's own housekeeping. */
