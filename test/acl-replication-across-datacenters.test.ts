@@ -85,13 +85,24 @@ test.serial('the primary is authoritative and the secondary replicates it: token
   const made = await req(s1, 'PUT', '/v1/acl/token', ROOT, { Description: 'app writer', Policies: [{ Name: 'app' }] });
   t.is(made.status, 200, made.text);
   const app = JSON.parse(made.text) as { AccessorID: string; SecretID: string };
-  const keeper = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Description: 'kept', Policies: [{ Name: 'app' }] })).text) as { SecretID: string };
+  const keeper = JSON.parse(
+    (await req(s1, 'PUT', '/v1/acl/token', ROOT, { Description: 'kept', Policies: [{ Name: 'app' }], ServiceIdentities: [{ ServiceName: 'api' }] })).text,
+  ) as { AccessorID: string; SecretID: string };
   const usable = await msUntil(async () => (await req(s2, 'PUT', '/v1/kv/app/x', app.SecretID, 'v')).status === 200, 30_000, 'the token to work in dc2');
   t.true(usable <= 5000, `usable in the secondary after ${usable} ms`);
   t.is((await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text, 'Permission denied', 'only what its policy grants');
   const replicated = JSON.parse((await req(s2, 'GET', `/v1/acl/token/${app.AccessorID}`, ROOT)).text) as { Description: string; Local: boolean };
   t.is(replicated.Description, 'app writer');
   t.false(replicated.Local);
+  const kept = await until(
+    async () => {
+      const r = await req(s2, 'GET', `/v1/acl/token/${keeper.AccessorID}`, ROOT);
+      return r.status === 200 ? (JSON.parse(r.text) as { ServiceIdentities?: { ServiceName: string }[] }) : undefined;
+    },
+    15_000,
+    'the second token replicated',
+  );
+  t.deepEqual(kept.ServiceIdentities, [{ ServiceName: 'api' }], 'service identities replicate with their token');
 
   // A policy made through the secondary's HTTP API is applied by the primary (and comes back by replication).
   const web = await req(s2, 'PUT', '/v1/acl/policy', ROOT, { Name: 'web', Rules: 'service "web" { policy = "write" }' });
