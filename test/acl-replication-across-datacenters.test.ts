@@ -149,6 +149,11 @@ test.serial('the primary is authoritative and the secondary replicates it: token
   t.is(now.LastError, '0001-01-01T00:00:00Z');
   t.like(await status(s1), { Enabled: false, Running: false, SourceDatacenter: '', ReplicationType: '', ReplicatedIndex: 0 });
   t.like(await status(s1, '?dc=dc2'), { Enabled: true, SourceDatacenter: 'dc1' }, 'asked of dc2 through dc1');
+  // Consul's replication gauges.
+  const gauges = (JSON.parse((await req(s2, 'GET', '/v1/agent/metrics', REC2)).text) as { Gauges: { Name: string; Value: number }[] }).Gauges;
+  const gauge = (name: string) => gauges.find((g) => g.Name.endsWith(`.leader.replication.${name}`))?.Value;
+  t.is(gauge('acl-tokens.status'), 1);
+  t.true((gauge('acl-policies.index') ?? 0) > 0);
   const self2 = JSON.parse((await req(s2, 'GET', '/v1/agent/self', REC2)).text) as { Config: { Datacenter: string; PrimaryDatacenter: string } };
   t.like(self2.Config, { Datacenter: 'dc2', PrimaryDatacenter: 'dc1' });
 
@@ -215,15 +220,17 @@ test.serial(
 
 test.serial('without token replication the secondary replicates policies only: tokens resolve through the primary, token reads go there, local tokens are refused', async (t) => {
   const c = new ProcessCluster(t);
-  const [s1, s2] = await twoDatacenters(c, PRIMARY_ACL, {
-    primary_datacenter: 'dc1',
-    acl: { enabled: true, default_policy: 'deny', tokens: { replication: ROOT, agent_recovery: REC2 } },
-  });
+  const dc2Acl = { primary_datacenter: 'dc1', acl: { enabled: true, default_policy: 'deny', tokens: { replication: ROOT, agent_recovery: REC2 } } };
+  const [s1, s2] = await twoDatacenters(c, PRIMARY_ACL, dc2Acl);
+  const client = await c.startClient({ join: s2, config: { datacenter: 'dc2', ...dc2Acl } });
   await req(s1, 'PUT', '/v1/acl/policy', ROOT, { Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }' });
   const app = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'app' }] })).text) as { AccessorID: string; SecretID: string };
   // Usable at once: the secondary asks the primary for the token.
   t.is((await req(s2, 'PUT', '/v1/kv/app/x', app.SecretID, 'v')).status, 200);
   t.is((await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).status, 403);
+  // A client agent of dc2 resolves through its server, which asks the primary.
+  await until(async () => (await req(client, 'PUT', '/v1/kv/app/from-client', app.SecretID, 'v')).status === 200, 20_000, 'the client agent to accept the token');
+  t.is((await req(client, 'PUT', '/v1/kv/other', app.SecretID, 'v')).status, 403);
   // Policies replicate; tokens do not, and token reads are answered by the primary.
   await until(async () => (await req(s2, 'GET', '/v1/acl/policy/name/app', ROOT, undefined)).status === 200, 15_000, 'the policy replicated to dc2');
   const listed = JSON.parse((await req(s2, 'GET', '/v1/acl/tokens', ROOT)).text) as { AccessorID: string }[];

@@ -29,6 +29,8 @@ export interface AclReplicatorOptions {
   apply(command: AclReplicateCommand): Promise<void>;
   status: AclReplicationStatus;
   logger: Logger;
+  /** Consul's `leader.replication.acl-<table>.status` (1 after a good round, 0 after a failed one) and `.index` gauges. */
+  gauges?: { setGauge(key: readonly string[], value: number): void };
   /** The first retry wait (doubling up to 64 of it); 1 s as in Consul. */
   backoffUnitMs?: number;
   /** Rounds per second and burst (Consul's acl_replication_rate 1, burst 5). */
@@ -40,6 +42,8 @@ export interface AclReplicatorOptions {
 interface TableKind<T> extends DiffKind<T> {
   type: AclReplicationType;
   plural: string;
+  /** The name in Consul's replication gauges. */
+  metric: string;
   query: ReplicationQuery;
   local(state: StateStore): T[];
   command(upserts: T[], deletes: string[]): AclReplicateCommand;
@@ -53,6 +57,7 @@ const sameIdentities = (a: Pick<AclToken, 'ServiceIdentities' | 'NodeIdentities'
 export const POLICY_KIND: TableKind<AclPolicy> = {
   type: 'policies',
   plural: 'policies',
+  metric: 'acl-policies',
   query: 'policies',
   id: (p) => p.ID,
   modifyIndex: (p) => p.ModifyIndex,
@@ -64,6 +69,7 @@ export const POLICY_KIND: TableKind<AclPolicy> = {
 export const ROLE_KIND: TableKind<AclRole> = {
   type: 'roles',
   plural: 'roles',
+  metric: 'acl-roles',
   query: 'roles',
   id: (r) => r.ID,
   modifyIndex: (r) => r.ModifyIndex,
@@ -75,6 +81,7 @@ export const ROLE_KIND: TableKind<AclRole> = {
 export const TOKEN_KIND: TableKind<AclToken> = {
   type: 'tokens',
   plural: 'tokens',
+  metric: 'acl-tokens',
   query: 'global-tokens',
   id: (t) => t.AccessorID,
   modifyIndex: (t) => t.ModifyIndex,
@@ -187,12 +194,15 @@ export class AclReplicator {
         last = await this.#round(kind, last, token, signal);
         if (signal.aborted) return;
         o.status.succeeded(kind.type, last);
+        o.gauges?.setGauge(['leader', 'replication', kind.metric, 'status'], 1);
+        o.gauges?.setGauge(['leader', 'replication', kind.metric, 'index'], last);
         failures = 0;
       } catch (err) {
         if (signal.aborted) return;
         last = 0;
         const message = (err as Error).message;
         o.status.failed(message);
+        o.gauges?.setGauge(['leader', 'replication', kind.metric, 'status'], 0);
         o.logger.warn({ err: message, type: kind.type }, 'acl: replication error (will retry if still leader)');
         if (1 << failures < MAX_BACKOFF_UNITS) failures++;
         await sleep((1 << failures) * unit, signal);

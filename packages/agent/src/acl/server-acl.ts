@@ -13,7 +13,7 @@ import { startAclBuiltins } from './builtins.js';
 import { CachedIdentitySource } from './cached-identity-source.js';
 import { ServerIdentitySource } from './client-identity.js';
 import type { AclReplicationStatus } from './replication-status.js';
-import { AclReplicator } from './replicator.js';
+import { AclReplicator, type AclReplicatorOptions } from './replicator.js';
 import { type IdentitySource, StateIdentitySource } from './resolver.js';
 import { SecondaryIdentitySource } from './secondary-identity.js';
 
@@ -46,7 +46,7 @@ export function serverIdentitySource(o: ServerAclOptions): IdentitySource {
 }
 
 /** Starts the leader's ACL work for this server's datacenter; returns the stop function. */
-export function startServerAcl(o: ServerAclOptions & { server: StateServer; status: AclReplicationStatus; logger: Logger }): () => void {
+export function startServerAcl(o: ServerAclOptions & { server: StateServer; status: AclReplicationStatus; logger: Logger; gauges?: AclReplicatorOptions['gauges'] }): () => void {
   const { config, server, logger } = o;
   if (inPrimary(config)) {
     return startAclBuiltins({
@@ -84,6 +84,7 @@ export function startServerAcl(o: ServerAclOptions & { server: StateServer; stat
     },
     status: o.status,
     logger,
+    ...(o.gauges ? { gauges: o.gauges } : {}),
   });
   return replicator.start();
 }

@@ -47,7 +47,7 @@ export function startAcl(
   });
   if (config.acl.enableTokenPersistence && !config.dev) loadPersistedTokens(acl, config.dataDir);
   const aclReplication = new AclReplicationStatus();
-  if (server && serverAcl && config.acl.enabled) cleanups.push(startServerAcl({ ...serverAcl, server, status: aclReplication, logger }));
+  if (server && serverAcl && config.acl.enabled) cleanups.push(startServerAcl({ ...serverAcl, server, status: aclReplication, logger, gauges: telemetry }));
   return { acl, aclReplication };
 }
 
