@@ -157,6 +157,11 @@ test.serial('the primary is authoritative and the secondary replicates it: token
   const self2 = JSON.parse((await req(s2, 'GET', '/v1/agent/self', REC2)).text) as { Config: { Datacenter: string; PrimaryDatacenter: string } };
   t.like(self2.Config, { Datacenter: 'dc2', PrimaryDatacenter: 'dc1' });
 
+  // Bootstrap is the primary's: asked of the secondary (never bootstrapped itself), the primary refuses it.
+  const boot = await req(s2, 'PUT', '/v1/acl/bootstrap');
+  t.is(boot.status, 403);
+  t.regex(boot.text, /ACL bootstrap no longer allowed/);
+
   // The primary cut off: the secondary keeps resolving what it replicated, ACL writes fail with Consul's error.
   await c.kill(s1);
   t.is((await req(s2, 'PUT', '/v1/kv/app/y', keeper.SecretID, 'v')).status, 200, 'a replicated token still works');
@@ -218,36 +223,48 @@ test.serial(
   },
 );
 
-test.serial('without token replication the secondary replicates policies only: tokens resolve through the primary, token reads go there, local tokens are refused', async (t) => {
-  const c = new ProcessCluster(t);
-  const dc2Acl = { primary_datacenter: 'dc1', acl: { enabled: true, default_policy: 'deny', tokens: { replication: ROOT, agent_recovery: REC2 } } };
-  const [s1, s2] = await twoDatacenters(c, PRIMARY_ACL, dc2Acl);
-  const client = await c.startClient({ join: s2, config: { datacenter: 'dc2', ...dc2Acl } });
-  await req(s1, 'PUT', '/v1/acl/policy', ROOT, { Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }' });
-  const app = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'app' }] })).text) as { AccessorID: string; SecretID: string };
-  // Usable at once: the secondary asks the primary for the token.
-  t.is((await req(s2, 'PUT', '/v1/kv/app/x', app.SecretID, 'v')).status, 200);
-  t.is((await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).status, 403);
-  // A client agent of dc2 resolves through its server, which asks the primary.
-  await until(async () => (await req(client, 'PUT', '/v1/kv/app/from-client', app.SecretID, 'v')).status === 200, 20_000, 'the client agent to accept the token');
-  t.is((await req(client, 'PUT', '/v1/kv/other', app.SecretID, 'v')).status, 403);
-  // Policies replicate; tokens do not, and token reads are answered by the primary.
-  await until(async () => (await req(s2, 'GET', '/v1/acl/policy/name/app', ROOT, undefined)).status === 200, 15_000, 'the policy replicated to dc2');
-  const listed = JSON.parse((await req(s2, 'GET', '/v1/acl/tokens', ROOT)).text) as { AccessorID: string }[];
-  t.true(
-    listed.some((x) => x.AccessorID === app.AccessorID),
-    'the token list comes from the primary',
-  );
-  const st = await until(
-    async () => {
-      const v = await status(s2);
-      return v.ReplicatedIndex > 0 ? v : undefined;
-    },
-    15_000,
-    'policy replication',
-  );
-  t.like(st, { ReplicationType: 'policies', ReplicatedTokenIndex: 0 });
-  const local = await req(s2, 'PUT', '/v1/acl/token', ROOT, { Local: true });
-  t.is(local.status, 500);
-  t.is(local.text, 'Local tokens are disabled');
-});
+test.serial(
+  'without token replication the secondary replicates policies only: tokens resolve through the primary, token reads go there, local tokens are refused, and with the primary cut off a cached token lives on (extend-cache)',
+  async (t) => {
+    const c = new ProcessCluster(t);
+    const dc2Acl = {
+      primary_datacenter: 'dc1',
+      acl: { enabled: true, default_policy: 'deny', down_policy: 'extend-cache', token_ttl: '1s', tokens: { replication: ROOT, agent_recovery: REC2 } },
+    };
+    const [s1, s2] = await twoDatacenters(c, PRIMARY_ACL, dc2Acl);
+    const client = await c.startClient({ join: s2, config: { datacenter: 'dc2', ...dc2Acl } });
+    await req(s1, 'PUT', '/v1/acl/policy', ROOT, { Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }' });
+    const app = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'app' }] })).text) as { AccessorID: string; SecretID: string };
+    // Usable at once: the secondary asks the primary for the token.
+    t.is((await req(s2, 'PUT', '/v1/kv/app/x', app.SecretID, 'v')).status, 200);
+    t.is((await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).status, 403);
+    // A client agent of dc2 resolves through its server, which asks the primary.
+    await until(async () => (await req(client, 'PUT', '/v1/kv/app/from-client', app.SecretID, 'v')).status === 200, 20_000, 'the client agent to accept the token');
+    t.is((await req(client, 'PUT', '/v1/kv/other', app.SecretID, 'v')).status, 403);
+    // Policies replicate; tokens do not, and token reads are answered by the primary.
+    await until(async () => (await req(s2, 'GET', '/v1/acl/policy/name/app', ROOT, undefined)).status === 200, 15_000, 'the policy replicated to dc2');
+    const listed = JSON.parse((await req(s2, 'GET', '/v1/acl/tokens', ROOT)).text) as { AccessorID: string }[];
+    t.true(
+      listed.some((x) => x.AccessorID === app.AccessorID),
+      'the token list comes from the primary',
+    );
+    const st = await until(
+      async () => {
+        const v = await status(s2);
+        return v.ReplicatedIndex > 0 ? v : undefined;
+      },
+      15_000,
+      'policy replication',
+    );
+    t.like(st, { ReplicationType: 'policies', ReplicatedTokenIndex: 0 });
+    const local = await req(s2, 'PUT', '/v1/acl/token', ROOT, { Local: true });
+    t.is(local.status, 500);
+    t.is(local.text, 'Local tokens are disabled');
+
+    // The primary cut off: a token the secondary asked about before keeps working past token_ttl (extend-cache); one never seen does not.
+    await c.kill(s1);
+    await new Promise((r) => setTimeout(r, 1500));
+    t.is((await req(s2, 'PUT', '/v1/kv/app/after', app.SecretID, 'v')).status, 200, 'extend-cache keeps the cached identity');
+    t.is((await req(s2, 'PUT', '/v1/kv/app/after', '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'v')).status, 403);
+  },
+);
