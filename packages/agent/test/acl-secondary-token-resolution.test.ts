@@ -1,6 +1,9 @@
 import { type AclToken, StateStore } from '@concord/state';
 import test from 'ava';
+import { Authorizer } from '../src/acl/authorizer.js';
 import type { ResolvedIdentity } from '../src/acl/resolver.js';
+import { checkCall } from '../src/acl/rpc-enforcement.js';
+import { mergeRules, parseRules } from '../src/acl/rules.js';
 import { SecondaryIdentitySource } from '../src/acl/secondary-identity.js';
 
 const token = (accessor: string, secret: string, policies: string[]): AclToken => ({
@@ -49,6 +52,7 @@ test('with token replication on, the replicated copy answers and an unknown toke
   );
   t.is(await src.lookup('unknown'), null);
   t.deepEqual(p.asked, []);
+  t.is(src.version(), state.aclIndex(), 'resolutions are kept while the replicated tables are unchanged');
 });
 
 test('before anything was replicated, or with token replication off, the primary answers', async (t) => {
@@ -65,4 +69,16 @@ test('before anything was replicated, or with token replication off, the primary
   const off = new SecondaryIdentitySource({ datacenter: 'dc2', state: () => tokensOnly, primary: p, tokensReplicated: () => false });
   t.is((await off.lookup('s1'))?.accessorId, 'remote', 'token replication off: the primary answers every token');
   t.deepEqual(p.asked, ['s1', 's1', 's1']);
+  t.is(noPolicies.version(), undefined, 'no resolution is kept while the primary may answer');
+  t.is(off.version(), undefined);
+});
+
+test('replication reads of tokens need acl write on the replication token, as Consul’s unredacted reads', async (t) => {
+  const token = async (rules: string) => Authorizer.fromRules(mergeRules([await parseRules(rules)]), 'deny');
+  const state = new StateStore({ datacenter: 'dc1' });
+  const reader = await token('acl = "read"');
+  const writer = await token('acl = "write"');
+  t.notThrows(() => checkCall('ACL.Read', { kind: 'policies' }, reader, state, false));
+  t.throws(() => checkCall('ACL.Read', { kind: 'global-tokens' }, reader, state, false), { message: 'Permission denied' });
+  t.notThrows(() => checkCall('ACL.Read', { kind: 'global-tokens' }, writer, state, false));
 });

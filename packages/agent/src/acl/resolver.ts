@@ -28,8 +28,11 @@ export interface ResolvedIdentity {
 export interface IdentitySource {
   /** The identity of a secret, or null when no token has it. Throws when the source cannot answer. */
   lookup(secret: string): Promise<ResolvedIdentity | null>;
-  /** A number that changes whenever any lookup's answer may (a server: its ACL tables' index). */
-  version?(): number;
+  /**
+   * A number that changes whenever any lookup's answer may (a server: its ACL tables' index);
+   * undefined while answers may change without it (they come from elsewhere).
+   */
+  version?(): number | undefined;
 }
 
 export const ACL_NOT_FOUND = 'ACL not found';

@@ -36,4 +36,12 @@ export class SecondaryIdentitySource implements IdentitySource {
     }
     return this.#o.primary.lookup(secret);
   }
+
+  /** The local tables' index while they answer every lookup; undefined while the primary may. */
+  version(): number | undefined {
+    if (!this.#o.tokensReplicated()) return undefined;
+    const state = this.#o.state();
+    if (state.aclTableIndex('acl-tokens') === 0 || state.aclTableIndex('acl-policies') === 0) return undefined;
+    return state.aclIndex();
+  }
 }
