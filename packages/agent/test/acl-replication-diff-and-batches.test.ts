@@ -3,32 +3,10 @@ import test from 'ava';
 import { DELETE_BATCH, deleteBatches, diffAcl, upsertBatches } from '../src/acl/replication-diff.js';
 import { POLICY_KIND, TOKEN_KIND } from '../src/acl/replicator.js';
 import { AclReplicationStatus, GO_ZERO_TIME, statusTime } from '../src/acl/replication-status.js';
+import { aclPolicy, aclToken } from './_acl-fixtures.js';
 
-const policy = (id: string, modifyIndex: number, over: Partial<AclPolicy> = {}): AclPolicy => ({
-  ID: id,
-  Name: `n-${id}`,
-  Description: '',
-  Rules: '',
-  Datacenters: [],
-  Hash: `h-${id}`,
-  CreateIndex: 1,
-  ModifyIndex: modifyIndex,
-  ...over,
-});
-
-const token = (id: string, modifyIndex: number, over: Partial<AclToken> = {}): AclToken => ({
-  AccessorID: id,
-  SecretID: `s-${id}`,
-  Description: '',
-  Policies: [],
-  Roles: [],
-  Local: false,
-  CreateTime: '',
-  Hash: `h-${id}`,
-  CreateIndex: 1,
-  ModifyIndex: modifyIndex,
-  ...over,
-});
+const policy = (id: string, modifyIndex: number, over: Partial<AclPolicy> = {}): AclPolicy => aclPolicy(id, { CreateIndex: 1, ModifyIndex: modifyIndex, ...over });
+const token = (id: string, modifyIndex: number, over: Partial<AclToken> = {}): AclToken => aclToken(id, { CreateIndex: 1, ModifyIndex: modifyIndex, ...over });
 
 test('the diff deletes what the primary no longer has and upserts what is missing or changed, in ID order', (t) => {
   const local = [policy('c', 3), policy('a', 2), policy('d', 4)];
