@@ -268,3 +268,23 @@ test.serial(
     t.is((await req(s2, 'PUT', '/v1/kv/app/after', '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'v')).status, 403);
   },
 );
+
+test.serial('replication follows the secondary’s leadership: a new leader of a three-server secondary picks it up', async (t) => {
+  const c = new ProcessCluster(t);
+  const s1 = await c.startServer({ expect: 1, config: { datacenter: 'dc1', ...FAST_WAN, ...PRIMARY_ACL } });
+  await c.waitForLeader([s1], 30_000);
+  const dc2 = await c.startServers(3, { config: { datacenter: 'dc2', ...FAST_WAN, retry_join_wan: [`127.0.0.1:${s1.serfWanPort}`], ...SECONDARY_ACL } });
+  await until(async () => (await req(s1, 'GET', '/v1/acl/policies', ROOT)).status === 200, 30_000, 'the initial management token in the primary');
+  await req(s1, 'PUT', '/v1/acl/policy', ROOT, { Name: 'app', Rules: 'key_prefix "app/" { policy = "write" }' });
+  const first = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'app' }] })).text) as { SecretID: string };
+  for (const s of dc2) await until(async () => (await req(s, 'PUT', '/v1/kv/app/a', first.SecretID, 'v')).status === 200, 60_000, `the token to work through ${s.name}`);
+  const leader = await c.waitForLeader(dc2, 30_000);
+  const followers = dc2.filter((s) => s !== leader);
+  t.like(await status(followers[0] as Proc), { Running: true, SourceDatacenter: 'dc1' }, 'a follower reports its leader’s replication');
+
+  await c.kill(leader);
+  const next = await c.waitForLeader(followers, 60_000);
+  const second = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'app' }] })).text) as { SecretID: string };
+  await until(async () => (await req(next, 'PUT', '/v1/kv/app/b', second.SecretID, 'v')).status === 200, 60_000, 'a token made after the failover to work in dc2');
+  t.like(await status(next), { Enabled: true, Running: true, ReplicationType: 'tokens', LastErrorMessage: '' });
+});
