@@ -26,3 +26,17 @@ export const aclToken = (id: string, over: Partial<AclToken> = {}): AclToken => 
   ModifyIndex: 0,
   ...over,
 });
+
+/** Consul's ACLReplicationStatus where nothing replicates (the primary, or before leadership). */
+export const ZERO_REPLICATION_STATUS = {
+  Enabled: false,
+  Running: false,
+  SourceDatacenter: '',
+  ReplicationType: '',
+  ReplicatedIndex: 0,
+  ReplicatedRoleIndex: 0,
+  ReplicatedTokenIndex: 0,
+  LastSuccess: '0001-01-01T00:00:00Z',
+  LastError: '0001-01-01T00:00:00Z',
+  LastErrorMessage: '',
+};

@@ -2,8 +2,8 @@ import type { AclPolicy, AclToken } from '@concord/state';
 import test from 'ava';
 import { DELETE_BATCH, deleteBatches, diffAcl, upsertBatches } from '../src/acl/replication-diff.js';
 import { POLICY_KIND, TOKEN_KIND } from '../src/acl/replicator.js';
-import { AclReplicationStatus, GO_ZERO_TIME, statusTime } from '../src/acl/replication-status.js';
-import { aclPolicy, aclToken } from './_acl-fixtures.js';
+import { AclReplicationStatus, statusTime } from '../src/acl/replication-status.js';
+import { ZERO_REPLICATION_STATUS, aclPolicy, aclToken } from './_acl-fixtures.js';
 
 const policy = (id: string, modifyIndex: number, over: Partial<AclPolicy> = {}): AclPolicy => aclPolicy(id, { CreateIndex: 1, ModifyIndex: modifyIndex, ...over });
 const token = (id: string, modifyIndex: number, over: Partial<AclToken> = {}): AclToken => aclToken(id, { CreateIndex: 1, ModifyIndex: modifyIndex, ...over });
@@ -66,18 +66,7 @@ test('deletes go in batches of 4096 and upserts in batches bounded by size and c
 test('the replication status keeps Consul’s fields: zero times, roles with policies, errors kept after a success', (t) => {
   let now = Date.parse('2026-12-07T20:00:00.400Z');
   const s = new AclReplicationStatus(() => now);
-  t.deepEqual(s.view(), {
-    Enabled: false,
-    Running: false,
-    SourceDatacenter: '',
-    ReplicationType: '',
-    ReplicatedIndex: 0,
-    ReplicatedRoleIndex: 0,
-    ReplicatedTokenIndex: 0,
-    LastSuccess: GO_ZERO_TIME,
-    LastError: GO_ZERO_TIME,
-    LastErrorMessage: '',
-  });
+  t.deepEqual(s.view(), ZERO_REPLICATION_STATUS);
   s.started('dc1', false);
   t.like(s.view(), { Enabled: true, Running: true, SourceDatacenter: 'dc1', ReplicationType: 'policies' });
   s.succeeded('policies', 10);

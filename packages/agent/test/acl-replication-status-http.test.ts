@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { ZERO_REPLICATION_STATUS } from './_acl-fixtures.js';
 import { call, fileScope, startAgent, tempDir } from './_agent.js';
 
 const scope = fileScope((fn) => test.after.always(fn));
@@ -17,18 +18,7 @@ test('GET /v1/acl/replication: 401 without ACLs; in the primary, Consul’s zero
   const agent = await startAgent(scope, { extraArgs: ['-config-file', file] });
   const r = await call(agent, 'GET', '/v1/acl/replication');
   t.is(r.status, 200, r.text);
-  t.deepEqual(JSON.parse(r.text), {
-    Enabled: false,
-    Running: false,
-    SourceDatacenter: '',
-    ReplicationType: '',
-    ReplicatedIndex: 0,
-    ReplicatedRoleIndex: 0,
-    ReplicatedTokenIndex: 0,
-    LastSuccess: '0001-01-01T00:00:00Z',
-    LastError: '0001-01-01T00:00:00Z',
-    LastErrorMessage: '',
-  });
+  t.deepEqual(JSON.parse(r.text), ZERO_REPLICATION_STATUS);
   const unknown = await call(agent, 'GET', '/v1/acl/replication?dc=dc9');
   t.is(unknown.status, 500);
   t.is(unknown.text, 'No path to datacenter');
