@@ -108,6 +108,13 @@ test.serial('the primary is authoritative and the secondary replicates it: token
   const web = await req(s2, 'PUT', '/v1/acl/policy', ROOT, { Name: 'web', Rules: 'service "web" { policy = "write" }' });
   t.is(web.status, 200, web.text);
   const webId = (JSON.parse(web.text) as { ID: string }).ID;
+  // At once, before it replicated back: a global token naming it, then updated, through dc2 (named and read in the primary).
+  const quick = await req(s2, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'web' }] });
+  t.is(quick.status, 200, quick.text);
+  const quickId = (JSON.parse(quick.text) as { AccessorID: string }).AccessorID;
+  const renamed = await req(s2, 'PUT', `/v1/acl/token/${quickId}`, ROOT, { Description: 'renamed', Policies: [{ Name: 'web' }] });
+  t.is(renamed.status, 200, renamed.text);
+  t.is((JSON.parse((await req(s1, 'GET', `/v1/acl/token/${quickId}`, ROOT)).text) as { Description: string }).Description, 'renamed');
   const inPrimary = await req(s1, 'GET', '/v1/acl/policy/name/web', ROOT);
   t.is(inPrimary.status, 200, 'the policy is in the primary at once');
   t.is((JSON.parse(inPrimary.text) as { ID: string }).ID, webId);

@@ -72,8 +72,18 @@ function description(body: Body): string {
   return d;
 }
 
-/** Links given by ID or by Name, resolved to IDs (`No such ACL policy with name "x"`). */
-async function links(ctx: RequestContext, agent: AgentContext, body: Body, key: 'Policies' | 'Roles'): Promise<AclLink[]> {
+/**
+ * The primary datacenter when this agent is in another one and the request names none: what the
+ * primary applies (roles, global tokens) has its links named and its current state read there, so
+ * that what was just made through this datacenter is found before it replicated back.
+ */
+function primaryElsewhere(ctx: RequestContext, agent: AgentContext): string | undefined {
+  const primary = agent.config.acl.primaryDatacenter;
+  return ctx.query.get('dc') || primary === agent.config.datacenter ? undefined : primary;
+}
+
+/** Links given by ID or by Name, resolved to IDs (`No such ACL policy with name "x"`), in `datacenter` when given. */
+async function links(ctx: RequestContext, agent: AgentContext, body: Body, key: 'Policies' | 'Roles', datacenter?: string): Promise<AclLink[]> {
   const v = field(body, key);
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > MAX_LINKS) throw badRequest(`Request decode failed: ${key} must be a list of at most ${MAX_LINKS} links`);
@@ -88,16 +98,23 @@ async function links(ctx: RequestContext, agent: AgentContext, body: Body, key: 
       continue;
     }
     if (!n) throw badRequest(`${key} entries need an ID or a Name`);
-    const found = (await lookup(ctx, agent, { kind: kind === 'policy' ? 'policy-name' : 'role-name', name: n })) as AclPolicy | AclRole | undefined;
+    const found = (await lookup(ctx, agent, { kind: kind === 'policy' ? 'policy-name' : 'role-name', name: n }, datacenter)) as AclPolicy | AclRole | undefined;
     if (!found) throw badRequest(`No such ACL ${kind} with name ${JSON.stringify(n)}`);
     out.push({ ID: found.ID, Name: found.Name });
   }
   return out;
 }
 
-/** One read through `ACL.Read` for the handler's own use (no blocking, no headers). */
-async function lookup(ctx: RequestContext, agent: AgentContext, q: AclQuery): Promise<AclQueryValue> {
-  return (await agent.rpc.call('ACL.Read', q, { ...callOptionsOf(ctx, agent), minQueryIndex: 0 })).value;
+/** One read through `ACL.Read` for the handler's own use (no blocking, no headers), in `datacenter` when given. */
+async function lookup(ctx: RequestContext, agent: AgentContext, q: AclQuery, datacenter?: string): Promise<AclQueryValue> {
+  return (await agent.rpc.call('ACL.Read', q, { ...callOptionsOf(ctx, agent), minQueryIndex: 0, ...(datacenter ? { datacenter } : {}) })).value;
+}
+
+/** A token by accessor: this datacenter's copy, else the primary's (a global token not replicated here yet). */
+async function tokenById(ctx: RequestContext, agent: AgentContext, id: string): Promise<AclToken | undefined> {
+  const here = (await lookup(ctx, agent, { kind: 'token', id })) as AclToken | undefined;
+  const primary = primaryElsewhere(ctx, agent);
+  return here ?? (primary ? ((await lookup(ctx, agent, { kind: 'token', id }, primary)) as AclToken | undefined) : undefined);
 }
 
 /** An ACL write: `ACL.Apply` on the leader, which checks the token again before applying. */
@@ -293,16 +310,17 @@ async function setToken(ctx: RequestContext, agent: AgentContext, accessor: stri
   let prev: AclToken | undefined;
   if (accessor) {
     if (bodyAccessor && bodyAccessor !== accessor) throw badRequest('Token Accessor ID in URL and payload do not match');
-    prev = (await lookup(ctx, agent, { kind: 'token', id: accessor })) as AclToken | undefined;
+    prev = await tokenById(ctx, agent, accessor);
     if (!prev) throw badRequest(`Cannot find token ${JSON.stringify(accessor)}`);
   }
   const secret = uuidField(body, 'SecretID');
   if (prev && secret && secret !== prev.SecretID) throw badRequest('Changing a tokens SecretID is not permitted');
   const local = prev ? prev.Local : (optBool(body, 'Local') ?? false);
+  const namesIn = local ? undefined : primaryElsewhere(ctx, agent);
   const base = {
     Description: description(body),
-    Policies: await links(ctx, agent, body, 'Policies'),
-    Roles: await links(ctx, agent, body, 'Roles'),
+    Policies: await links(ctx, agent, body, 'Policies', namesIn),
+    Roles: await links(ctx, agent, body, 'Roles', namesIn),
     ...decodeIdentities(body, 'token', local),
     Local: local,
   };
@@ -340,7 +358,7 @@ function tokenRoutes(agent: AgentContext): Route[] {
         const id = param(ctx, 'id');
         const body = await readJsonObject(ctx);
         rejectUnknown(body, ['Description'], 'token clone');
-        const src = (await lookup(ctx, agent, { kind: 'token', id })) as AclToken | undefined;
+        const src = await tokenById(ctx, agent, id);
         if (!src) throw aclNotFound();
         const base = {
           Description: optString(body, 'Description') ?? src.Description,
@@ -408,7 +426,7 @@ async function setRole(ctx: RequestContext, agent: AgentContext, id: string | un
   if (!id && bodyId) throw badRequest('Cannot specify the ID when creating a new role');
   if (id && bodyId && bodyId !== id) throw badRequest('Role ID in URL and payload do not match');
   const roleName = name(optString(body, 'Name'), 'Role');
-  const policies = await links(ctx, agent, body, 'Policies');
+  const policies = await links(ctx, agent, body, 'Policies', primaryElsewhere(ctx, agent));
   const identities = decodeIdentities(body, 'role');
   const role: AclRole = {
     ID: id ?? randomUUID(),
