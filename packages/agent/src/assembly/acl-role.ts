@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { ServerIdentitySource } from '../acl/client-identity.js';
 import { AclReplicationStatus } from '../acl/replication-status.js';
 import { AclResolver } from '../acl/resolver.js';
-import { serverIdentitySource, startServerAcl } from '../acl/server-acl.js';
+import { serverIdentitySource, startServerAcl } from './server-acl.js';
 import type { AgentConfig } from '../config/config.js';
 import { loadPersistedTokens } from '../http/endpoints/agent-tokens.js';
 import { ownCallOptions } from '../rpc/query-options.js';
@@ -23,14 +23,7 @@ export interface AclRole {
   aclReplication: AclReplicationStatus;
 }
 
-export function startAcl(
-  config: AgentConfig,
-  server: StateServer | undefined,
-  calls: RpcRouter,
-  logger: Logger,
-  telemetry: Telemetry,
-  cleanups: Cleanups,
-): AclRole {
+export function startAcl(config: AgentConfig, server: StateServer | undefined, calls: RpcRouter, logger: Logger, telemetry: Telemetry, cleanups: Cleanups): AclRole {
   const serverAcl = server && {
     config,
     state: () => server.state,

@@ -9,13 +9,13 @@ import type { AgentConfig } from '../config/config.js';
 import type { RpcRouter } from '../rpc/router.js';
 import type { StateServer } from '../server/state-server.js';
 import { ownCallOptions } from '../rpc/query-options.js';
-import { startAclBuiltins } from './builtins.js';
-import { CachedIdentitySource } from './cached-identity-source.js';
-import { ServerIdentitySource } from './client-identity.js';
-import type { AclReplicationStatus } from './replication-status.js';
-import { AclReplicator, type AclReplicatorOptions } from './replicator.js';
-import { type IdentitySource, StateIdentitySource } from './resolver.js';
-import { SecondaryIdentitySource } from './secondary-identity.js';
+import { startAclBuiltins } from '../acl/builtins.js';
+import { CachedIdentitySource } from '../acl/cached-identity-source.js';
+import { ServerIdentitySource } from '../acl/client-identity.js';
+import type { AclReplicationStatus } from '../acl/replication-status.js';
+import { AclReplicator, type AclReplicatorOptions } from '../acl/replicator.js';
+import { type IdentitySource, StateIdentitySource } from '../acl/resolver.js';
+import { SecondaryIdentitySource } from '../acl/secondary-identity.js';
 
 export interface ServerAclOptions {
   config: AgentConfig;
