@@ -1,41 +1,107 @@
 /**
- * A state snapshot as JSON bytes without one JavaScript string holding them all: V8 caps a
- * string at 2^29 - 24 characters, which a KV store passes at about 1.2 million 256-byte values.
- * The bytes are exactly `JSON.stringify(snapshot)`; only the `kv` array (the one part that grows
- * that large) is written, and read back, in slices.
+ * A state snapshot as bytes, written and read a piece at a time: no JavaScript string ever holds
+ * it all (V8 caps a string at 2^29 - 24 characters, which a JSON snapshot of a KV store passes at
+ * about 1.2 million 256-byte values), and a writer can yield between pieces.
+ *
+ * Format: the 8-byte magic `CCSNAP2\n`, a u32 length and the snapshot without its KV entries as
+ * JSON, a u32 entry count, then one binary record per KV entry in key order (./kv-records.ts).
+ * Snapshots stored before this format (the snapshot's JSON) are still read.
  */
 import { StateError } from './errors.js';
+import { KvRecordReader, KvRecordWriter } from './kv-records.js';
 import type { KvEntry } from './types.js';
 
-/** KV entries serialized (or parsed) per slice. */
-const KV_SLICE = 10_000;
+const MAGIC = Buffer.from('CCSNAP2\n');
+/** KV entries serialized (or parsed) per slice of a JSON snapshot. */
+const KV_SLICE = 2_000;
 const KV_MARK = '"kv":[';
 
-/** `JSON.stringify(snapshot)` as bytes; `snapshot.kv` is written `KV_SLICE` entries at a time. */
-export function snapshotToBytes(snapshot: { kv: readonly KvEntry[] }): Buffer {
-  const { kv } = snapshot;
+/** Entries written between two hand-overs of `snapshotPieces`. */
+const ENTRIES_PER_PIECE = 4096;
+
+/**
+ * The snapshot's bytes, a piece (about a MiB) at a time. Everything but the KV entries is
+ * serialized at once; the entries as the pieces are taken, so the caller passes entries it will
+ * not change meanwhile (the store's are immutable: a write replaces the entry, in a copied array).
+ */
+export function snapshotPieces(snapshot: { kv: readonly KvEntry[] }): Iterable<Buffer> {
+  const head = Buffer.from(JSON.stringify({ ...snapshot, kv: undefined }));
+  return binaryPieces(head, snapshot.kv);
+}
+
+function* binaryPieces(head: Buffer, kv: readonly KvEntry[]): Generator<Buffer> {
+  const w = new KvRecordWriter();
+  w.bytes(MAGIC);
+  w.u32(head.length);
+  w.bytes(head);
+  w.u32(kv.length);
+  for (let i = 0; i < kv.length; i++) {
+    w.entry(kv[i] as KvEntry);
+    if (i % ENTRIES_PER_PIECE === ENTRIES_PER_PIECE - 1) yield* w.take();
+  }
+  yield* w.flush();
+}
+
+/**
+ * `JSON.stringify(snapshot)` in pieces of at most `KV_SLICE` KV entries each; as `snapshotPieces`,
+ * everything but the entries is serialized at once.
+ */
+export function snapshotJsonPieces(snapshot: { kv: readonly KvEntry[] }): Iterable<string> {
   // `kv` keeps its place among the keys; the first "kv":[] is the top-level one (the keys before
   // it hold numbers and a plain string)
   const json = JSON.stringify({ ...snapshot, kv: [] });
   const at = json.indexOf(`${KV_MARK}]`);
-  const head = json.slice(0, at);
-  const tail = json.slice(at + KV_MARK.length + 1);
-  const parts: Buffer[] = [Buffer.from(`${head}${KV_MARK}`)];
+  return jsonPieces(json.slice(0, at + KV_MARK.length), snapshot.kv, json.slice(at + KV_MARK.length));
+}
+
+function* jsonPieces(head: string, kv: readonly KvEntry[], tail: string): Generator<string> {
+  yield head;
   for (let i = 0; i < kv.length; i += KV_SLICE) {
     const slice = JSON.stringify(kv.slice(i, i + KV_SLICE));
     // the slice's own brackets dropped; slices after the first joined with a comma
-    parts.push(Buffer.from(`${i === 0 ? '' : ','}${slice.slice(1, -1)}`));
+    yield `${i === 0 ? '' : ','}${slice.slice(1, -1)}`;
   }
-  parts.push(Buffer.from(`]${tail}`));
-  return Buffer.concat(parts);
+  yield tail;
+}
+
+/** The whole snapshot as one buffer (what raft stores). */
+export function snapshotToBytes(snapshot: { kv: readonly KvEntry[] }): Buffer {
+  return Buffer.concat([...snapshotPieces(snapshot)]);
+}
+
+/**
+ * Reads snapshot bytes back: the binary format, or a JSON snapshot (of an older version). The
+ * entries come back in the order written, which for the store's snapshots is key order.
+ */
+export function snapshotFromBytes<T extends { kv: KvEntry[] }>(bytes: Uint8Array, wholeLimit = 256 * 2 ** 20): T {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length >= MAGIC.length && buf.subarray(0, MAGIC.length).equals(MAGIC)) return binarySnapshot<T>(buf);
+  return jsonSnapshot<T>(buf, wholeLimit);
+}
+
+function binarySnapshot<T extends { kv: KvEntry[] }>(buf: Buffer): T {
+  try {
+    const r = new KvRecordReader(buf, MAGIC.length);
+    const snapshot = JSON.parse(r.bytes(r.u32()).toString('utf8')) as T;
+    if (typeof snapshot !== 'object' || snapshot === null) throw new Error('no snapshot header');
+    const count = r.u32();
+    // each record takes at least 30 bytes: a count the bytes cannot hold is refused before any allocation
+    if (count * 30 > buf.length - r.offset) throw new Error(`${count} entries cannot fit in ${buf.length - r.offset} bytes`);
+    const kv = new Array<KvEntry>(count);
+    for (let i = 0; i < count; i++) kv[i] = r.entry();
+    if (r.offset !== buf.length) throw new Error(`${buf.length - r.offset} bytes after the last entry`);
+    snapshot.kv = kv;
+    return snapshot;
+  } catch (err) {
+    throw new StateError('STATE_INVALID_REQUEST', `undecodable snapshot: ${(err as Error).message}`);
+  }
 }
 
 /**
  * Parses snapshot JSON bytes. Up to `wholeLimit` bytes they are parsed at once; larger ones have
  * their top-level `kv` array cut out at entry boundaries and parsed `KV_SLICE` entries at a time.
  */
-export function snapshotFromBytes<T extends { kv: KvEntry[] }>(bytes: Uint8Array, wholeLimit = 256 * 2 ** 20): T {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function jsonSnapshot<T extends { kv: KvEntry[] }>(buf: Buffer, wholeLimit: number): T {
   try {
     if (buf.length <= wholeLimit) return JSON.parse(buf.toString('utf8')) as T;
     const start = buf.indexOf(KV_MARK);

@@ -11,6 +11,19 @@ export class SortedKeys {
   #chunks: string[][] = [];
   #size = 0;
 
+  /**
+   * A set built at once from keys in strictly ascending order (a snapshot's), in full chunks of
+   * half the split size; undefined when they are not in that order.
+   */
+  static fromSorted(keys: readonly string[]): SortedKeys | undefined {
+    for (let i = 1; i < keys.length; i++) if (!((keys[i - 1] as string) < (keys[i] as string))) return undefined;
+    const set = new SortedKeys();
+    const per = CHUNK_MAX >>> 1;
+    for (let i = 0; i < keys.length; i += per) set.#chunks.push(keys.slice(i, i + per));
+    set.#size = keys.length;
+    return set;
+  }
+
   get size(): number {
     return this.#size;
   }

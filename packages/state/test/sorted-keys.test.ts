@@ -51,3 +51,23 @@ test('keys added in ascending and descending order, then all deleted, leave an e
   sk.add('again');
   t.deepEqual([...sk.all()], ['again']);
 });
+
+test('a set built at once from sorted keys answers as one built key by key, and takes further adds and deletes', (t) => {
+  const keys = Array.from({ length: 5_000 }, (_, i) => `k/${String(i).padStart(5, '0')}`);
+  const bulk = SortedKeys.fromSorted(keys);
+  if (!bulk) return t.fail('sorted keys refused');
+  const one = new SortedKeys();
+  for (const k of keys) one.add(k);
+  t.is(bulk.size, 5_000);
+  t.deepEqual(bulk.all(), one.all());
+  t.deepEqual([...bulk.withPrefix('k/012')], [...one.withPrefix('k/012')]);
+  for (const s of [bulk, one]) {
+    s.add('k/01234x');
+    s.delete('k/00000');
+    s.add('a');
+  }
+  t.deepEqual(bulk.all(), one.all());
+  t.is(SortedKeys.fromSorted(['b', 'a']), undefined);
+  t.is(SortedKeys.fromSorted(['a', 'a']), undefined, 'a repeated key is not strictly ascending');
+  t.is(SortedKeys.fromSorted([])?.size, 0);
+});
