@@ -16,8 +16,19 @@ export const topics = {
 
 export type TableName = 'kvs' | 'sessions' | 'nodes' | 'services' | 'checks' | 'coordinates' | 'prepared-queries' | 'acl-tokens' | 'acl-policies' | 'acl-roles';
 
+/** One `watch` call: the callback, the topics it is filed under, and whether it already ran. */
+class Watcher {
+  fired = false;
+  constructor(
+    readonly topics: readonly string[],
+    readonly cb: WatchCallback,
+  ) {}
+}
+
 export class WatchHub {
-  readonly #watchers = new Map<string, Set<WatchCallback>>();
+  // Each watcher is one small object filed under its topics (no closures per topic): many
+  // thousand blocking queries on one key cost little more than their entries in one set.
+  readonly #watchers = new Map<string, Set<Watcher>>();
   #prefixWatchers = 0;
 
   get size(): number {
@@ -28,51 +39,55 @@ export class WatchHub {
 
   /** Calls `cb` once, the first time any of `topicList` is touched. Returns a cancel function. */
   watch(topicList: readonly string[], cb: WatchCallback): () => void {
-    let fired = false;
-    const once: WatchCallback = () => {
-      if (fired) return;
-      fired = true;
-      cancel();
-      cb();
-    };
+    const w = new Watcher(topicList, cb);
     for (const t of topicList) {
       let set = this.#watchers.get(t);
       if (!set) {
         set = new Set();
         this.#watchers.set(t, set);
       }
-      set.add(once);
+      set.add(w);
       if (t.startsWith('kvp:')) this.#prefixWatchers++;
     }
-    const cancel = () => {
-      for (const t of topicList) {
-        const set = this.#watchers.get(t);
-        if (set?.delete(once)) {
-          if (t.startsWith('kvp:')) this.#prefixWatchers--;
-          if (set.size === 0) this.#watchers.delete(t);
-        }
-      }
-    };
     return () => {
-      fired = true;
-      cancel();
+      w.fired = true;
+      this.#remove(w);
     };
+  }
+
+  #remove(w: Watcher): void {
+    for (const t of w.topics) {
+      const set = this.#watchers.get(t);
+      if (set?.delete(w)) {
+        if (t.startsWith('kvp:')) this.#prefixWatchers--;
+        if (set.size === 0) this.#watchers.delete(t);
+      }
+    }
+  }
+
+  #fire(woken: Iterable<Watcher>): void {
+    for (const w of woken) {
+      if (w.fired) continue;
+      w.fired = true;
+      this.#remove(w);
+      w.cb();
+    }
   }
 
   /** Wakes every watcher (the whole state was replaced). */
   notifyAll(): void {
-    const wake = new Set<WatchCallback>();
-    for (const set of this.#watchers.values()) for (const cb of set) wake.add(cb);
-    for (const cb of wake) cb();
+    const wake = new Set<Watcher>();
+    for (const set of this.#watchers.values()) for (const w of set) wake.add(w);
+    this.#fire(wake);
   }
 
   /** Wakes the watchers of the given topics (and of every prefix of touched KV keys). */
   notify(touched: Iterable<string>): void {
     if (this.#watchers.size === 0) return;
-    const wake: WatchCallback[] = [];
+    const wake: Watcher[] = [];
     const collect = (t: string) => {
       const set = this.#watchers.get(t);
-      if (set) for (const cb of set) wake.push(cb);
+      if (set) for (const w of set) wake.push(w);
     };
     for (const t of touched) {
       collect(t);
@@ -81,6 +96,6 @@ export class WatchHub {
         for (let i = 0; i <= key.length; i++) collect(`kvp:${key.slice(0, i)}`);
       }
     }
-    for (const cb of wake) cb();
+    this.#fire(wake);
   }
 }

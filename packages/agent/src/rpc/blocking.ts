@@ -32,19 +32,71 @@ export async function blockingRun<T>(source: QuerySource, minIndex: number, wait
   return result;
 }
 
+/**
+ * Waiters whose watch fired, resumed a batch at a time: one write can wake tens of thousands of
+ * blocking queries, and resuming them all in one turn would hold the event loop (every other
+ * request, raft's ticks) for as long as it takes to answer all of them.
+ */
+const WAKE_BATCH = 512;
+let woken: ChangeWaiter[] = [];
+let wakeScheduled = false;
+
+function resumeWoken(): void {
+  const batch = woken.length > WAKE_BATCH ? woken.splice(0, WAKE_BATCH) : woken;
+  if (batch === woken) woken = [];
+  for (const w of batch) w.settle(true);
+  if (woken.length > 0) setImmediate(resumeWoken);
+  else wakeScheduled = false;
+}
+
+/**
+ * One wait for a change: a timer, a watch and an abort listener, held by one object (no closure
+ * per part), released together whichever settles it first.
+ */
+class ChangeWaiter {
+  readonly #resolve: (changed: boolean) => void;
+  readonly #signal: AbortSignal;
+  readonly #timer: NodeJS.Timeout;
+  readonly #cancelWatch: () => void;
+  #settled = false;
+
+  constructor(resolve: (changed: boolean) => void, ms: number, signal: AbortSignal, watch: (cb: () => void) => () => void) {
+    this.#resolve = resolve;
+    this.#signal = signal;
+    this.#timer = setTimeout(timedOut, ms, this);
+    this.#cancelWatch = watch(() => this.#woken());
+    signal.addEventListener('abort', this, { once: true });
+  }
+
+  #woken(): void {
+    woken.push(this);
+    if (!wakeScheduled) {
+      wakeScheduled = true;
+      setImmediate(resumeWoken);
+    }
+  }
+
+  /** The abort listener (an EventTarget listener object). */
+  handleEvent(): void {
+    this.settle(false);
+  }
+
+  settle(changed: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.#cancelWatch();
+    this.#signal.removeEventListener('abort', this);
+    this.#resolve(changed);
+  }
+}
+
+function timedOut(w: ChangeWaiter): void {
+  w.settle(false);
+}
+
 /** Resolves true when `watch` fires, false after `ms` or once `signal` aborts. */
 export function waitForChange(ms: number, signal: AbortSignal, watch: (cb: () => void) => () => void): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    let cancel: () => void = () => {};
-    const done = (changed: boolean): void => {
-      clearTimeout(timer);
-      cancel();
-      signal.removeEventListener('abort', onAbort);
-      resolve(changed);
-    };
-    const onAbort = (): void => done(false);
-    const timer = setTimeout(() => done(false), ms);
-    cancel = watch(() => done(true));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => new ChangeWaiter(resolve, ms, signal, watch));
 }
