@@ -9,10 +9,11 @@
 //   catalog:  a -dev agent with <services> services x <instances> instances beside one with a single
 //             service: DNS A queries/s (dnsperf over up to 1000 service names), /v1/health/service/<s>
 //             requests/s (wrk, 16 connections) and its p50/p99 latency on one connection.
-//   blocking: <blocking> blocking queries on one key (one connection each, from a child process),
-//             the agent's RSS per query, and the time from one write until every query has answered.
-//             Each connection is a file descriptor in the agent: the count is capped below the
-//             process's descriptor limit (`ulimit -n`), and the cap is printed.
+//   blocking: <blocking> blocking queries on one key (one connection each, from client processes
+//             of at most 10,000 connections each), the agent's RSS per query, and the time from one
+//             write until every query has answered. Each connection is a file descriptor in the
+//             agent: past `ulimit -n` the agent runs under `prlimit` with a higher limit when this
+//             process may raise it (CAP_SYS_RESOURCE), else the count is capped below the limit (printed).
 //   cluster:  clusters of each --servers size (fsync on): PUT/s at 64 connections on the leader and
 //             leader failover time (kill -9 until a write succeeds through a survivor).
 // Prints one table per part and writes an SVG chart per curve under --charts (default bench/charts);
@@ -79,8 +80,11 @@ function rssMiB(pid) {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-/** A Concord agent; `restart()` starts it again with the same arguments. */
-async function startAgent(extra, nodeArgs = []) {
+/**
+ * A Concord agent; `restart()` starts it again with the same arguments. `launcher` runs it through
+ * another command (`prlimit ... --`, which execs it: the pid is the agent's).
+ */
+async function startAgent(extra, nodeArgs = [], launcher = []) {
   const limits = join(mkdtempSync(join(tmpdir(), 'concord-scale-cfg-')), 'limits.json');
   // many connections from one address (the load generators): Consul's per-client cap lifted
   writeFileSync(limits, JSON.stringify({ limits: { http_max_conns_per_client: 0 } }));
@@ -112,8 +116,8 @@ async function startAgent(extra, nodeArgs = []) {
   const agent = { args };
   agent.restart = async () => {
     const { child, value } = await startChild(
-      process.execPath,
-      args,
+      launcher[0] ?? process.execPath,
+      launcher.length > 0 ? [...launcher.slice(1), process.execPath, ...args] : args,
       (out) => {
         const m = BANNER.exec(out);
         return m ? { http: Number(m[1]), dns: Number(m[2]) } : undefined;
@@ -325,14 +329,16 @@ async function catalogPoints(services, o, dir) {
 
 // ---- blocking queries -------------------------------------------------------------------------
 
-/** The child that holds the blocking queries: one connection each, then one write, then the wake. */
+/**
+ * A child that holds blocking queries (one connection each) and reports when every one answered:
+ * READY once all are sent, then `WOKE <time>` (performance.timeOrigin + now, ms) at the last answer.
+ */
 const BLOCKING_CLIENT = `
 const net = require('node:net');
 const { port, count, key, index } = JSON.parse(process.env.SCALE_BLOCKING);
 const request = 'GET /v1/kv/' + key + '?index=' + index + '&wait=10m HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n';
 let connected = 0;
 let answered = 0;
-let t0 = 0;
 const sockets = [];
 // CHAINS connections open at a time (the listen backlog is bounded), each chain opening its next
 // once the previous one is connected
@@ -344,9 +350,8 @@ function open(i) {
     if (i + CHAINS < count) setImmediate(() => open(i + CHAINS));
   });
   s.once('data', () => {
-    if (t0 === 0) return;
     if (++answered === count) {
-      process.stdout.write('WOKE ' + (performance.now() - t0) + '\\n');
+      process.stdout.write('WOKE ' + (performance.timeOrigin + performance.now()) + '\\n');
       for (const x of sockets) x.destroy();
       process.exit(0);
     }
@@ -355,22 +360,34 @@ function open(i) {
   sockets.push(s);
 }
 for (let i = 0; i < Math.min(CHAINS, count); i++) open(i);
-process.stdin.on('data', async () => {
-  t0 = performance.now();
-  const res = await fetch('http://127.0.0.1:' + port + '/v1/kv/' + key, { method: 'PUT', body: 'woken' });
-  if (!res.ok) { process.stderr.write('write failed ' + res.status + '\\n'); process.exit(1); }
-});
 `;
 
-function descriptorLimit() {
-  const out = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
-  return Number(out.stdout.trim()) || 1024;
+/** This process's descriptor limits (`ulimit -Sn`, `ulimit -Hn`). */
+function descriptorLimits() {
+  const read = (flag) => Number(spawnSync('sh', ['-c', `ulimit ${flag}`], { encoding: 'utf8' }).stdout.trim()) || 1024;
+  return { soft: read('-Sn'), hard: read('-Hn') };
 }
 
+/** Connections one client process holds: its own descriptors, with room to spare. */
+const PER_CLIENT = 10_000;
+
+/**
+ * Holds `requested` blocking queries on one key of a -dev agent, from several client processes
+ * (each within its own descriptor limit). Each query is a descriptor in the agent too: when the
+ * count passes the limit, the agent is started under `prlimit` with a higher one where this
+ * process may raise it (CAP_SYS_RESOURCE), and the count is capped below the limit otherwise.
+ */
 async function blockingPoint(requested) {
-  const cap = descriptorLimit() - 1000;
+  const limits = descriptorLimits();
+  const need = requested + 1000;
+  // raising a hard limit takes CAP_SYS_RESOURCE (root outside a container that drops it): tried, not assumed
+  const canRaise = need > limits.soft && spawnSync('prlimit', [`--nofile=${need}:${need}`, '--', 'true']).status === 0;
+  const agentLimit = need > limits.soft && canRaise ? need : limits.soft;
+  const launcher = agentLimit > limits.soft ? ['prlimit', `--nofile=${agentLimit}:${agentLimit}`, '--'] : [];
+  const cap = agentLimit - 1000;
   const count = Math.min(requested, cap);
-  const agent = await startAgent(['-dev', '-dns-port', '-1']);
+  const agent = await startAgent(['-dev', '-dns-port', '-1'], [], launcher);
+  const clients = [];
   try {
     const key = 'scale/watched';
     await ok(await fetch(`${agent.url}/v1/kv/${key}`, { method: 'PUT', body: 'x' }), 'put');
@@ -378,29 +395,45 @@ async function blockingPoint(requested) {
     await new Promise((r) => setTimeout(r, 1000));
     const rssBefore = rssMiB(agent.child.pid);
     const port = Number(new URL(agent.url).port);
-    const child = spawn(process.execPath, ['-e', BLOCKING_CLIENT], {
-      env: { ...process.env, SCALE_BLOCKING: JSON.stringify({ port, count, key, index }) },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    children.add(child);
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
     const t0 = performance.now();
-    await waitFor(() => out.includes('READY') || child.exitCode !== null, 300_000);
-    if (!out.includes('READY')) throw new Error(`blocking client: ${out}`);
+    for (let left = count; left > 0; left -= PER_CLIENT) {
+      const child = spawn(process.execPath, ['-e', BLOCKING_CLIENT], {
+        env: { ...process.env, SCALE_BLOCKING: JSON.stringify({ port, count: Math.min(PER_CLIENT, left), key, index }) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.add(child);
+      const client = { child, out: '' };
+      child.stdout.on('data', (c) => (client.out += c));
+      clients.push(client);
+      // one client's connections at a time: the agent accepts them as fast as it can either way
+      await waitFor(() => client.out.includes('READY') || child.exitCode !== null, 300_000);
+      if (!client.out.includes('READY')) throw new Error(`blocking client: ${client.out}`);
+    }
     const connectS = (performance.now() - t0) / 1000;
     // let the agent settle (every request parsed and parked)
     await new Promise((r) => setTimeout(r, 3000));
     const rssAfter = rssMiB(agent.child.pid);
-    child.stdin.write('go\n');
-    await waitFor(() => /WOKE/.test(out) || child.exitCode !== null, 120_000);
-    const woke = /WOKE ([\d.]+)/.exec(out);
-    if (!woke) throw new Error(`blocking client did not see every answer: ${out}`);
-    await stop(child);
-    const row = { requested, count, cap, connectS, rssBefore, rssAfter, kibPerQuery: ((rssAfter - rssBefore) * 1024) / count, wakeMs: Number(woke[1]) };
+    const wroteAt = performance.timeOrigin + performance.now();
+    await ok(await fetch(`${agent.url}/v1/kv/${key}`, { method: 'PUT', body: 'woken' }), 'the waking write');
+    await waitFor(() => clients.every((c) => /WOKE/.test(c.out) || c.child.exitCode !== null), 120_000);
+    const last = Math.max(...clients.map((c) => Number(/WOKE ([\d.]+)/.exec(c.out)?.[1] ?? Number.NaN)));
+    if (!Number.isFinite(last)) throw new Error(`a blocking client did not see every answer: ${clients.map((c) => c.out).join(' | ')}`);
+    const row = {
+      requested,
+      count,
+      cap,
+      clients: clients.length,
+      agentFdLimit: agentLimit,
+      connectS,
+      rssBefore,
+      rssAfter,
+      kibPerQuery: ((rssAfter - rssBefore) * 1024) / count,
+      wakeMs: last - wroteAt,
+    };
     process.stderr.write(`  blocking: ${JSON.stringify(row)}\n`);
     return row;
   } finally {
+    await Promise.all(clients.map((c) => stop(c.child)));
     await stop(agent.child);
   }
 }
@@ -517,8 +550,8 @@ function reportCatalog(o, rows) {
 function reportBlocking(o, rows) {
   console.log('\n## Blocking queries on one key (-dev agent, one connection each)');
   table(
-    ['requested', 'held', 'fd cap', 'RSS before MiB', 'RSS after MiB', 'KiB per query', 'wake all ms'],
-    rows.map((r) => [r.requested, r.count, r.cap, f(r.rssBefore), f(r.rssAfter), f(r.kibPerQuery, 2), f(r.wakeMs)]),
+    ['requested', 'held', 'client processes', 'agent fd limit', 'RSS before MiB', 'RSS after MiB', 'KiB per query', 'wake all ms'],
+    rows.map((r) => [r.requested, r.count, r.clients ?? 1, r.agentFdLimit ?? r.cap + 1000, f(r.rssBefore), f(r.rssAfter), f(r.kibPerQuery, 2), f(r.wakeMs)]),
   );
   const files = [
     chart(
