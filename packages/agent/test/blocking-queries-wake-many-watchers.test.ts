@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { startAgent, tempDir } from './_agent.js';
 
-const WATCHERS = 2_000;
+const WATCHERS = 2_500;
 const OTHERS = 50;
 
 interface Held {
