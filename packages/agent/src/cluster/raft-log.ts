@@ -379,7 +379,13 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#starting?.catch(() => {});
-    if (this.#node) await this.#node.stop();
+    if (this.#node) {
+      // A clean shutdown stores a snapshot of what was applied since the last one (stop waits for
+      // the write): the next start restores it instead of replaying those entries one by one,
+      // which at a million keys is about twice the work.
+      this.#node.snapshotNow();
+      await this.#node.stop();
+    }
     else {
       await this.#transport.close();
       await this.#storage?.close();
