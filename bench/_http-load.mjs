@@ -252,11 +252,11 @@ export function kill(child, signal = 'SIGTERM') {
   }
 }
 
-export async function stop(child) {
+export async function stop(child, graceMs = 3000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
   kill(child);
-  const timer = setTimeout(() => kill(child, 'SIGKILL'), 3000);
+  const timer = setTimeout(() => kill(child, 'SIGKILL'), graceMs);
   await gone;
   clearTimeout(timer);
   children.delete(child);

@@ -4,8 +4,8 @@
 //   kv:       for each key count, a durable single server (-server -bootstrap-expect=1, fsync on) and
 //             a 1-member etcd, each loaded with that many 256-byte keys (batched transactions):
 //             RSS, PUT/s and GET/s (wrk, 64 connections), snapshot save time (GET /v1/snapshot;
-//             etcd's maintenance snapshot), restart-to-serving time (SIGTERM, start on the same data
-//             directory, until a stored key reads back).
+//             etcd's maintenance snapshot), restart-to-serving time (SIGTERM and a clean stop, start on the
+//             same data directory, until a stored key reads back).
 //   catalog:  a -dev agent with <services> services x <instances> instances beside one with a single
 //             service: DNS A queries/s (dnsperf over up to 1000 service names), /v1/health/service/<s>
 //             requests/s (wrk, 16 connections) and its p50/p99 latency on one connection.
@@ -18,7 +18,8 @@
 //             leader failover time (kill -9 until a write succeeds through a survivor).
 // Prints one table per part and writes an SVG chart per curve under --charts (default bench/charts);
 // the results go to bench/out/scale-<time>.json, and --from prints and draws saved results again
-// (KV points of several files merged by key count).
+// (KV points of several files merged by key count, a later file's point replacing an earlier one's;
+// the other parts from the last file that has them).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -191,10 +192,15 @@ async function etcdServes(member) {
   return res.ok && (await res.json()).count === '1';
 }
 
-/** Stops a process and starts it again; milliseconds from the start until `serves()`. */
+/**
+ * Stops a process (SIGTERM, given a minute to finish: a server stores a snapshot on the way out)
+ * and starts it again; milliseconds from the start until `serves()`, and the stop's own time.
+ */
 async function restartTime(child, restart, serves) {
-  await stop(child);
+  const stopped = performance.now();
+  await stop(child, 60_000);
   const t0 = performance.now();
+  process.stderr.write(`  stopped in ${((t0 - stopped) / 1000).toFixed(2)} s\n`);
   await restart();
   const deadline = t0 + RESTART_MAX_MS;
   for (;;) {
@@ -609,7 +615,8 @@ function rerender(o) {
       .map((r) => r[part])
       .filter(Boolean)
       .at(-1);
-  const kv = saved.flatMap((r) => r.kv ?? []).sort((a, b) => a.n - b.n);
+  // one point per key count: a later file's replaces an earlier one's
+  const kv = [...new Map(saved.flatMap((r) => r.kv ?? []).map((p) => [p.n, p])).values()].sort((a, b) => a.n - b.n);
   if (kv.length > 0) reportKv(o, kv);
   if (last('catalog')) reportCatalog({ ...o, instances: last('catalog')[0].instances }, last('catalog'));
   if (last('blocking')) reportBlocking(o, last('blocking'));
