@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { generateKey } from '@concord/gossip';
 import test from 'ava';
 import { http, leaderOf, startMember, startServers } from './_cluster-inprocess.js';
@@ -120,6 +121,16 @@ test('a snapshot saved through HTTP restores the state on every server', async (
   t.is(saved.status, 200);
   t.truthy(Number(saved.headers.get('x-consul-index')));
   const bytes = Buffer.from(await saved.arrayBuffer());
+  // every server answers ?stale from its own state (streamed), with the stale query headers
+  for (const s of servers) {
+    await waitFor(async () => ((await http(s.base, '/v1/kv/keep?raw&stale')).text === 'before' ? true : undefined), 5000);
+    const stale = await fetch(`${s.base}/v1/snapshot?stale`);
+    t.is(stale.status, 200);
+    t.is(stale.headers.get('x-consul-effective-consistency'), 'stale');
+    t.is(stale.headers.get('x-consul-knownleader'), 'true');
+    const doc = JSON.parse(gunzipSync(Buffer.from(await stale.arrayBuffer())).toString('utf8')) as { state: { kv: { Key: string; Value: string }[] } };
+    t.is(Buffer.from(doc.state.kv.find((e) => e.Key === 'keep')?.Value ?? '', 'base64').toString(), 'before');
+  }
   await http(a.base, '/v1/kv/keep', { method: 'PUT', body: 'after' });
   await http(a.base, '/v1/kv/extra', { method: 'PUT', body: 'x' });
   const restored = await http(c.base, '/v1/snapshot', { method: 'PUT', body: bytes });
