@@ -37,7 +37,7 @@ export async function blockingRun<T>(source: QuerySource, minIndex: number, wait
  * blocking queries, and resuming them all in one turn would hold the event loop (every other
  * request, raft's ticks) for as long as it takes to answer all of them.
  */
-const WAKE_BATCH = 2048;
+const WAKE_BATCH = 8192;
 let woken: ChangeWaiter[] = [];
 let wakeScheduled = false;
 
