@@ -382,11 +382,10 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
     if (this.#node) {
       // A clean shutdown stores a snapshot of what was applied since the last one (stop waits for
       // the write): the next start restores it instead of replaying those entries one by one,
-      // which at a million keys is about twice the work.
-      this.#node.snapshotNow();
+      // which at a million keys is about twice the work. A log in memory keeps nothing to restore.
+      if (this.#o.dir !== undefined) this.#node.snapshotNow();
       await this.#node.stop();
-    }
-    else {
+    } else {
       await this.#transport.close();
       await this.#storage?.close();
     }
