@@ -30,6 +30,7 @@ export function captureSnapshotFile(state: StateStore): { index: number; writeTo
   const { index, datacenter, pieces } = state.snapshotJsonPieces();
   return {
     index,
-    writeTo: (res) => pipeline(Readable.from(documentPieces({ format: 'concord-snapshot', version: 1, index, datacenter }, pieces)), createGzip({ level: constants.Z_BEST_SPEED }), res),
+    writeTo: (res) =>
+      pipeline(Readable.from(documentPieces({ format: 'concord-snapshot', version: 1, index, datacenter }, pieces)), createGzip({ level: constants.Z_BEST_SPEED }), res),
   };
 }
