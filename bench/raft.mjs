@@ -1,17 +1,18 @@
-// `npm run bench -- raft [--runs N] [--seconds S]`: three raft-ts servers in separate processes on
-// loopback gRPC with LevelStorage (fsync on). 256-byte proposals from 1 and 256 concurrent
+// `npm run bench -- raft [--runs N] [--seconds S] [--proposers N] [--transports tcp,grpc]`: three
+// raft-ts servers in separate processes on loopback with LevelStorage (fsync on), once per Raft
+// transport (the framed TCP one, then gRPC). 256-byte proposals from 1 and 256 concurrent
 // proposers on the leader: commits/s, commit latency p50/p99 and entries per fsync, printed beside
 // this machine's raw fsync rate and loopback round trip measured in the same run. The 1-proposer
 // row is also set beside the same commit path without Raft (scripts/bench-floor.mjs), three
 // processes each: raw TCP or raft-ts's gRPC transport, crossed with append + fdatasync on a plain
 // file or LevelStorage.
 import { fork } from 'node:child_process';
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from './_http-load.mjs';
+import { fsyncRate, loopbackRttMs } from './_raft-anchors.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scripts = join(here, '..', 'packages', 'raft-ts', 'scripts');
@@ -21,38 +22,6 @@ const floorScript = join(scripts, 'bench-floor.mjs');
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
-}
-
-function fsyncRate(dir, ms = 1000) {
-  const fd = openSync(join(dir, 'fsync-probe'), 'w');
-  const buf = Buffer.alloc(256, 1);
-  let n = 0;
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    writeSync(fd, buf);
-    fsyncSync(fd);
-    n++;
-  }
-  closeSync(fd);
-  return n / (ms / 1000);
-}
-
-async function loopbackRttMs(rounds = 2000) {
-  const server = createServer((s) => s.on('data', (d) => s.write(d)));
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const sock = connect(server.address().port, '127.0.0.1');
-  sock.setNoDelay(true);
-  await new Promise((r) => sock.once('connect', r));
-  const times = [];
-  for (let i = 0; i < rounds; i++) {
-    const t0 = performance.now();
-    sock.write('x');
-    await new Promise((r) => sock.once('data', r));
-    times.push(performance.now() - t0);
-  }
-  sock.destroy();
-  server.close();
-  return median(times);
 }
 
 class Child {
@@ -131,11 +100,11 @@ function arg(args, name, def) {
 }
 
 /** Elect, warm up and load the three Raft servers; one row per proposer count. */
-async function raftRows(base, proposers, runs, seconds) {
+async function raftRows(base, proposers, runs, seconds, transport) {
   const ids = ['b1', 'b2', 'b3'];
   const ports = await freePorts(3);
   const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
-  const children = ids.map((id, i) => new Child(nodeScript, [id, join(base, id), String(ports[i]), JSON.stringify(peers)]));
+  const children = ids.map((id, i) => new Child(nodeScript, [id, join(base, `${transport}-${id}`), String(ports[i]), JSON.stringify(peers), transport]));
   try {
     await Promise.all(children.map((c) => c.ready));
     let leader;
@@ -167,6 +136,7 @@ async function raftRows(base, proposers, runs, seconds) {
         });
       }
       rows.push({
+        transport,
         proposers: concurrency,
         commitsPerSec: median(results.map((x) => x.commitsPerSec)),
         p50: median(results.map((x) => x.p50)),
@@ -190,12 +160,17 @@ export async function run(args) {
   // --proposers 1 or --proposers 256 runs one row only (for profiling); default both.
   const only = arg(args, '--proposers', 0);
   const proposers = only > 0 ? [only] : [1, 256];
+  const ti = args.indexOf('--transports');
+  const transports = ti >= 0 ? String(args[ti + 1] ?? '').split(',') : ['tcp', 'grpc'];
+  if (transports.length === 0 || transports.some((x) => x !== 'tcp' && x !== 'grpc')) throw new Error('bench raft: --transports takes tcp, grpc or tcp,grpc');
   const base = mkdtempSync(join(tmpdir(), 'raft-bench-'));
   try {
     const fsyncs = fsyncRate(base);
     const rtt = await loopbackRttMs();
-    const rows = await raftRows(base, proposers, runs, seconds);
-    const one = rows.find((r) => r.proposers === 1);
+    const rows = [];
+    for (const transport of transports) rows.push(...(await raftRows(base, proposers, runs, seconds, transport)));
+    const ones = rows.filter((r) => r.proposers === 1);
+    const one = ones[0];
     // The same 1-proposer path without Raft, after the Raft servers stopped.
     const paths = [
       ['tcp+file', 'raw TCP, append + fdatasync'],
@@ -207,31 +182,32 @@ export async function run(args) {
     if (one) for (const [mode, label] of paths) floorRows.push({ label, ...(await floorPath(mode, base, runs, seconds)) });
     const floor = 1000 / fsyncs + rtt;
     const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-    console.log(`\nraft-ts: 3 servers in separate processes, loopback gRPC, LevelStorage fsync on, 256 B proposals`);
+    const label = { tcp: 'TcpTransport', grpc: 'GrpcTransport' };
+    console.log(`\nraft-ts: 3 servers in separate processes, loopback (framed TCP or gRPC), LevelStorage fsync on, 256 B proposals`);
     console.log(`median of ${runs} runs x ${seconds}s; raw fs.fsyncSync: ${f(fsyncs, 0)}/s (${f(1000 / fsyncs, 2)} ms); loopback RTT ${f(rtt, 3)} ms\n`);
     console.log(
-      '| proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | synced write p50 / worst p99 ms | errors |',
+      '| transport | proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | synced write p50 / worst p99 ms | errors |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
       console.log(
-        `| ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${f(r.writeP50, 2)} / ${f(r.writeP99, 2)} | ${r.errors} |`,
+        `| ${label[r.transport]} | ${r.proposers} | ${f(r.commitsPerSec, 0)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.leaderEntriesPerFsync)} | ${f(r.followerEntriesPerFsync)} | ${f(r.commitsPerSec / fsyncs, 2)} | ${f(r.writeP50, 2)} / ${f(r.writeP99, 2)} | ${r.errors} |`,
       );
     }
     if (one) {
-      console.log(`\n1 proposer: p50 ${f(one.p50, 2)} ms = ${f(one.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);
+      for (const o of ones)
+        console.log(`\n1 proposer, ${label[o.transport]}: p50 ${f(o.p50, 2)} ms = ${f(o.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);
       console.log(
         '\nThe same 1-proposer commit path without Raft (3 processes; the leader writes and sends one entry, a round ends when its write is durable and one follower acknowledged):\n',
       );
       console.log('| network, disk | p50 ms | p99 ms | p50 ÷ (fsync + RTT) |');
       console.log('|---|---:|---:|---:|');
       for (const r of floorRows) console.log(`| ${r.label} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p50 / floor, 2)}x |`);
-      console.log(`| raft-ts: GrpcTransport, LevelStorage and Raft (above) | ${f(one.p50, 2)} | ${f(one.p99, 2)} | ${f(one.p50 / floor, 2)}x |`);
+      for (const o of ones) console.log(`| raft-ts: ${label[o.transport]}, LevelStorage and Raft (above) | ${f(o.p50, 2)} | ${f(o.p99, 2)} | ${f(o.p50 / floor, 2)}x |`);
     }
-    const many = rows.find((r) => r.proposers === 256);
-    if (many)
+    for (const many of rows.filter((r) => r.proposers === 256))
       console.log(
-        `\n256 proposers: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`,
+        `\n256 proposers, ${label[many.transport]}: ${f(many.commitsPerSec, 0)} commits/s (target >= 15000), p99 ${f(many.p99, 1)} ms (target <= 20), ${f(many.leaderEntriesPerFsync)} entries per leader fsync (target >= 40)`,
       );
   } finally {
     rmSync(base, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // One Raft server for `npm run bench -- raft` (bench/raft.mjs): LevelStorage with fsync on,
-// the gRPC transport on loopback, driven by its parent over IPC.
+// the framed TCP transport (`tcp`) or the gRPC one (`grpc`) on loopback, driven by its parent over IPC.
 import { RaftNode } from '../dist/src/index.js';
 import { GrpcTransport } from '../dist/src/grpc.js';
+import { TcpTransport } from '../dist/src/tcp.js';
 import { LevelStorage } from '../dist/src/level.js';
 
-const [id, dir, port, peersJson] = process.argv.slice(2);
+const [id, dir, port, peersJson, kind = 'tcp'] = process.argv.slice(2);
 const peers = JSON.parse(peersJson);
 
 class CounterMachine {
@@ -30,7 +31,8 @@ storage.save = async (batch, sync) => {
   await save(batch, sync);
   if (sync) syncedWriteMs.push(performance.now() - t0);
 };
-const transport = new GrpcTransport({ id, listen: `127.0.0.1:${port}`, peers });
+const Transport = kind === 'grpc' ? GrpcTransport : TcpTransport;
+const transport = new Transport({ id, listen: `127.0.0.1:${port}`, peers });
 const node = await RaftNode.start({
   id,
   storage,

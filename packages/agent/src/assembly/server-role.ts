@@ -4,10 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
 import type { ApplyResult } from '@concord/state';
 import type { Logger } from 'pino';
-import { RaftLog } from '../cluster/raft-log.js';
+import { RaftLog, type RaftTransportKind } from '../cluster/raft-log.js';
 import { type BoundRpcServer, bindRpcServer, rpcMessageLimit } from '../cluster/rpc.js';
 import type { AgentConfig } from '../config/config.js';
 import { DATA_DIR_MODE } from '../data-dir.js';
@@ -26,7 +25,7 @@ export interface ServerRole {
 
 export async function openServerRole(config: AgentConfig, logger: Logger, tls: AgentTls, telemetry: Telemetry, cleanups: Cleanups): Promise<ServerRole> {
   const rpc = await bindServerRpc(config, logger, tls, cleanups);
-  const raft = openRaftLog(config, rpc.server, logger, tls);
+  const raft = openRaftLog(config, rpc, logger, tls);
   const server = new StateServer(raft, config.datacenter);
   await server.open();
   cleanups.push(() => server.close());
@@ -64,10 +63,22 @@ async function bindServerRpc(config: AgentConfig, logger: Logger, tls: AgentTls,
 }
 
 /**
+ * Which transport a server's Raft sends with: the framed TCP/TLS one, unless
+ * `CONCORD_RAFT_TRANSPORT=grpc` selects the gRPC one (both are always accepted inbound).
+ */
+function raftTransportKind(logger: Logger): RaftTransportKind {
+  const v = process.env.CONCORD_RAFT_TRANSPORT;
+  if (v === undefined || v === '' || v === 'tcp') return 'tcp';
+  if (v === 'grpc') return 'grpc';
+  logger.warn({ value: v }, 'agent: CONCORD_RAFT_TRANSPORT is neither "tcp" nor "grpc"; raft uses tcp');
+  return 'tcp';
+}
+
+/**
  * A server's raft log: over `level` in the data dir, or in memory for -dev (a single voter that
  * bootstraps itself). Either way on the agent's RPC server, behind the same ServerCluster.
  */
-function openRaftLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger, tls: AgentTls): RaftLog<ApplyResult> {
+function openRaftLog(config: AgentConfig, rpc: BoundRpcServer, logger: Logger, tls: AgentTls): RaftLog<ApplyResult> {
   let dir: string | undefined;
   if (!config.dev) {
     dir = join(config.dataDir as string, 'raft');
@@ -76,7 +87,10 @@ function openRaftLog(config: AgentConfig, rpcServer: grpc.Server, logger: Logger
   return new RaftLog<ApplyResult>({
     id: config.nodeId,
     dir,
-    rpcServer,
+    rpcServer: rpc.server,
+    acceptRaft: (fn) => rpc.acceptRaft(fn),
+    raftTransport: raftTransportKind(logger),
+    tcpTls: tls.raftTcp,
     maxMessageBytes: rpcMessageLimit(config.bounds.snapshotRestoreMaxBytes),
     logger,
     tickMs: 100 * config.raftMultiplier,

@@ -1,12 +1,14 @@
 /**
  * A server's command log: raft-ts over `level` storage in the data dir (or, in -dev, over
- * MemoryStorage with nothing on disk), with the raft transport on the agent's RPC server. The node
- * starts when the storage already holds a log (a restart), when the bootstrap logic decides on the
- * initial voters (a -dev agent is its own only voter), or when this server is told to wait to be
- * added by an existing leader.
+ * MemoryStorage with nothing on disk), on the agent's RPC port: Raft is sent over the framed
+ * TCP/TLS transport (raft-ts/tcp) by default, or over gRPC (`raftTransport: 'grpc'`); a server
+ * accepts both inbound whichever it sends with. The node starts when the storage already holds a
+ * log (a restart), when the bootstrap logic decides on the initial voters (a -dev agent is its own
+ * only voter), or when this server is told to wait to be added by an existing leader.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Socket } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import type { RpcDialer } from './rpc.js';
 import type { Logger } from 'pino';
@@ -22,7 +24,9 @@ import {
   type Transport,
   type TransportHandler,
 } from 'raft-ts';
-import { GrpcTransport, type RaftPeerAuth } from 'raft-ts/grpc';
+import { GrpcTransport } from 'raft-ts/grpc';
+import { type RaftPeerAuth, TcpTransport } from 'raft-ts/tcp';
+import type { RaftTcpTls } from '../tls/raft-tls.js';
 import { LevelStorage } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
 
@@ -47,9 +51,20 @@ export interface RaftLogOptions {
   leadershipLostGraceMs?: number;
   /** How to dial the other servers (plaintext by default). */
   dial?: RpcDialer;
-  /** Which inbound Raft streams may deliver messages (see raft-ts/grpc `authorize`). */
+  /** Which inbound Raft connections may deliver messages (see raft-ts/tcp and raft-ts/grpc `authorize`). */
   authorize?: (auth: RaftPeerAuth) => boolean;
+  /** Which transport sends: the framed TCP one (default) or gRPC. Both receive. */
+  raftTransport?: RaftTransportKind;
+  /** TLS of the framed transport (plaintext when absent). */
+  tcpTls?: RaftTcpTls;
+  /** Registers where the RPC port hands its Raft connections (the framed transport's inbound side). */
+  acceptRaft?: (fn: (socket: Socket) => void) => void;
 }
+
+export type RaftTransportKind = 'tcp' | 'grpc';
+
+/** A transport that takes peer addresses. */
+type PeerTransport = Transport & { setPeer(id: string, address: string): void };
 
 const LEADERSHIP_LOST_GRACE_MS = 2000;
 /** How often the deadlines of proposals in flight are checked. */
@@ -80,20 +95,28 @@ export class ProposeTimeoutError extends Error {
 
 /** Holds the transport's inbound traffic until the node starts, and notes leader contact. */
 class GatedTransport implements Transport {
-  readonly inner: GrpcTransport;
+  /** The transport that sends. */
+  readonly inner: PeerTransport;
+  /** Every transport that receives (the sending one among them). */
+  readonly #receivers: readonly PeerTransport[];
   #handler: TransportHandler | undefined;
   #started = false;
   lastLeaderContact = 0;
   onEarlyMessage: (m: Message) => void = () => {};
 
-  constructor(inner: GrpcTransport) {
+  constructor(inner: PeerTransport, receivers: readonly PeerTransport[]) {
     this.inner = inner;
+    this.#receivers = receivers;
+  }
+
+  setPeer(id: string, address: string): void {
+    for (const r of this.#receivers) r.setPeer(id, address);
   }
 
   async listen(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    await this.inner.start({
+    const handler: TransportHandler = {
       onMessage: (m) => {
         if (m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') this.lastLeaderContact = Date.now();
         if (this.#handler) this.#handler.onMessage(m);
@@ -101,7 +124,8 @@ class GatedTransport implements Transport {
       },
       onUnreachable: (id) => this.#handler?.onUnreachable(id),
       onSnapshotStatus: (id, ok) => this.#handler?.onSnapshotStatus(id, ok),
-    });
+    };
+    for (const r of this.#receivers) await r.start(handler);
   }
 
   async start(handler: TransportHandler): Promise<void> {
@@ -113,9 +137,29 @@ class GatedTransport implements Transport {
     this.inner.send(m);
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    await Promise.all(this.#receivers.map((r) => r.close()));
   }
+}
+
+/** The framed transport and the gRPC one on the RPC port; `kind` says which sends. */
+function raftTransports(o: RaftLogOptions): GatedTransport {
+  const grpcT = new GrpcTransport({
+    id: o.id,
+    server: o.rpcServer,
+    maxMessageBytes: o.maxMessageBytes,
+    ...(o.dial ? { dial: o.dial } : {}),
+    ...(o.authorize ? { authorize: o.authorize } : {}),
+  });
+  const tcpT = new TcpTransport({
+    id: o.id,
+    maxFrameBytes: o.maxMessageBytes,
+    ...(o.tcpTls ? { dial: o.tcpTls.dial, requireTls: o.tcpTls.requireTls, ...(o.tcpTls.serverTls ? { serverTls: o.tcpTls.serverTls } : {}) } : {}),
+    ...(o.authorize ? { authorize: o.authorize } : {}),
+    onRefused: (reason) => o.logger.debug({ reason }, 'raft: refused an inbound connection'),
+  });
+  o.acceptRaft?.((socket) => tcpT.accept(socket));
+  return new GatedTransport((o.raftTransport ?? 'tcp') === 'tcp' ? tcpT : grpcT, [tcpT, grpcT]);
 }
 
 export interface LeaderState {
@@ -142,15 +186,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 
   constructor(o: RaftLogOptions) {
     this.#o = o;
-    this.#transport = new GatedTransport(
-      new GrpcTransport({
-        id: o.id,
-        server: o.rpcServer,
-        maxMessageBytes: o.maxMessageBytes,
-        ...(o.dial ? { dial: o.dial } : {}),
-        ...(o.authorize ? { authorize: o.authorize } : {}),
-      }),
-    );
+    this.#transport = raftTransports(o);
     for (const [id, addr] of Object.entries(this.#readPeers())) this.setPeer(id, addr, false);
   }
 
@@ -351,7 +387,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   setPeer(id: string, address: string, persist = true): void {
     if (id === this.#o.id || this.#peers.get(id) === address) return;
     this.#peers.set(id, address);
-    this.#transport.inner.setPeer(id, address);
+    this.#transport.setPeer(id, address);
     if (persist) this.#writePeers();
   }
 

@@ -1,13 +1,16 @@
 /**
- * The server RPC port (8300): one TCP listener in front of the agent's gRPC server (agent RPC
- * and Raft). It reads the first byte of each connection: a TLS handshake goes to the TLS side,
- * anything else to the plaintext side, which exists only while incoming connections are not
+ * The server RPC port (8300): one TCP listener in front of the agent's gRPC server (agent RPC)
+ * and the framed Raft transport. It reads the first byte of each connection: a Raft preamble
+ * (raft-ts/tcp: 0x01 plaintext, 0x03 TLS follows) goes to the Raft transport, which applies the
+ * same TLS rules itself; a TLS handshake goes to the gRPC TLS side, anything else to the plaintext
+ * side, which exists only while incoming connections are not
  * verified (Consul's rule, which lets a live cluster move to TLS one agent at a time). A
  * connection that sends nothing within the handshake deadline is closed, and one client address
  * holds at most `limits.rpc_max_conns_per_client` connections (Consul's default 100).
  */
 import { type Server as NetServer, type Socket, createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { RAFT_PREAMBLE_PLAIN, RAFT_PREAMBLE_TLS } from 'raft-ts/tcp';
 
 /** First byte of a TLS record carrying a handshake. */
 const TLS_HANDSHAKE = 0x16;
@@ -44,6 +47,7 @@ export class RpcListener {
   /** Open connections per client address. */
   readonly #perClient = new Map<string, number>();
   #maxPerClient = 0;
+  #raft: ((socket: Socket) => void) | undefined;
 
   private constructor(net: NetServer) {
     this.#net = net;
@@ -51,6 +55,11 @@ export class RpcListener {
 
   get port(): number {
     return this.#port;
+  }
+
+  /** Where Raft connections go (the server's raft transport, once its log is open); refused until set. */
+  set raftAcceptor(fn: ((socket: Socket) => void) | undefined) {
+    this.#raft = fn;
   }
 
   /** Listens on `host:port` (port 0 picks a free one) in front of `server`. */
@@ -115,6 +124,11 @@ export class RpcListener {
       }
       socket.unshift(first);
       socket.removeAllListeners('error');
+      if (first[0] === RAFT_PREAMBLE_PLAIN || first[0] === RAFT_PREAMBLE_TLS) {
+        if (this.#raft) this.#raft(socket);
+        else socket.destroy();
+        return;
+      }
       const isTls = first[0] === TLS_HANDSHAKE;
       const target = isTls ? secure : plain;
       if (!target) {

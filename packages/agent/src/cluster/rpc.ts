@@ -2,6 +2,7 @@
  * The agent's RPC services (proto/agent.proto) on the server port: the typed methods (see
  * ../rpc/), server status and keyring. Raft shares the same gRPC server.
  */
+import type { Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { NO_LEADER } from '../errors/agent-error.js';
@@ -212,6 +213,8 @@ export class RpcClients {
 export interface BoundRpcServer {
   readonly server: grpc.Server;
   readonly port: number;
+  /** Hands the port's Raft connections (raft-ts/tcp preambles) to the raft transport. */
+  acceptRaft(fn: (socket: Socket) => void): void;
   /** Stops accepting, lets calls in progress end (up to 1 s), then closes every connection. */
   close(): Promise<void>;
 }
@@ -233,6 +236,9 @@ export async function bindRpcServer(
   return {
     server,
     port: listener.port,
+    acceptRaft: (fn) => {
+      listener.raftAcceptor = fn;
+    },
     close: async () => {
       listener.stopAccepting();
       await shutdownRpcServer(server);

@@ -4,13 +4,14 @@
  * HTTPS server options. `reload` re-reads every certificate file (SIGHUP, `concord reload`).
  */
 import { type SecureContextOptions, type TlsOptions, checkServerIdentity } from 'node:tls';
-import type { RaftPeerAuth } from 'raft-ts/grpc';
+import type { RaftPeerAuth } from 'raft-ts/tcp';
 import type { AgentConfig } from '../config/config.js';
 import { ConfigError } from '../config/config-error.js';
 import type { TlsInterfaceSettings, TlsSettings } from '../config/tls-settings.js';
 import type { RpcListenerTls } from '../cluster/rpc-listener.js';
 import type { RpcDialer } from '../cluster/rpc.js';
 import { rpcDialer, rpcServerCredentials, serverName } from './grpc-tls.js';
+import { type RaftTcpTls, raftTcpTls } from './raft-tls.js';
 import { TlsMaterial, TlsMaterialError, type TlsFiles } from './tls-material.js';
 
 export interface AgentTls {
@@ -22,6 +23,8 @@ export interface AgentTls {
    * from peers whose verified certificate names `server.<dc>.<domain>`; undefined otherwise.
    */
   readonly raftAuthorize: ((auth: RaftPeerAuth) => boolean) | undefined;
+  /** TLS of the framed Raft transport on the RPC port (same material and rules as the gRPC side). */
+  readonly raftTcp: RaftTcpTls;
   /** Options for `https.createServer`, or undefined when HTTPS is off. */
   readonly httpsOptions: TlsOptions | undefined;
   /** Called with the new secure context options when the HTTPS files change. */
@@ -80,6 +83,7 @@ export function openAgentTls(config: AgentConfig): AgentTls {
   return {
     rpcListener,
     raftAuthorize,
+    raftTcp: raftTcpTls(rpc, tls.internalRpc, expected),
     dialRpc: rpcDialer(rpc, tls.internalRpc, config.datacenter, config.domain),
     httpsOptions,
     onHttpsChange(fn) {

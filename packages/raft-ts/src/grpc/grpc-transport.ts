@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { TransportHandler, Transport } from '../driver/transport.js';
+import { ReconnectBackoff } from '../driver/reconnect-backoff.js';
 import type { Message, NodeId } from '../core/types.js';
 import { raftDescriptor } from '../gen/raft-descriptor.js';
 import type { ProtoGrpcType } from '../gen/raft.js';
@@ -89,20 +90,22 @@ class OutStream {
   call: grpc.ClientWritableStream<Batch> | undefined;
   queue: PbMessage[] = [];
   scheduled = false;
-  failures = 0;
-  retryAt = 0;
-  reported = false;
+  readonly backoff: ReconnectBackoff;
+  constructor(initialMs: number, maxMs: number) {
+    this.backoff = new ReconnectBackoff(initialMs, maxMs);
+  }
 }
 
 class Peer {
   readonly id: NodeId;
   address: string;
   client: RaftClient | undefined;
-  readonly lanes: Record<Lane, OutStream> = { control: new OutStream(), append: new OutStream() };
+  readonly lanes: Record<Lane, OutStream>;
 
-  constructor(id: NodeId, address: string) {
+  constructor(id: NodeId, address: string, backoffInitialMs: number, backoffMaxMs: number) {
     this.id = id;
     this.address = address;
+    this.lanes = { control: new OutStream(backoffInitialMs, backoffMaxMs), append: new OutStream(backoffInitialMs, backoffMaxMs) };
   }
 }
 
@@ -163,7 +166,7 @@ export class GrpcTransport implements Transport {
     const p = this.#peers.get(id);
     if (p && p.address === address) return;
     if (p) this.removePeer(id);
-    this.#peers.set(id, new Peer(id, address));
+    this.#peers.set(id, new Peer(id, address, this.#opts.backoffInitialMs ?? 50, this.#opts.backoffMaxMs ?? 2000));
   }
 
   removePeer(id: NodeId): void {
@@ -267,7 +270,7 @@ export class GrpcTransport implements Transport {
     const p = this.#peers.get(id);
     if (!p) return;
     for (const lane of Object.values(p.lanes)) {
-      if (lane.call === undefined && lane.failures > 0) lane.retryAt = 0;
+      if (lane.call === undefined) lane.backoff.peerAlive();
     }
   }
 
@@ -277,21 +280,19 @@ export class GrpcTransport implements Transport {
     const messages = lane.queue;
     lane.queue = [];
     if (!lane.call) {
-      if (performance.now() < lane.retryAt) {
+      if (lane.backoff.waiting()) {
         this.#dropped(peer, lane);
         return;
       }
       const call = this.#client(peer).Stream((err) => {
         if (lane.call === call) lane.call = undefined;
         if (err && !this.#closed) {
-          lane.failures++;
-          const backoff = Math.min(this.#opts.backoffMaxMs ?? 2000, (this.#opts.backoffInitialMs ?? 50) * 2 ** Math.min(lane.failures - 1, 10));
-          lane.retryAt = performance.now() + backoff * (0.5 + Math.random() / 2);
+          lane.backoff.failed();
           this.#handler?.onUnreachable(peer.id);
         }
       });
       lane.call = call;
-      lane.reported = false;
+      lane.backoff.opened();
     }
     const call = lane.call;
     if (call.writableLength > (this.#opts.maxBufferedBytes ?? 64 * 1024 * 1024)) {
@@ -300,14 +301,12 @@ export class GrpcTransport implements Transport {
     }
     call.write({ messages }, () => {
       // Written to the connection: the peer is reachable again.
-      lane.failures = 0;
+      lane.backoff.written();
     });
   }
 
   #dropped(peer: Peer, lane: OutStream): void {
-    if (lane.reported) return;
-    lane.reported = true;
-    this.#handler?.onUnreachable(peer.id);
+    if (lane.backoff.reportOnce()) this.#handler?.onUnreachable(peer.id);
   }
 
   async #sendSnapshot(peer: Peer, m: Message): Promise<void> {

@@ -1,0 +1,474 @@
+import { type Server, type Socket, connect as netConnect, createServer } from 'node:net';
+import { type ConnectionOptions, type PeerCertificate, type TLSSocket, type TlsOptions, TLSSocket as TlsSocket, connect as tlsConnect } from 'node:tls';
+import type { Transport, TransportHandler } from '../driver/transport.js';
+import { ReconnectBackoff } from '../driver/reconnect-backoff.js';
+import type { Message, NodeId } from '../core/types.js';
+import { concatBytes } from '../bytes.js';
+import { FrameDecoder, FrameKind, frameHeader } from './frames.js';
+import { decodeBatch, decodeSnapshotAck, decodeSnapshotChunk, encodeBatch, encodeSnapshotAck, encodeSnapshotChunk, withSnapshot } from './wire-codec.js';
+
+/**
+ * First byte of a Raft connection, so that a port shared with other protocols can route it
+ * (Consul's own RPC port uses the same two values): Raft frames follow at once, or a TLS session
+ * follows whose content is Raft frames.
+ */
+export const RAFT_PREAMBLE_PLAIN = 0x01;
+export const RAFT_PREAMBLE_TLS = 0x03;
+
+/** Default largest frame payload: an append carries at least one whole entry. */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** Default largest snapshot a receiver assembles. */
+export const DEFAULT_MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024;
+/** How long an inbound connection may take to send its preamble and finish its TLS handshake. */
+const HANDSHAKE_MS = 10_000;
+
+/** What an inbound connection says about its peer (the same shape as grpc-js's auth context). */
+export interface RaftPeerAuth {
+  readonly transportSecurityType?: string;
+  readonly sslPeerCertificate?: PeerCertificate;
+}
+
+export interface TcpTransportOptions {
+  readonly id: NodeId;
+  /**
+   * `host:port` to listen on (port 0 picks one). Without it the transport does not listen: the
+   * owner of a shared port hands it Raft connections with `accept()`.
+   */
+  readonly listen?: string;
+  /** Peer id → `host:port`. More can be added with setPeer(). */
+  readonly peers?: Readonly<Record<NodeId, string>>;
+  /**
+   * How to dial a peer: with `tls`, a TLS session (e.g. mutual TLS with the cluster's CA, and the
+   * name the peer's certificate must carry) after the TLS preamble; plaintext otherwise. Called
+   * per connection, so material that is reloaded applies to new connections.
+   */
+  readonly dial?: () => { tls?: ConnectionOptions };
+  /**
+   * The TLS side of inbound connections (certificate, CA, `requestCert`/`rejectUnauthorized` for
+   * verifying peers), called per connection. Without it, TLS connections are refused.
+   */
+  readonly serverTls?: () => TlsOptions;
+  /** Refuse plaintext inbound connections (`verify_incoming`). */
+  readonly requireTls?: boolean;
+  /**
+   * Decides whether an inbound connection may deliver Raft messages, from its TLS details (e.g.
+   * the peer's verified certificate must name a server). Refused connections are closed before
+   * any frame is read. Everything is accepted by default.
+   */
+  readonly authorize?: (auth: RaftPeerAuth) => boolean;
+  /** Largest frame payload sent or received. Default 64 MiB. */
+  readonly maxFrameBytes?: number;
+  /** Largest snapshot received. Default 2 GiB. */
+  readonly maxSnapshotBytes?: number;
+  /** Snapshot chunk size in bytes. Default 1 MiB. */
+  readonly snapshotChunkBytes?: number;
+  /** Bytes buffered on one connection before further messages are dropped. Default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Reconnect backoff after a connection fails: initial and maximum delay in ms. Defaults 50 and 2000. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Called when an inbound connection is refused or breaks the protocol (for logs and tests). */
+  readonly onRefused?: (reason: string) => void;
+}
+
+type Lane = 'control' | 'append';
+
+/** One outbound connection to a peer and the messages queued for it this loop turn. */
+class OutLane {
+  socket: Socket | TLSSocket | undefined;
+  queue: Message[] = [];
+  scheduled = false;
+  readonly backoff: ReconnectBackoff;
+  constructor(initialMs: number, maxMs: number) {
+    this.backoff = new ReconnectBackoff(initialMs, maxMs);
+  }
+}
+
+class Peer {
+  readonly lanes: Record<Lane, OutLane>;
+  constructor(
+    readonly id: NodeId,
+    readonly address: string,
+    backoffInitialMs: number,
+    backoffMaxMs: number,
+  ) {
+    this.lanes = { control: new OutLane(backoffInitialMs, backoffMaxMs), append: new OutLane(backoffInitialMs, backoffMaxMs) };
+  }
+}
+
+function laneOf(m: Message): Lane {
+  return m.type === 'app' || m.type === 'appResp' ? 'append' : 'control';
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
+  return { host: host || '127.0.0.1', port: Number(address.slice(i + 1)) };
+}
+
+/** Writes one frame as one syscall (header and payload corked together). */
+function writeFrame(socket: Socket, kind: FrameKind, payload: Uint8Array, cb?: (err?: Error | null) => void): void {
+  socket.cork();
+  socket.write(frameHeader(kind, payload.byteLength));
+  socket.write(payload, cb);
+  socket.uncork();
+}
+
+/**
+ * Raft transport over TCP (or TLS) with length-prefixed protobuf frames. Each node keeps two
+ * connections per peer: `control` (heartbeats, votes, reads, TimeoutNow) and `append` (appends and
+ * their acknowledgements), so heartbeats never queue behind appends. Messages queued in one
+ * event-loop turn go out as one frame, without waiting for earlier ones to be answered
+ * (pipelined). A snapshot goes on a connection of its own, in chunks, and the receiver answers
+ * with an ack frame. A failed connection is reopened with exponential backoff; messages sent
+ * meanwhile are dropped (Raft retransmits) and the peer is reported unreachable.
+ */
+export class TcpTransport implements Transport {
+  readonly id: NodeId;
+  readonly #o: TcpTransportOptions;
+  readonly #peers = new Map<NodeId, Peer>();
+  readonly #inbound = new Set<Socket>();
+  #handler: TransportHandler | undefined;
+  #server: Server | undefined;
+  #port = 0;
+  #closed = false;
+
+  constructor(opts: TcpTransportOptions) {
+    this.id = opts.id;
+    this.#o = opts;
+    for (const [id, addr] of Object.entries(opts.peers ?? {})) if (id !== opts.id) this.setPeer(id, addr);
+  }
+
+  /** The bound `host:port` (after start, when listening). */
+  get address(): string {
+    const { host } = splitAddress(this.#o.listen ?? '127.0.0.1:0');
+    return `${host}:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get #maxFrame(): number {
+    return this.#o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  }
+
+  setPeer(id: NodeId, address: string): void {
+    const p = this.#peers.get(id);
+    if (p && p.address === address) return;
+    if (p) this.removePeer(id);
+    this.#peers.set(id, new Peer(id, address, this.#o.backoffInitialMs ?? 50, this.#o.backoffMaxMs ?? 2000));
+  }
+
+  removePeer(id: NodeId): void {
+    const p = this.#peers.get(id);
+    if (!p) return;
+    this.#peers.delete(id);
+    for (const lane of Object.values(p.lanes)) lane.socket?.destroy();
+  }
+
+  async start(handler: TransportHandler): Promise<void> {
+    this.#handler = handler;
+    if (this.#o.listen === undefined) return;
+    const { host, port } = splitAddress(this.#o.listen);
+    const server = createServer({ noDelay: true }, (s) => this.accept(s));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address();
+    this.#port = typeof addr === 'object' && addr ? addr.port : port;
+    this.#server = server;
+  }
+
+  /**
+   * Takes an inbound connection whose first byte is a Raft preamble (it may still be unread):
+   * plaintext, or TLS per `serverTls`, then `authorize`, then frames until it closes.
+   */
+  accept(socket: Socket): void {
+    if (this.#closed) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    this.#inbound.add(socket);
+    socket.once('close', () => this.#inbound.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const timer = setTimeout(() => this.#refuse(socket, 'no preamble or TLS handshake in time'), HANDSHAKE_MS);
+    timer.unref?.();
+    const onPreamble = (): void => {
+      const first = socket.read(1) as Buffer | null;
+      if (!first) {
+        socket.once('readable', onPreamble);
+        return;
+      }
+      const b = first[0] as number;
+      const refusal = this.#preambleRefusal(b);
+      if (refusal !== undefined) {
+        clearTimeout(timer);
+        this.#refuse(socket, refusal);
+        return;
+      }
+      if (b === RAFT_PREAMBLE_PLAIN) {
+        clearTimeout(timer);
+        this.#serve(socket);
+        return;
+      }
+      const serverTls = this.#o.serverTls as () => TlsOptions;
+      const secure = new TlsSocket(socket, { ...serverTls(), isServer: true });
+      secure.on('error', () => {
+        clearTimeout(timer);
+        secure.destroy();
+        socket.destroy();
+      });
+      secure.once('secure', () => {
+        clearTimeout(timer);
+        const cert = secure.getPeerCertificate();
+        const auth: RaftPeerAuth = { transportSecurityType: 'ssl', ...(cert && Object.keys(cert).length > 0 ? { sslPeerCertificate: cert } : {}) };
+        if (this.#o.authorize && !this.#o.authorize(auth)) {
+          this.#onRefused('Raft peer not authorized by its certificate');
+          secure.destroy();
+          socket.destroy();
+          return;
+        }
+        this.#inbound.add(secure as unknown as Socket);
+        secure.once('close', () => this.#inbound.delete(secure as unknown as Socket));
+        this.#serve(secure);
+      });
+    };
+    onPreamble();
+  }
+
+  /** Why a connection that opened with byte `b` is refused before TLS, or undefined. */
+  #preambleRefusal(b: number): string | undefined {
+    if (b === RAFT_PREAMBLE_PLAIN) {
+      if (this.#o.requireTls) return 'plaintext Raft connection refused: TLS is required';
+      if (this.#o.authorize && !this.#o.authorize({})) return 'plaintext Raft connection not authorized';
+      return undefined;
+    }
+    if (b !== RAFT_PREAMBLE_TLS) return `not a Raft connection (first byte ${b})`;
+    if (!this.#o.serverTls) return 'TLS Raft connection refused: no TLS configured';
+    return undefined;
+  }
+
+  #refuse(socket: Socket, reason: string): void {
+    this.#onRefused(reason);
+    socket.destroy();
+  }
+
+  #onRefused(reason: string): void {
+    this.#o.onRefused?.(reason);
+  }
+
+  /** Reads frames from an accepted (and authorized) connection until it closes. */
+  #serve(socket: Socket | TLSSocket): void {
+    const decoder = new FrameDecoder(this.#maxFrame);
+    const maxSnapshot = this.#o.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
+    let snapParts: Uint8Array[] | undefined;
+    let snapBytes = 0;
+    let snapFirst: ReturnType<typeof decodeSnapshotChunk> | undefined;
+    const fail = (reason: string): void => {
+      this.#onRefused(reason);
+      socket.destroy();
+    };
+    socket.on('data', (bytes: Buffer) => {
+      if (this.#closed) {
+        socket.destroy();
+        return;
+      }
+      let frames;
+      try {
+        frames = decoder.push(bytes);
+      } catch (err) {
+        fail((err as Error).message);
+        return;
+      }
+      for (const f of frames) {
+        if (socket.destroyed) return;
+        try {
+          if (f.kind === FrameKind.batch) {
+            for (const m of decodeBatch(f.payload)) {
+              this.#peerAlive(m.from);
+              this.#handler?.onMessage(m);
+            }
+          } else if (f.kind === FrameKind.snapshotChunk) {
+            const c = decodeSnapshotChunk(f.payload);
+            snapFirst ??= c;
+            snapParts ??= [];
+            snapBytes += c.data.byteLength;
+            if (snapBytes > maxSnapshot) {
+              fail(`snapshot larger than the limit of ${maxSnapshot} bytes`);
+              return;
+            }
+            if (c.data.byteLength > 0) snapParts.push(c.data);
+            if (c.last) {
+              const ok = this.#deliverSnapshot(snapFirst, snapParts);
+              snapParts = undefined;
+              snapFirst = undefined;
+              snapBytes = 0;
+              writeFrame(socket as Socket, FrameKind.snapshotAck, encodeSnapshotAck(ok));
+            }
+          } else {
+            fail('unexpected frame kind on an inbound connection');
+            return;
+          }
+        } catch (err) {
+          fail(`undecodable frame: ${(err as Error).message}`);
+          return;
+        }
+      }
+    });
+    // The owner of a shared port may have paused the socket while it read the first byte.
+    socket.resume();
+  }
+
+  #deliverSnapshot(first: ReturnType<typeof decodeSnapshotChunk>, parts: Uint8Array[]): boolean {
+    if (!first.header || !first.meta || first.header.type !== 'snap') return false;
+    this.#peerAlive(first.header.from);
+    this.#handler?.onMessage(withSnapshot(first.header, { meta: first.meta, data: concatBytes(parts) }));
+    return true;
+  }
+
+  send(m: Message): void {
+    if (this.#closed) return;
+    const peer = this.#peers.get(m.to);
+    if (!peer) return;
+    if (m.type === 'snap') {
+      this.#sendSnapshot(peer, m);
+      return;
+    }
+    const lane = peer.lanes[laneOf(m)];
+    lane.queue.push(m);
+    if (!lane.scheduled) {
+      lane.scheduled = true;
+      setImmediate(() => this.#flush(peer, lane));
+    }
+  }
+
+  /** Opens a connection to the peer: TCP, the preamble, and TLS when dialling says so. */
+  #connect(peer: Peer): Socket | TLSSocket {
+    const { host, port } = splitAddress(peer.address);
+    const tls = this.#o.dial?.().tls;
+    const raw = netConnect({ host, port, noDelay: true });
+    raw.write(Uint8Array.of(tls ? RAFT_PREAMBLE_TLS : RAFT_PREAMBLE_PLAIN));
+    if (!tls) return raw;
+    const secure = tlsConnect({ ...tls, socket: raw });
+    secure.once('close', () => raw.destroy());
+    return secure;
+  }
+
+  #peerAlive(id: NodeId): void {
+    const p = this.#peers.get(id);
+    if (!p) return;
+    for (const lane of Object.values(p.lanes)) {
+      if (lane.socket === undefined) lane.backoff.peerAlive();
+    }
+  }
+
+  #flush(peer: Peer, lane: OutLane): void {
+    lane.scheduled = false;
+    if (this.#closed || lane.queue.length === 0 || this.#peers.get(peer.id) !== peer) return;
+    const messages = lane.queue;
+    lane.queue = [];
+    if (!lane.socket) {
+      if (lane.backoff.waiting()) {
+        this.#dropped(peer, lane);
+        return;
+      }
+      const socket = this.#connect(peer);
+      socket.on('error', () => socket.destroy());
+      // Outbound connections carry no inbound frames; anything the peer sends is ignored.
+      socket.on('data', () => {});
+      socket.once('close', () => {
+        if (lane.socket === socket) lane.socket = undefined;
+        if (this.#closed || this.#peers.get(peer.id) !== peer) return;
+        lane.backoff.failed();
+        this.#handler?.onUnreachable(peer.id);
+      });
+      lane.socket = socket;
+      lane.backoff.opened();
+    }
+    const socket = lane.socket;
+    if (socket.writableLength > (this.#o.maxBufferedBytes ?? 64 * 1024 * 1024)) {
+      this.#dropped(peer, lane);
+      return;
+    }
+    const payload = encodeBatch(messages);
+    if (payload.byteLength > this.#maxFrame) {
+      // One message over the frame limit (an entry too large to replicate) never gets through.
+      this.#dropped(peer, lane);
+      return;
+    }
+    writeFrame(socket as Socket, FrameKind.batch, payload, (err) => {
+      if (!err) lane.backoff.written();
+    });
+  }
+
+  #dropped(peer: Peer, lane: OutLane): void {
+    if (lane.backoff.reportOnce()) this.#handler?.onUnreachable(peer.id);
+  }
+
+  #sendSnapshot(peer: Peer, m: Message): void {
+    const snap = m.snapshot;
+    if (!snap) return;
+    const chunkBytes = Math.min(this.#o.snapshotChunkBytes ?? 1024 * 1024, this.#maxFrame - 4096);
+    let settled = false;
+    const socket = this.#connect(peer);
+    const report = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      this.#handler?.onSnapshotStatus(peer.id, ok);
+    };
+    socket.on('error', () => report(false));
+    socket.once('close', () => report(false));
+    const decoder = new FrameDecoder(16);
+    socket.on('data', (bytes: Buffer) => {
+      try {
+        for (const f of decoder.push(bytes)) {
+          if (f.kind === FrameKind.snapshotAck) report(decodeSnapshotAck(f.payload));
+        }
+      } catch {
+        report(false);
+      }
+    });
+    const header = { ...m, snapshot: undefined };
+    const n = Math.max(1, Math.ceil(snap.data.byteLength / chunkBytes));
+    let i = 0;
+    const pump = (): void => {
+      while (i < n && !settled) {
+        const chunk = encodeSnapshotChunk({
+          data: snap.data.subarray(i * chunkBytes, (i + 1) * chunkBytes),
+          last: i === n - 1,
+          ...(i === 0 ? { header, meta: snap.meta } : {}),
+        });
+        i++;
+        socket.cork();
+        socket.write(frameHeader(FrameKind.snapshotChunk, chunk.byteLength));
+        const more = socket.write(chunk);
+        socket.uncork();
+        if (!more) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#peers.keys()]) this.removePeer(id);
+    for (const s of this.#inbound) s.destroy();
+    this.#inbound.clear();
+    const server = this.#server;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+export type { PeerCertificate };
