@@ -35,6 +35,8 @@ export interface Proc {
   /** The network namespace the process runs in, if not the test's own. */
   readonly netns: string | undefined;
   readonly umask: number | undefined;
+  /** Extra environment variables of the process. */
+  readonly env: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ProcOptions {
@@ -53,6 +55,8 @@ export interface ProcOptions {
   netns?: string;
   /** Start the agent with this umask (through `sh -c 'umask ...; exec ...'`). */
   umask?: number;
+  /** Extra environment variables (e.g. CONCORD_RAFT_TRANSPORT). */
+  env?: Record<string, string>;
 }
 
 const BANNER = /Client Addr: .*\(HTTP: (\d+).*DNS: (-?\d+)\)[\s\S]*Cluster Addr: .*\(LAN: (\d+), WAN: (-?\d+)\)/;
@@ -167,6 +171,7 @@ export class ProcessCluster {
       client,
       netns: o.netns,
       umask: o.umask,
+      env: o.env,
       token: (o.config?.acl as { tokens?: { agent_recovery?: string } } | undefined)?.tokens?.agent_recovery,
     };
     this.procs.push(p);
@@ -183,6 +188,7 @@ export class ProcessCluster {
     const child = spawn(cmd, cmdArgs, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(p.env ? { env: { ...process.env, ...p.env } } : {}),
       ...(p.gid !== undefined ? { gid: p.gid } : {}),
     });
     p.child = child;

@@ -7,7 +7,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { message } from 'raft-ts';
+import { FrameKind, RAFT_PREAMBLE_PLAIN, RAFT_PREAMBLE_TLS, encodeBatch, encodeFrame } from 'raft-ts/tcp';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ExecutionContext } from 'ava';
 import { BIN, ROOT } from './_agent.js';
@@ -230,4 +234,30 @@ export async function spawnServerWithConfig(t: ExecutionContext, dir: string, co
     'the agent banner',
   );
   return { child, out: () => out, httpPort: Number(m[1]), httpsPort: Number(m[2]), serfPort: Number(m[3]) };
+}
+
+/**
+ * Knocks on a server's RPC port as a framed-Raft peer (raft-ts/tcp): the TLS preamble, a TLS
+ * session with `creds` (or the plaintext preamble without them), then one heartbeat frame.
+ * Resolves 'closed' when the server closes the connection within 5 s, 'open' otherwise.
+ */
+export function raftTcpHeartbeat(port: number, creds: { ca: Buffer; cert?: Buffer; key?: Buffer } | undefined, from: string, to: string, term: number): Promise<'closed' | 'open'> {
+  return new Promise((resolve) => {
+    const raw = netConnect({ host: '127.0.0.1', port });
+    raw.on('error', () => {});
+    raw.write(Uint8Array.of(creds ? RAFT_PREAMBLE_TLS : RAFT_PREAMBLE_PLAIN));
+    const s = creds ? tlsConnect({ socket: raw, ca: creds.ca, cert: creds.cert, key: creds.key, servername: 'server.dc1.consul', checkServerIdentity: () => undefined }) : raw;
+    s.on('error', () => {});
+    const frame = encodeFrame(FrameKind.batch, encodeBatch([message({ type: 'heartbeat', from, to, term })]));
+    if (creds) s.once('secureConnect', () => s.write(frame));
+    else s.write(frame);
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve('open');
+    }, 5000);
+    s.once('close', () => {
+      clearTimeout(timer);
+      resolve('closed');
+    });
+  });
 }

@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import test from 'ava';
 import { runCli } from '@concord/testkit';
 import { type Proc, ProcessCluster, getText, httpAddr, until } from './_process-cluster.js';
-import { mtlsConfig, pkisForFile, rpcFailure, rpcProbe } from './_tls.js';
+import { mtlsConfig, pkisForFile, raftTcpHeartbeat, rpcFailure, rpcProbe } from './_tls.js';
 
 const pkis = pkisForFile(test);
 
@@ -96,6 +96,12 @@ test('mutual TLS: servers and a client agent form a cluster; outsiders are refus
   const follower = ids.Servers.find((s) => !s.Leader) as { ID: string };
   t.is(await member.raftHeartbeat(leader.ID, follower.ID, 1_000_000), grpc.status.PERMISSION_DENIED, 'Raft refuses a peer whose certificate does not name a server');
   member.close();
+  // The same forgery over the framed Raft transport on the same port.
+  const port = (servers[1] as Proc).rpcPort;
+  const clientCreds = { ca, cert: readFileSync(pkis.pki.clientCert), key: readFileSync(pkis.pki.clientKey) };
+  t.is(await raftTcpHeartbeat(port, clientCreds, leader.ID, follower.ID, 2_000_000), 'closed', 'framed Raft refuses a peer whose certificate does not name a server');
+  t.is(await raftTcpHeartbeat(port, undefined, leader.ID, follower.ID, 2_000_000), 'closed', 'framed Raft refuses plaintext');
+  t.is(await raftTcpHeartbeat(port, { ca }, leader.ID, follower.ID, 2_000_000), 'closed', 'framed Raft refuses TLS without a client certificate');
   const stillLeader = JSON.parse((await getText(httpAddr(servers[0] as Proc), '/v1/operator/raft/configuration')).text) as { Servers: { ID: string; Leader: boolean }[] };
   t.is(stillLeader.Servers.find((s) => s.Leader)?.ID, leader.ID, 'the forged heartbeat deposed nobody');
   t.is((await put(client, 'tls/k', 'v2')).text, 'true');
