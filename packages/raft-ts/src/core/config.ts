@@ -3,9 +3,16 @@ import type { Prng } from '@concord/simkit';
 import type { NodeId } from './types.js';
 
 /** Deliberately broken rules used by the simulator to prove its checker can fail. Never set in production. */
-export type InjectedBug = 'commit-without-quorum' | 'vote-twice-in-term' | 'apply-uncommitted' | 'read-without-readindex' | 'accept-non-members';
+export type InjectedBug = 'commit-without-quorum' | 'vote-twice-in-term' | 'apply-uncommitted' | 'read-without-readindex' | 'accept-non-members' | 'leader-acks-unwritten';
 
-export const INJECTABLE_BUGS: readonly InjectedBug[] = ['commit-without-quorum', 'vote-twice-in-term', 'apply-uncommitted', 'read-without-readindex', 'accept-non-members'];
+export const INJECTABLE_BUGS: readonly InjectedBug[] = [
+  'commit-without-quorum',
+  'vote-twice-in-term',
+  'apply-uncommitted',
+  'read-without-readindex',
+  'accept-non-members',
+  'leader-acks-unwritten',
+];
 
 export interface RaftConfig {
   /** This node's id (non-empty). */

@@ -279,7 +279,9 @@ export class Raft {
     const ents: Entry[] = items.map((it) => ({ term: this.term, index: ++li, type: it.type, data: it.data }));
     // The leader's own acknowledgement comes in onStable(), once the entries are durable, so the
     // commit index never covers entries that exist only in this node's memory.
-    return this.log.append(ents);
+    const last = this.log.append(ents);
+    if (this.cfg.injectBug === 'leader-acks-unwritten' && this.role === 'leader') this.prs.get(this.id)?.maybeUpdate(last);
+    return last;
   }
 
   /** Entries up to (index, term) are durable (RawNode.advance calls this). */

@@ -2,11 +2,12 @@ import { INJECTABLE_BUGS, type InjectedBug } from '../core/config.js';
 import { runSeed } from './simulator.js';
 
 const USAGE = `usage: raft-sim [--seeds <n>] [--first-seed <s>] [--nodes 3|5] [--duration-ms <ms>]
-                [--inject-bug <${INJECTABLE_BUGS.join('|')}>] [--verbose]
+                [--inject-bug <${INJECTABLE_BUGS.join('|')}>] [--leader-crash-before-fsync] [--verbose]
 
 Runs whole simulated clusters, one per seed, checking Raft's safety properties on every step and
 the linearizability of the client history at the end. Prints "<n> seeds, <m> violations" last and
-exits 0 only when m is 0.`;
+exits 0 only when m is 0. --leader-crash-before-fsync now and then crashes a leader right after it
+sent appends carrying entries it had not yet written itself, and prints how often that happened.`;
 
 interface CliArgs {
   seeds: number;
@@ -15,10 +16,11 @@ interface CliArgs {
   durationMs: number | undefined;
   injectBug: InjectedBug | undefined;
   verbose: boolean;
+  leaderCrashBeforeFsync: boolean;
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { seeds: 1, firstSeed: 1, nodes: undefined, durationMs: undefined, injectBug: undefined, verbose: false };
+  const a: CliArgs = { seeds: 1, firstSeed: 1, nodes: undefined, durationMs: undefined, injectBug: undefined, verbose: false, leaderCrashBeforeFsync: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -51,6 +53,9 @@ function parseArgs(argv: readonly string[]): CliArgs {
       case '--verbose':
         a.verbose = true;
         break;
+      case '--leader-crash-before-fsync':
+        a.leaderCrashBeforeFsync = true;
+        break;
       case '--help':
       case '-h':
         process.stdout.write(`${USAGE}\n`);
@@ -76,18 +81,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   let violations = 0;
   let failedSeeds = 0;
+  let leaderWritesLost = 0;
   for (let s = args.firstSeed; s < args.firstSeed + args.seeds; s++) {
     const res = await runSeed({
       seed: s,
       nodes: args.nodes,
       durationMs: args.durationMs,
       injectBug: args.injectBug,
+      leaderCrashBeforeFsync: args.leaderCrashBeforeFsync,
       trace: args.verbose ? (line) => process.stdout.write(`${line}\n`) : undefined,
     });
+    leaderWritesLost += res.stats.leaderWritesLost;
     if (res.violations.length > 0) {
       violations += res.violations.length;
       failedSeeds++;
-      const extra = [args.injectBug ? `--inject-bug ${args.injectBug}` : '', args.nodes ? `--nodes ${args.nodes}` : '', args.durationMs ? `--duration-ms ${args.durationMs}` : '']
+      const extra = [
+        args.injectBug ? `--inject-bug ${args.injectBug}` : '',
+        args.nodes ? `--nodes ${args.nodes}` : '',
+        args.durationMs ? `--duration-ms ${args.durationMs}` : '',
+        args.leaderCrashBeforeFsync ? '--leader-crash-before-fsync' : '',
+      ]
         .filter(Boolean)
         .join(' ');
       process.stdout.write(`seed ${s}: ${res.violations.length} violation(s)\n`);
@@ -101,6 +114,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
+  if (args.leaderCrashBeforeFsync) process.stdout.write(`leaders crashed after sending entries, before their own write of them completed: ${leaderWritesLost}\n`);
   if (failedSeeds > 0) process.stdout.write(`${failedSeeds} failing seed(s) in ${secs}s\n`);
   process.stdout.write(`${args.seeds} seeds, ${violations} violations\n`);
   return violations === 0 ? 0 : 1;

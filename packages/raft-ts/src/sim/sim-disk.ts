@@ -23,9 +23,12 @@ export class SimDisk implements DurableStorage {
   readonly #rng: Prng;
   readonly #observer: DiskObserver;
   #lastDoneAt = 0;
+  /** A synced write takes 0.3 ms plus up to this long (drawn per write). */
+  readonly #syncSpreadMs: number;
 
-  constructor(platter: MemoryStorage, timers: SimTimers, rng: Prng, observer: DiskObserver) {
+  constructor(platter: MemoryStorage, timers: SimTimers, rng: Prng, observer: DiskObserver, syncSpreadMs = 2) {
     this.#platter = platter;
+    this.#syncSpreadMs = syncSpreadMs;
     this.#timers = timers;
     this.#rng = rng;
     this.#observer = observer;
@@ -56,7 +59,7 @@ export class SimDisk implements DurableStorage {
   }
 
   save(batch: PersistBatch, sync: boolean): Promise<void> {
-    return this.#write(sync ? 0.3 + this.#rng.next() * 2 : 0.05, () => {
+    return this.#write(sync ? 0.3 + this.#rng.next() * this.#syncSpreadMs : 0.05, () => {
       const p = this.#platter;
       p.saveSync(batch);
       if (batch.entries.length > 0) {

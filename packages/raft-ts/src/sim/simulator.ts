@@ -27,6 +27,12 @@ export interface SimOptions {
   readonly durationMs?: number;
   /** Receives a readable trace line by line. */
   readonly trace?: ((line: string) => void) | undefined;
+  /**
+   * Now and then crash a leader just after it sent appends carrying new entries, while its own
+   * write of those entries is still in progress (the leader writes in parallel with replicating),
+   * and restart it a little later. Off by default, so that seeds replay as they always did.
+   */
+  readonly leaderCrashBeforeFsync?: boolean | undefined;
 }
 
 export interface SimResult {
@@ -43,10 +49,18 @@ export interface SimResult {
     readonly simulatedMs: number;
     /** Forged messages the intruder sent (0 when the seed has no intruder). */
     readonly forged: number;
+    /** Leaders crashed after sending entries they had not yet written (`leaderCrashBeforeFsync`). */
+    readonly leaderWritesLost: number;
   };
 }
 
 const TICK_MS = 10;
+/**
+ * With `leaderCrashBeforeFsync`, synced writes take 0.3 to 12.3 ms instead of 0.3 to 2.3 ms (a
+ * disk shared with other writers): a leader's write then often outlasts a round trip to its
+ * followers, the window in which it could count its own unwritten copy toward a commit.
+ */
+const SLOW_SYNC_SPREAD_MS = 12;
 /** After healing, a new write must commit within this long: 10 maximal election timeouts. */
 const LIVENESS_MS = 10 * 2 * 10 * TICK_MS;
 
@@ -71,6 +85,10 @@ export class Simulation implements SimWorld {
   readonly #removing = new Set<NodeId>();
   readonly initial: number;
   #leaderTerms = new Set<number>();
+  /** Draws for `leaderCrashBeforeFsync`; a fork of its own, so other decisions stay as they were. */
+  readonly #rngLeaderCrash: Xoshiro128 | undefined;
+  #leaderCrashPending = false;
+  #leaderWritesLost = 0;
   #liveness = false;
   #stopped = false;
 
@@ -110,6 +128,7 @@ export class Simulation implements SimWorld {
             this.#checker.violations.push(`t=${this.q.now.toFixed(1)}ms membership: ${what}`);
           })
         : undefined;
+    this.#rngLeaderCrash = opts.leaderCrashBeforeFsync ? root.fork() : undefined;
   }
 
   get nodes(): ReadonlyMap<NodeId, SimNode> {
@@ -203,6 +222,7 @@ export class Simulation implements SimWorld {
         ops: history.length,
         unknown: this.#workload.unknown,
         leaders: this.#leaderTerms.size,
+        leaderWritesLost: this.#leaderWritesLost,
         messages: this.net.sent,
         simulatedMs: Math.round(this.q.now),
         forged: this.#intruder?.sent ?? 0,
@@ -284,16 +304,22 @@ export class Simulation implements SimWorld {
     n.checkedCommit = snap.meta.index;
     n.lastRole = 'follower';
     const inc = n.incarnation;
-    const disk = new SimDisk(n.platter, timers, this.#rngDisk, {
-      persisted: (entries, termAt) => {
-        this.#checker.now = this.q.now;
-        this.#checker.onPersist(n.id, entries, termAt);
+    const disk = new SimDisk(
+      n.platter,
+      timers,
+      this.#rngDisk,
+      {
+        persisted: (entries, termAt) => {
+          this.#checker.now = this.q.now;
+          this.#checker.onPersist(n.id, entries, termAt);
+        },
+        hardState: (hs) => {
+          this.#checker.now = this.q.now;
+          this.#checker.onHardState(n.id, hs);
+        },
       },
-      hardState: (hs) => {
-        this.#checker.now = this.q.now;
-        this.#checker.onHardState(n.id, hs);
-      },
-    });
+      this.#rngLeaderCrash ? SLOW_SYNC_SPREAD_MS : undefined,
+    );
     RaftNode.start<boolean>({
       id: n.id,
       storage: disk,
@@ -366,6 +392,7 @@ export class Simulation implements SimWorld {
       n.applied = e.index;
     }
     if (commit > n.checkedCommit) {
+      if (raw.raft.role === 'leader') this.#checkDurableQuorum(n, raw, commit);
       chk.onCommit(n.id, n.checkedCommit, commit, (i) => {
         try {
           return raw.raft.log.slice(i, i + 1, Number.MAX_SAFE_INTEGER)[0];
@@ -384,6 +411,55 @@ export class Simulation implements SimWorld {
       n.lastRole = rd.softState.role;
     }
     if (raw.raft.role === 'leader' && this.#removing.size > 0) this.#retireRemoved(raw);
+    if (raw.raft.role === 'leader' && rd.entries.length > 0) this.#maybeCrashBeforeFsync(n, rd.entries[rd.entries.length - 1]!.index);
+  }
+
+  /**
+   * The leader is about to send appends for entries up to `last` and queue its own write of
+   * them: crash it at a random moment within the next 8 ms, which is often after followers
+   * acknowledged the entries and before its own (slow) write of them completed, then restart it
+   * from what its disk holds.
+   */
+  #maybeCrashBeforeFsync(n: SimNode, last: number): void {
+    const rng = this.#rngLeaderCrash;
+    if (!rng || this.#leaderCrashPending || !this.faultsActive() || rng.next() >= 0.05) return;
+    this.#leaderCrashPending = true;
+    const inc = n.incarnation;
+    this.q.schedule(0.01 + rng.next() * 8, () => {
+      this.#leaderCrashPending = false;
+      if (!n.up || n.incarnation !== inc || this.#stopped) return;
+      const lost = n.platter.lastIndex() < last;
+      if (lost) this.#leaderWritesLost++;
+      this.#crash(n);
+      this.#trace(`n${n.id} was the leader: crashed after sending entries up to ${last}${lost ? ', before its own write of them completed' : ''}`);
+      this.q.schedule(20 + rng.next() * 200, () => {
+        if (!n.up && !n.retired && !this.#stopped) this.#restart(n);
+      });
+    });
+  }
+
+  /**
+   * A leader's commit index covers only entries on the disks of a quorum of its voters: its own
+   * copy counts once written, not when it was sent (the leader writes in parallel with sending).
+   */
+  #checkDurableQuorum(n: SimNode, raw: RawNode, commit: number): void {
+    const term = raw.raft.log.term(commit);
+    const voters = raw.confState().voters;
+    const onDisk = voters.filter((id) => {
+      const p = this.#nodes.get(id)?.platter;
+      if (!p) return false;
+      if (p.snapshot().meta.index >= commit) return true;
+      try {
+        return commit <= p.lastIndex() && p.term(commit) === term;
+      } catch {
+        return false;
+      }
+    });
+    if (onDisk.length * 2 <= voters.length) {
+      this.#checker.violations.push(
+        `t=${this.q.now.toFixed(1)}ms durability: leader n${n.id} committed index ${commit} (term ${term}) while only (${onDisk.join(',')}) of voters (${voters.join(',')}) had it on disk`,
+      );
+    }
   }
 
   #retireRemoved(leader: RawNode): void {
