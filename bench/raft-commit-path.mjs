@@ -5,8 +5,8 @@
 // and through a follower. Printed per row: the HTTP PUT p50/p99 seen by the client, the leader's
 // `raft.commitTime` mean over the same window (propose to apply on the leader, from
 // /v1/agent/metrics), their difference (the HTTP and agent share), and the CPU time each server
-// process spent per PUT (/proc/<pid>/stat), beside one fsync and one loopback round trip measured
-// in the same run.
+// process spent per PUT above its idle rate (/proc/<pid>/stat; the idle rate is taken over 2 s
+// before each run), beside one fsync and one loopback round trip measured in the same run.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,12 @@ async function sequential(servers, leader, target, seconds) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const lat = [];
   for (let i = 0; i < 50; i++) await putOnce(agent, target.url, `bench/seq/w${i}`);
+  // Each server's CPU while idle (gossip, ticks, metrics), taken off its CPU per PUT below.
+  const idle0 = servers.map((s) => cpuMs(s.child.pid));
+  const idleStart = performance.now();
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleMsPerMs = servers.map((s, i) => (cpuMs(s.child.pid) - idle0[i]) / (performance.now() - idleStart));
+  const started = performance.now();
   const cpu0 = servers.map((s) => cpuMs(s.child.pid));
   const end = performance.now() + seconds * 1000;
   let n = 0;
@@ -68,7 +74,12 @@ async function sequential(servers, leader, target, seconds) {
   const commit = await commitTimeMean(leader);
   agent.destroy();
   lat.sort((a, b) => a - b);
-  const cpuPerPut = servers.map((s, i) => ({ name: s.name, role: s === leader ? 'leader' : s === target ? 'entry' : 'follower', us: ((cpu1[i] - cpu0[i]) * 1000) / lat.length }));
+  const elapsed = performance.now() - started;
+  const cpuPerPut = servers.map((s, i) => ({
+    name: s.name,
+    role: s === leader ? 'leader' : s === target ? 'entry' : 'follower',
+    us: ((cpu1[i] - cpu0[i] - idleMsPerMs[i] * elapsed) * 1000) / lat.length,
+  }));
   return { n: lat.length, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], commit, cpuPerPut };
 }
 
@@ -101,7 +112,9 @@ export async function run(args) {
     }
     const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
     console.log(`\none fsync ${f(fsync)} ms, loopback RTT ${f(rtt, 3)} ms (sum ${f(fsync + rtt)} ms)\n`);
-    console.log('| raft transport | PUT | PUTs | p50 ms | p99 ms | leader raft.commitTime mean ms | p50 − commitTime ms | CPU µs per PUT (leader / entry server / other) |');
+    console.log(
+      '| raft transport | PUT | PUTs | p50 ms | p99 ms | leader raft.commitTime mean ms | p50 − commitTime ms | CPU µs per PUT above idle (leader / entry server / other) |',
+    );
     console.log('|---|---|---:|---:|---:|---:|---:|---|');
     for (const { transport, path, rs } of rows) {
       const p50 = median(rs.map((r) => r.p50));
