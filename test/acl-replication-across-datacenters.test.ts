@@ -91,7 +91,16 @@ test.serial('the primary is authoritative and the secondary replicates it: token
   const usable = await msUntil(async () => (await req(s2, 'PUT', '/v1/kv/app/x', app.SecretID, 'v')).status === 200, 30_000, 'the token to work in dc2');
   t.true(usable <= 5000, `usable in the secondary after ${usable} ms`);
   t.is((await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text, 'Permission denied', 'only what its policy grants');
-  const replicated = JSON.parse((await req(s2, 'GET', `/v1/acl/token/${app.AccessorID}`, ROOT)).text) as { Description: string; Local: boolean };
+  // The token may work in dc2 (resolved through the primary) a moment before replication has
+  // copied it; dc2's token read answers from its own copy.
+  const replicated = await until(
+    async () => {
+      const r = await req(s2, 'GET', `/v1/acl/token/${app.AccessorID}`, ROOT);
+      return r.status === 200 ? (JSON.parse(r.text) as { Description: string; Local: boolean }) : undefined;
+    },
+    10_000,
+    'the token replicated to dc2',
+  );
   t.is(replicated.Description, 'app writer');
   t.false(replicated.Local);
   const kept = await until(
