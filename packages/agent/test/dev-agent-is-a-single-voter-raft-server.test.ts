@@ -7,9 +7,12 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, fileScope, startAgent, tempDir } from './_agent.js';
+import { call, eventually, fileScope, sleep, startAgent, tempDir } from './_agent.js';
 
 const scope = fileScope((fn) => test.after.always(fn));
+
+/** Snapshots the agent's raft node took, from its debug log. */
+const snapshotsTaken = (output: string): number => output.match(/raft: took a snapshot/g)?.length ?? 0;
 
 interface RaftStats {
   applied_index: string;
@@ -68,8 +71,8 @@ test('a -dev agent reports its raft node: stats follow each write, it is the onl
 
 test('a -dev agent keeps every write across many log compactions', async (t) => {
   const file = join(tempDir(scope), 'dev.json');
-  writeFileSync(file, JSON.stringify({ raft_snapshot_threshold: 8, raft_trailing_logs: 2 }));
-  const agent = await startAgent(scope, { extraArgs: ['-config-file', file] });
+  writeFileSync(file, JSON.stringify({ raft_snapshot_threshold: 8, raft_snapshot_interval: '1ms', raft_trailing_logs: 2 }));
+  const agent = await startAgent(scope, { extraArgs: ['-config-file', file, '-log-level', 'debug'] });
   let index = 0;
   for (let i = 0; i < 60; i++) {
     const r = await call(agent, 'PUT', `/v1/kv/compact/k${i % 12}`, `v${i}`);
@@ -91,4 +94,21 @@ test('a -dev agent keeps every write across many log compactions', async (t) => 
     index = Math.max(index, e.ModifyIndex);
   }
   t.is(Number(all.headers.get('x-consul-index')), index);
+  // With a 1ms interval the log was compacted over and over, not once.
+  t.true(snapshotsTaken(agent.output()) >= 3, `${snapshotsTaken(agent.output())} snapshots`);
+});
+
+test('a -dev agent snapshots past the threshold at most once per raft_snapshot_interval, as a server does', async (t) => {
+  const file = join(tempDir(scope), 'dev.json');
+  writeFileSync(file, JSON.stringify({ raft_snapshot_threshold: 5, raft_snapshot_interval: '60s', raft_trailing_logs: 2 }));
+  const agent = await startAgent(scope, { extraArgs: ['-config-file', file, '-log-level', 'debug'] });
+  for (let i = 0; i < 40; i++) t.is((await call(agent, 'PUT', `/v1/kv/interval/k${i}`, `v${i}`)).text, 'true');
+  // The first time past the threshold snapshots; eight thresholds' worth of writes within one
+  // interval take no more.
+  await eventually(async () => snapshotsTaken(agent.output()) >= 1, 10_000, 'the first snapshot');
+  await sleep(500);
+  t.is(snapshotsTaken(agent.output()), 1);
+  // Every write is still there.
+  const keys = (await call(agent, 'GET', '/v1/kv/interval/?keys')).json<string[]>();
+  t.is(keys.length, 40);
 });
