@@ -1,13 +1,15 @@
 /**
  * The agent's HTTP request path, in order: the connection guard, Consul's response headers,
- * metrics and debug logging, blocked endpoints, the UI's files, WAN address translation, the ACL
- * gate, then `?cached` reads, the leader's KV GET fast path, or the router.
+ * debug logging, the leader's KV GET/PUT fast paths (which write their own headers and timers),
+ * Consul's HTTP timers, blocked endpoints, the UI's files, WAN address translation, the ACL gate,
+ * then `?cached` reads or the router.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { uiAssetsDir, uiBuilt } from '@concord/ui';
 import { enforcedAclDefaultPolicy } from '../acl/enforced-policy.js';
 import { gateRequest } from '../acl/http-gate.js';
+import { keyAllowedNow } from '../acl/key-gate.js';
 import { redactTokenInUrl } from '../acl/request-token.js';
 import type { AclResolver } from '../acl/resolver.js';
 import type { AgentContext } from '../agent-context.js';
@@ -15,6 +17,7 @@ import { AgentCache } from '../cache/agent-cache.js';
 import { typedCacheFetcher } from '../cache/typed-fetch.js';
 import type { ServerCluster } from '../cluster/server-cluster.js';
 import type { AgentConfig } from '../config/config.js';
+import { kvBodyLimit } from '../http/body-limits.js';
 import { ConnectionGuard } from '../http/connection-guard.js';
 import { aclRoutes } from '../http/endpoints/acl.js';
 import { agentInfoRoutes } from '../http/endpoints/agent-info.js';
@@ -36,14 +39,14 @@ import { sessionRoutes } from '../http/endpoints/session.js';
 import { snapshotRoutes } from '../http/endpoints/snapshot.js';
 import { txnRoutes } from '../http/endpoints/txn.js';
 import { toHttpError } from '../http/http-error.js';
-import { serveKvGetFast } from '../http/kv-fast-path.js';
+import { KvFastPath } from '../http/kv-fast-path.js';
+import { RequestTimers } from '../http/request-timers.js';
 import { sendText } from '../http/respond.js';
 import { type Route, Router } from '../http/router.js';
 import { UiFiles } from '../http/ui-files.js';
 import { translateWanAddresses } from '../http/wan-address-translation.js';
 import type { RpcRouter } from '../rpc/router.js';
 import type { StateServer } from '../server/state-server.js';
-import { httpMetricKey } from '../telemetry/http-metrics.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { Cleanups } from './cleanups.js';
 
@@ -84,13 +87,17 @@ export function httpHandler(p: HttpHandlerParts, cleanups: Cleanups): HttpHandle
     maxQueryTimeMs: config.maxQueryTimeMs,
   });
   cleanups.push(() => cache.close());
+  const timers = new RequestTimers(telemetry, (method, path) => router.patternOf(method, path));
+  const kvFast = fastPath && sc ? kvFastPath(sc, server, config, aclPolicy, acl, timers, logger) : undefined;
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!guard.admit(req, res)) return;
+    if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
+    // KV GET and PUT without a query string on the leader write the common headers themselves.
+    if (kvFast?.serve(req, res)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
     res.setHeader('Vary', 'Accept-Encoding');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
-    observeHttp(telemetry, router, req, res);
-    if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
+    timers.observe(req, res);
     if (blocked.length > 0 && blocked.some((b) => (req.url ?? '').startsWith(b))) {
       sendText(res, 403, 'Endpoint is blocked by agent configuration');
       return;
@@ -125,8 +132,6 @@ export function httpHandler(p: HttpHandlerParts, cleanups: Cleanups): HttpHandle
   const gate = { resolver: acl, nodeName: config.nodeName, keyListPolicy: config.acl.enableKeyListPolicy };
   const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.url?.includes('cached') && serveCached(cache, req, res)) return;
-    // Only the leader answers a default-consistency read from its own state.
-    if (fastPath && sc?.isLeader() && serveKvGetFast(req, res, (server as StateServer).state)) return;
     router.handle(req, res, (q) => prettyAll || q.has('pretty'));
   };
   return { handle, guard };
@@ -167,6 +172,27 @@ function httpRouter(context: AgentContext, logger: Logger): Router {
   return router;
 }
 
+/**
+ * The KV fast paths of a server agent: reads and writes of one key answered by the leader itself,
+ * with the agent's common headers, Consul's HTTP timers and (ACLs on) the token's key permission.
+ * A write applies through `ServerCluster.write`, as `KVS.Apply` does on the leader.
+ */
+function kvFastPath(sc: ServerCluster, server: StateServer, config: AgentConfig, aclPolicy: string, acl: AclResolver, timers: RequestTimers, logger: Logger): KvFastPath {
+  return new KvFastPath({
+    state: server.state,
+    isLeader: () => sc.isLeader(),
+    apply: (command) => sc.write(command),
+    bodyLimit: kvBodyLimit(config),
+    commonHeaders: ['X-Consul-Default-ACL-Policy', aclPolicy, 'Vary', 'Accept-Encoding'],
+    ...(acl.enabled ? { keyAllowed: (req: IncomingMessage, key: string, write: boolean) => keyAllowedNow(acl, req, key, write) } : {}),
+    timers: { get: timers.timerFor('GET', '/v1/kv/*', '/v1/kv/'), put: timers.timerFor('PUT', '/v1/kv/*', '/v1/kv/') },
+    onError: (err, path) => {
+      const status = toHttpError(err).status;
+      if (status === undefined || status >= 500) logger.debug({ err: String(err), path }, 'http: request failed');
+    },
+  });
+}
+
 /** `?cached` reads of the endpoints Consul caches are answered by the agent's cache. */
 function serveCached(cache: AgentCache, req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? '/';
@@ -176,31 +202,6 @@ function serveCached(cache: AgentCache, req: IncomingMessage, res: ServerRespons
   if (!AgentCache.wants(req.method, path, query)) return false;
   void cache.serve(req, res, path, query);
   return true;
-}
-
-const HTTP_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
-const MAX_HTTP_KEYS = 512;
-const seenHttpKeys = new Set<string>();
-
-/** Consul's HTTP timers: `api.http` (method and path labels) and the older `http.<METHOD>.<path>`. */
-function observeHttp(telemetry: Telemetry, router: Router, req: IncomingMessage, res: ServerResponse): void {
-  const started = performance.now();
-  res.once('finish', () => {
-    const method = (req.method ?? 'GET').toUpperCase();
-    if (!HTTP_METHODS.has(method)) return;
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    let { key, label } = httpMetricKey(router.patternOf(method, path), path);
-    // Paths this agent has no route for could name unboundedly many metrics: past a cap they share one.
-    const joined = `${method} ${label}`;
-    if (!seenHttpKeys.has(joined)) {
-      if (seenHttpKeys.size >= MAX_HTTP_KEYS) ({ key, label } = { key: ['other'], label: 'other' });
-      else seenHttpKeys.add(joined);
-    }
-    telemetry.measureSince(['api', 'http'], started, { method, path: label });
-    telemetry.measureSince(['http', method, ...key], started);
-  });
 }
 
 /** Consul's `agent.http: Request finished` debug line, once the answer is sent. */

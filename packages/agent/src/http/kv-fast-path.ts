@@ -1,7 +1,19 @@
+/**
+ * The hot paths of `GET /v1/kv/<key>` and `PUT /v1/kv/<key>` with no query string on the leader:
+ * no routing, no query parsing, no call options, one header block written as one raw array (the
+ * agent's common headers included, so that node:http never merges headers one by one). Each
+ * answers exactly what the general KV handler answers for the same request; anything else (a
+ * query string, an odd key, a value Go's JSON encoder would escape, a token this agent has not
+ * resolved yet or that is refused) returns false and takes the general path.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KvEntry, StateStore } from '@concord/state';
+import type { Command, KvEntry, StateStore } from '@concord/state';
+import type { BodyLimit } from './body-limits.js';
 import { acceptsGzip, gzipEncode } from './gzip-response.js';
-import { unquoteFlags } from './respond.js';
+import { toHttpError } from './http-error.js';
+import type { RequestTimer } from './request-timers.js';
+import { readBody } from './request.js';
+import { sendText, unquoteFlags } from './respond.js';
 
 const PREFIX = '/v1/kv/';
 const GO_ESCAPED = /[<>&\u2028\u2029]/;
@@ -31,71 +43,134 @@ function encodedOf(entry: KvEntry): EncodedEntry {
   return e;
 }
 
-/**
- * The hot path of `GET /v1/kv/<key>` with no query string: one lookup, a body encoded once per
- * stored entry (and gzip-encoded once when a request accepts it), one header block, no routing.
- * The agent has already set the headers every response carries. It answers exactly what the
- * general KV handler answers for that request; anything else (a query string, an odd key, a
- * value Go's JSON encoder would escape) returns false and takes the general path.
- */
-export function serveKvGetFast(req: IncomingMessage, res: ServerResponse, state: StateStore): boolean {
-  const url = req.url as string;
-  if (req.method !== 'GET' || !url.startsWith(PREFIX) || url.length === PREFIX.length) return false;
-  if (url.includes('?')) return false;
-  let key = url.slice(PREFIX.length);
-  if (key.includes('%')) {
-    try {
-      key = decodeURIComponent(key);
-    } catch {
-      return false;
-    }
+/** A write's answer (`true` or `false`), plain and gzip-encoded, with its header values. */
+interface WriteAnswer {
+  body: string;
+  length: string;
+  gzip: Buffer;
+  gzipLength: string;
+}
+
+function writeAnswer(body: string): WriteAnswer {
+  const gzip = gzipEncode(Buffer.from(body));
+  return { body, length: String(Buffer.byteLength(body)), gzip, gzipLength: String(gzip.length) };
+}
+
+/** The query headers of a default-consistency read answered by the leader, after X-Consul-Index. */
+const LEADER_READ = ['X-Consul-KnownLeader', 'true', 'X-Consul-LastContact', '0', 'X-Consul-Effective-Consistency', 'leader'] as const;
+
+const TRUE = writeAnswer('true');
+const FALSE = writeAnswer('false');
+
+export interface KvFastPathOptions {
+  /** The leader's state (read only when `isLeader()`). */
+  state: StateStore;
+  /** Only the leader answers a default-consistency read, and takes a write, without forwarding. */
+  isLeader: () => boolean;
+  /** Applies a command through the log, as `KVS.Apply` does on the leader. */
+  apply: (command: Command) => Promise<{ result: { value: unknown } }>;
+  bodyLimit: BodyLimit;
+  /** Header name/value pairs every response of the agent carries, first in each header block. */
+  commonHeaders: readonly string[];
+  /** With ACLs on: whether the request's token may read/write the key, decided at once; false sends the request to the general path. */
+  keyAllowed?: (req: IncomingMessage, key: string, write: boolean) => boolean;
+  /** The `GET` and `PUT` timers of `/v1/kv/*` (Consul's `api.http` and `http.<METHOD>.v1.kv._`). */
+  timers?: { get: RequestTimer | undefined; put: RequestTimer | undefined };
+  /** A failed write (before the error answer), as the router reports its failures. */
+  onError?: (err: unknown, path: string) => void;
+}
+
+export class KvFastPath {
+  readonly #o: KvFastPathOptions;
+  readonly #common: readonly string[];
+
+  constructor(o: KvFastPathOptions) {
+    this.#o = o;
+    this.#common = o.commonHeaders;
   }
-  const { value, index } = state.kvGet(key);
-  if (!value) {
-    res.writeHead(404, [
-      'X-Consul-Index',
-      String(index > 0 ? index : 1),
-      'X-Consul-KnownLeader',
-      'true',
-      'X-Consul-LastContact',
-      '0',
-      'X-Consul-Effective-Consistency',
-      'leader',
-      'Content-Length',
-      '0',
-    ]);
-    res.end();
+
+  /** Answers the request (true) or leaves it untouched for the general path (false). */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url as string;
+    if (!url.startsWith(PREFIX) || url.length === PREFIX.length || url.includes('?')) return false;
+    const method = req.method;
+    if (method !== 'GET' && method !== 'PUT') return false;
+    if (!this.#o.isLeader()) return false;
+    let key = url.slice(PREFIX.length);
+    if (key.includes('%')) {
+      try {
+        key = decodeURIComponent(key);
+      } catch {
+        return false;
+      }
+    }
+    const write = method === 'PUT';
+    if (this.#o.keyAllowed && !this.#o.keyAllowed(req, key, write)) return false;
+    const started = performance.now();
+    if (write) {
+      this.#put(req, res, key, url, started);
+      return true;
+    }
+    if (!this.#get(req, res, key)) return false;
+    this.#o.timers?.get?.(started);
     return true;
   }
-  const e = encodedOf(value);
-  if (e.body === undefined) return false;
-  let body: string | Buffer = e.body;
-  let length = e.length;
-  const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
-  if (gzip) {
-    if (e.gzip === undefined) {
-      e.gzip = gzipEncode(Buffer.from(e.body));
-      e.gzipLength = String(e.gzip.length);
+
+  #get(req: IncomingMessage, res: ServerResponse, key: string): boolean {
+    const { value, index } = this.#o.state.kvGet(key);
+    if (!value) {
+      res.writeHead(404, [...this.#common, 'X-Consul-Index', String(index > 0 ? index : 1), ...LEADER_READ, 'Content-Length', '0']);
+      res.end();
+      return true;
     }
-    body = e.gzip;
-    length = e.gzipLength as string;
+    const e = encodedOf(value);
+    if (e.body === undefined) return false;
+    let body: string | Buffer = e.body;
+    let length = e.length;
+    const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
+    if (gzip) {
+      if (e.gzip === undefined) {
+        e.gzip = gzipEncode(Buffer.from(e.body));
+        e.gzipLength = String(e.gzip.length);
+      }
+      body = e.gzip;
+      length = e.gzipLength as string;
+    }
+    const headers = [...this.#common, 'X-Consul-Index', e.index, ...LEADER_READ, 'Content-Type', 'application/json', 'Content-Length', length];
+    if (gzip) headers.push('Content-Encoding', 'gzip');
+    res.writeHead(200, headers);
+    res.end(body);
+    return true;
   }
-  const headers = [
-    'X-Consul-Index',
-    e.index,
-    'X-Consul-KnownLeader',
-    'true',
-    'X-Consul-LastContact',
-    '0',
-    'X-Consul-Effective-Consistency',
-    'leader',
-    'Content-Type',
-    'application/json',
-    'Content-Length',
-    length,
-  ];
-  if (gzip) headers.push('Content-Encoding', 'gzip');
-  res.writeHead(200, headers);
-  res.end(body);
-  return true;
+
+  /** `PUT /v1/kv/<key>`: the value is the body (none: null), flags 0, answered `true` or `false`. */
+  #put(req: IncomingMessage, res: ServerResponse, key: string, url: string, started: number): void {
+    const limit = this.#o.bodyLimit;
+    readBody(req, limit.max, limit.tooLarge)
+      .then((body) => {
+        const command: Command = { type: 'kv', op: { Verb: 'set', Key: key, Value: body.length === 0 ? null : body.toString('base64'), Flags: 0 } };
+        return this.#o.apply(command);
+      })
+      .then(
+        (out) => {
+          const answer = out.result.value === true ? TRUE : FALSE;
+          const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
+          const headers = [...this.#common, 'Content-Type', 'application/json', 'Content-Length', gzip ? answer.gzipLength : answer.length];
+          if (gzip) headers.push('Content-Encoding', 'gzip');
+          res.writeHead(200, headers);
+          res.end(gzip ? answer.gzip : answer.body);
+          // As the routed path's timer, which counts answers that were sent.
+          if (!res.destroyed) this.#o.timers?.put?.(started);
+        },
+        (err: unknown) => {
+          this.#o.onError?.(err, url);
+          if (res.headersSent || res.destroyed) return;
+          const common = this.#common;
+          for (let i = 0; i < common.length; i += 2) res.setHeader(common[i] as string, common[i + 1] as string);
+          const e = toHttpError(err);
+          sendText(res, e.status, e.message);
+          this.#o.timers?.put?.(started);
+        },
+      );
+  }
 }

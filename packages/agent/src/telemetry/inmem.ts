@@ -57,7 +57,7 @@ class Aggregate {
   }
 }
 
-function seriesKey(name: string, labels: Labels): string {
+export function seriesKey(name: string, labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return name;
   if (keys.length === 1) return `${name};${keys[0]}=${labels[keys[0] as string]}`;
@@ -113,9 +113,16 @@ export class InmemSink {
     this.#aggregate('samples', name, value, labels);
   }
 
+  /** `sample` for a series whose key (`seriesKey(name, labels)`) the caller worked out once. */
+  sampleSeries(key: string, name: string, value: number, labels: Labels): void {
+    this.#add(this.#interval().samples, key, name, value, labels);
+  }
+
   #aggregate(table: 'counters' | 'samples', name: string, value: number, labels: Labels): void {
-    const m = this.#interval()[table];
-    const key = seriesKey(name, labels);
+    this.#add(this.#interval()[table], seriesKey(name, labels), name, value, labels);
+  }
+
+  #add(m: Interval['samples'], key: string, name: string, value: number, labels: Labels): void {
     let s = m.get(key);
     if (!s) m.set(key, (s = { name, agg: new Aggregate(labels) }));
     s.agg.add(value);

@@ -1,0 +1,25 @@
+/**
+ * The ACL decision of the KV fast paths: whether a request's token may read or write one key,
+ * decided at once from a token resolution this agent already holds. Anything else (a token still
+ * to resolve, a malformed one, a denial) is left to the HTTP gate, which resolves, refuses with
+ * Consul's words and records the authorizer as for every other request.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { AclResolver } from './resolver.js';
+import { requestToken } from './request-token.js';
+
+/** The query of a request without a query string. */
+const NO_QUERY: Readonly<URLSearchParams> = new URLSearchParams();
+
+/** True when the token of a request without a query string holds the permission on `key` now. */
+export function keyAllowedNow(resolver: AclResolver, req: IncomingMessage, key: string, write: boolean): boolean {
+  let token: string | undefined;
+  try {
+    token = requestToken(req, NO_QUERY);
+  } catch {
+    return false;
+  }
+  const authz = resolver.resolvedToken(token);
+  if (!authz) return false;
+  return write ? authz.keyWrite(key) : authz.keyRead(key);
+}
