@@ -107,15 +107,15 @@ async function startBare(getBody, getHeaders, gzip = false, nodeArgs = []) {
 }
 
 /** KV GET and PUT through a prefix-scoped token under default deny, beside the same with ACLs off. */
-async function aclRows(opts) {
+async function aclRows(opts, nodeArgs) {
   const rows = [];
   const dir = mkdtempSync(join(tmpdir(), 'concord-bench-acl-'));
   const config = join(dir, 'acl.json');
   const root = 'bench-management-token';
   writeFileSync(config, JSON.stringify({ acl: { enabled: true, default_policy: 'deny', tokens: { initial_management: root } } }));
   try {
-    const on = await startConcordAs(['-dev', '-config-file', config], root);
-    const off = await startConcord(['-dev']);
+    const on = await startConcordAs(['-dev', '-config-file', config], root, nodeArgs('acl-on'));
+    const off = await startConcord(['-dev'], nodeArgs('acl-off'));
     const policy = await (
       await fetch(`${on.url}/v1/acl/policy`, {
         method: 'PUT',
@@ -133,14 +133,14 @@ async function aclRows(opts) {
     rows.push(
       await compare(
         { name: 'ACL GET /v1/kv (deny + prefix token)', connections: 64, anchorName: 'ACLs off', target: 0.9 },
-        { kind: 'get', url: on.url, path: '/v1/kv/bench/get', connections: 64, headers },
-        { kind: 'get', url: off.url, path: '/v1/kv/bench/get', connections: 64 },
+        { kind: 'get', url: on.url, path: '/v1/kv/bench/get', connections: 64, headers, pid: on.child.pid },
+        { kind: 'get', url: off.url, path: '/v1/kv/bench/get', connections: 64, pid: off.child.pid },
         opts,
       ),
       await compare(
         { name: 'ACL PUT /v1/kv (deny + prefix token)', connections: 64, anchorName: 'ACLs off', target: 0.9 },
-        { kind: 'put', url: on.url, path: '/v1/kv/bench/put', connections: 64, headers },
-        { kind: 'put', url: off.url, path: '/v1/kv/bench/put', connections: 64 },
+        { kind: 'put', url: on.url, path: '/v1/kv/bench/put', connections: 64, headers, pid: on.child.pid },
+        { kind: 'put', url: off.url, path: '/v1/kv/bench/put', connections: 64, pid: off.child.pid },
         opts,
       ),
     );
@@ -234,7 +234,7 @@ export async function run(args) {
       await stop(devPut.child);
       await stop(bare.child);
     }
-    if (opts.only === undefined || opts.only === 'acl') rows.push(...(await aclRows(opts)));
+    if (opts.only === undefined || opts.only === 'acl') rows.push(...(await aclRows(opts, nodeArgs)));
     if (opts.only !== 'dev' && opts.only !== 'acl') {
       const concordDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
       const etcdDir = mkdtempSync(join(tmpdir(), 'etcd-bench-'));
