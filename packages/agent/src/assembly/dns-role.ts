@@ -93,6 +93,6 @@ async function startDns(config: AgentConfig, dnsConfig: DnsConfig, context: Agen
       port,
     },
     logger: context.logger,
-    observe: (ms) => context.telemetry.addSample(['dns', 'domain_query'], ms, { node: config.nodeName }),
+    observe: context.telemetry.sampler(['dns', 'domain_query'], { node: config.nodeName }),
   });
 }

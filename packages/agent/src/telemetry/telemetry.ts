@@ -95,19 +95,24 @@ export class Telemetry {
   }
 
   /**
-   * `measureSince` for one fixed key and label set, with the metric's names worked out once:
-   * for timers taken on every request of a hot path.
+   * `addSample` for one fixed key and label set, with the metric's names worked out once: for
+   * samples taken on every request of a hot path.
    */
-  timer(key: readonly string[], labels: Labels = {}): (startMs: number) => void {
+  sampler(key: readonly string[], labels: Labels = {}): (ms: number) => void {
     const prefix = this.#config.metricsPrefix;
     const name = prefix ? `${prefix}.${key.join('.')}` : key.join('.');
     const series = seriesKey(name, labels);
     const fixedKey = [...key];
-    return (startMs) => {
-      const ms = performance.now() - startMs;
+    return (ms) => {
       this.#inmem.sampleSeries(series, name, ms, labels);
       if (this.prometheusEnabled) (this.#prom('summary', this.#key(fixedKey, false), labels) as Summary | undefined)?.observe(labels, ms);
     };
+  }
+
+  /** `measureSince` through a `sampler`. */
+  timer(key: readonly string[], labels: Labels = {}): (startMs: number) => void {
+    const sample = this.sampler(key, labels);
+    return (startMs) => sample(performance.now() - startMs);
   }
 
   /** go-metrics `SetGauge`. */
