@@ -53,6 +53,7 @@ export function dnsCatalogs(
       localDns,
       remoteDnsCatalog(leaderCall, config.datacenter, { stale: false }),
       () => sc.isLeader() || (dnsConfig.allowStale && sc.freshWithin(dnsConfig.maxStale)),
+      () => sc.knownLeader(),
     );
   } else if (localDns) dnsCatalog = localDns;
   else dnsCatalog = remoteDnsCatalog(internalCall, config.datacenter, { stale: dnsConfig.allowStale });

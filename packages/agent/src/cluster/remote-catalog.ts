@@ -61,12 +61,15 @@ export function remoteDnsCatalog(call: InternalCall, datacenter: string, options
  * A server's DNS view under `dns_config.allow_stale`/`max_stale`: its own state while that is
  * allowed and fresh enough, the leader's otherwise.
  */
-export function freshnessDnsCatalog(local: DnsCatalog, leader: DnsCatalog, useLocal: () => boolean): DnsCatalog {
+export function freshnessDnsCatalog(local: DnsCatalog, leader: DnsCatalog, useLocal: () => boolean, leaderKnown: () => boolean = () => true): DnsCatalog {
   const pick = () => (useLocal() ? local : leader);
   return {
     datacenter: local.datacenter,
+    // With neither fresh local state nor a known leader, no kept answer may be served (Consul
+    // fails such a query at once): NaN equals no index, so every cache and memo lookup misses.
     get index() {
-      return pick().index;
+      if (useLocal()) return local.index;
+      return leaderKnown() ? leader.index : Number.NaN;
     },
     serviceInstances: (service, tag) => pick().serviceInstances(service, tag),
     node: (name) => pick().node(name),
