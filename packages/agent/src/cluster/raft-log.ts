@@ -374,7 +374,9 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 
   /** Milliseconds since the leader was last heard from (0 on the leader). */
   lastContactMs(): number {
-    if (this.isLeader()) return 0;
+    // A leader (ready or not) is its own contact; so is one whose step-down the driver has not
+    // reported yet (its role changed, the leaderChange event that notes the time is still to come).
+    if (this.isLeader() || this.#wasLeader) return 0;
     const at = this.#transport.lastLeaderContact;
     return at === 0 ? Number.MAX_SAFE_INTEGER : Date.now() - at;
   }
