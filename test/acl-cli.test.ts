@@ -64,9 +64,13 @@ test('the acl commands manage policies, roles and tokens, and every command take
     t.is(put.code, 0, `way ${i}: ${put.stderr}`);
     const denied = await cli(['kv', 'put', ...flags, `other/k${i}`, 'v'], env);
     t.is(denied.code, 1);
-    t.regex(denied.stderr, /403 \(Permission denied\)/);
+    t.regex(denied.stderr, new RegExp(`403 \\(Permission denied: token with AccessorID '[0-9a-f-]{36}' lacks permission 'key:write' on "other/k${i}"\\)`));
   }
-  t.regex((await cli(['kv', 'get', 'team/k0'])).stderr, /403 \(Permission denied\)/, 'anonymous is denied');
+  t.regex(
+    (await cli(['kv', 'get', 'team/k0'])).stderr,
+    /403 \(Permission denied: token with AccessorID '00000000-0000-0000-0000-000000000002' lacks permission 'key:read' on "team\/k0"\)/,
+    'anonymous is denied',
+  );
   const anon = await cli(['acl', 'token', 'update', '-id', 'anonymous', '-policy-name', 'team', '-description', 'Anonymous Token', '-token', root]);
   t.is(anon.code, 0, anon.stderr);
   t.regex(anon.stdout, /^AccessorID: +00000000-0000-0000-0000-000000000002\n/, '`anonymous` names the anonymous token, as in Consul');

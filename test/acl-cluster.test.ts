@@ -50,7 +50,10 @@ test('tokens made through one server work through another within 2 s, on a clien
     50,
   );
   t.true(sentAt - created <= 2000, `usable through another server after ${sentAt - created} ms`);
-  t.is((await req(s3.httpPort, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text, 'Permission denied');
+  t.is(
+    (await req(s3.httpPort, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text,
+    `Permission denied: token with AccessorID '${app.AccessorID}' lacks permission 'key:write' on "other"`,
+  );
   t.is((await req(s2.httpPort, 'GET', '/v1/kv/app/a')).status, 403, 'anonymous is denied');
 
   // The client agent resolves the token through a server.

@@ -131,7 +131,10 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
   t.deepEqual(JSON.parse((await call(a, 'GET', '/v1/internal/ui/nodes', undefined)).text), [], 'anonymous sees no node');
   const txn = await call(a, 'PUT', '/v1/txn', scoped, [{ KV: { Verb: 'set', Key: 'wkey', Value: 'eA==' } }, { KV: { Verb: 'set', Key: 'rkey', Value: 'eA==' } }]);
   t.is(txn.status, 409);
-  t.deepEqual(JSON.parse(txn.text).Errors, [{ OpIndex: 1, What: 'Permission denied' }]);
+  const errors = JSON.parse(txn.text).Errors as { OpIndex: number; What: string }[];
+  t.is(errors.length, 1);
+  t.is(errors[0]?.OpIndex, 1);
+  t.regex(errors[0]?.What ?? '', /^Permission denied: token with AccessorID '[0-9a-f-]{36}' lacks permission 'key:write' on "rkey"$/);
   // KV reads in a txn are not refused: what the token may not read is left out of the results.
   const reads = await call(a, 'PUT', '/v1/txn', scoped, [{ KV: { Verb: 'get', Key: 'rkey' } }, { KV: { Verb: 'get', Key: 'dkey' } }]);
   t.is(reads.status, 200, reads.text);
@@ -143,6 +146,38 @@ test('each resource × read / write / deny for anonymous, a scoped token and man
   // Anonymous requests are never told that something was filtered.
   const anon = await call(a, 'GET', '/v1/catalog/services', undefined);
   t.is(anon.headers.get('x-consul-results-filtered-by-acls'), null);
+});
+
+test("a refusal names the token and the permission it lacks, in Consul's words", async (t) => {
+  const { a, scoped } = await world(t);
+  const accessor = (JSON.parse((await call(a, 'GET', '/v1/acl/token/self', scoped)).text) as { AccessorID: string }).AccessorID;
+  const node = (JSON.parse((await call(a, 'GET', '/v1/agent/self', scoped)).text) as { Config: { NodeName: string } }).Config.NodeName;
+  const lacks = (permission: string, name?: string) =>
+    `Permission denied: token with AccessorID '${accessor}' lacks permission '${permission}'${name === undefined ? '' : ` on "${name}"`}`;
+  const refusals: [string, string, unknown, string][] = [
+    ['PUT', '/v1/kv/rkey', 'x', lacks('key:write', 'rkey')],
+    ['GET', '/v1/kv/dkey', undefined, lacks('key:read', 'dkey')],
+    ['DELETE', '/v1/kv/r?recurse', undefined, lacks('key:write', 'r')],
+    ['PUT', '/v1/catalog/register', { Node: 'rnode', Address: '127.0.0.8' }, lacks('node:write', 'rnode')],
+    ['PUT', '/v1/agent/service/register', { Name: 'rsvc3', Port: 1 }, lacks('service:write', 'rsvc3')],
+    ['PUT', '/v1/session/create', { Node: 'rnode', NodeChecks: [] }, lacks('session:write', 'rnode')],
+    ['PUT', '/v1/event/fire/rdeploy', undefined, lacks('event:write', 'rdeploy')],
+    ['PUT', '/v1/operator/raft/transfer-leader', undefined, lacks('operator:write')],
+    ['PUT', '/v1/agent/join/127.0.0.1:1', undefined, lacks('agent:write', node)],
+    ['GET', '/v1/snapshot', undefined, lacks('acl:write')],
+    ['PUT', '/v1/acl/policy', { Name: 'nope' }, lacks('acl:write')],
+  ];
+  for (const [method, path, body, message] of refusals) {
+    const r = await call(a, method, path, scoped, body);
+    t.is(r.status, 403, `${method} ${path}`);
+    t.is(r.text, message, `${method} ${path}`);
+  }
+  // Anonymous is the anonymous token; an unknown secret is not a token at all.
+  t.is(
+    (await call(a, 'GET', '/v1/kv/rkey', undefined)).text,
+    `Permission denied: token with AccessorID '00000000-0000-0000-0000-000000000002' lacks permission 'key:read' on "rkey"`,
+  );
+  t.is((await call(a, 'GET', '/v1/kv/rkey', 'no-such-secret')).text, 'ACL not found');
 });
 
 test('DNS answers with the agent default token: nothing for anonymous, what the token may read once set', async (t) => {
@@ -169,13 +204,23 @@ test('the CLI reads and writes as its token allows', async (t) => {
   const { a, root, scoped } = await world(t);
   const cli = (args: string[]) => runCli(args, { addr: a.httpAddr });
   t.is((await cli(['kv', 'get', '-token', scoped, 'rkey'])).stdout, 'v\n');
-  t.regex((await cli(['kv', 'get', '-token', scoped, 'dkey'])).stderr, /403 \(Permission denied\)/);
-  t.regex((await cli(['kv', 'put', '-token', scoped, 'rkey', 'x'])).stderr, /403 \(Permission denied\)/);
+  t.regex((await cli(['kv', 'get', '-token', scoped, 'dkey'])).stderr, /403 \(Permission denied: token with AccessorID '[0-9a-f-]{36}' lacks permission 'key:read' on "dkey"\)/);
+  t.regex(
+    (await cli(['kv', 'put', '-token', scoped, 'rkey', 'x'])).stderr,
+    /403 \(Permission denied: token with AccessorID '[0-9a-f-]{36}' lacks permission 'key:write' on "rkey"\)/,
+  );
   t.is((await cli(['kv', 'put', '-token', scoped, 'wkey', 'x'])).code, 0);
-  t.regex((await cli(['kv', 'get', 'rkey'])).stderr, /403 \(Permission denied\)/, 'anonymous');
+  t.regex(
+    (await cli(['kv', 'get', 'rkey'])).stderr,
+    /403 \(Permission denied: token with AccessorID '00000000-0000-0000-0000-000000000002' lacks permission 'key:read' on "rkey"\)/,
+    'anonymous',
+  );
   const services = await cli(['catalog', 'services', '-token', scoped]);
   t.true(services.stdout.includes('rsvc'));
   t.false(services.stdout.includes('dsvc'));
-  t.regex((await cli(['acl', 'policy', 'create', '-name', 'x', '-token', scoped])).stderr, /403 \(Permission denied\)/);
+  t.regex(
+    (await cli(['acl', 'policy', 'create', '-name', 'x', '-token', scoped])).stderr,
+    /403 \(Permission denied: token with AccessorID '[0-9a-f-]{36}' lacks permission 'acl:write'\)/,
+  );
   t.is((await cli(['acl', 'policy', 'create', '-name', 'x', '-token', root])).code, 0);
 });

@@ -5,7 +5,7 @@
  * `/v1/acl/replication` reports progress, Consul's deprecated keys set the same up, and with the
  * primary cut off the secondary keeps resolving what it replicated while ACL writes fail.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { type Proc, ProcessCluster, getText, httpAddr, until } from './_process-cluster.js';
 import { FAST_WAN } from './_wan.js';
 
@@ -90,7 +90,11 @@ test.serial('the primary is authoritative and the secondary replicates it: token
   ) as { AccessorID: string; SecretID: string };
   const usable = await msUntil(async () => (await req(s2, 'PUT', '/v1/kv/app/x', app.SecretID, 'v')).status === 200, 30_000, 'the token to work in dc2');
   t.true(usable <= 5000, `usable in the secondary after ${usable} ms`);
-  t.is((await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text, 'Permission denied', 'only what its policy grants');
+  t.is(
+    (await req(s2, 'PUT', '/v1/kv/other', app.SecretID, 'v')).text,
+    `Permission denied: token with AccessorID '${app.AccessorID}' lacks permission 'key:write' on "other"`,
+    'only what its policy grants',
+  );
   // The token may work in dc2 (resolved through the primary) a moment before replication has
   // copied it; dc2's token read answers from its own copy.
   const replicated = await until(
@@ -159,10 +163,10 @@ test.serial('the primary is authoritative and the secondary replicates it: token
     15_000,
     'the token index to move',
   );
-  t.like(now, { Enabled: true, Running: true, SourceDatacenter: 'dc1', ReplicationType: 'tokens', LastErrorMessage: '' });
+  t.like(now, { Enabled: true, Running: true, SourceDatacenter: 'dc1', ReplicationType: 'tokens' });
   t.true(now.ReplicatedIndex > 0 && now.ReplicatedRoleIndex > 0, JSON.stringify(now));
   t.regex(now.LastSuccess, /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  t.is(now.LastError, '0001-01-01T00:00:00Z');
+  recoveredOrClean(t, now);
   t.like(await status(s1), { Enabled: false, Running: false, SourceDatacenter: '', ReplicationType: '', ReplicatedIndex: 0 });
   t.like(await status(s1, '?dc=dc2'), { Enabled: true, SourceDatacenter: 'dc1' }, 'asked of dc2 through dc1');
   // Consul's replication gauges.
@@ -302,5 +306,19 @@ test.serial('replication follows the secondary’s leadership: a new leader of a
   const next = await c.waitForLeader(followers, 60_000);
   const second = JSON.parse((await req(s1, 'PUT', '/v1/acl/token', ROOT, { Policies: [{ Name: 'app' }] })).text) as { SecretID: string };
   await until(async () => (await req(next, 'PUT', '/v1/kv/app/b', second.SecretID, 'v')).status === 200, 60_000, 'a token made after the failover to work in dc2');
-  t.like(await status(next), { Enabled: true, Running: true, ReplicationType: 'tokens', LastErrorMessage: '' });
+  const after = await status(next);
+  t.like(after, { Enabled: true, Running: true, ReplicationType: 'tokens' });
+  recoveredOrClean(t, after);
 });
+
+/**
+ * No error, or (on a loaded machine a round can fail while the WAN pool settles) one that a later
+ * round got past: as in Consul, the last error stays reported beside the later success.
+ */
+function recoveredOrClean(t: ExecutionContext, s: Status): void {
+  if (s.LastErrorMessage === '') {
+    t.is(s.LastError, '0001-01-01T00:00:00Z');
+    return;
+  }
+  t.true(Date.parse(s.LastSuccess) >= Date.parse(s.LastError), `an error after the last success: ${JSON.stringify(s)}`);
+}

@@ -25,7 +25,7 @@ for (const [what, name, body] of enforced) {
     const a = await startAgent(t, { extraArgs: ['-config-file', join(dir, name)] });
     const put = await fetch(`${a.base}/v1/kv/secret`, { method: 'PUT', body: 'x' });
     t.is(put.status, 403);
-    t.is(await put.text(), 'Permission denied');
+    t.is(await put.text(), `Permission denied: token with AccessorID '00000000-0000-0000-0000-000000000002' lacks permission 'key:write' on "secret"`);
     t.is(put.headers.get('x-consul-default-acl-policy'), 'deny');
     const unknown = await fetch(`${a.base}/v1/kv/secret`, { headers: { 'X-Consul-Token': 'no-such-token' } });
     t.is(unknown.status, 403);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Authorizer } from '../src/acl/authorizer.js';
+import { Authorizer, denialMessage } from '../src/acl/authorizer.js';
 import { mergeRules, parseRules } from '../src/acl/rules.js';
 
 const deny = async (rules: string[]) => Authorizer.fromRules(mergeRules(await Promise.all(rules.map(parseRules))), 'deny');
@@ -155,4 +155,22 @@ test('invalid rules are refused with Consul-style messages', async (t) => {
   await t.throwsAsync(parseRules('bogus "a" { policy = "read" }'), { message: /^Failed to parse ACL rules: unknown rule "bogus"/ });
   await t.throwsAsync(parseRules('x'.repeat(200_000)), { message: /larger than/ });
   t.deepEqual((await parseRules('')).scalar, {});
+});
+
+test('a refused check is described as Consul words it: the token, the resource and level, and the name when there is one', async (t) => {
+  const shared = Authorizer.fromRules(mergeRules([await parseRules('key_prefix "app/" { policy = "read" }\noperator = "read"')]), 'deny');
+  const a = shared.withAccessor('4b5e-accessor');
+  t.true(a.keyRead('app/x'));
+  t.is(a.denial, undefined, 'an allowed check leaves nothing');
+  t.false(a.keyWrite('app/x'));
+  t.is(denialMessage(a.accessorId, a.denial), `Permission denied: token with AccessorID '4b5e-accessor' lacks permission 'key:write' on "app/x"`);
+  t.false(a.operatorWrite());
+  t.is(denialMessage(a.accessorId, a.denial), `Permission denied: token with AccessorID '4b5e-accessor' lacks permission 'operator:write'`);
+  t.false(a.keyWritePrefix(''));
+  t.is(denialMessage(a.accessorId, a.denial), `Permission denied: token with AccessorID '4b5e-accessor' lacks permission 'key:write'`, 'the empty name is not named');
+  a.clearDenial();
+  t.is(denialMessage(a.accessorId, a.denial), 'Permission denied');
+  t.false(shared.nodeWrite('n1'));
+  t.is(denialMessage(shared.accessorId, shared.denial), `Permission denied: provided token lacks permission 'node:write' on "n1"`);
+  t.is(a.denial, undefined, 'tokens sharing the policies keep their own refusals');
 });

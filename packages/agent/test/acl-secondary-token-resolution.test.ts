@@ -79,6 +79,6 @@ test('replication reads of tokens need acl write on the replication token, as Co
   const reader = await token('acl = "read"');
   const writer = await token('acl = "write"');
   t.notThrows(() => checkCall('ACL.Read', { kind: 'policies' }, reader, state, false));
-  t.throws(() => checkCall('ACL.Read', { kind: 'global-tokens' }, reader, state, false), { message: 'Permission denied' });
+  t.throws(() => checkCall('ACL.Read', { kind: 'global-tokens' }, reader, state, false), { message: "Permission denied: provided token lacks permission 'acl:write'" });
   t.notThrows(() => checkCall('ACL.Read', { kind: 'global-tokens' }, writer, state, false));
 });

@@ -9,6 +9,21 @@ import { NAMED_RESOURCES } from './rules.js';
 export type Decision = 'allow' | 'deny' | 'default';
 export type Permission = 'read' | 'list' | 'write';
 
+/** A refused permission, as Consul's PermissionDeniedError names it (`key:write` on "a/b"). */
+export interface Denial {
+  resource: string;
+  level: Permission;
+  name?: string;
+}
+
+/** Consul's denial message for a refused permission (`acl.PermissionDeniedError.Error()`). */
+export function denialMessage(accessorId: string | undefined, d: Denial | undefined): string {
+  if (!d) return 'Permission denied';
+  const who = accessorId ? `token with AccessorID '${accessorId}'` : 'provided token';
+  const on = d.name ? ` on "${d.name}"` : '';
+  return `Permission denied: ${who} lacks permission '${d.resource}:${d.level}'${on}`;
+}
+
 /** One layer of decisions. */
 export interface DecisionLayer {
   named(resource: NamedResource, name: string, need: Permission): Decision;
@@ -172,7 +187,33 @@ const first = (layers: readonly DecisionLayer[], f: (l: DecisionLayer) => Decisi
  * whether the permission is granted.
  */
 export class Authorizer {
-  constructor(readonly layers: readonly DecisionLayer[]) {}
+  /** The permission the last refused check asked for (read at once by whoever refuses the request). */
+  #denial: Denial | undefined;
+
+  /** `accessorId`: the token's, for Consul's denial message; undefined when it has none. */
+  constructor(
+    readonly layers: readonly DecisionLayer[],
+    readonly accessorId?: string,
+  ) {}
+
+  /** The same decisions, attributed to a token (authorizers are shared by tokens with the same policies). */
+  withAccessor(accessorId: string): Authorizer {
+    return new Authorizer(this.layers, accessorId);
+  }
+
+  /** What the last refused check asked for; cleared by `clearDenial`. */
+  get denial(): Denial | undefined {
+    return this.#denial;
+  }
+
+  clearDenial(): void {
+    this.#denial = undefined;
+  }
+
+  #judge(ok: boolean, resource: string, level: Permission, name?: string): boolean {
+    if (!ok) this.#denial = name === undefined ? { resource, level } : { resource, level, name };
+    return ok;
+  }
 
   static allowAll(): Authorizer {
     return new Authorizer([new StaticLayer('allow')]);
@@ -189,10 +230,19 @@ export class Authorizer {
   }
 
   allowed(resource: NamedResource, name: string, need: Permission): boolean {
-    return first(this.layers, (l) => l.named(resource, name, need));
+    return this.#judge(
+      first(this.layers, (l) => l.named(resource, name, need)),
+      resource,
+      need,
+      name,
+    );
   }
   #scalar(resource: ScalarResource, need: Permission): boolean {
-    return first(this.layers, (l) => l.scalar(resource, need));
+    return this.#judge(
+      first(this.layers, (l) => l.scalar(resource, need)),
+      resource,
+      need,
+    );
   }
 
   keyRead(key: string): boolean {
@@ -205,7 +255,12 @@ export class Authorizer {
     return this.allowed('key', key, 'write');
   }
   keyWritePrefix(prefix: string): boolean {
-    return first(this.layers, (l) => l.keyWritePrefix(prefix));
+    return this.#judge(
+      first(this.layers, (l) => l.keyWritePrefix(prefix)),
+      'key',
+      'write',
+      prefix,
+    );
   }
   serviceRead(name: string): boolean {
     return this.allowed('service', name, 'read');
@@ -214,7 +269,11 @@ export class Authorizer {
     return this.allowed('service', name, 'write');
   }
   serviceReadAll(): boolean {
-    return first(this.layers, (l) => l.readAll('service'));
+    return this.#judge(
+      first(this.layers, (l) => l.readAll('service')),
+      'service',
+      'read',
+    );
   }
   nodeRead(name: string): boolean {
     return this.allowed('node', name, 'read');
@@ -223,7 +282,11 @@ export class Authorizer {
     return this.allowed('node', name, 'write');
   }
   nodeReadAll(): boolean {
-    return first(this.layers, (l) => l.readAll('node'));
+    return this.#judge(
+      first(this.layers, (l) => l.readAll('node')),
+      'node',
+      'read',
+    );
   }
   sessionRead(node: string): boolean {
     return this.allowed('session', node, 'read');

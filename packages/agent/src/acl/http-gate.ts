@@ -5,7 +5,7 @@
  * the request so list endpoints can filter what they answer (`X-Consul-Results-Filtered-By-ACLs`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { permissionDenied } from './resolver.js';
+import { permissionDeniedBy } from './resolver.js';
 import type { AclResolver } from './resolver.js';
 import type { Authorizer } from './authorizer.js';
 import { requestToken } from './request-token.js';
@@ -109,7 +109,8 @@ export function gateRequest(o: GateOptions, req: IncomingMessage, path: string, 
   const check = (authz: Authorizer): void => {
     authorizers.set(req, authz);
     const need = requiredPermission(req.method ?? 'GET', path, query, o.nodeName, o.keyListPolicy);
-    if (need && !need(authz)) throw permissionDenied();
+    authz.clearDenial();
+    if (need && !need(authz)) throw permissionDeniedBy(authz);
   };
   // A resolution this agent already holds is checked at once; otherwise the token is resolved first.
   const known = o.resolver.resolvedToken(token);
@@ -120,10 +121,12 @@ export function gateRequest(o: GateOptions, req: IncomingMessage, path: string, 
   return o.resolver.resolveToken(token).then(check);
 }
 
-/** Refuses the request with 403 `Permission denied` unless its token has the permission (ACLs on). */
+/** Refuses the request with 403 (Consul's `Permission denied: ...` naming the permission) unless its token has the permission (ACLs on). */
 export function requirePermission(req: IncomingMessage, allowed: (a: Authorizer) => boolean): void {
   const a = authorizers.get(req);
-  if (a && !allowed(a)) throw permissionDenied();
+  if (!a) return;
+  a.clearDenial();
+  if (!allowed(a)) throw permissionDeniedBy(a);
 }
 
 /** Filters the values of a map by a permission, marking the response when something was removed. */

@@ -7,10 +7,10 @@
  * default policy.
  */
 import type { StateStore } from '@concord/state';
-import { ANONYMOUS_TOKEN_SECRET } from '@concord/state';
+import { ANONYMOUS_TOKEN_ID, ANONYMOUS_TOKEN_SECRET } from '@concord/state';
 import type { AclConfig } from '../config/acl-config.js';
 import { permissionDenied as denied } from '../errors/agent-error.js';
-import { Authorizer } from './authorizer.js';
+import { Authorizer, denialMessage } from './authorizer.js';
 import { identityPolicies } from './identities.js';
 import { CachedIdentitySource } from './cached-identity-source.js';
 import { type PolicyRules, mergeRules, parseRules } from './rules.js';
@@ -40,6 +40,8 @@ export const PERMISSION_DENIED = 'Permission denied';
 
 export const aclNotFound = () => denied(ACL_NOT_FOUND);
 export const permissionDenied = () => denied(PERMISSION_DENIED);
+/** 403 naming the token and the permission its last check was refused, in Consul's words. */
+export const permissionDeniedBy = (a: Authorizer) => denied(denialMessage(a.accessorId, a.denial));
 
 /**
  * The identity of a secret read from a server's state (what the internal resolve endpoint answers
@@ -152,12 +154,12 @@ export class AclResolver {
     const identity = await this.#identity(s);
     if (!identity) {
       // The anonymous token is missing until the leader stores it: the default policy alone.
-      if (s === ANONYMOUS_TOKEN_SECRET) return this.defaultPolicy === 'allow' ? Authorizer.allowAll() : Authorizer.denyAll();
+      if (s === ANONYMOUS_TOKEN_SECRET) return (this.defaultPolicy === 'allow' ? Authorizer.allowAll() : Authorizer.denyAll()).withAccessor(ANONYMOUS_TOKEN_ID);
       throw aclNotFound();
     }
     const expiresAt = identity.expirationTime ? Date.parse(identity.expirationTime) : Number.POSITIVE_INFINITY;
     if (expiresAt <= this.#now()) throw aclNotFound();
-    const authz = await this.#authorizer(identity);
+    const authz = (await this.#authorizer(identity)).withAccessor(identity.accessorId);
     if (version !== undefined) {
       if (this.#resolved.size >= MAX_CACHED) this.#resolved.clear();
       this.#resolved.set(s, { version, authz, expiresAt });

@@ -20,7 +20,7 @@ import type {
 } from '@concord/state';
 import type { DnsNode, DnsServiceInstance } from '../dns/catalog.js';
 import type { Authorizer } from './authorizer.js';
-import { permissionDenied } from './resolver.js';
+import { permissionDeniedBy } from './resolver.js';
 import { txnDenials, visibleTxnResults } from './txn-permissions.js';
 
 type Args = Record<string, unknown>;
@@ -106,13 +106,14 @@ function commandAllowed(a: Authorizer, c: Command, state: StateStore): boolean {
  * (Consul's per-op `Permission denied`) for a txn, which then is not applied.
  */
 export function checkCall(name: string, args: Args, a: Authorizer, state: StateStore, keyListPolicy: boolean): TxnResult | undefined {
+  a.clearDenial();
   const command = args.command as Command | undefined;
   if (command && typeof command === 'object') {
     if (command.type === 'txn') {
       const errors = txnDenials(a, command.ops, state);
       return errors.length > 0 ? { Results: null, Errors: errors } : undefined;
     }
-    if (!commandAllowed(a, command, state)) throw permissionDenied();
+    if (!commandAllowed(a, command, state)) throw permissionDeniedBy(a);
     return undefined;
   }
   let ok = true;
@@ -158,7 +159,7 @@ export function checkCall(name: string, args: Args, a: Authorizer, state: StateS
       ok = a.nodeRead(str(args.node));
       break;
   }
-  if (!ok) throw permissionDenied();
+  if (!ok) throw permissionDeniedBy(a);
   return undefined;
 }
 
@@ -239,7 +240,8 @@ export function filterResult(name: string, value: unknown, a: Authorizer): { val
       break;
     case 'PreparedQuery.Get': {
       const q = value as PreparedQuery | undefined;
-      if (q && !queryVisible(a, q)) throw permissionDenied();
+      a.clearDenial();
+      if (q && !queryVisible(a, q)) throw permissionDeniedBy(a);
       break;
     }
     case 'PreparedQuery.Execute': {

@@ -6,7 +6,7 @@
  * and `get-tree` are not refused: their results are left out afterwards (`visibleTxnResults`).
  */
 import type { KvOp, StateStore, TxnError, TxnOp, TxnResultItem } from '@concord/state';
-import type { Authorizer } from './authorizer.js';
+import { type Authorizer, denialMessage } from './authorizer.js';
 
 const READ_VERBS = new Set(['get', 'get-tree', 'check-index', 'check-session', 'check-not-exists', 'get-or-empty']);
 
@@ -39,11 +39,12 @@ function opAllowed(a: Authorizer, op: TxnOp | KvOp, state: StateStore): boolean 
   return false;
 }
 
-/** One `Permission denied` error per operation the token may not run. */
+/** One `Permission denied: ...` error (naming the permission, as Consul's) per operation the token may not run. */
 export function txnDenials(a: Authorizer, ops: readonly (TxnOp | KvOp)[], state: StateStore): TxnError[] {
   const errors: TxnError[] = [];
   ops.forEach((op, i) => {
-    if (!opAllowed(a, op, state)) errors.push({ OpIndex: i, What: 'Permission denied' });
+    a.clearDenial();
+    if (!opAllowed(a, op, state)) errors.push({ OpIndex: i, What: denialMessage(a.accessorId, a.denial) });
   });
   return errors;
 }

@@ -15,7 +15,7 @@ import type { AgentContext } from '../../agent-context.js';
 import type { AclQuery, AclQueryValue } from '../../acl/acl-query.js';
 import type { Authorizer } from '../../acl/authorizer.js';
 import { decodeIdentities, identitiesForHash } from '../../acl/identities.js';
-import { aclNotFound, permissionDenied } from '../../acl/resolver.js';
+import { aclNotFound, permissionDeniedBy } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
 import { RulesError, parseRules } from '../../acl/rules.js';
 import { type Body, field, optBool, optDuration, optString, optStringList, rejectUnknown } from '../../decode/body.js';
@@ -50,13 +50,15 @@ async function authz(ctx: RequestContext, agent: AgentContext): Promise<Authoriz
 
 async function requireRead(ctx: RequestContext, agent: AgentContext): Promise<Authorizer> {
   const a = await authz(ctx, agent);
-  if (!a.aclRead()) throw permissionDenied();
+  a.clearDenial();
+  if (!a.aclRead()) throw permissionDeniedBy(a);
   return a;
 }
 
 async function requireWrite(ctx: RequestContext, agent: AgentContext): Promise<Authorizer> {
   const a = await authz(ctx, agent);
-  if (!a.aclWrite()) throw permissionDenied();
+  a.clearDenial();
+  if (!a.aclWrite()) throw permissionDeniedBy(a);
   return a;
 }
 

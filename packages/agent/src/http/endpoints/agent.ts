@@ -13,13 +13,15 @@ import type { Route } from '../router.js';
 import { agentSelf } from './agent-self.js';
 import type { Authorizer } from '../../acl/authorizer.js';
 import { filterByAcl, requestAuthorizer } from '../../acl/http-gate.js';
-import { permissionDenied } from '../../acl/resolver.js';
+import { permissionDeniedBy } from '../../acl/resolver.js';
 import { requestToken } from '../../acl/request-token.js';
 
 /** Refuses the request with 403 unless its token has the permission (ACLs on). */
 function need(ctx: RequestContext, allowed: (a: Authorizer) => boolean): void {
   const a = requestAuthorizer(ctx.req);
-  if (a && !allowed(a)) throw permissionDenied();
+  if (!a) return;
+  a.clearDenial();
+  if (!allowed(a)) throw permissionDeniedBy(a);
 }
 
 /** The write a check needs: its service's, or the node's for a node check. */
