@@ -5,7 +5,8 @@
 //       bytes (1 and 64 connections), and GET with Accept-Encoding: gzip vs the same server
 //       gzipping each answer (64 connections);
 //   (c) GET and PUT with ACLs on (default deny, a token whose policy is `key_prefix "bench/"
-//       write`) vs the same on a `-dev` agent with ACLs off, in the same run (64 connections);
+//       write`) vs the same requests (token header included, which an agent without ACLs
+//       ignores) on a `-dev` agent with ACLs off, in the same run (64 connections);
 //   (b) PUT on the durable single server (-server -bootstrap-expect=1 -data-dir, fsync on) vs a
 //       1-member etcd (Debian etcd-server, JSON gateway POST /v3/kv/put, fsync on) at 64 and 256
 //       connections.
@@ -134,13 +135,13 @@ async function aclRows(opts, nodeArgs) {
       await compare(
         { name: 'ACL GET /v1/kv (deny + prefix token)', connections: 64, anchorName: 'ACLs off', target: 0.9 },
         { kind: 'get', url: on.url, path: '/v1/kv/bench/get', connections: 64, headers, pid: on.child.pid },
-        { kind: 'get', url: off.url, path: '/v1/kv/bench/get', connections: 64, pid: off.child.pid },
+        { kind: 'get', url: off.url, path: '/v1/kv/bench/get', connections: 64, headers, pid: off.child.pid },
         opts,
       ),
       await compare(
         { name: 'ACL PUT /v1/kv (deny + prefix token)', connections: 64, anchorName: 'ACLs off', target: 0.9 },
         { kind: 'put', url: on.url, path: '/v1/kv/bench/put', connections: 64, headers, pid: on.child.pid },
-        { kind: 'put', url: off.url, path: '/v1/kv/bench/put', connections: 64, pid: off.child.pid },
+        { kind: 'put', url: off.url, path: '/v1/kv/bench/put', connections: 64, headers, pid: off.child.pid },
         opts,
       ),
     );
