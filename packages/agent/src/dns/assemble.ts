@@ -51,8 +51,17 @@ type Precomputed = 'answersLength' | 'answerExtrasBuf' | 'answerTailBuf' | 'answ
  * answers come first and the node meta TXT records after them: HAProxy's resolver (2.x) stops
  * reading address records correctly after the first additional record of another type.
  */
+const EMPTY = Buffer.alloc(0);
+
+/** Buffers end to end: none is the shared empty buffer and one is itself (all are only read). */
+function joined(list: readonly Buffer[]): Buffer {
+  if (list.length === 0) return EMPTY;
+  if (list.length === 1) return list[0] as Buffer;
+  return Buffer.concat(list);
+}
+
 export function finishEncoded(e: Omit<EncodedAnswer, Precomputed>): EncodedAnswer {
-  const bufOf = (list: readonly number[]) => Buffer.concat(list.map((j) => (e.extras[j] as EncodedRecord).buf));
+  const bufOf = (list: readonly number[]) => (list.length === 0 ? EMPTY : joined(list.map((j) => (e.extras[j] as EncodedRecord).buf)));
   const answerExtrasBuf = e.answerExtras.map(bufOf);
   const answerTailBuf = e.answerTailExtras.map(bufOf);
   const answerExtrasCount = e.answerExtras.map((list, i) => list.length + (e.answerTailExtras[i]?.length ?? 0));
@@ -64,9 +73,9 @@ export function finishEncoded(e: Omit<EncodedAnswer, Precomputed>): EncodedAnswe
     answerTailBuf,
     answerExtrasCount,
     baseExtrasBuf,
-    allExtras: Buffer.concat([...answerExtrasBuf, ...answerTailBuf, baseExtrasBuf]),
+    allExtras: joined([...answerExtrasBuf, ...answerTailBuf, baseExtrasBuf].filter((b) => b.length > 0)),
     allExtrasCount: answerExtrasCount.reduce((n, c) => n + c, 0) + e.baseExtras.length,
-    authorityBuf: Buffer.concat(e.authority.map((r) => r.buf)),
+    authorityBuf: joined(e.authority.map((r) => r.buf)),
   };
 }
 

@@ -6,8 +6,9 @@
  * answer-cache key and assembly on the hot path.
  *
  * A reply whose records are shuffled per query is kept as one reply per order of its records
- * (for up to `MAX_SHUFFLED` records: 4! = 24 orders), each built the first time it is drawn; a
- * query draws one of them at random, so every order keeps the chance a shuffle gives it.
+ * (for up to `MAX_SHUFFLED` records: 4! = 24 orders), all at once for up to 3 records and each
+ * the first time it is drawn for 4; a query draws one of them at random, so every order keeps the
+ * chance a shuffle gives it.
  *
  * Bounded by entries and by bytes. A full memo drops its oldest entry only when that entry is no
  * longer current or was kept longer than the age bound ago; otherwise the new reply is not kept.
@@ -21,6 +22,8 @@ import { setBounded } from './bounded-map.js';
 export const MAX_SHUFFLED = 4;
 
 const FACTORIAL = [1, 1, 2, 6, 24];
+/** Up to this many orders (3 records) are built when the reply is kept; more are built as drawn. */
+const EAGER_ORDERS = 6;
 
 interface Memo {
   index: number;
@@ -102,7 +105,10 @@ export class ReplyMemo {
    */
   setShuffled(key: string, index: number, at: number, clock: boolean, orders: number, build: (k: number) => Buffer): boolean {
     if (orders < 2) return false;
-    return this.#store(key, index, at, clock, new Array<Buffer | undefined>(orders), build, 0);
+    if (orders > EAGER_ORDERS) return this.#store(key, index, at, clock, new Array<Buffer | undefined>(orders), build, 0);
+    // few orders (3 records: 6): all built now, so that every later query is a copy
+    const replies = Array.from({ length: orders }, (_, k) => build(k));
+    return this.#store(key, index, at, clock, replies, build, replies.reduce((n, r) => n + r.length, 0));
   }
 
   #store(key: string, index: number, at: number, clock: boolean, replies: (Buffer | undefined)[], build: Memo['build'], bytes: number): boolean {
