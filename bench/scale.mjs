@@ -21,7 +21,7 @@
 // the results go to bench/out/scale-<time>.json, and --from prints and draws saved results again
 // (KV points of several files merged by key count, a later file's point replacing an earlier one's;
 // the other parts from the last file that has them).
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -32,6 +32,7 @@ import { children, concordBin, cpuTimeUs, load, loadAverage, median, nodeArgsFro
 import { barChart, lineChart } from './_svg-chart.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const VALUE = Buffer.alloc(256, 'v');
 const VALUE64 = VALUE.toString('base64');
 /** How long a start (a restart over a million keys among them) may take before it counts as failed. */
@@ -285,6 +286,7 @@ function dnsperf(port, names, seconds, dir, pid) {
   const file = join(dir, `queries-${port}`);
   writeFileSync(file, `${names.map((n) => `${n}.service.consul A`).join('\n')}\n`);
   const cpu0 = pid ? cpuTimeUs(pid) : undefined;
+  const main0 = pid ? mainThreadCpuUs(pid) : undefined;
   // 0 seconds: once through the names
   const limit = seconds > 0 ? ['-l', String(seconds)] : ['-n', '1'];
   const out = spawnSync('dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, ...limit, '-c', '1', '-q', '200', '-t', '2'], {
@@ -294,8 +296,21 @@ function dnsperf(port, names, seconds, dir, pid) {
   if (out.error) throw new Error(`dnsperf: ${out.error.message} (apt-get install dnsperf)`);
   const qps = Number(/Queries per second:\s+([\d.]+)/.exec(out.stdout)?.[1] ?? Number.NaN);
   const cpu1 = pid ? cpuTimeUs(pid) : undefined;
-  const cpuUs = cpu0 !== undefined && cpu1 !== undefined && qps > 0 ? (cpu1 - cpu0) / (qps * seconds) : Number.NaN;
-  return { qps, cpuUs };
+  const main1 = pid ? mainThreadCpuUs(pid) : undefined;
+  const per = (a, b) => (a !== undefined && b !== undefined && qps > 0 ? (b - a) / (qps * seconds) : Number.NaN);
+  // the whole process, and its main thread alone (without V8's garbage collection and compiler threads)
+  return { qps, cpuUs: per(cpu0, cpu1), mainCpuUs: per(main0, main1) };
+}
+
+/** User + system CPU time of a process's main thread in microseconds (/proc/<pid>/task/<pid>/stat). */
+function mainThreadCpuUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -342,6 +357,7 @@ async function catalogPoints(services, o, dir) {
         rss: rssMiB(agents[i].child.pid),
         dnsQps: median(row.dns.map((d) => d.qps)),
         dnsCpuUs: median(row.dns.map((d) => d.cpuUs)),
+        dnsMainCpuUs: median(row.dns.map((d) => d.mainCpuUs)),
         healthRps: median(row.health.map((h) => h.rps)),
         healthCpuUs: median(row.health.map((h) => h.cpuUs ?? Number.NaN)),
         healthP50: median(row.latency.map((h) => h.p50)),
@@ -558,8 +574,8 @@ function reportCatalog(o, rows) {
       'RSS MiB',
       'DNS A q/s',
       'vs 1 service',
-      'DNS CPU µs/query',
-      'CPU vs 1 service',
+      'DNS CPU µs/query (main thread)',
+      'CPU vs 1 service (main)',
       'health req/s (16 conns)',
       'vs 1 service',
       'health CPU µs/req',
@@ -571,9 +587,9 @@ function reportCatalog(o, rows) {
       f(r.rss),
       f(r.dnsQps),
       ratio(r.dnsQps, base.dnsQps),
-      f(r.dnsCpuUs, 1),
+      `${f(r.dnsCpuUs, 1)} (${f(r.dnsMainCpuUs, 1)})`,
       // the one-service agent's CPU time per query over this one's: the q/s ratio each would reach with a core of its own
-      ratio(base.dnsCpuUs, r.dnsCpuUs),
+      `${ratio(base.dnsCpuUs, r.dnsCpuUs)} (${ratio(base.dnsMainCpuUs, r.dnsMainCpuUs)})`,
       f(r.healthRps),
       ratio(r.healthRps, base.healthRps),
       f(r.healthCpuUs, 1),
