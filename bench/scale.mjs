@@ -7,8 +7,9 @@
 //             etcd's maintenance snapshot), restart-to-serving time (SIGTERM and a clean stop, start on the
 //             same data directory, until a stored key reads back).
 //   catalog:  a -dev agent with <services> services x <instances> instances beside one with a single
-//             service: DNS A queries/s (dnsperf over up to 1000 service names), /v1/health/service/<s>
-//             requests/s (wrk, 16 connections) and its p50/p99 latency on one connection.
+//             service: DNS A queries/s (dnsperf over up to 10,000 service names, round-robin) and the
+//             agent's CPU time per query, /v1/health/service/<s> requests/s (wrk, 16 connections) with
+//             CPU time per request, and its p50/p99 latency on one connection.
 //   blocking: <blocking> blocking queries on one key (one connection each, from client processes
 //             of at most 10,000 connections each), the agent's RSS per query, and the time from one
 //             write until every query has answered. Each connection is a file descriptor in the
@@ -20,17 +21,18 @@
 // the results go to bench/out/scale-<time>.json, and --from prints and draws saved results again
 // (KV points of several files merged by key count, a later file's point replacing an earlier one's;
 // the other parts from the last file that has them).
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concordCluster, concordLeader } from './_concord-cluster.mjs';
 import { failover } from './cluster.mjs';
-import { children, concordBin, load, loadAverage, median, root, startChild, startEtcd, stop, until } from './_http-load.mjs';
+import { children, concordBin, cpuTimeUs, load, loadAverage, median, nodeArgsFrom, root, startChild, startEtcd, stop, until } from './_http-load.mjs';
 import { barChart, lineChart } from './_svg-chart.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const VALUE = Buffer.alloc(256, 'v');
 const VALUE64 = VALUE.toString('base64');
 /** How long a start (a restart over a million keys among them) may take before it counts as failed. */
@@ -275,15 +277,40 @@ async function register(url, services, instances) {
   });
 }
 
-function dnsperf(port, names, seconds, dir) {
+/**
+ * dnsperf over `names` (one A query each, in turn) for `seconds`: queries/s and, with `pid`, the
+ * server's CPU time per answered query (user + system from /proc), which other load on the
+ * machine moves far less than queries/s.
+ */
+function dnsperf(port, names, seconds, dir, pid) {
   const file = join(dir, `queries-${port}`);
   writeFileSync(file, `${names.map((n) => `${n}.service.consul A`).join('\n')}\n`);
-  const out = spawnSync('dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(seconds), '-c', '1', '-q', '200', '-t', '2'], {
+  const cpu0 = pid ? cpuTimeUs(pid) : undefined;
+  const main0 = pid ? mainThreadCpuUs(pid) : undefined;
+  // 0 seconds: once through the names
+  const limit = seconds > 0 ? ['-l', String(seconds)] : ['-n', '1'];
+  const out = spawnSync('dnsperf', ['-s', '127.0.0.1', '-p', String(port), '-d', file, ...limit, '-c', '1', '-q', '200', '-t', '2'], {
     encoding: 'utf8',
-    timeout: (seconds + 15) * 1000,
+    timeout: (Math.max(seconds, 30) + 15) * 1000,
   });
   if (out.error) throw new Error(`dnsperf: ${out.error.message} (apt-get install dnsperf)`);
-  return Number(/Queries per second:\s+([\d.]+)/.exec(out.stdout)?.[1] ?? Number.NaN);
+  const qps = Number(/Queries per second:\s+([\d.]+)/.exec(out.stdout)?.[1] ?? Number.NaN);
+  const cpu1 = pid ? cpuTimeUs(pid) : undefined;
+  const main1 = pid ? mainThreadCpuUs(pid) : undefined;
+  const per = (a, b) => (a !== undefined && b !== undefined && qps > 0 ? (b - a) / (qps * seconds) : Number.NaN);
+  // the whole process, and its main thread alone (without V8's garbage collection and compiler threads)
+  return { qps, cpuUs: per(cpu0, cpu1), mainCpuUs: per(main0, main1) };
+}
+
+/** User + system CPU time of a process's main thread in microseconds (/proc/<pid>/task/<pid>/stat). */
+function mainThreadCpuUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -296,20 +323,28 @@ async function catalogPoints(services, o, dir) {
   try {
     const rows = [];
     for (const n of sizes) {
-      const agent = await startAgent(['-dev', '-dns-port', '0']);
+      // SCALE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") goes to both agents' node
+      const agent = await startAgent(['-dev', '-dns-port', '0'], nodeArgsFrom('SCALE_NODE_ARGS'));
       agents.push(agent);
       const t0 = performance.now();
       await register(agent.url, n, o.instances);
-      const count = Math.min(n, 1000);
+      // every service's name up to 10,000, asked round-robin (the answer caches must hold them all)
+      const count = Math.min(n, 10_000);
       const names = Array.from({ length: count }, (_, i) => `svc${Math.floor((i * n) / count)}`);
-      dnsperf(agent.dnsPort, names, 1, dir); // warm-up
+      // warm-up: every name asked once (the answers are built), then a second of load
+      dnsperf(agent.dnsPort, names, 0, dir);
+      dnsperf(agent.dnsPort, names, 1, dir);
       rows.push({ services: n, instances: o.instances, loadS: (performance.now() - t0) / 1000, names, dns: [], health: [], latency: [] });
     }
     for (let r = 0; r < 2; r++) {
       for (const [i, row] of rows.entries()) {
-        row.dns.push(dnsperf(agents[i].dnsPort, row.names, o.seconds, dir));
+        const indexAt = async () => (await fetch(`${agents[i].url}/v1/catalog/services`)).headers.get('x-consul-index');
+        const before = await indexAt();
+        const run = dnsperf(agents[i].dnsPort, row.names, o.seconds, dir, agents[i].child.pid);
+        // a catalog write during the run would make the answer caches start over
+        row.dns.push({ ...run, indexBefore: before, indexAfter: await indexAt() });
         const path = `/v1/health/service/svc${row.services >> 1}`;
-        row.health.push(await load({ kind: 'get', url: agents[i].url, path, connections: 16, seconds: o.seconds }));
+        row.health.push(await load({ kind: 'get', url: agents[i].url, path, connections: 16, seconds: o.seconds, pid: agents[i].child.pid }));
         // latency on one connection: the request's own time, without queueing behind others
         row.latency.push(await load({ kind: 'get', url: agents[i].url, path, connections: 1, seconds: o.seconds }));
       }
@@ -320,10 +355,14 @@ async function catalogPoints(services, o, dir) {
         instances: row.instances,
         loadS: row.loadS,
         rss: rssMiB(agents[i].child.pid),
-        dnsQps: median(row.dns),
+        dnsQps: median(row.dns.map((d) => d.qps)),
+        dnsCpuUs: median(row.dns.map((d) => d.cpuUs)),
+        dnsMainCpuUs: median(row.dns.map((d) => d.mainCpuUs)),
         healthRps: median(row.health.map((h) => h.rps)),
+        healthCpuUs: median(row.health.map((h) => h.cpuUs ?? Number.NaN)),
         healthP50: median(row.latency.map((h) => h.p50)),
         healthP99: median(row.latency.map((h) => h.p99)),
+        dnsRuns: row.dns,
       };
       process.stderr.write(`  catalog ${row.services} x ${row.instances}: ${JSON.stringify(out)}\n`);
       return out;
@@ -529,15 +568,31 @@ function reportCatalog(o, rows) {
   console.log(`\n## Catalog: services x ${o.instances} instances (-dev agent)`);
   const base = rows[0];
   table(
-    ['services', 'instances', 'RSS MiB', 'DNS A q/s', 'vs 1 service', 'health req/s (16 conns)', 'vs 1 service', 'health p50/p99 ms (1 conn)'],
+    [
+      'services',
+      'instances',
+      'RSS MiB',
+      'DNS A q/s',
+      'vs 1 service',
+      'DNS CPU µs/query (main thread)',
+      'CPU vs 1 service (main)',
+      'health req/s (16 conns)',
+      'vs 1 service',
+      'health CPU µs/req',
+      'health p50/p99 ms (1 conn)',
+    ],
     rows.map((r) => [
       r.services,
       r.services * r.instances,
       f(r.rss),
       f(r.dnsQps),
       ratio(r.dnsQps, base.dnsQps),
+      `${f(r.dnsCpuUs, 1)} (${f(r.dnsMainCpuUs, 1)})`,
+      // the one-service agent's CPU time per query over this one's: the q/s ratio each would reach with a core of its own
+      `${ratio(base.dnsCpuUs, r.dnsCpuUs)} (${ratio(base.dnsMainCpuUs, r.dnsMainCpuUs)})`,
       f(r.healthRps),
       ratio(r.healthRps, base.healthRps),
+      f(r.healthCpuUs, 1),
       `${f(r.healthP50, 2)} / ${f(r.healthP99, 2)}`,
     ]),
   );

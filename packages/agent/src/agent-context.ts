@@ -54,6 +54,11 @@ export interface AgentContext {
   /** Where log lines go (monitors attach here); undefined when the embedder supplied the logger. */
   readonly logs: LogHub | undefined;
   readonly startedAt: number;
+  /**
+   * Blocking reads parked by the HTTP fast path (their key's wait list holds one state watcher
+   * for all of them): counted beside the state's watchers in `concord_state_watchers`.
+   */
+  readonly parkedReads: { count: number };
   readonly version: string;
   /** `<advertise>:<server port>` of this agent's RPC listener. */
   readonly serverAddress: string;

@@ -9,7 +9,7 @@ import dns2 from 'dns2';
 import type { NodeRegistration } from '@concord/state';
 import { StateStore } from '@concord/state';
 
-import { type DnsConfig, type DnsServer, defaultDnsConfig, startDnsServer, stateCatalog } from '../src/dns/index.js';
+import { type DnsCatalog, type DnsConfig, type DnsServer, defaultDnsConfig, startDnsServer, stateCatalog } from '../src/dns/index.js';
 
 const { Packet } = dns2;
 
@@ -26,13 +26,15 @@ export interface FixtureOptions {
   recursors?: string[];
   altDomain?: string;
   domain?: string;
+  /** Wraps the catalog the server reads (to watch what it asks). */
+  wrapCatalog?: (catalog: DnsCatalog) => DnsCatalog;
 }
 
 export async function startFixture(t: ExecutionContext, options: FixtureOptions = {}): Promise<Fixture> {
   const state = new StateStore({ datacenter: 'dc1' });
   let index = 0;
   const server = await startDnsServer({
-    catalog: stateCatalog(state),
+    catalog: (options.wrapCatalog ?? ((c) => c))(stateCatalog(state)),
     config: {
       ...defaultDnsConfig(),
       ...options.config,

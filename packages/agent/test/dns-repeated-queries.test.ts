@@ -82,3 +82,68 @@ test('answers with several instances are still shuffled per query', async (t) =>
   // 8 records: the chance that 20 random orders are all the same is (1/8!)^19.
   t.true(orders.size > 1, `${orders.size} distinct orders`);
 });
+
+test('a kept answer of three shuffled records still comes in every order, each about as often', async (t) => {
+  const f = await startFixture(t);
+  for (let i = 0; i < 3; i++) f.register({ Node: `n${i}`, Address: `10.0.2.${i + 1}`, Service: { ID: 'api', Service: 'api', Port: 80 } });
+  const q = buildQuery('api.service.consul', 'A', { id: 1 });
+  const orders = new Map<string, number>();
+  const firsts = new Map<string, number>();
+  const asked = 360;
+  for (let i = 0; i < asked; i++) {
+    const r = decode((await udpExchange(f.port, withId(q, i)))!);
+    t.is(r.id, i);
+    const order = r.answers.map((a) => a.address);
+    t.deepEqual([...order].sort(), ['10.0.2.1', '10.0.2.2', '10.0.2.3']);
+    orders.set(order.join(','), (orders.get(order.join(',')) ?? 0) + 1);
+    firsts.set(order[0]!, (firsts.get(order[0]!) ?? 0) + 1);
+  }
+  // 3! orders, 60 expected each: missing one has a chance of 6 * (5/6)^360, below 1e-27
+  t.is(orders.size, 6);
+  // each record first about a third of the time (120 expected; 60 and 180 are > 7 sigma away)
+  for (const [address, n] of firsts) t.true(n > 60 && n < 180, `${address} first ${n} times of ${asked}`);
+});
+
+test('an answer without an SOA record is kept while the catalog is unchanged; NXDOMAIN follows the clock', async (t) => {
+  let reads = 0;
+  const f = await startFixture(t, {
+    wrapCatalog: (c) => ({
+      get datacenter() {
+        return c.datacenter;
+      },
+      get index() {
+        return c.index;
+      },
+      serviceInstances: (service, tag) => {
+        reads++;
+        return c.serviceInstances(service, tag);
+      },
+      node: (name) => c.node(name),
+      nodes: () => c.nodes(),
+      preparedQuery: (id, ip) => c.preparedQuery(id, ip),
+      serviceByAddress: (ip) => c.serviceByAddress(ip),
+    }),
+  });
+  for (let i = 0; i < 3; i++) f.register({ Node: `n${i}`, Address: `10.0.3.${i + 1}`, Service: { ID: 'db', Service: 'db', Port: 80 } });
+  const names = ['db', 'missing'];
+  const soaSerial = (r: Buffer) => {
+    // the SOA record closes the reply: its serial is the fifth 32-bit word from the end
+    return r.readUInt32BE(r.length - 20);
+  };
+  for (const name of names) t.truthy(await udpExchange(f.port, buildQuery(`${name}.service.consul`, 'A', { id: 1 })));
+  t.is(reads, 2);
+  const firstMissing = (await udpExchange(f.port, buildQuery('missing.service.consul', 'A', { id: 2 })))!;
+  t.is(decode(firstMissing).rcode, 3);
+  await new Promise((r) => setTimeout(r, 2100));
+  const again = decode((await udpExchange(f.port, buildQuery('db.service.consul', 'A', { id: 3 })))!);
+  t.is(again.answers.length, 3);
+  t.is(reads, 2, 'db was answered from what was kept');
+  const laterMissing = (await udpExchange(f.port, buildQuery('missing.service.consul', 'A', { id: 4 })))!;
+  t.is(reads, 3, 'the NXDOMAIN was built again');
+  t.true(soaSerial(laterMissing) >= soaSerial(firstMissing) + 2, 'its SOA serial moved with the clock');
+  f.register({ Node: 'n9', Address: '10.0.3.9', Service: { ID: 'db', Service: 'db', Port: 80 } });
+  // over TCP: a plain UDP reply holds at most three records
+  const changed = decode((await tcpExchange(f.server.tcpPort, buildQuery('db.service.consul', 'A', { id: 5 })))!);
+  t.is(changed.answers.length, 4);
+  t.is(reads, 4);
+});

@@ -5,41 +5,16 @@
  * the same order (Date aside): plain and gzip, hits and misses, writes, refusals, and with ACLs on
  * for a token the agent has resolved already and one it has not. Consul's HTTP timers count both.
  */
-import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { type AgentProcess, eventually, fileScope, startAgent, tempDir } from './_agent.js';
+import { type RawAnswer, rawRequest } from './_raw-answer.js';
 
 const scope = fileScope((fn) => test.after.always(fn));
 
-interface Answer {
-  status: number;
-  /** Header names (lower case) and values in the order they were sent, Date left out. */
-  headers: [string, string][];
-  body: Buffer;
-}
-
-/** One request through node:http, which neither adds Accept-Encoding nor decodes the body. */
-function send(agent: AgentProcess, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: agent.port, method, path, headers, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const pairs: [string, string][] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) {
-          const name = (res.rawHeaders[i] as string).toLowerCase();
-          if (name !== 'date') pairs.push([name, res.rawHeaders[i + 1] as string]);
-        }
-        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+type Answer = RawAnswer;
+const send = rawRequest;
 
 /** The request on the fast path and the same on the routed path (`?dc=dc1`), both answers. */
 async function both(agent: AgentProcess, method: string, key: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<[Answer, Answer]> {

@@ -47,6 +47,7 @@ export function buildContexts(p: ContextParts): { context: AgentContext; serverC
     logs: p.logs,
     telemetry: p.telemetry,
     startedAt: Date.now(),
+    parkedReads: { count: 0 },
     version: VERSION,
     serverAddress: p.serverAddress,
     members: () => role.cluster.members(),

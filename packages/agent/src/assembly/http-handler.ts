@@ -18,6 +18,7 @@ import { typedCacheFetcher } from '../cache/typed-fetch.js';
 import type { ServerCluster } from '../cluster/server-cluster.js';
 import type { AgentConfig } from '../config/config.js';
 import { kvBodyLimit } from '../http/body-limits.js';
+import { BlockingKvReads } from '../http/blocking-kv.js';
 import { ConnectionGuard } from '../http/connection-guard.js';
 import { aclRoutes } from '../http/endpoints/acl.js';
 import { agentInfoRoutes } from '../http/endpoints/agent-info.js';
@@ -89,11 +90,14 @@ export function httpHandler(p: HttpHandlerParts, cleanups: Cleanups): HttpHandle
   cleanups.push(() => cache.close());
   const timers = new RequestTimers(telemetry, (method, path) => router.patternOf(method, path));
   const kvFast = fastPath && sc ? kvFastPath(sc, server, config, aclPolicy, acl, timers, logger) : undefined;
+  const kvBlocking = fastPath && sc ? blockingKvReads(sc, server, config, aclPolicy, acl, timers, p.context.parkedReads) : undefined;
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!guard.admit(req, res)) return;
     if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
     // KV GET and PUT without a query string on the leader write the common headers themselves.
     if (kvFast?.serve(req, res)) return;
+    // so do blocking reads of one key (`?index=` and `?wait=` only)
+    if (kvBlocking?.serve(req, res)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
     res.setHeader('Vary', 'Accept-Encoding');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
@@ -190,6 +194,30 @@ function kvFastPath(sc: ServerCluster, server: StateServer, config: AgentConfig,
       const status = toHttpError(err).status;
       if (status === undefined || status >= 500) logger.debug({ err: String(err), path }, 'http: request failed');
     },
+  });
+}
+
+/** Blocking reads of one key on the leader, parked per key without the router (`BlockingKvReads`). */
+function blockingKvReads(
+  sc: ServerCluster,
+  server: StateServer,
+  config: AgentConfig,
+  aclPolicy: string,
+  acl: AclResolver,
+  timers: RequestTimers,
+  parked: { count: number },
+): BlockingKvReads {
+  return new BlockingKvReads({
+    state: server.state,
+    isLeader: () => sc.isLeader(),
+    knownLeader: () => sc.knownLeader(),
+    commonHeaders: ['X-Consul-Default-ACL-Policy', aclPolicy, 'Vary', 'Accept-Encoding'],
+    defaultQueryTimeMs: config.defaultQueryTimeMs,
+    maxQueryTimeMs: config.maxQueryTimeMs,
+    random: Math.random,
+    ...(acl.enabled ? { keyAllowed: (req: IncomingMessage, key: string, write: boolean) => keyAllowedNow(acl, req, key, write) } : {}),
+    timer: timers.timerFor('GET', '/v1/kv/*', '/v1/kv/'),
+    parked,
   });
 }
 

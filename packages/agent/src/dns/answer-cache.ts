@@ -1,6 +1,8 @@
 /**
  * Encoded answers keyed by (lower-case name, type, class), valid while the catalog index they
- * were built at is current and for at most `maxAgeMs` (the SOA serial is the clock).
+ * were built at is current; one that carries the clock (an SOA serial) for at most `maxAgeMs`.
+ * A full cache makes room by dropping its oldest entry only when that one is no longer current
+ * or is older than `maxAgeMs` (see `ReplyMemo`).
  */
 
 import type { EncodedAnswer } from './assemble.js';
@@ -31,7 +33,7 @@ export class AnswerCache {
   /** The answer with the time it was built, while it is current. */
   get(key: string, index: number, now: number): { entry: EncodedAnswer; at: number } | undefined {
     const slot = this.#slots.get(key);
-    if (slot && slot.index === index && now - slot.at < this.#maxAgeMs) {
+    if (slot && slot.index === index && (!slot.entry.clock || now - slot.at < this.#maxAgeMs)) {
       this.hits++;
       return slot;
     }
@@ -40,7 +42,7 @@ export class AnswerCache {
   }
 
   set(key: string, index: number, now: number, entry: EncodedAnswer): void {
-    setBounded(this.#slots, key, { index, at: now, entry }, this.#maxEntries);
+    setBounded(this.#slots, key, { index, at: now, entry }, this.#maxEntries, (oldest) => oldest.index !== index || now - oldest.at >= this.#maxAgeMs);
   }
 
   get size(): number {

@@ -24,6 +24,11 @@ export interface EncodedAnswer {
   shuffle: boolean;
   answerLimit: number;
   /**
+   * The answer carries the clock (an SOA record, whose serial is the time in seconds): it is kept
+   * for a bounded time only. Other answers change only with the catalog index.
+   */
+  clock: boolean;
+  /**
    * Precomputed for untrimmed replies: every answer's size; per answer, its extras in one buffer
    * and their count; the extras not tied to an answer; all extras in answer order; the authority.
    */
@@ -46,8 +51,17 @@ type Precomputed = 'answersLength' | 'answerExtrasBuf' | 'answerTailBuf' | 'answ
  * answers come first and the node meta TXT records after them: HAProxy's resolver (2.x) stops
  * reading address records correctly after the first additional record of another type.
  */
+const EMPTY = Buffer.alloc(0);
+
+/** Buffers end to end: none is the shared empty buffer and one is itself (all are only read). */
+function joined(list: readonly Buffer[]): Buffer {
+  if (list.length === 0) return EMPTY;
+  if (list.length === 1) return list[0] as Buffer;
+  return Buffer.concat(list);
+}
+
 export function finishEncoded(e: Omit<EncodedAnswer, Precomputed>): EncodedAnswer {
-  const bufOf = (list: readonly number[]) => Buffer.concat(list.map((j) => (e.extras[j] as EncodedRecord).buf));
+  const bufOf = (list: readonly number[]) => (list.length === 0 ? EMPTY : joined(list.map((j) => (e.extras[j] as EncodedRecord).buf)));
   const answerExtrasBuf = e.answerExtras.map(bufOf);
   const answerTailBuf = e.answerTailExtras.map(bufOf);
   const answerExtrasCount = e.answerExtras.map((list, i) => list.length + (e.answerTailExtras[i]?.length ?? 0));
@@ -59,9 +73,9 @@ export function finishEncoded(e: Omit<EncodedAnswer, Precomputed>): EncodedAnswe
     answerTailBuf,
     answerExtrasCount,
     baseExtrasBuf,
-    allExtras: Buffer.concat([...answerExtrasBuf, ...answerTailBuf, baseExtrasBuf]),
+    allExtras: joined([...answerExtrasBuf, ...answerTailBuf, baseExtrasBuf].filter((b) => b.length > 0)),
     allExtrasCount: answerExtrasCount.reduce((n, c) => n + c, 0) + e.baseExtras.length,
-    authorityBuf: Buffer.concat(e.authority.map((r) => r.buf)),
+    authorityBuf: joined(e.authority.map((r) => r.buf)),
   };
 }
 
@@ -94,6 +108,7 @@ export function encodeAnswer(answer: DnsAnswer, questionLabels: readonly string[
     authority: [],
     shuffle: answer.shuffle,
     answerLimit: answer.answerLimit,
+    clock: [answer.answers, answer.authority, answer.additional].some((list) => list.some((rr) => rr.type === 'SOA')),
   };
   answer.answers.forEach((rr, i) => {
     const e = tryEncode(enc, rr);
@@ -149,6 +164,22 @@ const MAX_UDP_ANSWER_LIMIT = 8;
 const MAX_UDP_SIZE = 65535 - 68;
 const MAX_TCP_SIZE = 65523;
 
+/**
+ * The `k`-th of the `n!` orders of `n` records (`k` in [0, n!)), by its factorial digits: drawing
+ * `k` uniformly gives every order the same chance, as a shuffle does.
+ */
+export function permutation(n: number, k: number): number[] {
+  const left = Array.from({ length: n }, (_, i) => i);
+  const order: number[] = [];
+  let rest = k;
+  for (let m = n; m > 0; m--) {
+    const i = rest % m;
+    rest = Math.floor(rest / m);
+    order.push(left.splice(i, 1)[0] as number);
+  }
+  return order;
+}
+
 function shuffled(n: number): number[] {
   const order = new Array<number>(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -161,12 +192,15 @@ function shuffled(n: number): number[] {
   return order;
 }
 
-/** Builds one reply to `request` (whose question ends at `questionEnd`) from an encoded answer. */
-export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions): Buffer {
-  const fast = assembleUntrimmed(entry, request, questionEnd, o);
+/**
+ * Builds one reply to `request` (whose question ends at `questionEnd`) from an encoded answer. A
+ * shuffled answer's records take a fresh random order, or `order` when one is given.
+ */
+export function assembleReply(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions, given?: readonly number[]): Buffer {
+  const fast = assembleUntrimmed(entry, request, questionEnd, o, given);
   if (fast) return fast;
   const total = entry.answers.length;
-  const order = entry.shuffle && total > 1 ? shuffled(total) : null;
+  const order = entry.shuffle && total > 1 ? (given ?? shuffled(total)) : null;
   const at = (i: number) => (order ? (order[i] as number) : i);
   let n = total;
   if (entry.answerLimit > 0 && n > entry.answerLimit) n = entry.answerLimit;
@@ -283,7 +317,7 @@ function writeHead(out: Buffer, request: Buffer, questionEnd: number, entry: Enc
 }
 
 /** The common case: everything fits, so no limit or trimming applies. Returns null otherwise. */
-function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions): Buffer | null {
+function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: number, o: ReplyOptions, given: readonly number[] | undefined): Buffer | null {
   const n = entry.answers.length;
   if (entry.answerLimit > 0 && n > entry.answerLimit) return null;
   let limit: number;
@@ -301,7 +335,7 @@ function assembleUntrimmed(entry: EncodedAnswer, request: Buffer, questionEnd: n
   let off = writeHead(out, request, questionEnd, entry, false, o, n, entry.authority.length, entry.allExtrasCount);
   if (entry.shuffle && n > 1) {
     // the extras follow their answers' order, as Consul builds them
-    const order = shuffled(n);
+    const order = given ?? shuffled(n);
     for (let i = 0; i < n; i++) off += (entry.answers[order[i] as number] as EncodedRecord).buf.copy(out, off);
     off += entry.authorityBuf.copy(out, off);
     for (let i = 0; i < n; i++) off += (entry.answerExtrasBuf[order[i] as number] as Buffer).copy(out, off);

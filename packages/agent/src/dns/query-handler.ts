@@ -7,7 +7,7 @@
 import { type DnsAnswer, Resolver } from './answer.js';
 import { AnswerCache } from './answer-cache.js';
 import { ReplyMemo } from './reply-memo.js';
-import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer, finishEncoded } from './assemble.js';
+import { type EncodedAnswer, type ReplyOptions, assembleReply, encodeAnswer, finishEncoded, permutation } from './assemble.js';
 import type { DnsCatalog, RemoteDnsCatalogs } from './catalog.js';
 import type { DnsConfig } from './config.js';
 import { readEdns } from './full-parse.js';
@@ -46,6 +46,7 @@ const REFUSED: EncodedAnswer = finishEncoded({
   authority: [],
   shuffle: false,
   answerLimit: 0,
+  clock: false,
 });
 
 export type Reply = Buffer | null;
@@ -144,16 +145,31 @@ export class QueryHandler {
 
   /**
    * The reply for `entry`. With `memo` (the query's memo key, the catalog index and when the answer
-   * was built) it is kept for byte-identical queries, unless its records are shuffled per query.
+   * was built) it is kept for byte-identical queries; a shuffled one as its orders (`ReplyMemo`).
    */
   #assemble(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions, memo?: { key: string; index: number; at: number }): Buffer {
-    const out = this.#assembleOnce(entry, packet, q, reply);
-    if (memo && !(entry.shuffle && entry.answers.length > 1)) this.#memoFor(reply.tcp).set(memo.key, memo.index, memo.at, out);
-    return out;
+    const records = entry.answers.length;
+    if (!(entry.shuffle && records > 1)) {
+      const out = this.#assembleOnce(entry, packet, q, reply);
+      if (memo) this.#memoFor(reply.tcp).set(memo.key, memo.index, memo.at, entry.clock, out);
+      return out;
+    }
+    const orders = ReplyMemo.orders(records);
+    if (memo && orders > 0) {
+      const replies = this.#memoFor(reply.tcp);
+      // the builder keeps its own copy of the query (a TCP frame may be a view of a larger buffer)
+      const query = Buffer.from(packet);
+      const build = (k: number): Buffer => this.#assembleOnce(entry, query, q, reply, permutation(records, k));
+      if (replies.setShuffled(memo.key, memo.index, memo.at, entry.clock, orders, build)) {
+        const out = replies.get(memo.key, packet, memo.index, Date.now());
+        if (out) return out;
+      }
+    }
+    return this.#assembleOnce(entry, packet, q, reply);
   }
 
-  #assembleOnce(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions): Buffer {
-    const out = assembleReply(entry, packet, q.questionEnd, reply);
+  #assembleOnce(entry: EncodedAnswer, packet: Buffer, q: ParsedQuery, reply: ReplyOptions, order?: readonly number[]): Buffer {
+    const out = assembleReply(entry, packet, q.questionEnd, reply, order);
     if (!reply.tcp && out.length > MAX_UDP_REPLY) {
       // one record too large for any datagram: tell the client to retry over TCP
       const tc = encodeErrorReply(packet, entry.rcode, q.questionEnd, { ra: reply.recursionAvailable });

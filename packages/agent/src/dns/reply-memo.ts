@@ -1,27 +1,56 @@
 /**
  * Finished replies keyed by the query's bytes after its ID. A query byte-identical to an earlier
  * one (same flags, question spelling, EDNS size) gets the same reply apart from the ID, as long as
- * the answer it was built from is still current: same catalog index, and no older than the answer
- * cache allows. Skips parsing, the answer-cache key and assembly on the hot path. Replies whose
- * record order is shuffled per query are never kept.
+ * the answer it was built from is still current: same catalog index, and for an answer that
+ * carries the clock (an SOA serial) no older than the answer cache allows. Skips parsing, the
+ * answer-cache key and assembly on the hot path.
+ *
+ * A reply whose records are shuffled per query is kept as one reply per order of its records
+ * (for up to `MAX_SHUFFLED` records: 4! = 24 orders), all at once for up to 3 records and each
+ * the first time it is drawn for 4; a query draws one of them at random, so every order keeps the
+ * chance a shuffle gives it.
+ *
+ * Bounded by entries and by bytes. A full memo drops its oldest entry only when that entry is no
+ * longer current or was kept longer than the age bound ago; otherwise the new reply is not kept.
+ * A client asking more names round-robin than fit then still hits on the names kept, where
+ * dropping the oldest would make every question miss.
  */
 
 import { setBounded } from './bounded-map.js';
 
+/** Most records a shuffled reply may have to be kept (its orders are kept, up to 4! = 24). */
+export const MAX_SHUFFLED = 4;
+
+const FACTORIAL = [1, 1, 2, 6, 24];
+/** Up to this many orders (3 records) are built when the reply is kept; more are built as drawn. */
+const EAGER_ORDERS = 6;
+
 interface Memo {
   index: number;
-  /** When the answer behind the reply was built (the answer cache's clock). */
-  at: number;
-  reply: Buffer;
+  /** When the reply stops being current (the clock in an SOA record), or Infinity. */
+  until: number;
+  /** When the memo kept it (the age bound for making room). */
+  stored: number;
+  /** One reply, or one per order of the shuffled records (undefined until first drawn). */
+  replies: (Buffer | undefined)[];
+  /** Builds the reply with order number `k` of a shuffled answer. */
+  build: ((k: number) => Buffer) | undefined;
+  bytes: number;
 }
 
 export class ReplyMemo {
   readonly #memos = new Map<string, Memo>();
   readonly #maxEntries: number;
+  readonly #maxBytes: number;
   readonly #maxAgeMs: number;
+  #bytes = 0;
+  /** The index and time of the last store, for the eviction rule. */
+  #index = 0;
+  #now = 0;
 
-  constructor(options: { maxEntries?: number; maxAgeMs?: number } = {}) {
-    this.#maxEntries = options.maxEntries ?? 10_000;
+  constructor(options: { maxEntries?: number; maxBytes?: number; maxAgeMs?: number } = {}) {
+    this.#maxEntries = options.maxEntries ?? 32_768;
+    this.#maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
     this.#maxAgeMs = options.maxAgeMs ?? 1000;
   }
 
@@ -30,23 +59,98 @@ export class ReplyMemo {
     return query.toString('latin1', 2);
   }
 
-  /** A copy of the kept reply with the query's ID, or undefined. */
+  /** How many orders of `records` shuffled records are kept (0: such a reply is not kept). */
+  static orders(records: number): number {
+    return records <= MAX_SHUFFLED ? (FACTORIAL[records] as number) : 0;
+  }
+
+  /** A copy of the kept reply (of a random order, when shuffled) with the query's ID, or undefined. */
   get(key: string, query: Buffer, index: number, now: number): Buffer | undefined {
     const m = this.#memos.get(key);
-    if (!m || m.index !== index || now - m.at >= this.#maxAgeMs) return undefined;
-    const out = Buffer.allocUnsafe(m.reply.length);
-    m.reply.copy(out);
+    if (!m || m.index !== index || now >= m.until) return undefined;
+    let reply: Buffer;
+    if (m.build === undefined) reply = m.replies[0] as Buffer;
+    else {
+      const k = Math.floor(Math.random() * m.replies.length);
+      const kept = m.replies[k];
+      if (kept !== undefined) reply = kept;
+      else {
+        reply = m.build(k);
+        if (this.#bytes + reply.length <= this.#maxBytes) {
+          m.replies[k] = reply;
+          m.bytes += reply.length;
+          this.#bytes += reply.length;
+        }
+      }
+    }
+    const out = Buffer.allocUnsafe(reply.length);
+    reply.copy(out);
     out[0] = query[0]!;
     out[1] = query[1]!;
     return out;
   }
 
-  set(key: string, index: number, at: number, reply: Buffer): void {
+  /**
+   * Keeps `reply` for queries byte-identical to the one keyed `key`: built at `at` from an answer
+   * current at `index`; `clock` when the answer carries the time (kept for the age bound only).
+   */
+  set(key: string, index: number, at: number, clock: boolean, reply: Buffer): void {
     // A private copy: the caller sends (and may reuse) the reply it got.
-    setBounded(this.#memos, key, { index, at, reply: Buffer.from(reply) }, this.#maxEntries);
+    this.#store(key, index, at, clock, [Buffer.from(reply)], undefined, reply.length);
+  }
+
+  /**
+   * Keeps the replies of a shuffled answer with `orders` orders (`ReplyMemo.orders`), each
+   * built by `build(k)` when first drawn. Returns whether they are kept.
+   */
+  setShuffled(key: string, index: number, at: number, clock: boolean, orders: number, build: (k: number) => Buffer): boolean {
+    if (orders < 2) return false;
+    if (orders > EAGER_ORDERS) return this.#store(key, index, at, clock, new Array<Buffer | undefined>(orders), build, 0);
+    // few orders (3 records: 6): all built now, so that every later query is a copy
+    const replies = Array.from({ length: orders }, (_, k) => build(k));
+    return this.#store(key, index, at, clock, replies, build, replies.reduce((n, r) => n + r.length, 0));
+  }
+
+  #store(key: string, index: number, at: number, clock: boolean, replies: (Buffer | undefined)[], build: Memo['build'], bytes: number): boolean {
+    const now = Date.now();
+    this.#index = index;
+    this.#now = now;
+    const previous = this.#memos.get(key);
+    if (previous) this.#forget(key, previous);
+    while (this.#bytes + bytes > this.#maxBytes) if (!this.#dropOldest()) return false;
+    const memo: Memo = { index, until: clock ? at + this.#maxAgeMs : Number.POSITIVE_INFINITY, stored: now, replies, build, bytes };
+    const kept = setBounded(this.#memos, key, memo, this.#maxEntries, (oldest) => {
+      if (!this.#evictable(oldest)) return false;
+      this.#bytes -= oldest.bytes;
+      return true;
+    });
+    if (kept) this.#bytes += bytes;
+    return kept;
+  }
+
+  /** An entry may make room when it is no longer current or has been kept for the age bound. */
+  #evictable(m: Memo): boolean {
+    return m.index !== this.#index || this.#now >= m.until || this.#now - m.stored >= this.#maxAgeMs;
+  }
+
+  #dropOldest(): boolean {
+    const oldest = this.#memos.entries().next();
+    if (oldest.done || !this.#evictable(oldest.value[1])) return false;
+    this.#forget(oldest.value[0], oldest.value[1]);
+    return true;
+  }
+
+  #forget(key: string, m: Memo): void {
+    this.#memos.delete(key);
+    this.#bytes -= m.bytes;
   }
 
   get size(): number {
     return this.#memos.size;
+  }
+
+  /** Bytes of replies kept. */
+  get bytes(): number {
+    return this.#bytes;
   }
 }

@@ -24,7 +24,7 @@ function concordRegistry(agent: AgentContext): Registry {
       help: 'Blocking queries currently waiting for a change',
       registers: [registry],
       collect() {
-        this.set(state.watcherCount);
+        this.set(state.watcherCount + agent.parkedReads.count);
       },
     });
   }
