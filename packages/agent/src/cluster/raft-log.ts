@@ -230,7 +230,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       storage,
       transport: this.#transport,
       stateMachine: {
-        apply: (e) => sm.apply(e.index, e.data),
+        apply: (e) => sm.apply(e.index, e.data, e.local),
         snapshot: () => sm.snapshot(),
         restore: (data, meta) => sm.restore(meta.index, data),
       },
@@ -288,14 +288,14 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
    * are checked by one sweep for all proposals in flight, not a timer each, so a write costs no
    * timer of its own.
    */
-  propose(data: Uint8Array): Promise<Proposal<R>> {
+  propose(data: Uint8Array, local?: unknown): Promise<Proposal<R>> {
     const node = this.#node;
     if (!node) return Promise.reject(new NotLeaderError(''));
     return new Promise((resolve, reject) => {
       const p: InFlightProposal = { timeoutAt: Date.now() + this.#proposeTimeoutMs, graceUntil: Number.POSITIVE_INFINITY, reject };
       this.#inFlight.add(p);
       this.#sweeper ??= setInterval(() => this.#sweep(), PROPOSAL_SWEEP_MS).unref();
-      node.propose(data).then(
+      node.propose(data, local).then(
         (r) => {
           if (this.#inFlight.delete(p)) resolve(r);
         },

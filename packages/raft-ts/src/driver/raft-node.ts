@@ -104,12 +104,13 @@ function isLeaderStream(m: Message): boolean {
 
 /** A proposal waiting for its entry: an application entry gets apply's result, a configuration change its index. */
 type Pending<R> = { readonly term: number; readonly reject: (e: Error) => void } & (
-  | { readonly applied: (r: ProposeResult<R>) => void }
+  | { readonly applied: (r: ProposeResult<R>) => void; readonly local: unknown }
   | { readonly committed: (r: { index: number }) => void }
 );
 
 interface QueuedProposal<R> {
   readonly data: Uint8Array;
+  readonly local: unknown;
   readonly resolve: (r: ProposeResult<R>) => void;
   readonly reject: (e: Error) => void;
 }
@@ -239,14 +240,20 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
 
   // ---- public API ------------------------------------------------------------------------
 
-  /** Replicate `data`; resolves once this node's state machine applied it, with apply's result. */
-  propose(data: Uint8Array): Promise<ProposeResult<R>> {
+  /**
+   * Replicate `data`; resolves once this node's state machine applied it, with apply's result.
+   * `local` (if given) is handed to this node's state machine with the entry (`AppliedEntry.local`)
+   * when the entry it applies at that index is this proposal: what `data` encodes, already
+   * decoded, so the proposer need not decode it again. Other nodes, and this one replaying its
+   * log, apply `data` alone, so `local` must be exactly what `data` decodes to.
+   */
+  propose(data: Uint8Array, local?: unknown): Promise<ProposeResult<R>> {
     if (this.#stopped) return Promise.reject(new StoppedError());
     // An empty entry is raft's own (a new leader's first entry): the state machine never sees it.
     if (data.byteLength === 0) return Promise.reject(new ProposalDroppedError('empty data (the state machine applies only non-empty entries)'));
     if (this.#raw.raft.role !== 'leader') return Promise.reject(new NotLeaderError(this.#raw.raft.lead));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ data, resolve, reject });
+      this.#queue.push({ data, local, resolve, reject });
       this.#schedule();
     });
   }
@@ -426,7 +433,10 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       for (const q of batch) q.reject(err as Error);
       return;
     }
-    for (const [i, q] of batch.entries()) this.#pending.set(r.index + i, { term: r.term, applied: q.resolve, reject: q.reject });
+    for (let i = 0; i < batch.length; i++) {
+      const q = batch[i] as QueuedProposal<R>;
+      this.#pending.set(r.index + i, { term: r.term, applied: q.resolve, reject: q.reject, local: q.local });
+    }
   }
 
   /**
@@ -546,7 +556,9 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     for (const e of rd.committedEntries) {
       const p = this.#pending.get(e.index);
       if (e.type === 'normal' && e.data.byteLength > 0) {
-        const result = this.#sm.apply({ index: e.index, term: e.term, data: e.data });
+        // The entry at a proposal's index in the proposal's term is that proposal (one leader per term).
+        const local = p !== undefined && p.term === e.term && 'applied' in p ? p.local : undefined;
+        const result = this.#sm.apply(local === undefined ? { index: e.index, term: e.term, data: e.data } : { index: e.index, term: e.term, data: e.data, local });
         this.#appliedUpTo(e);
         if (p) this.#settle(p, e, { index: e.index, result });
       } else {
