@@ -43,24 +43,26 @@ function encodedOf(entry: KvEntry): EncodedEntry {
   return e;
 }
 
-/** A write's answer (`true` or `false`), plain and gzip-encoded, with its header values. */
+/** A write's answer (`true` or `false`), plain and gzip-encoded, each with its whole header block. */
 interface WriteAnswer {
   body: string;
-  length: string;
+  headers: readonly string[];
   gzip: Buffer;
-  gzipLength: string;
+  gzipHeaders: readonly string[];
 }
 
-function writeAnswer(body: string): WriteAnswer {
+function writeAnswer(body: string, common: readonly string[]): WriteAnswer {
   const gzip = gzipEncode(Buffer.from(body));
-  return { body, length: String(Buffer.byteLength(body)), gzip, gzipLength: String(gzip.length) };
+  return {
+    body,
+    headers: [...common, 'Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body))],
+    gzip,
+    gzipHeaders: [...common, 'Content-Type', 'application/json', 'Content-Length', String(gzip.length), 'Content-Encoding', 'gzip'],
+  };
 }
 
 /** The query headers of a default-consistency read answered by the leader, after X-Consul-Index. */
 const LEADER_READ = ['X-Consul-KnownLeader', 'true', 'X-Consul-LastContact', '0', 'X-Consul-Effective-Consistency', 'leader'] as const;
-
-const TRUE = writeAnswer('true');
-const FALSE = writeAnswer('false');
 
 export interface KvFastPathOptions {
   /** The leader's state (read only when `isLeader()`). */
@@ -83,10 +85,14 @@ export interface KvFastPathOptions {
 export class KvFastPath {
   readonly #o: KvFastPathOptions;
   readonly #common: readonly string[];
+  readonly #true: WriteAnswer;
+  readonly #false: WriteAnswer;
 
   constructor(o: KvFastPathOptions) {
     this.#o = o;
     this.#common = o.commonHeaders;
+    this.#true = writeAnswer('true', o.commonHeaders);
+    this.#false = writeAnswer('false', o.commonHeaders);
   }
 
   /** Answers the request (true) or leaves it untouched for the general path (false). */
@@ -153,11 +159,10 @@ export class KvFastPath {
       })
       .then(
         (out) => {
-          const answer = out.result.value === true ? TRUE : FALSE;
+          const answer = out.result.value === true ? this.#true : this.#false;
           const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
-          const headers = [...this.#common, 'Content-Type', 'application/json', 'Content-Length', gzip ? answer.gzipLength : answer.length];
-          if (gzip) headers.push('Content-Encoding', 'gzip');
-          res.writeHead(200, headers);
+          // node:http only reads a raw header array, so one prebuilt block serves every answer.
+          res.writeHead(200, (gzip ? answer.gzipHeaders : answer.headers) as string[]);
           res.end(gzip ? answer.gzip : answer.body);
           // As the routed path's timer, which counts answers that were sent.
           if (!res.destroyed) this.#o.timers?.put?.(started);
