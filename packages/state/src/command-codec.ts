@@ -23,8 +23,8 @@ import type { Command, KvOp, KvVerb } from './types.js';
 
 const KV_RECORD = 0x01;
 
-/** The verbs in record order; a verb's code is its index here, so entries are only ever appended. */
-const KV_VERBS: readonly KvVerb[] = [
+/** Every KV verb, in record order: a verb's code is its index here, so entries are only ever appended. */
+export const KV_VERBS: readonly KvVerb[] = [
   'set',
   'cas',
   'lock',

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Command, KvOp, KvVerb } from '../src/index.js';
-import { StateError, StateStore, decodeCommand, encodeCommand, encodesExactly } from '../src/index.js';
+import { KV_VERBS, StateError, StateStore, decodeCommand, encodeCommand, encodesExactly } from '../src/index.js';
 
 test('a command survives encode and decode unchanged', (t) => {
   const c: Command = { type: 'txn', ops: [{ Verb: 'cas', Key: 'k', Value: 'eA==', Index: 0 }], time: 12 };
@@ -72,6 +72,9 @@ function kvCommands(): Command[] {
 }
 
 test('every kv command is a binary record that decodes to the same command, field for field', (t) => {
+  // the record's verb table is the one list of KV verbs (the txn decoder checks against it too)
+  t.deepEqual([...KV_VERBS].sort(), [...VERBS].sort());
+  t.is(new Set(KV_VERBS).size, KV_VERBS.length);
   const commands = kvCommands();
   t.true(commands.length > 300);
   for (const c of commands) {
