@@ -33,7 +33,7 @@ export {
 export { MemoryStorage } from './storage/memory-storage.js';
 export type { DurableStorage, PersistBatch } from './storage/durable-storage.js';
 export { RaftNode, NON_MEMBER_REPORT_MS } from './driver/raft-node.js';
-export type { RaftNodeOptions, RaftNodeEvents, RaftNodeTesting, LeaderChange, ProposeResult } from './driver/raft-node.js';
+export type { RaftNodeOptions, RaftNodeEvents, RaftNodeTesting, LeaderChange, ProposeResult, ProposalWaiter } from './driver/raft-node.js';
 export type { Timers, TimerHandle } from '@concord/simkit';
 export type { StateMachine, AppliedEntry } from './driver/state-machine.js';
 export type { Transport, TransportHandler } from './driver/transport.js';

@@ -12,7 +12,7 @@ export type {
 export { ANONYMOUS_TOKEN_ID, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from './acl.js';
 export { StateError } from './errors.js';
 export type { StateErrorCode } from './errors.js';
-export { encodeCommand, decodeCommand } from './command-codec.js';
+export { KV_VERBS, encodeCommand, decodeCommand, encodesExactly } from './command-codec.js';
 export { snapshotFromBytes } from './snapshot-bytes.js';
 export { isHealthStatus } from './catalog.js';
 export { isTxnWrite, normalizeTxnOp } from './txn.js';

@@ -185,7 +185,7 @@ function kvFastPath(sc: ServerCluster, server: StateServer, config: AgentConfig,
   return new KvFastPath({
     state: server.state,
     isLeader: () => sc.isLeader(),
-    apply: (command) => sc.write(command),
+    apply: (command) => sc.writeAsLeader(command),
     bodyLimit: kvBodyLimit(config),
     commonHeaders: ['X-Consul-Default-ACL-Policy', aclPolicy, 'Vary', 'Accept-Encoding'],
     ...(acl.enabled ? { keyAllowed: (req: IncomingMessage, key: string, write: boolean) => keyAllowedNow(acl, req, key, write) } : {}),

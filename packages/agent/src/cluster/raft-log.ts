@@ -18,6 +18,8 @@ import {
   MemoryStorage,
   type Message,
   NON_MEMBER_REPORT_MS,
+  type ProposalWaiter,
+  type ProposeResult,
   NotLeaderError,
   RaftNode,
   type Status,
@@ -70,11 +72,33 @@ const LEADERSHIP_LOST_GRACE_MS = 2000;
 /** How often the deadlines of proposals in flight are checked. */
 const PROPOSAL_SWEEP_MS = 100;
 
-/** A proposal waiting to commit, rejected at its timeout or at the end of its grace after leadership was lost. */
-interface InFlightProposal {
-  timeoutAt: number;
+/**
+ * A proposal waiting to commit, rejected at its timeout or at the end of its grace after
+ * leadership was lost; settled once, by whichever comes first. It is the node's waiter for the
+ * proposal, so a write costs one promise (the caller's).
+ */
+interface InFlight {
+  readonly timeoutAt: number;
   graceUntil: number;
-  reject: (err: Error) => void;
+  reject(err: Error): void;
+}
+
+class InFlightProposal implements ProposalWaiter<unknown>, InFlight {
+  graceUntil = Number.POSITIVE_INFINITY;
+  constructor(
+    readonly inFlight: Set<InFlight>,
+    readonly timeoutAt: number,
+    readonly resolve: (p: Proposal<unknown>) => void,
+    readonly fail: (err: Error) => void,
+  ) {}
+
+  applied(r: ProposeResult<unknown>): void {
+    if (this.inFlight.delete(this)) this.resolve(r);
+  }
+
+  reject(err: Error): void {
+    if (this.inFlight.delete(this)) this.fail(err);
+  }
 }
 
 /** The leader stepped down with the proposal uncommitted; it may still commit later. */
@@ -180,7 +204,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   #closed = false;
   #listeners: ((s: LeaderState) => void)[] = [];
   /** Proposals waiting to commit, given a grace period when this node stops leading. */
-  readonly #inFlight = new Set<InFlightProposal>();
+  readonly #inFlight = new Set<InFlight>();
   #sweeper: NodeJS.Timeout | undefined;
   #wasLeader = false;
 
@@ -230,7 +254,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       storage,
       transport: this.#transport,
       stateMachine: {
-        apply: (e) => sm.apply(e.index, e.data),
+        apply: (e) => sm.apply(e.index, e.data, e.local),
         snapshot: () => sm.snapshot(),
         restore: (data, meta) => sm.restore(meta.index, data),
       },
@@ -288,21 +312,14 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
    * are checked by one sweep for all proposals in flight, not a timer each, so a write costs no
    * timer of its own.
    */
-  propose(data: Uint8Array): Promise<Proposal<R>> {
+  propose(data: Uint8Array, local?: unknown): Promise<Proposal<R>> {
     const node = this.#node;
     if (!node) return Promise.reject(new NotLeaderError(''));
     return new Promise((resolve, reject) => {
-      const p: InFlightProposal = { timeoutAt: Date.now() + this.#proposeTimeoutMs, graceUntil: Number.POSITIVE_INFINITY, reject };
+      const p = new InFlightProposal(this.#inFlight, Date.now() + this.#proposeTimeoutMs, resolve as (p: Proposal<unknown>) => void, reject);
       this.#inFlight.add(p);
       this.#sweeper ??= setInterval(() => this.#sweep(), PROPOSAL_SWEEP_MS).unref();
-      node.propose(data).then(
-        (r) => {
-          if (this.#inFlight.delete(p)) resolve(r);
-        },
-        (err: unknown) => {
-          if (this.#inFlight.delete(p)) reject(err as Error);
-        },
-      );
+      node.proposeTo(data, local, p);
     });
   }
 
@@ -324,13 +341,9 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   #sweep(): void {
     const now = Date.now();
     for (const p of this.#inFlight) {
-      if (now >= p.graceUntil) {
-        this.#inFlight.delete(p);
-        p.reject(new LeadershipLostError());
-      } else if (now >= p.timeoutAt) {
-        this.#inFlight.delete(p);
-        p.reject(new ProposeTimeoutError(this.#proposeTimeoutMs));
-      }
+      // reject takes the proposal out of the set (deleting during for-of is safe for a Set)
+      if (now >= p.graceUntil) p.reject(new LeadershipLostError());
+      else if (now >= p.timeoutAt) p.reject(new ProposeTimeoutError(this.#proposeTimeoutMs));
     }
     if (this.#inFlight.size === 0) {
       clearInterval(this.#sweeper);

@@ -324,18 +324,50 @@ export class ServerCluster implements Cluster {
     }
   }
 
+  /**
+   * A write on this server while it leads (the KV fast path's): proposed at once, without the
+   * leader wait and forwarding loop of `write`, which it falls back to when the command was not
+   * proposed (leadership moved meanwhile). Answers and fails as `write` does.
+   */
+  writeAsLeader(command: Command): Promise<WriteResult> {
+    if (!this.isLeader()) return this.write(command);
+    return this.#applyAsLeader(command).then(
+      (out) => {
+        if (out.result.error) throw out.result.error;
+        return out;
+      },
+      (err: unknown) => {
+        if (notProposed(err)) return this.write(command);
+        throw err instanceof RpcError ? operationFailed(err.message) : err;
+      },
+    );
+  }
+
+  /** Consul's `raft.apply` counter, `raft.commitTime` and the endpoint's timer, named once per command type. */
+  readonly #writeMetrics = new Map<string, { apply: () => void; commit: (startMs: number) => void; endpoint: ((startMs: number) => void) | undefined }>();
+
+  #writeMetricsOf(t: Telemetry, type: Command['type']) {
+    let m = this.#writeMetrics.get(type);
+    if (!m) {
+      const key = APPLY_METRIC[type];
+      m = { apply: t.counter(['raft', 'apply']), commit: t.timer(['raft', 'commitTime']), endpoint: key ? t.timer(key) : undefined };
+      this.#writeMetrics.set(type, m);
+    }
+    return m;
+  }
+
   /** Proposes through raft on the leader: Consul's `raft.apply` and `raft.commitTime`, and the endpoint's own timer. */
   async #applyAsLeader(command: Command): Promise<WriteResult> {
     const t = this.#o.telemetry;
     if (!t) return this.#o.server.write(command);
+    const m = this.#writeMetricsOf(t, command.type);
     const started = performance.now();
-    t.incrCounter(['raft', 'apply']);
+    m.apply();
     try {
       return await this.#o.server.write(command);
     } finally {
-      t.measureSince(['raft', 'commitTime'], started);
-      const key = APPLY_METRIC[command.type];
-      if (key) t.measureSince(key, started);
+      m.commit(started);
+      m.endpoint?.(started);
     }
   }
 

@@ -109,9 +109,8 @@ export class ConnectionGuard {
       req.socket.destroySoon();
     }, this.#o.bodyTimeoutMs);
     timer.unref();
-    const clear = (): void => clearTimeout(timer);
-    req.once('end', clear);
-    req.once('close', clear);
-    res.once('close', clear);
+    // A request emits 'close' once its body was read (or dumped when the answer went first) and
+    // when its connection goes away, so this one listener clears the timer in every case.
+    req.once('close', () => clearTimeout(timer));
   }
 }

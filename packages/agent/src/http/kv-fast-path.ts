@@ -12,7 +12,7 @@ import type { BodyLimit } from './body-limits.js';
 import { acceptsGzip, gzipEncode } from './gzip-response.js';
 import { toHttpError } from './http-error.js';
 import type { RequestTimer } from './request-timers.js';
-import { readBody } from './request.js';
+import { readBodyThen } from './request.js';
 import { sendText, unquoteFlags } from './respond.js';
 
 const PREFIX = '/v1/kv/';
@@ -29,6 +29,10 @@ interface EncodedEntry {
   index: string;
   gzip?: Buffer;
   gzipLength?: string;
+  /** The whole header blocks of the answer, built on first use for the common headers in `common`. */
+  common?: readonly string[];
+  headers?: readonly string[];
+  gzipHeaders?: readonly string[];
 }
 
 const encodedEntries = new WeakMap<KvEntry, EncodedEntry>();
@@ -43,24 +47,26 @@ function encodedOf(entry: KvEntry): EncodedEntry {
   return e;
 }
 
-/** A write's answer (`true` or `false`), plain and gzip-encoded, with its header values. */
+/** A write's answer (`true` or `false`), plain and gzip-encoded, each with its whole header block. */
 interface WriteAnswer {
   body: string;
-  length: string;
+  headers: readonly string[];
   gzip: Buffer;
-  gzipLength: string;
+  gzipHeaders: readonly string[];
 }
 
-function writeAnswer(body: string): WriteAnswer {
+function writeAnswer(body: string, common: readonly string[]): WriteAnswer {
   const gzip = gzipEncode(Buffer.from(body));
-  return { body, length: String(Buffer.byteLength(body)), gzip, gzipLength: String(gzip.length) };
+  return {
+    body,
+    headers: [...common, 'Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body))],
+    gzip,
+    gzipHeaders: [...common, 'Content-Type', 'application/json', 'Content-Length', String(gzip.length), 'Content-Encoding', 'gzip'],
+  };
 }
 
 /** The query headers of a default-consistency read answered by the leader, after X-Consul-Index. */
 const LEADER_READ = ['X-Consul-KnownLeader', 'true', 'X-Consul-LastContact', '0', 'X-Consul-Effective-Consistency', 'leader'] as const;
-
-const TRUE = writeAnswer('true');
-const FALSE = writeAnswer('false');
 
 export interface KvFastPathOptions {
   /** The leader's state (read only when `isLeader()`). */
@@ -83,10 +89,14 @@ export interface KvFastPathOptions {
 export class KvFastPath {
   readonly #o: KvFastPathOptions;
   readonly #common: readonly string[];
+  readonly #true: WriteAnswer;
+  readonly #false: WriteAnswer;
 
   constructor(o: KvFastPathOptions) {
     this.#o = o;
     this.#common = o.commonHeaders;
+    this.#true = writeAnswer('true', o.commonHeaders);
+    this.#false = writeAnswer('false', o.commonHeaders);
   }
 
   /** Answers the request (true) or leaves it untouched for the general path (false). */
@@ -125,52 +135,75 @@ export class KvFastPath {
     }
     const e = encodedOf(value);
     if (e.body === undefined) return false;
-    let body: string | Buffer = e.body;
-    let length = e.length;
     const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
+    if (e.common !== this.#common) {
+      // (another agent in this process, with other common headers, answered it before)
+      e.common = this.#common;
+      e.headers = undefined;
+      e.gzipHeaders = undefined;
+    }
     if (gzip) {
       if (e.gzip === undefined) {
         e.gzip = gzipEncode(Buffer.from(e.body));
         e.gzipLength = String(e.gzip.length);
       }
-      body = e.gzip;
-      length = e.gzipLength as string;
+      e.gzipHeaders ??= [...this.#entryHeaders(e.index, e.gzipLength as string), 'Content-Encoding', 'gzip'];
+      res.writeHead(200, e.gzipHeaders as string[]);
+      res.end(e.gzip);
+      return true;
     }
-    const headers = [...this.#common, 'X-Consul-Index', e.index, ...LEADER_READ, 'Content-Type', 'application/json', 'Content-Length', length];
-    if (gzip) headers.push('Content-Encoding', 'gzip');
-    res.writeHead(200, headers);
-    res.end(body);
+    e.headers ??= this.#entryHeaders(e.index, e.length);
+    // node:http only reads a raw header array, so the entry's block serves every read of it.
+    res.writeHead(200, e.headers as string[]);
+    res.end(e.body);
     return true;
+  }
+
+  #entryHeaders(index: string, length: string): string[] {
+    return [...this.#common, 'X-Consul-Index', index, ...LEADER_READ, 'Content-Type', 'application/json', 'Content-Length', length];
   }
 
   /** `PUT /v1/kv/<key>`: the value is the body (none: null), flags 0, answered `true` or `false`. */
   #put(req: IncomingMessage, res: ServerResponse, key: string, url: string, started: number): void {
     const limit = this.#o.bodyLimit;
-    readBody(req, limit.max, limit.tooLarge)
-      .then((body) => {
-        const command: Command = { type: 'kv', op: { Verb: 'set', Key: key, Value: body.length === 0 ? null : body.toString('base64'), Flags: 0 } };
-        return this.#o.apply(command);
-      })
-      .then(
-        (out) => {
-          const answer = out.result.value === true ? TRUE : FALSE;
-          const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
-          const headers = [...this.#common, 'Content-Type', 'application/json', 'Content-Length', gzip ? answer.gzipLength : answer.length];
-          if (gzip) headers.push('Content-Encoding', 'gzip');
-          res.writeHead(200, headers);
-          res.end(gzip ? answer.gzip : answer.body);
-          // As the routed path's timer, which counts answers that were sent.
-          if (!res.destroyed) this.#o.timers?.put?.(started);
-        },
-        (err: unknown) => {
-          this.#o.onError?.(err, url);
-          if (res.headersSent || res.destroyed) return;
-          const common = this.#common;
-          for (let i = 0; i < common.length; i += 2) res.setHeader(common[i] as string, common[i + 1] as string);
-          const e = toHttpError(err);
-          sendText(res, e.status, e.message);
-          this.#o.timers?.put?.(started);
-        },
+    // Callbacks, not a promise chain: a PUT makes one promise, the write's.
+    readBodyThen(req, limit.max, limit.tooLarge, (err, body) => {
+      if (err !== undefined || body === undefined) {
+        this.#putFailed(err, res, url, started);
+        return;
+      }
+      const command: Command = { type: 'kv', op: { Verb: 'set', Key: key, Value: body.length === 0 ? null : body.toString('base64'), Flags: 0 } };
+      let write: Promise<{ result: { value: unknown } }>;
+      try {
+        write = this.#o.apply(command);
+      } catch (e) {
+        this.#putFailed(e, res, url, started);
+        return;
+      }
+      write.then(
+        (out) => this.#putDone(out.result.value === true, req, res, started),
+        (e: unknown) => this.#putFailed(e, res, url, started),
       );
+    });
+  }
+
+  #putDone(stored: boolean, req: IncomingMessage, res: ServerResponse, started: number): void {
+    const answer = stored ? this.#true : this.#false;
+    const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
+    // node:http only reads a raw header array, so one prebuilt block serves every answer.
+    res.writeHead(200, (gzip ? answer.gzipHeaders : answer.headers) as string[]);
+    res.end(gzip ? answer.gzip : answer.body);
+    // As the routed path's timer, which counts answers that were sent.
+    if (!res.destroyed) this.#o.timers?.put?.(started);
+  }
+
+  #putFailed(err: unknown, res: ServerResponse, url: string, started: number): void {
+    this.#o.onError?.(err, url);
+    if (res.headersSent || res.destroyed) return;
+    const common = this.#common;
+    for (let i = 0; i < common.length; i += 2) res.setHeader(common[i] as string, common[i + 1] as string);
+    const e = toHttpError(err);
+    sendText(res, e.status, e.message);
+    this.#o.timers?.put?.(started);
   }
 }

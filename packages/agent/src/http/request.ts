@@ -47,34 +47,47 @@ export function uint64Param(q: URLSearchParams, name: string, message: string): 
 
 /** Reads the body, refusing more than `limit` bytes with 413. */
 export function readBody(req: IncomingMessage, limit: number, tooLarge: (size: number) => string): Promise<Buffer> {
+  return new Promise((resolve, reject) => readBodyThen(req, limit, tooLarge, (err, body) => (err ? reject(err) : resolve(body as Buffer))));
+}
+
+/** `readBody` for a hot path: `done` is called once, with the body or the error, and no promise is made. */
+export function readBodyThen(req: IncomingMessage, limit: number, tooLarge: (size: number) => string, done: (err: Error | undefined, body?: Buffer) => void): void {
   const declared = Number(req.headers['content-length'] ?? -1);
   if (declared > limit) {
     req.resume();
-    return Promise.reject(new HttpError(413, tooLarge(declared)));
+    done(new HttpError(413, tooLarge(declared)));
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new HttpError(413, tooLarge(size)));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
+  let first: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let size = 0;
+  // done is called once: an error after the end, or the end after a refusal, is not reported
+  let settled = false;
+  req.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > limit) {
+      settled = true;
+      done(new HttpError(413, tooLarge(size)));
+      req.resume();
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else (chunks ??= [first]).push(chunk);
+  });
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(undefined, chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY));
+  });
+  req.on('error', (err) => {
+    if (settled) return;
+    settled = true;
+    done(err);
   });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Parses a JSON body; an empty body gives `undefined`. */
 export function parseJsonBody(body: Buffer, what = 'Request decode failed'): unknown {

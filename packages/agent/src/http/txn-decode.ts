@@ -5,25 +5,11 @@
  * which reports an unknown one against its op index, except KV verbs, which are refused here.
  */
 import type { CatalogTxnVerb, CheckTxnOp, KvOp, KvVerb, NodeTxnOp, ServiceTxnOp, SessionTxnOp, TxnOp } from '@concord/state';
-import { MAX_TXN_OPS } from '@concord/state';
+import { KV_VERBS, MAX_TXN_OPS } from '@concord/state';
 import { type Body, field, isBody, optBool, optInt, optString, optStringList, optStringMap } from '../decode/body.js';
 import { HttpError, badRequest, toHttpError } from './http-error.js';
 
-const KV_VERBS: ReadonlySet<string> = new Set<KvVerb>([
-  'set',
-  'cas',
-  'lock',
-  'unlock',
-  'get',
-  'get-or-empty',
-  'get-tree',
-  'check-index',
-  'check-session',
-  'check-not-exists',
-  'delete',
-  'delete-tree',
-  'delete-cas',
-]);
+const KNOWN_KV_VERBS: ReadonlySet<string> = new Set<string>(KV_VERBS);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const KINDS = ['KV', 'Node', 'Service', 'Check', 'Session'] as const;
 
@@ -59,7 +45,7 @@ function verbOf(body: Body): string {
 
 function decodeKv(i: number, kv: Body, maxValue: number): KvOp {
   const verb = verbOf(kv);
-  if (!KV_VERBS.has(verb)) throw parseError(i, `unknown KV verb "${verb}"`);
+  if (!KNOWN_KV_VERBS.has(verb)) throw parseError(i, `unknown KV verb "${verb}"`);
   const key = optString(kv, 'Key') ?? '';
   const value = optString(kv, 'Value');
   if (value !== undefined) {

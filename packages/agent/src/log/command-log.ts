@@ -4,8 +4,11 @@
  * MemoryStorage, any other server a replicated node over `level` in its data dir.
  */
 export interface LogStateMachine<R> {
-  /** Applies a committed entry; the return value is handed back to the proposer. */
-  apply(index: number, data: Uint8Array): R;
+  /**
+   * Applies a committed entry; the return value is handed back to the proposer. On the server
+   * that proposed it, `local` is what was proposed beside the data (see `propose`).
+   */
+  apply(index: number, data: Uint8Array, local?: unknown): R;
   /** Serializes the whole state for compaction. */
   snapshot(): Uint8Array;
   /** Replaces the whole state with a snapshot taken at `index`. */
@@ -20,8 +23,12 @@ export interface Proposal<R> {
 export interface CommandLog<R> {
   /** Restores persisted state into `sm` and starts accepting proposals. */
   open(sm: LogStateMachine<R>): Promise<void>;
-  /** Appends a command; resolves once it is durable and applied. */
-  propose(data: Uint8Array): Promise<Proposal<R>>;
+  /**
+   * Appends a command; resolves once it is durable and applied. `local`, when given, is exactly
+   * what `data` decodes to: this server's apply gets it beside the data, other servers (and a
+   * replay) only the data.
+   */
+  propose(data: Uint8Array, local?: unknown): Promise<Proposal<R>>;
   /** True when this node may accept writes. */
   isLeader(): boolean;
   close(): Promise<void>;

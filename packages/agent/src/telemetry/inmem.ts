@@ -113,6 +113,11 @@ export class InmemSink {
     this.#aggregate('samples', name, value, labels);
   }
 
+  /** `incr` for a series whose key (`seriesKey(name, labels)`) the caller worked out once. */
+  incrSeries(key: string, name: string, value: number, labels: Labels): void {
+    this.#add(this.#interval().counters, key, name, value, labels);
+  }
+
   /** `sample` for a series whose key (`seriesKey(name, labels)`) the caller worked out once. */
   sampleSeries(key: string, name: string, value: number, labels: Labels): void {
     this.#add(this.#interval().samples, key, name, value, labels);

@@ -81,6 +81,18 @@ export class Telemetry {
     if (this.prometheusEnabled) (this.#prom('counter', this.#key(key, false), labels) as Counter | undefined)?.inc(labels, value);
   }
 
+  /** `incrCounter` for one fixed key and label set, with the metric's names worked out once. */
+  counter(key: readonly string[], labels: Labels = {}): (value?: number) => void {
+    const prefix = this.#config.metricsPrefix;
+    const name = prefix ? `${prefix}.${key.join('.')}` : key.join('.');
+    const series = seriesKey(name, labels);
+    const fixedKey = [...key];
+    return (value = 1) => {
+      this.#inmem.incrSeries(series, name, value, labels);
+      if (this.prometheusEnabled) (this.#prom('counter', this.#key(fixedKey, false), labels) as Counter | undefined)?.inc(labels, value);
+    };
+  }
+
   /** go-metrics `AddSample` / `MeasureSince`: a timer in milliseconds. */
   addSample(key: readonly string[], ms: number, labels: Labels = {}): void {
     const prefix = this.#config.metricsPrefix;

@@ -76,6 +76,12 @@ export interface ProposeResult<R> {
   readonly result: R;
 }
 
+/** Receives a proposal's outcome: what `propose`'s promise settles with, for `proposeTo`. */
+export interface ProposalWaiter<R> {
+  applied(r: ProposeResult<R>): void;
+  reject(e: Error): void;
+}
+
 export interface RaftNodeEvents {
   leaderChange: [LeaderChange];
   /** Emitted after a snapshot is taken or installed. */
@@ -103,15 +109,16 @@ function isLeaderStream(m: Message): boolean {
 }
 
 /** A proposal waiting for its entry: an application entry gets apply's result, a configuration change its index. */
-type Pending<R> = { readonly term: number; readonly reject: (e: Error) => void } & (
-  | { readonly applied: (r: ProposeResult<R>) => void }
-  | { readonly committed: (r: { index: number }) => void }
-);
+type Pending<R> =
+  | { readonly term: number; readonly waiter: ProposalWaiter<R>; readonly local: unknown }
+  | { readonly term: number; readonly committed: (r: { index: number }) => void; readonly reject: (e: Error) => void };
+
+const rejectPending = <R>(p: Pending<R>, e: Error): void => ('waiter' in p ? p.waiter.reject(e) : p.reject(e));
 
 interface QueuedProposal<R> {
   readonly data: Uint8Array;
-  readonly resolve: (r: ProposeResult<R>) => void;
-  readonly reject: (e: Error) => void;
+  readonly local: unknown;
+  readonly waiter: ProposalWaiter<R>;
 }
 
 /**
@@ -239,16 +246,31 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
 
   // ---- public API ------------------------------------------------------------------------
 
-  /** Replicate `data`; resolves once this node's state machine applied it, with apply's result. */
-  propose(data: Uint8Array): Promise<ProposeResult<R>> {
-    if (this.#stopped) return Promise.reject(new StoppedError());
+  /**
+   * Replicate `data`; resolves once this node's state machine applied it, with apply's result.
+   * `local` (if given) is handed to this node's state machine with the entry (`AppliedEntry.local`)
+   * when the entry it applies at that index is this proposal: what `data` encodes, already
+   * decoded, so the proposer need not decode it again. Other nodes, and this one replaying its
+   * log, apply `data` alone, so `local` must be exactly what `data` decodes to.
+   */
+  propose(data: Uint8Array, local?: unknown): Promise<ProposeResult<R>> {
+    return new Promise((resolve, reject) => this.proposeTo(data, local, { applied: resolve, reject }));
+  }
+
+  /**
+   * `propose` that reports to `waiter` instead of through a promise (for a caller that keeps
+   * its own promise per write, so that a write costs one). The waiter is called once, possibly
+   * before this returns (a refused proposal).
+   */
+  proposeTo(data: Uint8Array, local: unknown, waiter: ProposalWaiter<R>): void {
     // An empty entry is raft's own (a new leader's first entry): the state machine never sees it.
-    if (data.byteLength === 0) return Promise.reject(new ProposalDroppedError('empty data (the state machine applies only non-empty entries)'));
-    if (this.#raw.raft.role !== 'leader') return Promise.reject(new NotLeaderError(this.#raw.raft.lead));
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ data, resolve, reject });
+    if (this.#stopped) waiter.reject(new StoppedError());
+    else if (data.byteLength === 0) waiter.reject(new ProposalDroppedError('empty data (the state machine applies only non-empty entries)'));
+    else if (this.#raw.raft.role !== 'leader') waiter.reject(new NotLeaderError(this.#raw.raft.lead));
+    else {
+      this.#queue.push({ data, local, waiter });
       this.#schedule();
-    });
+    }
   }
 
   /**
@@ -352,9 +374,9 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.#stopped = true;
     if (this.#ticker !== undefined) this.#timers.clearInterval(this.#ticker);
     const err = new StoppedError();
-    for (const q of this.#queue) q.reject(err);
+    for (const q of this.#queue) q.waiter.reject(err);
     this.#queue = [];
-    for (const p of this.#pending.values()) p.reject(err);
+    for (const p of this.#pending.values()) rejectPending(p, err);
     this.#pending.clear();
     this.#readPoints.failAll(err);
     for (const w of this.#transferWaiters) this.#timers.clearTimeout(w.timer), w.reject(err);
@@ -423,10 +445,13 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     try {
       r = this.#raw.propose(batch.map((q) => q.data));
     } catch (err) {
-      for (const q of batch) q.reject(err as Error);
+      for (const q of batch) q.waiter.reject(err as Error);
       return;
     }
-    for (const [i, q] of batch.entries()) this.#pending.set(r.index + i, { term: r.term, applied: q.resolve, reject: q.reject });
+    for (let i = 0; i < batch.length; i++) {
+      const q = batch[i] as QueuedProposal<R>;
+      this.#pending.set(r.index + i, { term: r.term, waiter: q.waiter, local: q.local });
+    }
   }
 
   /**
@@ -538,7 +563,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       for (const [idx, p] of this.#pending) {
         if (idx <= m.index) {
           this.#pending.delete(idx);
-          p.reject(new RaftError('RAFT_PROPOSAL_UNKNOWN', `outcome of entry ${idx} unknown: replaced by a snapshot`));
+          rejectPending(p, new RaftError('RAFT_PROPOSAL_UNKNOWN', `outcome of entry ${idx} unknown: replaced by a snapshot`));
         }
       }
       this.emit('snapshot', { index: m.index, term: m.term, installed: true });
@@ -546,7 +571,9 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     for (const e of rd.committedEntries) {
       const p = this.#pending.get(e.index);
       if (e.type === 'normal' && e.data.byteLength > 0) {
-        const result = this.#sm.apply({ index: e.index, term: e.term, data: e.data });
+        // The entry at a proposal's index in the proposal's term is that proposal (one leader per term).
+        const local = p !== undefined && p.term === e.term && 'waiter' in p ? p.local : undefined;
+        const result = this.#sm.apply(local === undefined ? { index: e.index, term: e.term, data: e.data } : { index: e.index, term: e.term, data: e.data, local });
         this.#appliedUpTo(e);
         if (p) this.#settle(p, e, { index: e.index, result });
       } else {
@@ -564,10 +591,10 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
    */
   #settle(p: Pending<R>, e: { readonly index: number; readonly term: number }, applied: ProposeResult<R> | undefined): void {
     this.#pending.delete(e.index);
-    if (p.term !== e.term) p.reject(new ProposalLostError(e.index));
+    if (p.term !== e.term) rejectPending(p, new ProposalLostError(e.index));
     else if ('committed' in p) p.committed({ index: e.index });
-    else if (applied) p.applied(applied);
-    else p.reject(new ProposalLostError(e.index));
+    else if (applied) p.waiter.applied(applied);
+    else p.waiter.reject(new ProposalLostError(e.index));
   }
 
   #appliedUpTo(e: { readonly index: number; readonly term: number }): void {

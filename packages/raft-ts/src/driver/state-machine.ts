@@ -3,6 +3,11 @@ export interface AppliedEntry {
   readonly index: number;
   readonly term: number;
   readonly data: Uint8Array;
+  /**
+   * On the node that proposed the entry, what it passed to `propose` beside the data (already
+   * decoded, so it need not be decoded again); absent on other nodes and on replay.
+   */
+  readonly local?: unknown;
 }
 
 /**
