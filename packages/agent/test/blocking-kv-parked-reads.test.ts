@@ -128,7 +128,11 @@ test('with ACLs on, a token that may read the key waits and is woken; one that m
   await eventually(async () => (await fetch(`${agent.base}/v1/acl/token/self`, { headers: root })).status === 200, 30_000, 'the initial management token', 200);
   const policy = await fetch(`${agent.base}/v1/acl/policy`, { method: 'PUT', headers: root, body: JSON.stringify({ Name: 'ro', Rules: 'key_prefix "ro/" { policy = "read" }' }) });
   t.is(policy.status, 200);
-  const token = await fetch(`${agent.base}/v1/acl/token`, { method: 'PUT', headers: root, body: JSON.stringify({ Policies: [{ ID: ((await policy.json()) as { ID: string }).ID }] }) });
+  const token = await fetch(`${agent.base}/v1/acl/token`, {
+    method: 'PUT',
+    headers: root,
+    body: JSON.stringify({ Policies: [{ ID: ((await policy.json()) as { ID: string }).ID }] }),
+  });
   const reader = { 'X-Consul-Token': ((await token.json()) as { SecretID: string }).SecretID };
   await put(agent, 'ro/k', 'v1', root);
   await put(agent, 'other/k', 'secret', root);

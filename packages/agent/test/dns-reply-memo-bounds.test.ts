@@ -39,10 +39,12 @@ test('shuffled replies are kept per order, drawn at random, and an answer that c
   const key = ReplyMemo.key(q);
   const built: number[] = [];
   const now = Date.now();
-  t.true(memo.setShuffled(key, 1, now, true, ReplyMemo.orders(3), (k) => {
-    built.push(k);
-    return Buffer.from([0, 0, k]);
-  }));
+  t.true(
+    memo.setShuffled(key, 1, now, true, ReplyMemo.orders(3), (k) => {
+      built.push(k);
+      return Buffer.from([0, 0, k]);
+    }),
+  );
   const seen = new Set<number>();
   for (let i = 0; i < 200; i++) seen.add(memo.get(key, q, 1, now)![2]!);
   t.deepEqual([...seen].sort(), [0, 1, 2, 3, 4, 5]);

@@ -108,7 +108,15 @@ export class ReplyMemo {
     if (orders > EAGER_ORDERS) return this.#store(key, index, at, clock, new Array<Buffer | undefined>(orders), build, 0);
     // few orders (3 records: 6): all built now, so that every later query is a copy
     const replies = Array.from({ length: orders }, (_, k) => build(k));
-    return this.#store(key, index, at, clock, replies, build, replies.reduce((n, r) => n + r.length, 0));
+    return this.#store(
+      key,
+      index,
+      at,
+      clock,
+      replies,
+      build,
+      replies.reduce((n, r) => n + r.length, 0),
+    );
   }
 
   #store(key: string, index: number, at: number, clock: boolean, replies: (Buffer | undefined)[], build: Memo['build'], bytes: number): boolean {

@@ -153,7 +153,7 @@ export class BlockingKvReads {
     }
     const o = this.#o;
     const wait = params.waitMs > 0 ? Math.min(params.waitMs, o.maxQueryTimeMs) : Math.min(o.defaultQueryTimeMs, o.maxQueryTimeMs);
-    this.#park(req, res, key, result, params.index, started, wait + o.random() * (wait / 16));
+    this.#park(res, key, result, params.index, started, wait + o.random() * (wait / 16));
     return true;
   }
 
@@ -172,7 +172,7 @@ export class BlockingKvReads {
     return answer;
   }
 
-  #park(req: IncomingMessage, res: ServerResponse, key: string, result: QueryResult<KvEntry | undefined>, minIndex: number, started: number, ms: number): void {
+  #park(res: ServerResponse, key: string, result: QueryResult<KvEntry | undefined>, minIndex: number, started: number, ms: number): void {
     let list = this.#lists.get(key);
     if (!list) {
       list = new WaitList(key);
