@@ -35,17 +35,33 @@ const OUTCOME_FAILED = 1;
 const OUTCOME_NOT_SERVED = 2;
 
 /**
- * Queues a frame on `socket`, corked until the end of the current tick: every frame written in
- * one turn (requests of many callers, replies to a batch) leaves in one syscall, and none waits
- * longer than that turn.
+ * Queues a frame on `socket`, corked until `release` runs: frames written meanwhile leave in one
+ * syscall.
  */
-export function writeCorked(socket: Socket, parts: readonly Uint8Array[]): void {
+function writeCorked(socket: Socket, parts: readonly Uint8Array[], release: (fn: () => void) => void): void {
   if (socket.writableCorked === 0) {
     socket.cork();
-    process.nextTick(() => socket.uncork());
+    release(() => socket.uncork());
   }
   for (const p of parts) socket.write(p);
 }
+
+/**
+ * Requests are corked until the check phase of the event loop's current turn: the requests of
+ * every caller the turn's I/O woke (HTTP requests arriving on many connections at once) leave in
+ * one syscall, and none waits for another turn.
+ */
+const endOfTurn = (fn: () => void): void => {
+  setImmediate(fn);
+};
+
+/**
+ * Replies are corked until the end of the current tick: replies settled together (a Ready that
+ * applied many forwarded writes) leave in one syscall.
+ */
+const endOfTick = (fn: () => void): void => {
+  process.nextTick(fn);
+};
 
 function idBytes(id: number, outcome?: number): Buffer {
   const b = Buffer.allocUnsafe(outcome === undefined ? REQUEST_ID_BYTES : REQUEST_ID_BYTES + 1);
@@ -56,14 +72,14 @@ function idBytes(id: number, outcome?: number): Buffer {
 
 /** Writes a request frame. */
 export function writeRequest(socket: Socket, id: number, payload: Uint8Array): void {
-  writeCorked(socket, [frameHeader(FrameKind.request, REQUEST_ID_BYTES + payload.byteLength), idBytes(id), payload]);
+  writeCorked(socket, [frameHeader(FrameKind.request, REQUEST_ID_BYTES + payload.byteLength), idBytes(id), payload], endOfTurn);
 }
 
 /** Writes the reply to request `id`: the handler's answer, or its failure. */
 export function writeReply(socket: Socket, id: number, outcome: { answer: Uint8Array } | { failed: string } | { notServed: string }): void {
   const body = 'answer' in outcome ? outcome.answer : Buffer.from('failed' in outcome ? outcome.failed : outcome.notServed, 'utf8');
   const kind = 'answer' in outcome ? OUTCOME_ANSWER : 'failed' in outcome ? OUTCOME_FAILED : OUTCOME_NOT_SERVED;
-  writeCorked(socket, [frameHeader(FrameKind.reply, REQUEST_ID_BYTES + 1 + body.byteLength), idBytes(id, kind), body]);
+  writeCorked(socket, [frameHeader(FrameKind.reply, REQUEST_ID_BYTES + 1 + body.byteLength), idBytes(id, kind), body], endOfTick);
 }
 
 /** Splits a request frame's payload; throws on one too short to hold its id. */
