@@ -131,8 +131,8 @@ function writeFrame(socket: Socket, kind: FrameKind, payload: Uint8Array, cb?: (
  * Raft transport over TCP (or TLS) with length-prefixed protobuf frames. Each node keeps two
  * connections per peer: `control` (heartbeats, votes, reads, TimeoutNow) and `append` (appends and
  * their acknowledgements), so heartbeats never queue behind appends. Messages queued in one
- * event-loop turn go out as one frame, without waiting for earlier ones to be answered
- * (pipelined).
+ * piece of synchronous work (one Ready) go out as one frame at the end of that tick, without
+ * waiting for a later turn of the event loop or for earlier frames to be answered (pipelined).
  * A third connection, opened on first use, carries the application's requests to the peer and
  * their replies (`request`, `serveRequests`). A snapshot goes on a connection of its own, in chunks, and the receiver answers
  * with an ack frame. A failed connection is reopened with exponential backoff; messages sent
@@ -468,7 +468,9 @@ export class TcpTransport implements Transport {
     lane.queue.push(m);
     if (!lane.scheduled) {
       lane.scheduled = true;
-      setImmediate(() => this.#flush(peer, lane));
+      // At the end of this tick, not a later turn of the event loop: a Ready's messages are sent
+      // in one synchronous run, so they still leave as one frame, and nothing waits for a turn.
+      process.nextTick(() => this.#flush(peer, lane));
     }
   }
 
