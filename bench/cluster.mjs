@@ -27,6 +27,7 @@ const VALUE = Buffer.alloc(256, 'v');
 const POLL_MS = 15;
 const PUT_TARGET = { rps: 1.0, p99: 1.5 };
 const GET_TARGET = 1.0;
+const SEQUENTIAL_TARGET = 1.0;
 const FAILOVER_TARGET_S = 2;
 const TLS_VS_PLAIN_TARGET = 0.85;
 const TLS_VS_ETCD_TARGET = 1.25;
@@ -212,6 +213,16 @@ function printTargets(rows, failovers) {
     if (r.target > 0) targets.push([`${what}: req/s >= ${r.target.toFixed(2)}x ${r.anchorName}`, `${r.ratio.toFixed(2)}x`, r.ratio >= r.target]);
     if (r.p99Target !== undefined) targets.push([`${what}: p99 <= ${r.p99Target.toFixed(1)}x ${r.anchorName}`, `${p99RatioOf(r).toFixed(2)}x`, p99RatioOf(r) <= r.p99Target]);
   }
+  // Issue 19: a write through a follower at least on par with the leader path (etcd serves both
+  // at almost the same rate), and the sequential writer (1 connection) at least etcd's rate.
+  const via = (name, connections) => rows.find((x) => !x.notRun && x.name === name && x.connections === connections);
+  const viaFollower = via('PUT via follower', 64);
+  const viaLeader = via('PUT via leader', 64);
+  if (viaFollower && viaLeader) {
+    targets.push([`PUT via follower 64 conns: ratio >= PUT via leader 64 conns' (${viaLeader.ratio.toFixed(2)}x)`, `${viaFollower.ratio.toFixed(2)}x`, viaFollower.ratio >= viaLeader.ratio]);
+  }
+  const sequential = via('PUT via leader', 1);
+  if (sequential) targets.push([`PUT via leader 1 conn (sequential writer): req/s >= ${SEQUENTIAL_TARGET.toFixed(2)}x etcd`, `${sequential.ratio.toFixed(2)}x`, sequential.ratio >= SEQUENTIAL_TARGET]);
   if (failovers.length > 0) {
     const p50 = median(failovers) / 1000;
     targets.push([`leader failover p50 <= ${FAILOVER_TARGET_S} s`, `${p50.toFixed(2)} s`, p50 <= FAILOVER_TARGET_S]);
