@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import test from 'ava';
 import { TcpTransport, type TcpTransportOptions, RequestError } from '../src/tcp.js';
@@ -143,4 +144,28 @@ test('requests over mutual TLS reach only authorized peers', async (t) => {
     t.true(err instanceof RequestError, `${e.transport.id}: ${err.message}`);
   }
   t.is(served, 1, 'no outsider request reached the handler');
+});
+
+test('a peer that takes no requests (one that closes at the unknown frame kind, as an older version does) never receives one', async (t) => {
+  // A Raft port that knows only Raft's frames: it closes the connection at the first other one.
+  const seen: Buffer[] = [];
+  const old = createServer((s) => {
+    s.on('data', (d) => {
+      seen.push(d);
+      s.destroy();
+    });
+  });
+  await new Promise<void>((r) => old.listen(0, '127.0.0.1', r));
+  t.teardown(() => old.close());
+  const a = await endpoint(t, 'a');
+  a.transport.setPeer('old', `127.0.0.1:${(old.address() as AddressInfo).port}`);
+  const err = await rejection(a.transport.request('old', Buffer.from('must not arrive'), 5000));
+  t.false(err.delivered, err.message);
+  t.false(
+    Buffer.concat(seen).includes(Buffer.from('must not arrive')),
+    'only the hello was sent',
+  );
+  // Until the backoff passes, further requests fail at once, undelivered.
+  const again = await rejection(a.transport.request('old', Buffer.from('x'), 5000));
+  t.false(again.delivered);
 });

@@ -30,6 +30,13 @@ export type RequestHandler = (payload: Uint8Array, signal: AbortSignal) => Promi
 
 /** Bytes of a request's or a reply's own header inside the frame payload. */
 export const REQUEST_ID_BYTES = 4;
+/**
+ * The number of the empty request a sender opens each connection with. The receiver answers it
+ * itself, at once: until that answer comes, the sender holds its requests back, so a peer that
+ * takes no requests (an older version closes the connection at the unknown frame kind) never
+ * received one, and the caller may send it another way.
+ */
+export const HELLO_ID = 0;
 const OUTCOME_ANSWER = 0;
 const OUTCOME_FAILED = 1;
 const OUTCOME_NOT_SERVED = 2;
@@ -80,6 +87,12 @@ export function writeReply(socket: Socket, id: number, outcome: { answer: Uint8A
   const body = 'answer' in outcome ? outcome.answer : Buffer.from('failed' in outcome ? outcome.failed : outcome.notServed, 'utf8');
   const kind = 'answer' in outcome ? OUTCOME_ANSWER : 'failed' in outcome ? OUTCOME_FAILED : OUTCOME_NOT_SERVED;
   writeCorked(socket, [frameHeader(FrameKind.reply, REQUEST_ID_BYTES + 1 + body.byteLength), idBytes(id, kind), body], endOfTick);
+}
+
+/** The request number a reply frame answers; throws on one too short. */
+export function replyId(payload: Uint8Array): number {
+  if (payload.byteLength < REQUEST_ID_BYTES + 1) throw new Error('reply frame too short');
+  return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).readUInt32BE(0);
 }
 
 /** Splits a request frame's payload; throws on one too short to hold its id. */

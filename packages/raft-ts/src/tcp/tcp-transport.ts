@@ -6,7 +6,7 @@ import type { Message, NodeId } from '../core/types.js';
 import { concatBytes } from '../bytes.js';
 import { FrameDecoder, FrameKind, frameHeader } from './frames.js';
 import { decodeBatch, decodeSnapshotAck, decodeSnapshotChunk, encodeBatch, encodeSnapshotAck, encodeSnapshotChunk, withSnapshot } from './wire-codec.js';
-import { PendingRequests, REQUEST_ID_BYTES, type RequestHandler, RequestError, readRequest, writeReply, writeRequest } from './requests.js';
+import { HELLO_ID, PendingRequests, REQUEST_ID_BYTES, type RequestHandler, RequestError, readRequest, replyId, writeReply, writeRequest } from './requests.js';
 
 /**
  * First byte of a Raft connection, so that a port shared with other protocols can route it
@@ -79,8 +79,10 @@ type Lane = 'control' | 'append';
 /** One outbound connection to a peer and the messages queued for it this loop turn. */
 class OutLane {
   socket: Socket | TLSSocket | undefined;
-  /** The socket finished connecting (and its TLS handshake). */
+  /** Requests only: the peer answered the connection's hello, so requests are written, not held. */
   connected = false;
+  /** Requests only: requests waiting for the hello's answer. */
+  held: { id: number; payload: Uint8Array }[] = [];
   queue: Message[] = [];
   scheduled = false;
   readonly backoff: ReconnectBackoff;
@@ -180,8 +182,8 @@ export class TcpTransport implements Transport {
     const p = this.#peers.get(id);
     if (!p) return;
     this.#peers.delete(id);
+    // Closing the request connection fails its requests (see #openRequestLane).
     for (const lane of p.outLanes) lane.socket?.destroy();
-    p.pending.failAll(new RequestError(`peer ${id} removed`, false));
   }
 
   /**
@@ -209,9 +211,9 @@ export class TcpTransport implements Transport {
       if (lane.backoff.waiting()) return Promise.reject(new RequestError(`No connection established to ${peer.address} (reconnecting)`, false));
       this.#openRequestLane(peer);
     }
-    const socket = lane.socket as Socket;
     const { id, answer } = peer.pending.add(timeoutMs);
-    writeRequest(socket, id, payload);
+    if (lane.connected) writeRequest(lane.socket as Socket, id, payload);
+    else lane.held.push({ id, payload });
     return answer;
   }
 
@@ -221,32 +223,44 @@ export class TcpTransport implements Transport {
     const pending = peer.pending;
     lane.socket = socket;
     lane.connected = false;
+    lane.held = [];
     lane.backoff.opened();
-    socket.once(socket instanceof TlsSocket ? 'secureConnect' : 'connect', () => {
-      lane.connected = true;
-      lane.backoff.written();
-    });
     socket.on('error', () => socket.destroy());
+    writeRequest(socket as Socket, HELLO_ID, new Uint8Array(0));
+    let answered = false;
     const decoder = new FrameDecoder(this.#maxFrame);
     socket.on('data', (bytes: Buffer) => {
       try {
         for (const f of decoder.push(bytes)) {
           if (f.kind !== FrameKind.reply) throw new Error(`unexpected frame kind ${f.kind} on a request connection`);
-          pending.settle(f.payload);
+          if (replyId(f.payload) !== HELLO_ID) {
+            pending.settle(f.payload);
+            continue;
+          }
+          if (answered) continue;
+          answered = true;
+          lane.connected = true;
+          lane.backoff.written();
+          for (const r of lane.held) writeRequest(socket as Socket, r.id, r.payload);
+          lane.held = [];
         }
       } catch {
         socket.destroy();
       }
     });
     socket.once('close', () => {
-      const delivered = lane.connected;
+      // Requests were written only once the hello was answered.
+      const delivered = answered;
       if (lane.socket === socket) {
         lane.socket = undefined;
         lane.connected = false;
+        lane.held = [];
         if (!delivered) lane.backoff.failed();
       }
       // Requests of this connection only: a new one may already carry later requests.
-      pending.failAll(new RequestError(delivered ? `connection to ${peer.address} closed before the reply` : `No connection established to ${peer.address}`, delivered));
+      pending.failAll(
+        new RequestError(delivered ? `connection to ${peer.address} closed before the reply` : `No connection established to ${peer.address} (or it takes no requests)`, delivered),
+      );
       if (peer.pending === pending) peer.pending = new PendingRequests();
     });
   }
@@ -420,6 +434,10 @@ export class TcpTransport implements Transport {
     return {
       answer: (payload) => {
         const { id, body } = readRequest(payload);
+        if (id === HELLO_ID) {
+          writeReply(socket as Socket, id, { answer: body });
+          return;
+        }
         const handler = this.#requestHandler;
         if (!handler) {
           writeReply(socket as Socket, id, { notServed: 'requests are not served here' });
