@@ -106,8 +106,9 @@ export function assembleClusterRole(i: ClusterRoleInputs, cleanups: Cleanups): C
     ...(wan ? { toDatacenter: (dc, send, idempotent) => datacenters.call(dc, send, idempotent) } : {}),
     call: (address, name, request, timeoutMs, signal) => {
       // Writes to the leader go on the Raft connection (see cluster/leader-channel.ts).
+      const viaGrpc = () => callClients.call(address, name, request, timeoutMs, signal);
       const peer = sc?.raftPeerFor(address, name);
-      return peer ? (sc as ServerCluster).callOverRaft(peer, name, request, timeoutMs) : callClients.call(address, name, request, timeoutMs, signal);
+      return peer ? (sc as ServerCluster).callOverRaft(peer, name, request, timeoutMs, viaGrpc) : viaGrpc();
     },
   });
   rpcRouter = calls;

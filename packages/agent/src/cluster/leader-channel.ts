@@ -63,7 +63,7 @@ function encodeFailure(err: unknown): Buffer {
 export class LeaderChannel {
   readonly #transport: RequestTransport;
   /** Calls this server sent to a leader on the channel, and calls it answered from it. */
-  readonly counts = { sent: 0, answered: 0 };
+  readonly counts = { sent: 0, answered: 0, overGrpc: 0 };
 
   constructor(transport: RequestTransport) {
     this.#transport = transport;
@@ -74,10 +74,17 @@ export class LeaderChannel {
     serveLeaderChannel(this.#transport, handle, () => this.counts.answered++);
   }
 
-  /** The follower's side: see callOverChannel. */
-  call(leaderId: string, name: string, req: CallRequest, timeoutMs: number): Promise<CallReply__Output> {
+  /**
+   * The follower's side (see callOverChannel). A call the channel could not deliver (no
+   * connection, or a leader that takes no requests: an older version) goes over gRPC instead.
+   */
+  call(leaderId: string, name: string, req: CallRequest, timeoutMs: number, viaGrpc: () => Promise<CallReply__Output>): Promise<CallReply__Output> {
     this.counts.sent++;
-    return callOverChannel(this.#transport, leaderId, name, req, timeoutMs);
+    return callOverChannel(this.#transport, leaderId, name, req, timeoutMs, () => {
+      this.counts.sent--;
+      this.counts.overGrpc++;
+      return viaGrpc();
+    });
   }
 }
 
@@ -104,9 +111,16 @@ function serveLeaderChannel(transport: RequestTransport, handle: CallHandler, on
 /**
  * The follower's side: sends call `name` to the leader `leaderId` and returns its reply, or throws
  * what the gRPC call would have thrown (RpcStatusError for a failure the method chose, RpcError
- * for a transport failure; one that never reached the leader reads "No connection established").
+ * for a transport failure). A call that never reached the leader is made with `undelivered`.
  */
-async function callOverChannel(transport: RequestTransport, leaderId: string, name: string, req: CallRequest, timeoutMs: number): Promise<CallReply__Output> {
+async function callOverChannel(
+  transport: RequestTransport,
+  leaderId: string,
+  name: string,
+  req: CallRequest,
+  timeoutMs: number,
+  undelivered: () => Promise<CallReply__Output>,
+): Promise<CallReply__Output> {
   const m = wireMethod(name);
   if (!m) throw new Error(`unknown RPC method ${name}`);
   let answer: Uint8Array;
@@ -116,7 +130,7 @@ async function callOverChannel(transport: RequestTransport, leaderId: string, na
     if (!(err instanceof RequestError)) throw err;
     // Not handed to the leader's handler yet: as the gRPC call before the leader's API is up.
     if (err.delivered && !err.served) throw new RpcStatusError(NOT_READY, grpc.status.UNAVAILABLE);
-    if (!err.delivered) throw new RpcError(/^No connection established/.test(err.message) ? err.message : `No connection established: ${err.message}`, grpc.status.UNAVAILABLE);
+    if (!err.delivered) return undelivered();
     if (/^no reply within/.test(err.message)) throw new RpcError(`Deadline exceeded: ${err.message}`, grpc.status.DEADLINE_EXCEEDED);
     throw new RpcError(err.message, grpc.status.UNAVAILABLE);
   }

@@ -322,7 +322,8 @@ export class ServerCluster implements Cluster {
         if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS && method) {
           const request = { options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: hops + 1, token })), args: Buffer.from(JSON.stringify({ command })) };
           const peer = this.raftPeerFor(leader, method);
-          const r = await (peer ? this.callOverRaft(peer, method, request, 30_000) : this.#rpc.call(leader, method, request, 30_000));
+          const viaGrpc = () => this.#rpc.call(leader, method, request, 30_000);
+          const r = await (peer ? this.callOverRaft(peer, method, request, 30_000, viaGrpc) : viaGrpc());
           return { index: r.meta?.index ?? 0, result: { value: JSON.parse(r.result.toString('utf8')) as unknown } };
         }
       } catch (err) {
@@ -362,9 +363,12 @@ export class ServerCluster implements Cluster {
     return id;
   }
 
-  /** Sends typed call `name` to server `peer` on the Raft connection; fails as the gRPC call would. */
-  callOverRaft(peer: string, name: string, request: CallRequest, timeoutMs: number): Promise<CallReply__Output> {
-    return this.leaderChannel.call(peer, name, request, timeoutMs);
+  /**
+   * Sends typed call `name` to server `peer` on the Raft connection, or with `viaGrpc` when it
+   * could not be delivered there; fails as the gRPC call would.
+   */
+  callOverRaft(peer: string, name: string, request: CallRequest, timeoutMs: number, viaGrpc: () => Promise<CallReply__Output>): Promise<CallReply__Output> {
+    return this.leaderChannel.call(peer, name, request, timeoutMs, viaGrpc);
   }
 
   /**
