@@ -131,8 +131,9 @@ async function callOverChannel(
     // Not handed to the leader's handler yet: as the gRPC call before the leader's API is up.
     if (err.delivered && !err.served) throw new RpcStatusError(NOT_READY, grpc.status.UNAVAILABLE);
     if (!err.delivered) return undelivered();
-    if (/^no reply within/.test(err.message)) throw new RpcError(`Deadline exceeded: ${err.message}`, grpc.status.DEADLINE_EXCEEDED);
-    throw new RpcError(err.message, grpc.status.UNAVAILABLE);
+    // Sent, outcome unknown: in grpc-js's words for the same two cases.
+    if (/^no reply within/.test(err.message)) throw new RpcError('Deadline exceeded', grpc.status.DEADLINE_EXCEEDED);
+    throw new RpcError('Connection dropped', grpc.status.UNAVAILABLE);
   }
   const b = Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
   if (b[0] === ANSWERED) return m.deserialize(b.subarray(1));
