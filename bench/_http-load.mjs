@@ -90,10 +90,21 @@ async function loadWorker(spec) {
  * processes on a shared machine moves far less than requests/s.
  */
 export async function load(spec) {
-  const cpu0 = spec.pid ? cpuTimeUs(spec.pid) : undefined;
+  // `pid`, or `pids` (a cluster: the CPU time of all its processes together)
+  const pids = spec.pids ?? (spec.pid ? [spec.pid] : []);
+  const cpuOf = () => {
+    let total = 0;
+    for (const pid of pids) {
+      const t = cpuTimeUs(pid);
+      if (t === undefined) return undefined;
+      total += t;
+    }
+    return pids.length > 0 ? total : undefined;
+  };
+  const cpu0 = cpuOf();
   const result = await runWrk(spec);
   if (cpu0 !== undefined) {
-    const cpu1 = cpuTimeUs(spec.pid);
+    const cpu1 = cpuOf();
     const answered = result.ok + result.non2xx;
     if (cpu1 !== undefined && answered > 0) result.cpuUs = (cpu1 - cpu0) / answered;
   }

@@ -65,6 +65,8 @@ test('mutual TLS: servers and a client agent form a cluster; outsiders are refus
   for (const s of servers) {
     await until(async () => (await raw(s, 'tls/k', '&stale')).text === 'v1' || undefined, 10_000, `${s.name} has the write`);
   }
+  // A write through each server: the followers pass theirs to the leader on the Raft connection, over mutual TLS.
+  for (const [i, s] of servers.entries()) t.is((await put(s, `tls/via-${i}`, 'v')).text, 'true', `a write through ${s.name}`);
 
   const target = `127.0.0.1:${(servers[1] as Proc).rpcPort}`;
   const ca = readFileSync(pkis.pki.ca);

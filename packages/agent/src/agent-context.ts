@@ -81,8 +81,11 @@ export interface AgentContext {
 /** What the endpoints that read the replicated state need: only servers register them. */
 export interface ServerContext extends AgentContext {
   readonly server: StateServer;
-  /** Applies a command on this server (through raft, passing it to the leader if it must). */
-  apply(command: Command): Promise<WriteResult>;
+  /**
+   * Applies a command on this server (through raft, passing it to the leader if it must: then
+   * with `token`, the caller's, which the leader checks again as for any forwarded write).
+   */
+  apply(command: Command, token?: string): Promise<WriteResult>;
   readonly sessionTimers: SessionTimers;
   readonly query: QuerySource;
   /** Sends requests for other datacenters to their servers. */

@@ -2,6 +2,7 @@
 export {
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_MAX_SNAPSHOT_BYTES,
+  MAX_REQUESTS_IN_FLIGHT,
   RAFT_PREAMBLE_PLAIN,
   RAFT_PREAMBLE_TLS,
   TcpTransport,
@@ -10,3 +11,4 @@ export {
 } from './tcp/tcp-transport.js';
 export { FrameDecoder, FrameError, FrameKind, encodeFrame } from './tcp/frames.js';
 export { WireFormatError, decodeBatch, encodeBatch } from './tcp/wire-codec.js';
+export { RequestError, type RequestHandler } from './tcp/requests.js';

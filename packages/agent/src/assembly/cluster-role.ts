@@ -104,7 +104,12 @@ export function assembleClusterRole(i: ClusterRoleInputs, cleanups: Cleanups): C
     ...(cc ? { toServer: (send, idempotent) => cc.callServer(send, idempotent) } : {}),
     ...(sc ? { isLeader: () => sc.isLeader(), toLeader: (send, idempotent) => sc.callLeader(send, idempotent) } : {}),
     ...(wan ? { toDatacenter: (dc, send, idempotent) => datacenters.call(dc, send, idempotent) } : {}),
-    call: (address, name, request, timeoutMs, signal) => callClients.call(address, name, request, timeoutMs, signal),
+    call: (address, name, request, timeoutMs, signal) => {
+      // Writes to the leader go on the Raft connection (see cluster/leader-channel.ts).
+      const viaGrpc = () => callClients.call(address, name, request, timeoutMs, signal);
+      const peer = sc?.raftPeerFor(address, name);
+      return peer ? (sc as ServerCluster).callOverRaft(peer, name, request, timeoutMs, viaGrpc) : viaGrpc();
+    },
   });
   rpcRouter = calls;
   const internalCall: InternalCall = (name, args, over) => calls.call(name, args, ownCallOptions(config.nodeName, { token: ownToken(name), ...over }));

@@ -67,7 +67,7 @@ export function buildContexts(p: ContextParts): { context: AgentContext; serverC
       ? {
           ...context,
           server,
-          apply: (command) => sc.write(command),
+          apply: (command, token) => sc.write(command, token),
           sessionTimers: sc.sessionTimers,
           query: {
             watch: (topics, cb) => server.state.watch(topics, cb),

@@ -31,6 +31,7 @@ import { type RaftPeerAuth, TcpTransport } from 'raft-ts/tcp';
 import type { RaftTcpTls } from '../tls/raft-tls.js';
 import { LevelStorage } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
+import type { RequestTransport } from './leader-channel.js';
 
 export interface RaftLogOptions {
   /** This server's raft ID (its node ID). */
@@ -121,6 +122,8 @@ export class ProposeTimeoutError extends Error {
 class GatedTransport implements Transport {
   /** The transport that sends. */
   readonly inner: PeerTransport;
+  /** The framed transport, which also carries requests between servers (see leader-channel.ts). */
+  readonly requests: TcpTransport;
   /** Every transport that receives (the sending one among them). */
   readonly #receivers: readonly PeerTransport[];
   #handler: TransportHandler | undefined;
@@ -128,8 +131,9 @@ class GatedTransport implements Transport {
   lastLeaderContact = 0;
   onEarlyMessage: (m: Message) => void = () => {};
 
-  constructor(inner: PeerTransport, receivers: readonly PeerTransport[]) {
+  constructor(inner: PeerTransport, receivers: readonly PeerTransport[], requests: TcpTransport) {
     this.inner = inner;
+    this.requests = requests;
     this.#receivers = receivers;
   }
 
@@ -183,7 +187,7 @@ function raftTransports(o: RaftLogOptions): GatedTransport {
     onRefused: (reason) => o.logger.debug({ reason }, 'raft: refused an inbound connection'),
   });
   o.acceptRaft?.((socket) => tcpT.accept(socket));
-  return new GatedTransport((o.raftTransport ?? 'tcp') === 'tcp' ? tcpT : grpcT, [tcpT, grpcT]);
+  return new GatedTransport((o.raftTransport ?? 'tcp') === 'tcp' ? tcpT : grpcT, [tcpT, grpcT], tcpT);
 }
 
 export interface LeaderState {
@@ -227,6 +231,14 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
     const s = this.#storage;
     if (!s) return false;
     return s.lastIndex() > 0 || s.snapshot().meta.index > 0 || s.initialState().hardState.term > 0;
+  }
+
+  /**
+   * Requests to other servers and their answers on the Raft connections (the framed transport
+   * is always open inbound, whichever transport Raft sends with).
+   */
+  get requests(): RequestTransport {
+    return this.#transport.requests;
   }
 
   /** Called with raft messages that arrive before the node runs. */

@@ -66,6 +66,11 @@ function wire(): ReturnType<typeof wireMethods> {
   return cachedWire;
 }
 
+/** The protobuf codec of typed method `name` (`CallRequest` in, `CallReply` out), as the gRPC call uses it. */
+export function wireMethod(name: string): ReturnType<ReturnType<typeof wireMethods>['get']> {
+  return wire().get(name);
+}
+
 /**
  * True when a call failed before it reached the server: no connection could be made, or the
  * channel closed first. Only then may a write be sent again without risk of applying it twice;

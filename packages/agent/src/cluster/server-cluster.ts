@@ -29,7 +29,8 @@ import { type ServerViewSource, raftConfiguration, serverStatus } from './server
 import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, SHUTTING_DOWN, addAgentService, safeToResend } from './rpc.js';
 import { commandMethod } from '../rpc/methods/apply.js';
 import { ownCallOptions, optionsToWire } from '../rpc/query-options.js';
-import type { CallHandler, CallReply__Output } from '../rpc/transport.js';
+import type { CallHandler, CallReply__Output, CallRequest } from '../rpc/transport.js';
+import { CHANNEL_METHODS, LeaderChannel } from './leader-channel.js';
 import { RpcStatusError } from '../rpc/transport.js';
 import { MAX_HOPS } from '../rpc/router.js';
 
@@ -67,6 +68,8 @@ const SOLE_VOTER_READY_MS = 5000;
 export class ServerCluster implements Cluster {
   readonly isServer = true;
   readonly sessionTimers: SessionTimers;
+  /** Writes to the leader on the Raft connection (see leader-channel.ts). */
+  readonly leaderChannel: LeaderChannel;
   readonly #o: ServerClusterOptions;
   readonly #rpc: RpcClients;
   readonly #duties: LeaderDuties | undefined;
@@ -104,17 +107,20 @@ export class ServerCluster implements Cluster {
     this.sessionTimers = new SessionTimers((id) => {
       write({ type: 'session-destroy', id }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'session expiry failed'));
     });
+    const serveCall: CallHandler = (name, request, signal) => {
+      o.telemetry?.incrCounter(['rpc', 'request']);
+      if (this.#draining) return Promise.reject(new RpcStatusError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
+      const p = o.calls(name, request, signal);
+      if (request.options?.minQueryIndex) return p;
+      this.#inFlight.add(p);
+      const done = () => this.#inFlight.delete(p);
+      p.then(done, done);
+      return p;
+    };
+    this.leaderChannel = new LeaderChannel(o.raft.requests);
+    this.leaderChannel.serve(serveCall);
     addAgentService(o.rpcServer, {
-      call: (name, request, signal) => {
-        o.telemetry?.incrCounter(['rpc', 'request']);
-        if (this.#draining) return Promise.reject(new RpcStatusError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
-        const p = o.calls(name, request, signal);
-        if (request.options?.minQueryIndex) return p;
-        this.#inFlight.add(p);
-        const done = () => this.#inFlight.delete(p);
-        p.then(done, done);
-        return p;
-      },
+      call: serveCall,
       status: () => {
         o.telemetry?.incrCounter(['rpc', 'request']);
         return serverStatus(this.#views());
@@ -296,13 +302,17 @@ export class ServerCluster implements Cluster {
     });
   }
 
-  async write(command: Command): Promise<WriteResult> {
-    const out = await this.#writeRaw(command, 0);
+  /**
+   * Applies `command` through the leader. A server that is not (or no longer) the leader passes it
+   * on with `token`, which the leader checks as for any forwarded write.
+   */
+  async write(command: Command, token = ''): Promise<WriteResult> {
+    const out = await this.#writeRaw(command, 0, token);
     if (out.result.error) throw out.result.error;
     return out;
   }
 
-  async #writeRaw(command: Command, hops: number): Promise<WriteResult> {
+  async #writeRaw(command: Command, hops: number, token: string): Promise<WriteResult> {
     const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
     for (;;) {
       try {
@@ -310,8 +320,10 @@ export class ServerCluster implements Cluster {
         const leader = this.leaderAddress();
         const method = commandMethod(command.type);
         if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS && method) {
-          const request = { options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: hops + 1 })), args: Buffer.from(JSON.stringify({ command })) };
-          const r = await this.#rpc.call(leader, method, request, 30_000);
+          const request = { options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: hops + 1, token })), args: Buffer.from(JSON.stringify({ command })) };
+          const peer = this.raftPeerFor(leader, method);
+          const viaGrpc = () => this.#rpc.call(leader, method, request, 30_000);
+          const r = await (peer ? this.callOverRaft(peer, method, request, 30_000, viaGrpc) : viaGrpc());
           return { index: r.meta?.index ?? 0, result: { value: JSON.parse(r.result.toString('utf8')) as unknown } };
         }
       } catch (err) {
@@ -369,6 +381,26 @@ export class ServerCluster implements Cluster {
       m.commit(started);
       m.endpoint?.(started);
     }
+  }
+
+  /**
+   * The Raft ID of the leader when it is the server at RPC `address` and call `name` goes to it
+   * on the Raft connection (leader-channel.ts) rather than over gRPC; undefined otherwise.
+   */
+  raftPeerFor(address: string, name: string): string | undefined {
+    if (!CHANNEL_METHODS.has(name)) return undefined;
+    const raft = this.#o.raft;
+    const id = raft.leader;
+    if (!id || id === this.#o.config.nodeId || raft.peerAddress(id) !== address) return undefined;
+    return id;
+  }
+
+  /**
+   * Sends typed call `name` to server `peer` on the Raft connection, or with `viaGrpc` when it
+   * could not be delivered there; fails as the gRPC call would.
+   */
+  callOverRaft(peer: string, name: string, request: CallRequest, timeoutMs: number, viaGrpc: () => Promise<CallReply__Output>): Promise<CallReply__Output> {
+    return this.leaderChannel.call(peer, name, request, timeoutMs, viaGrpc);
   }
 
   /**

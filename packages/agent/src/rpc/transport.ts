@@ -14,7 +14,8 @@ import { METHODS, type MethodName, isMethodName } from './methods/index.js';
 
 export type { CallReply__Output, CallRequest, CallRequest__Output };
 
-const STATUS_KEY = 'concord-http-status';
+/** The trailer that carries a failed method's HTTP status. */
+export const STATUS_KEY = 'concord-http-status';
 
 /** The services of proto/agent.proto that hold typed methods (every one but `Agent`). */
 export const METHOD_SERVICES = ['KVS', 'Txn', 'Session', 'Catalog', 'Health', 'Coordinate', 'Status', 'Operator', 'Snapshot', 'PreparedQuery', 'Internal', 'ACL'] as const;

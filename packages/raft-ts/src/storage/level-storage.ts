@@ -61,6 +61,8 @@ export class LevelStorage implements DurableStorage {
   /** First index of every run stored in `log`, ascending (the keys the log sublevel holds). */
   #runs: number[] = [];
   #chain: Promise<unknown> = Promise.resolve();
+  /** Writes queued or running on `#chain`. */
+  #busy = 0;
   #queued: { batch: PersistBatch; sync: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   #drainQueued = false;
   #background = new Set<Promise<unknown>>();
@@ -181,9 +183,23 @@ export class LevelStorage implements DurableStorage {
 
   // ---- writes ----------------------------------------------------------------------------
 
+  /**
+   * Runs `fn` after every earlier write. With none in progress it starts at once, in the caller's
+   * turn: a Ready's write is handed to LevelDB before the driver's messages are flushed, so the
+   * fsync runs while they are sent rather than after.
+   */
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.#chain.then(fn, fn);
-    this.#chain = p.catch(() => undefined);
+    const idle = this.#busy === 0;
+    this.#busy++;
+    const p = idle ? fn() : this.#chain.then(fn, fn);
+    this.#chain = p.then(
+      () => {
+        this.#busy--;
+      },
+      () => {
+        this.#busy--;
+      },
+    );
     return p;
   }
 

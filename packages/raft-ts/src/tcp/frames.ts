@@ -13,6 +13,10 @@ export const FrameKind = {
   snapshotChunk: 2,
   /** `SnapshotAck`: the receiver's answer on a snapshot's connection. */
   snapshotAck: 3,
+  /** `Request`: an application request between servers (e.g. a write forwarded to the leader), see requests.ts. */
+  request: 4,
+  /** `Reply`: the answer to a request, on the connection the request came in on. */
+  reply: 5,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 

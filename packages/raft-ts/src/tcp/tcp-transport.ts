@@ -6,6 +6,7 @@ import type { Message, NodeId } from '../core/types.js';
 import { concatBytes } from '../bytes.js';
 import { FrameDecoder, FrameKind, frameHeader } from './frames.js';
 import { decodeBatch, decodeSnapshotAck, decodeSnapshotChunk, encodeBatch, encodeSnapshotAck, encodeSnapshotChunk, withSnapshot } from './wire-codec.js';
+import { HELLO_ID, PendingRequests, REQUEST_ID_BYTES, type RequestHandler, RequestError, readRequest, replyId, writeReply, writeRequest } from './requests.js';
 
 /**
  * First byte of a Raft connection, so that a port shared with other protocols can route it
@@ -21,6 +22,8 @@ export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024;
 /** How long an inbound connection may take to send its preamble and finish its TLS handshake. */
 const HANDSHAKE_MS = 10_000;
+/** Requests of one inbound connection being answered at once; past this the connection is not read until some are answered. */
+export const MAX_REQUESTS_IN_FLIGHT = 4096;
 
 /** What an inbound connection says about its peer (the same shape as grpc-js's auth context). */
 export interface RaftPeerAuth {
@@ -76,6 +79,10 @@ type Lane = 'control' | 'append';
 /** One outbound connection to a peer and the messages queued for it this loop turn. */
 class OutLane {
   socket: Socket | TLSSocket | undefined;
+  /** Requests only: the peer answered the connection's hello, so requests are written, not held. */
+  connected = false;
+  /** Requests only: requests waiting for the hello's answer. */
+  held: { id: number; payload: Uint8Array }[] = [];
   queue: Message[] = [];
   scheduled = false;
   readonly backoff: ReconnectBackoff;
@@ -86,6 +93,9 @@ class OutLane {
 
 class Peer {
   readonly lanes: Record<Lane, OutLane>;
+  /** The connection that carries requests to this peer (see `request`), and the requests waiting for replies on it. */
+  readonly requests: OutLane;
+  pending = new PendingRequests();
   constructor(
     readonly id: NodeId,
     readonly address: string,
@@ -93,6 +103,11 @@ class Peer {
     backoffMaxMs: number,
   ) {
     this.lanes = { control: new OutLane(backoffInitialMs, backoffMaxMs), append: new OutLane(backoffInitialMs, backoffMaxMs) };
+    this.requests = new OutLane(backoffInitialMs, backoffMaxMs);
+  }
+
+  get outLanes(): OutLane[] {
+    return [this.lanes.control, this.lanes.append, this.requests];
   }
 }
 
@@ -118,8 +133,10 @@ function writeFrame(socket: Socket, kind: FrameKind, payload: Uint8Array, cb?: (
  * Raft transport over TCP (or TLS) with length-prefixed protobuf frames. Each node keeps two
  * connections per peer: `control` (heartbeats, votes, reads, TimeoutNow) and `append` (appends and
  * their acknowledgements), so heartbeats never queue behind appends. Messages queued in one
- * event-loop turn go out as one frame, without waiting for earlier ones to be answered
- * (pipelined). A snapshot goes on a connection of its own, in chunks, and the receiver answers
+ * piece of synchronous work (one Ready) go out as one frame at the end of that tick, without
+ * waiting for a later turn of the event loop or for earlier frames to be answered (pipelined).
+ * A third connection, opened on first use, carries the application's requests to the peer and
+ * their replies (`request`, `serveRequests`). A snapshot goes on a connection of its own, in chunks, and the receiver answers
  * with an ack frame. A failed connection is reopened with exponential backoff; messages sent
  * meanwhile are dropped (Raft retransmits) and the peer is reported unreachable.
  */
@@ -129,6 +146,7 @@ export class TcpTransport implements Transport {
   readonly #peers = new Map<NodeId, Peer>();
   readonly #inbound = new Set<Socket>();
   #handler: TransportHandler | undefined;
+  #requestHandler: RequestHandler | undefined;
   #server: Server | undefined;
   #port = 0;
   #closed = false;
@@ -164,7 +182,87 @@ export class TcpTransport implements Transport {
     const p = this.#peers.get(id);
     if (!p) return;
     this.#peers.delete(id);
-    for (const lane of Object.values(p.lanes)) lane.socket?.destroy();
+    // Closing the request connection fails its requests (see #openRequestLane).
+    for (const lane of p.outLanes) lane.socket?.destroy();
+  }
+
+  /**
+   * Answers requests that arrive on inbound connections (which passed the same TLS and
+   * `authorize` checks as Raft's). Without a handler a request is answered with a failure.
+   */
+  serveRequests(handler: RequestHandler | undefined): void {
+    this.#requestHandler = handler;
+  }
+
+  /**
+   * Sends `payload` to peer `to` as a request and resolves with the payload its handler answered.
+   * Requests from many callers in one turn leave in one syscall; they are answered in any order.
+   * Rejects with RequestError: `delivered` false when it never reached the peer (unknown peer,
+   * no connection could be made), true when its outcome is unknown (the connection broke after
+   * it was sent, `timeoutMs` passed) or the peer's handler failed.
+   */
+  request(to: NodeId, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(new RequestError('transport closed', false));
+    const peer = this.#peers.get(to);
+    if (!peer) return Promise.reject(new RequestError(`No connection established: unknown peer ${to}`, false));
+    if (payload.byteLength + REQUEST_ID_BYTES > this.#maxFrame) return Promise.reject(new RequestError(`request of ${payload.byteLength} bytes exceeds the frame limit of ${this.#maxFrame}`, false));
+    const lane = peer.requests;
+    if (!lane.socket) {
+      if (lane.backoff.waiting()) return Promise.reject(new RequestError(`No connection established to ${peer.address} (reconnecting)`, false));
+      this.#openRequestLane(peer);
+    }
+    const { id, answer } = peer.pending.add(timeoutMs);
+    if (lane.connected) writeRequest(lane.socket as Socket, id, payload);
+    else lane.held.push({ id, payload });
+    return answer;
+  }
+
+  #openRequestLane(peer: Peer): void {
+    const lane = peer.requests;
+    const socket = this.#connect(peer);
+    const pending = peer.pending;
+    lane.socket = socket;
+    lane.connected = false;
+    lane.held = [];
+    lane.backoff.opened();
+    socket.on('error', () => socket.destroy());
+    writeRequest(socket as Socket, HELLO_ID, new Uint8Array(0));
+    let answered = false;
+    const decoder = new FrameDecoder(this.#maxFrame);
+    socket.on('data', (bytes: Buffer) => {
+      try {
+        for (const f of decoder.push(bytes)) {
+          if (f.kind !== FrameKind.reply) throw new Error(`unexpected frame kind ${f.kind} on a request connection`);
+          if (replyId(f.payload) !== HELLO_ID) {
+            pending.settle(f.payload);
+            continue;
+          }
+          if (answered) continue;
+          answered = true;
+          lane.connected = true;
+          lane.backoff.written();
+          for (const r of lane.held) writeRequest(socket as Socket, r.id, r.payload);
+          lane.held = [];
+        }
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.once('close', () => {
+      // Requests were written only once the hello was answered.
+      const delivered = answered;
+      if (lane.socket === socket) {
+        lane.socket = undefined;
+        lane.connected = false;
+        lane.held = [];
+        if (!delivered) lane.backoff.failed();
+      }
+      // Requests of this connection only: a new one may already carry later requests.
+      pending.failAll(
+        new RequestError(delivered ? `connection to ${peer.address} closed before the reply` : `No connection established to ${peer.address} (or it takes no requests)`, delivered),
+      );
+      if (peer.pending === pending) peer.pending = new PendingRequests();
+    });
   }
 
   async start(handler: TransportHandler): Promise<void> {
@@ -274,6 +372,7 @@ export class TcpTransport implements Transport {
       this.#onRefused(reason);
       socket.destroy();
     };
+    const answering = this.#answering(socket);
     socket.on('data', (bytes: Buffer) => {
       if (this.#closed) {
         socket.destroy();
@@ -289,7 +388,9 @@ export class TcpTransport implements Transport {
       for (const f of frames) {
         if (socket.destroyed) return;
         try {
-          if (f.kind === FrameKind.batch) {
+          if (f.kind === FrameKind.request) {
+            answering.answer(f.payload);
+          } else if (f.kind === FrameKind.batch) {
             for (const m of decodeBatch(f.payload)) {
               this.#peerAlive(m.from);
               this.#handler?.onMessage(m);
@@ -325,6 +426,47 @@ export class TcpTransport implements Transport {
     socket.resume();
   }
 
+  /** Answers the requests of one inbound connection on it; pauses reading while too many are in flight. */
+  #answering(socket: Socket | TLSSocket): { answer(payload: Uint8Array): void } {
+    const closed = new AbortController();
+    socket.once('close', () => closed.abort());
+    let inFlight = 0;
+    return {
+      answer: (payload) => {
+        const { id, body } = readRequest(payload);
+        if (id === HELLO_ID) {
+          writeReply(socket as Socket, id, { answer: body });
+          return;
+        }
+        const handler = this.#requestHandler;
+        if (!handler) {
+          writeReply(socket as Socket, id, { notServed: 'requests are not served here' });
+          return;
+        }
+        if (++inFlight >= MAX_REQUESTS_IN_FLIGHT) socket.pause();
+        const done = (): void => {
+          if (inFlight-- === MAX_REQUESTS_IN_FLIGHT && !socket.destroyed) socket.resume();
+        };
+        let answer: Promise<Uint8Array>;
+        try {
+          answer = handler(body, closed.signal);
+        } catch (err) {
+          answer = Promise.reject(err as Error);
+        }
+        answer.then(
+          (bytes) => {
+            done();
+            if (!socket.destroyed) writeReply(socket as Socket, id, { answer: bytes });
+          },
+          (err: unknown) => {
+            done();
+            if (!socket.destroyed) writeReply(socket as Socket, id, { failed: err instanceof Error ? err.message : String(err) });
+          },
+        );
+      },
+    };
+  }
+
   #deliverSnapshot(first: ReturnType<typeof decodeSnapshotChunk>, parts: Uint8Array[]): boolean {
     if (!first.header || !first.meta || first.header.type !== 'snap') return false;
     this.#peerAlive(first.header.from);
@@ -344,7 +486,9 @@ export class TcpTransport implements Transport {
     lane.queue.push(m);
     if (!lane.scheduled) {
       lane.scheduled = true;
-      setImmediate(() => this.#flush(peer, lane));
+      // At the end of this tick, not a later turn of the event loop: a Ready's messages are sent
+      // in one synchronous run, so they still leave as one frame, and nothing waits for a turn.
+      process.nextTick(() => this.#flush(peer, lane));
     }
   }
 
@@ -363,7 +507,7 @@ export class TcpTransport implements Transport {
   #peerAlive(id: NodeId): void {
     const p = this.#peers.get(id);
     if (!p) return;
-    for (const lane of Object.values(p.lanes)) {
+    for (const lane of p.outLanes) {
       if (lane.socket === undefined) lane.backoff.peerAlive();
     }
   }

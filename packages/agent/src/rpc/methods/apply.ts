@@ -35,7 +35,8 @@ export type BeforeApply = (env: MethodEnv, command: Command) => void;
 export function applyMethod(types: readonly CommandType[], after?: AfterApply, before?: BeforeApply, home?: Homed<ApplyArgs>['home']): CallMethod<ApplyArgs, unknown> {
   const method = callMethod('leader', decodeApply(types), async (env, { command }) => {
     before?.(env, command);
-    const out = await env.agent.apply(command);
+    // A leader that lost its leadership meanwhile passes the command on with the caller's token.
+    const out = await env.agent.apply(command, env.options.token);
     after?.(env, command, out.result.value);
     return { value: out.result.value, index: out.index };
   });
