@@ -225,7 +225,11 @@ function printTargets(rows, failovers) {
   const viaFollower = via('PUT via follower', 64);
   const viaLeader = via('PUT via leader', 64);
   if (viaFollower && viaLeader) {
-    targets.push([`PUT via follower 64 conns: ratio >= PUT via leader 64 conns' (${viaLeader.ratio.toFixed(2)}x)`, `${viaFollower.ratio.toFixed(2)}x`, viaFollower.ratio >= viaLeader.ratio]);
+    targets.push([
+      `PUT via follower 64 conns: ratio >= PUT via leader 64 conns' (${viaLeader.ratio.toFixed(2)}x)`,
+      `${viaFollower.ratio.toFixed(2)}x`,
+      viaFollower.ratio >= viaLeader.ratio,
+    ]);
     // The same by CPU time per write of all three servers against all three etcd members: what
     // each would reach with cores of its own, which other load on the machine moves far less.
     const cpuRatio = (r) => (r.subject.cpuUs > 0 && r.anchor.cpuUs > 0 ? r.anchor.cpuUs / r.subject.cpuUs : undefined);
@@ -234,7 +238,12 @@ function printTargets(rows, failovers) {
     if (f !== undefined && l !== undefined) targets.push([`PUT via follower 64 conns: CPU ratio >= PUT via leader 64 conns' (${l.toFixed(2)}x)`, `${f.toFixed(2)}x`, f >= l]);
   }
   const sequential = via('PUT via leader', 1);
-  if (sequential) targets.push([`PUT via leader 1 conn (sequential writer): req/s >= ${SEQUENTIAL_TARGET.toFixed(2)}x etcd`, `${sequential.ratio.toFixed(2)}x`, sequential.ratio >= SEQUENTIAL_TARGET]);
+  if (sequential)
+    targets.push([
+      `PUT via leader 1 conn (sequential writer): req/s >= ${SEQUENTIAL_TARGET.toFixed(2)}x etcd`,
+      `${sequential.ratio.toFixed(2)}x`,
+      sequential.ratio >= SEQUENTIAL_TARGET,
+    ]);
   if (failovers.length > 0) {
     const p50 = median(failovers) / 1000;
     targets.push([`leader failover p50 <= ${FAILOVER_TARGET_S} s`, `${p50.toFixed(2)} s`, p50 <= FAILOVER_TARGET_S]);

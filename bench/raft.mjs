@@ -206,9 +206,7 @@ export async function run(args) {
       for (const o of ones) {
         const a = around[o.transport];
         console.log(`\n1 proposer, ${label[o.transport]}: p50 ${f(o.p50, 2)} ms = ${f(o.p50 / floor, 2)}x (one fsync + one loopback RTT = ${f(floor, 2)} ms; target <= 3x)`);
-        console.log(
-          `  beside the fsync measured right around its rows (${f(a.before, 2)} ms before, ${f(a.after, 2)} ms after): ${f(o.p50 / a.floor, 2)}x of ${f(a.floor, 2)} ms`,
-        );
+        console.log(`  beside the fsync measured right around its rows (${f(a.before, 2)} ms before, ${f(a.after, 2)} ms after): ${f(o.p50 / a.floor, 2)}x of ${f(a.floor, 2)} ms`);
       }
       console.log(
         '\nThe same 1-proposer commit path without Raft (3 processes; the leader writes and sends one entry, a round ends when its write is durable and one follower acknowledged):\n',

@@ -161,10 +161,7 @@ test('a peer that takes no requests (one that closes at the unknown frame kind, 
   a.transport.setPeer('old', `127.0.0.1:${(old.address() as AddressInfo).port}`);
   const err = await rejection(a.transport.request('old', Buffer.from('must not arrive'), 5000));
   t.false(err.delivered, err.message);
-  t.false(
-    Buffer.concat(seen).includes(Buffer.from('must not arrive')),
-    'only the hello was sent',
-  );
+  t.false(Buffer.concat(seen).includes(Buffer.from('must not arrive')), 'only the hello was sent');
   // Until the backoff passes, further requests fail at once, undelivered.
   const again = await rejection(a.transport.request('old', Buffer.from('x'), 5000));
   t.false(again.delivered);

@@ -23,3 +23,18 @@ export function keyAllowedNow(resolver: AclResolver, req: IncomingMessage, key: 
   if (!authz) return false;
   return write ? authz.keyWrite(key) : authz.keyRead(key);
 }
+
+/**
+ * The token a fast-path write carries when it must be passed on to the leader (leadership moved
+ * after the check): the request's own, else the agent's default; '' with ACLs off.
+ */
+export function forwardedToken(resolver: AclResolver, req: IncomingMessage): string {
+  if (!resolver.enabled) return '';
+  let token: string | undefined;
+  try {
+    token = requestToken(req, NO_QUERY);
+  } catch {
+    token = undefined;
+  }
+  return token ?? resolver.tokens.default ?? '';
+}

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { uiAssetsDir, uiBuilt } from '@concord/ui';
 import { enforcedAclDefaultPolicy } from '../acl/enforced-policy.js';
 import { gateRequest } from '../acl/http-gate.js';
-import { keyAllowedNow } from '../acl/key-gate.js';
+import { forwardedToken, keyAllowedNow } from '../acl/key-gate.js';
 import { redactTokenInUrl } from '../acl/request-token.js';
 import type { AclResolver } from '../acl/resolver.js';
 import type { AgentContext } from '../agent-context.js';
@@ -185,7 +185,8 @@ function kvFastPath(sc: ServerCluster, server: StateServer, config: AgentConfig,
   return new KvFastPath({
     state: server.state,
     isLeader: () => sc.isLeader(),
-    apply: (command) => sc.writeAsLeader(command),
+    // Passed on (leadership moved) with the request's token, or the agent's default, as the gate does.
+    apply: (command, req) => sc.writeAsLeader(command, () => forwardedToken(acl, req)),
     bodyLimit: kvBodyLimit(config),
     commonHeaders: ['X-Consul-Default-ACL-Policy', aclPolicy, 'Vary', 'Accept-Encoding'],
     ...(acl.enabled ? { keyAllowed: (req: IncomingMessage, key: string, write: boolean) => keyAllowedNow(acl, req, key, write) } : {}),

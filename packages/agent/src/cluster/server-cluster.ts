@@ -339,17 +339,18 @@ export class ServerCluster implements Cluster {
   /**
    * A write on this server while it leads (the KV fast path's): proposed at once, without the
    * leader wait and forwarding loop of `write`, which it falls back to when the command was not
-   * proposed (leadership moved meanwhile). Answers and fails as `write` does.
+   * proposed (leadership moved meanwhile), passing it on with the caller's token (`tokenOf`, asked
+   * only then). Answers and fails as `write` does.
    */
-  writeAsLeader(command: Command): Promise<WriteResult> {
-    if (!this.isLeader()) return this.write(command);
+  writeAsLeader(command: Command, tokenOf: () => string = () => ''): Promise<WriteResult> {
+    if (!this.isLeader()) return this.write(command, tokenOf());
     return this.#applyAsLeader(command).then(
       (out) => {
         if (out.result.error) throw out.result.error;
         return out;
       },
       (err: unknown) => {
-        if (notProposed(err)) return this.write(command);
+        if (notProposed(err)) return this.write(command, tokenOf());
         throw err instanceof RpcError ? operationFailed(err.message) : err;
       },
     );

@@ -74,7 +74,11 @@ export interface KvFastPathOptions {
   /** Only the leader answers a default-consistency read, and takes a write, without forwarding. */
   isLeader: () => boolean;
   /** Applies a command through the log, as `KVS.Apply` does on the leader. */
-  apply: (command: Command) => Promise<{ result: { value: unknown } }>;
+  /**
+   * Applies a command through the log, as `KVS.Apply` does on the leader. `req` is asked for its
+   * token only when the write must be passed on (leadership moved): the leader checks it then.
+   */
+  apply: (command: Command, req: IncomingMessage) => Promise<{ result: { value: unknown } }>;
   bodyLimit: BodyLimit;
   /** Header name/value pairs every response of the agent carries, first in each header block. */
   commonHeaders: readonly string[];
@@ -175,7 +179,7 @@ export class KvFastPath {
       const command: Command = { type: 'kv', op: { Verb: 'set', Key: key, Value: body.length === 0 ? null : body.toString('base64'), Flags: 0 } };
       let write: Promise<{ result: { value: unknown } }>;
       try {
-        write = this.#o.apply(command);
+        write = this.#o.apply(command, req);
       } catch (e) {
         this.#putFailed(e, res, url, started);
         return;

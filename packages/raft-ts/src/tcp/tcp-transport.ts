@@ -205,7 +205,8 @@ export class TcpTransport implements Transport {
     if (this.#closed) return Promise.reject(new RequestError('transport closed', false));
     const peer = this.#peers.get(to);
     if (!peer) return Promise.reject(new RequestError(`No connection established: unknown peer ${to}`, false));
-    if (payload.byteLength + REQUEST_ID_BYTES > this.#maxFrame) return Promise.reject(new RequestError(`request of ${payload.byteLength} bytes exceeds the frame limit of ${this.#maxFrame}`, false));
+    if (payload.byteLength + REQUEST_ID_BYTES > this.#maxFrame)
+      return Promise.reject(new RequestError(`request of ${payload.byteLength} bytes exceeds the frame limit of ${this.#maxFrame}`, false));
     const lane = peer.requests;
     if (!lane.socket) {
       if (lane.backoff.waiting()) return Promise.reject(new RequestError(`No connection established to ${peer.address} (reconnecting)`, false));
