@@ -275,7 +275,7 @@ test('force-leave with prune removes a failed client from every member list and 
   const client = await startMember(t, { join: servers[0] });
   const base = servers[1]?.base ?? '';
   const inCatalog = async () => (await http(base, `/v1/catalog/node/${client.name}`)).text !== 'null';
-  t.true(await waitFor(inCatalog, 5000, 50));
+  t.true(await waitFor(inCatalog, 30_000, 50));
   await client.agent.close();
   const failed = await waitFor(
     async () => {
