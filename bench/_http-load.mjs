@@ -500,9 +500,16 @@ export async function compare(row, subject, anchor, opts) {
   const results = { subject: [], anchor: [] };
   await load({ ...subject, seconds: 1 });
   await load({ ...anchor, seconds: 1 });
+  // The order alternates (subject first, then anchor first, ...): a machine whose speed drifts
+  // during the runs (JIT warm-up, a neighbour's load coming or going) favours neither side.
   for (let i = 0; i < opts.runs; i++) {
-    results.subject.push(await load({ ...subject, seconds: opts.seconds }));
-    results.anchor.push(await load({ ...anchor, seconds: opts.seconds }));
+    if (i % 2 === 0) {
+      results.subject.push(await load({ ...subject, seconds: opts.seconds }));
+      results.anchor.push(await load({ ...anchor, seconds: opts.seconds }));
+    } else {
+      results.anchor.push(await load({ ...anchor, seconds: opts.seconds }));
+      results.subject.push(await load({ ...subject, seconds: opts.seconds }));
+    }
   }
   const s = summarize(results.subject);
   const a = summarize(results.anchor);
