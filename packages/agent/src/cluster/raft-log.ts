@@ -268,6 +268,8 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       stateMachine: {
         apply: (e) => sm.apply(e.index, e.data, e.local),
         snapshot: () => sm.snapshot(),
+        // captured at once, encoded and written off the hot path (see raft-ts's StateMachine)
+        ...(sm.snapshotPieces ? { snapshotPieces: () => sm.snapshotPieces!() } : {}),
         restore: (data, meta) => sm.restore(meta.index, data),
       },
       ...(voters ? { bootstrap: voters } : {}),
@@ -395,6 +397,11 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 
   status(): Status | undefined {
     return this.#node?.status();
+  }
+
+  /** The stored raft snapshot's index and term, once the node runs. */
+  lastSnapshot(): { index: number; term: number } | undefined {
+    return this.#node?.lastSnapshot();
   }
 
   /** Milliseconds since the leader was last heard from (0 on the leader). */
