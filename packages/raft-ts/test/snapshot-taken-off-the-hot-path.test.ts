@@ -70,7 +70,7 @@ test('proposals commit while a snapshot is being taken; it holds the state at it
   t.is(storage.firstIndex(), 1, 'the log is whole');
   t.is(node.snapshotInProgress()?.index, captured);
   t.is(sm.captures.length, 1, 'one snapshot at a time, although the threshold was passed again');
-  node.snapshotNow();
+  void node.snapshotNow();
   t.is(sm.captures.length, 1, 'snapshotNow does nothing while one is being taken');
 
   // what was stored when the snapshot event came (the next one may follow quickly)
@@ -99,7 +99,7 @@ test('a stop waits for the snapshot being taken and stores it; the restart resto
   const sm = new GatedKv();
   const node = await single(t, await LevelStorage.open(dir), sm, { snapshotThreshold: 1_000_000, trailingLogs: 2 });
   for (let i = 0; i < 30; i++) await node.propose(cmd(`k${i}=${i}`));
-  node.snapshotNow();
+  void node.snapshotNow();
   const captured = node.snapshotInProgress()?.index;
   t.truthy(captured);
   const stopped = node.stop();
@@ -160,4 +160,34 @@ test('a follower that lags is sent the stored snapshot while the leader is writi
   await waitFor(() => leader.node.snapshotInProgress() === undefined && leader.storage.snapshot().meta.index > first, 5000, 'the second snapshot');
   const r = await leader.node.propose(cmd('after=1'));
   await waitFor(() => lagging.node.status().applied >= r.index, 5000, 'replication after the snapshot');
+});
+
+test('snapshotNow resolves once its snapshot is stored; called while one is being taken, once that one is', async (t) => {
+  const storage = new MemoryStorage();
+  const sm = new GatedKv();
+  const node = await single(t, storage, sm, { snapshotThreshold: 1_000_000, trailingLogs: 2 });
+  for (let i = 0; i < 10; i++) await node.propose(cmd(`k${i}=${i}`));
+  let firstDone = false;
+  const first = node.snapshotNow().then(() => {
+    firstDone = true;
+  });
+  const captured = node.snapshotInProgress()!.index;
+  for (let i = 10; i < 20; i++) await node.propose(cmd(`k${i}=${i}`));
+  let secondDone = false;
+  const second = node.snapshotNow().then(() => {
+    secondDone = true;
+  });
+  t.is(sm.captures.length, 1, 'nothing new is captured while one is being taken');
+  await new Promise((r) => setTimeout(r, 50));
+  t.false(firstDone || secondDone, 'neither resolves before the snapshot is stored');
+  sm.release();
+  await Promise.all([first, second]);
+  t.is(storage.snapshot().meta.index, captured);
+  // nothing is in progress now: the next call captures everything applied
+  await node.snapshotNow();
+  t.is(sm.captures.length, 2);
+  t.is(storage.snapshot().meta.index, node.status().applied);
+  // with nothing applied since, it resolves at once and captures nothing
+  await node.snapshotNow();
+  t.is(sm.captures.length, 2);
 });

@@ -1,3 +1,4 @@
+import { KvCaptures } from './kv-capture.js';
 import { SortedKeys } from './sorted-keys.js';
 import type { AclPolicy, AclRole, AclToken, AutopilotConfigEntry, CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
@@ -7,6 +8,8 @@ export interface StateData {
   datacenter: string;
   kv: Map<string, KvEntry>;
   kvKeys: SortedKeys;
+  /** Captures of `kv` still being read (snapshots being written); told of each write first. */
+  kvCaptures: KvCaptures;
   /** Deleted key → index of the delete. Keeps prefix indexes from going backwards. */
   tombstones: Map<string, number>;
   tombstoneKeys: SortedKeys;
@@ -46,6 +49,7 @@ export function emptyData(datacenter: string): StateData {
     datacenter,
     kv: new Map(),
     kvKeys: new SortedKeys(),
+    kvCaptures: new KvCaptures(),
     tombstones: new Map(),
     tombstoneKeys: new SortedKeys(),
     sessionKeys: new Map(),
@@ -161,8 +165,9 @@ export class ApplyContext {
   // KV primitives: every KV write goes through these so transactions can roll back.
 
   kvSet(entry: KvEntry): void {
-    const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
+    const { kv, kvKeys, kvCaptures, tombstones, tombstoneKeys } = this.data;
     const prev = kv.get(entry.Key);
+    kvCaptures.beforeWrite(entry.Key, prev);
     const prevTomb = tombstones.get(entry.Key);
     this.record(() => {
       if (prev) kv.set(entry.Key, prev);
@@ -209,9 +214,10 @@ export class ApplyContext {
   }
 
   kvDelete(key: string): boolean {
-    const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
+    const { kv, kvKeys, kvCaptures, tombstones, tombstoneKeys } = this.data;
     const prev = kv.get(key);
     if (!prev) return false;
+    kvCaptures.beforeWrite(key, prev);
     const prevTomb = tombstones.get(key);
     this.record(() => {
       kv.set(key, prev);

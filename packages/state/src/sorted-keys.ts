@@ -87,6 +87,11 @@ export class SortedKeys {
     }
   }
 
+  /** Every key, in order, as copies of the chunks that hold them (cheaper than one flat array). */
+  chunkCopies(): string[][] {
+    return this.#chunks.map((c) => c.slice());
+  }
+
   /** Every key, in order (a new array). */
   all(): readonly string[] {
     return this.#chunks.flat();

@@ -40,7 +40,8 @@ import type {
   TxnResult,
 } from './types.js';
 import { MAX_TXN_OPS, runTxnOps } from './txn.js';
-import { snapshotJsonPieces, snapshotPieces, snapshotToBytes } from './snapshot-bytes.js';
+import { releasing } from './kv-capture.js';
+import { capturedSnapshotPieces, snapshotJsonPieces, snapshotToBytes } from './snapshot-bytes.js';
 import { SortedKeys } from './sorted-keys.js';
 import { type TableName, WatchHub, topics } from './watch-hub.js';
 
@@ -659,22 +660,34 @@ export class StateStore {
 
   /**
    * The same bytes as `snapshotBytes`, a piece of about a MiB at a time, of the state as it is
-   * now: writes applied while the pieces are taken do not show in them. Capturing costs one copy
-   * of the KV entry references; the entries are encoded as the pieces are taken, so a caller can
-   * yield to other work between pieces.
+   * now: writes applied while the pieces are taken do not show in them. Capturing costs a copy of
+   * the sorted key index's chunks (milliseconds at a million keys, see ./kv-capture.ts) and the
+   * serialization of everything but the KV entries; the entries are looked up and encoded as the
+   * pieces are taken, so a caller can yield to other work between pieces. Until the pieces are
+   * all taken (or the iteration is ended), each KV write first keeps the entry it replaces.
    */
-  snapshotPieces(): Iterable<Buffer> {
-    return snapshotPieces(this.#snapshotView());
+  snapshotPieces(): IterableIterator<Buffer> {
+    const d = this.#data;
+    const capture = d.kvCaptures.capture(d.kvKeys.chunkCopies(), d.kvKeys.size, d.kv);
+    return releasing(capturedSnapshotPieces(this.#snapshotView([]), capture.size, capture.entries()), () => capture.release());
   }
 
-  /** `snapshotJson()` in pieces, of the state as it is now (as `snapshotPieces`). */
+  /** Snapshots taken with `snapshotPieces` whose pieces are not all taken yet (each keeps the entries that writes replace). */
+  get snapshotsInProgress(): number {
+    return this.#data.kvCaptures.open;
+  }
+
+  /**
+   * `snapshotJson()` in pieces, of the state as it is now. The KV entry references are copied at
+   * once (its caller may never read the pieces, and no capture is left open waiting for it).
+   */
   snapshotJsonPieces(): { index: number; datacenter: string; pieces: Iterable<string> } {
     const view = this.#snapshotView();
     return { index: view.index, datacenter: view.datacenter, pieces: snapshotJsonPieces(view) };
   }
 
   /** The snapshot's shape over the live data: callers copy or serialize it at once. */
-  #snapshotView(): StateSnapshot {
+  #snapshotView(kv: KvEntry[] = this.#kvEntries()): StateSnapshot {
     const d = this.#data;
     const services: [string, ServiceEntry][] = [];
     for (const [node, m] of d.services) for (const s of m.values()) services.push([node, s]);
@@ -684,7 +697,7 @@ export class StateStore {
       version: 1,
       index: this.#lastIndex,
       datacenter: d.datacenter,
-      kv: d.kvKeys.all().map((k) => d.kv.get(k) as KvEntry),
+      kv,
       tombstones: [...d.tombstones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       lockDelays: [...d.lockDelays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       sessions: [...d.sessions.values()].sort((a, b) => (a.ID < b.ID ? -1 : 1)),
@@ -703,6 +716,11 @@ export class StateStore {
         ...(d.aclBootstrapIndex !== undefined ? { bootstrapIndex: d.aclBootstrapIndex } : {}),
       },
     } satisfies StateSnapshot;
+  }
+
+  #kvEntries(): KvEntry[] {
+    const d = this.#data;
+    return d.kvKeys.all().map((k) => d.kv.get(k) as KvEntry);
   }
 
   /** Replaces the whole state. Every watcher wakes (indexes may move backwards). */

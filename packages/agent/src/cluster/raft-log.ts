@@ -453,7 +453,11 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       // A clean shutdown stores a snapshot of what was applied since the last one (stop waits for
       // the write): the next start restores it instead of replaying those entries one by one,
       // which at a million keys is about twice the work. A log in memory keeps nothing to restore.
-      if (this.#o.dir !== undefined) this.#node.snapshotNow();
+      if (this.#o.dir !== undefined) {
+        // one being taken is finished first; then one of everything applied since
+        await this.#node.snapshotNow();
+        void this.#node.snapshotNow();
+      }
       await this.#node.stop();
     } else {
       await this.#transport.close();

@@ -635,11 +635,15 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   }
 
   /**
-   * Take a snapshot at the applied index now, whatever the threshold and interval (nothing
-   * happens while one is being taken, or when nothing was applied since the last one).
+   * Take a snapshot at the applied index now, whatever the threshold and interval. Resolves once
+   * it is stored (or superseded by one from the leader). While one is being taken nothing new is
+   * captured, and the promise is that one's; when nothing was applied since the last snapshot,
+   * it resolves at once. A failure to store it stops the node (see the `error` event); the
+   * promise itself never rejects.
    */
-  snapshotNow(): void {
+  snapshotNow(): Promise<void> {
     this.#maybeSnapshot(true);
+    return this.#snapshotJob ? this.#snapshotJob.done.catch(() => undefined) : Promise.resolve();
   }
 
   /** The stored snapshot's index and term (0 and 0 before the first). */
@@ -715,11 +719,20 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       return;
     }
     const it = (source as Iterable<Uint8Array>)[Symbol.iterator]();
-    for (let first = true; ; first = false) {
-      if (!first) await new Promise<void>((resolve) => this.#timers.defer(resolve));
-      const r = it.next();
-      if (r.done) return;
-      yield r.value;
+    let finished = false;
+    try {
+      for (let first = true; ; first = false) {
+        if (!first) await new Promise<void>((resolve) => this.#timers.defer(resolve));
+        const r = it.next();
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        yield r.value;
+      }
+    } finally {
+      // taken no further (the storage failed): let the source release what it holds
+      if (!finished) it.return?.();
     }
   }
 }
