@@ -1,5 +1,4 @@
-import { KvCaptures } from './kv-capture.js';
-import { SortedKeys } from './sorted-keys.js';
+import { SortedEntries, SortedKeys } from './sorted-keys.js';
 import type { AclPolicy, AclRole, AclToken, AutopilotConfigEntry, CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
 
@@ -7,9 +6,8 @@ import { type TableName, topics } from './watch-hub.js';
 export interface StateData {
   datacenter: string;
   kv: Map<string, KvEntry>;
-  kvKeys: SortedKeys;
-  /** Captures of `kv` still being read (snapshots being written); told of each write first. */
-  kvCaptures: KvCaptures;
+  /** The entries of `kv` in key order (prefix scans; a copy of its chunks is a snapshot of the table). */
+  kvKeys: SortedEntries;
   /** Deleted key → index of the delete. Keeps prefix indexes from going backwards. */
   tombstones: Map<string, number>;
   tombstoneKeys: SortedKeys;
@@ -48,8 +46,7 @@ export function emptyData(datacenter: string): StateData {
   return {
     datacenter,
     kv: new Map(),
-    kvKeys: new SortedKeys(),
-    kvCaptures: new KvCaptures(),
+    kvKeys: new SortedEntries(),
     tombstones: new Map(),
     tombstoneKeys: new SortedKeys(),
     sessionKeys: new Map(),
@@ -165,13 +162,14 @@ export class ApplyContext {
   // KV primitives: every KV write goes through these so transactions can roll back.
 
   kvSet(entry: KvEntry): void {
-    const { kv, kvKeys, kvCaptures, tombstones, tombstoneKeys } = this.data;
+    const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
     const prev = kv.get(entry.Key);
-    kvCaptures.beforeWrite(entry.Key, prev);
     const prevTomb = tombstones.get(entry.Key);
     this.record(() => {
-      if (prev) kv.set(entry.Key, prev);
-      else {
+      if (prev) {
+        kv.set(entry.Key, prev);
+        kvKeys.add(prev);
+      } else {
         kv.delete(entry.Key);
         kvKeys.delete(entry.Key);
       }
@@ -180,7 +178,7 @@ export class ApplyContext {
         tombstoneKeys.add(entry.Key);
       }
     });
-    if (!prev) kvKeys.add(entry.Key);
+    kvKeys.add(entry);
     kv.set(entry.Key, entry);
     this.#trackLock(entry.Key, prev?.Session, entry.Session);
     if (prevTomb !== undefined) {
@@ -214,14 +212,13 @@ export class ApplyContext {
   }
 
   kvDelete(key: string): boolean {
-    const { kv, kvKeys, kvCaptures, tombstones, tombstoneKeys } = this.data;
+    const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
     const prev = kv.get(key);
     if (!prev) return false;
-    kvCaptures.beforeWrite(key, prev);
     const prevTomb = tombstones.get(key);
     this.record(() => {
       kv.set(key, prev);
-      kvKeys.add(key);
+      kvKeys.add(prev);
       if (prevTomb === undefined) {
         tombstones.delete(key);
         tombstoneKeys.delete(key);

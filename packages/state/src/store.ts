@@ -40,9 +40,8 @@ import type {
   TxnResult,
 } from './types.js';
 import { MAX_TXN_OPS, runTxnOps } from './txn.js';
-import { releasing } from './kv-capture.js';
 import { capturedSnapshotPieces, snapshotJsonPieces, snapshotToBytes } from './snapshot-bytes.js';
-import { SortedKeys } from './sorted-keys.js';
+import { SortedEntries } from './sorted-keys.js';
 import { type TableName, WatchHub, topics } from './watch-hub.js';
 
 export { MAX_TXN_OPS } from './txn.js';
@@ -660,27 +659,17 @@ export class StateStore {
 
   /**
    * The same bytes as `snapshotBytes`, a piece of about a MiB at a time, of the state as it is
-   * now: writes applied while the pieces are taken do not show in them. Capturing costs a copy of
-   * the sorted key index's chunks (milliseconds at a million keys, see ./kv-capture.ts) and the
-   * serialization of everything but the KV entries; the entries are looked up and encoded as the
-   * pieces are taken, so a caller can yield to other work between pieces. Until the pieces are
-   * all taken (or the iteration is ended), each KV write first keeps the entry it replaces.
+   * now: writes applied while the pieces are taken do not show in them. The call copies the KV
+   * index's chunks of entry references (milliseconds at a million keys; entries are immutable, a
+   * write replaces one) and serializes everything else; the entries are encoded as the pieces are
+   * taken, so a caller can yield to other work between pieces.
    */
-  snapshotPieces(): IterableIterator<Buffer> {
+  snapshotPieces(): Iterable<Buffer> {
     const d = this.#data;
-    const capture = d.kvCaptures.capture(d.kvKeys.chunkCopies(), d.kvKeys.size, d.kv);
-    return releasing(capturedSnapshotPieces(this.#snapshotView([]), capture.size, capture.entries()), () => capture.release());
+    return capturedSnapshotPieces(this.#snapshotView([]), d.kvKeys.size, flatten(d.kvKeys.chunkCopies()));
   }
 
-  /** Snapshots taken with `snapshotPieces` whose pieces are not all taken yet (each keeps the entries that writes replace). */
-  get snapshotsInProgress(): number {
-    return this.#data.kvCaptures.open;
-  }
-
-  /**
-   * `snapshotJson()` in pieces, of the state as it is now. The KV entry references are copied at
-   * once (its caller may never read the pieces, and no capture is left open waiting for it).
-   */
+  /** `snapshotJson()` in pieces, of the state as it is now (a copy of the KV entry references). */
   snapshotJsonPieces(): { index: number; datacenter: string; pieces: Iterable<string> } {
     const view = this.#snapshotView();
     return { index: view.index, datacenter: view.datacenter, pieces: snapshotJsonPieces(view) };
@@ -720,7 +709,7 @@ export class StateStore {
 
   #kvEntries(): KvEntry[] {
     const d = this.#data;
-    return d.kvKeys.all().map((k) => d.kv.get(k) as KvEntry);
+    return d.kvKeys.all();
   }
 
   /** Replaces the whole state. Every watcher wakes (indexes may move backwards). */
@@ -740,11 +729,10 @@ export class StateStore {
   #restore(s: StateSnapshot): void {
     if (s.version !== 1) throw new StateError('STATE_INVALID_REQUEST', `unsupported snapshot version ${s.version}`);
     const d = emptyData(s.datacenter);
-    const keys = s.kv.map((e) => e.Key);
     // a snapshot's keys come in order: the sorted index is built at once rather than key by key
-    const sorted = SortedKeys.fromSorted(keys);
+    const sorted = SortedEntries.fromSorted(s.kv);
     if (sorted) d.kvKeys = sorted;
-    else for (const k of keys) d.kvKeys.add(k);
+    else for (const e of s.kv) d.kvKeys.add(e);
     for (const e of s.kv) {
       d.kv.set(e.Key, e);
       if (e.Session) {
@@ -793,6 +781,10 @@ export class StateStore {
     this.#lastIndex = s.index;
     this.#hub.notifyAll();
   }
+}
+
+function* flatten<T>(chunks: readonly (readonly T[])[]): Generator<T> {
+  for (const c of chunks) yield* c;
 }
 
 function hasTags(svc: ServiceEntry, tags: readonly string[]): boolean {
