@@ -3,7 +3,8 @@
 //   [--charts DIR] [--from results.json,...]`: how Concord behaves as the data grows, beside etcd where etcd has the same operation.
 //   kv:       for each key count, a durable single server (-server -bootstrap-expect=1, fsync on) and
 //             a 1-member etcd, each loaded with that many 256-byte keys (batched transactions):
-//             RSS, PUT/s and GET/s (wrk, 64 connections), snapshot save time (GET /v1/snapshot;
+//             RSS, PUT/s and GET/s (wrk, 64 connections), PUT/s and p99 with a raft snapshot taken
+//             in the window (see putDuringSnapshot), snapshot save time (GET /v1/snapshot;
 //             etcd's maintenance snapshot), restart-to-serving time (SIGTERM and a clean stop, start on the
 //             same data directory, until a stored key reads back).
 //   catalog:  a -dev agent with <services> services x <instances> instances beside one with a single
@@ -216,10 +217,68 @@ async function restartTime(child, restart, serves) {
   }
 }
 
+/** Consul's raft_snapshot_threshold and raft_snapshot_interval, which the agents here run with. */
+const SNAPSHOT_THRESHOLD = 16_384;
+const SNAPSHOT_INTERVAL_MS = 30_000;
+/** Entries left before the next snapshot when the measured PUT run starts (well under a second of writes). */
+const SNAPSHOT_LEAD = 300;
+
+async function raftStats(agent) {
+  const self = await (await ok(await fetch(`${agent.url}/v1/agent/self`), 'agent/self')).json();
+  return { applied: Number(self.Stats.raft.applied_index), snapshot: Number(self.Stats.raft.last_snapshot_index) };
+}
+
+/** Notes when the agent's stored raft snapshot last moved (polled every 200 ms until stop()). */
+function watchSnapshots(agent) {
+  const w = { index: 0, movedAt: Number.NEGATIVE_INFINITY, stopped: false };
+  const poll = async () => {
+    while (!w.stopped) {
+      try {
+        const { snapshot } = await raftStats(agent);
+        if (snapshot !== w.index) Object.assign(w, { index: snapshot, movedAt: performance.now() });
+      } catch {
+        // restarting
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  w.done = poll();
+  w.stop = () => {
+    w.stopped = true;
+    return w.done;
+  };
+  return w;
+}
+
+/**
+ * PUT/s and p99 with a raft snapshot in the window: the log is brought (single-entry writes, 64
+ * at a time) to SNAPSHOT_LEAD entries short of the next snapshot, the snapshot interval is let
+ * pass since the last one was stored, then PUTs run for at least 5 s, so that the snapshot is
+ * captured and written while they do. `snapshotInWindow` says whether the stored snapshot moved
+ * during the run (one still being written at its end does not count).
+ */
+async function putDuringSnapshot(agent, o, watch) {
+  const before = await raftStats(agent);
+  if (!Number.isFinite(before.snapshot)) return {}; // an agent without last_snapshot_index
+  const fill = Math.max(0, before.snapshot + SNAPSHOT_THRESHOLD - SNAPSHOT_LEAD - before.applied);
+  await pool(fill, 64, async (i) => {
+    await ok(await fetch(`${agent.url}/v1/kv/scale/fill/${i % 64}`, { method: 'PUT', body: VALUE }), 'fill');
+  });
+  const wait = watch.movedAt + SNAPSHOT_INTERVAL_MS + 500 - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const start = await raftStats(agent);
+  const r = await load({ kind: 'put', url: agent.url, path: '/v1/kv/scale/put', connections: 64, seconds: Math.max(o.seconds, 5) });
+  const end = await raftStats(agent);
+  const out = { snapPut: r.rps, snapP50: r.p50, snapP99: r.p99, snapshotInWindow: end.snapshot > start.snapshot };
+  process.stderr.write(`  PUT with a snapshot in the window: ${JSON.stringify({ fill, waitedS: Math.max(0, wait) / 1000, start, end, ...out })}\n`);
+  return out;
+}
+
 async function kvPoint(n, o, dir) {
   const concordDir = join(dir, `concord-${n}`);
   const etcdDir = join(dir, `etcd-${n}`);
   const agent = await startAgent(['-server', '-bootstrap-expect=1', '-data-dir', concordDir, '-dns-port', '-1']);
+  const watch = watchSnapshots(agent);
   const [etcd] = await startEtcd(etcdDir, 1);
   const row = { n, concord: {}, etcd: {} };
   try {
@@ -236,8 +295,14 @@ async function kvPoint(n, o, dir) {
     const spec = { connections: 64, seconds: o.seconds };
     row.concord.get = (await load({ ...spec, kind: 'get', url: agent.url, path: `/v1/kv/${keyName(n >> 1)}` })).rps;
     row.etcd.get = (await load({ ...spec, kind: 'etcd-range', url: etcd.client, key: keyName(n >> 1), serializable: true })).rps;
-    row.concord.put = (await load({ ...spec, kind: 'put', url: agent.url, path: '/v1/kv/scale/put' })).rps;
-    row.etcd.put = (await load({ ...spec, kind: 'etcd', url: etcd.client })).rps;
+    const put = await load({ ...spec, kind: 'put', url: agent.url, path: '/v1/kv/scale/put' });
+    row.concord.put = put.rps;
+    row.concord.putP99 = put.p99;
+    const eput = await load({ ...spec, kind: 'etcd', url: etcd.client });
+    row.etcd.put = eput.rps;
+    row.etcd.putP99 = eput.p99;
+    Object.assign(row.concord, await putDuringSnapshot(agent, o, watch));
+    await watch.stop();
     const snap = await timedDownload(`${agent.url}/v1/snapshot`);
     row.concord.snapshotS = snap.ms / 1000;
     row.concord.snapshotMiB = snap.bytes / 2 ** 20;
@@ -253,6 +318,7 @@ async function kvPoint(n, o, dir) {
       )) / 1000;
     process.stderr.write(`  kv ${n}: ${JSON.stringify(row)}\n`);
   } finally {
+    await watch.stop();
     await stop(agent.child);
     await stop(etcd.child);
     rmSync(concordDir, { recursive: true, force: true });
@@ -532,7 +598,27 @@ function chart(o, name, svg) {
 function reportKv(o, rows) {
   console.log('\n## KV with N keys of 256 B: durable single server vs 1-member etcd (fsync on)');
   table(
-    ['keys', 'RSS MiB', 'etcd', 'ratio', 'PUT/s', 'etcd', 'ratio', 'GET/s', 'etcd', 'ratio', 'snapshot s', 'etcd', 'restart s', 'etcd'],
+    [
+      'keys',
+      'RSS MiB',
+      'etcd',
+      'ratio',
+      'PUT/s',
+      'etcd',
+      'ratio',
+      'PUT p99 ms',
+      'etcd',
+      'PUT/s, snapshot in window',
+      'ratio',
+      'p99 ms',
+      'GET/s',
+      'etcd',
+      'ratio',
+      'snapshot s',
+      'etcd',
+      'restart s',
+      'etcd',
+    ],
     rows.map((r) => [
       r.n,
       f(r.concord.rss),
@@ -541,6 +627,11 @@ function reportKv(o, rows) {
       f(r.concord.put),
       f(r.etcd.put),
       ratio(r.concord.put, r.etcd.put),
+      f(r.concord.putP99, 1),
+      f(r.etcd.putP99, 1),
+      `${f(r.concord.snapPut)}${r.concord.snapshotInWindow === false ? ' (none stored)' : ''}`,
+      ratio(r.concord.snapPut, r.etcd.put),
+      f(r.concord.snapP99, 1),
       f(r.concord.get),
       f(r.etcd.get),
       ratio(r.concord.get, r.etcd.get),
@@ -557,6 +648,20 @@ function reportKv(o, rows) {
   const files = [
     chart(o, 'scale-kv-rss', lineChart({ title: 'RSS after loading N keys', xLabel: 'keys', yLabel: 'MiB', series: series((x) => x.rss) })),
     chart(o, 'scale-kv-put', lineChart({ title: 'PUT/s (64 connections)', xLabel: 'keys', yLabel: 'req/s', series: series((x) => x.put) })),
+    chart(
+      o,
+      'scale-kv-put-p99',
+      lineChart({
+        title: 'PUT p99 (64 connections; Concord with a raft snapshot in the window)',
+        xLabel: 'keys',
+        yLabel: 'ms',
+        series: [
+          { name: 'Concord+snap', points: rows.map((r) => [r.n, r.concord.snapP99]) },
+          { name: 'Concord', points: rows.map((r) => [r.n, r.concord.putP99]) },
+          { name: 'etcd', points: rows.map((r) => [r.n, r.etcd.putP99]) },
+        ],
+      }),
+    ),
     chart(o, 'scale-kv-get', lineChart({ title: 'GET/s (64 connections)', xLabel: 'keys', yLabel: 'req/s', series: series((x) => x.get) })),
     chart(o, 'scale-kv-snapshot', lineChart({ title: 'Snapshot save', xLabel: 'keys', yLabel: 'seconds', series: series((x) => x.snapshotS) })),
     chart(o, 'scale-kv-restart', lineChart({ title: 'Restart to serving', xLabel: 'keys', yLabel: 'seconds', series: series((x) => x.restartS) })),

@@ -20,6 +20,8 @@ interface RaftStats {
   last_log_index: string;
   term: string;
   last_log_term: string;
+  last_snapshot_index: string;
+  last_snapshot_term: string;
   state: string;
   num_peers: string;
   latest_configuration: string;
@@ -96,6 +98,11 @@ test('a -dev agent keeps every write across many log compactions', async (t) => 
   t.is(Number(all.headers.get('x-consul-index')), index);
   // With a 1ms interval the log was compacted over and over, not once.
   t.true(snapshotsTaken(agent.output()) >= 3, `${snapshotsTaken(agent.output())} snapshots`);
+  // agent/self names the stored snapshot, as Consul's raft stats do
+  const raft = (await call(agent, 'GET', '/v1/agent/self')).json<{ Stats: { raft: RaftStats } }>().Stats.raft;
+  t.true(Number(raft.last_snapshot_index) >= 8, raft.last_snapshot_index);
+  t.true(Number(raft.last_snapshot_index) <= Number(raft.applied_index));
+  t.is(raft.last_snapshot_term, raft.term);
 });
 
 test('a -dev agent snapshots past the threshold at most once per raft_snapshot_interval, as a server does', async (t) => {

@@ -2,7 +2,7 @@
 // pause and prints each acknowledged index and value, until it is killed.
 import { MemoryNetwork, RaftNode } from '../src/index.js';
 import { LevelStorage } from '../src/level.js';
-import { KvMachine, cmd } from './_kv-machine.js';
+import { KvMachine, writeWithoutPause } from './_kv-machine.js';
 
 const dir = process.argv[2]!;
 const net = new MemoryNetwork();
@@ -15,12 +15,4 @@ const node = await RaftNode.start({
   tickMs: 10,
 });
 while (!node.isLeader()) await new Promise((r) => setTimeout(r, 5));
-let seq = 0;
-const worker = async (): Promise<void> => {
-  for (;;) {
-    const v = ++seq;
-    const r = await node.propose(cmd(`k${v}=${v}`));
-    process.stdout.write(`ack ${r.index} ${v}\n`);
-  }
-};
-await Promise.all(Array.from({ length: 16 }, worker));
+await writeWithoutPause(node, 16, (index, v) => process.stdout.write(`ack ${index} ${v}\n`));

@@ -34,3 +34,23 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Proposes `k<n>=<n>` for n = 1, 2, ... from `width` concurrent writers, without pause and for
+ * ever (a child process does this until it is killed), reporting each acknowledged write.
+ */
+export async function writeWithoutPause(
+  node: { propose(data: Uint8Array): Promise<{ index: number }> },
+  width: number,
+  acked: (index: number, value: number) => void,
+): Promise<void> {
+  let seq = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const v = ++seq;
+      const r = await node.propose(cmd(`k${v}=${v}`));
+      acked(r.index, v);
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+}

@@ -1,4 +1,4 @@
-import { SortedKeys } from './sorted-keys.js';
+import { SortedEntries, SortedKeys } from './sorted-keys.js';
 import type { AclPolicy, AclRole, AclToken, AutopilotConfigEntry, CheckEntry, KvEntry, NetworkCoordinate, NodeEntry, PreparedQuery, ServiceEntry, SessionEntry } from './types.js';
 import { type TableName, topics } from './watch-hub.js';
 
@@ -6,7 +6,8 @@ import { type TableName, topics } from './watch-hub.js';
 export interface StateData {
   datacenter: string;
   kv: Map<string, KvEntry>;
-  kvKeys: SortedKeys;
+  /** The entries of `kv` in key order (prefix scans; a copy of its chunks is a snapshot of the table). */
+  kvKeys: SortedEntries;
   /** Deleted key → index of the delete. Keeps prefix indexes from going backwards. */
   tombstones: Map<string, number>;
   tombstoneKeys: SortedKeys;
@@ -45,7 +46,7 @@ export function emptyData(datacenter: string): StateData {
   return {
     datacenter,
     kv: new Map(),
-    kvKeys: new SortedKeys(),
+    kvKeys: new SortedEntries(),
     tombstones: new Map(),
     tombstoneKeys: new SortedKeys(),
     sessionKeys: new Map(),
@@ -165,8 +166,10 @@ export class ApplyContext {
     const prev = kv.get(entry.Key);
     const prevTomb = tombstones.get(entry.Key);
     this.record(() => {
-      if (prev) kv.set(entry.Key, prev);
-      else {
+      if (prev) {
+        kv.set(entry.Key, prev);
+        kvKeys.add(prev);
+      } else {
         kv.delete(entry.Key);
         kvKeys.delete(entry.Key);
       }
@@ -175,7 +178,7 @@ export class ApplyContext {
         tombstoneKeys.add(entry.Key);
       }
     });
-    if (!prev) kvKeys.add(entry.Key);
+    kvKeys.add(entry);
     kv.set(entry.Key, entry);
     this.#trackLock(entry.Key, prev?.Session, entry.Session);
     if (prevTomb !== undefined) {
@@ -215,7 +218,7 @@ export class ApplyContext {
     const prevTomb = tombstones.get(key);
     this.record(() => {
       kv.set(key, prev);
-      kvKeys.add(key);
+      kvKeys.add(prev);
       if (prevTomb === undefined) {
         tombstones.delete(key);
         tombstoneKeys.delete(key);

@@ -68,7 +68,7 @@ export function applyKvOp(ctx: ApplyContext, op: KvOp): KvOpResult {
       return ok();
     }
     case 'delete-tree': {
-      for (const key of [...data.kvKeys.withPrefix(op.Key)]) ctx.kvDelete(key);
+      for (const e of [...data.kvKeys.withPrefix(op.Key)]) ctx.kvDelete(e.Key);
       return ok();
     }
     case 'get':
@@ -152,7 +152,7 @@ function write(
 
 export function kvList(data: StateData, prefix: string): KvEntry[] {
   const out: KvEntry[] = [];
-  for (const key of data.kvKeys.withPrefix(prefix)) out.push(data.kv.get(key) as KvEntry);
+  for (const e of data.kvKeys.withPrefix(prefix)) out.push(e);
   return out;
 }
 
@@ -160,7 +160,7 @@ export function kvList(data: StateData, prefix: string): KvEntry[] {
 export function kvKeyList(data: StateData, prefix: string, separator: string): string[] {
   const out: string[] = [];
   let last = '';
-  for (const key of data.kvKeys.withPrefix(prefix)) {
+  for (const { Key: key } of data.kvKeys.withPrefix(prefix)) {
     let k = key;
     if (separator) {
       const at = key.indexOf(separator, prefix.length);
@@ -183,8 +183,8 @@ export function kvTableIndex(data: StateData): number {
 export function kvPrefixIndex(data: StateData, prefix: string): number {
   if (prefix === '') return kvTableIndex(data); // the whole store: the table index, as Consul does
   let max = 0;
-  for (const key of data.kvKeys.withPrefix(prefix)) {
-    const m = (data.kv.get(key) as KvEntry).ModifyIndex;
+  for (const e of data.kvKeys.withPrefix(prefix)) {
+    const m = e.ModifyIndex;
     if (m > max) max = m;
   }
   for (const key of data.tombstoneKeys.withPrefix(prefix)) {

@@ -25,20 +25,29 @@ const ENTRIES_PER_PIECE = 4096;
  * not change meanwhile (the store's are immutable: a write replaces the entry, in a copied array).
  */
 export function snapshotPieces(snapshot: { kv: readonly KvEntry[] }): Iterable<Buffer> {
-  const head = Buffer.from(JSON.stringify({ ...snapshot, kv: undefined }));
-  return binaryPieces(head, snapshot.kv);
+  return capturedSnapshotPieces({ ...snapshot, kv: undefined }, snapshot.kv.length, snapshot.kv);
 }
 
-function* binaryPieces(head: Buffer, kv: readonly KvEntry[]): Generator<Buffer> {
+/**
+ * `snapshotPieces` of a snapshot whose `count` KV entries come from `entries` (a capture read as
+ * the pieces are taken), `rest` being everything else. Ending the iteration early ends `entries`'.
+ */
+export function capturedSnapshotPieces(rest: object, count: number, entries: Iterable<KvEntry>): Generator<Buffer> {
+  return binaryPieces(Buffer.from(JSON.stringify({ ...rest, kv: undefined })), count, entries);
+}
+
+function* binaryPieces(head: Buffer, count: number, entries: Iterable<KvEntry>): Generator<Buffer> {
   const w = new KvRecordWriter();
   w.bytes(MAGIC);
   w.u32(head.length);
   w.bytes(head);
-  w.u32(kv.length);
-  for (let i = 0; i < kv.length; i++) {
-    w.entry(kv[i] as KvEntry);
-    if (i % ENTRIES_PER_PIECE === ENTRIES_PER_PIECE - 1) yield* w.take();
+  w.u32(count);
+  let i = 0;
+  for (const e of entries) {
+    w.entry(e);
+    if (++i % ENTRIES_PER_PIECE === 0) yield* w.take();
   }
+  if (i !== count) throw new StateError('STATE_INVALID_REQUEST', `snapshot of ${count} entries got ${i}`);
   yield* w.flush();
 }
 
@@ -47,20 +56,34 @@ function* binaryPieces(head: Buffer, kv: readonly KvEntry[]): Generator<Buffer> 
  * everything but the entries is serialized at once.
  */
 export function snapshotJsonPieces(snapshot: { kv: readonly KvEntry[] }): Iterable<string> {
-  // `kv` keeps its place among the keys; the first "kv":[] is the top-level one (the keys before
-  // it hold numbers and a plain string)
-  const json = JSON.stringify({ ...snapshot, kv: [] });
-  const at = json.indexOf(`${KV_MARK}]`);
-  return jsonPieces(json.slice(0, at + KV_MARK.length), snapshot.kv, json.slice(at + KV_MARK.length));
+  return capturedSnapshotJsonPieces(snapshot, snapshot.kv);
 }
 
-function* jsonPieces(head: string, kv: readonly KvEntry[], tail: string): Generator<string> {
+/** `snapshotJsonPieces` with the KV entries from `entries`, `rest` being everything else. */
+export function capturedSnapshotJsonPieces(rest: object, entries: Iterable<KvEntry>): Iterable<string> {
+  // `kv` keeps its place among the keys; the first "kv":[] is the top-level one (the keys before
+  // it hold numbers and a plain string)
+  const json = JSON.stringify({ ...rest, kv: [] });
+  const at = json.indexOf(`${KV_MARK}]`);
+  return jsonPieces(json.slice(0, at + KV_MARK.length), entries, json.slice(at + KV_MARK.length));
+}
+
+function* jsonPieces(head: string, entries: Iterable<KvEntry>, tail: string): Generator<string> {
   yield head;
-  for (let i = 0; i < kv.length; i += KV_SLICE) {
-    const slice = JSON.stringify(kv.slice(i, i + KV_SLICE));
+  let slice: KvEntry[] = [];
+  let first = true;
+  const out = function* (): Generator<string> {
+    const text = JSON.stringify(slice);
     // the slice's own brackets dropped; slices after the first joined with a comma
-    yield `${i === 0 ? '' : ','}${slice.slice(1, -1)}`;
+    yield `${first ? '' : ','}${text.slice(1, -1)}`;
+    first = false;
+    slice = [];
+  };
+  for (const e of entries) {
+    slice.push(e);
+    if (slice.length === KV_SLICE) yield* out();
   }
+  if (slice.length > 0) yield* out();
   yield tail;
 }
 

@@ -40,8 +40,8 @@ import type {
   TxnResult,
 } from './types.js';
 import { MAX_TXN_OPS, runTxnOps } from './txn.js';
-import { snapshotJsonPieces, snapshotPieces, snapshotToBytes } from './snapshot-bytes.js';
-import { SortedKeys } from './sorted-keys.js';
+import { capturedSnapshotPieces, snapshotJsonPieces, snapshotToBytes } from './snapshot-bytes.js';
+import { SortedEntries } from './sorted-keys.js';
 import { type TableName, WatchHub, topics } from './watch-hub.js';
 
 export { MAX_TXN_OPS } from './txn.js';
@@ -659,22 +659,24 @@ export class StateStore {
 
   /**
    * The same bytes as `snapshotBytes`, a piece of about a MiB at a time, of the state as it is
-   * now: writes applied while the pieces are taken do not show in them. Capturing costs one copy
-   * of the KV entry references; the entries are encoded as the pieces are taken, so a caller can
-   * yield to other work between pieces.
+   * now: writes applied while the pieces are taken do not show in them. The call copies the KV
+   * index's chunks of entry references (milliseconds at a million keys; entries are immutable, a
+   * write replaces one) and serializes everything else; the entries are encoded as the pieces are
+   * taken, so a caller can yield to other work between pieces.
    */
   snapshotPieces(): Iterable<Buffer> {
-    return snapshotPieces(this.#snapshotView());
+    const d = this.#data;
+    return capturedSnapshotPieces(this.#snapshotView([]), d.kvKeys.size, flatten(d.kvKeys.chunkCopies()));
   }
 
-  /** `snapshotJson()` in pieces, of the state as it is now (as `snapshotPieces`). */
+  /** `snapshotJson()` in pieces, of the state as it is now (a copy of the KV entry references). */
   snapshotJsonPieces(): { index: number; datacenter: string; pieces: Iterable<string> } {
     const view = this.#snapshotView();
     return { index: view.index, datacenter: view.datacenter, pieces: snapshotJsonPieces(view) };
   }
 
   /** The snapshot's shape over the live data: callers copy or serialize it at once. */
-  #snapshotView(): StateSnapshot {
+  #snapshotView(kv: KvEntry[] = this.#kvEntries()): StateSnapshot {
     const d = this.#data;
     const services: [string, ServiceEntry][] = [];
     for (const [node, m] of d.services) for (const s of m.values()) services.push([node, s]);
@@ -684,7 +686,7 @@ export class StateStore {
       version: 1,
       index: this.#lastIndex,
       datacenter: d.datacenter,
-      kv: d.kvKeys.all().map((k) => d.kv.get(k) as KvEntry),
+      kv,
       tombstones: [...d.tombstones].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       lockDelays: [...d.lockDelays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       sessions: [...d.sessions.values()].sort((a, b) => (a.ID < b.ID ? -1 : 1)),
@@ -705,6 +707,11 @@ export class StateStore {
     } satisfies StateSnapshot;
   }
 
+  #kvEntries(): KvEntry[] {
+    const d = this.#data;
+    return d.kvKeys.all();
+  }
+
   /** Replaces the whole state. Every watcher wakes (indexes may move backwards). */
   restore(snap: StateSnapshot): void {
     this.#restore(structuredClone(snap));
@@ -722,11 +729,10 @@ export class StateStore {
   #restore(s: StateSnapshot): void {
     if (s.version !== 1) throw new StateError('STATE_INVALID_REQUEST', `unsupported snapshot version ${s.version}`);
     const d = emptyData(s.datacenter);
-    const keys = s.kv.map((e) => e.Key);
     // a snapshot's keys come in order: the sorted index is built at once rather than key by key
-    const sorted = SortedKeys.fromSorted(keys);
+    const sorted = SortedEntries.fromSorted(s.kv);
     if (sorted) d.kvKeys = sorted;
-    else for (const k of keys) d.kvKeys.add(k);
+    else for (const e of s.kv) d.kvKeys.add(e);
     for (const e of s.kv) {
       d.kv.set(e.Key, e);
       if (e.Session) {
@@ -775,6 +781,10 @@ export class StateStore {
     this.#lastIndex = s.index;
     this.#hub.notifyAll();
   }
+}
+
+function* flatten<T>(chunks: readonly (readonly T[])[]): Generator<T> {
+  for (const c of chunks) yield* c;
 }
 
 function hasTags(svc: ServiceEntry, tags: readonly string[]): boolean {

@@ -268,6 +268,8 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       stateMachine: {
         apply: (e) => sm.apply(e.index, e.data, e.local),
         snapshot: () => sm.snapshot(),
+        // captured at once, encoded and written off the hot path (see raft-ts's StateMachine)
+        ...(sm.snapshotPieces ? { snapshotPieces: () => sm.snapshotPieces!() } : {}),
         restore: (data, meta) => sm.restore(meta.index, data),
       },
       ...(voters ? { bootstrap: voters } : {}),
@@ -397,6 +399,11 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
     return this.#node?.status();
   }
 
+  /** The stored raft snapshot's index and term, once the node runs. */
+  lastSnapshot(): { index: number; term: number } | undefined {
+    return this.#node?.lastSnapshot();
+  }
+
   /** Milliseconds since the leader was last heard from (0 on the leader). */
   lastContactMs(): number {
     // A leader (ready or not) is its own contact; so is one whose step-down the driver has not
@@ -446,7 +453,11 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
       // A clean shutdown stores a snapshot of what was applied since the last one (stop waits for
       // the write): the next start restores it instead of replaying those entries one by one,
       // which at a million keys is about twice the work. A log in memory keeps nothing to restore.
-      if (this.#o.dir !== undefined) this.#node.snapshotNow();
+      if (this.#o.dir !== undefined) {
+        // one being taken is finished first; then one of everything applied since
+        await this.#node.snapshotNow();
+        void this.#node.snapshotNow();
+      }
       await this.#node.stop();
     } else {
       await this.#transport.close();

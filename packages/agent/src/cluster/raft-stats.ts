@@ -10,6 +10,8 @@ export interface RaftStatsInput {
   leading: boolean;
   lastContactMs: number;
   servers: readonly RaftServerView[];
+  /** The stored raft snapshot; undefined until the node starts. */
+  snapshot?: { index: number; term: number } | undefined;
 }
 
 export function raftStats(i: RaftStatsInput): Record<string, string> {
@@ -20,6 +22,8 @@ export function raftStats(i: RaftStatsInput): Record<string, string> {
     commit_index: String(st?.commit ?? i.stateIndex),
     last_log_index: String(st?.lastIndex ?? i.stateIndex),
     last_log_term: String(st?.term ?? 1),
+    last_snapshot_index: String(i.snapshot?.index ?? 0),
+    last_snapshot_term: String(i.snapshot?.term ?? 0),
     term: String(st?.term ?? 1),
     last_contact: i.leading ? '0' : `${i.lastContactMs}ms`,
     num_peers: String(Math.max(0, (st?.conf.voters.length ?? 1) - 1)),

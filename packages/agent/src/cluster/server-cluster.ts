@@ -491,6 +491,7 @@ export class ServerCluster implements Cluster {
         leading,
         lastContactMs: this.lastContactMs(),
         servers: this.raftConfiguration().Servers,
+        snapshot: this.#o.raft.lastSnapshot(),
       }),
       serf_lan: this.#o.membership.serfStats(),
     };

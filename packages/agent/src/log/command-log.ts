@@ -11,6 +11,12 @@ export interface LogStateMachine<R> {
   apply(index: number, data: Uint8Array, local?: unknown): R;
   /** Serializes the whole state for compaction. */
   snapshot(): Uint8Array;
+  /**
+   * Captures the state now (cheaply: references to immutable entries) and returns its bytes in
+   * pieces encoded as they are taken; the log takes them off its hot path and uses this instead
+   * of `snapshot()` when present.
+   */
+  snapshotPieces?(): Iterable<Uint8Array>;
   /** Replaces the whole state with a snapshot taken at `index`. */
   restore(index: number, data: Uint8Array): void;
 }

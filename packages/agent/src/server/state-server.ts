@@ -27,6 +27,7 @@ export class StateServer {
       // The proposer applies its own command when the bytes hold it exactly (see write).
       apply: (index, data, local) => state.apply(index, (local as Command | undefined) ?? decodeCommand(data)),
       snapshot: () => state.snapshotBytes(),
+      snapshotPieces: () => state.snapshotPieces(),
       restore: (_index, data) => state.restoreOwned(snapshotFromBytes<StateSnapshot>(data)),
     };
     await this.#log.open(sm);

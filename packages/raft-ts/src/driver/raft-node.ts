@@ -4,11 +4,11 @@ import { bootstrapEntries } from '../core/bootstrap.js';
 import type { InjectedBug, RaftConfig } from '../core/config.js';
 import { realTimers, Xoshiro128, type Prng, type TimerHandle, type Timers } from '@concord/simkit';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
-import type { ConfChangeItem, HardState, Message, NodeId, Role } from '../core/types.js';
+import type { ConfChangeItem, HardState, Message, NodeId, Role, SnapshotMeta } from '../core/types.js';
 import { NotLeaderError, ProposalDroppedError, ProposalLostError, RaftError, ReadIndexError, StoppedError, LeadershipTransferError } from '../errors.js';
 import type { DurableStorage } from '../storage/durable-storage.js';
 import { ReadPoints } from './read-points.js';
-import type { StateMachine } from './state-machine.js';
+import type { SnapshotPieces, StateMachine } from './state-machine.js';
 import type { Transport } from './transport.js';
 
 export interface RaftNodeOptions<R = unknown> {
@@ -145,7 +145,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #scheduled = false;
   #inflightWrites = 0;
   #pipeline: Promise<void> = Promise.resolve();
-  #snapshotting = false;
+  /** The snapshot being taken (one at a time): captured at `index`, its data not yet stored. */
+  #snapshotJob: { readonly index: number; readonly done: Promise<void> } | undefined;
   readonly #maxPipelinedWrites: number;
   #stopped = false;
   #applied: number;
@@ -168,6 +169,11 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     applied: 0,
     snapshotsTaken: 0,
     snapshotsInstalled: 0,
+    /** Snapshots taken whose data was not stored because one from the leader at or past their index was. */
+    snapshotsSuperseded: 0,
+    /** Milliseconds from capturing the last snapshot taken to storing it, and its size in bytes. */
+    lastSnapshotMs: 0,
+    lastSnapshotBytes: 0,
     commitOnlyAppendsMerged: 0,
     /** Messages dropped because their sender is not in this node's configuration. */
     nonMemberMessagesDropped: 0,
@@ -382,6 +388,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     for (const w of this.#transferWaiters) this.#timers.clearTimeout(w.timer), w.reject(err);
     this.#transferWaiters = [];
     await this.#transport.close();
+    // A snapshot being taken is finished and stored (a clean stop leaves it for the next start).
+    await this.#snapshotJob?.done.catch(() => undefined);
     await this.#pipeline.catch(() => undefined);
     await this.#storage.close();
   }
@@ -627,37 +635,104 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   }
 
   /**
-   * Take a snapshot at the applied index now, whatever the threshold and interval (nothing
-   * happens while one is being stored, or when nothing was applied since the last one).
+   * Take a snapshot at the applied index now, whatever the threshold and interval. Resolves once
+   * it is stored (or superseded by one from the leader). While one is being taken nothing new is
+   * captured, and the promise is that one's; when nothing was applied since the last snapshot,
+   * it resolves at once. A failure to store it stops the node (see the `error` event); the
+   * promise itself never rejects.
    */
-  snapshotNow(): void {
+  snapshotNow(): Promise<void> {
     this.#maybeSnapshot(true);
+    return this.#snapshotJob ? this.#snapshotJob.done.catch(() => undefined) : Promise.resolve();
   }
 
+  /** The stored snapshot's index and term (0 and 0 before the first). */
+  lastSnapshot(): { readonly index: number; readonly term: number } {
+    const m = this.#storage.snapshot().meta;
+    return { index: m.index, term: m.term };
+  }
+
+  /** The snapshot being taken, if any: the index it was captured at. */
+  snapshotInProgress(): { readonly index: number } | undefined {
+    return this.#snapshotJob ? { index: this.#snapshotJob.index } : undefined;
+  }
+
+  /**
+   * Captures the state at the applied index (synchronously: `snapshotPieces()`, or `snapshot()`),
+   * then stores it off the hot path: the pieces are taken one per loop turn and staged by the
+   * storage beside the log while entries go on being proposed, written and applied; once staged,
+   * the snapshot is committed (made current, the log compacted) in order with the log writes.
+   * A crash before the commit leaves the previous snapshot and the whole log.
+   */
   #maybeSnapshot(force = false): void {
-    if (this.#snapshotting || this.#stopped) return;
+    if (this.#snapshotJob || this.#stopped) return;
     const snapIndex = this.#storage.snapshot().meta.index;
     if (force ? this.#applied <= snapIndex : this.#applied - snapIndex < this.#snapshotThreshold) return;
     const now = this.#timers.now();
     if (!force && this.#snapshotIntervalMs > 0 && now - this.#lastSnapshotAt < this.#snapshotIntervalMs) return;
     this.#lastSnapshotAt = now;
-    // Serialize the state now, at the applied index; store it after the writes queued so far,
-    // which include every entry up to that index.
-    this.#snapshotting = true;
-    const index = this.#applied;
-    const data = this.#sm.snapshot();
-    const conf = this.#raw.confState();
-    const compactTo = Math.max(0, index - this.#trailingLogs);
-    this.#enqueue(async () => {
-      // A snapshot received from the leader meanwhile may already cover this index.
-      if (this.#storage.snapshot().meta.index >= index) {
-        this.#snapshotting = false;
-        return;
-      }
-      const snap = await this.#storage.saveSnapshot(index, conf, data, compactTo);
-      this.#snapshotting = false;
-      this.metrics.snapshotsTaken++;
-      this.emit('snapshot', { index: snap.meta.index, term: snap.meta.term, installed: false });
+    const meta: SnapshotMeta = { index: this.#applied, term: this.#appliedTerm, conf: this.#raw.confState() };
+    const source: SnapshotPieces = this.#sm.snapshotPieces ? this.#sm.snapshotPieces() : [this.#sm.snapshot()];
+    const compactTo = Math.max(0, meta.index - this.#trailingLogs);
+    const done = this.#storeSnapshot(meta, source, compactTo, now);
+    this.#snapshotJob = { index: meta.index, done };
+    done.then(
+      () => {
+        this.#snapshotJob = undefined;
+      },
+      (err: unknown) => {
+        this.#snapshotJob = undefined;
+        this.#fail(err as Error);
+      },
+    );
+  }
+
+  async #storeSnapshot(meta: SnapshotMeta, source: SnapshotPieces, compactTo: number, startedAt: number): Promise<void> {
+    const staged = await this.#storage.stageSnapshot(meta, this.#offLoop(source));
+    // Committed after the log writes queued so far, which hold every entry up to its index.
+    const snap = await new Promise<Awaited<ReturnType<DurableStorage['commitSnapshot']>>>((resolve, reject) => {
+      this.#enqueue(() => {
+        // A snapshot received from the leader meanwhile may already cover this index.
+        if (this.#storage.snapshot().meta.index >= meta.index) return this.#storage.discardSnapshot(staged).then(() => resolve(undefined), reject);
+        return this.#storage.commitSnapshot(staged, compactTo).then(resolve, reject);
+      });
     });
+    if (!snap) {
+      // A snapshot from the leader at or past this index was installed meanwhile.
+      this.metrics.snapshotsSuperseded++;
+      return;
+    }
+    this.metrics.snapshotsTaken++;
+    this.metrics.lastSnapshotMs = this.#timers.now() - startedAt;
+    this.metrics.lastSnapshotBytes = staged.bytes;
+    this.emit('snapshot', { index: snap.meta.index, term: snap.meta.term, installed: false });
+  }
+
+  /**
+   * The pieces as an asynchronous iterable that takes at most one piece of a synchronous source
+   * per loop turn (`timers.defer` between them), so that proposals, messages and writes run
+   * between pieces.
+   */
+  async *#offLoop(source: SnapshotPieces): AsyncGenerator<Uint8Array> {
+    if (Array.isArray(source) || Symbol.asyncIterator in source) {
+      yield* source as AsyncIterable<Uint8Array>;
+      return;
+    }
+    const it = (source as Iterable<Uint8Array>)[Symbol.iterator]();
+    let finished = false;
+    try {
+      for (let first = true; ; first = false) {
+        if (!first) await new Promise<void>((resolve) => this.#timers.defer(resolve));
+        const r = it.next();
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        yield r.value;
+      }
+    } finally {
+      // taken no further (the storage failed): let the source release what it holds
+      if (!finished) it.return?.();
+    }
   }
 }

@@ -2,12 +2,15 @@ import { INJECTABLE_BUGS, type InjectedBug } from '../core/config.js';
 import { runSeed } from './simulator.js';
 
 const USAGE = `usage: raft-sim [--seeds <n>] [--first-seed <s>] [--nodes 3|5] [--duration-ms <ms>]
-                [--inject-bug <${INJECTABLE_BUGS.join('|')}>] [--leader-crash-before-fsync] [--verbose]
+                [--inject-bug <${INJECTABLE_BUGS.join('|')}>] [--leader-crash-before-fsync] [--async-snapshots] [--verbose]
 
 Runs whole simulated clusters, one per seed, checking Raft's safety properties on every step and
 the linearizability of the client history at the end. Prints "<n> seeds, <m> violations" last and
 exits 0 only when m is 0. --leader-crash-before-fsync now and then crashes a leader right after it
-sent appends carrying entries it had not yet written itself, and prints how often that happened.`;
+sent appends carrying entries it had not yet written itself, and prints how often that happened.
+--async-snapshots takes snapshots the asynchronous way (captured at once, data staged over 1-41
+simulated ms beside the log), crashes nodes while their snapshot is staged, and prints how often
+that happened and how many snapshots were sent to followers while the sender's own was staged.`;
 
 interface CliArgs {
   seeds: number;
@@ -17,10 +20,20 @@ interface CliArgs {
   injectBug: InjectedBug | undefined;
   verbose: boolean;
   leaderCrashBeforeFsync: boolean;
+  asyncSnapshots: boolean;
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { seeds: 1, firstSeed: 1, nodes: undefined, durationMs: undefined, injectBug: undefined, verbose: false, leaderCrashBeforeFsync: false };
+  const a: CliArgs = {
+    seeds: 1,
+    firstSeed: 1,
+    nodes: undefined,
+    durationMs: undefined,
+    injectBug: undefined,
+    verbose: false,
+    leaderCrashBeforeFsync: false,
+    asyncSnapshots: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -56,6 +69,9 @@ function parseArgs(argv: readonly string[]): CliArgs {
       case '--leader-crash-before-fsync':
         a.leaderCrashBeforeFsync = true;
         break;
+      case '--async-snapshots':
+        a.asyncSnapshots = true;
+        break;
       case '--help':
       case '-h':
         process.stdout.write(`${USAGE}\n`);
@@ -82,6 +98,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   let violations = 0;
   let failedSeeds = 0;
   let leaderWritesLost = 0;
+  let crashesDuringSnapshot = 0;
+  let snapshotsSentDuringSnapshot = 0;
   for (let s = args.firstSeed; s < args.firstSeed + args.seeds; s++) {
     const res = await runSeed({
       seed: s,
@@ -89,9 +107,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       durationMs: args.durationMs,
       injectBug: args.injectBug,
       leaderCrashBeforeFsync: args.leaderCrashBeforeFsync,
+      asyncSnapshots: args.asyncSnapshots,
       trace: args.verbose ? (line) => process.stdout.write(`${line}\n`) : undefined,
     });
     leaderWritesLost += res.stats.leaderWritesLost;
+    crashesDuringSnapshot += res.stats.crashesDuringSnapshot;
+    snapshotsSentDuringSnapshot += res.stats.snapshotsSentDuringSnapshot;
     if (res.violations.length > 0) {
       violations += res.violations.length;
       failedSeeds++;
@@ -100,6 +121,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         args.nodes ? `--nodes ${args.nodes}` : '',
         args.durationMs ? `--duration-ms ${args.durationMs}` : '',
         args.leaderCrashBeforeFsync ? '--leader-crash-before-fsync' : '',
+        args.asyncSnapshots ? '--async-snapshots' : '',
       ]
         .filter(Boolean)
         .join(' ');
@@ -115,6 +137,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   if (args.leaderCrashBeforeFsync) process.stdout.write(`leaders crashed after sending entries, before their own write of them completed: ${leaderWritesLost}\n`);
+  if (args.asyncSnapshots) {
+    process.stdout.write(`nodes crashed while staging a snapshot: ${crashesDuringSnapshot}\n`);
+    process.stdout.write(`snapshots sent to followers while the sender's own was being staged: ${snapshotsSentDuringSnapshot}\n`);
+  }
   if (failedSeeds > 0) process.stdout.write(`${failedSeeds} failing seed(s) in ${secs}s\n`);
   process.stdout.write(`${args.seeds} seeds, ${violations} violations\n`);
   return violations === 0 ? 0 : 1;

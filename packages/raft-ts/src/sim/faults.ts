@@ -145,6 +145,6 @@ export class FaultInjector {
     const up = [...this.#world.nodes.values()].filter((n) => n.up);
     if (up.length === 0) return;
     const n = up[this.#rng.int(up.length)]!;
-    n.node?.snapshotNow();
+    void n.node?.snapshotNow();
   }
 }

@@ -1,4 +1,4 @@
-import type { AppliedEntry, StateMachine } from '../driver/state-machine.js';
+import type { AppliedEntry, SnapshotPieces, StateMachine } from '../driver/state-machine.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -15,6 +15,12 @@ export function encodeCommand(c: Command): Uint8Array {
 /** The simulator's replicated state machine: a few registers holding numbers. `apply` answers whether the command took effect. */
 export class RegisterMachine implements StateMachine<boolean> {
   values = new Map<string, number>();
+  /** With `asyncSnapshots`, snapshots are captured as pieces encoded later (see `StateMachine.snapshotPieces`). */
+  readonly snapshotPieces: (() => SnapshotPieces) | undefined;
+
+  constructor(asyncSnapshots = false) {
+    this.snapshotPieces = asyncSnapshots ? () => this.#capture() : undefined;
+  }
 
   apply(e: AppliedEntry): boolean {
     const c = JSON.parse(dec.decode(e.data)) as Command;
@@ -35,6 +41,19 @@ export class RegisterMachine implements StateMachine<boolean> {
   snapshot(): Uint8Array {
     const pairs = [...this.values.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     return enc.encode(JSON.stringify(pairs));
+  }
+
+  /**
+   * The registers as they are now (numbers: copying the pairs is the whole capture), encoded
+   * only as the pieces are taken, one register per piece, while the node goes on applying.
+   */
+  #capture(): Iterable<Uint8Array> {
+    const pairs = [...this.values.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    return (function* encode(): Generator<Uint8Array> {
+      yield enc.encode('[');
+      for (const [i, pair] of pairs.entries()) yield enc.encode(`${i === 0 ? '' : ','}${JSON.stringify(pair)}`);
+      yield enc.encode(']');
+    })();
   }
 
   restore(data: Uint8Array): void {

@@ -1,13 +1,22 @@
 import type { Prng, SimTimers } from '@concord/simkit';
 import type { InitialState } from '../core/storage.js';
-import type { ConfState, Entry, HardState, Snapshot } from '../core/types.js';
-import type { DurableStorage, PersistBatch } from '../storage/durable-storage.js';
+import type { Entry, HardState, Snapshot, SnapshotMeta } from '../core/types.js';
+import type { DurableStorage, PersistBatch, StagedSnapshot } from '../storage/durable-storage.js';
+import { gatherPieces } from '../storage/gather-pieces.js';
 import type { MemoryStorage } from '../storage/memory-storage.js';
 
 /** What the disk reports as writes become durable, for the safety checker. */
 export interface DiskObserver {
   persisted(entries: readonly Entry[], termAt: (i: number) => number | undefined): void;
   hardState(hs: HardState): void;
+}
+
+/** How long staging a snapshot's data takes, and who hears that one started. */
+export interface SimStaging {
+  /** Simulated milliseconds the staging of `meta`'s data takes (drawn per snapshot). */
+  latencyMs(meta: SnapshotMeta): number;
+  /** A staging started; it completes `ms` from now unless the process crashes first. */
+  started?(meta: SnapshotMeta, ms: number): void;
 }
 
 /**
@@ -26,8 +35,12 @@ export class SimDisk implements DurableStorage {
   /** A synced write takes 0.3 ms plus up to this long (drawn per write). */
   readonly #syncSpreadMs: number;
 
-  constructor(platter: MemoryStorage, timers: SimTimers, rng: Prng, observer: DiskObserver, syncSpreadMs = 2) {
+  /** Without it, staging takes no simulated time (the whole write is the commit's, as it was before staging existed). */
+  readonly #staging: SimStaging | undefined;
+
+  constructor(platter: MemoryStorage, timers: SimTimers, rng: Prng, observer: DiskObserver, syncSpreadMs = 2, staging?: SimStaging) {
     this.#platter = platter;
+    this.#staging = staging;
     this.#syncSpreadMs = syncSpreadMs;
     this.#timers = timers;
     this.#rng = rng;
@@ -75,12 +88,29 @@ export class SimDisk implements DurableStorage {
     });
   }
 
-  saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
+  /**
+   * The data goes to the platter, beside the log and outside the order of `save`, when the
+   * staging's simulated time is up; a crash before then loses it and leaves the platter as it was.
+   */
+  async stageSnapshot(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<StagedSnapshot> {
+    const data = await gatherPieces(pieces);
+    const ms = this.#staging?.latencyMs(meta) ?? 0;
+    if (ms <= 0) return this.#platter.stageSync(meta, data);
+    this.#staging?.started?.(meta, ms);
+    return new Promise((resolve) => {
+      this.#timers.setTimeout(() => resolve(this.#platter.stageSync(meta, data)), ms);
+    });
+  }
+
+  commitSnapshot(staged: StagedSnapshot, compactTo: number): Promise<Snapshot | undefined> {
     let snap: Snapshot | undefined;
     return this.#write(0.3 + this.#rng.next() * 2, () => {
-      snap = this.#platter.createSnapshot(index, conf, data);
-      this.#platter.compact(compactTo);
-    }).then(() => snap as Snapshot);
+      snap = this.#platter.commitStagedSync(staged, compactTo);
+    }).then(() => snap);
+  }
+
+  async discardSnapshot(staged: StagedSnapshot): Promise<void> {
+    await this.#platter.discardSnapshot(staged);
   }
 
   async close(): Promise<void> {}

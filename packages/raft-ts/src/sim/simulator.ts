@@ -11,7 +11,7 @@ import { encodeCommand, RegisterMachine } from './register-machine.js';
 import { SafetyChecker } from './safety-checker.js';
 import { FaultInjector } from './faults.js';
 import { Intruder } from './intruder.js';
-import { SimDisk } from './sim-disk.js';
+import { SimDisk, type SimStaging } from './sim-disk.js';
 import { SimNode, type Respond } from './sim-node.js';
 import { exclusive, settle } from './settle.js';
 import { SimTransport } from './sim-transport.js';
@@ -33,6 +33,13 @@ export interface SimOptions {
    * and restart it a little later. Off by default, so that seeds replay as they always did.
    */
   readonly leaderCrashBeforeFsync?: boolean | undefined;
+  /**
+   * Snapshots taken the asynchronous way (the state machine's `snapshotPieces`): staging the data
+   * takes 1 to 41 simulated ms beside the log writes, and now and then the node is crashed while
+   * one is staged (then restarted from its disk). Off by default, so that seeds replay as they
+   * always did.
+   */
+  readonly asyncSnapshots?: boolean | undefined;
 }
 
 export interface SimResult {
@@ -51,6 +58,10 @@ export interface SimResult {
     readonly forged: number;
     /** Leaders crashed after sending entries they had not yet written (`leaderCrashBeforeFsync`). */
     readonly leaderWritesLost: number;
+    /** Nodes crashed while a snapshot of theirs was being staged (`asyncSnapshots`). */
+    readonly crashesDuringSnapshot: number;
+    /** Snapshots sent to a follower while the sender's own snapshot was being staged (`asyncSnapshots`). */
+    readonly snapshotsSentDuringSnapshot: number;
   };
 }
 
@@ -89,6 +100,10 @@ export class Simulation implements SimWorld {
   readonly #rngLeaderCrash: Xoshiro128 | undefined;
   #leaderCrashPending = false;
   #leaderWritesLost = 0;
+  /** Draws for `asyncSnapshots`; a fork of its own, made after every other, so other decisions stay as they were. */
+  readonly #rngSnapshots: Xoshiro128 | undefined;
+  #crashesDuringSnapshot = 0;
+  #snapshotsSentDuringSnapshot = 0;
   #liveness = false;
   #stopped = false;
 
@@ -129,6 +144,7 @@ export class Simulation implements SimWorld {
           })
         : undefined;
     this.#rngLeaderCrash = opts.leaderCrashBeforeFsync ? root.fork() : undefined;
+    this.#rngSnapshots = opts.asyncSnapshots ? root.fork() : undefined;
   }
 
   get nodes(): ReadonlyMap<NodeId, SimNode> {
@@ -223,6 +239,8 @@ export class Simulation implements SimWorld {
         unknown: this.#workload.unknown,
         leaders: this.#leaderTerms.size,
         leaderWritesLost: this.#leaderWritesLost,
+        crashesDuringSnapshot: this.#crashesDuringSnapshot,
+        snapshotsSentDuringSnapshot: this.#snapshotsSentDuringSnapshot,
         messages: this.net.sent,
         simulatedMs: Math.round(this.q.now),
         forged: this.#intruder?.sent ?? 0,
@@ -295,7 +313,7 @@ export class Simulation implements SimWorld {
     this.net.restart(n.id);
     const timers = this.q.timers();
     const transport = new SimTransport(this.net, (m) => this.#deliver(m));
-    const sm = new RegisterMachine();
+    const sm = new RegisterMachine(this.#rngSnapshots !== undefined);
     n.timers = timers;
     n.transport = transport;
     n.sm = sm;
@@ -319,6 +337,7 @@ export class Simulation implements SimWorld {
         },
       },
       this.#rngLeaderCrash ? SLOW_SYNC_SPREAD_MS : undefined,
+      this.#staging(n),
     );
     RaftNode.start<boolean>({
       id: n.id,
@@ -362,6 +381,33 @@ export class Simulation implements SimWorld {
     n.transport = undefined;
     this.net.crash(n.id);
     this.#trace(`crash n${n.id} (unsynced writes lost)`);
+  }
+
+  /**
+   * With `asyncSnapshots`: staging takes 1 to 41 ms, and one staging in four is cut short by a
+   * crash at a random moment within it (the node restarts 20 to 220 ms later from its disk, which
+   * must still hold the previous snapshot and the whole log).
+   */
+  #staging(n: SimNode): SimStaging | undefined {
+    const rng = this.#rngSnapshots;
+    if (!rng) return undefined;
+    return {
+      latencyMs: () => 1 + rng.next() * 40,
+      started: (meta, ms) => {
+        if (!this.faultsActive() || rng.next() >= 0.25) return;
+        const inc = n.incarnation;
+        const before = n.platter.snapshot().meta.index;
+        this.q.schedule(rng.next() * ms, () => {
+          if (!n.up || n.incarnation !== inc || this.#stopped || n.node?.snapshotInProgress()?.index !== meta.index) return;
+          this.#crashesDuringSnapshot++;
+          this.#crash(n);
+          this.#trace(`n${n.id} crashed while staging its snapshot at ${meta.index} (stored snapshot at ${before})`);
+          this.q.schedule(20 + rng.next() * 200, () => {
+            if (!n.up && !n.retired && !this.#stopped) this.#restart(n);
+          });
+        });
+      },
+    };
   }
 
   #restart(n: SimNode): void {
@@ -412,6 +458,7 @@ export class Simulation implements SimWorld {
     }
     if (raw.raft.role === 'leader' && this.#removing.size > 0) this.#retireRemoved(raw);
     if (raw.raft.role === 'leader' && rd.entries.length > 0) this.#maybeCrashBeforeFsync(n, rd.entries[rd.entries.length - 1]!.index);
+    if (n.node?.snapshotInProgress() && rd.messages.some((m) => m.type === 'snap')) this.#snapshotsSentDuringSnapshot++;
   }
 
   /**

@@ -1,23 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open as openFile, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { Level } from 'level';
 import type { InitialState } from '../core/storage.js';
-import type { ConfState, Entry, Snapshot } from '../core/types.js';
+import type { ConfState, Entry, Snapshot, SnapshotMeta } from '../core/types.js';
 import { EMPTY_HARD_STATE } from '../core/types.js';
-import type { DurableStorage, PersistBatch } from './durable-storage.js';
+import type { DurableStorage, PersistBatch, StagedSnapshot } from './durable-storage.js';
+import { gatherPieces } from './gather-pieces.js';
 import { decodeRun, encodeRun, indexKey, keyIndex, RecordCorruptError } from './entry-codec.js';
 import { damageRecorded, leveldbRecoveryDamage, openHardState, recordDamage, sealHardState, snapshotChecksum } from './record-check.js';
-import { LogCorruptionError } from '../errors.js';
+import { InvariantViolation, LogCorruptionError, SnapshotOutOfDateError } from '../errors.js';
 import { MemoryStorage } from './memory-storage.js';
 import { concatBytes } from '../bytes.js';
 
-const CHUNK = 1024 * 1024;
+/** Directory (inside the database's) of the snapshot files. */
+const SNAPSHOT_DIR = 'snapshots';
+const SNAPSHOT_SUFFIX = '.snap';
 
 interface SnapshotRecord {
   index: number;
   term: number;
   conf: ConfState;
-  chunks: number;
+  /** The data's file in SNAPSHOT_DIR (absent when the data is in the `snap` sublevel, as data dirs written before stored it). */
+  file?: string;
+  /** Size of the file's data. */
+  bytes?: number;
+  /** Chunks in the `snap` sublevel (data dirs written before snapshot files). */
+  chunks?: number;
   /** CRC-32 of the data (absent in data dirs written before). */
   crc?: number;
+}
+
+/** A snapshot file written and synced, not yet (or no longer) referenced by the `snapshot` record. */
+interface SnapshotFile {
+  readonly file: string;
+  readonly bytes: number;
+  readonly crc: number;
+  readonly data: Uint8Array;
 }
 
 interface CompactRecord {
@@ -44,7 +64,10 @@ type Sub<K, V> = ReturnType<Level<string, string>['sublevel']> & {
  *   of the run's first entry (a run replaces every entry from its first index on, so runs are read
  *   back in key order);
  * - sublevel `meta`: hard state, snapshot metadata, compaction point (JSON);
- * - sublevel `snap`: snapshot data in chunks of at most 1 MiB.
+ * - directory `snapshots/`: the current snapshot's data in a file of its own, named by the
+ *   `snapshot` record (data dirs written before kept it in a sublevel `snap`, in 1 MiB chunks,
+ *   which is still read). A snapshot is staged (its file written and synced) beside the log
+ *   writes, then committed with one small synced batch; files no record names are removed at open.
  * Each save() becomes part of one atomic batch (group commit: one fsync per Ready, or per several
  * Readys when a driver pipelines them). When an append truncates the log, the runs that start
  * after its first index are deleted key by key inside that batch (`clear()` is not atomic). Compaction first records the new
@@ -56,8 +79,15 @@ export class LevelStorage implements DurableStorage {
   readonly #log: Sub<Uint8Array, Uint8Array>;
   readonly #meta: Sub<string, unknown>;
   readonly #snap: Sub<string, Uint8Array>;
+  readonly #path: string;
   #mem: MemoryStorage;
+  /** Chunks of a snapshot stored in the `snap` sublevel by earlier versions (deleted with the next snapshot). */
   #snapChunks = 0;
+  /** The current snapshot's file. */
+  #snapFile: string | undefined;
+  /** Snapshots staged and neither committed nor discarded yet. */
+  readonly #staged = new Map<StagedSnapshot, SnapshotFile>();
+  #fileSeq = 0;
   /** First index of every run stored in `log`, ascending (the keys the log sublevel holds). */
   #runs: number[] = [];
   #chain: Promise<unknown> = Promise.resolve();
@@ -70,8 +100,9 @@ export class LevelStorage implements DurableStorage {
   syncs = 0;
   entriesWritten = 0;
 
-  private constructor(db: Level<string, string>) {
+  private constructor(db: Level<string, string>, path: string) {
     this.#db = db;
+    this.#path = path;
     this.#log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' }) as unknown as Sub<Uint8Array, Uint8Array>;
     this.#meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }) as unknown as Sub<string, unknown>;
     this.#snap = db.sublevel<string, Uint8Array>('snap', { valueEncoding: 'view' }) as unknown as Sub<string, Uint8Array>;
@@ -96,7 +127,7 @@ export class LevelStorage implements DurableStorage {
       if (/corrupt/i.test(String(cause))) throw new LogCorruptionError(path, `LevelDB cannot open it: ${cause.message}`, { cause: err });
       throw err;
     }
-    const s = new LevelStorage(db);
+    const s = new LevelStorage(db, path);
     try {
       const dropped = await leveldbRecoveryDamage(path);
       if (dropped !== undefined) throw new RecordCorruptError(`LevelDB dropped part of its write-ahead log while recovering (${dropped})`);
@@ -121,19 +152,14 @@ export class LevelStorage implements DurableStorage {
     const compact = ((await meta.get('compact')) as CompactRecord | undefined) ?? { index: 0, term: 0 };
     let snapshot: Snapshot | undefined;
     if (snapRec) {
-      const parts: Uint8Array[] = [];
-      const snap = this.#snap as unknown as Level<string, Uint8Array>;
-      for (let i = 0; i < snapRec.chunks; i++) {
-        const chunk = await snap.get(chunkKey(i));
-        if (chunk === undefined) throw new RecordCorruptError(`chunk ${i} of ${snapRec.chunks} of the snapshot at index ${snapRec.index} is missing`);
-        parts.push(chunk);
-      }
-      snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data: concatBytes(parts) };
+      const data = snapRec.file !== undefined ? await this.#readSnapshotFile(snapRec) : await this.#readSnapshotChunks(snapRec);
+      snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data };
       if (snapRec.crc !== undefined && snapRec.crc !== snapshotChecksum(snapshot.data)) {
         throw new RecordCorruptError(`the snapshot at index ${snapRec.index} fails its checksum`);
       }
-      this.#snapChunks = snapRec.chunks;
+      this.#snapFile = snapRec.file;
     }
+    await this.#removeUnnamedSnapshotFiles();
     // Runs in key order; each replaces everything from its first index on. Runs wholly below the
     // compaction point are left over from a lazy clear and skipped.
     let entries: Entry[] = [];
@@ -158,6 +184,48 @@ export class LevelStorage implements DurableStorage {
       throw new RecordCorruptError(`the stored commit index ${hardState.commit} lies beyond the last entry ${covered}: committed entries are missing`);
     }
     this.#mem = MemoryStorage.restore({ hardState, snapshot, compactIndex: compact.index, compactTerm: compact.term, entries });
+  }
+
+  #snapshotDir(): string {
+    return join(this.#path, SNAPSHOT_DIR);
+  }
+
+  async #readSnapshotFile(rec: SnapshotRecord): Promise<Uint8Array> {
+    let data: Uint8Array;
+    try {
+      data = await readFile(join(this.#snapshotDir(), rec.file!));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RecordCorruptError(`the file ${rec.file} of the snapshot at index ${rec.index} is missing`);
+      throw err;
+    }
+    if (rec.bytes !== undefined && data.byteLength !== rec.bytes) {
+      throw new RecordCorruptError(`the file of the snapshot at index ${rec.index} holds ${data.byteLength} bytes, not ${rec.bytes}`);
+    }
+    return data;
+  }
+
+  async #readSnapshotChunks(rec: SnapshotRecord): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    const snap = this.#snap as unknown as Level<string, Uint8Array>;
+    const chunks = rec.chunks ?? 0;
+    for (let i = 0; i < chunks; i++) {
+      const chunk = await snap.get(chunkKey(i));
+      if (chunk === undefined) throw new RecordCorruptError(`chunk ${i} of ${chunks} of the snapshot at index ${rec.index} is missing`);
+      parts.push(chunk);
+    }
+    this.#snapChunks = chunks;
+    return concatBytes(parts);
+  }
+
+  /** Files of snapshots staged but never committed (a crash while one was written), and replaced ones not yet removed. */
+  async #removeUnnamedSnapshotFiles(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.#snapshotDir());
+    } catch {
+      return;
+    }
+    for (const name of names) if (name !== this.#snapFile) await unlink(join(this.#snapshotDir(), name)).catch(() => undefined);
   }
 
   // ---- Storage (synchronous, from the mirror) -------------------------------------------
@@ -221,7 +289,11 @@ export class LevelStorage implements DurableStorage {
     this.#drainQueued = false;
     const group = this.#queued.splice(0);
     if (group.length === 0) return;
+    const replaced: string[] = [];
     try {
+      // A received snapshot's file is written and synced before the batch that names it.
+      const files = new Map<Snapshot, SnapshotFile>();
+      for (const { batch } of group) if (batch.snapshot) files.set(batch.snapshot, await this.#writeSnapshotFile(batch.snapshot.meta, oneShot(batch.snapshot.data)));
       const b = this.#db.batch();
       const log = { sublevel: this.#log } as never;
       const meta = { sublevel: this.#meta } as never;
@@ -232,7 +304,7 @@ export class LevelStorage implements DurableStorage {
           // A received snapshot replaces the whole log.
           for (const run of this.#runs) b.del(indexKey(run) as never, log);
           this.#runs = [];
-          this.#putSnapshot(b, batch.snapshot);
+          replaced.push(...this.#putSnapshotRecord(b, batch.snapshot.meta, files.get(batch.snapshot)!));
           b.put('compact', { index: batch.snapshot.meta.index, term: batch.snapshot.meta.term } as never, meta);
         }
         if (batch.entries.length > 0) {
@@ -257,31 +329,82 @@ export class LevelStorage implements DurableStorage {
       for (const item of group) item.reject(err as Error);
       return;
     }
+    await this.#removeSnapshotFiles(replaced);
     for (const item of group) item.resolve();
   }
 
-  #putSnapshot(b: ReturnType<Level<string, string>['batch']>, snap: Snapshot): void {
-    const chunks = Math.max(1, Math.ceil(snap.data.byteLength / CHUNK));
+  /**
+   * Names `f` as the current snapshot in batch `b` (and deletes the chunks of one stored the way
+   * earlier versions did); returns the files this replaces, to remove once the batch is written.
+   */
+  #putSnapshotRecord(b: ReturnType<Level<string, string>['batch']>, meta: SnapshotMeta, f: SnapshotFile): string[] {
     const snapOpt = { sublevel: this.#snap } as never;
-    for (let i = 0; i < chunks; i++) b.put(chunkKey(i), snap.data.subarray(i * CHUNK, (i + 1) * CHUNK) as never, snapOpt);
-    for (let i = chunks; i < this.#snapChunks; i++) b.del(chunkKey(i), snapOpt);
-    this.#snapChunks = chunks;
-    const rec: SnapshotRecord = { index: snap.meta.index, term: snap.meta.term, conf: snap.meta.conf, chunks, crc: snapshotChecksum(snap.data) };
+    for (let i = 0; i < this.#snapChunks; i++) b.del(chunkKey(i), snapOpt);
+    this.#snapChunks = 0;
+    const rec: SnapshotRecord = { index: meta.index, term: meta.term, conf: meta.conf, file: f.file, bytes: f.bytes, crc: f.crc };
     b.put('snapshot', rec as never, { sublevel: this.#meta } as never);
+    const replaced = this.#snapFile;
+    this.#snapFile = f.file;
+    return replaced === undefined ? [] : [replaced];
   }
 
-  saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
+  /** Writes pieces to a new snapshot file, synced with its directory entry; the file replaces nothing yet. */
+  async #writeSnapshotFile(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<SnapshotFile> {
+    const dir = this.#snapshotDir();
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = `${meta.index.toString(16).padStart(16, '0')}-${meta.term}-${(++this.#fileSeq).toString(36)}${randomBytes(4).toString('hex')}${SNAPSHOT_SUFFIX}`;
+    const path = join(dir, file);
+    const fh = await openFile(path, 'wx', 0o600);
+    let crc = 0;
+    let bytes = 0;
+    let data: Uint8Array;
+    try {
+      data = await gatherPieces(pieces, async (piece) => {
+        await fh.write(piece);
+        crc = crc32(piece, crc);
+        bytes += piece.byteLength;
+      });
+      await fh.datasync();
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw err;
+    }
+    await fh.close();
+    await syncDir(dir);
+    return { file, bytes, crc, data };
+  }
+
+  async #removeSnapshotFiles(files: readonly string[]): Promise<void> {
+    for (const f of files) await unlink(join(this.#snapshotDir(), f)).catch(() => undefined);
+  }
+
+  async stageSnapshot(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<StagedSnapshot> {
+    const f = await this.#writeSnapshotFile(meta, pieces);
+    const staged: StagedSnapshot = { meta, bytes: f.bytes };
+    this.#staged.set(staged, f);
+    return staged;
+  }
+
+  commitSnapshot(staged: StagedSnapshot, compactTo: number): Promise<Snapshot | undefined> {
     return this.#serial(async () => {
-      const snap: Snapshot = { meta: { index, term: this.#mem.term(index), conf }, data };
+      const f = this.#staged.get(staged);
+      if (f === undefined) throw new InvariantViolation(`snapshot at ${staged.meta.index} was not staged here, or was committed or discarded already`);
+      this.#staged.delete(staged);
+      const { index, conf } = staged.meta;
+      if (index <= this.#mem.snapshot().meta.index) {
+        await this.#removeSnapshotFiles([f.file]);
+        return undefined;
+      }
       const b = this.#db.batch();
-      this.#putSnapshot(b, snap);
-      const to = Math.max(compactTo, this.#mem.firstIndex() - 1);
+      const replaced = this.#putSnapshotRecord(b, staged.meta, f);
+      const to = Math.min(Math.max(compactTo, this.#mem.firstIndex() - 1), this.#mem.lastIndex());
       if (to >= this.#mem.firstIndex()) {
         b.put('compact', { index: to, term: this.#mem.term(to) } as never, { sublevel: this.#meta } as never);
       }
       await b.write({ sync: true });
       this.syncs++;
-      const out = this.#mem.createSnapshot(index, conf, data);
+      const out = this.#mem.createSnapshot(index, conf, f.data);
       this.#mem.compact(to);
       // Lazy prefix compaction: runs wholly below the compaction point are already ignored. The run
       // holding the first kept entry stays; every run before it goes.
@@ -295,14 +418,44 @@ export class LevelStorage implements DurableStorage {
         this.#background.add(p);
         void p.finally(() => this.#background.delete(p));
       }
+      await this.#removeSnapshotFiles(replaced);
       return out;
     });
+  }
+
+  async discardSnapshot(staged: StagedSnapshot): Promise<void> {
+    const f = this.#staged.get(staged);
+    if (f === undefined) return;
+    this.#staged.delete(staged);
+    await this.#removeSnapshotFiles([f.file]);
+  }
+
+  /** Stage and commit a snapshot whose data is at hand (for tests and tools). */
+  async saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
+    const staged = await this.stageSnapshot({ index, term: this.#mem.term(index), conf }, oneShot(data));
+    const snap = await this.commitSnapshot(staged, compactTo);
+    if (!snap) throw new SnapshotOutOfDateError(index);
+    return snap;
   }
 
   async close(): Promise<void> {
     await this.#chain;
     await Promise.all([...this.#background]);
     await this.#db.close();
+  }
+}
+
+async function* oneShot(data: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield data;
+}
+
+/** fsync a directory, so that a file created in it survives a crash. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await openFile(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

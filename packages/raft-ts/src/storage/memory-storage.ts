@@ -1,7 +1,8 @@
 import { CompactedError, InvariantViolation, SnapshotOutOfDateError, UnavailableError } from '../errors.js';
 import type { InitialState } from '../core/storage.js';
-import type { DurableStorage, PersistBatch } from './durable-storage.js';
-import { EMPTY_CONF, EMPTY_HARD_STATE, entrySize, type ConfState, type Entry, type HardState, type Snapshot } from '../core/types.js';
+import type { DurableStorage, PersistBatch, StagedSnapshot } from './durable-storage.js';
+import { EMPTY_CONF, EMPTY_HARD_STATE, entrySize, type ConfState, type Entry, type HardState, type Snapshot, type SnapshotMeta } from '../core/types.js';
+import { gatherPieces } from './gather-pieces.js';
 
 const EMPTY_DATA = new Uint8Array(0);
 
@@ -13,6 +14,8 @@ export class MemoryStorage implements DurableStorage {
   #hardState: HardState = EMPTY_HARD_STATE;
   #snapshot: Snapshot = { meta: { index: 0, term: 0, conf: EMPTY_CONF }, data: EMPTY_DATA };
   #ents: Entry[] = [{ term: 0, index: 0, type: 'normal', data: EMPTY_DATA }];
+  /** Data of the snapshots staged and neither committed nor discarded yet. */
+  readonly #staged = new WeakMap<StagedSnapshot, Uint8Array>();
 
   /** Rebuild a storage from persisted parts (used by LevelStorage when it opens). */
   static restore(parts: { hardState: HardState; snapshot: Snapshot | undefined; compactIndex: number; compactTerm: number; entries: readonly Entry[] }): MemoryStorage {
@@ -132,10 +135,41 @@ export class MemoryStorage implements DurableStorage {
     if (batch.hardState) this.setHardState(batch.hardState);
   }
 
+  /** Stage and commit a snapshot whose data is at hand (for tests and tools). */
   async saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
     const snap = this.createSnapshot(index, conf, data);
     this.compact(compactTo);
     return snap;
+  }
+
+  async stageSnapshot(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<StagedSnapshot> {
+    return this.stageSync(meta, await gatherPieces(pieces));
+  }
+
+  async commitSnapshot(staged: StagedSnapshot, compactTo: number): Promise<Snapshot | undefined> {
+    return this.commitStagedSync(staged, compactTo);
+  }
+
+  /** `commitSnapshot` at once (SimDisk runs it when its simulated write completes). */
+  commitStagedSync(staged: StagedSnapshot, compactTo: number): Snapshot | undefined {
+    const data = this.#staged.get(staged);
+    if (data === undefined) throw new InvariantViolation(`snapshot at ${staged.meta.index} was not staged here, or was committed or discarded already`);
+    this.#staged.delete(staged);
+    if (staged.meta.index <= this.#snapshot.meta.index) return undefined;
+    const snap = this.createSnapshot(staged.meta.index, staged.meta.conf, data);
+    this.compact(Math.min(compactTo, this.lastIndex()));
+    return snap;
+  }
+
+  /** Keep `data` as a staged snapshot (SimDisk stages on its platter when its simulated write completes). */
+  stageSync(meta: SnapshotMeta, data: Uint8Array): StagedSnapshot {
+    const staged: StagedSnapshot = { meta, bytes: data.byteLength };
+    this.#staged.set(staged, data);
+    return staged;
+  }
+
+  async discardSnapshot(staged: StagedSnapshot): Promise<void> {
+    this.#staged.delete(staged);
   }
 
   async close(): Promise<void> {}
