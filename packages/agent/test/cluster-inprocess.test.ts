@@ -173,6 +173,17 @@ test('autopilot health and raft configuration list three voters; remove-peer dro
   // Ask the other follower, which forwards to the leader.
   const survivor = servers.find((s) => s !== member && !s.agent.context.server?.isLeader())?.base ?? '';
   await member?.agent.close();
+  // As in Consul, the leader adds back a server that gossip still reports alive: remove it once
+  // it is seen as failed (on a loaded machine that takes a while).
+  const failed = await waitFor(
+    async () => {
+      const members = JSON.parse((await http(survivor, '/v1/agent/members')).text) as { Name: string; Status: number }[];
+      return members.some((m) => m.Name === victim?.Node && m.Status !== 1);
+    },
+    30_000,
+    100,
+  );
+  t.true(failed, 'the stopped server is seen as failed');
   const removed = await http(survivor, `/v1/operator/raft/peer?address=${encodeURIComponent(victim?.Address ?? '')}`, { method: 'DELETE' });
   t.is(removed.status, 200, removed.text);
   const after = JSON.parse((await http(survivor, '/v1/operator/raft/configuration')).text) as { Servers: unknown[] };
