@@ -57,12 +57,13 @@ dockerTest('the Docker event stream is cut: the sidecar reconnects and registers
 });
 
 dockerTest('-resync registers again what the registry lost', async (t) => {
-  const { api, sidecar } = await withSidecar(t, { resync: 1 });
+  const { api, sidecar } = await withSidecar(t, { resync: 3 });
   const c = uniqueName('lost');
   await run(t, sidecar, c, ['-p', '80', '-e', 'SERVICE_NAME=lost', imageRef('nginx')]);
   await catalogHas(api, 'lost', 1);
   await api.agent.serviceDeregister(`node7:${c}:80`);
-  await within(500, 'deregistered by hand', async () => isGone(api, 'lost', `node7:${c}:80`));
-  const [entry] = await catalogHas(api, 'lost', 1, 3000);
+  // Seen gone before the next resync (every 3 s) puts it back.
+  await within(1500, 'deregistered by hand', async () => isGone(api, 'lost', `node7:${c}:80`));
+  const [entry] = await catalogHas(api, 'lost', 1, 6000);
   t.is(entry?.ServiceID, `node7:${c}:80`);
 });
