@@ -14,14 +14,18 @@
 //     surviving server (polled every 15 ms); the killed server restarts from its data dir between
 //     repetitions.
 // Prints medians over the runs, the Concord/etcd ratios, the targets of the cluster issue with
-// ok/MISS, and the load average (the machine may be shared). CLUSTER_BENCH_NODE_ARGS passes flags
+// ok/MISS, and the load average (the machine may be shared). `--conns 64` keeps only the leader's PUT
+// rows at those connection counts (the follower row is always measured). `--profile` writes a CPU
+// profile of each Concord server (named after the server and its role at the end) under
+// bench/out/, prints its top frames and writes a flame graph beside it. CLUSTER_BENCH_NODE_ARGS passes flags
 // to the Concord server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiles are written
 // when the servers stop at the end; a server killed by the failover part writes none).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive, concordCluster, concordLeader, makePki, mtlsConfigFile, put, startAgent } from './_concord-cluster.mjs';
 import { children, compare, etcdLeader, etcdPost, loadAverage, median, notRun, p99RatioOf, printTable, startEtcd, stop, until } from './_http-load.mjs';
+import { profileDir, reportProfiles } from './_profile.mjs';
 
 const VALUE = Buffer.alloc(256, 'v');
 const POLL_MS = 15;
@@ -75,15 +79,20 @@ export async function failover(servers, reps) {
 // ---- main -------------------------------------------------------------------------------------
 
 function parseArgs(args) {
-  const opts = { runs: 3, seconds: 4, failovers: 5, only: new Set(['put', 'get', 'tls', 'failover']) };
+  const opts = { runs: 3, seconds: 4, failovers: 5, only: new Set(['put', 'get', 'tls', 'failover']), conns: [1, 64, 256], profile: false };
   for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--profile') {
+      opts.profile = true;
+      continue;
+    }
     const [flag, inline] = args[i].split('=');
     const value = inline ?? args[++i];
     if (flag === '--runs') opts.runs = Math.max(1, Number(value));
     else if (flag === '--seconds') opts.seconds = Math.max(1, Number(value));
     else if (flag === '--failovers') opts.failovers = Math.max(1, Number(value));
     else if (flag === '--only') opts.only = new Set(value.split(','));
-    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --failovers N, --only put,get,tls,failover)`);
+    else if (flag === '--conns') opts.conns = value.split(',').map(Number);
+    else throw new Error(`unknown argument ${args[i]} (use --runs N, --seconds S, --failovers N, --only put,get,tls,failover, --conns 1,64,256, --profile)`);
   }
   return opts;
 }
@@ -167,7 +176,7 @@ async function measure(opts, servers, members) {
   };
   await leaders();
   if (opts.only.has('put')) {
-    for (const connections of [1, 64, 256]) {
+    for (const connections of opts.conns) {
       const judged = connections >= 64;
       await leaders();
       rows.push(
@@ -264,6 +273,9 @@ export async function run(args) {
   const startedAt = performance.now();
   console.log(`# cluster: 3 Concord servers vs 3 etcd members on loopback, fsync on, 256-byte values, median of ${opts.runs} runs x ${opts.seconds}s`);
   console.log(`# load average at start: ${loadAverage()}`);
+  const profile = opts.profile ? profileDir('cluster') : undefined;
+  if (profile) process.env.CLUSTER_BENCH_NODE_ARGS = `${process.env.CLUSTER_BENCH_NODE_ARGS ?? ''} --cpu-prof --cpu-prof-dir=${profile.dir}`;
+  let roles = new Map();
   try {
     const servers = await concordCluster(join(dir, 'concord'));
     const members = await startEtcd(join(dir, 'etcd'), 3);
@@ -278,9 +290,21 @@ export async function run(args) {
     }
     await Promise.all(members.map((m) => stop(m.child)));
     if (opts.only.has('failover')) failovers = await failover(servers, opts.failovers);
+    const leader = await concordLeader(servers);
+    roles = new Map(servers.filter((s) => s.child).map((s) => [s.child.pid, `${s.name}-${s === leader ? 'leader' : 'follower'}`]));
+    // A server writes its profile as it exits: time to leave the cluster and stop.
+    if (profile) await Promise.all(servers.filter((s) => s.child).map((s) => stop(s.child, 30_000)));
   } finally {
     await Promise.all([...children].map(stop));
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (profile) {
+    // Node names a profile CPU.<date>.<pid>.<tid>.<seq>.cpuprofile: named after the server here.
+    for (const f of readdirSync(profile.dir)) {
+      const pid = Number(f.split('.')[3]);
+      if (roles.has(pid)) renameSync(join(profile.dir, f), join(profile.dir, `${roles.get(pid)}.cpuprofile`));
+    }
+    reportProfiles(profile.dir, 20);
   }
   console.log('');
   if (rows.length > 0) printTable(rows);

@@ -11,7 +11,7 @@ export interface RawAnswer {
   ms: number;
 }
 
-export function rawRequest(agent: AgentProcess, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawAnswer> {
+export function rawRequest(agent: Pick<AgentProcess, 'port'>, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawAnswer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: agent.port, method, path, headers, timeout: 60_000 }, (res) => {

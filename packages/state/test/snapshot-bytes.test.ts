@@ -125,3 +125,12 @@ test('restoreOwned keeps the parsed objects; restore copies, so a caller changin
   (kept.kv[0] as { Key: string }).Key = 'changed';
   t.is(copied.snapshotJson(), h.store.snapshotJson());
 });
+
+test('a snapshot hands over a piece (an empty one when no buffer filled) at least every 512 entries, so that its taker can yield between them', (t) => {
+  const h = filled();
+  const pieces = [...h.store.snapshotPieces()];
+  // 25,000 small entries fill few buffers of a MiB: the pieces are mostly pause points.
+  t.true(pieces.length >= Math.ceil(25_000 / 512), `${pieces.length} pieces`);
+  t.true(pieces.some((p) => p.length === 0));
+  t.true(Buffer.concat(pieces).equals(h.store.snapshotBytes()));
+});

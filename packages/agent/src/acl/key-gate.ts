@@ -24,6 +24,18 @@ export function keyAllowedNow(resolver: AclResolver, req: IncomingMessage, key: 
   return write ? authz.keyWrite(key) : authz.keyRead(key);
 }
 
+/** True when the token of a request without a token in its query may write `key` (`prefix`: every key under it) now. */
+export function keyWritableNow(resolver: AclResolver, req: IncomingMessage, key: string, prefix: boolean): boolean {
+  if (!prefix) return keyAllowedNow(resolver, req, key, true);
+  let token: string | undefined;
+  try {
+    token = requestToken(req, NO_QUERY);
+  } catch {
+    return false;
+  }
+  return resolver.resolvedToken(token)?.keyWritePrefix(key) ?? false;
+}
+
 /**
  * The token a fast-path write carries when it must be passed on to the leader (leadership moved
  * after the check): the request's own, else the agent's default; '' with ACLs off.

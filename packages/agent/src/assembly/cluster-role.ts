@@ -86,6 +86,11 @@ export function assembleClusterRole(i: ClusterRoleInputs, cleanups: Cleanups): C
       dial: tls.dialRpc,
       telemetry,
       calls: (name, request, signal) => (rpcRouter ? rpcRouter.serve(name, request, signal) : Promise.reject(new RpcStatusError('HTTP API not ready', 14 /* UNAVAILABLE */))),
+      applyKv: (call, signal) => {
+        if (!rpcRouter) return Promise.reject(new RpcStatusError('HTTP API not ready', 14 /* UNAVAILABLE */));
+        if (call.command.type !== 'kv') return Promise.reject(new RpcStatusError(`command ${call.command.type} is not applied by this method`, 3 /* INVALID_ARGUMENT */, 400));
+        return rpcRouter.serveKvApply(call.command, call.token, call.hops, signal);
+      },
     });
     cluster = serverCluster;
   } else {

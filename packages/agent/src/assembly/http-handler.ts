@@ -1,15 +1,15 @@
 /**
  * The agent's HTTP request path, in order: the connection guard, Consul's response headers,
- * debug logging, the leader's KV GET/PUT fast paths (which write their own headers and timers),
- * Consul's HTTP timers, blocked endpoints, the UI's files, WAN address translation, the ACL gate,
- * then `?cached` reads or the router.
+ * debug logging, the leader's KV GET/PUT fast paths and a follower's KV write path (which write
+ * their own headers and timers), Consul's HTTP timers, blocked endpoints, the UI's files, WAN
+ * address translation, the ACL gate, then `?cached` reads or the router.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { uiAssetsDir, uiBuilt } from '@concord/ui';
 import { enforcedAclDefaultPolicy } from '../acl/enforced-policy.js';
 import { gateRequest } from '../acl/http-gate.js';
-import { forwardedToken, keyAllowedNow } from '../acl/key-gate.js';
+import { forwardedToken, keyAllowedNow, keyWritableNow } from '../acl/key-gate.js';
 import { redactTokenInUrl } from '../acl/request-token.js';
 import type { AclResolver } from '../acl/resolver.js';
 import type { AgentContext } from '../agent-context.js';
@@ -41,6 +41,7 @@ import { snapshotRoutes } from '../http/endpoints/snapshot.js';
 import { txnRoutes } from '../http/endpoints/txn.js';
 import { toHttpError } from '../http/http-error.js';
 import { KvFastPath } from '../http/kv-fast-path.js';
+import { KvFollowerPath } from '../http/kv-follower-path.js';
 import { RequestTimers } from '../http/request-timers.js';
 import { sendText } from '../http/respond.js';
 import { type Route, Router } from '../http/router.js';
@@ -91,6 +92,7 @@ export function httpHandler(p: HttpHandlerParts, cleanups: Cleanups): HttpHandle
   const timers = new RequestTimers(telemetry, (method, path) => router.patternOf(method, path));
   const kvFast = fastPath && sc ? kvFastPath(sc, server, config, aclPolicy, acl, timers, logger) : undefined;
   const kvBlocking = fastPath && sc ? blockingKvReads(sc, server, config, aclPolicy, acl, timers, p.context.parkedReads) : undefined;
+  const kvFollower = fastPath && sc ? kvFollowerPath(sc, config, aclPolicy, acl, timers, logger) : undefined;
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (!guard.admit(req, res)) return;
     if (logger.isLevelEnabled('debug')) logRequest(logger, req, res);
@@ -98,6 +100,8 @@ export function httpHandler(p: HttpHandlerParts, cleanups: Cleanups): HttpHandle
     if (kvFast?.serve(req, res)) return;
     // so do blocking reads of one key (`?index=` and `?wait=` only)
     if (kvBlocking?.serve(req, res)) return;
+    // and KV writes taken by a follower, passed to the leader
+    if (kvFollower?.serve(req, res)) return;
     res.setHeader('X-Consul-Default-ACL-Policy', aclPolicy);
     res.setHeader('Vary', 'Accept-Encoding');
     for (const [k, v] of extraHeaders) res.setHeader(k, v);
@@ -191,10 +195,31 @@ function kvFastPath(sc: ServerCluster, server: StateServer, config: AgentConfig,
     commonHeaders: ['X-Consul-Default-ACL-Policy', aclPolicy, 'Vary', 'Accept-Encoding'],
     ...(acl.enabled ? { keyAllowed: (req: IncomingMessage, key: string, write: boolean) => keyAllowedNow(acl, req, key, write) } : {}),
     timers: { get: timers.timerFor('GET', '/v1/kv/*', '/v1/kv/'), put: timers.timerFor('PUT', '/v1/kv/*', '/v1/kv/') },
-    onError: (err, path) => {
-      const status = toHttpError(err).status;
-      if (status === undefined || status >= 500) logger.debug({ err: String(err), path }, 'http: request failed');
-    },
+    onError: failureLog(logger),
+  });
+}
+
+/** A fast path's failed request, logged as the router logs its failures (server errors only, at debug). */
+function failureLog(logger: Logger): (err: unknown, path: string) => void {
+  return (err, path) => {
+    const status = toHttpError(err).status;
+    if (status === undefined || status >= 500) logger.debug({ err: String(err), path }, 'http: request failed');
+  };
+}
+
+/**
+ * KV writes taken by a follower: parsed once and passed to the leader (on the Raft connection, as
+ * the command's binary record) with the request's token, or the agent's default, as the gate does.
+ */
+function kvFollowerPath(sc: ServerCluster, config: AgentConfig, aclPolicy: string, acl: AclResolver, timers: RequestTimers, logger: Logger): KvFollowerPath {
+  return new KvFollowerPath({
+    isLeader: () => sc.isLeader(),
+    forward: (command, req) => sc.write(command, forwardedToken(acl, req)),
+    bodyLimit: kvBodyLimit(config),
+    commonHeaders: ['X-Consul-Default-ACL-Policy', aclPolicy, 'Vary', 'Accept-Encoding'],
+    ...(acl.enabled ? { keyWritable: (req: IncomingMessage, key: string, prefix: boolean) => keyWritableNow(acl, req, key, prefix) } : {}),
+    timers: { put: timers.timerFor('PUT', '/v1/kv/*', '/v1/kv/'), delete: timers.timerFor('DELETE', '/v1/kv/*', '/v1/kv/') },
+    onError: failureLog(logger),
   });
 }
 

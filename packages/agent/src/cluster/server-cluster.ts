@@ -4,7 +4,7 @@
  * status views in server-views.ts, autopilot in server-autopilot.ts.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ApplyResult, AutopilotConfig, AutopilotConfigEntry, Command } from '@concord/state';
+import { type ApplyResult, type AutopilotConfig, type AutopilotConfigEntry, type Command, encodeCommand, encodesExactly } from '@concord/state';
 import type { Logger } from 'pino';
 import { APPLY_METRIC } from '../telemetry/write-metrics.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
@@ -30,7 +30,7 @@ import { RpcClients, type RpcDialer, RpcError, rpcMessageLimit, SHUTTING_DOWN, a
 import { commandMethod } from '../rpc/methods/apply.js';
 import { ownCallOptions, optionsToWire } from '../rpc/query-options.js';
 import type { CallHandler, CallReply__Output, CallRequest } from '../rpc/transport.js';
-import { CHANNEL_METHODS, LeaderChannel } from './leader-channel.js';
+import { CHANNEL_METHODS, type KvRecordHandler, LeaderChannel } from './leader-channel.js';
 import { RpcStatusError } from '../rpc/transport.js';
 import { MAX_HOPS } from '../rpc/router.js';
 
@@ -53,6 +53,8 @@ export interface ServerClusterOptions {
   telemetry?: Telemetry;
   /** Answers the typed calls that arrive on the RPC port. */
   calls: CallHandler;
+  /** Runs a KV write a follower forwarded as a binary record (as `KVS.Apply`, with its token). */
+  applyKv?: KvRecordHandler;
 }
 
 /** Errors that mean the command was not handed to raft, so trying again cannot apply it twice. */
@@ -117,8 +119,21 @@ export class ServerCluster implements Cluster {
       p.then(done, done);
       return p;
     };
+    const applyKv = o.applyKv;
+    // Forwarded KV records are counted, refused while draining and waited for as typed calls are.
+    const serveKv: KvRecordHandler | undefined = applyKv
+      ? (call, signal) => {
+          o.telemetry?.incrCounter(['rpc', 'request']);
+          if (this.#draining) return Promise.reject(new RpcStatusError(SHUTTING_DOWN, grpc.status.UNAVAILABLE));
+          const p = applyKv(call, signal);
+          this.#inFlight.add(p);
+          const done = () => this.#inFlight.delete(p);
+          p.then(done, done);
+          return p;
+        }
+      : undefined;
     this.leaderChannel = new LeaderChannel(o.raft.requests);
-    this.leaderChannel.serve(serveCall);
+    this.leaderChannel.serve(serveCall, serveKv);
     addAgentService(o.rpcServer, {
       call: serveCall,
       status: () => {
@@ -314,17 +329,25 @@ export class ServerCluster implements Cluster {
 
   async #writeRaw(command: Command, hops: number, token: string): Promise<WriteResult> {
     const deadline = Date.now() + (this.#o.leaderWaitMs ?? 7000);
+    let kvRecord: Uint8Array | undefined;
     for (;;) {
       try {
         if (this.isLeader()) return await this.#applyAsLeader(command);
         const leader = this.leaderAddress();
         const method = commandMethod(command.type);
         if (leader && leader !== this.#o.rpcAddress && hops < MAX_HOPS && method) {
-          const request = { options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: hops + 1, token })), args: Buffer.from(JSON.stringify({ command })) };
-          const peer = this.raftPeerFor(leader, method);
-          const viaGrpc = () => this.#rpc.call(leader, method, request, 30_000);
-          const r = await (peer ? this.callOverRaft(peer, method, request, 30_000, viaGrpc) : viaGrpc());
-          return { index: r.meta?.index ?? 0, result: { value: JSON.parse(r.result.toString('utf8')) as unknown } };
+          const asCall = async () => {
+            const request = { options: optionsToWire(ownCallOptions(this.#o.config.nodeName, { hops: hops + 1, token })), args: Buffer.from(JSON.stringify({ command })) };
+            const peer = this.raftPeerFor(leader, method);
+            const viaGrpc = () => this.#rpc.call(leader, method, request, 30_000);
+            const r = await (peer ? this.callOverRaft(peer, method, request, 30_000, viaGrpc) : viaGrpc());
+            return { index: r.meta?.index ?? 0, value: JSON.parse(r.result.toString('utf8')) as unknown };
+          };
+          // A KV write goes to the leader as its binary record, encoded once here.
+          const record = command.type === 'kv' ? (kvRecord ??= encodeCommand(command)) : undefined;
+          const peer = record && encodesExactly(record) ? this.raftPeerFor(leader, method) : undefined;
+          const r = await (peer && record ? this.leaderChannel.applyKv(peer, record, token, hops + 1, 30_000, asCall) : asCall());
+          return { index: r.index, result: { value: r.value } };
         }
       } catch (err) {
         if (!notProposed(err)) throw err instanceof RpcError ? operationFailed(err.message) : err;

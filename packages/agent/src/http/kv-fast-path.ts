@@ -48,14 +48,14 @@ function encodedOf(entry: KvEntry): EncodedEntry {
 }
 
 /** A write's answer (`true` or `false`), plain and gzip-encoded, each with its whole header block. */
-interface WriteAnswer {
+export interface WriteAnswer {
   body: string;
   headers: readonly string[];
   gzip: Buffer;
   gzipHeaders: readonly string[];
 }
 
-function writeAnswer(body: string, common: readonly string[]): WriteAnswer {
+export function writeAnswer(body: string, common: readonly string[]): WriteAnswer {
   const gzip = gzipEncode(Buffer.from(body));
   return {
     body,
@@ -192,22 +192,30 @@ export class KvFastPath {
   }
 
   #putDone(stored: boolean, req: IncomingMessage, res: ServerResponse, started: number): void {
-    const answer = stored ? this.#true : this.#false;
-    const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
-    // node:http only reads a raw header array, so one prebuilt block serves every answer.
-    res.writeHead(200, (gzip ? answer.gzipHeaders : answer.headers) as string[]);
-    res.end(gzip ? answer.gzip : answer.body);
+    sendWriteAnswer(req, res, stored ? this.#true : this.#false);
     // As the routed path's timer, which counts answers that were sent.
     if (!res.destroyed) this.#o.timers?.put?.(started);
   }
 
   #putFailed(err: unknown, res: ServerResponse, url: string, started: number): void {
     this.#o.onError?.(err, url);
-    if (res.headersSent || res.destroyed) return;
-    const common = this.#common;
-    for (let i = 0; i < common.length; i += 2) res.setHeader(common[i] as string, common[i + 1] as string);
-    const e = toHttpError(err);
-    sendText(res, e.status, e.message);
-    this.#o.timers?.put?.(started);
+    if (sendWriteFailure(res, this.#common, err)) this.#o.timers?.put?.(started);
   }
+}
+
+/** Sends a write's answer, gzip-encoded when the client takes it (as the routed path answers). */
+export function sendWriteAnswer(req: IncomingMessage, res: ServerResponse, answer: WriteAnswer): void {
+  const gzip = req.headers['accept-encoding'] !== undefined && acceptsGzip(req.headers['accept-encoding']);
+  // node:http only reads a raw header array, so one prebuilt block serves every answer.
+  res.writeHead(200, (gzip ? answer.gzipHeaders : answer.headers) as string[]);
+  res.end(gzip ? answer.gzip : answer.body);
+}
+
+/** Sends a failed write's error as the router does (status and plain text); false when the response is gone. */
+export function sendWriteFailure(res: ServerResponse, common: readonly string[], err: unknown): boolean {
+  if (res.headersSent || res.destroyed) return false;
+  for (let i = 0; i < common.length; i += 2) res.setHeader(common[i] as string, common[i + 1] as string);
+  const e = toHttpError(err);
+  sendText(res, e.status, e.message);
+  return true;
 }

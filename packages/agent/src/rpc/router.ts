@@ -6,6 +6,7 @@
  * call to a server; a server answers a call itself when the method's placement and the call's
  * consistency allow it, and otherwise sends it to the leader.
  */
+import type { Command } from '@concord/state';
 import type { ServerContext } from '../agent-context.js';
 import { compiledFilter } from './filter-cache.js';
 import type { CallReply__Output } from '../gen/concord/agent/v1/CallReply.js';
@@ -14,12 +15,14 @@ import { invalidRequest, noLeader, noPathToDatacenter, noServers, operationFaile
 import { blockingRun } from './blocking.js';
 import type { Method, MethodEnv, Shaping } from './method.js';
 import { type ArgsOf, METHODS, type MethodName, type ResultOf } from './methods/index.js';
-import { type CallMeta, type CallOptions, metaFromWire, metaToWire, optionsFromWire, optionsToWire } from './query-options.js';
+import { type CallMeta, type CallOptions, metaFromWire, metaToWire, optionsFromWire, optionsToWire, ownCallOptions } from './query-options.js';
 import { RpcStatusError } from './transport.js';
 import { checkCall, filterResult } from '../acl/rpc-enforcement.js';
 
 /** A call passes through at most this many servers. */
 export const MAX_HOPS = 3;
+
+type KvCommand = Extract<Command, { type: 'kv' }>;
 export { NO_PATH_TO_DATACENTER } from '../errors/agent-error.js';
 
 export interface CallAnswer<R> {
@@ -142,6 +145,17 @@ export class RpcRouter {
     const args = method.decode(raw);
     const answer = await this.call(name, args as ArgsOf<typeof name>, options, signal);
     return { meta: metaToWire(answer.meta), result: Buffer.from(JSON.stringify(answer.value ?? null)) };
+  }
+
+  /**
+   * Answers a KV write a follower forwarded as a binary record (cluster/leader-channel.ts): the
+   * `KVS.Apply` call it stands for, with the caller's token.
+   */
+  async serveKvApply(command: KvCommand, token: string, hops: number, signal: AbortSignal): Promise<{ value: unknown; index: number }> {
+    if (this.#draining) throw new RpcStatusError('server is shutting down', 14 /* UNAVAILABLE */);
+    if (!this.#local) throw new RpcStatusError('HTTP API not ready', 14);
+    const answer = await this.call('KVS.Apply', { command }, ownCallOptions('', { token, hops }), signal);
+    return { value: answer.value, index: answer.meta.index };
   }
 
   #answersHere(method: Method<unknown, unknown>, o: CallOptions, local: ServerContext): boolean {

@@ -48,6 +48,17 @@ function conflicting(ctx: RequestContext): HttpError {
   return badRequest(`Conflicting flags: ${raw}`);
 }
 
+/** `?acquire=<session>` and `?release=<session>` of a PUT: the lock verbs, with their session. */
+export function lockParams(op: KvOp, q: URLSearchParams): void {
+  if (q.has('acquire')) {
+    op.Verb = 'lock';
+    op.Session = q.get('acquire') ?? '';
+  } else if (q.has('release')) {
+    op.Verb = 'unlock';
+    op.Session = q.get('release') ?? '';
+  }
+}
+
 async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
   const key = keyOf(ctx);
   const q = ctx.query;
@@ -62,13 +73,7 @@ async function putKv(ctx: RequestContext, agent: AgentContext): Promise<void> {
   if (q.has('cas')) {
     op.Verb = 'cas';
     op.Index = uintParam(q, 'cas', 'Invalid cas index: must be an unsigned integer') ?? 0;
-  } else if (q.has('acquire')) {
-    op.Verb = 'lock';
-    op.Session = q.get('acquire') ?? '';
-  } else if (q.has('release')) {
-    op.Verb = 'unlock';
-    op.Session = q.get('release') ?? '';
-  }
+  } else lockParams(op, q);
   const applied = await write(ctx, agent, 'KVS.Apply', { command: { type: 'kv', op } });
   sendJsonText(ctx.res, 200, applied === true ? 'true' : 'false');
 }
