@@ -8,7 +8,7 @@
  * A reply whose records are shuffled per query is kept as one reply per order of its records
  * (for up to `MAX_SHUFFLED` records: 4! = 24 orders), all at once for up to 3 records and each
  * the first time it is drawn for 4; a query draws one of them at random, so every order keeps the
- * chance a shuffle gives it.
+ * chance a shuffle gives it. The orders built at once are kept back to back in one buffer.
  *
  * Bounded by entries and by bytes. A full memo drops its oldest entry only when that entry is no
  * longer current or was kept longer than the age bound ago; otherwise the new reply is not kept.
@@ -31,9 +31,18 @@ interface Memo {
   until: number;
   /** When the memo kept it (the age bound for making room). */
   stored: number;
-  /** One reply, or one per order of the shuffled records (undefined until first drawn). */
-  replies: (Buffer | undefined)[];
-  /** Builds the reply with order number `k` of a shuffled answer. */
+  /**
+   * The reply, or every order of a shuffled reply back to back, `stride` bytes each: one buffer
+   * per name rather than one per order (a memo of 10,000 shuffled names holds 10,000 buffers,
+   * not 60,000).
+   */
+  packed: Buffer | undefined;
+  stride: number;
+  /** How many orders `packed` holds. */
+  count: number;
+  /** Orders built as they are drawn (4 records: 24), undefined until first drawn. */
+  replies: (Buffer | undefined)[] | undefined;
+  /** Builds the reply with order number `k` of a shuffled answer (lazily built orders only). */
   build: ((k: number) => Buffer) | undefined;
   bytes: number;
 }
@@ -68,23 +77,26 @@ export class ReplyMemo {
   get(key: string, query: Buffer, index: number, now: number): Buffer | undefined {
     const m = this.#memos.get(key);
     if (!m || m.index !== index || now >= m.until) return undefined;
-    let reply: Buffer;
-    if (m.build === undefined) reply = m.replies[0] as Buffer;
-    else {
-      const k = Math.floor(Math.random() * m.replies.length);
-      const kept = m.replies[k];
-      if (kept !== undefined) reply = kept;
-      else {
-        reply = m.build(k);
+    let out: Buffer;
+    if (m.packed !== undefined) {
+      const start = m.count > 1 ? Math.floor(Math.random() * m.count) * m.stride : 0;
+      out = Buffer.allocUnsafe(m.stride);
+      m.packed.copy(out, 0, start, start + m.stride);
+    } else {
+      const replies = m.replies as (Buffer | undefined)[];
+      const k = Math.floor(Math.random() * replies.length);
+      let reply = replies[k];
+      if (reply === undefined) {
+        reply = (m.build as (k: number) => Buffer)(k);
         if (this.#bytes + reply.length <= this.#maxBytes) {
-          m.replies[k] = reply;
+          replies[k] = reply;
           m.bytes += reply.length;
           this.#bytes += reply.length;
         }
       }
+      out = Buffer.allocUnsafe(reply.length);
+      reply.copy(out);
     }
-    const out = Buffer.allocUnsafe(reply.length);
-    reply.copy(out);
     out[0] = query[0]!;
     out[1] = query[1]!;
     return out;
@@ -96,7 +108,7 @@ export class ReplyMemo {
    */
   set(key: string, index: number, at: number, clock: boolean, reply: Buffer): void {
     // A private copy: the caller sends (and may reuse) the reply it got.
-    this.#store(key, index, at, clock, [Buffer.from(reply)], undefined, reply.length);
+    this.#store(key, index, at, clock, { packed: Buffer.from(reply), stride: reply.length, count: 1, replies: undefined, build: undefined }, reply.length);
   }
 
   /**
@@ -105,28 +117,26 @@ export class ReplyMemo {
    */
   setShuffled(key: string, index: number, at: number, clock: boolean, orders: number, build: (k: number) => Buffer): boolean {
     if (orders < 2) return false;
-    if (orders > EAGER_ORDERS) return this.#store(key, index, at, clock, new Array<Buffer | undefined>(orders), build, 0);
+    if (orders > EAGER_ORDERS) return this.#store(key, index, at, clock, { packed: undefined, stride: 0, count: orders, replies: new Array<Buffer | undefined>(orders), build }, 0);
     // few orders (3 records: 6): all built now, so that every later query is a copy
     const replies = Array.from({ length: orders }, (_, k) => build(k));
-    return this.#store(
-      key,
-      index,
-      at,
-      clock,
-      replies,
-      build,
-      replies.reduce((n, r) => n + r.length, 0),
-    );
+    const bytes = replies.reduce((n, r) => n + r.length, 0);
+    const stride = (replies[0] as Buffer).length;
+    // the orders of one answer have the same length (the same records); kept apart if ever not
+    if (replies.every((r) => r.length === stride)) {
+      return this.#store(key, index, at, clock, { packed: Buffer.concat(replies, bytes), stride, count: orders, replies: undefined, build: undefined }, bytes);
+    }
+    return this.#store(key, index, at, clock, { packed: undefined, stride: 0, count: orders, replies, build: undefined }, bytes);
   }
 
-  #store(key: string, index: number, at: number, clock: boolean, replies: (Buffer | undefined)[], build: Memo['build'], bytes: number): boolean {
+  #store(key: string, index: number, at: number, clock: boolean, replies: Pick<Memo, 'packed' | 'stride' | 'count' | 'replies' | 'build'>, bytes: number): boolean {
     const now = Date.now();
     this.#index = index;
     this.#now = now;
     const previous = this.#memos.get(key);
     if (previous) this.#forget(key, previous);
     while (this.#bytes + bytes > this.#maxBytes) if (!this.#dropOldest()) return false;
-    const memo: Memo = { index, until: clock ? at + this.#maxAgeMs : Number.POSITIVE_INFINITY, stored: now, replies, build, bytes };
+    const memo: Memo = { index, until: clock ? at + this.#maxAgeMs : Number.POSITIVE_INFINITY, stored: now, ...replies, bytes };
     const kept = setBounded(this.#memos, key, memo, this.#maxEntries, (oldest) => {
       if (!this.#evictable(oldest)) return false;
       this.#bytes -= oldest.bytes;

@@ -18,7 +18,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration } from '@concord/goflags';
 import type { KvEntry, QueryResult, StateStore } from '@concord/state';
-import { DeadlineSlots } from './deadline-slots.js';
+import { DeadlineSlots, type SlotItem } from './deadline-slots.js';
 import { acceptsGzip, gzipEncode } from './gzip-response.js';
 import type { RequestTimer } from './request-timers.js';
 import { encodeJson } from './respond.js';
@@ -96,25 +96,52 @@ class Answer {
   }
 }
 
-/** One waiting request (its request object is `res.req`). */
-interface Waiter {
+/** One waiting request (its request object is `res.req`), linked into its key's wait list. */
+interface Waiter extends SlotItem {
   res: ServerResponse;
   list: WaitList;
   minIndex: number;
   started: number;
-  /** Its deadline's slot, until it is answered. */
-  slot: number | undefined;
+  prev: Waiter | undefined;
+  next: Waiter | undefined;
+  /** Whether it is still on its list. */
+  waiting: boolean;
 }
 
-/** The requests waiting on one key, with the one watch they share. */
+/**
+ * The requests waiting on one key, with the one watch they share. The waiters are a doubly linked
+ * list through their own records: no set entry per waiting request.
+ */
 class WaitList {
-  readonly waiters = new Set<Waiter>();
+  head: Waiter | undefined;
+  size = 0;
   cancelWatch: (() => void) | undefined;
   waking = false;
   /** The last answer built, with the state it was built from (timeouts answer it too). */
   answer: { value: KvEntry | undefined; index: number; knownLeader: boolean; answer: Answer } | undefined;
 
   constructor(readonly key: string) {}
+
+  add(w: Waiter): void {
+    w.next = this.head;
+    if (this.head) this.head.prev = w;
+    this.head = w;
+    w.waiting = true;
+    this.size++;
+  }
+
+  /** Takes `w` off the list; false when it was not on it. */
+  delete(w: Waiter): boolean {
+    if (!w.waiting) return false;
+    w.waiting = false;
+    if (w.prev) w.prev.next = w.next;
+    else this.head = w.next;
+    if (w.next) w.next.prev = w.prev;
+    w.prev = undefined;
+    w.next = undefined;
+    this.size--;
+    return true;
+  }
 }
 
 export class BlockingKvReads {
@@ -178,9 +205,9 @@ export class BlockingKvReads {
       list = new WaitList(key);
       this.#lists.set(key, list);
     }
-    const w: Waiter = { res, list, minIndex, started, slot: undefined };
-    w.slot = this.#deadlines.add(w, Date.now() + ms);
-    list.waiters.add(w);
+    const w: Waiter = { res, list, minIndex, started, slot: undefined, slotPos: 0, prev: undefined, next: undefined, waiting: false };
+    this.#deadlines.add(w, Date.now() + ms);
+    list.add(w);
     if (!this.#sweeping) {
       this.#sweeping = setInterval(() => this.#sweep(), SWEEP_MS);
       this.#sweeping.unref();
@@ -207,10 +234,10 @@ export class BlockingKvReads {
     const result = this.#o.state.kvGet(list.key);
     const answer = this.#answerFor(result, list);
     const released: Waiter[] = [];
-    for (const w of list.waiters) if (result.index > w.minIndex) released.push(w);
+    for (let w = list.head; w; w = w.next) if (result.index > w.minIndex) released.push(w);
     for (const w of released) this.#release(w);
     list.waking = false;
-    if (list.waiters.size > 0) this.#watch(list, result.topics);
+    if (list.size > 0) this.#watch(list, result.topics);
     else this.#drop(list);
     this.#writeSlices(released, 0, answer);
   }
@@ -230,7 +257,6 @@ export class BlockingKvReads {
   }
 
   #timedOut(w: Waiter): void {
-    w.slot = undefined;
     this.#release(w);
     if (!w.res.destroyed) this.#answer(w.res.req, w.res, this.#o.state.kvGet(w.list.key), w.started, w.list);
   }
@@ -242,8 +268,12 @@ export class BlockingKvReads {
   #sweep(): void {
     let left = 0;
     for (const list of [...this.#lists.values()]) {
-      for (const w of list.waiters) if (w.res.destroyed) this.#release(w);
-      left += list.waiters.size;
+      for (let w = list.head; w; ) {
+        const next = w.next;
+        if (w.res.destroyed) this.#release(w);
+        w = next;
+      }
+      left += list.size;
     }
     if (left === 0 && this.#sweeping) {
       clearInterval(this.#sweeping);
@@ -253,12 +283,11 @@ export class BlockingKvReads {
 
   /** Takes the waiter off its list (its watch too, when it was the last) and off its deadline. */
   #release(w: Waiter): void {
-    if (w.slot !== undefined) this.#deadlines.remove(w, w.slot);
-    w.slot = undefined;
+    this.#deadlines.remove(w);
     const list = w.list;
-    if (!list.waiters.delete(w)) return;
+    if (!list.delete(w)) return;
     this.#count(-1);
-    if (list.waiters.size === 0 && !list.waking) this.#drop(list);
+    if (list.size === 0 && !list.waking) this.#drop(list);
   }
 
   #count(delta: number): void {
