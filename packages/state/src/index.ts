@@ -11,6 +11,7 @@ export type {
 } from './store.js';
 export { ANONYMOUS_TOKEN_ID, ANONYMOUS_TOKEN_SECRET, GLOBAL_MANAGEMENT_POLICY_ID } from './acl.js';
 export { StateError } from './errors.js';
+export { topics, type TableName } from './watch-hub.js';
 export type { StateErrorCode } from './errors.js';
 export { KV_VERBS, encodeCommand, decodeCommand, encodesExactly } from './command-codec.js';
 export { snapshotFromBytes } from './snapshot-bytes.js';

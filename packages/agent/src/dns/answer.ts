@@ -167,7 +167,8 @@ export class Resolver {
         if (ms !== undefined && ms >= 0) ttl = Math.floor(ms / 1000);
       }
       const out = this.#instancesAnswer(this.#wan(result.instances), qtype, qname, domain, ttl, !result.ordered);
-      out.cacheable = !result.perClient && !followsOthers;
+      // an RTT order follows the coordinates, which do not change the catalog index
+      out.cacheable = !result.perClient && !followsOthers && !result.ordered;
       return out;
     });
   }

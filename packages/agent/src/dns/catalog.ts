@@ -3,7 +3,7 @@
  * with remote (asynchronous) reads from a server. Name lookups are case-insensitive.
  */
 
-import type { HealthServiceEntry, HealthStatus, StateStore } from '@concord/state';
+import { type HealthServiceEntry, type HealthStatus, type StateStore, type TableName, topics } from '@concord/state';
 import { type ExecuteResult, type FailoverExecuteResult, QueryNotFoundError, executePreparedQuery, failOverIfEmpty } from '../query/execute.js';
 import type { RemoteQueries } from '../query/remote-queries.js';
 import { ipFamily, ipv6Bytes } from './wire.js';
@@ -169,9 +169,41 @@ export function stateServiceByAddress(state: StateStore, ip: string): DnsService
   return undefined;
 }
 
+/**
+ * The tables a DNS answer is read from. A write to any other (KV entries, sessions, the agents'
+ * periodic coordinate updates) leaves every answer as it was, so it does not change the index
+ * the DNS caches are keyed by: with 10,000 services, each such write would otherwise have every
+ * answer built again from the catalog. Answers sorted by coordinates are not cached.
+ */
+const DNS_TABLES: readonly TableName[] = ['nodes', 'services', 'checks', 'prepared-queries', 'acl-tokens', 'acl-policies', 'acl-roles'];
+const DNS_TOPICS = DNS_TABLES.map((t) => topics.table(t));
+
+const dnsIndexes = new WeakMap<StateStore, () => number>();
+
+/**
+ * The raft index of the last write to a table DNS reads (or of a restore of the whole state),
+ * kept by one watch per state store on those tables, re-armed each time it fires.
+ */
+function dnsIndex(state: StateStore): () => number {
+  const known = dnsIndexes.get(state);
+  if (known) return known;
+  let index = state.lastIndex;
+  const arm = (): void => {
+    state.watch(DNS_TOPICS, () => {
+      index = state.lastIndex;
+      arm();
+    });
+  };
+  arm();
+  const read = () => index;
+  dnsIndexes.set(state, read);
+  return read;
+}
+
 /** Reads the DNS view straight from a local state store; `agentNode` is the agent serving DNS. */
 export function stateCatalog(state: StateStore, options: { agentNode?: string; remote?: RemoteQueries | undefined } = {}): DnsCatalog {
   const agentNode = options.agentNode ?? '';
+  const index = dnsIndex(state);
   let namesAt = -1;
   let serviceNames = new Map<string, string>();
   let nodeNames = new Map<string, string>();
@@ -196,7 +228,7 @@ export function stateCatalog(state: StateStore, options: { agentNode?: string; r
       return state.datacenter;
     },
     get index() {
-      return state.lastIndex;
+      return index();
     },
     serviceInstances(service, tag) {
       let entries = state.healthService(service, tag ? { tags: [tag] } : {}).value;
