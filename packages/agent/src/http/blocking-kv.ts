@@ -114,6 +114,7 @@ interface Waiter extends SlotItem {
  */
 class WaitList {
   head: Waiter | undefined;
+  tail: Waiter | undefined;
   size = 0;
   cancelWatch: (() => void) | undefined;
   waking = false;
@@ -122,10 +123,12 @@ class WaitList {
 
   constructor(readonly key: string) {}
 
+  /** Appends `w`: waiters are answered in the order they arrived. */
   add(w: Waiter): void {
-    w.next = this.head;
-    if (this.head) this.head.prev = w;
-    this.head = w;
+    w.prev = this.tail;
+    if (this.tail) this.tail.next = w;
+    else this.head = w;
+    this.tail = w;
     w.waiting = true;
     this.size++;
   }
@@ -137,6 +140,7 @@ class WaitList {
     if (w.prev) w.prev.next = w.next;
     else this.head = w.next;
     if (w.next) w.next.prev = w.prev;
+    else this.tail = w.prev;
     w.prev = undefined;
     w.next = undefined;
     this.size--;
