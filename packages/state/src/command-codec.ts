@@ -61,11 +61,49 @@ function exactLength(s: string): number {
 
 const optionalNumber = (v: unknown) => v === undefined || typeof v === 'number';
 
+/**
+ * Buffer's own Latin-1 writer, which `buf.write(s, at, n, 'latin1')` reaches after checking its
+ * arguments (the checks cost as much as the copy of a short string); `write` where it is missing.
+ */
+type Latin1Writer = (this: Buffer, s: string, at: number, length: number) => number;
+const latin1Write: Latin1Writer =
+  (Buffer.prototype as unknown as { latin1Write?: Latin1Writer }).latin1Write ??
+  function (this: Buffer, s: string, at: number, length: number) {
+    return this.write(s, at, length, 'latin1');
+  };
+
 /** Writes a string whose UTF-8 length is `bytes` (ASCII, the common case, copied as Latin-1). */
 function writeString(buf: Buffer, at: number, s: string, bytes: number): number {
   buf.writeUInt32LE(bytes, at);
-  if (bytes > 0) buf.write(s, at + 4, bytes, bytes === s.length ? 'latin1' : 'utf8');
+  if (bytes > 0) {
+    if (bytes === s.length) latin1Write.call(buf, s, at + 4, bytes);
+    else buf.write(s, at + 4, bytes, 'utf8');
+  }
   return at + 4 + bytes;
+}
+
+/** Records are cut from slabs of this size (fewer, larger allocations than one buffer each). */
+const SLAB_BYTES = 64 * 1024;
+/** A record larger than this gets a buffer of its own. */
+const SLAB_MAX_RECORD = 4 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * `size` bytes for one record, cut from the current slab. A slab is kept alive by any record cut
+ * from it (as Node's own pool of small buffers is), and every record is written in full before
+ * it is handed out, so none shows another's bytes.
+ */
+function recordBuffer(size: number): Buffer {
+  if (size > SLAB_MAX_RECORD) return Buffer.allocUnsafe(size);
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const buf = slab.subarray(slabUsed, slabUsed + size);
+  // the next record starts 8-byte aligned
+  slabUsed = (slabUsed + size + 7) & ~7;
+  return buf;
 }
 
 /** The record of a `kv` command, or undefined when a field's type has no exact place in it. */
@@ -101,7 +139,7 @@ function encodeKv(verb: number, command: { op: KvOp; time?: number | undefined }
     bits |= HAS_SESSION;
     size += 4 + sessionBytes;
   }
-  const buf = Buffer.allocUnsafe(size);
+  const buf = recordBuffer(size);
   buf[0] = KV_RECORD;
   buf[1] = verb;
   buf[2] = bits;

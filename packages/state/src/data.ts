@@ -69,6 +69,20 @@ export function emptyData(datacenter: string): StateData {
   };
 }
 
+/** Each table's watch topic, built once (a write touches its table's topic every time). */
+const TABLE_TOPICS: Readonly<Record<TableName, string>> = {
+  kvs: topics.table('kvs'),
+  sessions: topics.table('sessions'),
+  nodes: topics.table('nodes'),
+  services: topics.table('services'),
+  checks: topics.table('checks'),
+  coordinates: topics.table('coordinates'),
+  'prepared-queries': topics.table('prepared-queries'),
+  'acl-tokens': topics.table('acl-tokens'),
+  'acl-policies': topics.table('acl-policies'),
+  'acl-roles': topics.table('acl-roles'),
+};
+
 /**
  * The context of one `apply`: the raft index, the proposer's clock, the topics touched (for
  * watches) and an undo journal so a failed transaction leaves no trace.
@@ -89,13 +103,16 @@ export class ApplyContext {
   }
 
   bumpTable(table: TableName): void {
-    const prev = this.data.tableIndexes.get(table);
-    this.record(() => {
-      if (prev === undefined) this.data.tableIndexes.delete(table);
-      else this.data.tableIndexes.set(table, prev);
-    });
-    this.data.tableIndexes.set(table, this.index);
-    this.touch(topics.table(table));
+    const tableIndexes = this.data.tableIndexes;
+    if (this.#journaling) {
+      const prev = tableIndexes.get(table);
+      this.#undo.push(() => {
+        if (prev === undefined) tableIndexes.delete(table);
+        else tableIndexes.set(table, prev);
+      });
+    }
+    tableIndexes.set(table, this.index);
+    this.touch(TABLE_TOPICS[table]);
   }
 
   bumpService(name: string): void {
@@ -161,23 +178,30 @@ export class ApplyContext {
 
   // KV primitives: every KV write goes through these so transactions can roll back.
 
-  kvSet(entry: KvEntry): void {
+  /**
+   * Stores `entry`. `prev` is the entry it replaces when the caller has just read it (saving a
+   * lookup in a table that may hold millions of keys); undefined looks it up.
+   */
+  kvSet(entry: KvEntry, prev: KvEntry | null | undefined = undefined): void {
     const { kv, kvKeys, tombstones, tombstoneKeys } = this.data;
-    const prev = kv.get(entry.Key);
-    const prevTomb = tombstones.get(entry.Key);
-    this.record(() => {
-      if (prev) {
-        kv.set(entry.Key, prev);
-        kvKeys.add(prev);
-      } else {
-        kv.delete(entry.Key);
-        kvKeys.delete(entry.Key);
-      }
-      if (prevTomb !== undefined) {
-        tombstones.set(entry.Key, prevTomb);
-        tombstoneKeys.add(entry.Key);
-      }
-    });
+    if (prev === undefined) prev = kv.get(entry.Key) ?? null;
+    const prevTomb = tombstones.size === 0 ? undefined : tombstones.get(entry.Key);
+    if (this.#journaling) {
+      const before = prev;
+      this.#undo.push(() => {
+        if (before) {
+          kv.set(entry.Key, before);
+          kvKeys.add(before);
+        } else {
+          kv.delete(entry.Key);
+          kvKeys.delete(entry.Key);
+        }
+        if (prevTomb !== undefined) {
+          tombstones.set(entry.Key, prevTomb);
+          tombstoneKeys.add(entry.Key);
+        }
+      });
+    }
     kvKeys.add(entry);
     kv.set(entry.Key, entry);
     this.#trackLock(entry.Key, prev?.Session, entry.Session);
@@ -208,7 +232,7 @@ export class ApplyContext {
       }
     };
     move(before, after);
-    this.record(() => move(after, before));
+    if (this.#journaling) this.#undo.push(() => move(after, before));
   }
 
   kvDelete(key: string): boolean {
@@ -216,14 +240,16 @@ export class ApplyContext {
     const prev = kv.get(key);
     if (!prev) return false;
     const prevTomb = tombstones.get(key);
-    this.record(() => {
-      kv.set(key, prev);
-      kvKeys.add(prev);
-      if (prevTomb === undefined) {
-        tombstones.delete(key);
-        tombstoneKeys.delete(key);
-      } else tombstones.set(key, prevTomb);
-    });
+    if (this.#journaling) {
+      this.#undo.push(() => {
+        kv.set(key, prev);
+        kvKeys.add(prev);
+        if (prevTomb === undefined) {
+          tombstones.delete(key);
+          tombstoneKeys.delete(key);
+        } else tombstones.set(key, prevTomb);
+      });
+    }
     kv.delete(key);
     kvKeys.delete(key);
     this.#trackLock(key, prev.Session, undefined);

@@ -140,10 +140,10 @@ function write(
       CreateIndex: entry.CreateIndex,
       ModifyIndex: entry.ModifyIndex,
     };
-    ctx.kvSet(withSession);
+    ctx.kvSet(withSession, existing ?? null);
     return withSession;
   }
-  ctx.kvSet(entry);
+  ctx.kvSet(entry, existing ?? null);
   return entry;
 }
 

@@ -186,10 +186,9 @@ export class StateStore {
 
   #dispatch(ctx: ApplyContext, command: Command): unknown {
     switch (command.type) {
-      case 'kv': {
-        ctx.beginJournal();
+      case 'kv':
+        // Not journaled: a KV verb either fails before it changes anything or does not fail.
         return applyKvOp(ctx, command.op).ok;
-      }
       case 'txn':
         return this.#txn(ctx, command.ops);
       case 'session-create':

@@ -21,6 +21,7 @@ import {
   type ProposalWaiter,
   type ProposeResult,
   NotLeaderError,
+  type PersistBatch,
   RaftNode,
   type Status,
   type Transport,
@@ -190,6 +191,16 @@ function raftTransports(o: RaftLogOptions): GatedTransport {
   return new GatedTransport((o.raftTransport ?? 'tcp') === 'tcp' ? tcpT : grpcT, [tcpT, grpcT], tcpT);
 }
 
+/**
+ * The -dev log: in memory, so a write is stored the moment it is made, and raft-ts stores,
+ * commits and applies each batch of proposals in the loop turn that proposed it (`saveNow`).
+ */
+class InMemoryLog extends MemoryStorage {
+  saveNow(batch: PersistBatch): void {
+    this.saveSync(batch);
+  }
+}
+
 export interface LeaderState {
   leader: string;
   term: number;
@@ -221,7 +232,7 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
   /** Opens the storage (refusing a damaged log); a server with a log on disk starts its node at once. */
   async open(sm: LogStateMachine<R>): Promise<void> {
     this.#sm = sm;
-    this.#storage = this.#o.dir === undefined ? new MemoryStorage() : await openStorage(this.#o.dir);
+    this.#storage = this.#o.dir === undefined ? new InMemoryLog() : await openStorage(this.#o.dir);
     await this.#transport.listen();
     if (this.hasState()) await this.start(undefined);
   }

@@ -94,23 +94,46 @@ export class ConnectionGuard {
     return false;
   }
 
+  /**
+   * Requests admitted in this loop turn whose body was still to come, and when the first of them
+   * was admitted: most bodies arrive in the packet of their headers and have been read by the end
+   * of the turn, so only the ones still incomplete then get a timer.
+   */
+  #unread: { req: IncomingMessage; res: ServerResponse }[] = [];
+  #unreadSince = 0;
+
   #timeBody(req: IncomingMessage, res: ServerResponse): void {
     if (req.complete) return;
     // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 6.3): nothing to wait for.
     const h = req.headers;
     if ((h['content-length'] === undefined || h['content-length'] === '0') && h['transfer-encoding'] === undefined) return;
-    const timer = setTimeout(() => {
-      if (req.complete) return;
-      if (!res.headersSent) {
-        res.shouldKeepAlive = false;
-        res.writeHead(408, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-        res.end('Request body not received in time');
-      }
-      req.socket.destroySoon();
-    }, this.#o.bodyTimeoutMs);
-    timer.unref();
-    // A request emits 'close' once its body was read (or dumped when the answer went first) and
-    // when its connection goes away, so this one listener clears the timer in every case.
-    req.once('close', () => clearTimeout(timer));
+    if (this.#unread.length === 0) {
+      this.#unreadSince = Date.now();
+      setImmediate(() => this.#timeUnread());
+    }
+    this.#unread.push({ req, res });
+  }
+
+  /** Gives each request of the turn whose body is not in yet the time left of its timeout. */
+  #timeUnread(): void {
+    const unread = this.#unread;
+    this.#unread = [];
+    const ms = Math.max(0, this.#unreadSince + this.#o.bodyTimeoutMs - Date.now());
+    for (const { req, res } of unread) {
+      if (req.complete || req.destroyed) continue;
+      const timer = setTimeout(() => {
+        if (req.complete) return;
+        if (!res.headersSent) {
+          res.shouldKeepAlive = false;
+          res.writeHead(408, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+          res.end('Request body not received in time');
+        }
+        req.socket.destroySoon();
+      }, ms);
+      timer.unref();
+      // A request emits 'close' once its body was read (or dumped when the answer went first) and
+      // when its connection goes away, so this one listener clears the timer in every case.
+      req.once('close', () => clearTimeout(timer));
+    }
   }
 }

@@ -192,6 +192,8 @@ export class KvFastPath {
   }
 
   #putDone(stored: boolean, req: IncomingMessage, res: ServerResponse, started: number): void {
+    // (answered meanwhile: the request's body timed out)
+    if (res.headersSent) return;
     sendWriteAnswer(req, res, stored ? this.#true : this.#false);
     // As the routed path's timer, which counts answers that were sent.
     if (!res.destroyed) this.#o.timers?.put?.(started);

@@ -6,7 +6,7 @@ import { realTimers, Xoshiro128, type Prng, type TimerHandle, type Timers } from
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
 import type { ConfChangeItem, HardState, Message, NodeId, Role, SnapshotMeta } from '../core/types.js';
 import { NotLeaderError, ProposalDroppedError, ProposalLostError, RaftError, ReadIndexError, StoppedError, LeadershipTransferError } from '../errors.js';
-import type { DurableStorage } from '../storage/durable-storage.js';
+import type { DurableStorage, PersistBatch } from '../storage/durable-storage.js';
 import { ReadPoints } from './read-points.js';
 import type { SnapshotPieces, StateMachine } from './state-machine.js';
 import type { Transport } from './transport.js';
@@ -144,6 +144,8 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   #ticker: TimerHandle | undefined;
   #scheduled = false;
   #inflightWrites = 0;
+  /** Steps queued on the pipeline (Ready writes and snapshot commits) that have not finished. */
+  #queuedSteps = 0;
   #pipeline: Promise<void> = Promise.resolve();
   /** The snapshot being taken (one at a time): captured at `index`, its data not yet stored. */
   #snapshotJob: { readonly index: number; readonly done: Promise<void> } | undefined;
@@ -484,6 +486,14 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
       this.#raw.advanceApplied(rd);
       if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
       this.#maybeLeaderReady();
+      if (this.#queuedSteps === 0 && this.#storage.saveNow) {
+        // Stored at once with nothing ahead of it: finished in this turn, so that the next Ready
+        // (which commits and applies these entries on a single voter) is taken in this turn too.
+        this.#writeNow(rd);
+        for (const m of rd.messages) if (!early.includes(m)) this.#transport.send(m);
+        this.#raw.advanceStable(rd);
+        continue;
+      }
       const write = this.#write(rd);
       write.catch(() => undefined);
       this.#inflightWrites++;
@@ -540,9 +550,26 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
 
   /** Run `step` after every earlier step; a failure stops the node. */
   #enqueue(step: () => Promise<void>): void {
-    const next = this.#pipeline.then(step);
+    this.#queuedSteps++;
+    const next = this.#pipeline.then(step).finally(() => {
+      this.#queuedSteps--;
+    });
     next.catch((err: unknown) => this.#fail(err as Error));
     this.#pipeline = next;
+  }
+
+  /** `#write` through a storage's `saveNow`: done when it returns. */
+  #writeNow(rd: Ready): void {
+    if (rd.entries.length === 0 && !rd.snapshot && !rd.mustSync) {
+      // only the commit index moved (see #write)
+      if (rd.hardState) this.#unwrittenHardState = rd.hardState;
+      return;
+    }
+    const hardState = rd.hardState ?? this.#unwrittenHardState;
+    this.#unwrittenHardState = undefined;
+    this.metrics.entriesPersisted += rd.entries.length;
+    const batch: PersistBatch = { entries: rd.entries, hardState, snapshot: rd.snapshot };
+    this.#storage.saveNow?.(batch);
   }
 
   #write(rd: Ready): Promise<void> {

@@ -33,6 +33,13 @@ export interface DurableStorage extends Storage {
   /** Persist one Ready atomically; with `sync`, fsync before resolving. */
   save(batch: PersistBatch, sync: boolean): Promise<void>;
   /**
+   * Persist one Ready atomically before returning: offered only by a storage whose writes are
+   * done (and as durable as it promises) once made, such as a log kept in memory. The driver then
+   * stores, commits and applies a Ready in the loop turn that produced it, instead of waiting for
+   * a write to complete; it does so only while no earlier write or snapshot commit is queued.
+   */
+  saveNow?(batch: PersistBatch): void;
+  /**
    * Write a snapshot's data, taken a piece at a time from `pieces`, durably and without touching the
    * current snapshot or the log. Runs alongside `save`; at most one staging at a time.
    */
