@@ -23,7 +23,12 @@ class CounterMachine {
   }
 }
 
-const storage = storageKind === 'level' ? await LevelStorage.open(dir) : await WalStorage.open(dir);
+/** RAFT_BENCH_INLINE_SYNC_BYTES sets WalStorage's inlineSyncBytes (0: every synced write in the thread pool). */
+function inlineSyncBytes() {
+  const v = process.env.RAFT_BENCH_INLINE_SYNC_BYTES;
+  return v === undefined ? {} : { inlineSyncBytes: Number(v) };
+}
+const storage = storageKind === 'level' ? await LevelStorage.open(dir) : await WalStorage.open(dir, inlineSyncBytes());
 // Time every synced write (one per Ready that needs an fsync) to show the disk's share of latency.
 const syncedWriteMs = [];
 const save = storage.save.bind(storage);

@@ -467,13 +467,26 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 }
 
 /**
+ * CONCORD_RAFT_WAL_INLINE_SYNC_BYTES sets the size up to which a synced log write is made on the
+ * event loop's thread (raft-ts WalStorage `inlineSyncBytes`; 0 sends every write to the thread
+ * pool), for benchmarks that compare the two.
+ */
+function walOptionsFromEnv(): { inlineSyncBytes?: number } {
+  const v = process.env.CONCORD_RAFT_WAL_INLINE_SYNC_BYTES;
+  if (v === undefined || v === '') return {};
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`CONCORD_RAFT_WAL_INLINE_SYNC_BYTES must be a whole number of bytes, not ${JSON.stringify(v)}`);
+  return { inlineSyncBytes: n };
+}
+
+/**
  * Opens the write-ahead log `<raft dir>/wal` (carrying over, once, a log an earlier version kept in
  * LevelDB at `<raft dir>/db`). A damaged log is refused with one line that names the data dir, what was
  * found and how to recover: serving from it would answer without writes that were acknowledged.
  */
 async function openStorage(raftDir: string): Promise<DurableStorage> {
   try {
-    return await openWalMigratingLevel(join(raftDir, 'wal'), join(raftDir, 'db'));
+    return await openWalMigratingLevel(join(raftDir, 'wal'), join(raftDir, 'db'), walOptionsFromEnv());
   } catch (err) {
     if (!(err instanceof LogCorruptionError)) throw err;
     const dataDir = dirname(raftDir);

@@ -1,4 +1,4 @@
-import { constants, type promises as fsp } from 'node:fs';
+import { constants, type promises as fsp, writeSync } from 'node:fs';
 import { open as openFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDir } from './snapshot-files.js';
@@ -61,8 +61,15 @@ export async function installSegment(p: PreparedSegment): Promise<string> {
 
 /**
  * The open segment being appended to: one descriptor opened with O_DSYNC, whose positioned write
- * returns once the data is durable (a write and an fdatasync in one system call, one thread-pool
- * round trip), and one without, for writes that need not be synced.
+ * returns once the data is durable (a write and an fdatasync in one system call), and one without,
+ * for writes that need not be synced.
+ *
+ * A synced write of at most `inlineBytes` is made on the event loop's own thread (`writeSync`), as
+ * etcd's Raft loop saves to its WAL: the thread sleeps in the kernel for the disk, and is woken
+ * once, instead of handing the write to the thread pool and being woken again by its completion
+ * (on a busy machine every wake-up waits for a core). It runs after the current tick's queued
+ * callbacks (`process.nextTick`), so that a leader's appends, queued before its write, are on the
+ * wire first. Larger writes go through the thread pool, so the loop never stalls long.
  */
 export class SegmentWriter {
   readonly seq: number;
@@ -74,7 +81,10 @@ export class SegmentWriter {
   readonly #synced: fsp.FileHandle;
   readonly #plain: fsp.FileHandle;
 
-  private constructor(seq: number, path: string, offset: number, synced: fsp.FileHandle, plain: fsp.FileHandle) {
+  readonly #inlineBytes: number;
+
+  private constructor(seq: number, path: string, offset: number, synced: fsp.FileHandle, plain: fsp.FileHandle, inlineBytes: number) {
+    this.#inlineBytes = inlineBytes;
     this.seq = seq;
     this.path = path;
     this.offset = offset;
@@ -82,10 +92,10 @@ export class SegmentWriter {
     this.#plain = plain;
   }
 
-  static async open(seq: number, path: string, offset: number): Promise<SegmentWriter> {
+  static async open(seq: number, path: string, offset: number, inlineBytes: number): Promise<SegmentWriter> {
     const synced = await openFile(path, constants.O_WRONLY | constants.O_DSYNC);
     try {
-      return new SegmentWriter(seq, path, offset, synced, await openFile(path, constants.O_WRONLY));
+      return new SegmentWriter(seq, path, offset, synced, await openFile(path, constants.O_WRONLY), inlineBytes);
     } catch (err) {
       await synced.close();
       throw err;
@@ -96,6 +106,10 @@ export class SegmentWriter {
   async append(data: Uint8Array, sync: boolean): Promise<void> {
     const at = this.offset;
     let done = 0;
+    if (sync && data.byteLength <= this.#inlineBytes) {
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      while (done < data.byteLength) done += writeSync(this.#synced.fd, data, done, data.byteLength - done, at + done);
+    }
     while (done < data.byteLength) {
       const { bytesWritten } = await (sync ? this.#synced : this.#plain).write(data, done, data.byteLength - done, at + done);
       done += bytesWritten;

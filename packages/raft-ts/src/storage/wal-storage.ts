@@ -14,10 +14,16 @@ import { installSegment, listSegments, type PreparedSegment, prepareSegment, Seg
 const SNAPSHOT_DIR = 'snapshots';
 /** Default segment size (etcd's is 64 MB; a smaller one keeps a server's idle footprint small). */
 const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+const DEFAULT_INLINE_SYNC_BYTES = 2 * 1024;
 
 export interface WalStorageOptions {
   /** Bytes each segment file is preallocated to; a segment rolls over when the next write would pass it. Default 16 MiB. */
   readonly segmentBytes?: number;
+  /**
+   * Synced writes of at most this many bytes are made on the event loop's thread (see
+   * SegmentWriter); larger ones, and all of them with 0, in the thread pool. Default 2 KiB (a few entries: a sequential writer's appends, not a busy leader's batches).
+   */
+  readonly inlineSyncBytes?: number;
 }
 
 /** What a new log starts from (a log carried over from another storage). */
@@ -51,6 +57,7 @@ interface Segment {
 export class WalStorage extends QueuedWrites implements DurableStorage {
   readonly #dir: string;
   readonly #segmentBytes: number;
+  readonly #inlineBytes: number;
   #segments: Segment[] = [];
   #writer!: SegmentWriter;
   #next: Promise<PreparedSegment> | undefined;
@@ -60,10 +67,11 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
   syncs = 0;
   entriesWritten = 0;
 
-  private constructor(dir: string, segmentBytes: number) {
+  private constructor(dir: string, segmentBytes: number, inlineBytes: number) {
     super();
     this.#dir = dir;
     this.#segmentBytes = segmentBytes;
+    this.#inlineBytes = inlineBytes;
     this.#staged = new StagedSnapshotFiles(this.#snapshotDir());
   }
 
@@ -76,7 +84,7 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
     const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     if (!Number.isSafeInteger(segmentBytes) || segmentBytes < 4096) throw new RangeError(`segmentBytes must be an integer of at least 4096, not ${segmentBytes}`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const s = new WalStorage(dir, segmentBytes);
+    const s = new WalStorage(dir, segmentBytes, options.inlineSyncBytes ?? DEFAULT_INLINE_SYNC_BYTES);
     try {
       await s.#load();
     } catch (err) {
@@ -137,10 +145,10 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
     if (seqs.length === 0) {
       const path = await installSegment(await prepareSegment(this.#dir, 0, this.#segmentBytes));
       this.#segments.push({ seq: 0, maxIndex: 0 });
-      this.#writer = await SegmentWriter.open(0, path, 0);
+      this.#writer = await SegmentWriter.open(0, path, 0, this.#inlineBytes);
     } else {
       const seq = seqs[seqs.length - 1]!;
-      this.#writer = await SegmentWriter.open(seq, join(this.#dir, segmentName(seq)), tail.end);
+      this.#writer = await SegmentWriter.open(seq, join(this.#dir, segmentName(seq)), tail.end, this.#inlineBytes);
       // A write torn by a crash: its bytes go before the next record is written there.
       await this.#writer.clear(tail.end, tail.tailEnd);
     }
@@ -233,7 +241,7 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
     this.#next = undefined;
     const path = await installSegment(prepared);
     await this.#writer.close();
-    this.#writer = await SegmentWriter.open(prepared.seq, path, 0);
+    this.#writer = await SegmentWriter.open(prepared.seq, path, 0, this.#inlineBytes);
     this.#segments.push({ seq: prepared.seq, maxIndex: 0 });
     this.#prepareNext();
   }
