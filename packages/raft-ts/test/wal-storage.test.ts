@@ -66,6 +66,26 @@ test('entries, truncations and the hard state survive reopening the log', async 
   );
 });
 
+test('with inlineSyncBytes, small synced writes are made on the loop thread and large ones in the pool, in order', async (t) => {
+  const dir = await tempDir(t);
+  const s = await WalStorage.open(dir, { segmentBytes: SEG, inlineSyncBytes: 1024 });
+  const writes: Promise<void>[] = [];
+  for (let i = 1; i <= 30; i++) {
+    const data = i % 3 === 0 ? 'L'.repeat(3000) : `s${i}`;
+    writes.push(s.save({ entries: [ent(1, i, data)], hardState: { term: 1, vote: 'n1', commit: i - 1 }, snapshot: undefined }, true));
+  }
+  await Promise.all(writes);
+  await s.close();
+  const r = await WalStorage.open(dir, { segmentBytes: SEG });
+  t.teardown(() => r.close());
+  t.is(r.lastIndex(), 30);
+  t.is(r.initialState().hardState.commit, 29);
+  t.deepEqual(
+    r.entries(1, 31, 1e9).map((e) => dec.decode(e.data).slice(0, 3)),
+    Array.from({ length: 30 }, (_, k) => ((k + 1) % 3 === 0 ? 'LLL' : `s${k + 1}`.slice(0, 3))),
+  );
+});
+
 test('segments are preallocated 0600 files in a 0700 directory', async (t) => {
   const dir = join(await tempDir(t), 'wal');
   await writeLog(dir, 3);

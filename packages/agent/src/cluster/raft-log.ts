@@ -468,8 +468,8 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 
 /**
  * CONCORD_RAFT_WAL_INLINE_SYNC_BYTES sets the size up to which a synced log write is made on the
- * event loop's thread (raft-ts WalStorage `inlineSyncBytes`; 0 sends every write to the thread
- * pool), for benchmarks that compare the two.
+ * event loop's thread (raft-ts WalStorage `inlineSyncBytes`; unset or 0: every write goes through
+ * the thread pool), for benchmarks that compare the two.
  */
 function walOptionsFromEnv(): { inlineSyncBytes?: number } {
   const v = process.env.CONCORD_RAFT_WAL_INLINE_SYNC_BYTES;

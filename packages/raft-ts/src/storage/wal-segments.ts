@@ -64,7 +64,7 @@ export async function installSegment(p: PreparedSegment): Promise<string> {
  * returns once the data is durable (a write and an fdatasync in one system call), and one without,
  * for writes that need not be synced.
  *
- * A synced write of at most `inlineBytes` is made on the event loop's own thread (`writeSync`), as
+ * When `inlineBytes` is above 0, a synced write of at most that size is made on the event loop's own thread (`writeSync`), as
  * etcd's Raft loop saves to its WAL: the thread sleeps in the kernel for the disk, and is woken
  * once, instead of handing the write to the thread pool and being woken again by its completion
  * (on a busy machine every wake-up waits for a core). It runs after the current tick's queued
