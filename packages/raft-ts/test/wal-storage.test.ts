@@ -160,6 +160,24 @@ test('a torn last record (a crash mid-write left sectors unwritten) is cleared, 
   t.is(dec.decode(r.entries(11, 12, 1e9)[0]!.data), 'z');
 });
 
+test('a segment left empty by a crash right after a rollover gets the state it starts with before anything else', async (t) => {
+  const dir = await tempDir(t);
+  await writeLog(dir, 5);
+  await writeFile(join(dir, '0000000000000001.wal'), Buffer.alloc(SEG), { mode: 0o600 });
+  const s = await WalStorage.open(dir, { segmentBytes: SEG });
+  t.is(s.lastIndex(), 5);
+  await s.save({ entries: [ent(1, 6, 'six')], hardState: undefined, snapshot: undefined }, true);
+  await s.saveSnapshot(6, { voters: ['n1'], learners: [] }, enc.encode('state at 6'), 6);
+  t.deepEqual(await segments(dir), ['0000000000000001.wal'], 'the first segment, wholly compacted, is removed');
+  await s.close();
+  const r = await WalStorage.open(dir, { segmentBytes: SEG });
+  t.teardown(() => r.close());
+  t.deepEqual(r.initialState().hardState, { term: 1, vote: 'n1', commit: 5 }, 'the hard state written only in the removed segment is kept');
+  t.is(r.firstIndex(), 7);
+  t.is(r.term(6), 1);
+  t.is(r.snapshot().meta.index, 6);
+});
+
 test('garbage after the last record with no valid record in it is cleared', async (t) => {
   const dir = await tempDir(t);
   await writeLog(dir, 10);

@@ -154,6 +154,8 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
       this.#writer = await SegmentWriter.open(seq, join(this.#dir, segmentName(seq)), tail.end, this.#inlineBytes);
       // A write torn by a crash: its bytes go before the next record is written there.
       await this.#writer.clear(tail.end, tail.tailEnd);
+      // A crash right after a rollover left the new segment without the state it starts with.
+      if (tail.end === 0 && seqs.length > 1) await this.#writer.append(encodeRecords(this.#stateRecords()), true);
     }
     this.#prepareNext();
   }
@@ -208,7 +210,7 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
       return;
     }
     await removeSnapshotFiles(this.#snapshotDir(), replaced);
-    if (replaced.length > 0) await this.#removeCompactedSegments();
+    if (group.some(({ batch }) => batch.snapshot !== undefined)) await this.#removeCompactedSegments();
     for (const item of group) item.resolve();
   }
 
@@ -240,7 +242,9 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
   }
 
   async #rollover(): Promise<void> {
-    const prepared = await (this.#next ?? prepareSegment(this.#dir, this.#writer.seq + 1, this.#segmentBytes));
+    const seq = this.#writer.seq + 1;
+    // One prepared in the background that failed (a full disk, say) is tried once more here.
+    const prepared = await (this.#next ?? Promise.reject(new Error('none prepared'))).catch(() => prepareSegment(this.#dir, seq, this.#segmentBytes));
     this.#next = undefined;
     const path = await installSegment(prepared);
     await this.#writer.close();
