@@ -1,11 +1,12 @@
-// `npm run bench -- raft [--runs N] [--seconds S] [--proposers N] [--transports tcp,grpc]`: three
-// raft-ts servers in separate processes on loopback with LevelStorage (fsync on), once per Raft
+// `npm run bench -- raft [--runs N] [--seconds S] [--proposers N] [--transports tcp,grpc]
+// [--storage wal|level]`: three raft-ts servers in separate processes on loopback with WalStorage
+// (default, what servers use) or LevelStorage (fsync on), once per Raft
 // transport (the framed TCP one, then gRPC). 256-byte proposals from 1 and 256 concurrent
 // proposers on the leader: commits/s, commit latency p50/p99 and entries per fsync, printed beside
 // this machine's raw fsync rate and loopback round trip measured in the same run. The 1-proposer
 // row is also set beside the same commit path without Raft (scripts/bench-floor.mjs), three
 // processes each: raw TCP or raft-ts's gRPC transport, crossed with append + fdatasync on a plain
-// file or LevelStorage.
+// file, WalStorage or LevelStorage.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,11 +101,11 @@ function arg(args, name, def) {
 }
 
 /** Elect, warm up and load the three Raft servers; one row per proposer count. */
-async function raftRows(base, proposers, runs, seconds, transport) {
+async function raftRows(base, proposers, runs, seconds, transport, storage) {
   const ids = ['b1', 'b2', 'b3'];
   const ports = await freePorts(3);
   const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
-  const children = ids.map((id, i) => new Child(nodeScript, [id, join(base, `${transport}-${id}`), String(ports[i]), JSON.stringify(peers), transport]));
+  const children = ids.map((id, i) => new Child(nodeScript, [id, join(base, `${transport}-${storage}-${id}`), String(ports[i]), JSON.stringify(peers), transport, storage]));
   try {
     await Promise.all(children.map((c) => c.ready));
     let leader;
@@ -163,6 +164,10 @@ export async function run(args) {
   const ti = args.indexOf('--transports');
   const transports = ti >= 0 ? String(args[ti + 1] ?? '').split(',') : ['tcp', 'grpc'];
   if (transports.length === 0 || transports.some((x) => x !== 'tcp' && x !== 'grpc')) throw new Error('bench raft: --transports takes tcp, grpc or tcp,grpc');
+  const si = args.indexOf('--storage');
+  const storage = si >= 0 ? String(args[si + 1] ?? '') : 'wal';
+  if (storage !== 'wal' && storage !== 'level') throw new Error('bench raft: --storage takes wal or level');
+  const storageLabel = storage === 'wal' ? 'WalStorage' : 'LevelStorage';
   const base = mkdtempSync(join(tmpdir(), 'raft-bench-'));
   try {
     const fsyncs = fsyncRate(base);
@@ -173,7 +178,7 @@ export async function run(args) {
     const around = {};
     for (const transport of transports) {
       const before = 1000 / fsyncRate(base);
-      rows.push(...(await raftRows(base, proposers, runs, seconds, transport)));
+      rows.push(...(await raftRows(base, proposers, runs, seconds, transport, storage)));
       const after = 1000 / fsyncRate(base);
       around[transport] = { before, after, floor: (before + after) / 2 + rtt };
     }
@@ -182,6 +187,7 @@ export async function run(args) {
     // The same 1-proposer path without Raft, after the Raft servers stopped.
     const paths = [
       ['tcp+file', 'raw TCP, append + fdatasync'],
+      ['tcp+wal', 'raw TCP, WalStorage'],
       ['tcp+level', 'raw TCP, LevelStorage'],
       ['grpc+file', 'raft-ts GrpcTransport, append + fdatasync'],
       ['grpc+level', 'raft-ts GrpcTransport, LevelStorage'],
@@ -191,7 +197,7 @@ export async function run(args) {
     const floor = 1000 / fsyncs + rtt;
     const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
     const label = { tcp: 'TcpTransport', grpc: 'GrpcTransport' };
-    console.log(`\nraft-ts: 3 servers in separate processes, loopback (framed TCP or gRPC), LevelStorage fsync on, 256 B proposals`);
+    console.log(`\nraft-ts: 3 servers in separate processes, loopback (framed TCP or gRPC), ${storageLabel} fsync on, 256 B proposals`);
     console.log(`median of ${runs} runs x ${seconds}s; raw fs.fsyncSync: ${f(fsyncs, 0)}/s (${f(1000 / fsyncs, 2)} ms); loopback RTT ${f(rtt, 3)} ms\n`);
     console.log(
       '| transport | proposers | commits/s | p50 ms | p99 ms | entries/fsync (leader) | entries/fsync (min follower) | commits/s ÷ raw fsync/s | synced write p50 / worst p99 ms | errors |',
@@ -214,7 +220,7 @@ export async function run(args) {
       console.log('| network, disk | p50 ms | p99 ms | p50 ÷ (fsync + RTT) |');
       console.log('|---|---:|---:|---:|');
       for (const r of floorRows) console.log(`| ${r.label} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p50 / floor, 2)}x |`);
-      for (const o of ones) console.log(`| raft-ts: ${label[o.transport]}, LevelStorage and Raft (above) | ${f(o.p50, 2)} | ${f(o.p99, 2)} | ${f(o.p50 / floor, 2)}x |`);
+      for (const o of ones) console.log(`| raft-ts: ${label[o.transport]}, ${storageLabel} and Raft (above) | ${f(o.p50, 2)} | ${f(o.p99, 2)} | ${f(o.p50 / floor, 2)}x |`);
     }
     for (const many of rows.filter((r) => r.proposers === 256))
       console.log(

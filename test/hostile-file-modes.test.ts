@@ -51,7 +51,7 @@ async function exercise(server: Proc, client: Proc): Promise<void> {
   if (reg.status !== 200) throw new Error(`register: ${reg.status} ${reg.text}`);
 }
 
-test('with umask 000 the data dirs are 0700 and every file in them 0600: raft db and snapshot, keyring, node-id, local services and checks', async (t) => {
+test('with umask 000 the data dirs are 0700 and every file in them 0600: raft log segments and snapshot, keyring, node-id, local services and checks', async (t) => {
   const c = new ProcessCluster(t);
   const config = { encrypt: randomBytes(32).toString('base64'), raft_snapshot_threshold: 16, raft_snapshot_interval: '0s', raft_trailing_logs: 8 };
   const [server] = await c.startServers(1, { umask: 0, config });
@@ -66,12 +66,12 @@ test('with umask 000 the data dirs are 0700 and every file in them 0600: raft db
     serverFiles.join(', '),
   );
   t.true(
-    serverFiles.some((f) => f.startsWith('raft/db/') && f.endsWith('.log')),
+    serverFiles.some((f) => f.startsWith('raft/wal/') && f.endsWith('.wal')),
     serverFiles.join(', '),
   );
   // 50 writes past a threshold of 16: the raft snapshot's file is among those checked
   t.true(
-    serverFiles.some((f) => f.startsWith('raft/db/snapshots/') && f.endsWith('.snap')),
+    serverFiles.some((f) => f.startsWith('raft/wal/snapshots/') && f.endsWith('.snap')),
     serverFiles.join(', '),
   );
   const clientFiles = namesUnder(client.dataDir);

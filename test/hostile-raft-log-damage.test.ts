@@ -4,7 +4,7 @@
  * "commit 1004 is out of range". A server must refuse with one message naming the data dir, what
  * was found and how to recover, and keep refusing.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { type Proc, ProcessCluster, getText } from './_process-cluster.js';
@@ -18,22 +18,26 @@ async function writeKeys(s: Proc): Promise<void> {
   }
 }
 
-/** The newest LevelDB write-ahead log file of the server's raft database. */
-function walOf(s: Proc): string {
-  const db = join(s.dataDir, 'raft', 'db');
-  const logs = readdirSync(db)
-    .filter((f) => f.endsWith('.log'))
+/** The newest segment of the server's raft write-ahead log, and how many bytes of it hold records. */
+function walOf(s: Proc): { path: string; used: number } {
+  const dir = join(s.dataDir, 'raft', 'wal');
+  const segments = readdirSync(dir)
+    .filter((f) => f.endsWith('.wal'))
     .sort();
-  const wal = join(db, logs[logs.length - 1]!);
-  if (statSync(wal).size < 10_000) throw new Error(`write-ahead log ${wal} holds only ${statSync(wal).size} bytes`);
-  return wal;
+  const path = join(dir, segments[segments.length - 1]!);
+  // Segments are preallocated with zeros: the records end at the last non-zero byte.
+  const bytes = readFileSync(path);
+  let used = bytes.length;
+  while (used > 0 && bytes[used - 1] === 0) used--;
+  if (used < 10_000) throw new Error(`write-ahead log ${path} holds only ${used} bytes`);
+  return { path, used };
 }
 
-function flipByteAt(path: string, at: (size: number) => number): void {
-  const bytes = readFileSync(path);
-  const i = at(bytes.length);
+function flipByteAt(wal: { path: string; used: number }, at: (size: number) => number): void {
+  const bytes = readFileSync(wal.path);
+  const i = at(wal.used);
   bytes[i] = bytes[i]! ^ 0xff;
-  writeFileSync(path, bytes);
+  writeFileSync(wal.path, bytes);
 }
 
 async function refusesToStart(t: import('ava').ExecutionContext, c: ProcessCluster, s: Proc): Promise<string> {
@@ -60,7 +64,7 @@ for (const [where, at] of [
     flipByteAt(walOf(s), at);
     const first = await refusesToStart(t, c, s);
     t.log(first);
-    // LevelDB has rewritten its log during the refused start; the refusal must stick.
+    // A refused start changes nothing on disk: the refusal must stick.
     await refusesToStart(t, c, s);
   });
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import test from 'ava';
-import { LevelStorage } from 'raft-ts/level';
+import { WalStorage } from 'raft-ts';
 import { startAgent, tempDir } from './_agent.js';
 
 test('a clean shutdown stores a snapshot covering the last write, and the restart answers from it', async (t) => {
@@ -24,7 +24,7 @@ test('a clean shutdown stores a snapshot covering the last write, and the restar
   const last = Math.max(...written.values());
   t.is(await first.stop('SIGTERM'), 0);
 
-  const storage = await LevelStorage.open(join(dataDir, 'raft', 'db'));
+  const storage = await WalStorage.open(join(dataDir, 'raft', 'wal'));
   try {
     t.true(storage.snapshot().meta.index >= last, `snapshot at ${storage.snapshot().meta.index}, last write at ${last}`);
   } finally {

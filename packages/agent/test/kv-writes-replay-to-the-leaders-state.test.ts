@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import test from 'ava';
 import { StateStore, decodeCommand } from '@concord/state';
-import { LevelStorage } from 'raft-ts/level';
+import { WalStorage } from 'raft-ts';
 import { http, leaderOf, startMember, startServers } from './_cluster-inprocess.js';
 import { waitFor } from './_local-helpers.js';
 
@@ -67,7 +67,7 @@ test("a replayed log and a restart from the snapshot give exactly the leader's K
   await first.agent.close();
 
   // Replay the log on disk, decoding every entry, into a fresh state.
-  const storage = await LevelStorage.open(join(first.dataDir, 'raft', 'db'));
+  const storage = await WalStorage.open(join(first.dataDir, 'raft', 'wal'));
   const replayed = new StateStore({ datacenter: 'dc1' });
   try {
     t.is(storage.firstIndex(), 1, 'the log still holds every entry');

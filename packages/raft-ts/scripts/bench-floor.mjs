@@ -7,13 +7,14 @@
 // - net `tcp`: a TCP socket with no delay; `grpc`: raft-ts's GrpcTransport with Raft's app and
 //   appResp messages;
 // - disk `file`: an append plus fdatasync on a plain file; `level`: LevelStorage.save with fsync,
-//   the entry and hard state a Raft server writes per append.
+//   the entry and hard state a Raft server writes per append; `wal`: the same on WalStorage.
 // Driven by bench/raft.mjs over IPC:
 //   node bench-floor.mjs <net+disk> <leader|follower> <id> <dir> <port> <peers-json>
 import { closeSync, fdatasync, mkdirSync, openSync, write } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { GrpcTransport } from '../dist/src/grpc.js';
+import { WalStorage } from '../dist/src/index.js';
 import { LevelStorage } from '../dist/src/level.js';
 
 const [path, role, id, dir, port, peersJson] = process.argv.slice(2);
@@ -44,8 +45,8 @@ async function openDisk() {
         }),
     };
   }
-  if (diskKind === 'level') {
-    const storage = await LevelStorage.open(join(dir, 'level'));
+  if (diskKind === 'level' || diskKind === 'wal') {
+    const storage = diskKind === 'level' ? await LevelStorage.open(join(dir, 'level')) : await WalStorage.open(join(dir, 'wal'));
     return {
       append: (index, data) => storage.save({ entries: [{ term: 1, index, type: 'normal', data }], hardState: { term: 1, vote: 'l', commit: index - 1 } }, true),
     };

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// One Raft server for `npm run bench -- raft` (bench/raft.mjs): LevelStorage with fsync on,
-// the framed TCP transport (`tcp`) or the gRPC one (`grpc`) on loopback, driven by its parent over IPC.
-import { RaftNode } from '../dist/src/index.js';
+// One Raft server for `npm run bench -- raft` (bench/raft.mjs): WalStorage (`wal`, what servers
+// use) or LevelStorage (`level`) with fsync on, the framed TCP transport (`tcp`) or the gRPC one
+// (`grpc`) on loopback, driven by its parent over IPC.
+import { RaftNode, WalStorage } from '../dist/src/index.js';
 import { GrpcTransport } from '../dist/src/grpc.js';
 import { TcpTransport } from '../dist/src/tcp.js';
 import { LevelStorage } from '../dist/src/level.js';
 
-const [id, dir, port, peersJson, kind = 'tcp'] = process.argv.slice(2);
+const [id, dir, port, peersJson, kind = 'tcp', storageKind = 'wal'] = process.argv.slice(2);
 const peers = JSON.parse(peersJson);
 
 class CounterMachine {
@@ -22,7 +23,12 @@ class CounterMachine {
   }
 }
 
-const storage = await LevelStorage.open(dir);
+/** RAFT_BENCH_INLINE_SYNC_BYTES sets WalStorage's inlineSyncBytes (0: every synced write in the thread pool). */
+function inlineSyncBytes() {
+  const v = process.env.RAFT_BENCH_INLINE_SYNC_BYTES;
+  return v === undefined ? {} : { inlineSyncBytes: Number(v) };
+}
+const storage = storageKind === 'level' ? await LevelStorage.open(dir) : await WalStorage.open(dir, inlineSyncBytes());
 // Time every synced write (one per Ready that needs an fsync) to show the disk's share of latency.
 const syncedWriteMs = [];
 const save = storage.save.bind(storage);

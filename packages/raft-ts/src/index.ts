@@ -1,5 +1,5 @@
 // raft-ts: the pure core, in-memory storage, the driver and its interfaces.
-// Subpath exports: raft-ts/level (LevelStorage), raft-ts/grpc (GrpcTransport), raft-ts/sim (simulator and checker).
+// WalStorage is the durable log servers use (no dependency); subpath exports: raft-ts/level (LevelStorage and the migration from it), raft-ts/grpc (GrpcTransport), raft-ts/sim (simulator and checker).
 export type { RaftConfig, InjectedBug } from './core/config.js';
 export type { Prng } from '@concord/simkit';
 export { Xoshiro128 } from '@concord/simkit';
@@ -31,6 +31,7 @@ export {
   type ReadState,
 } from './core/types.js';
 export { MemoryStorage } from './storage/memory-storage.js';
+export { WalStorage, type WalStorageOptions, type WalInitialLog } from './storage/wal-storage.js';
 export type { DurableStorage, PersistBatch } from './storage/durable-storage.js';
 export { RaftNode, NON_MEMBER_REPORT_MS } from './driver/raft-node.js';
 export type { RaftNodeOptions, RaftNodeEvents, RaftNodeTesting, LeaderChange, ProposeResult, ProposalWaiter } from './driver/raft-node.js';

@@ -1,5 +1,5 @@
 /**
- * A server's command log: raft-ts over `level` storage in the data dir (or, in -dev, over
+ * A server's command log: raft-ts over its write-ahead log storage (WalStorage) in the data dir (or, in -dev, over
  * MemoryStorage with nothing on disk), on the agent's RPC port: Raft is sent over the framed
  * TCP/TLS transport (raft-ts/tcp) by default, or over gRPC (`raftTransport: 'grpc'`); a server
  * accepts both inbound whichever it sends with. The node starts when the storage already holds a
@@ -30,7 +30,7 @@ import {
 import { GrpcTransport } from 'raft-ts/grpc';
 import { type RaftPeerAuth, TcpTransport } from 'raft-ts/tcp';
 import type { RaftTcpTls } from '../tls/raft-tls.js';
-import { LevelStorage } from 'raft-ts/level';
+import { openWalMigratingLevel } from 'raft-ts/level';
 import type { CommandLog, LogStateMachine, Proposal } from '../log/command-log.js';
 import type { RequestTransport } from './leader-channel.js';
 
@@ -478,12 +478,26 @@ export class RaftLog<R = unknown> implements CommandLog<R> {
 }
 
 /**
- * Opens `<raft dir>/db`. A damaged log is refused with one line that names the data dir, what was
+ * CONCORD_RAFT_WAL_INLINE_SYNC_BYTES sets the size up to which a synced log write is made on the
+ * event loop's thread (raft-ts WalStorage `inlineSyncBytes`; unset or 0: every write goes through
+ * the thread pool), for benchmarks that compare the two.
+ */
+function walOptionsFromEnv(): { inlineSyncBytes?: number } {
+  const v = process.env.CONCORD_RAFT_WAL_INLINE_SYNC_BYTES;
+  if (v === undefined || v === '') return {};
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`CONCORD_RAFT_WAL_INLINE_SYNC_BYTES must be a whole number of bytes, not ${JSON.stringify(v)}`);
+  return { inlineSyncBytes: n };
+}
+
+/**
+ * Opens the write-ahead log `<raft dir>/wal` (carrying over, once, a log an earlier version kept in
+ * LevelDB at `<raft dir>/db`). A damaged log is refused with one line that names the data dir, what was
  * found and how to recover: serving from it would answer without writes that were acknowledged.
  */
-async function openStorage(raftDir: string): Promise<LevelStorage> {
+async function openStorage(raftDir: string): Promise<DurableStorage> {
   try {
-    return await LevelStorage.open(join(raftDir, 'db'));
+    return await openWalMigratingLevel(join(raftDir, 'wal'), join(raftDir, 'db'), walOptionsFromEnv());
   } catch (err) {
     if (!(err instanceof LogCorruptionError)) throw err;
     const dataDir = dirname(raftDir);

@@ -1,22 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open as openFile, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { Level } from 'level';
-import type { InitialState } from '../core/storage.js';
 import type { ConfState, Entry, Snapshot, SnapshotMeta } from '../core/types.js';
 import { EMPTY_HARD_STATE } from '../core/types.js';
-import type { DurableStorage, PersistBatch, StagedSnapshot } from './durable-storage.js';
-import { gatherPieces } from './gather-pieces.js';
+import type { DurableStorage, StagedSnapshot } from './durable-storage.js';
+import { readSnapshotFile, removeSnapshotFiles, removeSnapshotFilesBut, oneShot, type SnapshotFile, StagedSnapshotFiles, writeSnapshotFile } from './snapshot-files.js';
 import { decodeRun, encodeRun, indexKey, keyIndex, RecordCorruptError } from './entry-codec.js';
 import { damageRecorded, leveldbRecoveryDamage, openHardState, recordDamage, sealHardState, snapshotChecksum } from './record-check.js';
-import { InvariantViolation, LogCorruptionError, SnapshotOutOfDateError } from '../errors.js';
+import { LogCorruptionError } from '../errors.js';
 import { MemoryStorage } from './memory-storage.js';
+import { type QueuedSave, QueuedWrites } from './write-queue.js';
 import { concatBytes } from '../bytes.js';
 
 /** Directory (inside the database's) of the snapshot files. */
 const SNAPSHOT_DIR = 'snapshots';
-const SNAPSHOT_SUFFIX = '.snap';
 
 interface SnapshotRecord {
   index: number;
@@ -30,14 +26,6 @@ interface SnapshotRecord {
   chunks?: number;
   /** CRC-32 of the data (absent in data dirs written before). */
   crc?: number;
-}
-
-/** A snapshot file written and synced, not yet (or no longer) referenced by the `snapshot` record. */
-interface SnapshotFile {
-  readonly file: string;
-  readonly bytes: number;
-  readonly crc: number;
-  readonly data: Uint8Array;
 }
 
 interface CompactRecord {
@@ -74,39 +62,33 @@ type Sub<K, V> = ReturnType<Level<string, string>['sublevel']> & {
  * compaction point atomically, then clears the prefix in the background; keys below the point are
  * ignored at startup.
  */
-export class LevelStorage implements DurableStorage {
+export class LevelStorage extends QueuedWrites implements DurableStorage {
   readonly #db: Level<string, string>;
   readonly #log: Sub<Uint8Array, Uint8Array>;
   readonly #meta: Sub<string, unknown>;
   readonly #snap: Sub<string, Uint8Array>;
   readonly #path: string;
-  #mem: MemoryStorage;
   /** Chunks of a snapshot stored in the `snap` sublevel by earlier versions (deleted with the next snapshot). */
   #snapChunks = 0;
   /** The current snapshot's file. */
   #snapFile: string | undefined;
   /** Snapshots staged and neither committed nor discarded yet. */
-  readonly #staged = new Map<StagedSnapshot, SnapshotFile>();
-  #fileSeq = 0;
+  readonly #staged: StagedSnapshotFiles;
   /** First index of every run stored in `log`, ascending (the keys the log sublevel holds). */
   #runs: number[] = [];
-  #chain: Promise<unknown> = Promise.resolve();
-  /** Writes queued or running on `#chain`. */
-  #busy = 0;
-  #queued: { batch: PersistBatch; sync: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
-  #drainQueued = false;
   #background = new Set<Promise<unknown>>();
   /** fsyncs issued (synced batches), for benchmarks. */
   syncs = 0;
   entriesWritten = 0;
 
   private constructor(db: Level<string, string>, path: string) {
+    super();
     this.#db = db;
     this.#path = path;
+    this.#staged = new StagedSnapshotFiles(join(path, SNAPSHOT_DIR));
     this.#log = db.sublevel<Uint8Array, Uint8Array>('log', { keyEncoding: 'view', valueEncoding: 'view' }) as unknown as Sub<Uint8Array, Uint8Array>;
     this.#meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }) as unknown as Sub<string, unknown>;
     this.#snap = db.sublevel<string, Uint8Array>('snap', { valueEncoding: 'view' }) as unknown as Sub<string, Uint8Array>;
-    this.#mem = new MemoryStorage();
   }
 
   /**
@@ -152,7 +134,8 @@ export class LevelStorage implements DurableStorage {
     const compact = ((await meta.get('compact')) as CompactRecord | undefined) ?? { index: 0, term: 0 };
     let snapshot: Snapshot | undefined;
     if (snapRec) {
-      const data = snapRec.file !== undefined ? await this.#readSnapshotFile(snapRec) : await this.#readSnapshotChunks(snapRec);
+      const data =
+        snapRec.file !== undefined ? await readSnapshotFile(this.#snapshotDir(), { ...snapRec, file: snapRec.file, crc: undefined }) : await this.#readSnapshotChunks(snapRec);
       snapshot = { meta: { index: snapRec.index, term: snapRec.term, conf: snapRec.conf }, data };
       if (snapRec.crc !== undefined && snapRec.crc !== snapshotChecksum(snapshot.data)) {
         throw new RecordCorruptError(`the snapshot at index ${snapRec.index} fails its checksum`);
@@ -183,25 +166,11 @@ export class LevelStorage implements DurableStorage {
     if (hardState.commit > covered) {
       throw new RecordCorruptError(`the stored commit index ${hardState.commit} lies beyond the last entry ${covered}: committed entries are missing`);
     }
-    this.#mem = MemoryStorage.restore({ hardState, snapshot, compactIndex: compact.index, compactTerm: compact.term, entries });
+    this.mem = MemoryStorage.restore({ hardState, snapshot, compactIndex: compact.index, compactTerm: compact.term, entries });
   }
 
   #snapshotDir(): string {
     return join(this.#path, SNAPSHOT_DIR);
-  }
-
-  async #readSnapshotFile(rec: SnapshotRecord): Promise<Uint8Array> {
-    let data: Uint8Array;
-    try {
-      data = await readFile(join(this.#snapshotDir(), rec.file!));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RecordCorruptError(`the file ${rec.file} of the snapshot at index ${rec.index} is missing`);
-      throw err;
-    }
-    if (rec.bytes !== undefined && data.byteLength !== rec.bytes) {
-      throw new RecordCorruptError(`the file of the snapshot at index ${rec.index} holds ${data.byteLength} bytes, not ${rec.bytes}`);
-    }
-    return data;
   }
 
   async #readSnapshotChunks(rec: SnapshotRecord): Promise<Uint8Array> {
@@ -219,76 +188,12 @@ export class LevelStorage implements DurableStorage {
 
   /** Files of snapshots staged but never committed (a crash while one was written), and replaced ones not yet removed. */
   async #removeUnnamedSnapshotFiles(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.#snapshotDir());
-    } catch {
-      return;
-    }
-    for (const name of names) if (name !== this.#snapFile) await unlink(join(this.#snapshotDir(), name)).catch(() => undefined);
-  }
-
-  // ---- Storage (synchronous, from the mirror) -------------------------------------------
-
-  initialState(): InitialState {
-    return this.#mem.initialState();
-  }
-  entries(lo: number, hi: number, maxBytes: number): Entry[] {
-    return this.#mem.entries(lo, hi, maxBytes);
-  }
-  term(index: number): number {
-    return this.#mem.term(index);
-  }
-  firstIndex(): number {
-    return this.#mem.firstIndex();
-  }
-  lastIndex(): number {
-    return this.#mem.lastIndex();
-  }
-  snapshot(): Snapshot {
-    return this.#mem.snapshot();
+    await removeSnapshotFilesBut(this.#snapshotDir(), this.#snapFile);
   }
 
   // ---- writes ----------------------------------------------------------------------------
 
-  /**
-   * Runs `fn` after every earlier write. With none in progress it starts at once, in the caller's
-   * turn: a Ready's write is handed to LevelDB before the driver's messages are flushed, so the
-   * fsync runs while they are sent rather than after.
-   */
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const idle = this.#busy === 0;
-    this.#busy++;
-    const p = idle ? fn() : this.#chain.then(fn, fn);
-    this.#chain = p.then(
-      () => {
-        this.#busy--;
-      },
-      () => {
-        this.#busy--;
-      },
-    );
-    return p;
-  }
-
-  /**
-   * Queue one Ready's write. Writes queued while an earlier one is in progress are merged into a
-   * single atomic batch (one fsync for all of them: group commit across pipelined Readys); they
-   * become durable, and their promises resolve, in the order they were queued.
-   */
-  save(batch: PersistBatch, sync: boolean): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => this.#queued.push({ batch, sync, resolve, reject }));
-    if (!this.#drainQueued) {
-      this.#drainQueued = true;
-      void this.#serial(() => this.#drain());
-    }
-    return done;
-  }
-
-  async #drain(): Promise<void> {
-    this.#drainQueued = false;
-    const group = this.#queued.splice(0);
-    if (group.length === 0) return;
+  protected async drain(group: QueuedSave[]): Promise<void> {
     const replaced: string[] = [];
     try {
       // A received snapshot's file is written and synced before the batch that names it.
@@ -324,7 +229,7 @@ export class LevelStorage implements DurableStorage {
       await b.write({ sync });
       if (sync) this.syncs++;
       this.entriesWritten += entries;
-      for (const { batch } of group) this.#mem.saveSync(batch);
+      for (const { batch } of group) this.mem.saveSync(batch);
     } catch (err) {
       for (const item of group) item.reject(err as Error);
       return;
@@ -348,64 +253,36 @@ export class LevelStorage implements DurableStorage {
     return replaced === undefined ? [] : [replaced];
   }
 
-  /** Writes pieces to a new snapshot file, synced with its directory entry; the file replaces nothing yet. */
-  async #writeSnapshotFile(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<SnapshotFile> {
-    const dir = this.#snapshotDir();
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const file = `${meta.index.toString(16).padStart(16, '0')}-${meta.term}-${(++this.#fileSeq).toString(36)}${randomBytes(4).toString('hex')}${SNAPSHOT_SUFFIX}`;
-    const path = join(dir, file);
-    const fh = await openFile(path, 'wx', 0o600);
-    let crc = 0;
-    let bytes = 0;
-    let data: Uint8Array;
-    try {
-      data = await gatherPieces(pieces, async (piece) => {
-        await fh.write(piece);
-        crc = crc32(piece, crc);
-        bytes += piece.byteLength;
-      });
-      await fh.datasync();
-    } catch (err) {
-      await fh.close().catch(() => undefined);
-      await unlink(path).catch(() => undefined);
-      throw err;
-    }
-    await fh.close();
-    await syncDir(dir);
-    return { file, bytes, crc, data };
+  #writeSnapshotFile(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<SnapshotFile> {
+    return writeSnapshotFile(this.#snapshotDir(), meta, pieces);
   }
 
-  async #removeSnapshotFiles(files: readonly string[]): Promise<void> {
-    for (const f of files) await unlink(join(this.#snapshotDir(), f)).catch(() => undefined);
+  #removeSnapshotFiles(files: readonly string[]): Promise<void> {
+    return removeSnapshotFiles(this.#snapshotDir(), files);
   }
 
-  async stageSnapshot(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<StagedSnapshot> {
-    const f = await this.#writeSnapshotFile(meta, pieces);
-    const staged: StagedSnapshot = { meta, bytes: f.bytes };
-    this.#staged.set(staged, f);
-    return staged;
+  stageSnapshot(meta: SnapshotMeta, pieces: AsyncIterable<Uint8Array>): Promise<StagedSnapshot> {
+    return this.#staged.stage(meta, pieces);
   }
 
   commitSnapshot(staged: StagedSnapshot, compactTo: number): Promise<Snapshot | undefined> {
-    return this.#serial(async () => {
-      const f = this.#staged.get(staged);
-      if (f === undefined) throw new InvariantViolation(`snapshot at ${staged.meta.index} was not staged here, or was committed or discarded already`);
-      this.#staged.delete(staged);
+    return this.serial(async () => {
+      const f = this.#staged.take(staged);
       const { index, conf } = staged.meta;
-      if (index <= this.#mem.snapshot().meta.index) {
+      if (index <= this.mem.snapshot().meta.index) {
         await this.#removeSnapshotFiles([f.file]);
         return undefined;
       }
       const b = this.#db.batch();
       const replaced = this.#putSnapshotRecord(b, staged.meta, f);
-      const to = Math.min(Math.max(compactTo, this.#mem.firstIndex() - 1), this.#mem.lastIndex());
-      if (to >= this.#mem.firstIndex()) {
-        b.put('compact', { index: to, term: this.#mem.term(to) } as never, { sublevel: this.#meta } as never);
+      const to = Math.min(Math.max(compactTo, this.mem.firstIndex() - 1), this.mem.lastIndex());
+      if (to >= this.mem.firstIndex()) {
+        b.put('compact', { index: to, term: this.mem.term(to) } as never, { sublevel: this.#meta } as never);
       }
       await b.write({ sync: true });
       this.syncs++;
-      const out = this.#mem.createSnapshot(index, conf, f.data);
-      this.#mem.compact(to);
+      const out = this.mem.createSnapshot(index, conf, f.data);
+      this.mem.compact(to);
       // Lazy prefix compaction: runs wholly below the compaction point are already ignored. The run
       // holding the first kept entry stays; every run before it goes.
       let keep = 0;
@@ -423,39 +300,14 @@ export class LevelStorage implements DurableStorage {
     });
   }
 
-  async discardSnapshot(staged: StagedSnapshot): Promise<void> {
-    const f = this.#staged.get(staged);
-    if (f === undefined) return;
-    this.#staged.delete(staged);
-    await this.#removeSnapshotFiles([f.file]);
-  }
-
-  /** Stage and commit a snapshot whose data is at hand (for tests and tools). */
-  async saveSnapshot(index: number, conf: ConfState, data: Uint8Array, compactTo: number): Promise<Snapshot> {
-    const staged = await this.stageSnapshot({ index, term: this.#mem.term(index), conf }, oneShot(data));
-    const snap = await this.commitSnapshot(staged, compactTo);
-    if (!snap) throw new SnapshotOutOfDateError(index);
-    return snap;
+  discardSnapshot(staged: StagedSnapshot): Promise<void> {
+    return this.#staged.discard(staged);
   }
 
   async close(): Promise<void> {
-    await this.#chain;
+    await this.idle();
     await Promise.all([...this.#background]);
     await this.#db.close();
-  }
-}
-
-async function* oneShot(data: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield data;
-}
-
-/** fsync a directory, so that a file created in it survives a crash. */
-async function syncDir(dir: string): Promise<void> {
-  const fh = await openFile(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 
