@@ -106,6 +106,13 @@ export class SegmentWriter {
   async append(data: Uint8Array, sync: boolean): Promise<void> {
     const at = this.offset;
     let done = 0;
+    // Earlier unsynced records are made durable first: an O_DSYNC write syncs only its own range,
+    // so after a power loss a synced record could otherwise follow a hole where they were, and a
+    // hole followed by a valid record is damage the log refuses to start on.
+    if (sync && this.#unsynced) {
+      await this.#plain.datasync();
+      this.#unsynced = false;
+    }
     if (sync && data.byteLength <= this.#inlineBytes) {
       await new Promise<void>((resolve) => process.nextTick(resolve));
       while (done < data.byteLength) done += writeSync(this.#synced.fd, data, done, data.byteLength - done, at + done);
@@ -114,10 +121,7 @@ export class SegmentWriter {
       const { bytesWritten } = await (sync ? this.#synced : this.#plain).write(data, done, data.byteLength - done, at + done);
       done += bytesWritten;
     }
-    if (sync && this.#unsynced) {
-      await this.#plain.datasync();
-      this.#unsynced = false;
-    } else if (!sync) this.#unsynced = true;
+    if (!sync) this.#unsynced = true;
     this.offset = at + data.byteLength;
   }
 

@@ -1,12 +1,12 @@
 import { mkdir, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Entry, HardState, Snapshot, SnapshotMeta } from '../core/types.js';
 import { InvariantViolation, LogCorruptionError } from '../errors.js';
 import type { DurableStorage, StagedSnapshot } from './durable-storage.js';
 import { RecordCorruptError } from './entry-codec.js';
 import { MemoryStorage } from './memory-storage.js';
 import { type QueuedSave, QueuedWrites } from './write-queue.js';
-import { readSnapshotFile, removeSnapshotFiles, removeSnapshotFilesBut, oneShot, type SnapshotFile, StagedSnapshotFiles, writeSnapshotFile } from './snapshot-files.js';
+import { oneShot, readSnapshotFile, removeSnapshotFiles, removeSnapshotFilesBut, type SnapshotFile, StagedSnapshotFiles, syncDir, writeSnapshotFile } from './snapshot-files.js';
 import { WalReplay } from './wal-replay.js';
 import { encodeRecords, scanSegment, type SnapshotRef, type WalRecord, WalRecordType } from './wal-records.js';
 import { installSegment, listSegments, type PreparedSegment, prepareSegment, SegmentWriter, segmentName } from './wal-segments.js';
@@ -86,7 +86,14 @@ export class WalStorage extends QueuedWrites implements DurableStorage {
   static async open(dir: string, options: WalStorageOptions = {}): Promise<WalStorage> {
     const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     if (!Number.isSafeInteger(segmentBytes) || segmentBytes < 4096) throw new RangeError(`segmentBytes must be an integer of at least 4096, not ${segmentBytes}`);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Directories made now are synced into their parents, so that a crash cannot take them back.
+    const made = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (made !== undefined) {
+      for (let d = resolve(dir); ; d = dirname(d)) {
+        await syncDir(dirname(d));
+        if (d === resolve(made)) break;
+      }
+    }
     const s = new WalStorage(dir, segmentBytes, options.inlineSyncBytes ?? DEFAULT_INLINE_SYNC_BYTES);
     try {
       await s.#load();
