@@ -1,133 +1,26 @@
 import { type Server, type Socket, connect as netConnect, createServer } from 'node:net';
-import { type ConnectionOptions, type PeerCertificate, type TLSSocket, type TlsOptions, TLSSocket as TlsSocket, connect as tlsConnect } from 'node:tls';
+import { type PeerCertificate, type TLSSocket, type TlsOptions, TLSSocket as TlsSocket, connect as tlsConnect } from 'node:tls';
 import type { Transport, TransportHandler } from '../driver/transport.js';
-import { ReconnectBackoff } from '../driver/reconnect-backoff.js';
 import type { Message, NodeId } from '../core/types.js';
 import { concatBytes } from '../bytes.js';
 import { FrameDecoder, FrameKind, frameHeader } from './frames.js';
 import { decodeBatch, decodeSnapshotAck, decodeSnapshotChunk, encodeBatch, encodeSnapshotAck, encodeSnapshotChunk, withSnapshot } from './wire-codec.js';
 import { HELLO_ID, PendingRequests, REQUEST_ID_BYTES, type RequestHandler, RequestError, readRequest, replyId, writeReply, writeRequest } from './requests.js';
 
-/**
- * First byte of a Raft connection, so that a port shared with other protocols can route it
- * (Consul's own RPC port uses the same two values): Raft frames follow at once, or a TLS session
- * follows whose content is Raft frames.
- */
-export const RAFT_PREAMBLE_PLAIN = 0x01;
-export const RAFT_PREAMBLE_TLS = 0x03;
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_SNAPSHOT_BYTES,
+  HANDSHAKE_MS,
+  MAX_REQUESTS_IN_FLIGHT,
+  RAFT_PREAMBLE_PLAIN,
+  RAFT_PREAMBLE_TLS,
+  type RaftPeerAuth,
+  type TcpTransportOptions,
+} from './tcp-options.js';
+import { type OutLane, Peer, laneOf, splitAddress, writeFrame } from './tcp-peers.js';
 
-/** Default largest frame payload: an append carries at least one whole entry. */
-export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
-/** Default largest snapshot a receiver assembles. */
-export const DEFAULT_MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024;
-/** How long an inbound connection may take to send its preamble and finish its TLS handshake. */
-const HANDSHAKE_MS = 10_000;
-/** Requests of one inbound connection being answered at once; past this the connection is not read until some are answered. */
-export const MAX_REQUESTS_IN_FLIGHT = 4096;
-
-/** What an inbound connection says about its peer (the same shape as grpc-js's auth context). */
-export interface RaftPeerAuth {
-  readonly transportSecurityType?: string;
-  readonly sslPeerCertificate?: PeerCertificate;
-}
-
-export interface TcpTransportOptions {
-  readonly id: NodeId;
-  /**
-   * `host:port` to listen on (port 0 picks one). Without it the transport does not listen: the
-   * owner of a shared port hands it Raft connections with `accept()`.
-   */
-  readonly listen?: string;
-  /** Peer id → `host:port`. More can be added with setPeer(). */
-  readonly peers?: Readonly<Record<NodeId, string>>;
-  /**
-   * How to dial a peer: with `tls`, a TLS session (e.g. mutual TLS with the cluster's CA, and the
-   * name the peer's certificate must carry) after the TLS preamble; plaintext otherwise. Called
-   * per connection, so material that is reloaded applies to new connections.
-   */
-  readonly dial?: () => { tls?: ConnectionOptions };
-  /**
-   * The TLS side of inbound connections (certificate, CA, `requestCert`/`rejectUnauthorized` for
-   * verifying peers), called per connection. Without it, TLS connections are refused.
-   */
-  readonly serverTls?: () => TlsOptions;
-  /** Refuse plaintext inbound connections (`verify_incoming`). */
-  readonly requireTls?: boolean;
-  /**
-   * Decides whether an inbound connection may deliver Raft messages, from its TLS details (e.g.
-   * the peer's verified certificate must name a server). Refused connections are closed before
-   * any frame is read. Everything is accepted by default.
-   */
-  readonly authorize?: (auth: RaftPeerAuth) => boolean;
-  /** Largest frame payload sent or received. Default 64 MiB. */
-  readonly maxFrameBytes?: number;
-  /** Largest snapshot received. Default 2 GiB. */
-  readonly maxSnapshotBytes?: number;
-  /** Snapshot chunk size in bytes. Default 1 MiB. */
-  readonly snapshotChunkBytes?: number;
-  /** Bytes buffered on one connection before further messages are dropped. Default 64 MiB. */
-  readonly maxBufferedBytes?: number;
-  /** Reconnect backoff after a connection fails: initial and maximum delay in ms. Defaults 50 and 2000. */
-  readonly backoffInitialMs?: number;
-  readonly backoffMaxMs?: number;
-  /** Called when an inbound connection is refused or breaks the protocol (for logs and tests). */
-  readonly onRefused?: (reason: string) => void;
-}
-
-type Lane = 'control' | 'append';
-
-/** One outbound connection to a peer and the messages queued for it this loop turn. */
-class OutLane {
-  socket: Socket | TLSSocket | undefined;
-  /** Requests only: the peer answered the connection's hello, so requests are written, not held. */
-  connected = false;
-  /** Requests only: requests waiting for the hello's answer. */
-  held: { id: number; payload: Uint8Array }[] = [];
-  queue: Message[] = [];
-  scheduled = false;
-  readonly backoff: ReconnectBackoff;
-  constructor(initialMs: number, maxMs: number) {
-    this.backoff = new ReconnectBackoff(initialMs, maxMs);
-  }
-}
-
-class Peer {
-  readonly lanes: Record<Lane, OutLane>;
-  /** The connection that carries requests to this peer (see `request`), and the requests waiting for replies on it. */
-  readonly requests: OutLane;
-  pending = new PendingRequests();
-  constructor(
-    readonly id: NodeId,
-    readonly address: string,
-    backoffInitialMs: number,
-    backoffMaxMs: number,
-  ) {
-    this.lanes = { control: new OutLane(backoffInitialMs, backoffMaxMs), append: new OutLane(backoffInitialMs, backoffMaxMs) };
-    this.requests = new OutLane(backoffInitialMs, backoffMaxMs);
-  }
-
-  get outLanes(): OutLane[] {
-    return [this.lanes.control, this.lanes.append, this.requests];
-  }
-}
-
-function laneOf(m: Message): Lane {
-  return m.type === 'app' || m.type === 'appResp' ? 'append' : 'control';
-}
-
-function splitAddress(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
-  return { host: host || '127.0.0.1', port: Number(address.slice(i + 1)) };
-}
-
-/** Writes one frame as one syscall (header and payload corked together). */
-function writeFrame(socket: Socket, kind: FrameKind, payload: Uint8Array, cb?: (err?: Error | null) => void): void {
-  socket.cork();
-  socket.write(frameHeader(kind, payload.byteLength));
-  socket.write(payload, cb);
-  socket.uncork();
-}
+export { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_SNAPSHOT_BYTES, MAX_REQUESTS_IN_FLIGHT, RAFT_PREAMBLE_PLAIN, RAFT_PREAMBLE_TLS } from './tcp-options.js';
+export type { RaftPeerAuth, TcpTransportOptions } from './tcp-options.js';
 
 /**
  * Raft transport over TCP (or TLS) with length-prefixed protobuf frames. Each node keeps two
