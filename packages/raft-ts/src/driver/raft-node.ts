@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
 import { bootstrapEntries } from '../core/bootstrap.js';
-import type { InjectedBug, RaftConfig } from '../core/config.js';
-import { realTimers, Xoshiro128, type Prng, type TimerHandle, type Timers } from '@concord/simkit';
+import { realTimers, Xoshiro128, type TimerHandle, type Timers } from '@concord/simkit';
 import { RawNode, type Ready, type Status } from '../core/raw-node.js';
 import type { ConfChangeItem, HardState, Message, NodeId, Role, SnapshotMeta } from '../core/types.js';
 import { NotLeaderError, ProposalDroppedError, ProposalLostError, RaftError, ReadIndexError, StoppedError, LeadershipTransferError } from '../errors.js';
@@ -10,96 +9,10 @@ import type { DurableStorage, PersistBatch } from '../storage/durable-storage.js
 import { ReadPoints } from './read-points.js';
 import type { SnapshotPieces, StateMachine } from './state-machine.js';
 import type { Transport } from './transport.js';
+import type { ProposalWaiter, ProposeResult, RaftNodeEvents, RaftNodeOptions } from './raft-node-options.js';
+import { piecesOffLoop } from './snapshot-pieces.js';
 
-export interface RaftNodeOptions<R = unknown> {
-  /** This node's id. */
-  readonly id: NodeId;
-  readonly storage: DurableStorage;
-  readonly transport: Transport;
-  readonly stateMachine: StateMachine<R>;
-  /**
-   * Initial voters of a new cluster (including this node). Used only when the storage is empty;
-   * a node started without it waits to be added by the leader.
-   */
-  readonly bootstrap?: readonly NodeId[];
-  /** Milliseconds per logical tick. Default 100 (with electionTick 10: a 1-2 s election timeout). */
-  readonly tickMs?: number;
-  /** Core settings (see RaftConfig); id, prng and applied are filled in. */
-  readonly raft?: Omit<Partial<RaftConfig>, 'id' | 'prng' | 'applied' | 'injectBug'>;
-  /** Take a snapshot after this many applied entries. Default 8192. */
-  readonly snapshotThreshold?: number;
-  /**
-   * At least this many ms between two snapshots taken by this node (hashicorp/raft's
-   * SnapshotInterval idea: a busy node does not serialize its state every few seconds).
-   * Default 0: snapshot as soon as the threshold is reached.
-   */
-  readonly snapshotIntervalMs?: number;
-  /** Entries kept in the log behind a snapshot for slow followers. Default 10240. */
-  readonly trailingLogs?: number;
-  /** fsync each Ready that needs it. Default true; false only for tests and -dev mode. */
-  readonly sync?: boolean;
-  /**
-   * Readys whose write may be in flight at once. 1 processes one Ready at a time; more lets the
-   * node apply newly committed entries and take new proposals while its disk is busy. Default 4.
-   */
-  readonly maxPipelinedWrites?: number;
-  /** ReadIndex requests fail after this many ms. Default 5000. */
-  readonly readTimeoutMs?: number;
-  /** Randomness for election timeouts. Default: seeded from node:crypto. */
-  readonly prng?: Prng;
-  /**
-   * The clock and timers: the ticker, timeouts, the loop's deferred runs and the clock behind
-   * rate limits and snapshot spacing. Default: Node's own (`realTimers`); a simulator passes
-   * simulated ones.
-   */
-  readonly timers?: Timers;
-  /** For simulators and tests only; production leaves it out. */
-  readonly testing?: RaftNodeTesting;
-}
-
-/** Hooks a simulator uses to check the node from the inside. None changes what the node does. */
-export interface RaftNodeTesting {
-  /** Sees every Ready the node takes, before it is applied, with the core that produced it. */
-  readonly inspectReady?: (ready: Ready, core: RawNode) => void;
-  /** Break one rule in the core, to show that a checker notices. */
-  readonly injectBug?: InjectedBug;
-}
-
-export interface LeaderChange {
-  readonly leader: NodeId;
-  readonly term: number;
-  readonly role: Role;
-}
-
-export interface ProposeResult<R> {
-  readonly index: number;
-  readonly result: R;
-}
-
-/** Receives a proposal's outcome: what `propose`'s promise settles with, for `proposeTo`. */
-export interface ProposalWaiter<R> {
-  applied(r: ProposeResult<R>): void;
-  reject(e: Error): void;
-}
-
-export interface RaftNodeEvents {
-  leaderChange: [LeaderChange];
-  /** Emitted after a snapshot is taken or installed. */
-  snapshot: [{ readonly index: number; readonly term: number; readonly installed: boolean }];
-  /**
-   * This node leads and has applied an entry of its own term, so its state machine holds every
-   * committed write (a new leader only learns which entries are committed when one of its term is).
-   */
-  leaderReady: [{ readonly term: number }];
-  /** A storage or state machine failure stopped the node. */
-  error: [Error];
-  /**
-   * Messages from a sender outside this node's configuration were dropped. Emitted at most once
-   * per `NON_MEMBER_REPORT_MS` with the latest sender and how many were dropped since the last
-   * report, so a flood cannot flood the log too.
-   */
-  nonMemberDropped: [{ readonly from: NodeId; readonly type: Message['type']; readonly count: number; readonly members: readonly NodeId[] }];
-}
+export type { LeaderChange, ProposalWaiter, ProposeResult, RaftNodeEvents, RaftNodeOptions, RaftNodeTesting } from './raft-node-options.js';
 
 /** Least time between two `nonMemberDropped` events. */
 export const NON_MEMBER_REPORT_MS = 10_000;
@@ -715,7 +628,7 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
   }
 
   async #storeSnapshot(meta: SnapshotMeta, source: SnapshotPieces, compactTo: number, startedAt: number): Promise<void> {
-    const staged = await this.#storage.stageSnapshot(meta, this.#offLoop(source));
+    const staged = await this.#storage.stageSnapshot(meta, piecesOffLoop(source, this.#timers));
     // Committed after the log writes queued so far, which hold every entry up to its index.
     const snap = await new Promise<Awaited<ReturnType<DurableStorage['commitSnapshot']>>>((resolve, reject) => {
       this.#enqueue(() => {
@@ -733,33 +646,5 @@ export class RaftNode<R = unknown> extends EventEmitter<RaftNodeEvents> {
     this.metrics.lastSnapshotMs = this.#timers.now() - startedAt;
     this.metrics.lastSnapshotBytes = staged.bytes;
     this.emit('snapshot', { index: snap.meta.index, term: snap.meta.term, installed: false });
-  }
-
-  /**
-   * The pieces as an asynchronous iterable that takes at most one piece of a synchronous source
-   * per loop turn (`timers.defer` between them), so that proposals, messages and writes run
-   * between pieces.
-   */
-  async *#offLoop(source: SnapshotPieces): AsyncGenerator<Uint8Array> {
-    if (Array.isArray(source) || Symbol.asyncIterator in source) {
-      yield* source as AsyncIterable<Uint8Array>;
-      return;
-    }
-    const it = (source as Iterable<Uint8Array>)[Symbol.iterator]();
-    let finished = false;
-    try {
-      for (let first = true; ; first = false) {
-        if (!first) await new Promise<void>((resolve) => this.#timers.defer(resolve));
-        const r = it.next();
-        if (r.done) {
-          finished = true;
-          return;
-        }
-        yield r.value;
-      }
-    } finally {
-      // taken no further (the storage failed): let the source release what it holds
-      if (!finished) it.return?.();
-    }
   }
 }
