@@ -1,11 +1,11 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryNetwork, RaftNode } from '../src/index.js';
 import { LevelStorage } from '../src/level.js';
+import { writeUntilKilled } from './_kill-child.js';
 import { KvMachine, waitFor } from './_kv-machine.js';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), '_durability-child.js');
@@ -14,22 +14,7 @@ test('no acknowledged entry is lost when the process is killed with SIGKILL', as
   const dir = await mkdtemp(join(tmpdir(), 'raft-ts-kill-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const acked = new Map<number, string>();
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    p.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop()!;
-      for (const l of lines) {
-        const [, index, value] = l.split(' ');
-        acked.set(Number(index), value!);
-      }
-      if (acked.size >= 3000 && !p.killed) p.kill('SIGKILL');
-    });
-    p.on('exit', () => resolve());
-    p.on('error', reject);
-  });
+  await writeUntilKilled(child, dir, 3000, (index, value) => acked.set(index, value));
   t.true(acked.size >= 3000);
   // The log on disk holds every acknowledged entry...
   const s = await LevelStorage.open(dir);
