@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,17 +88,29 @@ function execOnce(file: string, args: readonly string[], env: NodeJS.ProcessEnv)
   });
 }
 
+/**
+ * One GET through nginx on a connection of its own: a reload closes nginx's idle keep-alive
+ * connections, and a request a client sends on one just as it closes fails on the client's side,
+ * not nginx's (nginx keeps its listening socket across reloads, so a new connection is answered).
+ */
+function getOnce(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = httpGet({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
+      res.on('error', (err) => resolve({ status: 0, body: String(err) }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+    req.on('error', (err) => resolve({ status: 0, body: String(err) }));
+  });
+}
+
 /** `count` GETs through nginx: the bodies and statuses. */
 async function sample(port: number, count: number): Promise<Array<{ status: number; body: string }>> {
   const out: Array<{ status: number; body: string }> = [];
-  for (let i = 0; i < count; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
-      out.push({ status: res.status, body: (await res.text()).trim() });
-    } catch (err) {
-      out.push({ status: 0, body: String(err) });
-    }
-  }
+  for (let i = 0; i < count; i++) out.push(await getOnce(port));
   return out;
 }
 
